@@ -1,0 +1,32 @@
+import bs58 from "bs58";
+import { z } from "zod";
+import { U64_MAX } from "./constants.ts";
+
+/** A Solana address: base58 text that decodes to exactly 32 bytes. */
+export const publicKeySchema = z.string().refine(
+  (text) => {
+    try {
+      return bs58.decode(text).length === 32;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be a Solana address (base58 text of 32 bytes)" },
+);
+
+/** A u64 amount in the token's smallest unit, carried as decimal text so JSON never rounds it. */
+export const u64StringSchema = z
+  .string()
+  .regex(/^\d{1,20}$/, "must be a whole number in the token's smallest unit, written as digits")
+  .transform((text) => BigInt(text))
+  .refine((value) => value <= U64_MAX, { message: "must fit in 64 bits (at most 18446744073709551615)" });
+
+/** X ids are 64-bit snowflakes, carried as decimal text as the X API does. */
+export const xIdSchema = z.string().regex(/^\d{1,19}$/, "must be an X id: 1 to 19 digits");
+
+/** Seconds since the Unix epoch, as Solana's Clock sysvar counts them. */
+export const unixSecondsSchema = z
+  .number()
+  .int("must be whole seconds since 1970")
+  .min(0, "must not be before 1970")
+  .max(2 ** 40, "is too far in the future");
