@@ -44,7 +44,7 @@ function readJson(path) {
 }
 
 ensureSystemPackages();
-if (!existsSync("node_modules/.package-lock.json")) run("install", "npm", ["ci", "--no-audit", "--no-fund"]);
+if (!existsSync("node_modules/.package-lock.json")) run("install", "npm", ["install", "--no-audit", "--no-fund"]);
 
 const npx = (args) => ["--no-install", ...args];
 check("typecheck", "npx", npx(["tsc", "--noEmit", "-p", "."]));
