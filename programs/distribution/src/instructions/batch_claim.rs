@@ -1,0 +1,339 @@
+//! batch_claim: the verifier pays a list of claim slots, each slot at most once ever.
+//!
+//! Checks:
+//! - instruction data `claims: Vec<ClaimEntry>` parsed exactly, bools 0 or 1
+//!   (InvalidInstructionData); at least one entry (EmptyBatch);
+//! - 0 verifier: signed (MissingVerifierSignature) and is the stored verifier (WrongVerifier);
+//! - 1 fee_payer: signed (MissingFeePayerSignature); receives lamports, so the runtime also
+//!   requires it writable;
+//! - 2 distribution: owned by this program (DistributionNotOwnedByProgram; a closed one is
+//!   system-owned), Distribution discriminator, version and size (InvalidDiscriminator), address
+//!   re-derived once per batch from ["distribution", creator, distribution_id, bump]
+//!   (DistributionAddressMismatch);
+//! - 3 vault is the stored vault (VaultMismatch);
+//! - 4 token_program is SPL Token (InvalidTokenProgram);
+//! - not paused (Paused), now >= start_ts (NotStarted), now <= end_ts (Ended);
+//! - only when an entry creates its recipient's account: 5 mint is the stored mint
+//!   (MintMismatch), 6 associated_token_program (InvalidAssociatedTokenProgram),
+//!   7 system_program (InvalidSystemProgram);
+//! - then exactly one recipient token account per entry, followed by its owner when the entry
+//!   creates the account (NotEnoughAccounts);
+//! - every slot < max_claims (SlotOutOfRange) and no slot twice in the batch
+//!   (DuplicateSlotInBatch), all before anything is paid;
+//! - per entry whose slot is unclaimed: the recipient is an initialized, unfrozen token account
+//!   of the token program and not the vault (RecipientNotTokenAccount) of the distribution's
+//!   mint (RecipientMintMismatch); a recipient owner is checked by the associated token program,
+//!   which refuses an address not derived from (owner, token program, mint);
+//! - claimed_count, total_claimed_amount and the fee payer's balance do not overflow
+//!   (ArithmeticOverflow);
+//! - at least one slot was paid (AllSlotsAlreadyClaimed), so a retried batch is harmless but a
+//!   batch that pays nothing fails loudly.
+//!
+//! An entry whose slot is already claimed is logged and skipped; its accounts are not used.
+
+use super::{check_token_program, load_distribution};
+use crate::cpi::{CreateAssociatedTokenAccountIdempotent, Transfer};
+use crate::error::{DistributionError, ProgramError, ProgramResult};
+use crate::ids::{keys_equal, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID};
+use crate::input::{AccountInfo, Accounts};
+use crate::instruction_data::ClaimEntries;
+use crate::pda::DistributionSeeds;
+use crate::rules::{check_claim_window, take_from_budget};
+use crate::state::{bitmap_len, bitmap_mut, test_and_set, Distribution, MAX_CLAIMS};
+use crate::syscalls::{log, unix_timestamp, zero};
+use crate::token::TokenAccount;
+
+/// Scratch space for the slots seen in one batch: one bit per possible slot.
+pub type SeenSlots = [u8; bitmap_len(MAX_CLAIMS)];
+
+pub fn process(
+    program_id: &Pubkey,
+    mut accounts: Accounts,
+    data: &[u8],
+    seen_slots: &mut SeenSlots,
+) -> ProgramResult {
+    let claims = ClaimEntries::parse(data)?;
+    let verifier = accounts.next_account()?;
+    let mut fee_payer = accounts.next_account()?;
+    let mut distribution_account = accounts.next_account()?;
+    let vault = accounts.next_account()?;
+    let token_program = accounts.next_account()?;
+
+    if !verifier.is_signer() {
+        return Err(DistributionError::MissingVerifierSignature.into());
+    }
+    if !fee_payer.is_signer() {
+        return Err(DistributionError::MissingFeePayerSignature.into());
+    }
+    let mut distribution = load_distribution(program_id, &distribution_account)?;
+    if !distribution.is_verifier(verifier.key()) {
+        return Err(DistributionError::WrongVerifier.into());
+    }
+    if !keys_equal(vault.key(), &distribution.vault) {
+        return Err(DistributionError::VaultMismatch.into());
+    }
+    check_token_program(&token_program)?;
+    check_claim_window(&distribution, unix_timestamp()?)?;
+    let creation = if claims.any_creates_recipient_account() {
+        Some(AccountCreation::take(&mut accounts, &distribution)?)
+    } else {
+        None
+    };
+    if accounts.remaining() != claims.accounts_needed() {
+        return Err(DistributionError::NotEnoughAccounts.into());
+    }
+    check_slots(&claims, distribution.max_claims, seen_slots)?;
+
+    // The PDA's signer seeds, built once for every transfer of the batch.
+    let creator = distribution.creator;
+    let seeds = DistributionSeeds::new(&creator, distribution.distribution_id, distribution.bump);
+    let signer = seeds.seeds();
+    // Everything owed comes out of the fee budget, so this sum never exceeds the budget's start.
+    let mut lamports_owed_to_fee_payer = 0u64;
+    let mut paid_slots = 0u32;
+    for claim in claims.iter() {
+        let recipient = accounts.next_account()?;
+        let recipient_owner = if claim.create_recipient_account {
+            Some(accounts.next_account()?)
+        } else {
+            None
+        };
+        let bitmap = bitmap_mut(distribution_account.data_mut());
+        if test_and_set(bitmap, claim.slot).ok_or(DistributionError::SlotOutOfRange)? {
+            log_skipped(claim.slot);
+            continue;
+        }
+        if let (Some(creation), Some(owner)) = (&creation, &recipient_owner) {
+            let lamports_before = recipient.lamports();
+            CreateAssociatedTokenAccountIdempotent {
+                payer: &fee_payer,
+                associated_account: &recipient,
+                owner,
+                mint: &creation.mint,
+                system_program: &creation.system_program,
+                token_program: &token_program,
+            }
+            .invoke()?;
+            // What the fee payer put into the new account; nothing when it already existed.
+            let rent_paid = recipient.lamports().saturating_sub(lamports_before);
+            lamports_owed_to_fee_payer +=
+                take_from_budget(&mut distribution.fee_budget_lamports, rent_paid);
+        }
+        check_recipient(&recipient, &distribution)?;
+        distribution.claimed_count = distribution
+            .claimed_count
+            .checked_add(1)
+            .ok_or(DistributionError::ArithmeticOverflow)?;
+        distribution.total_claimed_amount = distribution
+            .total_claimed_amount
+            .checked_add(distribution.amount_per_claim)
+            .ok_or(DistributionError::ArithmeticOverflow)?;
+        Transfer {
+            source: &vault,
+            destination: &recipient,
+            authority: &distribution_account,
+            amount: distribution.amount_per_claim,
+        }
+        .invoke_signed(&[&signer])?;
+        let fee = distribution.fee_per_claim_lamports;
+        lamports_owed_to_fee_payer += take_from_budget(&mut distribution.fee_budget_lamports, fee);
+        paid_slots += 1;
+    }
+    if paid_slots == 0 {
+        return Err(DistributionError::AllSlotsAlreadyClaimed.into());
+    }
+    // Lamports move once, after every CPI, so no CPI sees a half-moved balance.
+    move_lamports(
+        &mut distribution_account,
+        &mut fee_payer,
+        lamports_owed_to_fee_payer,
+    )?;
+    distribution.store(distribution_account.data_mut())?;
+    Ok(())
+}
+
+/// Every slot is below max_claims (SlotOutOfRange) and appears once (DuplicateSlotInBatch).
+fn check_slots(
+    claims: &ClaimEntries,
+    max_claims: u32,
+    seen_slots: &mut SeenSlots,
+) -> ProgramResult {
+    let seen = &mut seen_slots[..bitmap_len(max_claims)];
+    zero(seen);
+    for claim in claims.iter() {
+        if claim.slot as u32 >= max_claims {
+            return Err(DistributionError::SlotOutOfRange.into());
+        }
+        if test_and_set(seen, claim.slot).ok_or(DistributionError::SlotOutOfRange)? {
+            return Err(DistributionError::DuplicateSlotInBatch.into());
+        }
+    }
+    Ok(())
+}
+
+/// A recipient must be an initialized, unfrozen token account other than the vault
+/// (RecipientNotTokenAccount) of the distribution's mint (RecipientMintMismatch). Paying the
+/// vault itself would count a claim while no token leaves.
+fn check_recipient(recipient: &AccountInfo, distribution: &Distribution) -> ProgramResult {
+    let token_account =
+        TokenAccount::read(recipient).ok_or(DistributionError::RecipientNotTokenAccount)?;
+    if keys_equal(recipient.key(), &distribution.vault) {
+        return Err(DistributionError::RecipientNotTokenAccount.into());
+    }
+    if !keys_equal(&token_account.mint, &distribution.mint) {
+        return Err(DistributionError::RecipientMintMismatch.into());
+    }
+    Ok(())
+}
+
+fn move_lamports(from: &mut AccountInfo, to: &mut AccountInfo, lamports: u64) -> ProgramResult {
+    let remaining = from
+        .lamports()
+        .checked_sub(lamports)
+        .ok_or(DistributionError::ArithmeticOverflow)?;
+    let received = to
+        .lamports()
+        .checked_add(lamports)
+        .ok_or(DistributionError::ArithmeticOverflow)?;
+    from.set_lamports(remaining);
+    to.set_lamports(received);
+    Ok(())
+}
+
+/// The accounts needed to create recipients' associated token accounts.
+struct AccountCreation<'a> {
+    mint: AccountInfo<'a>,
+    system_program: AccountInfo<'a>,
+}
+
+impl<'a> AccountCreation<'a> {
+    /// Takes mint (MintMismatch), associated_token_program (InvalidAssociatedTokenProgram) and
+    /// system_program (InvalidSystemProgram). The associated token program only has to be
+    /// among the instruction's accounts for the CPI; it is not otherwise used.
+    fn take(
+        accounts: &mut Accounts<'a>,
+        distribution: &Distribution,
+    ) -> Result<Self, ProgramError> {
+        let mint = accounts.next_account()?;
+        let associated_token_program = accounts.next_account()?;
+        let system_program = accounts.next_account()?;
+        if !keys_equal(mint.key(), &distribution.mint) {
+            return Err(DistributionError::MintMismatch.into());
+        }
+        if !keys_equal(associated_token_program.key(), &ASSOCIATED_TOKEN_PROGRAM_ID) {
+            return Err(DistributionError::InvalidAssociatedTokenProgram.into());
+        }
+        if !keys_equal(system_program.key(), &SYSTEM_PROGRAM_ID) {
+            return Err(DistributionError::InvalidSystemProgram.into());
+        }
+        Ok(AccountCreation {
+            mint,
+            system_program,
+        })
+    }
+}
+
+fn log_skipped(slot: u16) {
+    let mut message = [0u8; SKIPPED_MESSAGE_CAPACITY];
+    log(skipped_message(slot, &mut message));
+}
+
+const SKIPPED_SUFFIX: &[u8] = b" already claimed, skipped";
+const SKIPPED_MESSAGE_CAPACITY: usize = b"slot ".len() + 5 + SKIPPED_SUFFIX.len();
+
+/// "slot N already claimed, skipped", formatted without core::fmt (which would add kilobytes
+/// to the program), right-aligned in `buffer`.
+fn skipped_message(slot: u16, buffer: &mut [u8; SKIPPED_MESSAGE_CAPACITY]) -> &[u8] {
+    let suffix_start = SKIPPED_MESSAGE_CAPACITY - SKIPPED_SUFFIX.len();
+    buffer[suffix_start..].copy_from_slice(SKIPPED_SUFFIX);
+    let mut start = suffix_start;
+    let mut rest = slot;
+    loop {
+        start -= 1;
+        buffer[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    start -= 5;
+    buffer[start..start + 5].copy_from_slice(b"slot ");
+    &buffer[start..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims_data(slots: &[u16]) -> Vec<u8> {
+        let mut data = (slots.len() as u32).to_le_bytes().to_vec();
+        for slot in slots {
+            data.extend_from_slice(&slot.to_le_bytes());
+            data.push(0);
+        }
+        data
+    }
+
+    fn check(slots: &[u16], max_claims: u32) -> ProgramResult {
+        let data = claims_data(slots);
+        let mut seen_slots = [0xffu8; bitmap_len(MAX_CLAIMS)];
+        check_slots(
+            &ClaimEntries::parse(&data).unwrap(),
+            max_claims,
+            &mut seen_slots,
+        )
+    }
+
+    #[test]
+    fn slots_must_be_below_max_claims() {
+        assert_eq!(check(&[0, 9], 10), Ok(()));
+        assert_eq!(
+            check(&[0, 10], 10),
+            Err(DistributionError::SlotOutOfRange.into())
+        );
+        assert_eq!(check(&[65_535], MAX_CLAIMS), Ok(()));
+        assert_eq!(
+            check(&[65_535], MAX_CLAIMS - 1),
+            Err(DistributionError::SlotOutOfRange.into())
+        );
+    }
+
+    #[test]
+    fn a_slot_twice_in_one_batch_is_refused_even_when_not_adjacent() {
+        assert_eq!(
+            check(&[3, 4, 3], 10),
+            Err(DistributionError::DuplicateSlotInBatch.into())
+        );
+        assert_eq!(
+            check(&[7, 7], 10),
+            Err(DistributionError::DuplicateSlotInBatch.into())
+        );
+        // Slots 8 apart share nothing but the bit position in different bytes.
+        assert_eq!(check(&[1, 9, 17, 0, 2], 20), Ok(()));
+    }
+
+    #[test]
+    fn the_scratch_bitmap_is_cleared_before_use() {
+        // `check` hands over a scratch buffer full of ones: without clearing, every slot would
+        // look like a duplicate.
+        let slots: Vec<u16> = (0..64).collect();
+        assert_eq!(check(&slots, 64), Ok(()));
+    }
+
+    #[test]
+    fn skipped_slots_are_logged_with_their_number() {
+        let mut buffer = [0u8; SKIPPED_MESSAGE_CAPACITY];
+        assert_eq!(
+            skipped_message(0, &mut buffer),
+            b"slot 0 already claimed, skipped"
+        );
+        assert_eq!(
+            skipped_message(42, &mut buffer),
+            b"slot 42 already claimed, skipped"
+        );
+        assert_eq!(
+            skipped_message(65_535, &mut buffer),
+            b"slot 65535 already claimed, skipped"
+        );
+    }
+}

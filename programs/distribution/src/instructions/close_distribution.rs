@@ -1,0 +1,84 @@
+//! close_distribution: after the end, or once every slot is paid, the creator takes back the
+//! vault's remaining tokens, the vault's rent, and the distribution's rent and unused fee
+//! budget; the distribution's address goes back to the system program.
+//!
+//! Checks:
+//! - no instruction data after the discriminator (InvalidInstructionData);
+//! - exactly 5 accounts (NotEnoughAccounts);
+//! - 0 creator: signed (MissingCreatorSignature) and is the stored creator (NotCreator);
+//!   receives lamports, so the runtime also requires it writable;
+//! - 1 distribution: owned by this program (DistributionNotOwnedByProgram), Distribution
+//!   discriminator, version and size (InvalidDiscriminator), address re-derived from
+//!   ["distribution", creator, distribution_id, bump] (DistributionAddressMismatch);
+//! - 2 vault is the stored vault (VaultMismatch);
+//! - 4 token_program is SPL Token (InvalidTokenProgram);
+//! - 3 creator_token_account: an initialized, unfrozen token account of the token program
+//!   owned by the creator (SourceNotCreatorTokenAccount) holding the distribution's mint
+//!   (MintMismatch);
+//! - now > end_ts or claimed_count == max_claims (NotClosable);
+//! - the creator's balance does not overflow (ArithmeticOverflow).
+
+use super::{authorize_creator, check_creator_token_account, check_token_program};
+use crate::cpi::{CloseAccount, Transfer};
+use crate::error::{DistributionError, ProgramResult};
+use crate::ids::{keys_equal, Pubkey, SYSTEM_PROGRAM_ID};
+use crate::input::Accounts;
+use crate::instruction_data::parse_no_args;
+use crate::pda::DistributionSeeds;
+use crate::rules::check_closable;
+use crate::syscalls::{unix_timestamp, zero};
+use crate::token::TokenAccount;
+
+pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> ProgramResult {
+    parse_no_args(data)?;
+    let mut creator = accounts.next_account()?;
+    let mut distribution_account = accounts.next_account()?;
+    let vault = accounts.next_account()?;
+    let creator_token_account = accounts.next_account()?;
+    let token_program = accounts.next_account()?;
+    accounts.finish()?;
+
+    let distribution = authorize_creator(program_id, &creator, &distribution_account)?;
+    if !keys_equal(vault.key(), &distribution.vault) {
+        return Err(DistributionError::VaultMismatch.into());
+    }
+    check_token_program(&token_program)?;
+    check_creator_token_account(&creator_token_account, creator.key(), &distribution.mint)?;
+    check_closable(&distribution, unix_timestamp()?)?;
+
+    let seeds = DistributionSeeds::new(
+        &distribution.creator,
+        distribution.distribution_id,
+        distribution.bump,
+    );
+    let signer = seeds.seeds();
+    // The stored vault was created and initialized by create_distribution; only a frozen vault
+    // reads as None here, and the token program refuses to move a frozen vault's tokens anyway.
+    let remainder = TokenAccount::read(&vault).map_or(0, |vault| vault.amount);
+    if remainder > 0 {
+        Transfer {
+            source: &vault,
+            destination: &creator_token_account,
+            authority: &distribution_account,
+            amount: remainder,
+        }
+        .invoke_signed(&[&signer])?;
+    }
+    CloseAccount {
+        account: &vault,
+        destination: &creator,
+        authority: &distribution_account,
+    }
+    .invoke_signed(&[&signer])?;
+
+    let returned = distribution_account.lamports();
+    let creator_lamports = creator
+        .lamports()
+        .checked_add(returned)
+        .ok_or(DistributionError::ArithmeticOverflow)?;
+    creator.set_lamports(creator_lamports);
+    distribution_account.set_lamports(0);
+    zero(distribution_account.data_mut());
+    distribution_account.clear_and_assign(&SYSTEM_PROGRAM_ID);
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! create_distribution: the creator escrows amount_per_claim × max_claims tokens in a new vault
+//! and funds an optional lamport fee budget for the operator's fee payer.
+//!
+//! Checks:
+//! - instruction data parsed exactly (InvalidInstructionData);
+//! - amount_per_claim > 0 (ZeroAmount); 1 <= max_claims <= 65,536 (InvalidMaxClaims);
+//!   amount_per_claim × max_claims fits in a u64 (DepositOverflow);
+//! - start_ts < end_ts, end_ts - start_ts <= 90 days, end_ts > now (InvalidTimeRange);
+//! - verifier is not the default key (InvalidVerifier);
+//! - exactly 7 accounts (NotEnoughAccounts);
+//! - 0 creator: signed (MissingCreatorSignature); pays rent and the fee budget and authorizes
+//!   the token transfer, so the runtime also requires it writable;
+//! - 5 token_program is SPL Token (InvalidTokenProgram);
+//! - 6 system_program is the system program (InvalidSystemProgram);
+//! - 3 mint: owned by the token program, 82 bytes, initialized (InvalidMint);
+//! - 4 creator_token_account: an initialized, unfrozen token account of the token program owned
+//!   by the creator (SourceNotCreatorTokenAccount) holding `mint` (MintMismatch);
+//! - 1 distribution: the PDA ["distribution", creator, distribution_id, bump]
+//!   (DistributionAddressMismatch), unused: system-owned without data (AccountAlreadyInUse);
+//!   lamports someone sent to the address beforehand do not block it (see `cpi::CreateAccount`);
+//! - 2 vault: the PDA ["vault", distribution, vault_bump] (VaultAddressMismatch), unused
+//!   (AccountAlreadyInUse);
+//! - rent + fee budget fits in a u64 (ArithmeticOverflow).
+//!
+//! The bumps come from the client (found off chain) and are verified with one
+//! create_program_address each instead of being searched for on chain.
+
+use super::{check_creator_token_account, check_token_program};
+use crate::cpi::{CreateAccount, InitializeAccount3, Transfer};
+use crate::error::{DistributionError, ProgramResult};
+use crate::ids::{keys_equal, Pubkey, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID};
+use crate::input::{AccountInfo, Accounts};
+use crate::instruction_data::CreateArgs;
+use crate::pda::{derives, DistributionSeeds, VaultSeeds};
+use crate::rules::validate_create_args;
+use crate::state::{account_len, Distribution};
+use crate::syscalls::{unix_timestamp, Rent};
+use crate::token::{is_mint, TOKEN_ACCOUNT_LEN};
+
+pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> ProgramResult {
+    let args = CreateArgs::parse(data)?;
+    let deposit = validate_create_args(&args, unix_timestamp()?)?;
+
+    let creator = accounts.next_account()?;
+    let mut distribution_account = accounts.next_account()?;
+    let vault = accounts.next_account()?;
+    let mint = accounts.next_account()?;
+    let creator_token_account = accounts.next_account()?;
+    let token_program = accounts.next_account()?;
+    let system_program = accounts.next_account()?;
+    accounts.finish()?;
+
+    if !creator.is_signer() {
+        return Err(DistributionError::MissingCreatorSignature.into());
+    }
+    check_token_program(&token_program)?;
+    if !keys_equal(system_program.key(), &SYSTEM_PROGRAM_ID) {
+        return Err(DistributionError::InvalidSystemProgram.into());
+    }
+    if !is_mint(&mint) {
+        return Err(DistributionError::InvalidMint.into());
+    }
+    check_creator_token_account(&creator_token_account, creator.key(), mint.key())?;
+
+    let distribution_seeds = DistributionSeeds::new(creator.key(), args.distribution_id, args.bump);
+    let distribution_signer = distribution_seeds.seeds();
+    if !derives(&distribution_signer, program_id, distribution_account.key()) {
+        return Err(DistributionError::DistributionAddressMismatch.into());
+    }
+    if !is_unused(&distribution_account) {
+        return Err(DistributionError::AccountAlreadyInUse.into());
+    }
+    let vault_seeds = VaultSeeds::new(distribution_account.key(), args.vault_bump);
+    let vault_signer = vault_seeds.seeds();
+    if !derives(&vault_signer, program_id, vault.key()) {
+        return Err(DistributionError::VaultAddressMismatch.into());
+    }
+    if !is_unused(&vault) {
+        return Err(DistributionError::AccountAlreadyInUse.into());
+    }
+
+    let rent = Rent::get()?;
+    let space = account_len(args.max_claims) as u64;
+    // The fee budget rides on the distribution account as lamports above its rent-exempt minimum.
+    let distribution_lamports = rent
+        .minimum_balance(space)?
+        .checked_add(args.fee_budget_lamports)
+        .ok_or(DistributionError::ArithmeticOverflow)?;
+    CreateAccount {
+        from: &creator,
+        to: &distribution_account,
+        lamports: distribution_lamports,
+        space,
+        owner: program_id,
+    }
+    .invoke_signed(&[&distribution_signer])?;
+    let vault_space = TOKEN_ACCOUNT_LEN as u64;
+    let vault_lamports = rent.minimum_balance(vault_space)?;
+    CreateAccount {
+        from: &creator,
+        to: &vault,
+        lamports: vault_lamports,
+        space: vault_space,
+        owner: &TOKEN_PROGRAM_ID,
+    }
+    .invoke_signed(&[&vault_signer])?;
+    InitializeAccount3 {
+        account: &vault,
+        mint: &mint,
+        owner: distribution_account.key(),
+    }
+    .invoke()?;
+    Transfer {
+        source: &creator_token_account,
+        destination: &vault,
+        authority: &creator,
+        amount: deposit,
+    }
+    .invoke_signed(&[])?;
+
+    let distribution = Distribution {
+        bump: args.bump,
+        vault_bump: args.vault_bump,
+        paused: false,
+        creator: *creator.key(),
+        mint: *mint.key(),
+        vault: *vault.key(),
+        verifier: args.verifier,
+        distribution_id: args.distribution_id,
+        post_id: args.post_id,
+        amount_per_claim: args.amount_per_claim,
+        max_claims: args.max_claims,
+        claimed_count: 0,
+        start_ts: args.start_ts,
+        end_ts: args.end_ts,
+        fee_per_claim_lamports: args.fee_per_claim_lamports,
+        fee_budget_lamports: args.fee_budget_lamports,
+        total_claimed_amount: 0,
+        requirements_hash: args.requirements_hash,
+    };
+    // CreateAccount gave the account its size and zeroed it, so the bitmap starts all unclaimed.
+    distribution.store(distribution_account.data_mut())?;
+    Ok(())
+}
+
+/// An address no account lives at yet: owned by the system program, without data.
+fn is_unused(account: &AccountInfo) -> bool {
+    keys_equal(account.owner(), &SYSTEM_PROGRAM_ID) && account.data_len() == 0
+}

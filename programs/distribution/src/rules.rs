@@ -1,0 +1,234 @@
+//! The rules about amounts, times and the pause flag, apart from any account so they test on
+//! the host.
+
+use crate::error::DistributionError;
+use crate::ids::is_default_key;
+use crate::instruction_data::CreateArgs;
+use crate::math::checked_mul;
+use crate::state::{Distribution, MAX_CLAIMS};
+
+/// A giveaway may run at most 90 days, so escrowed tokens are never locked for long.
+pub const MAX_DURATION_SECONDS: i64 = 90 * 24 * 60 * 60;
+
+/// Checks create_distribution's arguments against the clock and returns the deposit,
+/// amount_per_claim × max_claims.
+pub fn validate_create_args(args: &CreateArgs, now: i64) -> Result<u64, DistributionError> {
+    if args.amount_per_claim == 0 {
+        return Err(DistributionError::ZeroAmount);
+    }
+    if args.max_claims == 0 || args.max_claims > MAX_CLAIMS {
+        return Err(DistributionError::InvalidMaxClaims);
+    }
+    let deposit = checked_mul(args.amount_per_claim, args.max_claims as u64)
+        .ok_or(DistributionError::DepositOverflow)?;
+    let duration = args
+        .end_ts
+        .checked_sub(args.start_ts)
+        .ok_or(DistributionError::InvalidTimeRange)?;
+    if duration <= 0 || duration > MAX_DURATION_SECONDS || args.end_ts <= now {
+        return Err(DistributionError::InvalidTimeRange);
+    }
+    if is_default_key(&args.verifier) {
+        return Err(DistributionError::InvalidVerifier);
+    }
+    Ok(deposit)
+}
+
+/// Claims are paid only while the distribution runs: not paused, start_ts <= now <= end_ts.
+pub fn check_claim_window(distribution: &Distribution, now: i64) -> Result<(), DistributionError> {
+    if distribution.paused {
+        return Err(DistributionError::Paused);
+    }
+    if now < distribution.start_ts {
+        return Err(DistributionError::NotStarted);
+    }
+    if now > distribution.end_ts {
+        return Err(DistributionError::Ended);
+    }
+    Ok(())
+}
+
+/// The creator takes the remainder back once the distribution ended or every slot was paid.
+pub fn check_closable(distribution: &Distribution, now: i64) -> Result<(), DistributionError> {
+    if now > distribution.end_ts || distribution.claimed_count >= distribution.max_claims {
+        return Ok(());
+    }
+    Err(DistributionError::NotClosable)
+}
+
+/// Takes up to `wanted` lamports from the remaining fee budget and returns what it took: the
+/// budget runs dry rather than the distribution's rent.
+pub fn take_from_budget(budget: &mut u64, wanted: u64) -> u64 {
+    let taken = if wanted < *budget { wanted } else { *budget };
+    *budget -= taken;
+    taken
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instruction_data::tests::create_args;
+    use crate::state::tests::sample;
+
+    const NOW: i64 = 1_500;
+
+    #[test]
+    fn valid_arguments_return_the_deposit() {
+        assert_eq!(validate_create_args(&create_args(), NOW), Ok(100_000));
+    }
+
+    #[test]
+    fn amounts_and_claim_counts_are_bounded() {
+        let mut args = create_args();
+        args.amount_per_claim = 0;
+        assert_eq!(
+            validate_create_args(&args, NOW),
+            Err(DistributionError::ZeroAmount)
+        );
+        for max_claims in [0, MAX_CLAIMS + 1, u32::MAX] {
+            let args = CreateArgs {
+                max_claims,
+                ..create_args()
+            };
+            assert_eq!(
+                validate_create_args(&args, NOW),
+                Err(DistributionError::InvalidMaxClaims)
+            );
+        }
+        let args = CreateArgs {
+            max_claims: MAX_CLAIMS,
+            ..create_args()
+        };
+        assert_eq!(validate_create_args(&args, NOW), Ok(1_000 * 65_536));
+    }
+
+    #[test]
+    fn a_deposit_beyond_u64_is_refused() {
+        let largest = u64::MAX / MAX_CLAIMS as u64;
+        let fits = CreateArgs {
+            amount_per_claim: largest,
+            max_claims: MAX_CLAIMS,
+            ..create_args()
+        };
+        assert_eq!(
+            validate_create_args(&fits, NOW),
+            Ok(largest * MAX_CLAIMS as u64)
+        );
+        let overflows = CreateArgs {
+            amount_per_claim: largest + 1,
+            ..fits.clone()
+        };
+        assert_eq!(
+            validate_create_args(&overflows, NOW),
+            Err(DistributionError::DepositOverflow)
+        );
+        let overflows = CreateArgs {
+            amount_per_claim: u64::MAX,
+            max_claims: 2,
+            ..create_args()
+        };
+        assert_eq!(
+            validate_create_args(&overflows, NOW),
+            Err(DistributionError::DepositOverflow)
+        );
+    }
+
+    #[test]
+    fn time_ranges_must_be_ordered_at_most_90_days_and_end_in_the_future() {
+        let refused = Err(DistributionError::InvalidTimeRange);
+        let with_times = |start_ts, end_ts| CreateArgs {
+            start_ts,
+            end_ts,
+            ..create_args()
+        };
+        assert_eq!(
+            validate_create_args(&with_times(2_000, 2_000), NOW),
+            refused
+        );
+        assert_eq!(
+            validate_create_args(&with_times(2_001, 2_000), NOW),
+            refused
+        );
+        assert!(validate_create_args(&with_times(0, MAX_DURATION_SECONDS), NOW).is_ok());
+        assert_eq!(
+            validate_create_args(&with_times(0, MAX_DURATION_SECONDS + 1), NOW),
+            refused
+        );
+        assert_eq!(validate_create_args(&with_times(1_000, NOW), NOW), refused);
+        assert!(validate_create_args(&with_times(1_000, NOW + 1), NOW).is_ok());
+        assert_eq!(
+            validate_create_args(&with_times(i64::MIN, i64::MAX), NOW),
+            refused
+        );
+    }
+
+    #[test]
+    fn the_default_key_cannot_be_the_verifier() {
+        let args = CreateArgs {
+            verifier: [0; 32],
+            ..create_args()
+        };
+        assert_eq!(
+            validate_create_args(&args, NOW),
+            Err(DistributionError::InvalidVerifier)
+        );
+    }
+
+    #[test]
+    fn claims_are_paid_only_inside_the_window_and_while_not_paused() {
+        let distribution = Distribution {
+            start_ts: 100,
+            end_ts: 200,
+            ..sample()
+        };
+        assert_eq!(
+            check_claim_window(&distribution, 99),
+            Err(DistributionError::NotStarted)
+        );
+        assert_eq!(check_claim_window(&distribution, 100), Ok(()));
+        assert_eq!(check_claim_window(&distribution, 200), Ok(()));
+        assert_eq!(
+            check_claim_window(&distribution, 201),
+            Err(DistributionError::Ended)
+        );
+        let paused = Distribution {
+            paused: true,
+            ..distribution
+        };
+        assert_eq!(
+            check_claim_window(&paused, 150),
+            Err(DistributionError::Paused)
+        );
+    }
+
+    #[test]
+    fn the_fee_budget_pays_what_it_has_and_never_more() {
+        let mut budget = 12_000;
+        assert_eq!(take_from_budget(&mut budget, 5_000), 5_000);
+        assert_eq!(take_from_budget(&mut budget, 5_000), 5_000);
+        assert_eq!(take_from_budget(&mut budget, 5_000), 2_000);
+        assert_eq!(budget, 0);
+        assert_eq!(take_from_budget(&mut budget, 5_000), 0);
+        assert_eq!(budget, 0);
+    }
+
+    #[test]
+    fn closing_waits_for_the_end_or_the_last_slot() {
+        let distribution = Distribution {
+            end_ts: 200,
+            max_claims: 5,
+            claimed_count: 4,
+            ..sample()
+        };
+        assert_eq!(
+            check_closable(&distribution, 200),
+            Err(DistributionError::NotClosable)
+        );
+        assert_eq!(check_closable(&distribution, 201), Ok(()));
+        let all_paid = Distribution {
+            claimed_count: 5,
+            ..distribution
+        };
+        assert_eq!(check_closable(&all_paid, 0), Ok(()));
+    }
+}
