@@ -1,0 +1,94 @@
+import { canonicalRequirements, type Requirement, type RequirementType } from "../../shared/requirements.ts";
+import type { PostTarget, RequirementResult } from "./requirements/context.ts";
+
+/** How long a result stays fresh: a met requirement rarely flips, an unmet one is about to. */
+export interface ResultLifetime {
+  metMs: number;
+  unmetMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * Defaults. Unmet results expire fast because the fan is usually fixing them right now.
+ * Account age only grows, so a met age is good for a month. hold_token is not cached at all:
+ * it costs no X call, and a fan can sell between two claims.
+ */
+export const DEFAULT_RESULT_LIFETIMES: Record<Exclude<RequirementType, "hold_token">, ResultLifetime> = {
+  follow: { metMs: HOUR, unmetMs: 30_000 },
+  like: { metMs: DAY, unmetMs: 30_000 },
+  repost: { metMs: DAY, unmetMs: 30_000 },
+  reply: { metMs: DAY, unmetMs: 30_000 },
+  quote: { metMs: DAY, unmetMs: 30_000 },
+  account_age: { metMs: 30 * DAY, unmetMs: HOUR },
+  min_followers: { metMs: HOUR, unmetMs: 5 * MINUTE },
+};
+
+export interface RequirementCacheOptions {
+  now?: () => number;
+  lifetimes?: Partial<Record<Exclude<RequirementType, "hold_token">, ResultLifetime>>;
+  /** Oldest entries are dropped beyond this, so memory stays bounded under many fans. */
+  maxEntries?: number;
+}
+
+/** In-memory cache of requirement results per (fan, requirement, what it is about). */
+export class RequirementCache {
+  readonly #entries = new Map<string, { result: RequirementResult; expiresAt: number }>();
+  readonly #now: () => number;
+  readonly #lifetimes: Record<Exclude<RequirementType, "hold_token">, ResultLifetime>;
+  readonly #maxEntries: number;
+
+  constructor(options: RequirementCacheOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#lifetimes = { ...DEFAULT_RESULT_LIFETIMES, ...options.lifetimes };
+    this.#maxEntries = options.maxEntries ?? 100_000;
+  }
+
+  get(fanXUserId: string, requirement: Requirement, post: PostTarget): RequirementResult | undefined {
+    const key = cacheKey(fanXUserId, requirement, post);
+    if (key === undefined) return undefined;
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry.result;
+  }
+
+  set(fanXUserId: string, requirement: Requirement, post: PostTarget, result: RequirementResult): void {
+    const key = cacheKey(fanXUserId, requirement, post);
+    if (key === undefined || requirement.type === "hold_token") return;
+    const lifetime = this.#lifetimes[requirement.type];
+    this.#entries.delete(key);
+    this.#entries.set(key, { result, expiresAt: this.#now() + (result.met ? lifetime.metMs : lifetime.unmetMs) });
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+  }
+
+  /** Forget a fan's results, e.g. after they unlink their X account. */
+  forgetFan(fanXUserId: string): void {
+    for (const key of this.#entries.keys()) if (key.startsWith(`${fanXUserId}|`)) this.#entries.delete(key);
+  }
+}
+
+/**
+ * What a result depends on: the post for post actions, the creator for a follow, nothing else for
+ * profile checks, so one met account_age serves every distribution the fan claims from.
+ */
+function cacheKey(fanXUserId: string, requirement: Requirement, post: PostTarget): string | undefined {
+  const about =
+    requirement.type === "follow"
+      ? `creator:${post.creatorXUserId}`
+      : requirement.type === "account_age" || requirement.type === "min_followers"
+        ? "profile"
+        : requirement.type === "hold_token"
+          ? undefined
+          : `post:${post.id}`;
+  return about === undefined ? undefined : `${fanXUserId}|${about}|${canonicalRequirements([requirement])}`;
+}

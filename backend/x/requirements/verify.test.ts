@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Requirement, requirementSchema } from "../../../shared/requirements.ts";
+import { type RunningXApiEmulator, startXApiEmulator } from "../../x-emulator/listen.ts";
+import { SEED } from "../../x-emulator/seed.ts";
+import { RequirementCache } from "../cache.ts";
+import { createXApiClient } from "../client.ts";
+import { XUnauthorizedError } from "../errors.ts";
+import { ManualClock } from "../manual-clock.ts";
+import { verifyRequirements } from "./verify.ts";
+
+const { users, posts } = SEED;
+const MINT = "So11111111111111111111111111111111111111112";
+const WALLET = "11111111111111111111111111111111";
+const clock = new ManualClock(Date.parse("2026-11-20T12:00:00Z"));
+const post = { id: posts.giveaway, creatorXUserId: users.creator.id };
+let emulator: RunningXApiEmulator;
+
+beforeAll(async () => {
+  emulator = await startXApiEmulator({ now: () => clock.now() });
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+const requirement = (input: unknown): Requirement => requirementSchema.parse(input);
+const balances = new Map<string, bigint>([[`${WALLET}:${MINT}`, 500n]]);
+
+function verifier(options: { cache?: RequirementCache } = {}) {
+  const client = createXApiClient({ baseUrl: emulator.url, clock });
+  return (fan: keyof typeof users, requirements: Requirement[], wallet?: string) =>
+    verifyRequirements(
+      {
+        client,
+        cache: options.cache,
+        now: () => clock.now(),
+        tokenBalanceOf: async (owner, mint) => balances.get(`${owner}:${mint}`) ?? 0n,
+      },
+      {
+        fan: { xUserId: users[fan].id, accessToken: emulator.issueUserToken(users[fan].id).access_token, wallet },
+        post,
+        requirements,
+      },
+    );
+}
+
+/** Each requirement type: who meets it, who does not, and what one check costs in X calls. */
+const cases: { name: string; requirement: Requirement; met: keyof typeof users; unmet: keyof typeof users; calls: number }[] = [
+  { name: "follow", requirement: requirement({ type: "follow" }), met: "casualFan", unmet: "newcomer", calls: 1 },
+  { name: "like", requirement: requirement({ type: "like" }), met: "superfan", unmet: "quietFan", calls: 1 },
+  { name: "repost", requirement: requirement({ type: "repost" }), met: "superfan", unmet: "casualFan", calls: 1 },
+  { name: "reply", requirement: requirement({ type: "reply" }), met: "quietFan", unmet: "casualFan", calls: 1 },
+  {
+    name: "reply containing a phrase",
+    requirement: requirement({ type: "reply", mustContain: "GM MemeFans" }),
+    met: "superfan",
+    unmet: "quietFan",
+    calls: 1,
+  },
+  { name: "quote", requirement: requirement({ type: "quote" }), met: "superfan", unmet: "casualFan", calls: 1 },
+  {
+    name: "account_age",
+    requirement: requirement({ type: "account_age", minDays: 30 }),
+    met: "quietFan",
+    unmet: "newcomer",
+    calls: 1,
+  },
+  {
+    name: "min_followers",
+    requirement: requirement({ type: "min_followers", minFollowers: 10 }),
+    met: "casualFan",
+    unmet: "quietFan",
+    calls: 1,
+  },
+];
+
+describe("verifyRequirements against the emulator", () => {
+  for (const { name, requirement: wanted, met, unmet, calls } of cases) {
+    it(`${name}: met by ${met}, not by ${unmet}, ${calls} X call each`, async () => {
+      const verify = verifier();
+      const yes = await verify(met, [wanted]);
+      expect(yes.checks[0]).toMatchObject({ met: true, cached: false });
+      expect(yes.met).toBe(true);
+      expect(yes.xCalls).toBe(calls);
+      const no = await verify(unmet, [wanted]);
+      expect(no.checks[0]?.met).toBe(false);
+      expect(no.checks[0]?.detail).toMatch(/\w/);
+      expect(no.met).toBe(false);
+      expect(no.xCalls).toBe(calls);
+    });
+  }
+
+  it("hold_token reads the injected balance and makes no X call", async () => {
+    const verify = verifier();
+    const enough = await verify("superfan", [requirement({ type: "hold_token", mint: MINT, minAmount: "500" })], WALLET);
+    expect(enough).toMatchObject({ met: true, xCalls: 0 });
+    const tooLittle = await verify("superfan", [requirement({ type: "hold_token", mint: MINT, minAmount: "501" })], WALLET);
+    expect(tooLittle.met).toBe(false);
+    const noWallet = await verify("superfan", [requirement({ type: "hold_token", mint: MINT, minAmount: "1" })]);
+    expect(noWallet.checks[0]?.detail).toMatch(/wallet/);
+  });
+
+  it("a full set costs one call per X requirement, sharing the profile between age and followers", async () => {
+    const all = [
+      requirement({ type: "follow" }),
+      requirement({ type: "like" }),
+      requirement({ type: "repost" }),
+      requirement({ type: "reply", mustContain: "gm memefans" }),
+      requirement({ type: "quote" }),
+      requirement({ type: "account_age", minDays: 365 }),
+      requirement({ type: "min_followers", minFollowers: 100 }),
+      requirement({ type: "hold_token", mint: MINT, minAmount: "1" }),
+    ];
+    const report = await verifier()("superfan", all, WALLET);
+    expect(report.checks.map((check) => [check.requirement.type, check.met])).toEqual(all.map((one) => [one.type, true]));
+    expect(report.xCalls).toBe(6);
+  });
+
+  it("finds a like that is several pages deep, and gives up after the configured pages", async () => {
+    for (let index = 0; index < 150; index++) {
+      const other = emulator.store.post({ authorId: users.creator.id, text: `later meme ${index}` });
+      emulator.store.like(users.superfan.id, other.id, clock.now() + index + 1);
+    }
+    const deep = await verifier()("superfan", [requirement({ type: "like" })]);
+    expect(deep).toMatchObject({ met: true, xCalls: 2 });
+    const client = createXApiClient({ baseUrl: emulator.url, clock });
+    const shallow = await verifyRequirements(
+      { client, tokenBalanceOf: async () => 0n, paging: { likedTweetsPages: 1 } },
+      {
+        fan: { xUserId: users.superfan.id, accessToken: emulator.issueUserToken(users.superfan.id).access_token },
+        post,
+        requirements: [requirement({ type: "like" })],
+      },
+    );
+    expect(shallow).toMatchObject({ met: false, xCalls: 1 });
+  });
+
+  it("a fan who meets a missing requirement passes on the next check", async () => {
+    const verify = verifier();
+    expect((await verify("newcomer", [requirement({ type: "like" })])).met).toBe(false);
+    emulator.store.like(users.newcomer.id, posts.giveaway);
+    expect((await verify("newcomer", [requirement({ type: "like" })])).met).toBe(true);
+  });
+
+  it("does not count a repost or reply of another post", async () => {
+    emulator.store.reply({ authorId: users.casualFan.id, tweetId: posts.oldPost, text: "gm memefans" });
+    emulator.store.repost({ authorId: users.casualFan.id, tweetId: posts.oldPost });
+    const report = await verifier()("casualFan", [requirement({ type: "reply" }), requirement({ type: "repost" })]);
+    expect(report.checks.map((check) => check.met)).toEqual([false, false]);
+  });
+
+  it("reads the fan's timeline for a post older than search/recent's 7 days", async () => {
+    const client = createXApiClient({ baseUrl: emulator.url, clock });
+    const oldPost = emulator.store.tweets.get(posts.oldPost);
+    const check = (fan: keyof typeof users, target: { id: string; creatorXUserId: string; createdAt?: number }) =>
+      verifyRequirements(
+        { client, now: () => clock.now(), tokenBalanceOf: async () => 0n },
+        {
+          fan: { xUserId: users[fan].id, accessToken: emulator.issueUserToken(users[fan].id).access_token },
+          post: target,
+          requirements: [requirement({ type: "reply", mustContain: "gm memefans" })],
+        },
+      );
+    const withDate = { id: posts.oldPost, creatorXUserId: users.creator.id, createdAt: oldPost?.createdAt };
+    expect(await check("superfan", withDate)).toMatchObject({ met: true, xCalls: 2 });
+    expect(await check("casualFan", withDate)).toMatchObject({ met: false, xCalls: 2 });
+    // Without the post's date only search/recent is asked, and the 9-day-old reply is out of its reach.
+    expect(await check("superfan", { id: posts.oldPost, creatorXUserId: users.creator.id })).toMatchObject({
+      met: false,
+      xCalls: 1,
+    });
+  });
+
+  it("lets an expired fan token surface as XUnauthorizedError", async () => {
+    const client = createXApiClient({ baseUrl: emulator.url, clock });
+    const token = emulator.issueUserToken(users.superfan.id, { lifetimeSeconds: 1 }).access_token;
+    clock.advance(2_000);
+    await expect(
+      verifyRequirements(
+        { client, tokenBalanceOf: async () => 0n },
+        { fan: { xUserId: users.superfan.id, accessToken: token }, post, requirements: [requirement({ type: "follow" })] },
+      ),
+    ).rejects.toBeInstanceOf(XUnauthorizedError);
+  });
+});
+
+describe("the requirement cache", () => {
+  it("serves a met result without calling X until it expires", async () => {
+    const cache = new RequirementCache({ now: () => clock.now(), lifetimes: { like: { metMs: 60_000, unmetMs: 5_000 } } });
+    const verify = verifier({ cache });
+    const like = requirement({ type: "like" });
+    expect((await verify("superfan", [like])).xCalls).toBe(1);
+    const hit = await verify("superfan", [like]);
+    expect(hit).toMatchObject({ met: true, xCalls: 0 });
+    expect(hit.checks[0]?.cached).toBe(true);
+    clock.advance(60_001);
+    expect((await verify("superfan", [like])).xCalls).toBe(1);
+  });
+
+  it("keeps an unmet result only briefly, so a fan who fixes it is seen soon", async () => {
+    const cache = new RequirementCache({ now: () => clock.now(), lifetimes: { like: { metMs: 60_000, unmetMs: 5_000 } } });
+    const verify = verifier({ cache });
+    const like = requirement({ type: "like" });
+    expect((await verify("newcomer", [like])).met).toBe(false);
+    emulator.store.like(users.newcomer.id, posts.giveaway);
+    expect(await verify("newcomer", [like])).toMatchObject({ met: false, xCalls: 0 });
+    clock.advance(5_001);
+    expect(await verify("newcomer", [like])).toMatchObject({ met: true, xCalls: 1 });
+  });
+
+  it("shares profile results across posts but keeps post actions per post", async () => {
+    const cache = new RequirementCache({ now: () => clock.now() });
+    const age = requirement({ type: "account_age", minDays: 30 });
+    const like = requirement({ type: "like" });
+    const otherPost = { id: posts.oldPost, creatorXUserId: users.creator.id };
+    const fan = { xUserId: users.superfan.id, accessToken: emulator.issueUserToken(users.superfan.id).access_token };
+    const client = createXApiClient({ baseUrl: emulator.url, clock });
+    const dependencies = { client, cache, now: () => clock.now(), tokenBalanceOf: async () => 0n };
+    await verifyRequirements(dependencies, { fan, post, requirements: [age, like] });
+    const second = await verifyRequirements(dependencies, { fan, post: otherPost, requirements: [age, like] });
+    expect(second.checks.map((check) => check.cached)).toEqual([true, false]);
+    expect(second.xCalls).toBe(1);
+  });
+
+  it("never caches hold_token and drops the oldest entries beyond its size", async () => {
+    const cache = new RequirementCache({ now: () => clock.now(), maxEntries: 1 });
+    const verify = verifier({ cache });
+    const hold = requirement({ type: "hold_token", mint: MINT, minAmount: "1" });
+    await verify("superfan", [hold], WALLET);
+    expect((await verify("superfan", [hold], WALLET)).checks[0]?.cached).toBe(false);
+    await verify("superfan", [requirement({ type: "like" })]);
+    await verify("superfan", [requirement({ type: "follow" })]);
+    expect((await verify("superfan", [requirement({ type: "like" })])).xCalls).toBe(1);
+  });
+});

@@ -1,0 +1,111 @@
+import type { Requirement } from "../../../shared/requirements.ts";
+import type { RequirementCache } from "../cache.ts";
+import type { XApiClient } from "../client.ts";
+import type { XUser } from "../schemas.ts";
+import { checkAccountAge } from "./account-age.ts";
+import {
+  type CheckPaging,
+  DEFAULT_CHECK_PAGING,
+  type FanIdentity,
+  type PostTarget,
+  type RequirementContext,
+  type RequirementResult,
+  type TokenBalanceOf,
+} from "./context.ts";
+import { checkFollow } from "./follow.ts";
+import { checkHoldToken } from "./hold-token.ts";
+import { checkLike } from "./like.ts";
+import { checkMinFollowers } from "./min-followers.ts";
+import { checkQuote } from "./quote.ts";
+import { checkReply } from "./reply.ts";
+import { checkRepost } from "./repost.ts";
+
+export interface RequirementVerifierDependencies {
+  client: XApiClient;
+  tokenBalanceOf: TokenBalanceOf;
+  cache?: RequirementCache;
+  now?: () => number;
+  paging?: Partial<CheckPaging>;
+}
+
+export interface VerifyRequirementsInput {
+  fan: FanIdentity;
+  post: PostTarget;
+  requirements: readonly Requirement[];
+}
+
+export interface RequirementCheck extends RequirementResult {
+  requirement: Requirement;
+  /** True when the result came from the cache and cost no call. */
+  cached: boolean;
+}
+
+export interface VerificationReport {
+  /** Every requirement is met. */
+  met: boolean;
+  checks: RequirementCheck[];
+  /** HTTP requests this verification sent to X (retries included). */
+  xCalls: number;
+}
+
+/**
+ * Checks every requirement for one fan and post. X errors (XRateLimitedError, XUnauthorizedError
+ * for an expired fan token, XForbiddenError) propagate so the caller can refresh or say when to retry;
+ * results finished before the error stay cached.
+ */
+export async function verifyRequirements(
+  dependencies: RequirementVerifierDependencies,
+  input: VerifyRequirementsInput,
+): Promise<VerificationReport> {
+  let xCalls = 0;
+  const client = dependencies.client.withCallListener(() => {
+    xCalls += 1;
+  });
+  let profile: Promise<XUser | undefined> | undefined;
+  const context: RequirementContext = {
+    client,
+    fan: input.fan,
+    post: input.post,
+    now: (dependencies.now ?? Date.now)(),
+    paging: { ...DEFAULT_CHECK_PAGING, ...dependencies.paging },
+    tokenBalanceOf: dependencies.tokenBalanceOf,
+    fanProfile: () => {
+      profile ??= client
+        .getUser(input.fan.xUserId, input.fan.accessToken)
+        .then((lookup) => (lookup.found ? lookup.value : undefined));
+      return profile;
+    },
+  };
+
+  const checks = await Promise.all(
+    input.requirements.map(async (requirement): Promise<RequirementCheck> => {
+      const cached = dependencies.cache?.get(input.fan.xUserId, requirement, input.post);
+      if (cached) return { requirement, ...cached, cached: true };
+      const result = await checkOne(requirement, context);
+      dependencies.cache?.set(input.fan.xUserId, requirement, input.post, result);
+      return { requirement, ...result, cached: false };
+    }),
+  );
+  return { met: checks.every((check) => check.met), checks, xCalls };
+}
+
+function checkOne(requirement: Requirement, context: RequirementContext): Promise<RequirementResult> {
+  switch (requirement.type) {
+    case "follow":
+      return checkFollow(requirement, context);
+    case "like":
+      return checkLike(requirement, context);
+    case "repost":
+      return checkRepost(requirement, context);
+    case "reply":
+      return checkReply(requirement, context);
+    case "quote":
+      return checkQuote(requirement, context);
+    case "hold_token":
+      return checkHoldToken(requirement, context);
+    case "account_age":
+      return checkAccountAge(requirement, context);
+    case "min_followers":
+      return checkMinFollowers(requirement, context);
+  }
+}
