@@ -1,0 +1,83 @@
+import { ASSOCIATED_TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { type AccountMeta, type PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import { z } from "zod";
+import { distributionProgramId } from "./ids.ts";
+import { instructionData, toInstructionBuffer } from "./instruction-data.ts";
+import { MAX_SLOT } from "./layout.ts";
+import { findVaultAddress } from "./pda.ts";
+import { parseBuilderInput, publicKeyInputSchema } from "./schemas.ts";
+
+const slotSchema = z
+  .number()
+  .int("a slot must be a whole number")
+  .min(0, "a slot is at least 0")
+  .max(MAX_SLOT, `a slot is at most ${MAX_SLOT}`);
+
+/** Pays into the owner's associated token account, which the program creates first (idempotently) from the fee budget. */
+const claimCreatingAccountSchema = z.object({
+  slot: slotSchema,
+  owner: publicKeyInputSchema,
+  /** Optional; when given it must be the owner's associated token account. */
+  tokenAccount: publicKeyInputSchema.optional(),
+});
+
+/** Pays into an existing token account of the distribution's mint. */
+const claimToExistingAccountSchema = z.object({ slot: slotSchema, tokenAccount: publicKeyInputSchema });
+
+/**
+ * Only what the wire format can carry is checked here; the program refuses out-of-range or repeated
+ * slots itself, and the batcher is expected not to send them.
+ */
+export const batchClaimInputSchema = z.object({
+  verifier: publicKeyInputSchema,
+  /** Defaults to the verifier. */
+  feePayer: publicKeyInputSchema.optional(),
+  distribution: publicKeyInputSchema,
+  /** Defaults to the vault PDA of the distribution. */
+  vault: publicKeyInputSchema.optional(),
+  /** Needed only when a claim creates a token account. */
+  mint: publicKeyInputSchema.optional(),
+  // The creating variant goes first: zod drops unknown keys, so the other would swallow `owner`.
+  claims: z.array(z.union([claimCreatingAccountSchema, claimToExistingAccountSchema])).min(1, "a batch needs at least one claim"),
+  programId: publicKeyInputSchema.default(distributionProgramId),
+});
+
+export type BatchClaimInput = z.input<typeof batchClaimInputSchema>;
+type Claim = z.output<typeof batchClaimInputSchema>["claims"][number];
+
+function recipientAccounts(claim: Claim, index: number, mint: PublicKey | undefined): AccountMeta[] {
+  if (!("owner" in claim)) return [{ pubkey: claim.tokenAccount, isSigner: false, isWritable: true }];
+  if (!mint) throw new TypeError(`batchClaimInstruction: claims.${index} creates a token account, so mint is required`);
+  const associated = getAssociatedTokenAddressSync(mint, claim.owner, true);
+  if (claim.tokenAccount && !claim.tokenAccount.equals(associated)) {
+    throw new TypeError(`batchClaimInstruction: claims.${index}.tokenAccount is not the owner's associated token account`);
+  }
+  return [
+    { pubkey: associated, isSigner: false, isWritable: true },
+    { pubkey: claim.owner, isSigner: false, isWritable: false },
+  ];
+}
+
+export function batchClaimInstruction(input: BatchClaimInput): TransactionInstruction {
+  const args = parseBuilderInput("batchClaimInstruction", batchClaimInputSchema, input);
+  const keys: AccountMeta[] = [
+    { pubkey: args.verifier, isSigner: true, isWritable: false },
+    { pubkey: args.feePayer ?? args.verifier, isSigner: true, isWritable: true },
+    { pubkey: args.distribution, isSigner: false, isWritable: true },
+    { pubkey: args.vault ?? findVaultAddress(args.distribution, args.programId).address, isSigner: false, isWritable: true },
+    { pubkey: TOKEN_PROGRAM_ID, isSigner: false, isWritable: false },
+  ];
+  if (args.mint && args.claims.some((claim) => "owner" in claim)) {
+    keys.push(
+      { pubkey: args.mint, isSigner: false, isWritable: false },
+      { pubkey: ASSOCIATED_TOKEN_PROGRAM_ID, isSigner: false, isWritable: false },
+      { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
+    );
+  }
+  const data = instructionData("batch_claim").u32(args.claims.length);
+  args.claims.forEach((claim, index) => {
+    data.u16(claim.slot).bool("owner" in claim);
+    keys.push(...recipientAccounts(claim, index, args.mint));
+  });
+  return new TransactionInstruction({ programId: args.programId, keys, data: toInstructionBuffer(data) });
+}
