@@ -1,10 +1,213 @@
-import express from "express";
+import type { Connection, PublicKey } from "@solana/web3.js";
+import express, { type Express, type Router } from "express";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { distributionProgramId } from "../shared/program/index.ts";
+import type { BackendConfig } from "./config.ts";
+import type { Database } from "./db/database.ts";
+import { type ChainReader, connectionChainReader } from "./distributions/chain-reader.ts";
+import { type ClaimActivity, noClaimActivity } from "./distributions/claim-activity.ts";
+import { DistributionService } from "./distributions/distribution-service.ts";
+import { DistributionStore } from "./distributions/distribution-store.ts";
+import { EligibilityChecker } from "./distributions/eligibility.ts";
+import { distributionsRouter } from "./distributions/routes.ts";
+import { errorHandler, notFoundHandler } from "./http/errors.ts";
+import { createLogger, requestLogger } from "./http/logging.ts";
+import { Metrics } from "./http/metrics.ts";
+import { OpenApiRegistry } from "./http/openapi.ts";
+import { rateLimits } from "./http/rate-limits.ts";
+import { extensionCors, securityHeaders } from "./http/security.ts";
+import { rejectNulCharacters } from "./http/validation.ts";
+import { SessionStore, sessionOf } from "./identity/sessions.ts";
+import { WalletBinding } from "./identity/wallet-binding.ts";
+import { walletRouter } from "./identity/wallet-routes.ts";
+import { XAccounts } from "./identity/x-accounts.ts";
+import { xLoginRouter } from "./identity/x-login-routes.ts";
+import { RequirementCache, type TokenCipher, type XApiClient, type XOAuthConfig } from "./x/index.ts";
 
-export function createApp() {
+/** Largest JSON body any route accepts; the biggest legitimate one (a registration) is far below it. */
+const JSON_BODY_LIMIT = "64kb";
+
+export interface AppDependencies {
+  config: BackendConfig;
+  database: Database;
+  xClient: XApiClient;
+  oauth: XOAuthConfig;
+  tokenCipher: TokenCipher;
+  /** Solana over SOLANA_RPC_URL (or the embedded chain in-process). */
+  connection: Connection;
+  /** This backend's verifier key; a registered distribution must name it. */
+  verifier: PublicKey;
+  programId?: PublicKey;
+  logger?: Logger;
+  metrics?: Metrics;
+  requirementCache?: RequirementCache;
+  /** Routers that read their own bodies and go before the JSON parser and rate limits, e.g. the embedded chain's POST /rpc. */
+  rawRouters?: Router[];
+  /** Modules that mount routes on the app with access to its services, e.g. claims. */
+  plugins?: AppPlugin[];
+  now?: () => number;
+}
+
+/** The services a plugin (the claims module) builds on. */
+export interface AppContext {
+  config: BackendConfig;
+  database: Database;
+  logger: Logger;
+  metrics: Metrics;
+  openapi: OpenApiRegistry;
+  sessions: SessionStore;
+  accounts: XAccounts;
+  eligibility: EligibilityChecker;
+  distributions: DistributionService;
+  chain: ChainReader;
+  connection: Connection;
+  verifier: PublicKey;
+  programId: PublicKey;
+  now: () => number;
+}
+
+export interface AppPluginResult {
+  routers?: Router[];
+  /** Accepted claims per distribution, so counts and charts include claims not yet on chain. */
+  claimActivity?: ClaimActivity;
+}
+export type AppPlugin = (context: AppContext) => AppPluginResult;
+
+/** Builds the Express app and the services behind it. Starting servers, the chain and the batcher is main.ts's job. */
+export function buildApp(dependencies: AppDependencies): { app: Express; context: AppContext } {
+  const { config, database } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const logger = dependencies.logger ?? createLogger(config.LOG_LEVEL);
+  const metrics = dependencies.metrics ?? new Metrics();
+  const programId = dependencies.programId ?? distributionProgramId;
+  const openapi = new OpenApiRegistry();
+  const sessions = new SessionStore(database, config.SESSION_TTL_DAYS, now);
+  const accounts = new XAccounts(database, dependencies.tokenCipher, dependencies.oauth, now);
+  const chain = connectionChainReader(dependencies.connection, programId);
+  const cache = dependencies.requirementCache ?? new RequirementCache({ now });
+  const eligibility = new EligibilityChecker({ database, accounts, xClient: dependencies.xClient, chain, cache, now });
+  // Plugins register their claim activity after the service exists; the service reads it at call time.
+  let claimActivity: ClaimActivity = noClaimActivity;
+  const distributions = new DistributionService({
+    store: new DistributionStore(database),
+    chain,
+    accounts,
+    xClient: dependencies.xClient,
+    claims: {
+      acceptedCounts: (addresses) => claimActivity.acceptedCounts(addresses),
+      claimsOverTime: (addresses) => claimActivity.claimsOverTime(addresses),
+    },
+    publicUrl: config.PUBLIC_URL,
+    verifier: dependencies.verifier.toBase58(),
+    feePerClaimLamports: config.FEE_PER_CLAIM_LAMPORTS,
+    programId,
+    now,
+  });
+  const context: AppContext = {
+    config,
+    database,
+    logger,
+    metrics,
+    openapi,
+    sessions,
+    accounts,
+    eligibility,
+    distributions,
+    chain,
+    connection: dependencies.connection,
+    verifier: dependencies.verifier,
+    programId,
+    now,
+  };
+
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", config.TRUST_PROXY_HOPS);
+  // Amounts are bigints in the services and decimal strings on the wire.
+  app.set("json replacer", (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+  app.use(requestLogger(logger));
+  app.use(metrics.middleware());
+  app.use(securityHeaders());
+  app.use(extensionCors(config.EXTENSION_ORIGINS));
+
   app.get("/healthz", (_request, response) => {
     response.json({ status: "ok" });
   });
-  return app;
+  app.get("/metrics", async (_request, response) => {
+    response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get("/openapi.json", (_request, response) => {
+    response.json(openapi.document({ title: "MEMEFANS backend", version: "1", serverUrl: config.PUBLIC_URL }));
+  });
+  openapi.describe({
+    method: "get",
+    path: "/healthz",
+    summary: "Liveness",
+    request: {},
+    responses: { 200: { description: "running", schema: z.object({ status: z.literal("ok") }) } },
+  });
+  openapi.describe({
+    method: "get",
+    path: "/metrics",
+    summary: "Prometheus metrics: requests, claim states, batch sizes, X API calls per verified claim",
+    request: {},
+    responses: { 200: { description: "Prometheus text format", contentType: "text/plain" } },
+  });
+  openapi.describe({
+    method: "get",
+    path: "/openapi.json",
+    summary: "This document",
+    request: {},
+    responses: { 200: { description: "OpenAPI 3.1" } },
+  });
+  for (const router of dependencies.rawRouters ?? []) app.use(router);
+
+  const limits = rateLimits({
+    perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
+    perAccountPerMinute: config.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
+    accountOf: (response) => sessionOf(response)?.xUserId,
+  });
+  app.use(limits.perIp);
+  app.use(sessions.middleware());
+  app.use(limits.perAccount);
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(rejectNulCharacters);
+
+  const extensionIds = config.EXTENSION_ORIGINS.filter((origin) => origin.startsWith("chrome-extension://")).map((origin) =>
+    origin.slice("chrome-extension://".length),
+  );
+  app.use(
+    xLoginRouter({
+      database,
+      sessions,
+      accounts,
+      xClient: dependencies.xClient,
+      oauth: dependencies.oauth,
+      extensionIds,
+      openapi,
+      now,
+    }),
+  );
+  app.use(
+    walletRouter({
+      binding: new WalletBinding(database, { publicUrl: config.PUBLIC_URL, chainId: `solana:${config.SOLANA_CLUSTER}`, now }),
+      accounts,
+      openapi,
+    }),
+  );
+  app.use(distributionsRouter({ service: distributions, eligibility, database, openapi, now }));
+  for (const plugin of dependencies.plugins ?? []) {
+    const result = plugin(context);
+    for (const router of result.routers ?? []) app.use(router);
+    if (result.claimActivity) claimActivity = result.claimActivity;
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return { app, context };
+}
+
+export function createApp(dependencies: AppDependencies): Express {
+  return buildApp(dependencies).app;
 }

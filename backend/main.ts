@@ -1,11 +1,30 @@
-import { createApp } from "./app.ts";
+import { claimsPlugin } from "./claims/claims-plugin.ts";
+import { claimsBatcherService } from "./claims/claims-service.ts";
 import { readConfig } from "./config.ts";
+import { createLogger } from "./http/logging.ts";
+import { startBackend } from "./start-backend.ts";
 
 const config = readConfig();
-const server = createApp().listen(config.PORT, config.HOST, () => {
-  console.log(`memefans backend listening on http://${config.HOST}:${config.PORT}`);
-});
+const logger = createLogger(config.LOG_LEVEL);
+const backend = await startBackend(config, { logger, plugins: [claimsPlugin], background: [claimsBatcherService()] });
+logger.info(
+  {
+    url: backend.url,
+    publicUrl: config.PUBLIC_URL,
+    database: backend.database.engine,
+    chain: backend.chain ? "embedded (/rpc)" : config.SOLANA_RPC_URL,
+  },
+  `memefans backend listening on ${backend.url}`,
+);
 
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    backend.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
 }

@@ -1,0 +1,17 @@
+/**
+ * What the distributions module needs to know about claims, answered by the claims module (which owns
+ * the claims table). Counts include queued and sent claims, not only confirmed ones: a slot is taken
+ * as soon as a claim is accepted.
+ */
+export interface ClaimActivity {
+  /** Accepted (not failed) claims per distribution address. */
+  acceptedCounts(addresses: readonly string[]): Promise<Map<string, number>>;
+  /** Accepted claims per hour bucket, oldest first, per distribution address. */
+  claimsOverTime(addresses: readonly string[]): Promise<Map<string, { bucketStart: string; claims: number }[]>>;
+}
+
+/** Before the claims module is mounted: no claims yet, so the chain's count is all there is. */
+export const noClaimActivity: ClaimActivity = {
+  acceptedCounts: async () => new Map(),
+  claimsOverTime: async () => new Map(),
+};

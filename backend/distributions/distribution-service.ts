@@ -1,0 +1,195 @@
+import type { PublicKey } from "@solana/web3.js";
+import type { Distribution, RegisterDistributionBody } from "../../shared/api/distributions.ts";
+import { requirementsHash } from "../../shared/requirements.ts";
+import { HttpError } from "../http/errors.ts";
+import { fromXError } from "../http/upstream-errors.ts";
+import type { XAccounts } from "../identity/x-accounts.ts";
+import type { XApiClient } from "../x/index.ts";
+import type { ChainReader } from "./chain-reader.ts";
+import type { ClaimActivity } from "./claim-activity.ts";
+import { type DistributionRow, type DistributionStore, toDistribution } from "./distribution-store.ts";
+import { LookupCache } from "./lookup-cache.ts";
+import { type Mismatch, registrationMismatches } from "./registration.ts";
+
+export interface DistributionServiceDependencies {
+  store: DistributionStore;
+  chain: ChainReader;
+  accounts: XAccounts;
+  xClient: XApiClient;
+  claims: ClaimActivity;
+  publicUrl: string;
+  verifier: string;
+  feePerClaimLamports: bigint;
+  programId: PublicKey;
+  /** How long a bulk lookup answer is reused (and what Cache-Control says). */
+  lookupTtlMs?: number;
+  /** A status older than this is refreshed from the chain (paused, closed, claimed count). */
+  chainRefreshMs?: number;
+  now?: () => number;
+}
+
+function mismatch(mismatches: Mismatch[]): HttpError {
+  return new HttpError(
+    409,
+    "registration_mismatch",
+    `the distribution on chain differs from this registration: ${mismatches.map((entry) => entry.field).join(", ")}`,
+    { mismatches },
+  );
+}
+
+export class DistributionService {
+  readonly #lookups: LookupCache<Distribution[]>;
+  readonly #now: () => number;
+
+  constructor(private readonly dependencies: DistributionServiceDependencies) {
+    this.#now = dependencies.now ?? Date.now;
+    this.#lookups = new LookupCache(dependencies.lookupTtlMs ?? 5_000, 100_000, this.#now);
+  }
+
+  get lookupTtlSeconds(): number {
+    return Math.round((this.dependencies.lookupTtlMs ?? 5_000) / 1000);
+  }
+
+  /**
+   * Stores a distribution after checking it against its account on chain and against X: the signed-in
+   * account must be the post's author. Registering the same distribution again answers the stored one.
+   */
+  async register(xUserId: string, body: RegisterDistributionBody): Promise<{ distribution: Distribution; created: boolean }> {
+    const { dependencies } = this;
+    const lookup = await dependencies.chain.distribution(body.address);
+    if (lookup.status === "missing") {
+      throw new HttpError(
+        409,
+        "distribution_not_on_chain",
+        "there is no distribution account at this address yet; register it after create_distribution is confirmed",
+      );
+    }
+    if (lookup.status === "not_a_distribution") {
+      throw mismatch([{ field: "address", onChain: lookup.reason, submitted: body.address }]);
+    }
+    const { account } = lookup;
+    const mismatches = registrationMismatches(body.address, account, body, {
+      verifier: dependencies.verifier,
+      feePerClaimLamports: dependencies.feePerClaimLamports,
+      programId: dependencies.programId,
+    });
+    if (mismatches.length > 0) throw mismatch(mismatches);
+
+    await this.#requireAuthor(xUserId, body.postId);
+    const mint = account.mint.toBase58();
+    const decimals = await dependencies.chain.mintDecimals(mint);
+    if (decimals === undefined) throw mismatch([{ field: "mint", onChain: "not an SPL Token mint", submitted: mint }]);
+
+    const created = await dependencies.store.insert({
+      address: body.address,
+      postId: body.postId,
+      creator: account.creator.toBase58(),
+      creatorXUserId: xUserId,
+      mint,
+      tokenDecimals: decimals,
+      ...(body.token?.symbol ? { tokenSymbol: body.token.symbol } : {}),
+      ...(body.token?.name ? { tokenName: body.token.name } : {}),
+      ...(body.token?.logoUrl ? { tokenLogoUrl: body.token.logoUrl } : {}),
+      amountPerClaim: account.amountPerClaim,
+      maxClaims: account.maxClaims,
+      claimedCount: account.claimedCount,
+      startsAt: Number(account.startTs),
+      endsAt: Number(account.endTs),
+      paused: account.paused,
+      requirements: body.requirements,
+      requirementsHash: Buffer.from(requirementsHash(body.requirements)).toString("hex"),
+      feeBudgetLamports: account.feeBudgetLamports,
+      feePerClaimLamports: account.feePerClaimLamports,
+      ...(body.creationSignature ? { creationSignature: body.creationSignature } : {}),
+    });
+    this.#lookups.forget(body.postId);
+    const row = await dependencies.store.byAddress(body.address);
+    if (!row) throw new Error("a registered distribution could not be read back");
+    if (row.creator_x_user_id !== xUserId) {
+      throw new HttpError(409, "conflict", "this distribution was already registered by another X account");
+    }
+    return { distribution: await this.#present(row), created };
+  }
+
+  async #requireAuthor(xUserId: string, postId: string): Promise<void> {
+    const token = await this.dependencies.accounts.accessTokenFor(xUserId);
+    const post = await this.dependencies.xClient.getTweet(postId, token).catch((error) => fromXError(error, this.#now));
+    if (!post.found) throw mismatch([{ field: "postId", onChain: postId, submitted: "X has no post with this id" }]);
+    if (post.value.author_id !== xUserId) {
+      throw new HttpError(
+        403,
+        "not_post_author",
+        "only the post's author can attach a giveaway to it; sign in with the author's X account",
+      );
+    }
+  }
+
+  /**
+   * Distributions hanging on any of `postIds`, from a cache that lives a few seconds (what
+   * Cache-Control promises anyway), so a timeline of overlays polling together costs one query per window.
+   */
+  async lookup(postIds: readonly string[]): Promise<Distribution[]> {
+    const unique = [...new Set(postIds)];
+    const { hits, misses } = this.#lookups.read(unique);
+    if (misses.length > 0) {
+      const found = await this.#presentAll(await this.dependencies.store.byPostIds(misses));
+      for (const postId of misses) {
+        const forPost = found.filter((distribution) => distribution.postId === postId);
+        hits.set(postId, forPost);
+        this.#lookups.write(postId, forPost);
+      }
+    }
+    return unique.flatMap((postId) => hits.get(postId) ?? []);
+  }
+
+  /** One distribution's status, refreshed from the chain when the stored state is older than a few seconds. */
+  async status(address: string): Promise<Distribution> {
+    let row = await this.dependencies.store.byAddress(address);
+    if (!row) throw new HttpError(404, "not_found", "no distribution is registered at this address");
+    if (this.#now() - row.updated_at.getTime() > (this.dependencies.chainRefreshMs ?? 15_000)) {
+      row = (await this.#refreshFromChain(row)) ?? row;
+    }
+    return this.#present(row);
+  }
+
+  async row(address: string): Promise<DistributionRow | undefined> {
+    return this.dependencies.store.byAddress(address);
+  }
+
+  async forCreator(xUserId: string): Promise<(Distribution & { claimsOverTime: { bucketStart: string; claims: number }[] })[]> {
+    const rows = await this.dependencies.store.byCreator(xUserId);
+    const addresses = rows.map((row) => row.address);
+    const [distributions, buckets] = await Promise.all([
+      this.#presentAll(rows),
+      this.dependencies.claims.claimsOverTime(addresses),
+    ]);
+    return distributions.map((distribution) => ({ ...distribution, claimsOverTime: buckets.get(distribution.address) ?? [] }));
+  }
+
+  /** A chain that cannot be reached leaves the stored state as it is: the status is still useful. */
+  async #refreshFromChain(row: DistributionRow): Promise<DistributionRow | undefined> {
+    try {
+      const lookup = await this.dependencies.chain.distribution(row.address);
+      const state =
+        lookup.status === "found"
+          ? { paused: lookup.account.paused, closed: false, claimedCount: lookup.account.claimedCount }
+          : { paused: row.paused, closed: true, claimedCount: row.claimed_count };
+      await this.dependencies.store.updateChainState(row.address, state);
+      return this.dependencies.store.byAddress(row.address);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #present(row: DistributionRow): Promise<Distribution> {
+    const [distribution] = await this.#presentAll([row]);
+    if (!distribution) throw new Error("presenting a distribution returned nothing");
+    return distribution;
+  }
+
+  async #presentAll(rows: readonly DistributionRow[]): Promise<Distribution[]> {
+    if (rows.length === 0) return [];
+    const accepted = await this.dependencies.claims.acceptedCounts(rows.map((row) => row.address));
+    return rows.map((row) => toDistribution(row, this.dependencies.publicUrl, accepted.get(row.address) ?? 0));
+  }
+}

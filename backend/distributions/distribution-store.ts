@@ -1,0 +1,166 @@
+import type { Distribution } from "../../shared/api/distributions.ts";
+import { DISTRIBUTION_LINK_PATH } from "../../shared/constants.ts";
+import { type Requirement, requirementsSchema } from "../../shared/requirements.ts";
+import type { Database, Queryable } from "../db/database.ts";
+
+/** A row of the distributions table as both engines return it (numeric and int8 as text). */
+export interface DistributionRow {
+  address: string;
+  post_id: string;
+  creator: string;
+  creator_x_user_id: string;
+  mint: string;
+  token_decimals: number;
+  token_symbol: string | null;
+  token_name: string | null;
+  token_logo_url: string | null;
+  amount_per_claim: string;
+  max_claims: number;
+  claimed_count: number;
+  starts_at: string;
+  ends_at: string;
+  paused: boolean;
+  closed: boolean;
+  requirements: unknown;
+  requirements_hash: string;
+  fee_budget_lamports: string;
+  fee_per_claim_lamports: string;
+  registered_at: Date;
+  updated_at: Date;
+}
+
+/** What a new registration writes: the on-chain terms plus the creator's display details. */
+export interface NewDistribution {
+  address: string;
+  postId: string;
+  creator: string;
+  creatorXUserId: string;
+  mint: string;
+  tokenDecimals: number;
+  tokenSymbol?: string;
+  tokenName?: string;
+  tokenLogoUrl?: string;
+  amountPerClaim: bigint;
+  maxClaims: number;
+  claimedCount: number;
+  startsAt: number;
+  endsAt: number;
+  paused: boolean;
+  requirements: readonly Requirement[];
+  requirementsHash: string;
+  feeBudgetLamports: bigint;
+  feePerClaimLamports: bigint;
+  creationSignature?: string;
+}
+
+function publicLink(publicUrl: string, address: string): string {
+  return `${publicUrl}${DISTRIBUTION_LINK_PATH}${address}`;
+}
+
+/**
+ * The API view of a row. `claimedCount` is the larger of the chain's count and the claims the backend
+ * has accepted, so a fan never sees a slot as free that a queued claim already holds.
+ */
+export function toDistribution(row: DistributionRow, publicUrl: string, acceptedClaims = 0): Distribution {
+  const claimedCount = Math.min(row.max_claims, Math.max(row.claimed_count, acceptedClaims));
+  return {
+    address: row.address,
+    postId: row.post_id,
+    creator: row.creator,
+    creatorXUserId: row.creator_x_user_id,
+    mint: row.mint,
+    token: {
+      decimals: row.token_decimals,
+      ...(row.token_symbol ? { symbol: row.token_symbol } : {}),
+      ...(row.token_name ? { name: row.token_name } : {}),
+      ...(row.token_logo_url ? { logoUrl: row.token_logo_url } : {}),
+    },
+    amountPerClaim: BigInt(row.amount_per_claim),
+    maxClaims: row.max_claims,
+    claimedCount,
+    remaining: row.max_claims - claimedCount,
+    startsAt: Number(row.starts_at),
+    endsAt: Number(row.ends_at),
+    paused: row.paused,
+    closed: row.closed,
+    requirements: requirementsSchema.parse(row.requirements),
+    feeBudgetLamports: BigInt(row.fee_budget_lamports),
+    feePerClaimLamports: BigInt(row.fee_per_claim_lamports),
+    link: publicLink(publicUrl, row.address),
+  };
+}
+
+const COLUMNS = `address, post_id, creator, creator_x_user_id, mint, token_decimals, token_symbol, token_name, token_logo_url,
+  amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, closed, requirements, requirements_hash,
+  fee_budget_lamports, fee_per_claim_lamports, registered_at, updated_at`;
+
+/** The distributions table. Requirements are stored in canonical JSON (amounts as text). */
+export class DistributionStore {
+  constructor(private readonly database: Database) {}
+
+  /** Inserts the distribution; answers false when the address was already registered. */
+  async insert(distribution: NewDistribution, target: Queryable = this.database): Promise<boolean> {
+    const result = await target.query(
+      `INSERT INTO distributions (address, post_id, creator, creator_x_user_id, mint, token_decimals, token_symbol, token_name,
+         token_logo_url, amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, requirements, requirements_hash,
+         fee_budget_lamports, fee_per_claim_lamports, creation_signature)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+       ON CONFLICT (address) DO NOTHING`,
+      [
+        distribution.address,
+        distribution.postId,
+        distribution.creator,
+        distribution.creatorXUserId,
+        distribution.mint,
+        distribution.tokenDecimals,
+        distribution.tokenSymbol ?? null,
+        distribution.tokenName ?? null,
+        distribution.tokenLogoUrl ?? null,
+        distribution.amountPerClaim,
+        distribution.maxClaims,
+        distribution.claimedCount,
+        distribution.startsAt,
+        distribution.endsAt,
+        distribution.paused,
+        JSON.stringify(distribution.requirements, (_key, value) => (typeof value === "bigint" ? value.toString() : value)),
+        distribution.requirementsHash,
+        distribution.feeBudgetLamports,
+        distribution.feePerClaimLamports,
+        distribution.creationSignature ?? null,
+      ],
+    );
+    return result.rowCount === 1;
+  }
+
+  async byAddress(address: string): Promise<DistributionRow | undefined> {
+    const result = await this.database.query<DistributionRow>(`SELECT ${COLUMNS} FROM distributions WHERE address = $1`, [
+      address,
+    ]);
+    return result.rows[0];
+  }
+
+  async byPostIds(postIds: readonly string[]): Promise<DistributionRow[]> {
+    if (postIds.length === 0) return [];
+    const result = await this.database.query<DistributionRow>(
+      `SELECT ${COLUMNS} FROM distributions WHERE post_id = ANY($1::text[]) ORDER BY registered_at`,
+      [postIds],
+    );
+    return result.rows;
+  }
+
+  async byCreator(xUserId: string): Promise<DistributionRow[]> {
+    const result = await this.database.query<DistributionRow>(
+      `SELECT ${COLUMNS} FROM distributions WHERE creator_x_user_id = $1 ORDER BY registered_at DESC LIMIT 500`,
+      [xUserId],
+    );
+    return result.rows;
+  }
+
+  /** Follows the chain: paused, closed (account gone) and the on-chain claimed count. */
+  async updateChainState(address: string, state: { paused: boolean; closed: boolean; claimedCount: number }): Promise<void> {
+    await this.database.query(
+      "UPDATE distributions SET paused = $2, closed = $3, claimed_count = GREATEST(claimed_count, $4), updated_at = now() WHERE address = $1",
+      [address, state.paused, state.closed, state.claimedCount],
+    );
+  }
+}

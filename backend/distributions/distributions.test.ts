@@ -1,0 +1,339 @@
+import { Keypair, type PublicKey } from "@solana/web3.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { distributionListResponseSchema, distributionResponseSchema } from "../../shared/api/distributions.ts";
+import { errorBodySchema } from "../../shared/api/errors.ts";
+import { type RequirementInput, requirementsHash, requirementsSchema } from "../../shared/requirements.ts";
+import { createTestDistribution } from "../claims/testing/chain-fixtures.ts";
+import { openDatabase } from "../db/open-database.ts";
+import { describeEachEngine } from "../db/testing/engines.ts";
+import { startTestBackend, TEST_PUBLIC_URL, type TestBackend } from "../http/testing/test-backend.ts";
+import { SEED } from "../x-emulator/seed.ts";
+import { type DistributionFields, putDistribution, putMint, putTokenAccount } from "./testing/chain-fixtures.ts";
+
+const requirements: RequirementInput[] = [{ type: "follow" }, { type: "like" }, { type: "reply", mustContain: SEED.replyPhrase }];
+
+async function errorOf(response: Response) {
+  return errorBodySchema.parse(await response.json()).error;
+}
+
+describeEachEngine("distributions", (database) => {
+  let backend: TestBackend;
+  let creatorSession = "";
+  let mint: PublicKey;
+  let nextId = 1n;
+
+  beforeAll(async () => {
+    backend = await startTestBackend(database());
+    creatorSession = (await backend.signIn(SEED.users.creator.username)).sessionToken;
+    mint = putMint(requireChain(), 6);
+  }, 60_000);
+  afterAll(() => backend?.close());
+
+  function requireChain() {
+    if (!backend.chain) throw new Error("the test backend runs the embedded chain");
+    return backend.chain;
+  }
+
+  /** A distribution on chain that matches a registration of `requirements` on the giveaway post, with `overrides`. */
+  function onChain(overrides: Partial<DistributionFields> = {}): { address: string; fields: DistributionFields } {
+    const nowSeconds = BigInt(Math.floor(Date.now() / 1000));
+    const fields: DistributionFields = {
+      creator: Keypair.generate().publicKey,
+      mint,
+      verifier: backend.verifier.publicKey,
+      distributionId: nextId++,
+      postId: BigInt(SEED.posts.giveaway),
+      amountPerClaim: 2_500_000n,
+      maxClaims: 100,
+      claimedCount: 3,
+      startTs: nowSeconds - 60n,
+      endTs: nowSeconds + 86_400n,
+      feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
+      feeBudgetLamports: 500_000n,
+      requirementsHash: requirementsHash(requirementsSchema.parse(requirements)),
+      paused: false,
+      ...overrides,
+    };
+    return { address: putDistribution(requireChain(), fields).toBase58(), fields };
+  }
+
+  const register = (body: Record<string, unknown>, token = creatorSession) =>
+    backend.request("POST", "/distributions", { token, body });
+
+  it("registers a distribution that matches its account on chain", async () => {
+    const { address, fields } = onChain();
+    const response = await register({
+      address,
+      postId: SEED.posts.giveaway,
+      requirements,
+      token: { symbol: "MEME", name: "Meme Coin" },
+      mint: mint.toBase58(),
+      amountPerClaim: "2500000",
+      maxClaims: 100,
+      startsAt: Number(fields.startTs),
+      endsAt: Number(fields.endTs),
+    });
+    expect(response.status).toBe(201);
+    const { distribution } = distributionResponseSchema.parse(await response.json());
+    expect(distribution).toMatchObject({
+      address,
+      postId: SEED.posts.giveaway,
+      creator: fields.creator.toBase58(),
+      creatorXUserId: SEED.users.creator.id,
+      mint: mint.toBase58(),
+      token: { decimals: 6, symbol: "MEME", name: "Meme Coin" },
+      amountPerClaim: 2_500_000n,
+      maxClaims: 100,
+      claimedCount: 3,
+      remaining: 97,
+      paused: false,
+      closed: false,
+      feeBudgetLamports: 500_000n,
+      link: `${TEST_PUBLIC_URL}/d/${address}`,
+    });
+    expect(distribution.requirements.map((requirement) => requirement.type)).toEqual(["follow", "like", "reply"]);
+    const again = await register({ address, postId: SEED.posts.giveaway, requirements });
+    expect(again.status).toBe(200);
+  });
+
+  it("registers a distribution made by the program's own create_distribution", async () => {
+    const created = await createTestDistribution(backend.context.connection, {
+      verifier: backend.verifier.publicKey,
+      maxClaims: 4,
+      nowSeconds: requireChain().unixTimestamp(),
+      feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
+      requirementsHash: requirementsHash(requirementsSchema.parse(requirements)) as Uint8Array<ArrayBuffer>,
+      postId: BigInt(SEED.posts.giveaway),
+    });
+    const response = await register({
+      address: created.address.toBase58(),
+      postId: SEED.posts.giveaway,
+      requirements,
+      maxClaims: 4,
+    });
+    expect(response.status).toBe(201);
+    const { distribution } = distributionResponseSchema.parse(await response.json());
+    expect(distribution).toMatchObject({
+      creator: created.creator.publicKey.toBase58(),
+      mint: created.mint.toBase58(),
+      maxClaims: 4,
+      remaining: 4,
+    });
+    expect(distribution.token.decimals).toBe(6);
+  });
+
+  it("refuses a registration whose terms differ from the chain, naming every differing field", async () => {
+    const stranger = Keypair.generate().publicKey;
+    const { address, fields } = onChain({ verifier: stranger, feePerClaimLamports: 1n });
+    const response = await register({
+      address,
+      postId: SEED.posts.oldPost,
+      requirements: [{ type: "follow" }],
+      mint: stranger.toBase58(),
+      amountPerClaim: "1",
+      maxClaims: 99,
+      startsAt: Number(fields.startTs) + 1,
+      endsAt: Number(fields.endTs) + 1,
+    });
+    expect(response.status).toBe(409);
+    const error = await errorOf(response);
+    expect(error.code).toBe("registration_mismatch");
+    const mismatches = (error.details as { mismatches: { field: string; onChain: string; submitted: string }[] }).mismatches;
+    expect(mismatches.map((entry) => entry.field).sort()).toEqual(
+      [
+        "amountPerClaim",
+        "endsAt",
+        "feePerClaimLamports",
+        "maxClaims",
+        "mint",
+        "postId",
+        "requirementsHash",
+        "startsAt",
+        "verifier",
+      ].sort(),
+    );
+    expect(mismatches.find((entry) => entry.field === "verifier")).toEqual({
+      field: "verifier",
+      onChain: stranger.toBase58(),
+      submitted: backend.verifier.publicKey.toBase58(),
+    });
+    expect((await backend.request("GET", `/distributions/${address}`)).status).toBe(404);
+  });
+
+  it("refuses requirements that hash differently, an address with no account, and a non-author", async () => {
+    const { address } = onChain();
+    const changed = await register({
+      address,
+      postId: SEED.posts.giveaway,
+      requirements: [{ type: "follow" }, { type: "like" }, { type: "reply", mustContain: "gn" }],
+    });
+    expect(changed.status).toBe(409);
+    expect(
+      ((await errorOf(changed)).details as { mismatches: { field: string }[] }).mismatches.map((entry) => entry.field),
+    ).toEqual(["requirementsHash"]);
+
+    const nowhere = await register({
+      address: Keypair.generate().publicKey.toBase58(),
+      postId: SEED.posts.giveaway,
+      requirements,
+    });
+    expect(nowhere.status).toBe(409);
+    expect((await errorOf(nowhere)).code).toBe("distribution_not_on_chain");
+
+    const fan = await backend.signIn(SEED.users.superfan.username);
+    const notAuthor = await register({ address, postId: SEED.posts.giveaway, requirements }, fan.sessionToken);
+    expect(notAuthor.status).toBe(403);
+    expect((await errorOf(notAuthor)).code).toBe("not_post_author");
+
+    expect((await register({ address, postId: SEED.posts.giveaway, requirements }, "")).status).toBe(401);
+  });
+
+  it("looks up many posts at once with a short cache, and shows one status", async () => {
+    const { address } = onChain({ postId: BigInt(SEED.posts.oldPost) });
+    expect((await register({ address, postId: SEED.posts.oldPost, requirements })).status).toBe(201);
+
+    const response = await backend.request("GET", `/distributions?postIds=${SEED.posts.oldPost},12345,${SEED.posts.oldPost}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("public, max-age=5");
+    const { distributions } = distributionListResponseSchema.parse(await response.json());
+    expect(distributions.map((distribution) => distribution.address)).toEqual([address]);
+
+    const none = distributionListResponseSchema.parse(await (await backend.request("GET", "/distributions?postIds=777")).json());
+    expect(none.distributions).toEqual([]);
+
+    const tooMany = await backend.request(
+      "GET",
+      `/distributions?postIds=${Array.from({ length: 101 }, (_, index) => index + 1).join(",")}`,
+    );
+    expect(tooMany.status).toBe(400);
+    expect((await errorOf(tooMany)).message).toMatch(/at most 100 post ids/);
+    expect((await backend.request("GET", "/distributions?postIds=abc")).status).toBe(400);
+    expect((await backend.request("GET", "/distributions")).status).toBe(400);
+
+    const status = distributionResponseSchema.parse(await (await backend.request("GET", `/distributions/${address}`)).json());
+    expect(status.distribution).toMatchObject({ address, claimedCount: 3, remaining: 97 });
+    expect((await backend.request("GET", `/distributions/${Keypair.generate().publicKey.toBase58()}`)).status).toBe(404);
+    expect((await backend.request("GET", "/distributions/not-an-address")).status).toBe(400);
+  });
+
+  it("checks a fan's eligibility with their own X token and their wallet's balance", async () => {
+    const holdMint = putMint(requireChain(), 0);
+    const fanRequirements: RequirementInput[] = [
+      ...requirements,
+      { type: "hold_token", mint: holdMint.toBase58(), minAmount: "10" },
+    ];
+    const { address } = onChain({ requirementsHash: requirementsHash(requirementsSchema.parse(fanRequirements)) });
+    expect((await register({ address, postId: SEED.posts.giveaway, requirements: fanRequirements })).status).toBe(201);
+
+    const superfan = await backend.signIn(SEED.users.superfan.username);
+    const wallet = Keypair.generate();
+    expect((await backend.bindWallet(superfan.sessionToken, wallet)).status).toBe(200);
+    putTokenAccount(requireChain(), wallet.publicKey, holdMint, 25n);
+    const eligible = await backend.request("GET", `/distributions/${address}/eligibility`, { token: superfan.sessionToken });
+    expect(eligible.status).toBe(200);
+    const report = (await eligible.json()) as { eligible: boolean; checks: { requirement: { type: string }; met: boolean }[] };
+    expect(report.checks.map((check) => [check.requirement.type, check.met])).toEqual([
+      ["follow", true],
+      ["like", true],
+      ["reply", true],
+      ["hold_token", true],
+    ]);
+    expect(report.eligible).toBe(true);
+
+    const newcomer = await backend.signIn(SEED.users.newcomer.username);
+    const notYet = (await (
+      await backend.request("GET", `/distributions/${address}/eligibility`, { token: newcomer.sessionToken })
+    ).json()) as {
+      eligible: boolean;
+      checks: { met: boolean; detail: string }[];
+    };
+    expect(notYet.eligible).toBe(false);
+    expect(notYet.checks.every((check) => !check.met && check.detail.length > 0)).toBe(true);
+
+    const foreignWallet = await backend.request(
+      "GET",
+      `/distributions/${address}/eligibility?wallet=${wallet.publicKey.toBase58()}`,
+      {
+        token: newcomer.sessionToken,
+      },
+    );
+    expect(foreignWallet.status).toBe(403);
+  });
+
+  it("lists the creator's distributions and serves an escaped public page", async () => {
+    const { address } = onChain();
+    const registered = await register({
+      address,
+      postId: SEED.posts.giveaway,
+      requirements,
+      token: { symbol: "<b>X", name: '"><script>alert(1)</script>' },
+    });
+    expect(registered.status).toBe(201);
+
+    const mine = (await (await backend.request("GET", "/creators/me/distributions", { token: creatorSession })).json()) as {
+      distributions: { address: string; claimsOverTime: unknown[] }[];
+    };
+    expect(mine.distributions.map((distribution) => distribution.address)).toContain(address);
+    expect(mine.distributions.every((distribution) => Array.isArray(distribution.claimsOverTime))).toBe(true);
+
+    const page = await backend.request("GET", `/d/${address}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    const html = await page.text();
+    expect(html).toContain("2.5 &lt;b&gt;X for each fan");
+    expect(html).toContain(`https://x.com/i/status/${SEED.posts.giveaway}`);
+    expect(html).toContain("Reply to the post with “gm memefans”");
+    expect(html).not.toContain("<script>");
+    expect(html).not.toContain("<b>X");
+    expect((await backend.request("GET", "/d/<script>")).status).toBe(404);
+  });
+});
+
+describe("eligibility when X rate-limits", () => {
+  let backend: TestBackend;
+
+  beforeAll(async () => {
+    backend = await startTestBackend(await openDatabase({}), {}, { emulator: { rateLimits: { "users/:id/following": 0 } } });
+  }, 60_000);
+  afterAll(async () => {
+    await backend?.close();
+    await backend?.database.close();
+  });
+
+  it("answers 429 rate_limited with when to retry, not a 5xx", async () => {
+    const chain = backend.chain;
+    if (!chain) throw new Error("the test backend runs the embedded chain");
+    const creator = await backend.signIn(SEED.users.creator.username);
+    const followOnly: RequirementInput[] = [{ type: "follow" }];
+    const nowSeconds = BigInt(Math.floor(Date.now() / 1000));
+    const address = putDistribution(chain, {
+      creator: Keypair.generate().publicKey,
+      mint: putMint(chain, 0),
+      verifier: backend.verifier.publicKey,
+      distributionId: 1n,
+      postId: BigInt(SEED.posts.giveaway),
+      amountPerClaim: 1n,
+      maxClaims: 10,
+      claimedCount: 0,
+      startTs: nowSeconds - 60n,
+      endTs: nowSeconds + 3600n,
+      feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
+      feeBudgetLamports: 0n,
+      requirementsHash: requirementsHash(requirementsSchema.parse(followOnly)),
+      paused: false,
+    }).toBase58();
+    const registered = await backend.request("POST", "/distributions", {
+      token: creator.sessionToken,
+      body: { address, postId: SEED.posts.giveaway, requirements: followOnly },
+    });
+    expect(registered.status).toBe(201);
+
+    const fan = await backend.signIn(SEED.users.superfan.username);
+    const response = await backend.request("GET", `/distributions/${address}/eligibility`, { token: fan.sessionToken });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    const error = await errorOf(response);
+    expect(error.code).toBe("rate_limited");
+    expect(error.message).toMatch(/X is rate limiting/);
+  });
+});

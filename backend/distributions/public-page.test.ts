@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { escapeHtml, formatTokenAmount } from "./public-page.ts";
+
+describe("public page helpers", () => {
+  it("writes raw units as exact decimal amounts", () => {
+    expect(formatTokenAmount(2_500_000n, 6)).toBe("2.5");
+    expect(formatTokenAmount(5n, 6)).toBe("0.000005");
+    expect(formatTokenAmount(1_000_000n, 6)).toBe("1");
+    expect(formatTokenAmount(18_446_744_073_709_551_615n, 9)).toBe("18446744073.709551615");
+    expect(formatTokenAmount(42n, 0)).toBe("42");
+  });
+
+  it("escapes every character that could open markup or an attribute", () => {
+    expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  });
+});

@@ -1,0 +1,162 @@
+import { Router } from "express";
+import { z } from "zod";
+import {
+  creatorDistributionsResponseSchema,
+  distributionAddressParamsSchema,
+  distributionListResponseSchema,
+  distributionResponseSchema,
+  eligibilityQuerySchema,
+  eligibilityResponseSchema,
+  lookupQuerySchema,
+  registerDistributionBodySchema,
+} from "../../shared/api/distributions.ts";
+import { publicKeySchema } from "../../shared/primitives.ts";
+import type { Database } from "../db/database.ts";
+import { HttpError } from "../http/errors.ts";
+import type { OpenApiRegistry } from "../http/openapi.ts";
+import { requireSession, sessionRequired } from "../identity/sessions.ts";
+import type { DistributionService } from "./distribution-service.ts";
+import type { EligibilityChecker } from "./eligibility.ts";
+import { renderDistributionPage, renderNotFoundPage } from "./public-page.ts";
+
+export interface DistributionRoutesDependencies {
+  service: DistributionService;
+  eligibility: EligibilityChecker;
+  database: Database;
+  openapi: OpenApiRegistry;
+  now?: () => number;
+}
+
+export function distributionsRouter(dependencies: DistributionRoutesDependencies): Router {
+  const { service, openapi } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const router = Router();
+
+  openapi.route(
+    router,
+    {
+      method: "post",
+      path: "/distributions",
+      summary: "Register a distribution after its create_distribution transaction confirmed (the post's author only)",
+      auth: true,
+      before: [sessionRequired],
+      request: { body: registerDistributionBodySchema },
+      responses: {
+        201: { description: "registered", schema: distributionResponseSchema },
+        200: { description: "already registered by this account", schema: distributionResponseSchema },
+      },
+    },
+    async ({ body }, _request, response) => {
+      const { xUserId } = requireSession(response);
+      const { distribution, created } = await service.register(xUserId, body);
+      response.status(created ? 201 : 200).json({ distribution });
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "get",
+      path: "/distributions",
+      summary: "Distributions attached to any of up to 100 X posts (one call for every post on screen)",
+      request: { query: lookupQuerySchema },
+      responses: {
+        200: { description: "the distributions found; posts without one are left out", schema: distributionListResponseSchema },
+      },
+    },
+    async ({ query }, _request, response) => {
+      const distributions = await service.lookup(query.postIds);
+      response.set("Cache-Control", `public, max-age=${service.lookupTtlSeconds}`);
+      response.json({ distributions });
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "get",
+      path: "/distributions/:address",
+      summary: "One distribution's status: claimed count, remaining, end time",
+      request: { params: distributionAddressParamsSchema },
+      responses: { 200: { description: "the distribution", schema: distributionResponseSchema } },
+    },
+    async ({ params }, _request, response) => {
+      response.json({ distribution: await service.status(params.address) });
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "get",
+      path: "/distributions/:address/eligibility",
+      summary: "The signed-in fan's checklist against the distribution's requirements",
+      auth: true,
+      before: [sessionRequired],
+      request: { params: distributionAddressParamsSchema, query: eligibilityQuerySchema },
+      responses: {
+        200: { description: "each requirement, met or not, with a sentence to act on", schema: eligibilityResponseSchema },
+      },
+    },
+    async ({ params, query }, _request, response) => {
+      const { xUserId } = requireSession(response);
+      const distribution = await service.status(params.address);
+      if (query.wallet) await requireOwnWallet(dependencies.database, xUserId, query.wallet);
+      const report = await dependencies.eligibility.check(xUserId, distribution, query.wallet);
+      response.set("Cache-Control", "private, no-store");
+      response.json({
+        eligible: report.met,
+        checks: report.checks.map(({ requirement, met, detail }) => ({ requirement, met, detail })),
+      });
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "get",
+      path: "/creators/me/distributions",
+      summary: "The signed-in creator's distributions, with claims per hour",
+      auth: true,
+      before: [sessionRequired],
+      request: {},
+      responses: { 200: { description: "newest first", schema: creatorDistributionsResponseSchema } },
+    },
+    async (_input, _request, response) => {
+      const { xUserId } = requireSession(response);
+      response.set("Cache-Control", "private, no-store");
+      response.json({ distributions: await service.forCreator(xUserId) });
+    },
+  );
+
+  router.get("/d/:address", async (request, response) => {
+    const address = publicKeySchema.safeParse(request.params.address);
+    const distribution = address.success && (await service.row(address.data)) ? await service.status(address.data) : undefined;
+    response.type("html");
+    if (!distribution) {
+      response.status(404).send(renderNotFoundPage());
+      return;
+    }
+    response.set("Cache-Control", "public, max-age=30");
+    response.send(renderDistributionPage(distribution, Math.floor(now() / 1000)));
+  });
+  openapi.describe({
+    method: "get",
+    path: "/d/:address",
+    summary: "A small public HTML page about the distribution, for people without the extension",
+    request: { params: distributionAddressParamsSchema },
+    responses: {
+      200: { description: "HTML", contentType: "text/html", schema: z.string() },
+      404: { description: "HTML: not found" },
+    },
+  });
+
+  return router;
+}
+
+async function requireOwnWallet(database: Database, xUserId: string, wallet: string): Promise<void> {
+  const owner = await database.query<{ x_user_id: string }>("SELECT x_user_id FROM wallets WHERE address = $1", [wallet]);
+  if (owner.rows[0]?.x_user_id !== xUserId) {
+    throw new HttpError(403, "forbidden", "this wallet is not bound to your X account; bind it first");
+  }
+}

@@ -1,0 +1,152 @@
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import express from "express";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { errorBodySchema } from "../../shared/api/errors.ts";
+import { openDatabase } from "../db/open-database.ts";
+import { errorHandler, HttpError, notFoundHandler } from "./errors.ts";
+import { createLogger, redactUrl, requestLogger } from "./logging.ts";
+import { startTestBackend, type TestBackend } from "./testing/test-backend.ts";
+import { validated } from "./validation.ts";
+
+function captureLogs() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(String(chunk));
+      callback();
+    },
+  });
+  return { logger: createLogger("info", stream), lines };
+}
+
+async function serve(app: express.Express) {
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+describe("error handling and logging", () => {
+  const { logger, lines } = captureLogs();
+  let url = "";
+  let close = () => {};
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(requestLogger(logger));
+    app.use(express.json({ limit: "1kb" }));
+    app.post(
+      "/things/:id",
+      validated(
+        { params: z.object({ id: z.string().regex(/^\d+$/, "must be digits") }), body: z.object({ n: z.number().int() }) },
+        (input, request, response) => {
+          request.log.info(
+            { accessToken: "secret-access", code: "secret-code", nested: { signature: "secret-signature" } },
+            "handled",
+          );
+          response.json({ id: input.params.id, n: input.body.n });
+        },
+      ),
+    );
+    app.get("/teapot", () => {
+      throw new HttpError(418, "conflict", "short and stout", { spout: true }, { "Retry-After": "3" });
+    });
+    app.get("/crash", () => {
+      throw new Error("database password is hunter2");
+    });
+    app.use(notFoundHandler);
+    app.use(errorHandler(logger));
+    ({ url, close } = await serve(app));
+  });
+  afterAll(() => close());
+
+  it("answers HttpError with its status, code, details and headers", async () => {
+    const response = await fetch(`${url}/teapot`);
+    expect(response.status).toBe(418);
+    expect(response.headers.get("retry-after")).toBe("3");
+    expect(await response.json()).toEqual({ error: { code: "conflict", message: "short and stout", details: { spout: true } } });
+  });
+
+  it("turns zod failures into 400 validation_failed with one entry per field", async () => {
+    const response = await fetch(`${url}/things/abc`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"n":1.5}',
+    });
+    expect(response.status).toBe(400);
+    const { error } = errorBodySchema.parse(await response.json());
+    expect(error).toEqual({
+      code: "validation_failed",
+      message: "invalid request: params.id: must be digits",
+      details: { issues: [{ path: "params.id", message: "must be digits" }] },
+    });
+  });
+
+  it("hides the cause of a genuine fault behind a generic 500 and logs it", async () => {
+    const response = await fetch(`${url}/crash`);
+    expect(response.status).toBe(500);
+    const body = JSON.stringify(await response.json());
+    expect(body).not.toContain("hunter2");
+    expect(body).toContain("internal_error");
+    expect(lines.some((line) => line.includes("unhandled error"))).toBe(true);
+  });
+
+  it("logs a request id and no tokens, codes, signatures or Authorization headers", async () => {
+    lines.length = 0;
+    const response = await fetch(`${url}/things/7?code=query-secret&page=2`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer header-secret", "x-request-id": "req-123" },
+      body: '{"n":2}',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).toBe("req-123");
+    const text = lines.join("");
+    expect(text).toContain('"req-123"');
+    expect(text).toContain("handled");
+    for (const secret of ["header-secret", "query-secret", "secret-access", "secret-code", "secret-signature"]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(redactUrl("/a?state=s1&x=1")).toBe("/a?state=%5Bredacted%5D&x=1");
+  });
+});
+
+describe("rate limits", () => {
+  let backend: TestBackend;
+
+  beforeAll(async () => {
+    backend = await startTestBackend(await openDatabase({}), {
+      RATE_LIMIT_PER_IP_PER_MINUTE: "1000",
+      RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "3",
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await backend?.close();
+    await backend?.database.close();
+  });
+
+  it("limits each X account, and answers 429 rate_limited with Retry-After", async () => {
+    const { sessionToken } = await backend.signIn("superfan");
+    const statuses: number[] = [];
+    for (let index = 0; index < 4; index++) statuses.push((await backend.request("GET", "/me", { token: sessionToken })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await backend.request("GET", "/me", { token: sessionToken });
+    expect(limited.headers.get("retry-after")).toBe("60");
+    expect(errorBodySchema.parse(await limited.json()).error.code).toBe("rate_limited");
+    // The same IP without that account is still served: the account limit is separate from the IP limit.
+    expect((await backend.request("GET", "/distributions?postIds=1")).status).toBe(200);
+  });
+
+  it("limits each IP", async () => {
+    const limitedBackend = await startTestBackend(backend.database, { RATE_LIMIT_PER_IP_PER_MINUTE: "5" });
+    try {
+      const statuses: number[] = [];
+      for (let index = 0; index < 6; index++)
+        statuses.push((await limitedBackend.request("GET", "/distributions?postIds=1")).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      expect((await limitedBackend.request("GET", "/healthz")).status).toBe(200);
+    } finally {
+      await limitedBackend.close();
+    }
+  }, 60_000);
+});

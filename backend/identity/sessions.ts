@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { Database } from "../db/database.ts";
+import { unauthorized } from "../http/errors.ts";
+
+export interface Session {
+  xUserId: string;
+}
+
+/** How long a resolved session is trusted from memory before the database is asked again. */
+const CACHE_MS = 10_000;
+const CACHE_LIMIT = 50_000;
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/**
+ * Opaque bearer sessions. The token is 32 random bytes shown once to the client; the database keeps
+ * only its sha256. Lookups are cached briefly so claim intake does not query the database per request.
+ */
+export class SessionStore {
+  readonly #cache = new Map<string, { session: Session | undefined; until: number }>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly ttlDays: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async create(xUserId: string): Promise<string> {
+    const token = randomBytes(32).toString("base64url");
+    const expiresAt = new Date(this.now() + this.ttlDays * 86_400_000);
+    await this.database.query("INSERT INTO sessions (token_hash, x_user_id, expires_at) VALUES ($1, $2, $3)", [
+      hashToken(token),
+      xUserId,
+      expiresAt,
+    ]);
+    return token;
+  }
+
+  async resolve(token: string): Promise<Session | undefined> {
+    const tokenHash = hashToken(token);
+    const cached = this.#cache.get(tokenHash);
+    if (cached && cached.until > this.now()) return cached.session;
+    const result = await this.database.query<{ x_user_id: string }>(
+      "SELECT x_user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+      [tokenHash, new Date(this.now())],
+    );
+    const row = result.rows[0];
+    const session = row ? { xUserId: row.x_user_id } : undefined;
+    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+    this.#cache.set(tokenHash, { session, until: this.now() + CACHE_MS });
+    return session;
+  }
+
+  /** Resolves `Authorization: Bearer <token>` when present; routes that need a session use requireSession. */
+  middleware(): RequestHandler {
+    return async (request: Request, response: Response, next: NextFunction) => {
+      const header = request.headers.authorization;
+      const match = typeof header === "string" ? /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(header) : null;
+      if (match?.[1]) {
+        const session = await this.resolve(match[1]);
+        if (session) response.locals.session = session;
+      }
+      next();
+    };
+  }
+}
+
+export function sessionOf(response: Response): Session | undefined {
+  return response.locals.session as Session | undefined;
+}
+
+/** The signed-in X account, or 401 unauthorized. */
+export function requireSession(response: Response): Session {
+  const session = sessionOf(response);
+  if (!session) throw unauthorized("sign in with X first: send Authorization: Bearer <sessionToken>");
+  return session;
+}
+
+/** Middleware form of requireSession, so unauthenticated requests stop before validation and rate limits by account. */
+export const sessionRequired: RequestHandler = (_request, response, next) => {
+  requireSession(response);
+  next();
+};

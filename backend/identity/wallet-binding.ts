@@ -1,0 +1,119 @@
+import { randomBytes } from "node:crypto";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import bs58 from "bs58";
+import { formatSignInMessage, parseSignInMessage } from "../../shared/api/identity.ts";
+import type { Database, Queryable } from "../db/database.ts";
+import { HttpError } from "../http/errors.ts";
+
+/** A challenge must be signed within this time. */
+const CHALLENGE_TTL_MS = 10 * 60_000;
+
+export interface WalletBindingSettings {
+  /** The site that asks for the signature: PUBLIC_URL. Its host is the message's domain. */
+  publicUrl: string;
+  /** The chain id written in the message, e.g. "solana:localnet". */
+  chainId: string;
+  now?: () => number;
+}
+
+/**
+ * Binds a wallet to the signed-in X account with a Sign-In-With-Solana style message: the backend writes
+ * the message (domain, address, statement, URI, version, chain id, nonce, issued-at, expiration-time),
+ * the wallet signs it, and the backend accepts the exact text it issued, once, before it expires.
+ */
+export class WalletBinding {
+  readonly #now: () => number;
+  readonly #domain: string;
+
+  constructor(
+    private readonly database: Database,
+    private readonly settings: WalletBindingSettings,
+  ) {
+    this.#now = settings.now ?? Date.now;
+    this.#domain = new URL(settings.publicUrl).host;
+  }
+
+  async challenge(xUserId: string, username: string, address: string) {
+    const nonce = randomBytes(16).toString("hex");
+    const issuedAt = new Date(this.#now());
+    const expiresAt = new Date(issuedAt.getTime() + CHALLENGE_TTL_MS);
+    const message = formatSignInMessage({
+      domain: this.#domain,
+      address,
+      statement: `Bind this wallet to @${username} on MEMEFANS so its giveaway claims are paid here. Signing sends no transaction and costs nothing.`,
+      uri: this.settings.publicUrl,
+      version: "1",
+      chainId: this.settings.chainId,
+      nonce,
+      issuedAt: issuedAt.toISOString(),
+      expirationTime: expiresAt.toISOString(),
+    });
+    await this.database.query("DELETE FROM wallet_challenges WHERE expires_at < $1", [new Date(this.#now() - CHALLENGE_TTL_MS)]);
+    await this.database.query(
+      "INSERT INTO wallet_challenges (nonce, x_user_id, address, message, expires_at) VALUES ($1, $2, $3, $4, $5)",
+      [nonce, xUserId, address, message, expiresAt],
+    );
+    return { message, nonce, expiresAt: expiresAt.toISOString() };
+  }
+
+  async verify(xUserId: string, input: { message: string; signature: string; address: string }): Promise<{ address: string }> {
+    const fields = parseSignInMessage(input.message);
+    if (!fields) throw invalidMessage("the message is not a MEMEFANS sign-in message; request a new challenge");
+    if (fields.address !== input.address) throw invalidMessage("the message was issued for another wallet address");
+    if (fields.domain !== this.#domain) throw invalidMessage(`the message is for ${fields.domain}, not ${this.#domain}`);
+    if (!verifySignature(input.message, input.signature, input.address)) {
+      throw new HttpError(
+        400,
+        "invalid_signature",
+        "the signature does not match this message and wallet; sign the message again",
+      );
+    }
+    return this.database.transaction(async (transaction) => {
+      const used = await transaction.query<{ x_user_id: string; address: string; message: string; expires_at: Date }>(
+        `UPDATE wallet_challenges SET used_at = $2 WHERE nonce = $1 AND used_at IS NULL
+         RETURNING x_user_id, address, message, expires_at`,
+        [fields.nonce, new Date(this.#now())],
+      );
+      const challenge = used.rows[0];
+      if (!challenge) {
+        const known = await transaction.query("SELECT 1 FROM wallet_challenges WHERE nonce = $1", [fields.nonce]);
+        throw known.rowCount
+          ? new HttpError(409, "challenge_used", "this message was already used; request a new challenge")
+          : invalidMessage("this message was not issued here; request a new challenge");
+      }
+      // The stored text is the authority: any edited field (statement, times, domain) fails here.
+      if (challenge.message !== input.message || challenge.x_user_id !== xUserId || challenge.address !== input.address) {
+        throw invalidMessage("the message differs from the one issued to you; request a new challenge");
+      }
+      if (challenge.expires_at.getTime() <= this.#now()) {
+        throw new HttpError(400, "challenge_expired", "the message expired; request a new challenge and sign within 10 minutes");
+      }
+      await bindWallet(transaction, input.address, xUserId);
+      return { address: input.address };
+    });
+  }
+}
+
+/** A wallet binds to exactly one X account; binding it again to the same account is harmless. */
+async function bindWallet(transaction: Queryable, address: string, xUserId: string): Promise<void> {
+  await transaction.query("INSERT INTO wallets (address, x_user_id) VALUES ($1, $2) ON CONFLICT (address) DO NOTHING", [
+    address,
+    xUserId,
+  ]);
+  const owner = await transaction.query<{ x_user_id: string }>("SELECT x_user_id FROM wallets WHERE address = $1", [address]);
+  if (owner.rows[0]?.x_user_id !== xUserId) {
+    throw new HttpError(409, "wallet_bound_elsewhere", "this wallet is already bound to another X account; use another wallet");
+  }
+}
+
+function verifySignature(message: string, signature: string, address: string): boolean {
+  try {
+    return ed25519.verify(bs58.decode(signature), new TextEncoder().encode(message), bs58.decode(address));
+  } catch {
+    return false;
+  }
+}
+
+function invalidMessage(message: string): HttpError {
+  return new HttpError(400, "validation_failed", message, { issues: [{ path: "body.message", message }] });
+}

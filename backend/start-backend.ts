@@ -1,0 +1,172 @@
+import { existsSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { Connection, type Keypair } from "@solana/web3.js";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/index.ts";
+import { type AppContext, type AppPlugin, buildApp } from "./app.ts";
+import { EmbeddedChain } from "./chain/embedded-chain.ts";
+import { inProcessConnection } from "./chain/in-process-fetch.ts";
+import { createRpcRouter } from "./chain/rpc-router.ts";
+import type { BackendConfig } from "./config.ts";
+import type { Database } from "./db/database.ts";
+import { openDatabase } from "./db/open-database.ts";
+import { loadSecrets } from "./embedded-secrets.ts";
+import { createLogger } from "./http/logging.ts";
+import { Metrics } from "./http/metrics.ts";
+import { createTokenCipher, createXApiClient, X_API_BASE_URL, X_AUTHORIZE_URL, type XOAuthConfig } from "./x/index.ts";
+import { DEFAULT_EMULATOR_CLIENT_ID } from "./x-emulator/app.ts";
+import { type RunningXApiEmulator, startXApiEmulator } from "./x-emulator/listen.ts";
+
+/** Where `npm run build:program` leaves the program; the embedded chain deploys it from there. */
+export const PROGRAM_PATH = join(import.meta.dirname, "..", "target", "deploy", "memefans_distribution.so");
+
+/** A long-running part started next to the HTTP server (the claims batcher). */
+export interface BackgroundService {
+  stop(): Promise<void>;
+}
+
+export interface BackendOptions {
+  /** An already open, migrated database (tests); otherwise DATABASE_URL or PGlite under DATA_DIR. */
+  database?: Database;
+  logger?: Logger;
+  /** Routes mounted with the app's services (claims). */
+  plugins?: AppPlugin[];
+  /** Background services to start once the app exists (the batcher), given the app's services and the signing keys. */
+  background?: ((context: AppContext, keys: { verifier: Keypair; feePayer: Keypair }) => BackgroundService)[];
+  /** Options for the emulator when X_API_BASE_URL is unset (tests shorten rate-limit windows). */
+  emulator?: Parameters<typeof startXApiEmulator>[0];
+  /** Options for the embedded chain when SOLANA_RPC_URL is unset. */
+  chainOptions?: ConstructorParameters<typeof EmbeddedChain>[0];
+  now?: () => number;
+}
+
+export interface RunningBackend {
+  url: string;
+  server: Server;
+  context: AppContext;
+  database: Database;
+  /** The embedded chain, when SOLANA_RPC_URL is unset. */
+  chain?: EmbeddedChain;
+  /** The X API emulator, when X_API_BASE_URL is unset. */
+  emulator?: RunningXApiEmulator;
+  verifier: Keypair;
+  feePayer: Keypair;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts everything `npm start` runs: the database (migrated), the embedded chain with the program
+ * deployed (unless SOLANA_RPC_URL), the X API emulator on loopback (unless X_API_BASE_URL), the HTTP
+ * app, and the background services. Each part that was started is stopped by close(), in reverse order.
+ */
+export async function startBackend(config: BackendConfig, options: BackendOptions = {}): Promise<RunningBackend> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const secrets = loadSecrets(config);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch((error) => logger.error({ err: error }, "stopping failed"));
+  };
+  try {
+    const database =
+      options.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDirectory: config.DATA_DIR }));
+    if (!options.database) stops.push(() => database.close());
+
+    if (config.X_API_BASE_URL && !config.X_CLIENT_ID) {
+      throw new Error("X_CLIENT_ID is required with X_API_BASE_URL: it is the OAuth 2.0 client id of your X app");
+    }
+    let emulator: RunningXApiEmulator | undefined;
+    if (!config.X_API_BASE_URL) {
+      emulator = await startXApiEmulator(options.emulator);
+      stops.push(() => emulator?.close() ?? Promise.resolve());
+      logger.info({ url: emulator.url }, "X API emulator on loopback (set X_API_BASE_URL for the real X API)");
+    }
+    const xApiBaseUrl = config.X_API_BASE_URL ?? emulator?.url ?? X_API_BASE_URL;
+    const oauth: XOAuthConfig = {
+      clientId: config.X_CLIENT_ID ?? DEFAULT_EMULATOR_CLIENT_ID,
+      ...(config.X_CLIENT_SECRET ? { clientSecret: config.X_CLIENT_SECRET } : {}),
+      authorizeUrl: config.X_AUTHORIZE_URL ?? (emulator ? `${emulator.url}/i/oauth2/authorize` : X_AUTHORIZE_URL),
+      apiBaseUrl: xApiBaseUrl,
+      ...(options.now ? { now: options.now } : {}),
+    };
+
+    let chain: EmbeddedChain | undefined;
+    let connection: Connection;
+    if (config.SOLANA_RPC_URL) {
+      connection = new Connection(config.SOLANA_RPC_URL, "confirmed");
+    } else {
+      if (!existsSync(PROGRAM_PATH)) logger.warn({ path: PROGRAM_PATH }, "the program is not built; run `npm run build:program`");
+      chain = new EmbeddedChain({
+        ...options.chainOptions,
+        programs: existsSync(PROGRAM_PATH) ? [{ programId: DISTRIBUTION_PROGRAM_ID, path: PROGRAM_PATH }] : [],
+      });
+      connection = inProcessConnection(chain);
+    }
+
+    const metrics = new Metrics({ defaultMetrics: true });
+    const xClient = createXApiClient({
+      baseUrl: xApiBaseUrl,
+      onCall: (call) => metrics.xApiCalls.inc({ endpoint: call.endpoint, status: String(call.status) }),
+    });
+    const { app, context } = buildApp({
+      config,
+      database,
+      logger,
+      metrics,
+      xClient,
+      oauth,
+      tokenCipher: createTokenCipher({ id: "k1", key: secrets.tokenEncryptionKey }),
+      connection,
+      verifier: secrets.verifier.publicKey,
+      rawRouters: chain
+        ? [createRpcRouter(chain, { onInternalError: (error) => logger.error({ err: error }, "embedded RPC failed") })]
+        : [],
+      ...(options.plugins ? { plugins: options.plugins } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+
+    if (chain) {
+      context.openapi.describe({
+        method: "post",
+        path: "/rpc",
+        summary: "Solana JSON-RPC of the embedded chain (the methods @solana/web3.js Connection uses)",
+        request: { body: z.unknown() },
+        responses: { 200: { description: "a JSON-RPC 2.0 response or batch of responses" } },
+      });
+    }
+    for (const start of options.background ?? []) {
+      const service = start(context, { verifier: secrets.verifier, feePayer: secrets.feePayer });
+      stops.push(() => service.stop());
+    }
+
+    const server = app.listen(config.PORT, config.HOST);
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", resolve);
+      server.once("error", reject);
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://${config.HOST}:${port}`,
+      server,
+      context,
+      database,
+      ...(chain ? { chain } : {}),
+      ...(emulator ? { emulator } : {}),
+      verifier: secrets.verifier,
+      feePayer: secrets.feePayer,
+      close: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

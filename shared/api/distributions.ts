@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { MAX_CLAIMS } from "../constants.ts";
+import { publicKeySchema, u64StringSchema, unixSecondsSchema, xIdSchema } from "../primitives.ts";
+import { requirementSchema, requirementsSchema } from "../requirements.ts";
+import { signatureSchema } from "./identity.ts";
+
+/** Most posts the overlay asks about in one lookup: a screen of timeline fits easily. */
+export const MAX_LOOKUP_POST_IDS = 100;
+
+const httpsUrl = z
+  .string()
+  .max(2048, "the URL is too long")
+  .refine((text) => URL.canParse(text) && new URL(text).protocol === "https:", { message: "must be an https:// URL" });
+
+/** Display details of the token the creator chose; decimals always come from the mint on chain. */
+export const tokenDisplaySchema = z.object({
+  symbol: z.string().trim().min(1).max(16, "the symbol is at most 16 characters").optional(),
+  name: z.string().trim().min(1).max(64, "the name is at most 64 characters").optional(),
+  logoUrl: httpsUrl.optional(),
+});
+
+/**
+ * Registers a distribution whose create_distribution transaction confirmed. The backend reads the
+ * account on chain; the optional draft terms, when sent, must equal what the chain holds.
+ */
+export const registerDistributionBodySchema = z.object({
+  address: publicKeySchema,
+  postId: xIdSchema,
+  requirements: requirementsSchema,
+  creationSignature: signatureSchema.optional(),
+  token: tokenDisplaySchema.optional(),
+  mint: publicKeySchema.optional(),
+  amountPerClaim: u64StringSchema.optional(),
+  maxClaims: z.number().int().min(1).max(MAX_CLAIMS).optional(),
+  startsAt: unixSecondsSchema.optional(),
+  endsAt: unixSecondsSchema.optional(),
+  feeBudgetLamports: u64StringSchema.optional(),
+});
+export type RegisterDistributionBody = z.output<typeof registerDistributionBodySchema>;
+
+/** A distribution as the API shows it. Amounts are decimal strings on the wire and bigints once parsed. */
+export const distributionSchema = z.object({
+  address: publicKeySchema,
+  postId: xIdSchema,
+  creator: publicKeySchema,
+  creatorXUserId: xIdSchema,
+  mint: publicKeySchema,
+  token: z.object({
+    decimals: z.number().int().min(0).max(255),
+    symbol: z.string().optional(),
+    name: z.string().optional(),
+    logoUrl: z.string().optional(),
+  }),
+  amountPerClaim: u64StringSchema,
+  maxClaims: z.number().int(),
+  claimedCount: z.number().int(),
+  remaining: z.number().int(),
+  startsAt: z.number().int(),
+  endsAt: z.number().int(),
+  paused: z.boolean(),
+  closed: z.boolean(),
+  requirements: z.array(requirementSchema),
+  feeBudgetLamports: u64StringSchema,
+  feePerClaimLamports: u64StringSchema,
+  link: z.string(),
+});
+export type Distribution = z.output<typeof distributionSchema>;
+
+export const distributionResponseSchema = z.object({ distribution: distributionSchema });
+
+export const distributionAddressParamsSchema = z.object({ address: publicKeySchema });
+
+/** `postIds=1,2,3`: up to 100 X post ids, comma separated. */
+export const lookupQuerySchema = z.object({
+  postIds: z
+    .string({ error: "postIds is required: comma-separated X post ids" })
+    .max(MAX_LOOKUP_POST_IDS * 21, "too many post ids")
+    .transform((text) => text.split(",").map((id) => id.trim()))
+    .pipe(
+      z
+        .array(xIdSchema)
+        .min(1, "give at least one post id")
+        .max(MAX_LOOKUP_POST_IDS, `at most ${MAX_LOOKUP_POST_IDS} post ids per lookup`),
+    ),
+});
+export const distributionListResponseSchema = z.object({ distributions: z.array(distributionSchema) });
+
+export const eligibilityQuerySchema = z.object({
+  /** Which bound wallet hold_token reads; defaults to the account's first bound wallet. */
+  wallet: publicKeySchema.optional(),
+});
+export const eligibilityCheckSchema = z.object({ requirement: requirementSchema, met: z.boolean(), detail: z.string() });
+export const eligibilityResponseSchema = z.object({ eligible: z.boolean(), checks: z.array(eligibilityCheckSchema) });
+export type EligibilityCheck = z.output<typeof eligibilityCheckSchema>;
+
+/** Claims accepted per hour since the distribution was registered, for the creator's chart. */
+export const claimsOverTimeSchema = z.array(z.object({ bucketStart: z.string(), claims: z.number().int() }));
+export const creatorDistributionSchema = distributionSchema.extend({ claimsOverTime: claimsOverTimeSchema });
+export const creatorDistributionsResponseSchema = z.object({ distributions: z.array(creatorDistributionSchema) });

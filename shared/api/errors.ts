@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+/** Every error code the backend answers with; the extension maps each to words a person can act on. */
+export const errorCodes = [
+  "validation_failed",
+  "malformed_json",
+  "payload_too_large",
+  "unsupported_media_type",
+  "bad_request",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "method_not_allowed",
+  "conflict",
+  "rate_limited",
+  "requirements_not_met",
+  "sold_out",
+  "not_started",
+  "ended",
+  "paused",
+  "closed",
+  "already_claimed",
+  "wallet_bound_elsewhere",
+  "registration_mismatch",
+  "not_post_author",
+  "distribution_not_on_chain",
+  "invalid_signature",
+  "challenge_expired",
+  "challenge_used",
+  "oauth_state_invalid",
+  "x_login_failed",
+  "x_unavailable",
+  "chain_unavailable",
+  "idempotency_conflict",
+  "internal_error",
+] as const;
+
+export const errorCodeSchema = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+/** One field that failed validation, as "path: message" pairs the form can show next to the field. */
+export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
+/** The one error shape every route answers with. `code` stays a plain string so a newer backend's codes still parse. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
