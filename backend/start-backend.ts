@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Connection, type Keypair } from "@solana/web3.js";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -10,6 +10,8 @@ import { type AppContext, type AppPlugin, buildApp } from "./app.ts";
 import { EmbeddedChain } from "./chain/embedded-chain.ts";
 import { inProcessConnection } from "./chain/in-process-fetch.ts";
 import { createRpcRouter } from "./chain/rpc-router.ts";
+import { listenRpcSubscriptions, serveRpcSubscriptions } from "./chain/rpc-subscriptions.ts";
+import { startSnapshotAutosave } from "./chain/snapshot-autosave.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import { openDatabase } from "./db/open-database.ts";
@@ -22,6 +24,9 @@ import { type RunningXApiEmulator, startXApiEmulator } from "./x-emulator/listen
 
 /** Where `npm run build:program` leaves the program; the embedded chain deploys it from there. */
 export const PROGRAM_PATH = join(import.meta.dirname, "..", "target", "deploy", "memefans_distribution.so");
+
+/** SOL the embedded chain gives the fee payer at start, so the batcher can pay fees and create token accounts. */
+const EMBEDDED_FEE_PAYER_LAMPORTS = 1_000n * 1_000_000_000n;
 
 /** A long-running part started next to the HTTP server (the claims batcher). */
 export interface BackgroundService {
@@ -98,11 +103,24 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       connection = new Connection(config.SOLANA_RPC_URL, "confirmed");
     } else {
       if (!existsSync(PROGRAM_PATH)) logger.warn({ path: PROGRAM_PATH }, "the program is not built; run `npm run build:program`");
-      chain = new EmbeddedChain({
+      // With a database that outlives the process, the chain must too, or every queued claim would
+      // point at a distribution the restarted chain no longer has.
+      const snapshotPath = options.database ? undefined : join(config.DATA_DIR, "chain", "litesvm.snapshot");
+      if (snapshotPath) mkdirSync(dirname(snapshotPath), { recursive: true });
+      const embedded = new EmbeddedChain({
+        ...(snapshotPath ? { snapshotPath } : {}),
         ...options.chainOptions,
         programs: existsSync(PROGRAM_PATH) ? [{ programId: DISTRIBUTION_PROGRAM_ID, path: PROGRAM_PATH }] : [],
       });
-      connection = inProcessConnection(chain);
+      chain = embedded;
+      if (embedded.balance(secrets.feePayer.publicKey.toBase58()) < EMBEDDED_FEE_PAYER_LAMPORTS / 2n) {
+        embedded.airdrop(secrets.feePayer.publicKey.toBase58(), EMBEDDED_FEE_PAYER_LAMPORTS);
+      }
+      if (snapshotPath) {
+        const autosave = startSnapshotAutosave(embedded, 1_000, (error) => logger.error({ err: error }, "chain snapshot failed"));
+        stops.push(async () => autosave.stop());
+      }
+      connection = inProcessConnection(embedded);
     }
 
     const metrics = new Metrics({ defaultMetrics: true });
@@ -154,6 +172,24 @@ export async function startBackend(config: BackendConfig, options: BackendOption
         }),
     );
     const { port } = server.address() as AddressInfo;
+    if (chain) {
+      // confirmTransaction waits on signatureSubscribe: served on /rpc for clients that name a
+      // wsEndpoint, and on port + 1, where Connection looks by default (a validator's convention).
+      const subscriptions = serveRpcSubscriptions(chain, server, { path: "/rpc" });
+      stops.push(async () => subscriptions.close());
+      // Only on a fixed port: beside a random one (tests), port + 1 belongs to nobody in particular.
+      const conventional =
+        config.PORT === 0
+          ? undefined
+          : await listenRpcSubscriptions(chain, port + 1, config.HOST).catch((error: unknown) => {
+              logger.warn(
+                { err: error, port: port + 1 },
+                "RPC subscriptions on port + 1 unavailable; clients must set wsEndpoint",
+              );
+              return undefined;
+            });
+      if (conventional) stops.push(() => conventional.close());
+    }
     return {
       url: `http://${config.HOST}:${port}`,
       server,

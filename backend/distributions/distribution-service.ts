@@ -75,7 +75,7 @@ export class DistributionService {
     });
     if (mismatches.length > 0) throw mismatch(mismatches);
 
-    await this.#requireAuthor(xUserId, body.postId);
+    const postCreatedAt = await this.#requireAuthor(xUserId, body.postId);
     const mint = account.mint.toBase58();
     const decimals = await dependencies.chain.mintDecimals(mint);
     if (decimals === undefined) throw mismatch([{ field: "mint", onChain: "not an SPL Token mint", submitted: mint }]);
@@ -101,6 +101,7 @@ export class DistributionService {
       feeBudgetLamports: account.feeBudgetLamports,
       feePerClaimLamports: account.feePerClaimLamports,
       ...(body.creationSignature ? { creationSignature: body.creationSignature } : {}),
+      ...(postCreatedAt ? { postCreatedAt } : {}),
     });
     this.#lookups.forget(body.postId);
     const row = await dependencies.store.byAddress(body.address);
@@ -111,7 +112,8 @@ export class DistributionService {
     return { distribution: await this.#present(row), created };
   }
 
-  async #requireAuthor(xUserId: string, postId: string): Promise<void> {
+  /** Answers when the post was published, when X says. */
+  async #requireAuthor(xUserId: string, postId: string): Promise<Date | undefined> {
     const token = await this.dependencies.accounts.accessTokenFor(xUserId);
     const post = await this.dependencies.xClient.getTweet(postId, token).catch((error) => fromXError(error, this.#now));
     if (!post.found) throw mismatch([{ field: "postId", onChain: postId, submitted: "X has no post with this id" }]);
@@ -122,6 +124,7 @@ export class DistributionService {
         "only the post's author can attach a giveaway to it; sign in with the author's X account",
       );
     }
+    return post.value.created_at ? new Date(post.value.created_at) : undefined;
   }
 
   /**

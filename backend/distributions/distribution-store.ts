@@ -25,6 +25,7 @@ export interface DistributionRow {
   requirements_hash: string;
   fee_budget_lamports: string;
   fee_per_claim_lamports: string;
+  post_created_at: Date | null;
   registered_at: Date;
   updated_at: Date;
 }
@@ -51,6 +52,7 @@ export interface NewDistribution {
   feeBudgetLamports: bigint;
   feePerClaimLamports: bigint;
   creationSignature?: string;
+  postCreatedAt?: Date;
 }
 
 function publicLink(publicUrl: string, address: string): string {
@@ -87,12 +89,13 @@ export function toDistribution(row: DistributionRow, publicUrl: string, accepted
     feeBudgetLamports: BigInt(row.fee_budget_lamports),
     feePerClaimLamports: BigInt(row.fee_per_claim_lamports),
     link: publicLink(publicUrl, row.address),
+    ...(row.post_created_at ? { postCreatedAt: Math.floor(row.post_created_at.getTime() / 1000) } : {}),
   };
 }
 
 const COLUMNS = `address, post_id, creator, creator_x_user_id, mint, token_decimals, token_symbol, token_name, token_logo_url,
   amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, closed, requirements, requirements_hash,
-  fee_budget_lamports, fee_per_claim_lamports, registered_at, updated_at`;
+  fee_budget_lamports, fee_per_claim_lamports, post_created_at, registered_at, updated_at`;
 
 /** The distributions table. Requirements are stored in canonical JSON (amounts as text). */
 export class DistributionStore {
@@ -103,8 +106,8 @@ export class DistributionStore {
     const result = await target.query(
       `INSERT INTO distributions (address, post_id, creator, creator_x_user_id, mint, token_decimals, token_symbol, token_name,
          token_logo_url, amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, requirements, requirements_hash,
-         fee_budget_lamports, fee_per_claim_lamports, creation_signature)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+         fee_budget_lamports, fee_per_claim_lamports, creation_signature, post_created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
        ON CONFLICT (address) DO NOTHING`,
       [
         distribution.address,
@@ -127,6 +130,7 @@ export class DistributionStore {
         distribution.feeBudgetLamports,
         distribution.feePerClaimLamports,
         distribution.creationSignature ?? null,
+        distribution.postCreatedAt ?? null,
       ],
     );
     return result.rowCount === 1;

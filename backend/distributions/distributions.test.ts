@@ -120,6 +120,10 @@ describeEachEngine("distributions", (database) => {
       remaining: 4,
     });
     expect(distribution.token.decimals).toBe(6);
+    // The emulator's giveaway post is two hours old; X's created_at is kept for checks older than search's window.
+    const postAgeSeconds = Math.floor(Date.now() / 1000) - (distribution.postCreatedAt ?? 0);
+    expect(postAgeSeconds).toBeGreaterThan(2 * 3600 - 600);
+    expect(postAgeSeconds).toBeLessThan(2 * 3600 + 600);
   });
 
   it("refuses a registration whose terms differ from the chain, naming every differing field", async () => {

@@ -9,6 +9,8 @@ export interface EligibilityTarget {
   postId: string;
   creatorXUserId: string;
   requirements: readonly Requirement[];
+  /** Unix seconds; lets reply, repost and quote checks see past search's 7-day window. */
+  postCreatedAt?: number;
 }
 
 export interface EligibilityDependencies {
@@ -43,7 +45,11 @@ export class EligibilityChecker {
         },
         {
           fan: { xUserId, accessToken, ...(fanWallet ? { wallet: fanWallet } : {}) },
-          post: { id: target.postId, creatorXUserId: target.creatorXUserId },
+          post: {
+            id: target.postId,
+            creatorXUserId: target.creatorXUserId,
+            ...(target.postCreatedAt ? { createdAt: target.postCreatedAt * 1000 } : {}),
+          },
           requirements: target.requirements,
         },
       );

@@ -63,6 +63,8 @@ export const distributionSchema = z.object({
   feeBudgetLamports: u64StringSchema,
   feePerClaimLamports: u64StringSchema,
   link: z.string(),
+  /** When the post was published (Unix seconds), when X told us at registration. */
+  postCreatedAt: z.number().int().optional(),
 });
 export type Distribution = z.output<typeof distributionSchema>;
 

@@ -1,0 +1,120 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { SEED } from "../x-emulator/seed.ts";
+import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
+
+/**
+ * `npm run bench:api`: the backend on embedded defaults in its own process, autocannon on loopback.
+ * Prints a table, then one JSON line.
+ */
+const WARMUP_CLAIMS = 1_000;
+const MEASURED_CLAIMS = Number(process.env.BENCH_CLAIMS ?? 10_000);
+const CONNECTIONS = 64;
+const LOOKUP_SECONDS = 5;
+
+const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-bench-"));
+const server: ChildProcess = fork(fileURLToPath(new URL("./bench-server.ts", import.meta.url)), [dataDirectory], {
+  // BENCH_CPU_PROFILE=<directory> writes a V8 CPU profile of the backend under test there.
+  execArgv: [
+    "--import",
+    "tsx",
+    ...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
+  ],
+  stdio: ["ignore", "inherit", "inherit", "ipc"],
+});
+
+async function ask<Type extends BenchReply["type"]>(
+  command: BenchCommand | undefined,
+  type: Type,
+): Promise<Extract<BenchReply, { type: Type }>> {
+  const answer = new Promise<Extract<BenchReply, { type: Type }>>((resolve, reject) => {
+    const onMessage = (message: BenchReply) => {
+      if (message.type !== type) return;
+      server.off("message", onMessage);
+      resolve(message as Extract<BenchReply, { type: Type }>);
+    };
+    server.on("message", onMessage);
+    server.once("exit", (code) => reject(new Error(`the backend under test exited (${code})`)));
+  });
+  if (command) server.send(command);
+  return answer;
+}
+
+async function intake(url: string, distribution: string, fans: BenchUser[]): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    amount: fans.length,
+    requests: [
+      {
+        method: "POST",
+        path: "/claims",
+        setupRequest: (request) => {
+          const fan = fans[next++ % fans.length] as BenchUser;
+          return {
+            ...request,
+            headers: {
+              "content-type": "application/json",
+              authorization: `Bearer ${fan.token}`,
+              "idempotency-key": `bench-${fan.wallet}`,
+            },
+            body: JSON.stringify({ distribution, wallet: fan.wallet }),
+          };
+        },
+      },
+    ],
+  });
+}
+
+function requestsPerSecond(result: autocannon.Result): number {
+  return Math.round(result.requests.total / result.duration);
+}
+
+try {
+  await ask(undefined, "started");
+  const warmup = await ask({ type: "prepare", fans: WARMUP_CLAIMS, firstFan: 0 }, "prepared");
+  const warmupResult = await intake(warmup.url, warmup.distribution, warmup.fans);
+  await ask({ type: "settle", distribution: warmup.distribution, expected: warmupResult["2xx"] }, "settled");
+
+  const measured = await ask({ type: "prepare", fans: MEASURED_CLAIMS, firstFan: WARMUP_CLAIMS }, "prepared");
+  const claims = await intake(measured.url, measured.distribution, measured.fans);
+  const lookup = await autocannon({
+    url: `${measured.url}/distributions?postIds=${SEED.posts.giveaway},${SEED.posts.oldPost}`,
+    connections: CONNECTIONS,
+    duration: LOOKUP_SECONDS,
+  });
+  const settled = await ask({ type: "settle", distribution: measured.distribution, expected: claims["2xx"] }, "settled");
+  const xCalls = await ask({ type: "x-calls" }, "x-calls");
+
+  const figures = {
+    claims_intake_per_s: requestsPerSecond(claims),
+    claims_intake_p50_ms: claims.latency.p50,
+    claims_intake_p99_ms: claims.latency.p99,
+    claims_accepted: claims["2xx"],
+    claims_refused: claims.non2xx,
+    lookup_per_s: requestsPerSecond(lookup),
+    lookup_p99_ms: lookup.latency.p99,
+    settle_10k_claims_s: Number(settled.seconds.toFixed(2)),
+    x_api_calls_per_claim: xCalls.claims ? Number((xCalls.calls / xCalls.claims).toFixed(2)) : null,
+  };
+  console.log("");
+  console.log("| figure | value |");
+  console.log("| --- | --- |");
+  for (const [name, value] of Object.entries(figures)) console.log(`| ${name} | ${value} |`);
+  console.log(JSON.stringify(figures));
+  await ask({ type: "close" }, "closed");
+} finally {
+  if (server.exitCode === null) {
+    // Give a closing server time to write its CPU profile before it is killed.
+    const kill = setTimeout(() => server.kill("SIGKILL"), 10_000);
+    await once(server, "exit");
+    clearTimeout(kill);
+  }
+  rmSync(dataDirectory, { recursive: true, force: true });
+}

@@ -1,0 +1,20 @@
+/** Messages between the benchmark driver (api.ts) and the backend under test (bench-server.ts). */
+export interface BenchUser {
+  token: string;
+  wallet: string;
+}
+
+export type BenchCommand =
+  /** Register a distribution with no X requirements and make `fans` signed-in fans with bound wallets. */
+  | { type: "prepare"; fans: number; firstFan: number }
+  /** Run the batcher until `expected` claims of `distribution` are confirmed on chain. */
+  | { type: "settle"; distribution: string; expected: number }
+  | { type: "x-calls" }
+  | { type: "close" };
+
+export type BenchReply =
+  | { type: "started" }
+  | { type: "prepared"; url: string; distribution: string; fans: BenchUser[] }
+  | { type: "settled"; seconds: number }
+  | { type: "x-calls"; claims: number; calls: number }
+  | { type: "closed" };

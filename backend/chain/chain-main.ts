@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { startChainServer } from "./chain-server.ts";
+import { defaultChainPrograms } from "./default-programs.ts";
+
+/** `npm run chain`: the embedded chain alone on loopback. Prints one JSON line with its URLs. */
+const settings = z
+  .object({
+    CHAIN_PORT: z.coerce.number().int().min(0).max(65535).default(8899),
+    CHAIN_HOST: z.string().min(1).default("127.0.0.1"),
+    CHAIN_SLOT_MS: z.coerce.number().int().min(1).max(10_000).default(400),
+    CHAIN_ALLOW_WARP: z.enum(["0", "1"]).default("0"),
+  })
+  .parse(process.env);
+
+const server = await startChainServer({
+  host: settings.CHAIN_HOST,
+  port: settings.CHAIN_PORT,
+  slotMs: settings.CHAIN_SLOT_MS,
+  allowWarp: settings.CHAIN_ALLOW_WARP === "1",
+  programs: defaultChainPrograms(),
+});
+console.log(JSON.stringify({ rpcUrl: server.rpcUrl, wsUrl: server.wsUrl }));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void server.close().then(() => process.exit(0)));

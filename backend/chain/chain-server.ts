@@ -1,0 +1,51 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { type ChainProgram, EmbeddedChain } from "./embedded-chain.ts";
+import { createRpcRouter } from "./rpc-router.ts";
+import { serveRpcSubscriptions } from "./rpc-subscriptions.ts";
+
+export interface ChainServerOptions {
+  host?: string;
+  port?: number;
+  slotMs?: number;
+  programs: ChainProgram[];
+  allowWarp?: boolean;
+}
+
+export interface RunningChainServer {
+  chain: EmbeddedChain;
+  /** POST JSON-RPC here; the websocket (signatureSubscribe) answers on the same URL. */
+  rpcUrl: string;
+  wsUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded chain on its own, as a validator stand-in: HTTP JSON-RPC and websocket subscriptions
+ * on one port. Used when the chain must outlive the backend process (the crash test) and for running
+ * the extension or scripts against a local chain.
+ */
+export async function startChainServer(options: ChainServerOptions): Promise<RunningChainServer> {
+  const chain = new EmbeddedChain({ programs: options.programs, ...(options.slotMs ? { slotMs: options.slotMs } : {}) });
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(createRpcRouter(chain, { allowWarp: options.allowWarp ?? false }));
+  const server = createServer(app);
+  const subscriptions = serveRpcSubscriptions(chain, server, { path: "/rpc" });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve);
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    chain,
+    rpcUrl: `http://${address}:${port}/rpc`,
+    wsUrl: `ws://${address}:${port}/rpc`,
+    async close() {
+      subscriptions.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import type { Database, Queryable } from "../db/database.ts";
+
+export interface LeasedClaim {
+  id: string;
+  distribution: string;
+  wallet: string;
+  slot: number;
+  send_alone: boolean;
+}
+
+export interface InFlightBatch {
+  id: string;
+  distribution: string;
+  signature: string;
+  last_valid_block_height: string;
+}
+
+export interface SentBatch {
+  distribution: string;
+  signature: string;
+  blockhash: string;
+  lastValidBlockHeight: number;
+  claimIds: string[];
+}
+
+/** What became of a batch's claims, decided from the chain. */
+export interface BatchSettlement {
+  batchStatus: "confirmed" | "expired" | "refused";
+  confirmedSlots: number[];
+  requeue?: { slots: number[]; alone?: boolean; notBefore?: Date };
+  failed?: { slots: number[]; reason: string };
+}
+
+/** Another instance took over this work (our lease ran out); the transaction was rolled back. */
+export class LeaseLostError extends Error {}
+
+/**
+ * Takes up to `limit` queued claims for this instance. SKIP LOCKED makes concurrent instances take
+ * disjoint rows without waiting; the lease lets another instance take them over if this one dies.
+ */
+export async function leaseQueuedClaims(
+  database: Queryable,
+  owner: string,
+  leaseMs: number,
+  limit: number,
+): Promise<LeasedClaim[]> {
+  const { rows } = await database.query<LeasedClaim>(
+    `UPDATE claims SET lease_owner = $1, lease_expires_at = now() + $2 * interval '1 millisecond'
+      WHERE id IN (
+        SELECT id FROM claims
+         WHERE status = 'queued'
+           AND (lease_expires_at IS NULL OR lease_expires_at < now())
+           AND (not_before IS NULL OR not_before <= now())
+         ORDER BY created_at, id
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+      RETURNING id, distribution, wallet, slot, send_alone`,
+    [owner, leaseMs, limit],
+  );
+  return rows.sort((a, b) => a.slot - b.slot);
+}
+
+export async function releaseClaims(database: Queryable, owner: string, claimIds: string[]): Promise<void> {
+  if (!claimIds.length) return;
+  await database.query(
+    "UPDATE claims SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ANY($1::uuid[]) AND lease_owner = $2 AND status = 'queued'",
+    [claimIds, owner],
+  );
+}
+
+/**
+ * Writes the batch and moves its claims to `sent` before the transaction leaves the process: after a
+ * crash, recovery finds the signature and blockhash and can ask the chain what happened. If any claim's
+ * lease was lost to another instance, nothing is written and the caller must not send.
+ */
+export async function recordSentBatch(database: Database, owner: string, leaseMs: number, batch: SentBatch): Promise<string> {
+  return database.transaction(async (transaction) => {
+    const { rows } = await transaction.query<{ id: string }>(
+      `INSERT INTO claim_batches (distribution, status, signature, blockhash, last_valid_block_height, claim_count, lease_owner, lease_expires_at)
+       VALUES ($1, 'sent', $2, $3, $4, $5, $6, now() + $7 * interval '1 millisecond') RETURNING id`,
+      [batch.distribution, batch.signature, batch.blockhash, batch.lastValidBlockHeight, batch.claimIds.length, owner, leaseMs],
+    );
+    const batchId = rows[0]?.id as string;
+    const moved = await transaction.query(
+      `UPDATE claims SET status = 'sent', batch_id = $1, signature = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE id = ANY($3::uuid[]) AND status = 'queued' AND lease_owner = $4 AND lease_expires_at > now()`,
+      [batchId, batch.signature, batch.claimIds, owner],
+    );
+    if (moved.rowCount !== batch.claimIds.length)
+      throw new LeaseLostError(`lost the lease on ${batch.claimIds.length - moved.rowCount} claims`);
+    return batchId;
+  });
+}
+
+/** Batches sent but not settled: this instance's own, and any whose owner's lease ran out (it crashed). */
+export async function leaseInFlightBatches(
+  database: Queryable,
+  owner: string,
+  leaseMs: number,
+  limit: number,
+): Promise<InFlightBatch[]> {
+  const { rows } = await database.query<InFlightBatch>(
+    `UPDATE claim_batches SET lease_owner = $1, lease_expires_at = now() + $2 * interval '1 millisecond'
+      WHERE id IN (
+        SELECT id FROM claim_batches
+         WHERE status = 'sent' AND (lease_owner = $1 OR lease_expires_at IS NULL OR lease_expires_at < now())
+         ORDER BY id
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+      RETURNING id, distribution, signature, last_valid_block_height`,
+    [owner, leaseMs, limit],
+  );
+  return rows;
+}
+
+export interface Transition {
+  state: "queued" | "confirmed" | "failed";
+  count: number;
+}
+
+/** Applies a settlement atomically; a batch already settled (by another instance) is left alone. */
+export async function settleBatch(database: Database, batchId: string, settlement: BatchSettlement): Promise<Transition[]> {
+  return database.transaction(async (transaction) => {
+    const claimed = await transaction.query(
+      "UPDATE claim_batches SET status = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1 AND status = 'sent'",
+      [batchId, settlement.batchStatus],
+    );
+    if (claimed.rowCount === 0) return [];
+    const transitions: Transition[] = [];
+    const confirmed = await transaction.query(
+      "UPDATE claims SET status = 'confirmed', updated_at = now() WHERE batch_id = $1 AND status = 'sent' AND slot = ANY($2::int[])",
+      [batchId, settlement.confirmedSlots],
+    );
+    transitions.push({ state: "confirmed", count: confirmed.rowCount });
+    if (settlement.requeue?.slots.length) {
+      const requeued = await transaction.query(
+        `UPDATE claims SET status = 'queued', batch_id = NULL, signature = NULL, send_alone = send_alone OR $3, not_before = $4,
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+          WHERE batch_id = $1 AND status = 'sent' AND slot = ANY($2::int[])`,
+        [batchId, settlement.requeue.slots, settlement.requeue.alone ?? false, settlement.requeue.notBefore ?? null],
+      );
+      transitions.push({ state: "queued", count: requeued.rowCount });
+    }
+    if (settlement.failed?.slots.length) {
+      const failed = await transaction.query(
+        `UPDATE claims SET status = 'failed', failure_reason = $3, updated_at = now()
+          WHERE batch_id = $1 AND status = 'sent' AND slot = ANY($2::int[])`,
+        [batchId, settlement.failed.slots, settlement.failed.reason],
+      );
+      transitions.push({ state: "failed", count: failed.rowCount });
+    }
+    return transitions.filter((transition) => transition.count > 0);
+  });
+}
+
+export async function slotsOfBatch(database: Queryable, batchId: string): Promise<number[]> {
+  const { rows } = await database.query<{ slot: number }>(
+    "SELECT slot FROM claims WHERE batch_id = $1 AND status = 'sent' ORDER BY slot",
+    [batchId],
+  );
+  return rows.map((row) => row.slot);
+}
+
+/** Claims found paid on chain before any batch of ours was recorded for them (e.g. a lost database write). */
+export async function confirmPaidQueuedClaims(database: Queryable, owner: string, claimIds: string[]): Promise<number> {
+  if (!claimIds.length) return 0;
+  const result = await database.query(
+    `UPDATE claims SET status = 'confirmed', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+      WHERE id = ANY($1::uuid[]) AND status = 'queued' AND lease_owner = $2`,
+    [claimIds, owner],
+  );
+  return result.rowCount;
+}
+
+export async function failQueuedClaims(database: Queryable, owner: string, claimIds: string[], reason: string): Promise<number> {
+  if (!claimIds.length) return 0;
+  const result = await database.query(
+    `UPDATE claims SET status = 'failed', failure_reason = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+      WHERE id = ANY($1::uuid[]) AND status = 'queued' AND lease_owner = $2`,
+    [claimIds, owner, reason],
+  );
+  return result.rowCount;
+}

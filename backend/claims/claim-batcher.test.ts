@@ -1,0 +1,234 @@
+import { Keypair, type PublicKey, SendTransactionError } from "@solana/web3.js";
+import { beforeAll, expect, it } from "vitest";
+import { decodeDistributionAccount } from "../../shared/program/index.ts";
+import { defaultChainPrograms } from "../chain/default-programs.ts";
+import { EmbeddedChain } from "../chain/embedded-chain.ts";
+import { inProcessConnection } from "../chain/in-process-fetch.ts";
+import type { Database } from "../db/database.ts";
+import { describeEachEngine } from "../db/testing/engines.ts";
+import { decideBatchFailure } from "./batch-failure.ts";
+import { batchCapacity, signBatch } from "./batch-transaction.ts";
+import { ClaimBatcher } from "./claim-batcher.ts";
+import { ClaimIntake } from "./claim-intake.ts";
+import { createTestDistribution, fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+
+const verifier = Keypair.generate();
+let chain: EmbeddedChain;
+
+beforeAll(async () => {
+  chain = new EmbeddedChain({ programs: defaultChainPrograms() });
+  await fund(inProcessConnection(chain), verifier.publicKey, 1000);
+});
+
+let userCounter = 0;
+async function queueClaims(database: Database, distribution: TestDistribution, count: number): Promise<PublicKey[]> {
+  const intake = new ClaimIntake(database);
+  const wallets = Array.from({ length: count }, () => Keypair.generate().publicKey);
+  const outcomes = await Promise.all(
+    wallets.map((wallet) => {
+      userCounter++;
+      return intake.submit({
+        xUserId: String(userCounter),
+        distribution: distribution.address.toBase58(),
+        maxClaims: distribution.maxClaims,
+        wallet: wallet.toBase58(),
+        idempotencyKey: `claim-${userCounter}`,
+      });
+    }),
+  );
+  expect(outcomes.every((outcome) => outcome.kind === "created")).toBe(true);
+  return wallets;
+}
+
+async function statuses(database: Database, distribution: TestDistribution): Promise<Record<string, number>> {
+  const { rows } = await database.query<{ status: string; count: string }>(
+    "SELECT status, count(*) AS count FROM claims WHERE distribution = $1 GROUP BY status",
+    [distribution.address.toBase58()],
+  );
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+}
+
+async function runUntilSettled(batcher: ClaimBatcher, database: Database, distribution: TestDistribution): Promise<void> {
+  for (let cycle = 0; cycle < 100; cycle++) {
+    await batcher.runCycle();
+    const counts = await statuses(database, distribution);
+    if (!counts.queued && !counts.sent) return;
+  }
+  throw new Error(`claims never settled: ${JSON.stringify(await statuses(database, distribution))}`);
+}
+
+async function onChainState(distribution: TestDistribution) {
+  const account = await inProcessConnection(chain).getAccountInfo(distribution.address);
+  if (!account) throw new Error("the distribution is gone");
+  return decodeDistributionAccount(account.data);
+}
+
+describeEachEngine("claim batcher", (database) => {
+  it("moves claims queued → sent → confirmed, packing full batches and paying each wallet once", async () => {
+    const connection = inProcessConnection(chain);
+    const distribution = await createTestDistribution(connection, {
+      verifier: verifier.publicKey,
+      maxClaims: 100,
+      nowSeconds: chain.unixTimestamp(),
+    });
+    const wallets = await queueClaims(database(), distribution, 40);
+    const transitions: Record<string, number> = {};
+    const batchSizes: number[] = [];
+    const batcher = new ClaimBatcher({
+      database: database(),
+      connection,
+      signers: { verifier },
+      hooks: {
+        onTransition: (state, count) => {
+          transitions[state] = (transitions[state] ?? 0) + count;
+        },
+        onBatchSent: (size) => batchSizes.push(size),
+      },
+    });
+    await runUntilSettled(batcher, database(), distribution);
+
+    expect(await statuses(database(), distribution)).toEqual({ confirmed: 40 });
+    expect(transitions).toEqual({ sent: 40, confirmed: 40 });
+    const capacity = batchCapacity({ verifier });
+    expect(Math.max(...batchSizes)).toBe(capacity.creating);
+    expect(batchSizes.reduce((sum, size) => sum + size, 0)).toBe(40);
+    for (const wallet of wallets)
+      expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
+    const state = await onChainState(distribution);
+    expect(state.claimedCount).toBe(40);
+    const { rows } = await database().query<{ signature: string | null }>(
+      "SELECT signature FROM claims WHERE distribution = $1",
+      [distribution.address.toBase58()],
+    );
+    const landed = await connection.getSignatureStatuses(rows.map((row) => row.signature as string));
+    expect(landed.value.every((status) => status?.err === null)).toBe(true);
+  });
+
+  it("fails claims with a reason once the distribution has ended, and pays nothing", async () => {
+    const connection = inProcessConnection(chain);
+    const distribution = await createTestDistribution(connection, {
+      verifier: verifier.publicKey,
+      maxClaims: 10,
+      nowSeconds: chain.unixTimestamp(),
+    });
+    const [wallet] = await queueClaims(database(), distribution, 1);
+    // Move this chain's clock past the end: the program itself refuses the batch.
+    chain.warp((distribution.endTs - chain.unixTimestamp() + 5) * 1000);
+    await runUntilSettled(
+      new ClaimBatcher({ database: database(), connection, signers: { verifier } }),
+      database(),
+      distribution,
+    );
+    const { rows } = await database().query<{ status: string; failure_reason: string }>(
+      "SELECT status, failure_reason FROM claims WHERE distribution = $1",
+      [distribution.address.toBase58()],
+    );
+    expect(rows).toEqual([{ status: "failed", failure_reason: "ended" }]);
+    expect(await tokenBalance(connection, distribution.mint, wallet as PublicKey)).toBe(0n);
+  });
+
+  it("recovers a batch cut off mid-flight: landed ones confirm, unsent ones are re-sent after expiry, none paid twice", async () => {
+    const connection = inProcessConnection(chain);
+    const distribution = await createTestDistribution(connection, {
+      verifier: verifier.publicKey,
+      maxClaims: 100,
+      nowSeconds: chain.unixTimestamp(),
+    });
+    const wallets = await queueClaims(database(), distribution, 30);
+    // The first instance's network dies during sending: every other transaction never leaves,
+    // and the answers to those that did are lost too. Then the instance is gone.
+    let sends = 0;
+    const flaky = new Proxy(connection, {
+      get(target, property, receiver) {
+        if (property !== "sendRawTransaction") return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<typeof connection.sendRawTransaction>) => {
+          sends++;
+          if (sends % 2 === 0) await target.sendRawTransaction(...args);
+          throw new TypeError("fetch failed");
+        };
+      },
+    });
+    const first = new ClaimBatcher({ database: database(), connection: flaky, signers: { verifier }, leaseMs: 1_000 });
+    await first.sendQueued();
+    expect(await statuses(database(), distribution)).toEqual({ sent: 30 });
+
+    // Restarted as a new instance before the unsent blockhashes expire: only the landed batches settle.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const second = new ClaimBatcher({ database: database(), connection, signers: { verifier }, leaseMs: 1_000 });
+    await second.settleInFlight();
+    const midway = await statuses(database(), distribution);
+    expect(midway.confirmed).toBeGreaterThan(0);
+    expect(midway.sent).toBeGreaterThan(0);
+
+    chain.warp(61_000);
+    await runUntilSettled(second, database(), distribution);
+    expect(await statuses(database(), distribution)).toEqual({ confirmed: 30 });
+    for (const wallet of wallets)
+      expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
+    expect((await onChainState(distribution)).claimedCount).toBe(30);
+    const { rows } = await database().query<{ status: string; count: string }>(
+      "SELECT status, count(*) AS count FROM claim_batches WHERE distribution = $1 GROUP BY status ORDER BY status",
+      [distribution.address.toBase58()],
+    );
+    expect(rows.map((row) => row.status)).toEqual(["confirmed", "expired"]);
+  });
+
+  it("confirms from the bitmap a claim the database lost track of, without sending it again", async () => {
+    const connection = inProcessConnection(chain);
+    const distribution = await createTestDistribution(connection, {
+      verifier: verifier.publicKey,
+      maxClaims: 10,
+      nowSeconds: chain.unixTimestamp(),
+    });
+    const [wallet] = await queueClaims(database(), distribution, 1);
+    const batcher = new ClaimBatcher({ database: database(), connection, signers: { verifier } });
+    await runUntilSettled(batcher, database(), distribution);
+    await database().query("UPDATE claims SET status = 'queued', batch_id = NULL WHERE distribution = $1", [
+      distribution.address.toBase58(),
+    ]);
+    const sent: number[] = [];
+    await runUntilSettled(
+      new ClaimBatcher({
+        database: database(),
+        connection,
+        signers: { verifier },
+        hooks: { onBatchSent: (size) => sent.push(size) },
+      }),
+      database(),
+      distribution,
+    );
+    expect(sent).toEqual([]);
+    expect(await statuses(database(), distribution)).toEqual({ confirmed: 1 });
+    expect(await tokenBalance(connection, distribution.mint, wallet as PublicKey)).toBe(distribution.amountPerClaim);
+  });
+});
+
+it("a re-sent landed batch is refused with AllSlotsAlreadyClaimed, which sends the batcher to the bitmap", async () => {
+  const connection = inProcessConnection(chain);
+  const distribution = await createTestDistribution(connection, {
+    verifier: verifier.publicKey,
+    maxClaims: 10,
+    nowSeconds: chain.unixTimestamp(),
+  });
+  const entries = [{ slot: 3, wallet: Keypair.generate().publicKey.toBase58(), createAccount: true }];
+  const first = signBatch(
+    { verifier },
+    distribution.address.toBase58(),
+    distribution.mint,
+    entries,
+    (await connection.getLatestBlockhash()).blockhash,
+  );
+  await connection.sendRawTransaction(first.wire);
+  chain.warp(1_000);
+  const again = signBatch(
+    { verifier },
+    distribution.address.toBase58(),
+    distribution.mint,
+    entries,
+    (await connection.getLatestBlockhash()).blockhash,
+  );
+  const error = await connection.sendRawTransaction(again.wire).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(SendTransactionError);
+  expect(decideBatchFailure(error, 1)).toEqual({ action: "read_bitmap" });
+  expect(await tokenBalance(connection, distribution.mint, Keypair.generate().publicKey)).toBe(0n);
+});

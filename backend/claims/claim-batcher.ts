@@ -1,0 +1,341 @@
+import { randomUUID } from "node:crypto";
+import { type Connection, type PublicKey, SendTransactionError } from "@solana/web3.js";
+import type { ClaimStatus } from "../../shared/api/claims.ts";
+import { type DistributionAccount, distributionProgramId } from "../../shared/program/index.ts";
+import type { Database } from "../db/database.ts";
+import { type BatchFailureDecision, decideBatchFailure } from "./batch-failure.ts";
+import {
+  type BatchSettlement,
+  confirmPaidQueuedClaims,
+  failQueuedClaims,
+  type InFlightBatch,
+  type LeasedClaim,
+  LeaseLostError,
+  leaseInFlightBatches,
+  leaseQueuedClaims,
+  recordSentBatch,
+  releaseClaims,
+  settleBatch,
+  slotsOfBatch,
+} from "./batch-store.ts";
+import { type BatchClaimEntry, type BatchSigners, batchCapacity, signBatch } from "./batch-transaction.ts";
+import { paidSlots, readDistribution, walletsWithoutTokenAccount } from "./distribution-chain-state.ts";
+
+/** getSignatureStatuses answers at most 256 signatures per call. */
+const STATUSES_PER_REQUEST = 256;
+
+export interface ClaimBatcherHooks {
+  /** `count` claims entered `state` (for memefans_claim_transitions_total). */
+  onTransition?(state: ClaimStatus, count: number): void;
+  /** A batch_claim transaction with `size` claims was sent (for memefans_batch_claims). */
+  onBatchSent?(size: number): void;
+  onError?(error: unknown): void;
+}
+
+export interface ClaimBatcherOptions {
+  database: Database;
+  connection: Connection;
+  signers: BatchSigners;
+  programId?: PublicKey;
+  /** Names this process in leases; a restarted process is a new instance. */
+  instanceId?: string;
+  /** How long a lease on claims or an in-flight batch lasts before another instance may take over. */
+  leaseMs?: number;
+  /** Pause between cycles that found nothing to do. */
+  idleMs?: number;
+  /** Batches built per cycle: the pipeline depth. */
+  batchesPerCycle?: number;
+  hooks?: ClaimBatcherHooks;
+}
+
+export interface CycleReport {
+  sent: number;
+  settled: number;
+}
+
+/**
+ * Moves queued claims onto the chain: queued → sent → confirmed | failed. Each batch is written to
+ * the database (signature, blockhash, last valid block height) before it is sent, so whatever
+ * happens to this process, the chain can later say what became of it: a confirmed signature
+ * settles it; an expired blockhash means it can never land, and then the distribution's bitmap says
+ * which claims are paid and which go back to the queue. Nothing is ever paid twice, because a slot's
+ * bit is set exactly once on chain.
+ */
+export class ClaimBatcher {
+  readonly instanceId: string;
+  private readonly programId: PublicKey;
+  private readonly leaseMs: number;
+  private readonly capacity: { creating: number; existing: number };
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: ClaimBatcherOptions) {
+    this.instanceId = options.instanceId ?? `batcher-${randomUUID()}`;
+    this.programId = options.programId ?? distributionProgramId;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.capacity = batchCapacity(options.signers);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** One round: settle what is in flight, send what is queued, and settle again what just went out. */
+  async runCycle(): Promise<CycleReport> {
+    const settledBefore = await this.settleInFlight();
+    const sent = await this.sendQueued();
+    const settledAfter = sent ? await this.settleInFlight() : 0;
+    return { sent, settled: settledBefore + settledAfter };
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let report: CycleReport = { sent: 0, settled: 0 };
+      try {
+        report = await this.runCycle();
+      } catch (error) {
+        this.options.hooks?.onError?.(error);
+      }
+      if (!this.stopping && report.sent === 0 && report.settled === 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, this.options.idleMs ?? 200);
+        });
+      }
+    }
+  }
+
+  private transition(state: ClaimStatus, count: number): void {
+    if (count > 0) this.options.hooks?.onTransition?.(state, count);
+  }
+
+  private async settle(batchId: string, settlement: BatchSettlement): Promise<void> {
+    for (const { state, count } of await settleBatch(this.options.database, batchId, settlement)) this.transition(state, count);
+  }
+
+  /** Asks the chain about every batch in flight (this instance's, and those of instances that died). */
+  async settleInFlight(): Promise<number> {
+    const { connection, database } = this.options;
+    const batches = await leaseInFlightBatches(database, this.instanceId, this.leaseMs, STATUSES_PER_REQUEST);
+    if (!batches.length) return 0;
+    const { value: statuses } = await connection.getSignatureStatuses(
+      batches.map((batch) => batch.signature),
+      { searchTransactionHistory: true },
+    );
+    let blockHeight: number | undefined;
+    let settled = 0;
+    for (const [index, batch] of batches.entries()) {
+      const status = statuses[index];
+      const slots = await slotsOfBatch(database, batch.id);
+      if (status?.err) {
+        await this.settleFailure(batch, slots, decideBatchFailure(status.err, slots.length), "refused");
+        settled++;
+      } else if (status && (status.confirmationStatus === "confirmed" || status.confirmationStatus === "finalized")) {
+        await this.settle(batch.id, { batchStatus: "confirmed", confirmedSlots: slots });
+        settled++;
+      } else if (!status) {
+        blockHeight ??= await connection.getBlockHeight("confirmed");
+        if (blockHeight > Number(batch.last_valid_block_height)) {
+          await this.settleFromBitmap(batch, slots, "expired");
+          settled++;
+        }
+      }
+    }
+    return settled;
+  }
+
+  /** The transaction can no longer land (or paid nothing): the bitmap says which claims are paid. */
+  private async settleFromBitmap(
+    batch: InFlightBatch,
+    slots: number[],
+    batchStatus: BatchSettlement["batchStatus"],
+  ): Promise<void> {
+    const state = await readDistribution(this.options.connection, batch.distribution, this.programId);
+    const paid = paidSlots(state, slots);
+    const unpaid = slots.filter((slot) => !paid.has(slot));
+    await this.settle(batch.id, {
+      batchStatus,
+      confirmedSlots: [...paid],
+      ...(state ? { requeue: { slots: unpaid } } : { failed: { slots: unpaid, reason: "distribution_closed" } }),
+    });
+  }
+
+  private async settleFailure(
+    batch: InFlightBatch,
+    slots: number[],
+    decision: BatchFailureDecision,
+    batchStatus: BatchSettlement["batchStatus"],
+  ): Promise<void> {
+    switch (decision.action) {
+      case "requeue":
+        return this.settle(batch.id, { batchStatus: "expired", confirmedSlots: [], requeue: { slots } });
+      case "read_bitmap":
+        return this.settleFromBitmap(batch, slots, batchStatus);
+      case "retry_later":
+        return this.settle(batch.id, {
+          batchStatus,
+          confirmedSlots: [],
+          requeue: { slots, notBefore: new Date(Date.now() + decision.delayMs) },
+        });
+      case "fail":
+        return this.settle(batch.id, { batchStatus, confirmedSlots: [], failed: { slots, reason: decision.reason } });
+      case "isolate":
+        return this.settle(batch.id, { batchStatus, confirmedSlots: [], requeue: { slots, alone: true } });
+    }
+  }
+
+  /** Leases queued claims, packs them per distribution into batches, records and sends each. */
+  async sendQueued(): Promise<number> {
+    const { database, connection } = this.options;
+    const leased = await leaseQueuedClaims(
+      database,
+      this.instanceId,
+      this.leaseMs,
+      this.capacity.creating * (this.options.batchesPerCycle ?? 16),
+    );
+    if (!leased.length) return 0;
+    const byDistribution = new Map<string, LeasedClaim[]>();
+    for (const claim of leased)
+      byDistribution.set(claim.distribution, [...(byDistribution.get(claim.distribution) ?? []), claim]);
+    let sent = 0;
+    try {
+      const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
+      for (const [distribution, claims] of byDistribution) {
+        const state = await readDistribution(connection, distribution, this.programId);
+        if (!state) {
+          this.transition(
+            "failed",
+            await failQueuedClaims(
+              database,
+              this.instanceId,
+              claims.map((claim) => claim.id),
+              "distribution_closed",
+            ),
+          );
+          continue;
+        }
+        const paid = paidSlots(
+          state,
+          claims.map((claim) => claim.slot),
+        );
+        const alreadyPaid = claims.filter((claim) => paid.has(claim.slot));
+        this.transition(
+          "confirmed",
+          await confirmPaidQueuedClaims(
+            database,
+            this.instanceId,
+            alreadyPaid.map((claim) => claim.id),
+          ),
+        );
+        const open = claims.filter((claim) => !paid.has(claim.slot));
+        for (const batch of await this.packBatches(state, open)) {
+          if (await this.sendBatch(distribution, state, batch, blockhash, lastValidBlockHeight)) sent++;
+        }
+      }
+    } finally {
+      // Claims that went into a batch or were settled are no longer queued, so this frees only the
+      // ones left over (by a lost lease or a failed call), for the next cycle or another instance.
+      await releaseClaims(
+        database,
+        this.instanceId,
+        leased.map((claim) => claim.id),
+      );
+    }
+    return sent;
+  }
+
+  private async packBatches(
+    state: DistributionAccount,
+    claims: LeasedClaim[],
+  ): Promise<{ claim: LeasedClaim; entry: BatchClaimEntry }[][]> {
+    const missing = await walletsWithoutTokenAccount(
+      this.options.connection,
+      state.mint,
+      claims.map((claim) => claim.wallet),
+    );
+    const entries = claims.map((claim) => ({
+      claim,
+      entry: { slot: claim.slot, wallet: claim.wallet, createAccount: missing.has(claim.wallet) },
+    }));
+    const batches: (typeof entries)[] = [];
+    const chunk = (items: typeof entries, size: number) => {
+      for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+    };
+    chunk(
+      entries.filter((item) => item.claim.send_alone),
+      1,
+    );
+    const together = entries.filter((item) => !item.claim.send_alone);
+    chunk(
+      together.filter((item) => item.entry.createAccount),
+      this.capacity.creating,
+    );
+    chunk(
+      together.filter((item) => !item.entry.createAccount),
+      this.capacity.existing,
+    );
+    return batches;
+  }
+
+  private async sendBatch(
+    distribution: string,
+    state: DistributionAccount,
+    items: { claim: LeasedClaim; entry: BatchClaimEntry }[],
+    blockhash: string,
+    lastValidBlockHeight: number,
+  ): Promise<boolean> {
+    const { database, connection, signers, hooks } = this.options;
+    const signed = signBatch(
+      signers,
+      distribution,
+      state.mint,
+      items.map((item) => item.entry),
+      blockhash,
+      this.programId,
+    );
+    let batchId: string;
+    try {
+      batchId = await recordSentBatch(database, this.instanceId, this.leaseMs, {
+        distribution,
+        signature: signed.signature,
+        blockhash,
+        lastValidBlockHeight,
+        claimIds: items.map((item) => item.claim.id),
+      });
+    } catch (error) {
+      if (error instanceof LeaseLostError) return false;
+      throw error;
+    }
+    this.transition("sent", items.length);
+    hooks?.onBatchSent?.(items.length);
+    try {
+      await connection.sendRawTransaction(signed.wire, { skipPreflight: false, preflightCommitment: "confirmed", maxRetries: 0 });
+    } catch (error) {
+      // Only an answer from the node proves the transaction was not taken; anything else (a timeout,
+      // a dropped connection) leaves it in flight until its blockhash expires.
+      if (!(error instanceof SendTransactionError)) {
+        hooks?.onError?.(error);
+        return true;
+      }
+      const batch = {
+        id: batchId,
+        distribution,
+        signature: signed.signature,
+        last_valid_block_height: String(lastValidBlockHeight),
+      };
+      const slots = items.map((item) => item.entry.slot);
+      await this.settleFailure(batch, slots, decideBatchFailure(error, slots.length), "refused");
+    }
+    return true;
+  }
+}

@@ -1,0 +1,70 @@
+import type { Claim } from "../../shared/api/claims.ts";
+import type { Queryable } from "../db/database.ts";
+import { CLAIM_COLUMNS, type ClaimRow, claimFromRow } from "./claim-rows.ts";
+import { Coalescer } from "./coalescer.ts";
+
+/** A signed-in fan sees their most recent claims; older ones stay on chain and in the database. */
+export const MAX_LISTED_CLAIMS = 200;
+
+export async function findClaim(database: Queryable, id: string): Promise<Claim | undefined> {
+  const { rows } = await database.query<ClaimRow>(`SELECT ${CLAIM_COLUMNS} FROM claims WHERE id = $1`, [id]);
+  return rows[0] && claimFromRow(rows[0]);
+}
+
+export async function listClaimsOfUser(database: Queryable, xUserId: string): Promise<Claim[]> {
+  const { rows } = await database.query<ClaimRow>(
+    `SELECT ${CLAIM_COLUMNS} FROM claims WHERE x_user_id = $1 ORDER BY created_at DESC, id LIMIT ${MAX_LISTED_CLAIMS}`,
+    [xUserId],
+  );
+  return rows.map(claimFromRow);
+}
+
+/** Claims per state, for the memefans_claims gauge. */
+export async function countClaimsByStatus(database: Queryable): Promise<Record<string, number>> {
+  const { rows } = await database.query<{ status: string; count: string }>(
+    "SELECT status, count(*) AS count FROM claims GROUP BY status",
+  );
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+}
+
+export interface ClaimContext {
+  /** The X account the wallet is bound to, if any. */
+  walletOwner: string | undefined;
+  /** This account's claim on this distribution, if it made one. */
+  earlier: ClaimRow | undefined;
+}
+
+interface ContextRow extends Partial<ClaimRow> {
+  position: string;
+  wallet_owner: string | null;
+}
+
+/**
+ * What POST /claims must know before it verifies anything, for all requests of one turn of the event
+ * loop in one query: who owns each wallet, and whether each account already claimed.
+ */
+export function claimContextReader(
+  database: Queryable,
+): (distribution: string, xUserId: string, wallet: string) => Promise<ClaimContext> {
+  const columns = CLAIM_COLUMNS.split(", ")
+    .map((column) => `claim.${column}`)
+    .join(", ");
+  const reader = new Coalescer<{ distribution: string; xUserId: string; wallet: string }, ClaimContext>(async (inputs) => {
+    const { rows } = await database.query<ContextRow>(
+      `SELECT asked.position, owner.x_user_id AS wallet_owner, ${columns}
+         FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS asked (distribution, x_user_id, wallet, position)
+         LEFT JOIN wallets AS owner ON owner.address = asked.wallet
+         LEFT JOIN claims AS claim ON claim.distribution = asked.distribution AND claim.x_user_id = asked.x_user_id`,
+      [inputs.map((input) => input.distribution), inputs.map((input) => input.xUserId), inputs.map((input) => input.wallet)],
+    );
+    const contexts: ClaimContext[] = inputs.map(() => ({ walletOwner: undefined, earlier: undefined }));
+    for (const row of rows) {
+      contexts[Number(row.position) - 1] = {
+        walletOwner: row.wallet_owner ?? undefined,
+        earlier: row.id ? (row as ClaimRow) : undefined,
+      };
+    }
+    return contexts;
+  });
+  return (distribution, xUserId, wallet) => reader.load({ distribution, xUserId, wallet });
+}

@@ -1,0 +1,64 @@
+import type { Distribution } from "../../shared/api/distributions.ts";
+import type { AppContext, AppPlugin } from "../app.ts";
+import { LookupCache } from "../distributions/lookup-cache.ts";
+import type { Metrics } from "../http/metrics.ts";
+import { claimActivity } from "./claim-activity.ts";
+import type { ClaimBatcherHooks } from "./claim-batcher.ts";
+import { ClaimIntake } from "./claim-intake.ts";
+import { countClaimsByStatus } from "./claim-queries.ts";
+import { claimsRouter } from "./claims-router.ts";
+
+/** The batcher's hooks wired to the app's Prometheus instruments. */
+export function batcherMetricsHooks(metrics: Metrics, onError?: (error: unknown) => void): ClaimBatcherHooks {
+  return {
+    onTransition: (state, count) => metrics.claimTransitions.inc({ state }, count),
+    onBatchSent: (size) => metrics.batchSize.observe(size),
+    ...(onError ? { onError } : {}),
+  };
+}
+
+/** Sets the memefans_claims gauge from the table (all instances' claims, not only this one's). */
+export async function refreshClaimsGauge(context: Pick<AppContext, "database" | "metrics">): Promise<void> {
+  const counts = await countClaimsByStatus(context.database);
+  for (const state of ["queued", "sent", "confirmed", "failed"]) context.metrics.claimsByState.set({ state }, counts[state] ?? 0);
+}
+
+/**
+ * How long a claim reuses a distribution's status. A pause or close shows up within this time; until
+ * then the program itself refuses the batch, and the claims wait (paused) or fail (closed) there.
+ */
+const TARGET_TTL_MS = 1_000;
+
+/** Mounts the claim routes on the app and tells the distributions module about accepted claims. */
+export const claimsPlugin: AppPlugin = (context) => {
+  const { database, metrics } = context;
+  const targets = new LookupCache<Promise<Distribution>>(TARGET_TTL_MS, 10_000, context.now);
+  const distribution = (address: string): Promise<Distribution> => {
+    const cached = targets.read([address]).hits.get(address);
+    if (cached) return cached;
+    const loading = context.distributions.status(address);
+    targets.write(address, loading);
+    loading.catch(() => targets.forget(address));
+    return loading;
+  };
+  const intake = new ClaimIntake(database, (count) => metrics.claimTransitions.inc({ state: "queued" }, count));
+  const router = claimsRouter({
+    database,
+    intake,
+    openapi: context.openapi,
+    distribution,
+    async verify(xUserId, target, wallet) {
+      // Nothing to check, so nothing to ask X or the chain.
+      if (target.requirements.length === 0) return { met: true, checks: [], xCalls: 0 };
+      const report = await context.eligibility.check(xUserId, target, wallet);
+      return {
+        met: report.met,
+        checks: report.checks.map(({ requirement, met, detail }) => ({ requirement, met, detail })),
+        xCalls: report.xCalls,
+      };
+    },
+    onVerified: (verdict) => metrics.xApiCallsPerVerifiedClaim.observe(verdict.xCalls ?? 0),
+    now: context.now,
+  });
+  return { routers: [router], claimActivity: claimActivity(database) };
+};

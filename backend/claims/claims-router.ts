@@ -1,0 +1,183 @@
+import { Router } from "express";
+import {
+  claimIdParamsSchema,
+  claimListResponseSchema,
+  claimResponseSchema,
+  createClaimBodySchema,
+  IDEMPOTENCY_KEY_HEADER,
+  idempotencyKeySchema,
+} from "../../shared/api/claims.ts";
+import type { EligibilityCheck } from "../../shared/api/distributions.ts";
+import type { Database } from "../db/database.ts";
+import { conflict, HttpError, notFound, validationFailed } from "../http/errors.ts";
+import type { OpenApiRegistry } from "../http/openapi.ts";
+import { requireSession, sessionRequired } from "../identity/sessions.ts";
+import { type ClaimIntake, claimRequestHash, type IntakeOutcome } from "./claim-intake.ts";
+import { claimContextReader, findClaim, listClaimsOfUser } from "./claim-queries.ts";
+import { claimFromRow } from "./claim-rows.ts";
+
+/** What the claim route needs to know about a registered distribution. */
+export interface ClaimTarget {
+  address: string;
+  maxClaims: number;
+  startsAt: number;
+  endsAt: number;
+  paused: boolean;
+  closed: boolean;
+}
+
+export interface RequirementsVerdict {
+  met: boolean;
+  checks: EligibilityCheck[];
+  /** X API requests the verification spent (0 when every answer came from the cache). */
+  xCalls?: number;
+}
+
+export interface ClaimsRouterDependencies<Target extends ClaimTarget = ClaimTarget> {
+  database: Database;
+  intake: ClaimIntake;
+  openapi: OpenApiRegistry;
+  /** The registered distribution; throws a 404 HttpError when there is none. */
+  distribution(address: string): Promise<Target>;
+  /** Checks the fan against the distribution's requirements (the X side lives behind this). */
+  verify(xUserId: string, target: Target, wallet: string): Promise<RequirementsVerdict>;
+  onVerified?(verdict: RequirementsVerdict): void;
+  now?: () => number;
+}
+
+function refuseClosedWindow(target: ClaimTarget, nowSeconds: number): void {
+  if (target.closed) throw conflict("closed", "this giveaway was closed by its creator");
+  if (target.paused) throw conflict("paused", "this giveaway is paused; try again when the creator resumes it");
+  if (nowSeconds < target.startsAt) {
+    throw conflict("not_started", `this giveaway starts at ${new Date(target.startsAt * 1000).toISOString()}`, {
+      startsAt: target.startsAt,
+    });
+  }
+  if (nowSeconds > target.endsAt) throw conflict("ended", "this giveaway has ended", { endsAt: target.endsAt });
+}
+
+function answerOf(outcome: IntakeOutcome) {
+  switch (outcome.kind) {
+    case "created":
+    case "replayed":
+      return outcome.claim;
+    case "idempotency_conflict":
+      throw conflict(
+        "idempotency_conflict",
+        "this Idempotency-Key was already used with a different body; use a new key for a new claim",
+      );
+    case "already_claimed":
+      throw conflict("already_claimed", "this X account already claimed this giveaway", { claim: outcome.claim });
+    case "wallet_taken":
+      throw conflict("wallet_bound_elsewhere", "this wallet already receives a claim of this giveaway from another X account");
+    case "sold_out":
+      throw conflict("sold_out", "every claim of this giveaway is taken");
+  }
+}
+
+/** POST /claims, GET /claims/:id and GET /me/claims. */
+export function claimsRouter<Target extends ClaimTarget>(dependencies: ClaimsRouterDependencies<Target>): Router {
+  const { database, intake, openapi } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const readContext = claimContextReader(database);
+  const router = Router();
+
+  openapi.route(
+    router,
+    {
+      method: "post",
+      path: "/claims",
+      summary: `Claim a giveaway for a bound wallet: verified, given a slot, queued for payment. Send an ${IDEMPOTENCY_KEY_HEADER} header; retries with the same key and body return the same claim`,
+      auth: true,
+      before: [sessionRequired],
+      request: { body: createClaimBodySchema },
+      responses: { 202: { description: "accepted and queued (or the claim this key made before)", schema: claimResponseSchema } },
+    },
+    async ({ body }, request, response) => {
+      const { xUserId } = requireSession(response);
+      const header = idempotencyKeySchema.safeParse(request.get(IDEMPOTENCY_KEY_HEADER));
+      if (!header.success) throw validationFailed(header.error, `headers.${IDEMPOTENCY_KEY_HEADER}`);
+      const idempotencyKey = header.data;
+
+      // A retry must not cost X API calls or fail on a window that closed since: answer it first.
+      const { earlier, walletOwner: owner } = await readContext(body.distribution, xUserId, body.wallet);
+      if (earlier) {
+        if (earlier.idempotency_key !== idempotencyKey) {
+          throw conflict("already_claimed", "this X account already claimed this giveaway", { claim: claimFromRow(earlier) });
+        }
+        if (earlier.request_hash !== claimRequestHash(body)) {
+          throw conflict(
+            "idempotency_conflict",
+            "this Idempotency-Key was already used with a different body; use a new key for a new claim",
+          );
+        }
+        response.status(202).json({ claim: claimFromRow(earlier) });
+        return;
+      }
+
+      const target = await dependencies.distribution(body.distribution);
+      refuseClosedWindow(target, Math.floor(now() / 1000));
+      if (owner === undefined) {
+        throw new HttpError(
+          403,
+          "forbidden",
+          "bind this wallet to your X account first (POST /auth/wallet/challenge, then /auth/wallet/verify)",
+        );
+      }
+      if (owner !== xUserId) throw new HttpError(403, "wallet_bound_elsewhere", "this wallet is bound to another X account");
+
+      const verdict = await dependencies.verify(xUserId, target, body.wallet);
+      dependencies.onVerified?.(verdict);
+      if (!verdict.met) {
+        throw new HttpError(403, "requirements_not_met", "some requirements of this giveaway are not met yet", {
+          checks: verdict.checks,
+        });
+      }
+      const outcome = await intake.submit({
+        xUserId,
+        distribution: body.distribution,
+        maxClaims: target.maxClaims,
+        wallet: body.wallet,
+        idempotencyKey,
+      });
+      response.status(202).json({ claim: answerOf(outcome) });
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "get",
+      path: "/claims/:id",
+      summary: "One claim and where it stands: queued, sent, confirmed or failed",
+      request: { params: claimIdParamsSchema },
+      responses: { 200: { description: "the claim", schema: claimResponseSchema } },
+    },
+    async ({ params }, _request, response) => {
+      const claim = await findClaim(database, params.id);
+      if (!claim) throw notFound("there is no claim with this id");
+      response.set("Cache-Control", "no-store");
+      response.json({ claim });
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "get",
+      path: "/me/claims",
+      summary: "The signed-in fan's claims, newest first",
+      auth: true,
+      before: [sessionRequired],
+      request: {},
+      responses: { 200: { description: "up to 200 claims", schema: claimListResponseSchema } },
+    },
+    async (_input, _request, response) => {
+      const { xUserId } = requireSession(response);
+      response.set("Cache-Control", "private, no-store");
+      response.json({ claims: await listClaimsOfUser(database, xUserId) });
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,131 @@
+import {
+  createAssociatedTokenAccountInstruction,
+  createInitializeMint2Instruction,
+  createMintToInstruction,
+  getAssociatedTokenAddressSync,
+  MINT_SIZE,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
+import {
+  type Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  type PublicKey,
+  SystemProgram,
+  Transaction,
+  type TransactionInstruction,
+} from "@solana/web3.js";
+import { createDistributionInstruction, findDistributionAddress } from "../../../shared/program/index.ts";
+
+/**
+ * Sends and waits for the status by polling, which works over plain JSON-RPC without a websocket
+ * (the in-process Connection has none).
+ */
+export async function sendAndAwait(
+  connection: Connection,
+  signers: Keypair[],
+  ...instructions: TransactionInstruction[]
+): Promise<string> {
+  const [payer] = signers;
+  if (!payer) throw new Error("a transaction needs a fee payer");
+  const { blockhash } = await connection.getLatestBlockhash("confirmed");
+  const transaction = new Transaction({ feePayer: payer.publicKey, recentBlockhash: blockhash }).add(...instructions);
+  transaction.sign(...signers);
+  const signature = await connection.sendRawTransaction(transaction.serialize());
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { value } = await connection.getSignatureStatuses([signature]);
+    if (value[0]?.err) throw new Error(`transaction ${signature} failed: ${JSON.stringify(value[0].err)}`);
+    if (value[0]) return signature;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`transaction ${signature} did not land`);
+}
+
+export async function fund(connection: Connection, key: PublicKey, sol = 100): Promise<void> {
+  const signature = await connection.requestAirdrop(key, sol * LAMPORTS_PER_SOL);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if ((await connection.getSignatureStatuses([signature])).value[0]) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the airdrop did not land");
+}
+
+export interface TestDistribution {
+  address: PublicKey;
+  mint: PublicKey;
+  creator: Keypair;
+  amountPerClaim: bigint;
+  maxClaims: number;
+  endTs: number;
+}
+
+/** A live distribution on chain: a fresh mint, the creator's deposit, and `verifier` as the verifier. */
+export async function createTestDistribution(
+  connection: Connection,
+  options: {
+    verifier: PublicKey;
+    maxClaims: number;
+    nowSeconds: number;
+    amountPerClaim?: bigint;
+    feeBudgetLamports?: bigint;
+    feePerClaimLamports?: bigint;
+    requirementsHash?: Uint8Array<ArrayBuffer>;
+    postId?: bigint;
+  },
+): Promise<TestDistribution> {
+  const creator = Keypair.generate();
+  const mint = Keypair.generate();
+  await fund(connection, creator.publicKey);
+  const amountPerClaim = options.amountPerClaim ?? 1_000n;
+  const rent = await connection.getMinimumBalanceForRentExemption(MINT_SIZE);
+  const creatorAccount = getAssociatedTokenAddressSync(mint.publicKey, creator.publicKey);
+  await sendAndAwait(
+    connection,
+    [creator, mint],
+    SystemProgram.createAccount({
+      fromPubkey: creator.publicKey,
+      newAccountPubkey: mint.publicKey,
+      lamports: rent,
+      space: MINT_SIZE,
+      programId: TOKEN_PROGRAM_ID,
+    }),
+    createInitializeMint2Instruction(mint.publicKey, 6, creator.publicKey, null),
+    createAssociatedTokenAccountInstruction(creator.publicKey, creatorAccount, creator.publicKey, mint.publicKey),
+    createMintToInstruction(mint.publicKey, creatorAccount, creator.publicKey, amountPerClaim * BigInt(options.maxClaims)),
+  );
+  const distributionId = BigInt(Math.floor(Math.random() * 1e9));
+  const endTs = options.nowSeconds + 3600;
+  await sendAndAwait(
+    connection,
+    [creator],
+    createDistributionInstruction({
+      creator: creator.publicKey,
+      mint: mint.publicKey,
+      verifier: options.verifier,
+      distributionId,
+      amountPerClaim,
+      maxClaims: options.maxClaims,
+      startTs: options.nowSeconds - 60,
+      endTs,
+      feePerClaimLamports: options.feePerClaimLamports ?? 5_000n,
+      feeBudgetLamports: options.feeBudgetLamports ?? BigInt(LAMPORTS_PER_SOL) * 50n,
+      requirementsHash: options.requirementsHash ?? new Uint8Array(32),
+      postId: options.postId ?? 1n,
+    }),
+  );
+  return {
+    address: findDistributionAddress(creator.publicKey, distributionId).address,
+    mint: mint.publicKey,
+    creator,
+    amountPerClaim,
+    maxClaims: options.maxClaims,
+    endTs,
+  };
+}
+
+/** The wallet's balance of the mint in its associated token account (0 when it has none). */
+export async function tokenBalance(connection: Connection, mint: PublicKey, wallet: PublicKey): Promise<bigint> {
+  const account = await connection.getAccountInfo(getAssociatedTokenAddressSync(mint, wallet, true));
+  if (!account) return 0n;
+  return Buffer.from(account.data).readBigUInt64LE(64);
+}
