@@ -14,17 +14,6 @@ import {
  */
 export const BATCH_COMPUTE_UNIT_LIMIT = 1_400_000;
 
-/** Agave's limit on instructions in one transaction, counting every cross-program invocation. */
-export const MAX_INSTRUCTION_TRACE_LENGTH = 64;
-/** The compute budget instruction and batch_claim itself. */
-const TOP_LEVEL_INSTRUCTIONS = 2;
-/**
- * Measured on the embedded chain: a claim that creates its token account costs 6 trace entries (the
- * ATA program and its 4 inner calls, then the token transfer); one paying an existing account, 1.
- */
-const TRACE_PER_CREATING_CLAIM = 6;
-const TRACE_PER_EXISTING_CLAIM = 1;
-
 const associatedAccounts = new Map<string, PublicKey>();
 const MAX_REMEMBERED_ACCOUNTS = 100_000;
 
@@ -69,21 +58,14 @@ function shape(signers: BatchSigners, createAccounts: boolean): BatchShape {
 }
 
 /**
- * The most claims one legacy transaction carries for these signers, per kind of claim: what fits in
- * 1232 bytes (the shared client's measure) and what stays within the instruction trace limit, which
- * binds first for claims that create token accounts.
+ * The most claims one legacy transaction carries for these signers, per kind of claim. The shared
+ * client's measure covers both the 1232-byte size and the 64-instruction trace, which binds first for
+ * claims that create token accounts (counted at their worst case: a pre-funded address costs more CPIs).
  */
 export function batchCapacity(signers: BatchSigners): { creating: number; existing: number } {
-  const traceRoom = MAX_INSTRUCTION_TRACE_LENGTH - TOP_LEVEL_INSTRUCTIONS;
   return {
-    creating: Math.min(
-      maxClaimsPerLegacyTransaction(shape(signers, true)).claims,
-      Math.floor(traceRoom / TRACE_PER_CREATING_CLAIM),
-    ),
-    existing: Math.min(
-      maxClaimsPerLegacyTransaction(shape(signers, false)).claims,
-      Math.floor(traceRoom / TRACE_PER_EXISTING_CLAIM),
-    ),
+    creating: maxClaimsPerLegacyTransaction(shape(signers, true)).claims,
+    existing: maxClaimsPerLegacyTransaction(shape(signers, false)).claims,
   };
 }
 
