@@ -46,6 +46,12 @@ export class DistributionService {
     this.#lookups = new LookupCache(dependencies.lookupTtlMs ?? 5_000, 100_000, this.#now);
   }
 
+  /** The program, verifier and fee a create_distribution must carry for register() to accept it. */
+  get creationTerms(): { programId: string; verifier: string; feePerClaimLamports: bigint } {
+    const { programId, verifier, feePerClaimLamports } = this.dependencies;
+    return { programId: programId.toBase58(), verifier, feePerClaimLamports };
+  }
+
   get lookupTtlSeconds(): number {
     return Math.round((this.dependencies.lookupTtlMs ?? 5_000) / 1000);
   }

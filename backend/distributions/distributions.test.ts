@@ -1,7 +1,12 @@
 import { Keypair, type PublicKey } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { distributionListResponseSchema, distributionResponseSchema } from "../../shared/api/distributions.ts";
+import {
+  creationTermsResponseSchema,
+  distributionListResponseSchema,
+  distributionResponseSchema,
+} from "../../shared/api/distributions.ts";
 import { errorBodySchema } from "../../shared/api/errors.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../../shared/program/index.ts";
 import { type RequirementInput, requirementsHash, requirementsSchema } from "../../shared/requirements.ts";
 import { createTestDistribution } from "../claims/testing/chain-fixtures.ts";
 import { openDatabase } from "../db/open-database.ts";
@@ -124,6 +129,17 @@ describeEachEngine("distributions", (database) => {
     const postAgeSeconds = Math.floor(Date.now() / 1000) - (distribution.postCreatedAt ?? 0);
     expect(postAgeSeconds).toBeGreaterThan(2 * 3600 - 600);
     expect(postAgeSeconds).toBeLessThan(2 * 3600 + 600);
+  });
+
+  it("tells the create dialog which program, verifier and fee a registration must carry", async () => {
+    const response = await backend.request("GET", "/creation-terms");
+    expect(response.status).toBe(200);
+    const terms = creationTermsResponseSchema.parse(await response.json());
+    expect(terms).toEqual({
+      programId: DISTRIBUTION_PROGRAM_ID,
+      verifier: backend.verifier.publicKey.toBase58(),
+      feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
+    });
   });
 
   it("refuses a registration whose terms differ from the chain, naming every differing field", async () => {
@@ -289,6 +305,8 @@ describeEachEngine("distributions", (database) => {
     expect(html).toContain("Reply to the post with “gm memefans”");
     expect(html).not.toContain("<script>");
     expect(html).not.toContain("<b>X");
+    // The overlay recognises card-only posts by the address in the link card's title.
+    expect(html).toMatch(new RegExp(`<meta property="og:title" content="[^"]*${address}">`));
     expect((await backend.request("GET", "/d/<script>")).status).toBe(404);
   });
 });

@@ -59,7 +59,7 @@ export function renderDistributionPage(distribution: Distribution, nowSeconds: n
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${amount} ${token} giveaway on MEMEFANS`)}</title>
-<meta property="og:title" content="${escapeHtml(`${amount} ${token} for each fan`)}">
+<meta property="og:title" content="${escapeHtml(`${amount} ${token} for each fan · MEMEFANS ${distribution.address}`)}">
 <meta property="og:description" content="${escapeHtml(`${distribution.remaining} of ${distribution.maxClaims} left. Claim it under the post with the MEMEFANS extension.`)}">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#0f1419}dt{font-weight:600}code{word-break:break-all}</style>
 </head>

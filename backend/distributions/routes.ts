@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import {
+  creationTermsResponseSchema,
   creatorDistributionsResponseSchema,
   distributionAddressParamsSchema,
   distributionListResponseSchema,
@@ -31,6 +32,20 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
   const { service, openapi } = dependencies;
   const now = dependencies.now ?? Date.now;
   const router = Router();
+
+  openapi.route(
+    router,
+    {
+      method: "get",
+      path: "/creation-terms",
+      summary: "The program id, verifier and fee per claim a new distribution must carry to be registered here",
+      request: {},
+      responses: { 200: { description: "the terms", schema: creationTermsResponseSchema } },
+    },
+    async (_input, _request, response) => {
+      response.json(service.creationTerms);
+    },
+  );
 
   openapi.route(
     router,

@@ -70,6 +70,14 @@ export type Distribution = z.output<typeof distributionSchema>;
 
 export const distributionResponseSchema = z.object({ distribution: distributionSchema });
 
+/** What the create dialog must write into create_distribution for this backend to accept the registration. */
+export const creationTermsResponseSchema = z.object({
+  programId: publicKeySchema,
+  verifier: publicKeySchema,
+  feePerClaimLamports: u64StringSchema,
+});
+export type CreationTerms = z.output<typeof creationTermsResponseSchema>;
+
 export const distributionAddressParamsSchema = z.object({ address: publicKeySchema });
 
 /** `postIds=1,2,3`: up to 100 X post ids, comma separated. */
