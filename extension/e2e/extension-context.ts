@@ -26,31 +26,38 @@ export interface LaunchedExtension {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(extraArgs: string[] = []): Promise<LaunchedExtension> {
-  const profile = mkdtempSync(join(tmpdir(), "memefans-chromium-"));
+/**
+ * `keepProfile`: a profile directory the caller owns and that survives close(), so a test can
+ * start the browser again over the same IndexedDB (a browser restart).
+ */
+export async function launchWithExtension(
+  extraArgs: string[] = [],
+  keepProfile?: string,
+  options: { headless?: boolean; extensionDir?: string } = {},
+): Promise<LaunchedExtension> {
+  const extensionDir = options.extensionDir ?? builtExtensionDir;
+  const profile = keepProfile ?? mkdtempSync(join(tmpdir(), "memefans-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
-    headless: true,
+    headless: options.headless ?? true,
     ignoreHTTPSErrors: true,
     args: [
       ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
       ...quietNetworkFlags,
-      `--disable-extensions-except=${builtExtensionDir}`,
-      `--load-extension=${builtExtensionDir}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       ...extraArgs,
     ],
   });
   const worker =
     context.serviceWorkers()[0] ??
     (await context.waitForEvent("serviceworker", { timeout: 15_000 }).catch(() => {
-      throw new Error(
-        `the extension in ${builtExtensionDir} did not start a service worker: run "npm run build:extension" first`,
-      );
+      throw new Error(`the extension in ${extensionDir} did not start a service worker: run "npm run build:extension" first`);
     }));
   const extensionId = new URL(worker.url()).host;
   const close = async () => {
     await context.close();
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    if (!keepProfile) rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
   };
   return { context, extensionId, close };
 }

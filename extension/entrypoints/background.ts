@@ -1,3 +1,5 @@
+import { startBackground } from "../background/start-background.ts";
+
 export default defineBackground(() => {
-  // The wallet, the message router and the outbox are registered here by the extension issue.
+  startBackground();
 });

@@ -1,9 +1,5 @@
-import { createRoot } from "react-dom/client";
+import "./page.css";
+import { mountPage } from "./page-root.tsx";
+import { PopupApp } from "./popup-app.tsx";
 
-function Popup() {
-  return <main>MEMEFANS wallet</main>;
-}
-
-const root = document.getElementById("root");
-if (!root) throw new Error("popup: #root is missing from index.html");
-createRoot(root).render(<Popup />);
+mountPage(<PopupApp />);

@@ -1,0 +1,123 @@
+import { createApi } from "@reduxjs/toolkit/query/react";
+import { callBackground, type Transport } from "../messaging/client.ts";
+import type { MessageType, RequestOf, ResponseOf } from "../messaging/contract.ts";
+import { MessagingError } from "../messaging/errors.ts";
+
+/**
+ * The backend as the overlay sees it. Every call goes through the service worker (the message
+ * contract in extension/messaging/): it holds the X session token, the settings (backend URL) and
+ * the outbox, and it is the only context whose requests x.com's CORS and CSP rules cannot block.
+ */
+
+export interface OverlayExtra {
+  /** How messages reach the service worker: chrome.runtime in the extension. */
+  transport?: Transport;
+}
+
+export interface OverlayApiError {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+interface BackgroundCall<T extends MessageType = MessageType> {
+  type: T;
+  payload: RequestOf<T>;
+}
+
+function call<T extends MessageType>(type: T, payload: RequestOf<T>): BackgroundCall<T> {
+  return { type, payload };
+}
+
+export const backendApi = createApi({
+  reducerPath: "backendApi",
+  baseQuery: async (request: BackgroundCall, { extra }) => {
+    try {
+      const data = await callBackground(request.type, request.payload, (extra as OverlayExtra | undefined)?.transport);
+      return { data };
+    } catch (error) {
+      if (error instanceof MessagingError) return { error: { code: error.code, message: error.message, details: error.details } };
+      return { error: { code: "internal", message: error instanceof Error ? error.message : String(error) } };
+    }
+  },
+  tagTypes: ["Eligibility", "Session", "Wallet"],
+  endpoints: (build) => ({
+    distributionsForPosts: build.query<ResponseOf<"distributions/lookup">, string[]>({
+      query: (postIds) => call("distributions/lookup", { postIds }),
+      // The lookup listener decides when to ask again; results live in the distributions slice.
+      keepUnusedDataFor: 5,
+    }),
+    distribution: build.query<ResponseOf<"distributions/get">, string>({
+      query: (address) => call("distributions/get", { address }),
+    }),
+    eligibility: build.query<ResponseOf<"distributions/eligibility">, string>({
+      query: (address) => call("distributions/eligibility", { address }),
+      providesTags: (_result, _error, address) => [{ type: "Eligibility", id: address }],
+    }),
+    claim: build.query<ResponseOf<"claims/get">, string>({
+      query: (id) => call("claims/get", { id }),
+    }),
+    xSession: build.query<ResponseOf<"x/session">, void>({
+      query: () => call("x/session", {}),
+      providesTags: ["Session"],
+    }),
+    walletStatus: build.query<ResponseOf<"wallet/status">, void>({
+      query: () => call("wallet/status", {}),
+      providesTags: ["Wallet"],
+    }),
+    balances: build.query<ResponseOf<"wallet/balances">, void>({
+      query: () => call("wallet/balances", {}),
+      providesTags: ["Wallet"],
+    }),
+    settings: build.query<ResponseOf<"settings/get">, void>({
+      query: () => call("settings/get", {}),
+    }),
+    connectX: build.mutation<ResponseOf<"x/connect">, void>({
+      query: () => call("x/connect", {}),
+      invalidatesTags: ["Session", "Eligibility", "Wallet"],
+    }),
+    chooseWallet: build.mutation<ResponseOf<"wallet/choose">, RequestOf<"wallet/choose">>({
+      query: (payload) => call("wallet/choose", payload),
+      invalidatesTags: ["Wallet"],
+    }),
+    externalWalletConnected: build.mutation<ResponseOf<"wallet/external-connected">, RequestOf<"wallet/external-connected">>({
+      query: (payload) => call("wallet/external-connected", payload),
+      invalidatesTags: ["Wallet"],
+    }),
+    bindWalletToX: build.mutation<ResponseOf<"wallet/bind-to-x">, void>({
+      query: () => call("wallet/bind-to-x", {}),
+      invalidatesTags: ["Wallet", "Eligibility"],
+    }),
+    walletChallenge: build.mutation<ResponseOf<"auth/wallet-challenge">, RequestOf<"auth/wallet-challenge">>({
+      query: (payload) => call("auth/wallet-challenge", payload),
+    }),
+    walletVerify: build.mutation<ResponseOf<"auth/wallet-verify">, RequestOf<"auth/wallet-verify">>({
+      query: (payload) => call("auth/wallet-verify", payload),
+      invalidatesTags: ["Wallet", "Eligibility"],
+    }),
+    submitClaim: build.mutation<ResponseOf<"claims/submit">, RequestOf<"claims/submit">>({
+      query: (payload) => call("claims/submit", payload),
+    }),
+    creationTerms: build.query<ResponseOf<"distributions/creation-terms">, void>({
+      query: () => call("distributions/creation-terms", {}),
+    }),
+    latestBlockhash: build.mutation<ResponseOf<"chain/latest-blockhash">, void>({
+      query: () => call("chain/latest-blockhash", {}),
+    }),
+    signAndSend: build.mutation<ResponseOf<"wallet/sign-and-send">, RequestOf<"wallet/sign-and-send">>({
+      query: (payload) => call("wallet/sign-and-send", payload),
+      invalidatesTags: ["Wallet"],
+    }),
+    registerDistribution: build.mutation<ResponseOf<"distributions/register">, RequestOf<"distributions/register">>({
+      query: (payload) => call("distributions/register", payload),
+    }),
+    reportDiagnostic: build.mutation<ResponseOf<"diagnostics/report">, RequestOf<"diagnostics/report">>({
+      query: (payload) => call("diagnostics/report", payload),
+    }),
+  }),
+});
+
+export function describeApiError(error: unknown): string {
+  if (error && typeof error === "object" && "message" in error && typeof error.message === "string") return error.message;
+  return "something went wrong; try again";
+}

@@ -1,0 +1,256 @@
+import "fake-indexeddb/auto";
+import {
+  ComputeBudgetProgram,
+  Keypair,
+  PublicKey,
+  SystemProgram,
+  TransactionInstruction,
+  TransactionMessage,
+  VersionedTransaction,
+} from "@solana/web3.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { EmbeddedChain } from "../../../backend/chain/embedded-chain.ts";
+import { inProcessFetch } from "../../../backend/chain/in-process-fetch.ts";
+import { closeDistributionInstruction } from "../../../shared/program/close-distribution.ts";
+import { createDistributionInstruction } from "../../../shared/program/create-distribution.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/ids.ts";
+import { RpcClient } from "../chain/rpc-client.ts";
+import { testServices } from "../testing/test-services.ts";
+import { toBase64 } from "../vault/vault-crypto.ts";
+import { signAndSendWithBuiltin, signMessageWithBuiltin } from "../wallets/builtin-signing.ts";
+import { ApprovalQueue } from "./approval-queue.ts";
+import type { TokenInfo } from "./instruction-decoders.ts";
+import { summarizeTransaction } from "./transaction-summary.ts";
+
+const BONK = new PublicKey("DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263");
+const creator = Keypair.generate().publicKey;
+const blockhash = "11111111111111111111111111111111";
+
+function transactionOf(payer: PublicKey, instructions: TransactionInstruction[]): VersionedTransaction {
+  return new VersionedTransaction(
+    new TransactionMessage({ payerKey: payer, recentBlockhash: blockhash, instructions }).compileToLegacyMessage(),
+  );
+}
+
+function summarize(transaction: VersionedTransaction, tokens = new Map<string, TokenInfo>()) {
+  return summarizeTransaction(transaction, {
+    signer: creator.toBase58(),
+    distributionProgramId: DISTRIBUTION_PROGRAM_ID,
+    tokens,
+  });
+}
+
+describe("approval summaries", () => {
+  const create = createDistributionInstruction({
+    creator,
+    mint: BONK,
+    verifier: Keypair.generate().publicKey,
+    distributionId: 7n,
+    amountPerClaim: 100n * 10n ** 5n,
+    maxClaims: 50,
+    startTs: 1_800_000_000n,
+    endTs: 1_800_086_400n,
+    feePerClaimLamports: 1_000_000n,
+    feeBudgetLamports: 50_000_000n,
+    requirementsHash: new Uint8Array(32),
+    postId: 1849123456789012345n,
+  });
+
+  it("spells out create_distribution with the token, the claims and the fee budget", () => {
+    const summary = summarize(transactionOf(creator, [create]), new Map([[BONK.toBase58(), { decimals: 5, symbol: "BONK" }]]));
+    expect(summary.instructions).toHaveLength(1);
+    const [instruction] = summary.instructions;
+    expect(instruction?.program).toBe("MEMEFANS distribution");
+    expect(instruction?.action).toBe("create_distribution: escrow 100 BONK × 50 claims, fee budget 0.05 SOL");
+    expect(instruction?.details).toEqual(
+      expect.arrayContaining([
+        "total deposit 5,000 BONK from your token account",
+        "fee per claim 0.001 SOL",
+        "runs 2027-01-15T08:00:00Z → 2027-01-16T08:00:00Z",
+        "for post 1849123456789012345",
+      ]),
+    );
+    expect(summary.feeLamports).toBe(5_000n);
+    expect(summary.warnings).toEqual([]);
+    expect(summary.mints).toEqual([BONK.toBase58()]);
+  });
+
+  it("shows raw units when the mint's decimals are unknown rather than guessing", () => {
+    const summary = summarize(transactionOf(creator, [create]));
+    expect(summary.instructions[0]?.action).toBe(
+      `create_distribution: escrow 10,000,000 raw units of DezX…B263 × 50 claims, fee budget 0.05 SOL`,
+    );
+  });
+
+  it("names close_distribution, SOL transfers, and adds the priority fee", () => {
+    const close = closeDistributionInstruction({
+      creator,
+      distribution: Keypair.generate().publicKey,
+      creatorTokenAccount: Keypair.generate().publicKey,
+    });
+    const recipient = Keypair.generate().publicKey;
+    const summary = summarize(
+      transactionOf(creator, [
+        ComputeBudgetProgram.setComputeUnitLimit({ units: 100_000 }),
+        ComputeBudgetProgram.setComputeUnitPrice({ microLamports: 2_000 }),
+        SystemProgram.transfer({ fromPubkey: creator, toPubkey: recipient, lamports: 1_500_000_000 }),
+        close,
+      ]),
+    );
+    expect(summary.instructions.map((instruction) => instruction.action)).toEqual([
+      "compute limit 100,000 units",
+      "priority fee 2000 micro-lamports per unit",
+      `transfer 1.5 SOL to ${recipient.toBase58().slice(0, 4)}…${recipient.toBase58().slice(-4)}`,
+      "close_distribution: return the unclaimed tokens and the unused fee budget to you",
+    ]);
+    expect(summary.feeLamports).toBe(5_000n + 200n);
+  });
+
+  it("warns about unknown programs, token delegation and a foreign fee payer", () => {
+    const stranger = Keypair.generate().publicKey;
+    const unknownProgram = Keypair.generate().publicKey;
+    const tokenApprove = new TransactionInstruction({
+      programId: new PublicKey("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+      keys: [
+        { pubkey: Keypair.generate().publicKey, isSigner: false, isWritable: true },
+        { pubkey: stranger, isSigner: false, isWritable: false },
+        { pubkey: creator, isSigner: true, isWritable: false },
+      ],
+      data: Buffer.from([4, 1, 0, 0, 0, 0, 0, 0, 0]),
+    });
+    const mystery = new TransactionInstruction({
+      programId: unknownProgram,
+      keys: [{ pubkey: creator, isSigner: true, isWritable: true }],
+      data: Buffer.from([1, 2, 3]),
+    });
+    const summary = summarize(transactionOf(stranger, [tokenApprove, mystery]));
+    expect(summary.warnings).toEqual([
+      `the fee payer is ${stranger.toBase58()}, not your wallet`,
+      "this lets another account move your tokens",
+      `an instruction calls a program MEMEFANS does not know (${unknownProgram.toBase58()})`,
+    ]);
+    expect(summary.feeLamports).toBe(10_000n);
+  });
+});
+
+describe("approval queue", () => {
+  const windows = () => {
+    const closed: number[] = [];
+    return { closed, windows: { open: async () => 41, close: async (id: number) => void closed.push(id) } };
+  };
+  const request = {
+    kind: "message" as const,
+    origin: "https://x.com",
+    purpose: "test",
+    signer: creator.toBase58(),
+    message: "hello",
+  };
+
+  it("resolves on approval and closes the window", async () => {
+    const { closed, windows: opened } = windows();
+    const queue = new ApprovalQueue(opened, 10_000);
+    const decision = queue.request(request);
+    await Promise.resolve();
+    const [id] = [...(queue as unknown as { pending: Map<string, unknown> }).pending.keys()];
+    expect(queue.view(id ?? "")).toMatchObject({ kind: "message", message: "hello" });
+    queue.decide(id ?? "", true);
+    await expect(decision).resolves.toBeUndefined();
+    expect(closed).toEqual([41]);
+    expect(() => queue.decide(id ?? "", true)).toThrow(/no longer waiting/);
+  });
+
+  it("rejects on a closed window and on timeout", async () => {
+    const queue = new ApprovalQueue(windows().windows, 50);
+    const closedWindow = queue.request(request);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    queue.windowClosed(41);
+    await expect(closedWindow).rejects.toMatchObject({ code: "rejected", message: "the approval window was closed" });
+    await expect(queue.request(request)).rejects.toMatchObject({ code: "timeout" });
+    expect(queue.size).toBe(0);
+  });
+});
+
+describe("signing with the built-in wallet through the approval window", () => {
+  let close: (() => void) | undefined;
+  afterEach(() => close?.());
+
+  async function setup(name: string) {
+    const { services, browser } = await testServices(name);
+    close = () => services.db.close();
+    const chain = new EmbeddedChain();
+    const rpc = new RpcClient("http://embedded.chain.invalid/rpc", inProcessFetch(chain));
+    const dependencies = {
+      vault: services.vault,
+      approvals: services.approvals,
+      rpc,
+      knownSymbols: async () => new Map<string, string>(),
+    };
+    return { services, browser, chain, dependencies };
+  }
+
+  function transfer(address: string, to: PublicKey) {
+    return toBase64(
+      transactionOf(new PublicKey(address), [
+        SystemProgram.transfer({ fromPubkey: new PublicKey(address), toPubkey: to, lamports: 100_000_000 }),
+      ]).serialize(),
+    );
+  }
+
+  it("sends nothing until approved, then signs and lands the transaction", async () => {
+    const { services, browser, chain, dependencies } = await setup("sign-approve");
+    const address = await services.vault.create("a long password");
+    chain.airdrop(address, 1_000_000_000n);
+    const recipient = Keypair.generate().publicKey;
+    const sending = signAndSendWithBuiltin(transfer(address, recipient), "tip", "https://x.com", dependencies);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(browser.openedApprovals).toHaveLength(1);
+    const [approvalId] = browser.openedApprovals;
+    const view = services.approvals.view(approvalId ?? "");
+    expect(view).toMatchObject({
+      kind: "transaction",
+      origin: "https://x.com",
+      purpose: "tip",
+      signer: address,
+      feeLamports: "5000",
+    });
+    expect(chain.balance(recipient.toBase58())).toBe(0n);
+    services.approvals.decide(approvalId ?? "", true);
+    const signature = await sending;
+    expect(chain.status(signature)?.err).toBeNull();
+    expect(chain.balance(recipient.toBase58())).toBe(100_000_000n);
+  });
+
+  it("a rejection sends nothing, and a locked wallet never opens the window", async () => {
+    const { services, browser, chain, dependencies } = await setup("sign-reject");
+    const address = await services.vault.create("a long password");
+    chain.airdrop(address, 1_000_000_000n);
+    const recipient = Keypair.generate().publicKey;
+    const sending = signAndSendWithBuiltin(transfer(address, recipient), "tip", "https://x.com", dependencies);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    services.approvals.decide(browser.openedApprovals[0] ?? "", false);
+    await expect(sending).rejects.toMatchObject({ code: "rejected" });
+    expect(chain.balance(recipient.toBase58())).toBe(0n);
+
+    await services.vault.lock();
+    await expect(
+      signAndSendWithBuiltin(transfer(address, recipient), "tip", "https://x.com", dependencies),
+    ).rejects.toMatchObject({
+      code: "locked",
+    });
+    expect(browser.openedApprovals).toHaveLength(1);
+  });
+
+  it("signs a SIWS message only after showing it, with a signature the address verifies", async () => {
+    const { services, browser, dependencies } = await setup("sign-message");
+    const address = await services.vault.create("a long password");
+    const message = `127.0.0.1 wants you to sign in with your Solana account:\n${address}`;
+    const signing = signMessageWithBuiltin(message, "link wallet", "https://x.com", dependencies);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(services.approvals.view(browser.openedApprovals[0] ?? "")).toMatchObject({ kind: "message", message });
+    services.approvals.decide(browser.openedApprovals[0] ?? "", true);
+    const signed = await signing;
+    const { ed25519 } = await import("@noble/curves/ed25519.js");
+    const bs58 = (await import("bs58")).default;
+    expect(ed25519.verify(bs58.decode(signed.signature), new TextEncoder().encode(message), bs58.decode(address))).toBe(true);
+  });
+});

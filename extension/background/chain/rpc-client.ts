@@ -1,0 +1,94 @@
+import bs58 from "bs58";
+import { z } from "zod";
+import { MessagingError } from "../../messaging/errors.ts";
+import { fromBase64 } from "../vault/vault-crypto.ts";
+import { TOKEN_PROGRAM } from "./program-ids.ts";
+
+const rpcReplySchema = z.union([
+  z.object({ result: z.unknown() }),
+  z.object({ error: z.object({ code: z.number(), message: z.string() }) }),
+]);
+
+const accountSchema = z
+  .object({ data: z.tuple([z.string(), z.literal("base64")]), owner: z.string(), lamports: z.number() })
+  .nullable();
+
+export interface TokenHolding {
+  mint: string;
+  amount: bigint;
+}
+
+/** The few JSON-RPC calls the wallet makes, against the configured RPC URL (the backend's /rpc by default). */
+export class RpcClient {
+  private nextId = 1;
+
+  constructor(
+    private readonly url: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  async call<T>(method: string, params: unknown[], schema: z.ZodType<T>): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: this.nextId++, method, params }),
+      });
+    } catch (error) {
+      throw new MessagingError("network_error", `the RPC at ${this.url} is unreachable (${(error as Error).message})`);
+    }
+    if (!response.ok) throw new MessagingError("rpc_error", `${method}: the RPC answered HTTP ${response.status}`);
+    const reply = rpcReplySchema.parse(await response.json());
+    if ("error" in reply)
+      throw new MessagingError("rpc_error", `${method}: ${reply.error.message}`, { rpcCode: reply.error.code });
+    const result = schema.safeParse(reply.result);
+    if (!result.success) throw new MessagingError("rpc_error", `${method}: unexpected answer from the RPC`);
+    return result.data;
+  }
+
+  async getBalance(owner: string): Promise<bigint> {
+    const result = await this.call("getBalance", [owner, { commitment: "confirmed" }], z.object({ value: z.number() }));
+    return BigInt(result.value);
+  }
+
+  /** Classic SPL token accounts, decoded from their 165-byte layout (mint at 0, amount at 64). */
+  async getTokenHoldings(owner: string): Promise<TokenHolding[]> {
+    const result = await this.call(
+      "getTokenAccountsByOwner",
+      [owner, { programId: TOKEN_PROGRAM }, { encoding: "base64", commitment: "confirmed" }],
+      z.object({ value: z.array(z.object({ pubkey: z.string(), account: accountSchema.unwrap() })) }),
+    );
+    return result.value.map(({ account }) => {
+      const data = fromBase64(account.data[0]);
+      return { mint: bs58.encode(data.slice(0, 32)), amount: new DataView(data.buffer).getBigUint64(64, true) };
+    });
+  }
+
+  /** A classic SPL mint keeps its decimals at byte 44. */
+  async getMintDecimals(mint: string): Promise<number | undefined> {
+    const result = await this.call("getAccountInfo", [mint, { encoding: "base64" }], z.object({ value: accountSchema }));
+    if (!result.value || result.value.owner !== TOKEN_PROGRAM) return undefined;
+    return fromBase64(result.value.data[0])[44];
+  }
+
+  async getAccountData(address: string): Promise<{ owner: string; data: Uint8Array } | undefined> {
+    const result = await this.call("getAccountInfo", [address, { encoding: "base64" }], z.object({ value: accountSchema }));
+    return result.value ? { owner: result.value.owner, data: fromBase64(result.value.data[0]) } : undefined;
+  }
+
+  async getLatestBlockhash(): Promise<{ blockhash: string; lastValidBlockHeight: number }> {
+    const result = await this.call(
+      "getLatestBlockhash",
+      [{ commitment: "confirmed" }],
+      z.object({ value: z.object({ blockhash: z.string(), lastValidBlockHeight: z.number() }) }),
+    );
+    return result.value;
+  }
+
+  async sendTransaction(serialized: Uint8Array): Promise<string> {
+    let binary = "";
+    for (const byte of serialized) binary += String.fromCharCode(byte);
+    return this.call("sendTransaction", [btoa(binary), { encoding: "base64", preflightCommitment: "confirmed" }], z.string());
+  }
+}

@@ -1,0 +1,24 @@
+import type { Handlers } from "../router.ts";
+import type { BackgroundServices } from "../services.ts";
+import { approvalHandlers } from "./approval-handlers.ts";
+import { backendReadHandlers } from "./backend-read-handlers.ts";
+import { closeDistributionHandler } from "./close-distribution-handler.ts";
+import { diagnosticsHandlers } from "./diagnostics-handlers.ts";
+import { outboxHandlers } from "./outbox-handlers.ts";
+import { settingsHandlers } from "./settings-handlers.ts";
+import { walletHandlers } from "./wallet-handlers.ts";
+import { xHandlers } from "./x-handlers.ts";
+
+/** Every message type has exactly one handler; the Handlers type makes a missing one a compile error. */
+export function allHandlers(services: BackgroundServices): Handlers {
+  return {
+    ...walletHandlers(services),
+    ...xHandlers(services),
+    ...backendReadHandlers(services),
+    ...outboxHandlers(services),
+    ...closeDistributionHandler(services),
+    ...settingsHandlers(services),
+    ...diagnosticsHandlers(services),
+    ...approvalHandlers(services),
+  };
+}

@@ -1,0 +1,136 @@
+import { walletChallengeSchema } from "../../messaging/backend-shapes.ts";
+import { MessagingError } from "../../messaging/errors.ts";
+import type { WalletStatus } from "../../messaging/shapes.ts";
+import type { Handlers } from "../router.ts";
+import {
+  type BackgroundServices,
+  backend,
+  currentXUser,
+  EXTERNAL_WALLET_KEY,
+  externalWalletSchema,
+  knownSymbols,
+  rpcClient,
+} from "../services.ts";
+import { readSettings, readValue, updateSettings, writeValue } from "../storage/settings-store.ts";
+import { signAndSendWithBuiltin, signMessageWithBuiltin } from "../wallets/builtin-signing.ts";
+import { originLabel } from "./origin-label.ts";
+
+export async function walletStatus(services: BackgroundServices): Promise<WalletStatus> {
+  const settings = await readSettings(services.db);
+  const vault = await services.vault.status();
+  const external = externalWalletSchema.safeParse(await readValue(services.db, EXTERNAL_WALLET_KEY));
+  const externalActive = external.success && settings.walletChoice === external.data.choice;
+  const builtinAddress = vault.state === "absent" ? undefined : vault.address;
+  const activeAddress =
+    settings.walletChoice === "builtin" ? builtinAddress : externalActive ? external.data?.address : undefined;
+  return {
+    choice: settings.walletChoice,
+    builtin: {
+      state: vault.state,
+      ...(builtinAddress ? { address: builtinAddress } : {}),
+      autoLockMinutes: settings.autoLockMinutes,
+    },
+    ...(external.success ? { external: { address: external.data.address, name: external.data.name } } : {}),
+    ...(activeAddress ? { activeAddress } : {}),
+    xUser: await currentXUser(services),
+  };
+}
+
+function requireBuiltin(choice: string): void {
+  if (choice !== "builtin") {
+    throw new MessagingError(
+      "unsupported",
+      `the chosen wallet is ${choice}: sign with it on x.com, or switch to the built-in wallet`,
+    );
+  }
+}
+
+export function walletHandlers(
+  services: BackgroundServices,
+): Pick<
+  Handlers,
+  | "wallet/status"
+  | "wallet/create"
+  | "wallet/import"
+  | "wallet/unlock"
+  | "wallet/lock"
+  | "wallet/choose"
+  | "wallet/external-connected"
+  | "wallet/balances"
+  | "wallet/sign-and-send"
+  | "wallet/sign-message"
+  | "wallet/bind-to-x"
+> {
+  const signing = async () => ({
+    vault: services.vault,
+    approvals: services.approvals,
+    rpc: await rpcClient(services),
+    knownSymbols: () => knownSymbols(services),
+  });
+  return {
+    "wallet/status": () => walletStatus(services),
+    "wallet/create": async ({ password }) => ({ address: await services.vault.create(password) }),
+    "wallet/import": async ({ secret, password }) => ({ address: await services.vault.importSecret(secret, password) }),
+    "wallet/unlock": async ({ password }) => {
+      await services.vault.unlock(password);
+      return walletStatus(services);
+    },
+    "wallet/lock": async () => {
+      await services.vault.lock();
+      return walletStatus(services);
+    },
+    "wallet/choose": async ({ choice }) => {
+      await updateSettings(services.db, { walletChoice: choice });
+      return walletStatus(services);
+    },
+    "wallet/external-connected": async (external) => {
+      await writeValue(services.db, EXTERNAL_WALLET_KEY, external);
+      await updateSettings(services.db, { walletChoice: external.choice });
+      return walletStatus(services);
+    },
+    "wallet/balances": async ({ owner }) => {
+      const address = owner ?? (await walletStatus(services)).activeAddress;
+      if (!address) throw new MessagingError("no_wallet", "no wallet is connected: create one or connect Phantom or Solflare");
+      const rpc = await rpcClient(services);
+      const [lamports, holdings, symbols] = await Promise.all([
+        rpc.getBalance(address),
+        rpc.getTokenHoldings(address),
+        knownSymbols(services),
+      ]);
+      const tokens = [];
+      for (const holding of holdings) {
+        const decimals = (await rpc.getMintDecimals(holding.mint).catch(() => undefined)) ?? 0;
+        const symbol = symbols.get(holding.mint);
+        tokens.push({ mint: holding.mint, amount: holding.amount.toString(), decimals, ...(symbol ? { symbol } : {}) });
+      }
+      return { owner: address, lamports: lamports.toString(), tokens };
+    },
+    "wallet/sign-and-send": async ({ transaction, purpose }, context) => {
+      requireBuiltin((await readSettings(services.db)).walletChoice);
+      return { signature: await signAndSendWithBuiltin(transaction, purpose, originLabel(context), await signing()) };
+    },
+    "wallet/sign-message": async ({ message, purpose }, context) => {
+      requireBuiltin((await readSettings(services.db)).walletChoice);
+      return signMessageWithBuiltin(message, purpose, originLabel(context), await signing());
+    },
+    "wallet/bind-to-x": async (_payload, context) => {
+      const status = await walletStatus(services);
+      if (!status.xUser) throw new MessagingError("not_signed_in", "connect your X account first");
+      if (!status.builtin.address) throw new MessagingError("no_wallet", "there is no built-in wallet yet: create or import one");
+      const challenge = walletChallengeSchema.parse(
+        await backend(services, { path: "/auth/wallet/challenge", body: { address: status.builtin.address } }),
+      );
+      const signed = await signMessageWithBuiltin(
+        challenge.message,
+        `link this wallet to @${status.xUser.username}`,
+        originLabel(context),
+        await signing(),
+      );
+      await backend(services, {
+        path: "/auth/wallet/verify",
+        body: { message: challenge.message, signature: signed.signature, address: signed.address },
+      });
+      return { address: signed.address };
+    },
+  };
+}

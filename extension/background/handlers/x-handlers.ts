@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { walletChallengeSchema } from "../../messaging/backend-shapes.ts";
+import { MessagingError } from "../../messaging/errors.ts";
+import type { Handlers } from "../router.ts";
+import { type BackgroundServices, backend, currentXUser, saveSession, xSessionSchema } from "../services.ts";
+
+const startSchema = z.object({ authorizeUrl: z.url(), state: z.string().min(1) });
+
+/**
+ * X sign-in: the backend makes the PKCE pair and the authorize URL, chrome.identity shows X's
+ * consent page and catches the redirect, and the backend swaps the code for a session. The session
+ * token is kept here and never handed to a page.
+ */
+async function connectX(services: BackgroundServices) {
+  const redirectUri = services.identity.redirectUrl("x");
+  const start = startSchema.parse(
+    await backend(services, { path: `/auth/x/start?redirect_uri=${encodeURIComponent(redirectUri)}` }),
+  );
+  let finalUrl: string;
+  try {
+    finalUrl = await services.identity.launchWebAuthFlow(start.authorizeUrl);
+  } catch (error) {
+    throw new MessagingError("rejected", `X sign-in did not finish: ${(error as Error).message}`);
+  }
+  const redirect = new URL(finalUrl);
+  const denied = redirect.searchParams.get("error");
+  if (denied)
+    throw new MessagingError("rejected", `X refused the sign-in: ${redirect.searchParams.get("error_description") ?? denied}`);
+  const code = redirect.searchParams.get("code");
+  const state = redirect.searchParams.get("state");
+  if (!code || state !== start.state)
+    throw new MessagingError("rejected", "X's answer does not belong to this sign-in (state mismatch)");
+  const session = xSessionSchema.parse(await backend(services, { path: "/auth/x/callback", body: { code, state } }));
+  await saveSession(services, session);
+  return { xUser: session.xUser };
+}
+
+export function xHandlers(
+  services: BackgroundServices,
+): Pick<Handlers, "x/connect" | "x/session" | "x/disconnect" | "auth/wallet-challenge" | "auth/wallet-verify"> {
+  return {
+    "x/connect": () => connectX(services),
+    "x/session": async () => ({ xUser: await currentXUser(services) }),
+    "x/disconnect": async () => {
+      await saveSession(services, undefined);
+      return { xUser: null };
+    },
+    "auth/wallet-challenge": async ({ address }) =>
+      walletChallengeSchema.parse(await backend(services, { path: "/auth/wallet/challenge", body: { address } })),
+    "auth/wallet-verify": async (payload) => {
+      const verified = z
+        .object({ address: z.string() })
+        .parse(await backend(services, { path: "/auth/wallet/verify", body: payload }));
+      return { address: verified.address };
+    },
+  };
+}

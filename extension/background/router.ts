@@ -1,0 +1,63 @@
+import { ZodError } from "zod";
+import {
+  type Audience,
+  type MessageType,
+  messages,
+  type ParsedRequestOf,
+  type ResponseOf,
+  type WireResponse,
+  wireRequestSchema,
+} from "../messaging/contract.ts";
+import { MessagingError } from "../messaging/errors.ts";
+import { classifySender, type MessageSenderInfo } from "./sender.ts";
+
+export interface HandlerContext {
+  audience: Audience;
+  sender: MessageSenderInfo;
+}
+
+export type Handlers = {
+  [T in MessageType]: (payload: ParsedRequestOf<T>, context: HandlerContext) => Promise<ResponseOf<T>>;
+};
+
+function describeZod(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+function failure(code: string, message: string, details?: unknown): WireResponse {
+  return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/**
+ * The service worker's single entry for runtime messages: sender first, then shape, then the
+ * message's audience, then the handler, whose answer is checked against the contract too (the
+ * response schemas only let declared fields through, so nothing extra leaks by accident).
+ */
+export function createRouter(extensionId: string, handlers: Handlers) {
+  return async function route(message: unknown, sender: MessageSenderInfo): Promise<WireResponse> {
+    const verdict = classifySender(sender, extensionId);
+    if ("refused" in verdict) return failure("forbidden_sender", `refused: ${verdict.refused}`);
+    const wire = wireRequestSchema.safeParse(message);
+    if (!wire.success) return failure("bad_request", `not a MEMEFANS message: ${describeZod(wire.error)}`);
+    const type = wire.data.type;
+    const definition = messages[type];
+    if (!definition.audience.includes(verdict.audience)) {
+      return failure("forbidden_sender", `refused: ${type} is only answered for ${definition.audience.join(" and ")} senders`);
+    }
+    const payload = definition.request.safeParse(wire.data.payload);
+    if (!payload.success) return failure("bad_request", `${type}: ${describeZod(payload.error)}`);
+    try {
+      const handler = handlers[type] as (payload: unknown, context: HandlerContext) => Promise<unknown>;
+      const result = await handler(payload.data, { audience: verdict.audience, sender });
+      const checked = definition.response.safeParse(result);
+      if (!checked.success) return failure("internal", `${type}: the answer broke the contract: ${describeZod(checked.error)}`);
+      return { ok: true, data: checked.data };
+    } catch (error) {
+      if (error instanceof MessagingError) return failure(error.code, error.message, error.details);
+      if (error instanceof ZodError) return failure("bad_request", `${type}: ${describeZod(error)}`);
+      return failure("internal", `${type}: ${(error as Error).message ?? String(error)}`);
+    }
+  };
+}

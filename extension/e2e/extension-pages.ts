@@ -1,0 +1,53 @@
+import type { BrowserContext, Page } from "@playwright/test";
+import type { MessageType, WireResponse } from "../messaging/contract.ts";
+
+/**
+ * Helpers for our own extension pages in Playwright. Messages go through chrome.runtime.sendMessage
+ * from an extension page, so they pass the service worker's real sender checks as a "page".
+ */
+export async function openExtensionPage(context: BrowserContext, extensionId: string, path: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 600 });
+  await page.goto(`chrome-extension://${extensionId}/${path}`);
+  return page;
+}
+
+type ExtensionGlobal = { chrome: { runtime: { sendMessage(message: unknown): Promise<WireResponse> } } };
+
+export async function sendFromPage(page: Page, type: MessageType, payload: unknown): Promise<WireResponse> {
+  return page.evaluate(
+    ([messageType, messagePayload]) =>
+      (globalThis as unknown as ExtensionGlobal).chrome.runtime.sendMessage({
+        channel: "memefans",
+        type: messageType,
+        payload: messagePayload,
+      }),
+    [type, payload] as const,
+  );
+}
+
+/**
+ * Stands in for a finished X sign-in: writes the session the service worker would have stored
+ * after /auth/x/callback. The OAuth round trip itself needs X (or the backend's emulator).
+ */
+export async function signInAsFan(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open("memefans");
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const db = request.result;
+          const transaction = db.transaction("settings", "readwrite");
+          transaction
+            .objectStore("settings")
+            .put({ sessionToken: "e2e-session", xUser: { id: "1001", username: "fan", name: "A Fan" } }, "x-session");
+          transaction.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          transaction.onerror = () => reject(transaction.error);
+        };
+      }),
+  );
+}

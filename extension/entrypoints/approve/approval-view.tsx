@@ -1,0 +1,125 @@
+import Alert from "@mui/material/Alert";
+import Button from "@mui/material/Button";
+import { useEffect, useState } from "react";
+import { callBackground } from "../../messaging/client.ts";
+import { formatSol } from "../../messaging/format.ts";
+import type { ApprovalView as View } from "../../messaging/shapes.ts";
+import { shortAddress } from "../../ui/format.ts";
+
+/** Asking again now and then keeps the service worker (which holds the request) from idling out. */
+const KEEPALIVE_MS = 15_000;
+
+function useApproval(id: string) {
+  const [view, setView] = useState<View>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let stopped = false;
+    const load = () =>
+      callBackground("approval/get", { id })
+        .then((next) => !stopped && setView(next))
+        .catch((caught: Error) => !stopped && setError(caught.message));
+    void load();
+    const timer = setInterval(load, KEEPALIVE_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [id]);
+  return { view, error };
+}
+
+function Countdown({ expiresAt }: { expiresAt: number }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.round((expiresAt - now) / 1000));
+  return <span data-testid="approval-countdown">rejects itself in {seconds}s</span>;
+}
+
+/** Instructions can repeat exactly, so each gets its place in the transaction as its identity. */
+function numbered<T>(items: T[]): (T & { number: number })[] {
+  return items.map((item, number) => ({ ...item, number }));
+}
+
+/**
+ * The one place a signature is granted. It shows exactly what the service worker will sign:
+ * every instruction decoded, the fee, and warnings; closing the window counts as Reject.
+ */
+export function ApprovalView({ id }: { id: string }) {
+  const { view, error } = useApproval(id);
+  const [deciding, setDeciding] = useState(false);
+  const decide = async (approved: boolean) => {
+    setDeciding(true);
+    await callBackground("approval/decide", { id, approved }).catch(() => undefined);
+    window.close();
+  };
+  if (error)
+    return (
+      <Alert severity="error" className="m-4">
+        {error}
+      </Alert>
+    );
+  if (!view) return <p className="p-4 text-sm text-[#536471]">Loading the request…</p>;
+  return (
+    <main className="flex min-h-screen flex-col gap-3 p-4 text-[15px]">
+      <header>
+        <h1 className="text-xl font-extrabold">{view.kind === "transaction" ? "Approve transaction" : "Sign message"}</h1>
+        <p className="text-sm text-[#536471]">
+          <strong>{view.origin}</strong> asks to {view.purpose}
+        </p>
+        <p className="text-sm text-[#536471]" title={view.signer}>
+          Signer: <span className="font-mono">{shortAddress(view.signer)}</span> (built-in wallet)
+        </p>
+      </header>
+      {view.kind === "transaction" ? (
+        <>
+          {view.warnings.map((warning) => (
+            <Alert key={warning} severity="warning">
+              {warning}
+            </Alert>
+          ))}
+          <ol className="flex flex-col gap-2" data-testid="approval-instructions">
+            {numbered(view.instructions).map((instruction) => (
+              <li key={instruction.number} className="rounded-2xl border border-[#cfd9de] p-3 dark:border-[#2f3336]">
+                <div className="text-xs font-bold uppercase tracking-wide text-[#536471]" title={instruction.programId}>
+                  {instruction.program}
+                </div>
+                <div className="font-bold">{instruction.action}</div>
+                <ul className="mt-1 text-sm text-[#536471]">
+                  {instruction.details.map((detail) => (
+                    <li key={detail} className="break-all">
+                      {detail}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+          <p className="text-sm">
+            Network fee: <strong data-testid="approval-fee">{formatSol(view.feeLamports)}</strong>
+          </p>
+        </>
+      ) : (
+        <pre
+          className="whitespace-pre-wrap break-all rounded-2xl border border-[#cfd9de] p-3 font-mono text-xs dark:border-[#2f3336]"
+          data-testid="approval-message"
+        >
+          {view.message}
+        </pre>
+      )}
+      <footer className="mt-auto flex items-center gap-2">
+        <span className="mr-auto text-xs text-[#536471]">
+          <Countdown expiresAt={view.expiresAt} />
+        </span>
+        <Button variant="outlined" color="inherit" disabled={deciding} onClick={() => decide(false)}>
+          Reject
+        </Button>
+        <Button variant="contained" disabled={deciding} onClick={() => decide(true)}>
+          Approve
+        </Button>
+      </footer>
+    </main>
+  );
+}

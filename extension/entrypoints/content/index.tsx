@@ -1,0 +1,60 @@
+import { setupListeners } from "@reduxjs/toolkit/query";
+import { DEFAULT_BACKEND_PORT } from "../../../shared/constants.ts";
+import { claimWidget } from "../../features/claim-widget.tsx";
+import { composerGiveaway } from "../../features/composer-giveaway.tsx";
+import { createDistribution } from "../../features/create-distribution.tsx";
+import { linkHostsFrom } from "../../features/distribution-links.ts";
+import { followXTheme } from "../../features/follow-x-theme.ts";
+import type { Feature, Overlay } from "../../features/overlay.ts";
+import { PostHub } from "../../features/post-scanner.ts";
+import { startFeatures, watchLocation } from "../../features/registry.ts";
+import { createMissReporter } from "../../features/selector-health.ts";
+import { timelineWatch } from "../../features/timeline-watch.ts";
+import { callBackground } from "../../messaging/client.ts";
+import { walletBridge } from "../../messaging/wallet-bridge-relay.ts";
+import type { ExternalWallets } from "../../store/claim-flow-slice.ts";
+import { createOverlayStore } from "../../store/store.ts";
+import { installOverlayCss } from "../../ui/overlay-styles.ts";
+import overlayCss from "./style.css?inline";
+
+/** The overlay's feature registry: each feature says where it runs and starts from its init(signal). */
+const features: readonly Feature[] = [timelineWatch, followXTheme, claimWidget, createDistribution, composerGiveaway];
+
+const DEFAULT_BACKEND_URL = `http://127.0.0.1:${DEFAULT_BACKEND_PORT}`;
+
+export default defineContentScript({
+  matches: ["https://x.com/*", "https://twitter.com/*"],
+  // The CSS is adopted by our shadow roots only; nothing is injected into X's page.
+  cssInjectionMode: "ui",
+  runAt: "document_idle",
+  async main(ctx) {
+    installOverlayCss(overlayCss);
+    const settings = await callBackground("settings/get", {}).catch((error: unknown) => {
+      console.warn("[memefans] settings unavailable, using the default backend", error);
+      return null;
+    });
+    // Distribution links are <PUBLIC_URL>/d/<address>; the backend serves those pages itself.
+    const hosts = linkHostsFrom([settings?.backendUrl ?? DEFAULT_BACKEND_URL, import.meta.env.WXT_PUBLIC_URL ?? ""]);
+    // Phantom and Solflare answer through the page bridge, whose relay content script shares this world.
+    const externalWallets: ExternalWallets = {
+      connect: (choice) => walletBridge().request(choice, "connect", {}),
+      signMessage: (choice, message) => walletBridge().request(choice, "signMessage", { message }),
+    };
+    const store = createOverlayStore({ extra: { externalWallets } });
+    // Lets RTK Query re-read the session and wallet when the fan comes back to the tab.
+    setupListeners(store.dispatch);
+    const overlay: Overlay = {
+      store,
+      hub: new PostHub(),
+      linkHosts: () => hosts,
+      reportMiss: createMissReporter(
+        (report) => callBackground("diagnostics/report", report),
+        () => location.href,
+      ),
+      doc: document,
+    };
+    const controller = new AbortController();
+    ctx.onInvalidated(() => controller.abort());
+    startFeatures(features, overlay, controller.signal, (onUrl, signal) => watchLocation(onUrl, signal));
+  },
+});

@@ -1,0 +1,51 @@
+import type { ClaimRecord } from "../../messaging/shapes.ts";
+import { shortAddress } from "../../ui/format.ts";
+import { useBackground } from "./use-background.ts";
+
+const statusText: Record<ClaimRecord["status"], string> = {
+  pending: "waiting to send",
+  queued: "queued",
+  sent: "sent",
+  confirmed: "confirmed",
+  failed: "failed",
+  refused: "refused",
+};
+
+const statusColor: Record<ClaimRecord["status"], string> = {
+  pending: "bg-[#536471]",
+  queued: "bg-[#1d9bf0]",
+  sent: "bg-[#1d9bf0]",
+  confirmed: "bg-[#00ba7c]",
+  failed: "bg-[#f4212e]",
+  refused: "bg-[#f4212e]",
+};
+
+export function ClaimHistory() {
+  const history = useBackground("claims/history", { refresh: true });
+  const claims = history.data?.claims ?? [];
+  return (
+    <div data-testid="claim-history">
+      {history.data?.refreshError ? <p className="text-xs text-[#536471]">Offline: showing what this device knows.</p> : null}
+      {history.loading && !history.data ? <p className="text-sm">Loading…</p> : null}
+      {history.data && claims.length === 0 ? (
+        <p className="text-sm text-[#536471]">No claims yet. Claim a giveaway on x.com.</p>
+      ) : null}
+      <ul className="flex flex-col divide-y divide-[#cfd9de] dark:divide-[#2f3336]">
+        {claims.map((claim) => (
+          <li key={claim.key} className="flex items-center justify-between gap-2 py-2 text-sm">
+            <span className="flex flex-col">
+              <span className="font-bold" title={claim.distribution}>
+                {shortAddress(claim.distribution)}
+              </span>
+              <span className="text-xs text-[#536471]">{new Date(claim.createdAt).toLocaleString()}</span>
+              {claim.reason ? <span className="text-xs text-[#f4212e]">{claim.reason}</span> : null}
+            </span>
+            <span className={`rounded-full px-2 py-0.5 text-xs font-bold text-white ${statusColor[claim.status]}`}>
+              {statusText[claim.status]}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import Button from "@mui/material/Button";
+import TextField from "@mui/material/TextField";
+import { useEffect, useState } from "react";
+import { browser } from "wxt/browser";
+import { callBackground } from "../../messaging/client.ts";
+import type { Settings } from "../../messaging/shapes.ts";
+import { useBackground } from "./use-background.ts";
+
+/** Backend and RPC URLs and the auto-lock time; the service worker validates and stores them. */
+export default function SettingsPanel() {
+  const settings = useBackground("settings/get", {});
+  const [draft, setDraft] = useState<Settings>();
+  const [message, setMessage] = useState<string>();
+  useEffect(() => setDraft(settings.data), [settings.data]);
+  if (!draft) return <p className="text-sm">Loading…</p>;
+  return (
+    <form
+      className="flex flex-col gap-3 py-2"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        try {
+          setDraft(await callBackground("settings/update", draft));
+          setMessage("Saved");
+        } catch (caught) {
+          setMessage((caught as Error).message);
+        }
+      }}
+    >
+      <TextField
+        label="Backend URL"
+        size="small"
+        value={draft.backendUrl}
+        onChange={(event) => setDraft({ ...draft, backendUrl: event.target.value })}
+      />
+      <TextField
+        label="RPC URL"
+        size="small"
+        placeholder={`${draft.backendUrl}/rpc`}
+        helperText="empty: the backend's embedded chain"
+        value={draft.rpcUrl}
+        onChange={(event) => setDraft({ ...draft, rpcUrl: event.target.value })}
+      />
+      <TextField
+        label="Auto-lock after (minutes)"
+        type="number"
+        size="small"
+        value={draft.autoLockMinutes}
+        onChange={(event) => setDraft({ ...draft, autoLockMinutes: Number(event.target.value) })}
+      />
+      <Button type="submit" variant="contained">
+        Save
+      </Button>
+      {message ? (
+        <p className="text-sm" role="status">
+          {message}
+        </p>
+      ) : null}
+      <Button size="small" onClick={() => browser.runtime.openOptionsPage()}>
+        Creator dashboard and diagnostics
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,342 @@
+// @vitest-environment happy-dom
+import { act } from "react";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Distribution } from "../messaging/backend-shapes.ts";
+import type { WalletStatus } from "../messaging/shapes.ts";
+import { claimWidget } from "./claim-widget.tsx";
+import { followXTheme } from "./follow-x-theme.ts";
+import { postSelectors } from "./post-scanner.ts";
+import { eventually, shadowText, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
+import { distributionFixture, workerDouble } from "./testing/worker-double.ts";
+import { fixtureHtml, inCell, withCardLink, withTextLink } from "./testing/x-fixtures.ts";
+import { timelineWatch } from "./timeline-watch.ts";
+
+const A = "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU";
+const B = "4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T";
+const C = "So11111111111111111111111111111111111111112";
+const QUOTED = "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263";
+const link = (address: string) => `https://memefans.app/d/${address}`;
+
+beforeAll(() => {
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+});
+
+let stopOverlay: (() => void) | undefined;
+afterEach(() => {
+  act(() => stopOverlay?.());
+  stopOverlay = undefined;
+  document.body.innerHTML = "";
+  document.body.removeAttribute("style");
+});
+
+const signedOut = { xUser: null };
+const unlockedWallet: WalletStatus = {
+  choice: "builtin",
+  builtin: { state: "unlocked", address: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM", autoLockMinutes: 15 },
+  activeAddress: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
+  xUser: null,
+};
+const noWallet: WalletStatus = { ...unlockedWallet, builtin: { state: "absent", autoLockMinutes: 15 }, activeAddress: undefined };
+
+function timeline(): string {
+  return `<main>${[
+    inCell(withTextLink(fixtureHtml("basic"), link(A))),
+    withTextLink(withTextLink(fixtureHtml("quoteCell2025"), link(QUOTED), "quoted"), link(B), "outer"),
+    inCell(withTextLink(fixtureHtml("promoted"), link(A))),
+    inCell(withCardLink(fixtureHtml("cardOnly"), "memefans.app", `MEMEFANS giveaway ${C}`)),
+    inCell(fixtureHtml("image")),
+  ].join("")}</main>`;
+}
+
+function serve(distributions: Distribution[], extra: Parameters<typeof workerDouble>[0] = {}) {
+  return workerDouble({
+    "distributions/lookup": ({ postIds }) => ({ distributions: distributions.filter((d) => postIds.includes(d.postId)) }),
+    "distributions/get": ({ address }) => {
+      const found = distributions.find((d) => d.address === address);
+      if (!found) throw Object.assign(new Error("no such distribution"), { code: "backend_error" });
+      return { distribution: found };
+    },
+    "x/session": () => signedOut,
+    "wallet/status": () => noWallet,
+    "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
+    ...extra,
+  });
+}
+
+const onTimeline = [
+  distributionFixture(A, "1841842569182929401"),
+  distributionFixture(B, "1983130065320780162", { claimedCount: 100, remaining: 0 }),
+  distributionFixture(C, "1843978367558885854", { paused: true }),
+];
+
+describe("claim widget on real X markup", () => {
+  it("puts one widget under each distribution post, none on the promoted one, and looks them up in one call", async () => {
+    document.body.innerHTML = timeline();
+    const worker = serve(onTimeline);
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const articles = [...document.querySelectorAll<HTMLElement>(postSelectors.post)];
+    const widgets = widgetsOf("claim-widget");
+    expect(widgets).toHaveLength(3);
+    expect(articles.map((article) => widgetsOf("claim-widget", article).length)).toEqual([1, 1, 0, 1, 0]);
+    // Each widget sits in its own open shadow root, under the post's own action bar.
+    for (const widget of widgets) {
+      expect(widget.shadowRoot).not.toBeNull();
+      expect(widget.previousElementSibling?.matches(postSelectors.actionBar)).toBe(true);
+    }
+
+    await eventually(() => expect(shadowText(widgets[0] as HTMLElement)).toContain("1.5 BONK per claim"));
+    expect(worker.callsOf("distributions/lookup")).toEqual([
+      { postIds: ["1841842569182929401", "1843978367558885854", "1983130065320780162"] },
+    ]);
+    const [basic, quote, cardOnly] = widgets.map(shadowText);
+    expect(basic).toContain("12 / 100 claimed");
+    expect(basic).toMatch(/2d 3h left/);
+    expect(basic).toContain("Reply with “gm”");
+    expect(quote).toContain("Sold out");
+    await eventually(() => expect(shadowText(widgets[2] as HTMLElement)).toContain("Paused by the creator"));
+    expect(cardOnly).toContain("BONK per claim");
+  });
+
+  it("reads a distribution linked from another post on its own", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(B)));
+    // The link in this post names a giveaway registered under another post.
+    const worker = serve([distributionFixture(B, "1983130065320780162")]);
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const [widget] = widgetsOf("claim-widget");
+    await eventually(() => expect(shadowText(widget as HTMLElement)).toContain("BONK per claim"));
+    expect(worker.callsOf("distributions/get")).toEqual([{ address: B }]);
+  });
+
+  it("follows a recycled cell: the widget leaves with its post and comes with a new one", async () => {
+    document.body.innerHTML = `${inCell(withTextLink(fixtureHtml("basic"), link(A)))}${inCell(fixtureHtml("image"))}`;
+    const worker = serve(onTimeline);
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const [first, second] = [...document.querySelectorAll<HTMLElement>(postSelectors.post)] as [HTMLElement, HTMLElement];
+    expect(widgetsOf("claim-widget", first)).toHaveLength(1);
+
+    const swap = (target: HTMLElement, html: string) => {
+      const template = document.createElement("template");
+      template.innerHTML = html;
+      const source = template.content.querySelector(postSelectors.post) as HTMLElement;
+      target.replaceChildren(...source.childNodes);
+    };
+    await act(async () => {
+      swap(first, fixtureHtml("image"));
+      swap(second, withCardLink(fixtureHtml("cardOnly"), "memefans.app", `MEMEFANS giveaway ${C}`));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(widgetsOf("claim-widget", first)).toHaveLength(0);
+    expect(widgetsOf("claim-widget", second)).toHaveLength(1);
+    expect(widgetsOf("claim-widget")).toHaveLength(1);
+  });
+
+  it("puts the widget back when X's re-render drops it", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], serve(onTimeline)).stop;
+    });
+    await act(async () => {
+      widgetsOf("claim-widget")[0]?.remove();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(widgetsOf("claim-widget")).toHaveLength(1);
+  });
+
+  it("reports a post without an action bar and still shows the widget", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)).replace('role="group"', 'role="toolbar"'));
+    let misses: { feature: string }[] = [];
+    await act(async () => {
+      const started = startOverlay([timelineWatch, claimWidget], serve(onTimeline));
+      stopOverlay = started.stop;
+      misses = started.misses;
+    });
+    expect(widgetsOf("claim-widget")).toHaveLength(1);
+    expect(misses).toEqual([
+      expect.objectContaining({ feature: "claim-widget", selector: 'article[data-testid="tweet"] [role="group"]' }),
+    ]);
+  });
+
+  it("follows X's theme from the body background", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    document.body.style.backgroundColor = "rgb(21, 32, 43)";
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, followXTheme, claimWidget], serve(onTimeline)).stop;
+    });
+    const [widget] = widgetsOf("claim-widget");
+    await eventually(() => expect(widget?.dataset.xTheme).toBe("dim"));
+    await act(async () => {
+      document.body.style.backgroundColor = "rgb(0, 0, 0)";
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    await eventually(() => expect(widget?.dataset.xTheme).toBe("dark"));
+  });
+});
+
+const allMet = {
+  eligible: true,
+  checks: [
+    { requirement: { type: "follow" }, met: true },
+    { requirement: { type: "like" }, met: true },
+    { requirement: { type: "reply", mustContain: "gm" }, met: true },
+  ],
+};
+
+/** Starts the overlay for a signed-in fan with a wallet and presses the claim button once it is enabled. */
+async function claimOnce(worker: ReturnType<typeof serve>): Promise<ShadowRoot> {
+  await act(async () => {
+    stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+  });
+  const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+  await eventually(() => expect(shadow.querySelector('[data-testid="memefans-claim"]')?.hasAttribute("disabled")).toBe(false));
+  await act(async () => {
+    (shadow.querySelector('[data-testid="memefans-claim"]') as HTMLElement).click();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+  return shadow;
+}
+
+describe("claim button", () => {
+  it("walks through connect X, connect wallet, claim, then follows the claim to confirmed", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    let xUser: { id: string; username: string; name: string } | null = null;
+    let wallet: WalletStatus = noWallet;
+    let claimStatus: "queued" | "confirmed" = "queued";
+    const claim = () => ({
+      id: "0b7e2a9c-5d1f-4c3e-9a8b-7f6e5d4c3b2a",
+      distribution: A,
+      wallet: unlockedWallet.activeAddress as string,
+      xUserId: "2002",
+      slot: 12,
+      status: claimStatus,
+      ...(claimStatus === "confirmed" ? { signature: "5".repeat(88) } : {}),
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+    });
+    const worker = serve(onTimeline, {
+      "x/session": () => ({ xUser }),
+      "x/connect": () => {
+        xUser = { id: "2002", username: "fan", name: "Fan" };
+        return { xUser };
+      },
+      "wallet/status": () => wallet,
+      "wallet/choose": () => {
+        wallet = unlockedWallet;
+        return wallet;
+      },
+      "wallet/bind-to-x": () => ({ address: unlockedWallet.activeAddress as string }),
+      "distributions/eligibility": () => allMet,
+      "claims/submit": () => ({ outcome: "delivered", outboxId: "o-1", response: { claim: claim() } }),
+      "claims/get": () => ({ claim: claim() }),
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    const click = async (testId: string, text?: string) => {
+      await eventually(() => expect(shadow.querySelector(`[data-testid="${testId}"]`)).not.toBeNull());
+      const scope = shadow.querySelector(`[data-testid="${testId}"]`) as HTMLElement;
+      const button = text ? [...scope.querySelectorAll("button")].find((b) => b.textContent?.includes(text)) : scope;
+      await act(async () => {
+        (button as HTMLElement).click();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      });
+    };
+
+    await click("memefans-connect-x");
+    expect(worker.callsOf("x/connect")).toHaveLength(1);
+    await click("memefans-connect-wallet", "MEMEFANS wallet");
+    expect(worker.callsOf("wallet/choose")).toEqual([{ choice: "builtin" }]);
+    expect(worker.callsOf("wallet/bind-to-x")).toHaveLength(1);
+    await eventually(() => expect(shadow.querySelectorAll('[data-met="true"]')).toHaveLength(3));
+    await click("memefans-claim");
+    expect(worker.callsOf("claims/submit")).toEqual([{ distribution: A, wallet: unlockedWallet.activeAddress }]);
+    await eventually(() =>
+      expect(shadow.querySelector('[data-testid="memefans-claim-status"]')?.getAttribute("data-status")).toBe("queued"),
+    );
+    claimStatus = "confirmed";
+    await eventually(
+      () => expect(shadow.querySelector('[data-testid="memefans-claim-status"]')?.getAttribute("data-status")).toBe("confirmed"),
+      5000,
+    );
+    const explorer = shadow.querySelector<HTMLAnchorElement>('a[href^="https://explorer.solana.com/tx/"]');
+    expect(explorer?.href).toContain(encodeURIComponent("http://127.0.0.1:8787/rpc"));
+  });
+
+  it("pairs the live checks with the requirements whatever order the backend lists them in", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    const worker = serve(onTimeline, {
+      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
+      "wallet/status": () => unlockedWallet,
+      "distributions/eligibility": () => ({
+        eligible: false,
+        checks: [
+          { requirement: { type: "reply", mustContain: "gm" }, met: false, detail: "no reply containing “gm” yet" },
+          { requirement: { type: "follow" }, met: true },
+          { requirement: { type: "like" }, met: true },
+        ],
+      }),
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    await eventually(() => expect(shadow.querySelectorAll('[data-met="true"]')).toHaveLength(2));
+    const items = [...shadow.querySelectorAll("[data-testid=memefans-checklist] li")].map((item) => [
+      item.getAttribute("data-met"),
+      item.textContent,
+    ]);
+    expect(items).toEqual([
+      ["true", "✓Follow the creator"],
+      ["true", "✓Like this post"],
+      ["false", "✗Reply with “gm” — no reply containing “gm” yet"],
+    ]);
+    expect(shadow.querySelector('[data-testid="memefans-claim"]')?.hasAttribute("disabled")).toBe(true);
+  });
+
+  it("names the requirements the fan has not met when the backend refuses", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    const worker = serve(onTimeline, {
+      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
+      "wallet/status": () => unlockedWallet,
+      "distributions/eligibility": () => allMet,
+      "claims/submit": () => ({
+        outcome: "refused",
+        outboxId: "o-2",
+        error: {
+          code: "requirements_not_met",
+          message: "Some requirements are not met.",
+          details: {
+            checks: [
+              { requirement: { type: "like" }, met: false },
+              { requirement: { type: "follow" }, met: true },
+            ],
+          },
+        },
+      }),
+    });
+    const shadow = await claimOnce(worker);
+    await eventually(() =>
+      expect(shadow.querySelector('[data-testid="memefans-error"]')?.textContent).toBe(
+        "Some requirements are not met. Missing: Like this post.",
+      ),
+    );
+  });
+
+  it("says so when the claim was queued offline", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    const worker = serve(onTimeline, {
+      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
+      "wallet/status": () => unlockedWallet,
+      "distributions/eligibility": () => ({ eligible: true, checks: [] }),
+      "claims/submit": () => ({ outcome: "queued", outboxId: "o-3", reason: "network_error" }),
+    });
+    const shadow = await claimOnce(worker);
+    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-claim-status"]')?.textContent).toContain("saved"));
+  });
+});

@@ -1,0 +1,83 @@
+import { mountInShadow, type ShadowMount } from "../ui/shadow-mount.tsx";
+import { composerSelectors, insertIntoComposer } from "./composer-text.ts";
+import { CreateButton, cachedHandle, isOwnPost, openDialog } from "./create-distribution.tsx";
+import type { Feature, Overlay } from "./overlay.ts";
+import { type PostReading, postSelectors, readPost } from "./post-scanner.ts";
+
+/**
+ * "Create a giveaway" beside X's composer toolbar when the reply goes under one of the creator's
+ * own posts; the link is typed into that reply. X replies inline on a post's page and in a
+ * dialog at /compose/post, so the feature runs only there and the home timeline never pays for it.
+ *
+ * Test URLs: https://x.com/<me>/status/<id>, https://x.com/compose/post (reply to an own post).
+ */
+
+/** How often the composer check may run while X's DOM churns. */
+const COMPOSER_CHECK_MS = 250;
+
+const composerPages = /^\/(?:[A-Za-z0-9_]{1,15}\/status\/\d+|compose\/post)\/?$/;
+
+/** The post a composer replies to: the status page's own post, or the post shown in X's reply dialog. */
+function repliedPost(toolBar: Element, overlay: Overlay): PostReading | null {
+  const dialog = toolBar.closest('[role="dialog"]');
+  const article = dialog?.querySelector(postSelectors.post) ?? overlay.doc.querySelector(postSelectors.post);
+  return article ? readPost(article, overlay.linkHosts()) : null;
+}
+
+export const composerGiveaway: Feature = {
+  name: "composer-giveaway",
+  runsOn: (url) => composerPages.test(url.pathname),
+  init(signal, overlay) {
+    const myHandle = cachedHandle(overlay);
+    const inComposer = new Map<Element, ShadowMount>();
+    const scanComposers = () => {
+      for (const [toolBar, mount] of inComposer) {
+        if (!toolBar.isConnected) {
+          mount.remove();
+          inComposer.delete(toolBar);
+        }
+      }
+      for (const toolBar of overlay.doc.querySelectorAll(composerSelectors.toolBar)) {
+        if (inComposer.has(toolBar)) continue;
+        const target = repliedPost(toolBar, overlay);
+        if (!target?.postId || !isOwnPost(target, myHandle()) || target.distribution) continue;
+        const postId = target.postId;
+        const composer = toolBar.closest('[role="dialog"]') ?? overlay.doc;
+        const insertLink = async (link: string) => {
+          const editor = composer.querySelector<HTMLElement>(composerSelectors.editor);
+          if (editor) return insertIntoComposer(editor, link);
+          overlay.reportMiss({
+            feature: "composer-giveaway",
+            selector: composerSelectors.editor,
+            detail: "no composer to type the link into",
+          });
+          return false;
+        };
+        inComposer.set(
+          toolBar,
+          mountInShadow({
+            anchor: toolBar,
+            placement: "after",
+            feature: "create-distribution",
+            store: overlay.store,
+            children: <CreateButton onClick={() => openDialog(overlay, postId, insertLink)} />,
+          }),
+        );
+      }
+    };
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const observer = new MutationObserver(() => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        scanComposers();
+      }, COMPOSER_CHECK_MS);
+    });
+    observer.observe(overlay.doc.body, { childList: true, subtree: true });
+    scanComposers();
+    signal.addEventListener("abort", () => {
+      observer.disconnect();
+      clearTimeout(pending);
+      for (const mount of inComposer.values()) mount.remove();
+    });
+  },
+};

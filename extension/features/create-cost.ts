@@ -1,0 +1,32 @@
+import { type DistributionDraft, totalDeposit } from "../../shared/distribution.ts";
+import { distributionAccountSize, TOKEN_ACCOUNT_SIZE } from "../../shared/program/layout.ts";
+
+/** What creating a distribution costs the creator, shown in the dialog before anything is signed. */
+
+/** Solana's rent: (128 bytes of account overhead + data) × 3,480 lamports per byte-year × 2 years. */
+export function rentExemptLamports(dataLength: number): bigint {
+  return BigInt(128 + dataLength) * 3480n * 2n;
+}
+
+/** One signature at the base fee; the creator pays no priority fee. */
+export const NETWORK_FEE_LAMPORTS = 5000n;
+
+export interface CreationCost {
+  tokensEscrowed: bigint;
+  rentLamports: bigint;
+  feeBudgetLamports: bigint;
+  networkFeeLamports: bigint;
+  totalLamports: bigint;
+}
+
+/** What the creator pays, shown before anything is signed. */
+export function creationCost(draft: Pick<DistributionDraft, "amountPerClaim" | "maxClaims" | "feeBudgetLamports">): CreationCost {
+  const rentLamports = rentExemptLamports(distributionAccountSize(draft.maxClaims)) + rentExemptLamports(TOKEN_ACCOUNT_SIZE);
+  return {
+    tokensEscrowed: totalDeposit(draft),
+    rentLamports,
+    feeBudgetLamports: draft.feeBudgetLamports,
+    networkFeeLamports: NETWORK_FEE_LAMPORTS,
+    totalLamports: rentLamports + draft.feeBudgetLamports + NETWORK_FEE_LAMPORTS,
+  };
+}

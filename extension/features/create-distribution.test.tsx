@@ -1,0 +1,243 @@
+// @vitest-environment happy-dom
+import { PublicKey } from "@solana/web3.js";
+import { act } from "react";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { findDistributionAddress } from "../../shared/program/pda.ts";
+import { decodeTransaction, summarizeTransaction } from "../background/approvals/transaction-summary.ts";
+import { claimWidget } from "./claim-widget.tsx";
+import { composerGiveaway } from "./composer-giveaway.tsx";
+import { creationCost, rentExemptLamports } from "./create-cost.ts";
+import { type CreateForm, defaultForm, toRawUnits, validateForm } from "./create-dialog.tsx";
+import { createDistribution } from "./create-distribution.tsx";
+import { buildCreateTransaction, registerTransactionBuilder } from "./create-transaction.ts";
+import { eventually, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
+import { BONK_MINT, CREATOR, workerDouble } from "./testing/worker-double.ts";
+import { fixtureHtml, inCell, withTextLink } from "./testing/x-fixtures.ts";
+import { timelineWatch } from "./timeline-watch.ts";
+
+const PROGRAM = "MFansDist1111111111111111111111111111111111";
+const VERIFIER = "4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T";
+const BLOCKHASH = "EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k";
+const terms = { programId: PROGRAM, verifier: VERIFIER, feePerClaimLamports: "5000" };
+const NOW = new Date("2026-11-22T12:00:00Z");
+const nowSeconds = Math.floor(NOW.getTime() / 1000);
+
+function form(overrides: Partial<CreateForm> = {}): CreateForm {
+  return { ...defaultForm(NOW, BONK_MINT), amount: "1.5", ...overrides };
+}
+
+describe("the create form", () => {
+  it("turns display amounts into raw units and leaves malformed text for the schema to name", () => {
+    expect(toRawUnits("1.5", 6)).toBe("1500000");
+    expect(toRawUnits("12", 0)).toBe("12");
+    expect(toRawUnits("0.0000001", 6)).toBe("0.0000001");
+    expect(toRawUnits("abc", 6)).toBe("abc");
+  });
+
+  it("accepts a complete form", () => {
+    const { draft, errors } = validateForm(form(), "1841834132160077852", 5, nowSeconds);
+    expect(errors).toEqual({});
+    expect(draft).toMatchObject({ amountPerClaim: 150_000n, maxClaims: 100, feeBudgetLamports: 10_000_000n });
+    expect(draft?.requirements).toEqual([{ type: "follow" }, { type: "like" }]);
+  });
+
+  it("puts each shared-schema message on its own field", () => {
+    const { draft, errors } = validateForm(
+      form({ mint: "", amount: "0", maxClaims: "70000", endsAt: "2026-11-20T10:00", feeBudgetSol: "lots" }),
+      "1841834132160077852",
+      5,
+      nowSeconds,
+    );
+    expect(draft).toBeNull();
+    expect(errors).toEqual({
+      mint: "must be a Solana address (base58 text of 32 bytes)",
+      amountPerClaim: "the amount per claim must be above zero",
+      maxClaims: "there can be at most 65,536 claims",
+      endsAt: "the end must be after the start",
+      feeBudgetLamports: "must be a whole number in the token's smallest unit, written as digits",
+    });
+    expect(validateForm(form({ holdToken: true, holdMint: "nope", holdMin: "5" }), "1", 5, nowSeconds).errors).toEqual({
+      requirements: "must be a Solana address (base58 text of 32 bytes)",
+    });
+  });
+
+  it("refuses an end already past against the clock", () => {
+    const { errors } = validateForm(
+      form({ startsAt: "2026-11-01T10:00", endsAt: "2026-11-02T10:00" }),
+      "1841834132160077852",
+      5,
+      nowSeconds,
+    );
+    expect(errors).toEqual({ endsAt: "the end is already in the past" });
+  });
+
+  it("shows the cost before signing: escrow, rent for both accounts, fee budget, network fee", () => {
+    const { draft } = validateForm(form(), "1841834132160077852", 5, nowSeconds);
+    if (!draft) throw new Error("the form should be valid");
+    const cost = creationCost(draft);
+    // 244-byte header + 4-byte length + 13 bytes of bitmap for 100 slots; a token account is 165 bytes.
+    expect(cost.rentLamports).toBe(rentExemptLamports(244 + 4 + 13) + rentExemptLamports(165));
+    expect(cost).toMatchObject({ tokensEscrowed: 15_000_000n, feeBudgetLamports: 10_000_000n, networkFeeLamports: 5000n });
+    expect(cost.totalLamports).toBe(cost.rentLamports + 10_000_000n + 5000n);
+  });
+});
+
+describe("the create_distribution transaction", () => {
+  it("is what the service worker's approval window decodes: one create instruction, signed by the creator", () => {
+    const { draft } = validateForm(form(), "1841834132160077852", 5, nowSeconds);
+    if (!draft) throw new Error("the form should be valid");
+    const built = buildCreateTransaction(draft, CREATOR, terms, BLOCKHASH, 42n);
+    expect(built.address).toBe(findDistributionAddress(new PublicKey(CREATOR), 42n, new PublicKey(PROGRAM)).address.toBase58());
+    const transaction = decodeTransaction(built.transactionBase64);
+    expect(transaction.message.recentBlockhash).toBe(BLOCKHASH);
+    const summary = summarizeTransaction(transaction, { signer: CREATOR, distributionProgramId: PROGRAM, tokens: new Map() });
+    expect(summary.instructions).toHaveLength(1);
+    expect(summary.instructions[0]?.programId).toBe(PROGRAM);
+    expect(summary.mints).toEqual([BONK_MINT]);
+    expect(summary.feeLamports).toBe(5000n);
+    expect(summary.warnings.filter((warning) => warning.includes("fee payer"))).toEqual([]);
+  });
+});
+
+beforeAll(() => {
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+  // In the extension the builder's own file registers it when the dialog first imports it.
+  registerTransactionBuilder();
+});
+
+let stopOverlay: (() => void) | undefined;
+afterEach(() => {
+  act(() => stopOverlay?.());
+  stopOverlay = undefined;
+  document.body.innerHTML = "";
+});
+
+/** X's side navigation names the signed-in account. */
+const signedInAs = (handle: string) => `<nav><a data-testid="AppTabBar_Profile_Link" href="/${handle}">Profile</a></nav>`;
+
+/**
+ * Stands in for X's composer: clicking a post's reply button opens a Draft.js-like editor that takes
+ * pasted text into its own model, as x.com's does.
+ */
+function replyComposerOnClick(article: Element): void {
+  article.querySelector('[data-testid="reply"]')?.addEventListener("click", () => {
+    const editor = document.createElement("div");
+    editor.setAttribute("data-testid", "tweetTextarea_0");
+    editor.contentEditable = "true";
+    editor.addEventListener("paste", (event) => {
+      event.preventDefault();
+      editor.textContent = `${editor.textContent ?? ""}${(event as ClipboardEvent).clipboardData?.getData("text/plain") ?? ""}`;
+    });
+    document.body.append(editor);
+  });
+}
+
+describe("create a giveaway from the creator's own post", () => {
+  it("offers the button on own posts only, never on a post that already has a giveaway", async () => {
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}${inCell(fixtureHtml("basic"))}${inCell(
+      withTextLink(fixtureHtml("image"), "https://memefans.app/d/7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU"),
+    )}`;
+    await act(async () => {
+      stopOverlay = startOverlay(
+        [timelineWatch, createDistribution, claimWidget],
+        workerDouble({ "x/session": () => ({ xUser: null }) }),
+      ).stop;
+    });
+    const articles = [...document.querySelectorAll('article[data-testid="tweet"]')];
+    expect(articles.map((article) => widgetsOf("create-distribution", article).length)).toEqual([1, 0, 0]);
+    expect(articles.map((article) => widgetsOf("claim-widget", article).length)).toEqual([0, 0, 1]);
+  });
+
+  it("offers the button in the reply composer under the creator's own post, on the post's page only", async () => {
+    const composer =
+      '<div data-testid="inline_reply_offscreen"><div data-testid="tweetTextarea_0" contenteditable="true"></div><div data-testid="toolBar"></div></div>';
+    const worker = workerDouble({ "x/session": () => ({ xUser: null }) });
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}${composer}`;
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, createDistribution, composerGiveaway], worker, "https://x.com/home").stop;
+    });
+    // The home timeline's composer writes a new post, not a reply: no button there.
+    expect(widgetsOf("create-distribution")).toHaveLength(1);
+    act(() => stopOverlay?.());
+
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
+    await act(async () => {
+      const statusPage = "https://x.com/thechosenberg/status/1841834132160077852";
+      stopOverlay = startOverlay([timelineWatch, createDistribution, composerGiveaway], worker, statusPage).stop;
+    });
+    // X renders the inline reply composer later, below the post.
+    document.body.insertAdjacentHTML("beforeend", composer);
+    await eventually(() => expect(widgetsOf("create-distribution")).toHaveLength(2));
+    const toolBar = document.querySelector('[data-testid="toolBar"]');
+    expect(toolBar?.nextElementSibling?.getAttribute("data-memefans-feature")).toBe("create-distribution");
+  });
+
+  it("validates, signs through the service worker, registers, and types the link into the reply", async () => {
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
+    const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
+    replyComposerOnClick(article);
+    const worker = workerDouble({
+      "x/session": () => ({ xUser: null }),
+      "wallet/balances": () => ({
+        owner: CREATOR,
+        lamports: "2000000000",
+        tokens: [{ mint: BONK_MINT, amount: "100000000000", decimals: 5, symbol: "BONK" }],
+      }),
+      "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
+      "wallet/status": () => ({
+        choice: "builtin",
+        builtin: { state: "unlocked", address: CREATOR, autoLockMinutes: 15 },
+        activeAddress: CREATOR,
+        xUser: null,
+      }),
+      "distributions/creation-terms": () => terms,
+      "chain/latest-blockhash": () => ({ blockhash: BLOCKHASH, lastValidBlockHeight: 100 }),
+      "wallet/sign-and-send": () => ({ signature: "5".repeat(88) }),
+      "distributions/register": () => ({ outcome: "delivered", outboxId: "o-9", response: {} }),
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, createDistribution], worker).stop;
+    });
+    const open = widgetsOf("create-distribution", article)[0]?.shadowRoot?.querySelector("button") as HTMLElement;
+    await act(async () => open.click());
+    const dialogHost = widgetsOf("create-dialog")[0] as HTMLElement;
+    expect(dialogHost.parentElement).toBe(document.body);
+    const shadow = dialogHost.shadowRoot as ShadowRoot;
+    // The dialog portals into its own shadow root, never into X's document.body.
+    await eventually(() => expect(shadow.querySelector('[role="dialog"]')).not.toBeNull());
+    expect(document.body.querySelector(':scope > [role="presentation"]')).toBeNull();
+
+    await eventually(() => expect(shadow.textContent).toContain("BONK · 1,000,000 held"));
+    const amount = shadow.querySelector('input[data-field="amount"]') as HTMLInputElement;
+    await act(async () => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set?.call(amount, "1.5");
+      amount.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await eventually(() =>
+      expect(shadow.querySelector('[data-testid="memefans-create-cost"]')?.textContent).toContain("150 BONK"),
+    );
+    await act(async () => (shadow.querySelector('[data-testid="memefans-create-submit"]') as HTMLElement).click());
+    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-create-done"]')).not.toBeNull(), 5000);
+
+    const [signRequest] = worker.callsOf("wallet/sign-and-send") as { transaction: string; purpose: string }[];
+    const summary = summarizeTransaction(decodeTransaction(signRequest?.transaction ?? ""), {
+      signer: CREATOR,
+      distributionProgramId: PROGRAM,
+      tokens: new Map(),
+    });
+    expect(summary.instructions[0]?.programId).toBe(PROGRAM);
+    const [registration] = worker.callsOf("distributions/register") as {
+      address: string;
+      postId: string;
+      requirements: unknown[];
+    }[];
+    expect(registration).toMatchObject({
+      postId: "1841834132160077852",
+      requirements: [{ type: "follow" }, { type: "like" }],
+      creationSignature: "5".repeat(88),
+    });
+    const editor = document.querySelector('[data-testid="tweetTextarea_0"]');
+    expect(editor?.textContent).toBe(`http://127.0.0.1:8787/d/${registration?.address}`);
+    expect(shadow.querySelector('[data-testid="memefans-create-done"]')?.textContent).toContain("Its link is in your reply");
+  });
+});

@@ -1,0 +1,251 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from "vitest";
+import { distributionAddressInCard, distributionAddressInText, linkHostsFrom } from "./distribution-links.ts";
+import { PostHub, type PostReading, postSelectors, readPost, scanPosts } from "./post-scanner.ts";
+import { checkTimelineHealth, createMissReporter, type SelectorMiss } from "./selector-health.ts";
+import { allFixtureFiles, type FixtureName, fixtureHtml, inCell, withCardLink, withTextLink } from "./testing/x-fixtures.ts";
+
+const hosts = linkHostsFrom(["https://memefans.app", "http://127.0.0.1:8787"]);
+const ADDRESS = "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU";
+const OTHER_ADDRESS = "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263";
+const link = (address = ADDRESS) => `https://memefans.app/d/${address}`;
+
+function article(html: string): HTMLElement {
+  const host = document.createElement("div");
+  host.innerHTML = html;
+  const found = host.querySelector<HTMLElement>(postSelectors.post);
+  if (!found) throw new Error("no article in the fixture");
+  return found;
+}
+
+afterEach(() => {
+  document.body.innerHTML = "";
+});
+
+describe("distribution links", () => {
+  it("reads the expanded URL X keeps in a t.co anchor's text, hidden tail included", () => {
+    const post = article(withTextLink(fixtureHtml("basic"), link()));
+    const anchor = post.querySelector('[data-testid="tweetText"] a[href^="https://t.co/"]');
+    // What a person sees is cut short; the address is whole only with the aria-hidden tail.
+    expect(anchor?.textContent).toContain("…");
+    expect(readPost(post, hosts).distribution).toBe(ADDRESS);
+  });
+
+  it("ignores other hosts, non-addresses and addresses that are not 32 bytes", () => {
+    expect(distributionAddressInText(`https://evil.example/d/${ADDRESS}`, hosts)).toBeNull();
+    expect(distributionAddressInText("https://memefans.app/d/not-an-address", hosts)).toBeNull();
+    expect(distributionAddressInText("https://memefans.app/d/1111111111111111111111111111111", hosts)).toBeNull();
+    expect(distributionAddressInText(`127.0.0.1:8787/d/${ADDRESS}`, hosts)).toBe(ADDRESS);
+  });
+
+  it("finds the link in a card whose domain is ours and whose title carries the address", () => {
+    const post = article(withCardLink(fixtureHtml("card2025"), "memefans.app", `MEMEFANS giveaway ${ADDRESS}`));
+    expect(readPost(post, hosts)).toMatchObject({ postId: "1981398750557065646", distribution: ADDRESS });
+
+    const foreign = article(withCardLink(fixtureHtml("card2025"), "whitehouse.gov", `Look ${ADDRESS}`));
+    const card = foreign.querySelector(postSelectors.card);
+    expect(card && distributionAddressInCard(card, hosts)).toBeNull();
+  });
+
+  it("handles a card-only post without any text", () => {
+    const post = article(withCardLink(fixtureHtml("cardOnly"), "memefans.app", `MEMEFANS giveaway ${ADDRESS}`));
+    expect(post.querySelector(postSelectors.text)).toBeNull();
+    expect(readPost(post, hosts)).toMatchObject({ postId: "1843978367558885854", distribution: ADDRESS });
+    expect(readPost(article(fixtureHtml("cardOnly")), hosts).distribution).toBeNull();
+  });
+});
+
+describe("reading a post", () => {
+  const expected: Record<Exclude<FixtureName, "promoted">, { postId: string; authorHandle: string }> = {
+    basic: { postId: "1841842569182929401", authorHandle: "jarvis_best" },
+    image: { postId: "1841834132160077852", authorHandle: "thechosenberg" },
+    quote2024: { postId: "1841911481241370703", authorHandle: "tenobrus" },
+    cardOnly: { postId: "1843978367558885854", authorHandle: "stephenfhayes" },
+    quoteCell2025: { postId: "1983130065320780162", authorHandle: "TestQuoter" },
+    card2025: { postId: "1981398750557065646", authorHandle: "TestUser123" },
+  };
+
+  it.each(Object.entries(expected))("takes the id and author of %s from its <time> permalink", (name, want) => {
+    expect(readPost(article(fixtureHtml(name as FixtureName)), hosts)).toMatchObject({
+      ...want,
+      promoted: false,
+      distribution: null,
+    });
+  });
+
+  it("knows every fixture file on disk", () => {
+    expect(allFixtureFiles()).toHaveLength(Object.keys(expected).length + 1);
+  });
+
+  it("marks a promoted post, which has no permalink", () => {
+    const reading = readPost(article(withTextLink(fixtureHtml("promoted"), link())), hosts);
+    expect(reading).toMatchObject({ promoted: true, postId: null, distribution: ADDRESS });
+  });
+
+  it.each(["quote2024", "quoteCell2025"] as const)("gives a %s quote post only its own link, never the quoted one's", (name) => {
+    const quotedOnly = readPost(article(withTextLink(fixtureHtml(name), link(), "quoted")), hosts);
+    expect(quotedOnly.distribution).toBeNull();
+    const both = withTextLink(withTextLink(fixtureHtml(name), link(OTHER_ADDRESS), "quoted"), link(), "outer");
+    expect(readPost(article(both), hosts).distribution).toBe(ADDRESS);
+  });
+});
+
+interface Event {
+  kind: "post" | "gone";
+  article: HTMLElement;
+  reading?: PostReading;
+}
+
+function startScanner(misses: SelectorMiss[] = []) {
+  const hub = new PostHub();
+  const events: Event[] = [];
+  const controller = new AbortController();
+  hub.subscribe(
+    {
+      onPost: (article, reading) => events.push({ kind: "post", article, reading }),
+      onPostGone: (article) => events.push({ kind: "gone", article }),
+    },
+    controller.signal,
+  );
+  scanPosts({ root: document.body, hub, hosts: () => hosts, reportMiss: (miss) => misses.push(miss) }, controller.signal);
+  return { hub, events, controller };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe("scanning the page", () => {
+  it("reports each post once, and a quote post with two links once", async () => {
+    document.body.innerHTML = `<main>${[
+      inCell(withTextLink(fixtureHtml("basic"), link())),
+      withTextLink(withTextLink(fixtureHtml("quoteCell2025"), link(OTHER_ADDRESS), "quoted"), link(), "outer"),
+      inCell(withTextLink(fixtureHtml("promoted"), link())),
+    ].join("")}</main>`;
+    const { events, hub } = startScanner();
+    expect(events.map((event) => [event.reading?.postId, event.reading?.distribution, event.reading?.promoted])).toEqual([
+      ["1841842569182929401", ADDRESS, false],
+      ["1983130065320780162", ADDRESS, false],
+      [null, ADDRESS, true],
+    ]);
+    // A re-render that changes nothing the overlay reads is not news.
+    document.querySelector(postSelectors.text)?.append(document.createElement("span"));
+    await settle();
+    expect(events).toHaveLength(3);
+    expect(hub.posts.size).toBe(3);
+  });
+
+  it("re-reads a recycled cell that now shows another post", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link()));
+    const { events } = startScanner();
+    const recycled = document.querySelector<HTMLElement>(postSelectors.post);
+    const next = article(fixtureHtml("card2025"));
+    // The virtualized list keeps the <article> and swaps what is inside it.
+    recycled?.replaceChildren(...next.childNodes);
+    await settle();
+    expect(events.at(-1)).toMatchObject({
+      kind: "post",
+      article: recycled,
+      reading: { postId: "1981398750557065646", distribution: null },
+    });
+  });
+
+  it("notices a permalink re-pointed in place (only the href changes)", async () => {
+    document.body.innerHTML = inCell(fixtureHtml("basic"));
+    const { events } = startScanner();
+    document.querySelector(`${postSelectors.permalinkTime}`)?.parentElement?.setAttribute("href", "/someone/status/42");
+    await settle();
+    expect(events.at(-1)?.reading).toMatchObject({ postId: "42", authorHandle: "someone" });
+  });
+
+  it("follows SPA navigation: posts that leave are gone, new ones are read", async () => {
+    document.body.innerHTML = `<main id="primary">${inCell(fixtureHtml("basic"))}${inCell(fixtureHtml("image"))}</main>`;
+    const { events, hub } = startScanner();
+    const main = document.getElementById("primary");
+    main?.replaceChildren();
+    main?.insertAdjacentHTML("beforeend", inCell(withTextLink(fixtureHtml("quote2024"), link())));
+    await settle();
+    expect(events.filter((event) => event.kind === "gone")).toHaveLength(2);
+    expect(events.filter((event) => event.kind === "post").at(-1)?.reading).toMatchObject({
+      postId: "1841911481241370703",
+      distribution: ADDRESS,
+    });
+    expect(hub.posts.size).toBe(1);
+  });
+
+  it("stops observing when aborted and retracts what it published", async () => {
+    document.body.innerHTML = inCell(fixtureHtml("basic"));
+    const { events, controller, hub } = startScanner();
+    controller.abort();
+    expect(hub.posts.size).toBe(0);
+    document.body.insertAdjacentHTML("beforeend", inCell(fixtureHtml("image")));
+    await settle();
+    expect(events.map((event) => event.kind)).toEqual(["post"]);
+  });
+});
+
+describe("selector misses", () => {
+  it("reports a post whose permalink selector no longer matches, once", async () => {
+    const withoutTime = fixtureHtml("basic").replace(/<time[^>]*>.*?<\/time>/s, "");
+    document.body.innerHTML = inCell(withoutTime) + inCell(withoutTime);
+    const sent: unknown[] = [];
+    const reportMiss = createMissReporter(
+      async (report) => sent.push(report),
+      () => "https://x.com/home",
+    );
+    const misses: SelectorMiss[] = [];
+    const hub = new PostHub();
+    scanPosts(
+      {
+        root: document.body,
+        hub,
+        hosts: () => hosts,
+        reportMiss: (miss) => {
+          misses.push(miss);
+          reportMiss(miss);
+        },
+      },
+      new AbortController().signal,
+    );
+    expect(misses).toHaveLength(2);
+    await settle();
+    expect(sent).toEqual([
+      {
+        feature: "post-scanner",
+        selector: 'article[data-testid="tweet"] a[href*="/status/"] > time',
+        detail: "a post without a status permalink: its id cannot be read",
+        url: "https://x.com/home",
+      },
+    ]);
+  });
+
+  it("reports a timeline whose cells hold no post it recognises", () => {
+    const renamed = fixtureHtml("basic").replace('data-testid="tweet"', 'data-testid="post"');
+    document.body.innerHTML = Array.from({ length: 8 }, () => inCell(renamed)).join("");
+    const misses: SelectorMiss[] = [];
+    checkTimelineHealth(document, (miss) => misses.push(miss));
+    expect(misses).toEqual([
+      { feature: "post-scanner", selector: postSelectors.post, detail: "8 timeline cells but no post matched" },
+    ]);
+
+    document.body.innerHTML = Array.from({ length: 8 }, () => inCell(fixtureHtml("basic"))).join("");
+    checkTimelineHealth(document, (miss) => misses.push(miss));
+    expect(misses).toHaveLength(1);
+  });
+
+  it("tries again when the service worker could not take the report", async () => {
+    let attempts = 0;
+    const report = createMissReporter(
+      async () => {
+        attempts += 1;
+        if (attempts === 1) throw new Error("worker restarting");
+      },
+      () => "https://x.com/home",
+    );
+    const miss = { feature: "claim-widget", selector: '[role="group"]' };
+    report(miss);
+    await settle();
+    report(miss);
+    report(miss);
+    await settle();
+    expect(attempts).toBe(2);
+  });
+});

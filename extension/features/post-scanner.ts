@@ -1,0 +1,217 @@
+import { distributionAddressInAnchor, distributionAddressInCard } from "./distribution-links.ts";
+import type { ReportMiss } from "./selector-health.ts";
+
+/**
+ * Finds X posts on the page and reads what the overlay needs from each: its id, its author, whether
+ * it is promoted, and the distribution its own text or card links to. X's timeline is virtualized,
+ * so the same <article> is re-used for another post; the scanner re-reads an article whenever its
+ * subtree or a link in it changes and tells listeners when what it carries changed.
+ *
+ * Runs on every x.com / twitter.com page.
+ * Test URLs: https://x.com/home, https://x.com/<user>, https://x.com/<user>/status/<id>, https://x.com/search?q=memefans
+ */
+
+export const postSelectors = {
+  post: 'article[data-testid="tweet"]',
+  permalinkTime: 'a[href*="/status/"] > time',
+  text: '[data-testid="tweetText"]',
+  card: '[data-testid="card.wrapper"]',
+  userName: '[data-testid="User-Name"]',
+  promoted: '[data-testid="placementTracking"]',
+  actionBar: '[role="group"]',
+  cell: '[data-testid="cellInnerDiv"]',
+  /** A quoted post is a clickable box (div role=link) holding its own author line. */
+  quoteBox: 'div[role="link"]',
+} as const;
+
+/** Elements the overlay itself inserts; their mutations are ours, not X's. */
+export const OVERLAY_TAG = "memefans-widget";
+
+export interface PostReading {
+  postId: string | null;
+  authorHandle: string | null;
+  /** Determined for posts that carry a distribution link or lack a permalink; false otherwise. */
+  promoted: boolean;
+  /** The distribution this post's own text or card links to; a quoted post's link is not the post's. */
+  distribution: string | null;
+}
+
+export interface PostListener {
+  /** A post appeared, or the article now shows another post or another link. */
+  onPost(article: HTMLElement, reading: PostReading): void;
+  /** The article left the page. */
+  onPostGone(article: HTMLElement): void;
+  /** X re-rendered the article but it still shows the same post: a widget X's render removed can come back. */
+  onPostRerendered?(article: HTMLElement, reading: PostReading): void;
+}
+
+/** Permalink times and absolute links (t.co): mentions, hashtags and profile links are relative. */
+const timesAndLinks = 'time, a[href^="http"]';
+
+const permalinkPath = /^\/([A-Za-z0-9_]{1,15})\/status\/(\d{1,19})(?:[/?#]|$)/;
+
+/**
+ * Reads one post. The scanner calls this for every post the fan scrolls past, so it walks the
+ * article once, for <time>s and absolute links, and runs other selectors only for the few posts
+ * with a candidate link or no permalink.
+ */
+export function readPost(article: Element, hosts: ReadonlySet<string>): PostReading {
+  let quoteBoxes: Element[] | null = null;
+  const ownContent = (element: Element) => {
+    quoteBoxes ??= [...article.querySelectorAll(postSelectors.quoteBox)].filter((box) =>
+      box.querySelector(postSelectors.userName),
+    );
+    return !quoteBoxes.some((box) => box.contains(element));
+  };
+
+  let postId: string | null = null;
+  let authorHandle: string | null = null;
+  let distribution: string | null = null;
+  for (const element of article.querySelectorAll(timesAndLinks)) {
+    if (element.localName === "time") {
+      // The post's own header comes before a quoted post, whose <time> is not in a /status/ link anyway.
+      const match: RegExpExecArray | null =
+        postId === null ? permalinkPath.exec(element.parentElement?.getAttribute("href") ?? "") : null;
+      if (match) {
+        authorHandle = match[1] ?? null;
+        postId = match[2] ?? null;
+      }
+      continue;
+    }
+    if (distribution !== null) continue;
+    const label = element.getAttribute("aria-label");
+    const card = label === null ? null : element.closest(postSelectors.card);
+    const found = card
+      ? hosts.has((label?.split(/\s+/, 1)[0] ?? "").toLowerCase())
+        ? distributionAddressInCard(card, hosts)
+        : null
+      : distributionAddressInAnchor(element as HTMLAnchorElement, hosts);
+    if (found && ownContent(element)) distribution = found;
+  }
+
+  // Only posts with a link or without a permalink need to know; promoted posts have neither.
+  const promoted =
+    (distribution !== null || postId === null) &&
+    (article.querySelector(postSelectors.promoted) !== null || isInPromotedCell(article));
+  return { postId, authorHandle, promoted, distribution };
+}
+
+function isInPromotedCell(article: Element): boolean {
+  return article.closest(postSelectors.cell)?.querySelector(postSelectors.promoted) != null;
+}
+
+function signatureOf(reading: PostReading): string {
+  return `${reading.postId}|${reading.distribution}|${reading.promoted}`;
+}
+
+/** Fans one scanner out to the features that care about posts; late subscribers get the posts already seen. */
+export class PostHub {
+  private readonly listeners = new Set<PostListener>();
+  private readonly current = new Map<HTMLElement, PostReading>();
+
+  subscribe(listener: PostListener, signal: AbortSignal): void {
+    if (signal.aborted) return;
+    this.listeners.add(listener);
+    signal.addEventListener("abort", () => this.listeners.delete(listener), { once: true });
+    for (const [article, reading] of this.current) listener.onPost(article, reading);
+  }
+
+  publish(article: HTMLElement, reading: PostReading): void {
+    this.current.set(article, reading);
+    for (const listener of this.listeners) listener.onPost(article, reading);
+  }
+
+  rerendered(article: HTMLElement): void {
+    const reading = this.current.get(article);
+    if (!reading) return;
+    for (const listener of this.listeners) listener.onPostRerendered?.(article, reading);
+  }
+
+  retract(article: HTMLElement): void {
+    if (!this.current.delete(article)) return;
+    for (const listener of this.listeners) listener.onPostGone(article);
+  }
+
+  get posts(): ReadonlyMap<HTMLElement, PostReading> {
+    return this.current;
+  }
+}
+
+export interface ScannerOptions {
+  root: HTMLElement;
+  hub: PostHub;
+  hosts: () => ReadonlySet<string>;
+  reportMiss: ReportMiss;
+}
+
+/** Observes `root` until `signal` aborts; reads each changed article once per mutation batch. */
+export function scanPosts({ root, hub, hosts, reportMiss }: ScannerOptions, signal: AbortSignal): void {
+  const seen = new WeakMap<HTMLElement, string>();
+
+  const read = (article: HTMLElement) => {
+    const reading = readPost(article, hosts());
+    if (reading.postId === null && !reading.promoted) {
+      reportMiss({
+        feature: "post-scanner",
+        selector: `${postSelectors.post} ${postSelectors.permalinkTime}`,
+        detail: "a post without a status permalink: its id cannot be read",
+      });
+    }
+    const signature = signatureOf(reading);
+    if (seen.get(article) === signature) {
+      hub.rerendered(article);
+      return;
+    }
+    seen.set(article, signature);
+    hub.publish(article, reading);
+  };
+
+  const dropDetached = () => {
+    for (const article of [...hub.posts.keys()]) {
+      if (!article.isConnected) {
+        seen.delete(article);
+        hub.retract(article);
+      }
+    }
+  };
+
+  for (const article of root.querySelectorAll<HTMLElement>(postSelectors.post)) read(article);
+
+  const observer = new MutationObserver((records) => {
+    const dirty = new Set<HTMLElement>();
+    let removed = false;
+    for (const record of records) {
+      // Our widgets keep their content in shadow roots, which this observer does not see.
+      const target = record.target as Element;
+      if (target.nodeType !== Node.ELEMENT_NODE) continue;
+      if (record.type === "childList" && record.removedNodes.length) removed = true;
+      const only = record.addedNodes.length === 1 ? (record.addedNodes[0] as Element) : null;
+      if (only?.localName === OVERLAY_TAG) continue;
+      // A change inside a post (a recycled cell's new content) needs only that post re-read.
+      const article = target.closest<HTMLElement>(postSelectors.post);
+      if (article) {
+        dirty.add(article);
+        continue;
+      }
+      for (const node of record.addedNodes) {
+        if (node.nodeType !== Node.ELEMENT_NODE) continue;
+        const element = node as HTMLElement;
+        if (element.matches(postSelectors.post)) dirty.add(element);
+        else if (element.firstElementChild) {
+          for (const found of element.querySelectorAll<HTMLElement>(postSelectors.post)) dirty.add(found);
+        }
+      }
+    }
+    for (const article of dirty) if (article.isConnected) read(article);
+    if (removed) dropDetached();
+  });
+  observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["href"] });
+  signal.addEventListener(
+    "abort",
+    () => {
+      observer.disconnect();
+      for (const article of [...hub.posts.keys()]) hub.retract(article);
+    },
+    { once: true },
+  );
+}

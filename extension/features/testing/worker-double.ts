@@ -1,0 +1,67 @@
+import type { Distribution } from "../../messaging/backend-shapes.ts";
+import { type MessageType, messages, type RequestOf, type ResponseOf, type WireRequest } from "../../messaging/contract.ts";
+
+/**
+ * Answers the overlay's runtime messages the way the service worker's router does (checked against
+ * the contract on both sides), from state a test controls. It stands where chrome.runtime.sendMessage
+ * would reach the worker; everything on the overlay's side of that call is the real code.
+ */
+
+type Handler<T extends MessageType> = (payload: RequestOf<T>) => ResponseOf<T> | Promise<ResponseOf<T>>;
+export type WorkerHandlers = { [T in MessageType]?: Handler<T> };
+
+export interface WorkerDouble {
+  transport(request: WireRequest): Promise<unknown>;
+  calls: { type: MessageType; payload: unknown }[];
+  callsOf(type: MessageType): unknown[];
+}
+
+export function workerDouble(handlers: WorkerHandlers): WorkerDouble {
+  const calls: WorkerDouble["calls"] = [];
+  return {
+    calls,
+    callsOf: (type) => calls.filter((call) => call.type === type).map((call) => call.payload),
+    async transport(request) {
+      const definition = messages[request.type];
+      const payload = definition.request.parse(request.payload);
+      calls.push({ type: request.type, payload });
+      const handler = handlers[request.type] as Handler<MessageType> | undefined;
+      if (!handler) return { ok: false, error: { code: "unsupported", message: `${request.type} is not handled in this test` } };
+      try {
+        const data = definition.response.parse(await handler(payload as never));
+        return { ok: true, data };
+      } catch (error) {
+        const failure = error as { code?: string; message?: string };
+        return { ok: false, error: { code: failure.code ?? "internal", message: failure.message ?? String(error) } };
+      }
+    },
+  };
+}
+
+export const BONK_MINT = "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263";
+export const CREATOR = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
+
+export function distributionFixture(address: string, postId: string, overrides: Partial<Distribution> = {}): Distribution {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    address,
+    postId,
+    creator: CREATOR,
+    creatorXUserId: "1001",
+    mint: BONK_MINT,
+    token: { decimals: 5, symbol: "BONK", name: "Bonk" },
+    amountPerClaim: "150000",
+    maxClaims: 100,
+    claimedCount: 12,
+    remaining: 88,
+    startsAt: now - 3600,
+    endsAt: now + 2 * 86_400 + 3 * 3600 + 120,
+    paused: false,
+    closed: false,
+    requirements: [{ type: "follow" }, { type: "like" }, { type: "reply", mustContain: "gm" }],
+    feeBudgetLamports: "10000000",
+    feePerClaimLamports: "5000",
+    link: `https://memefans.app/d/${address}`,
+    ...overrides,
+  };
+}

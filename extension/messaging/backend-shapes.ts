@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
+import { decimalStringSchema } from "./shapes.ts";
+
+/**
+ * The backend's shapes in their wire form. shared/api parses amounts into bigints, which
+ * chrome.runtime messaging cannot carry, so the messages keep them as decimal strings; the service
+ * worker checks every reply with the shared/api schema before passing on the wire form.
+ */
+export const distributionSchema = z.looseObject({
+  address: publicKeySchema,
+  postId: xIdSchema,
+  creator: publicKeySchema,
+  creatorXUserId: xIdSchema.optional(),
+  mint: publicKeySchema,
+  token: z.looseObject({
+    decimals: z.number().int(),
+    symbol: z.string().nullish(),
+    name: z.string().nullish(),
+    logoUrl: z.string().nullish(),
+  }),
+  amountPerClaim: decimalStringSchema,
+  maxClaims: z.number().int(),
+  claimedCount: z.number().int(),
+  remaining: z.number().int().optional(),
+  startsAt: z.union([z.number(), z.string()]),
+  endsAt: z.union([z.number(), z.string()]),
+  paused: z.boolean(),
+  closed: z.boolean(),
+  requirements: z.array(z.unknown()),
+  feeBudgetLamports: decimalStringSchema.optional(),
+  feePerClaimLamports: decimalStringSchema.optional(),
+  link: z.string(),
+  /** Only on GET /creators/me/distributions: claims per time bucket, oldest first. */
+  claimsOverTime: z.array(z.object({ bucketStart: z.string(), claims: z.number().int() })).optional(),
+});
+export type Distribution = z.infer<typeof distributionSchema>;
+
+export const eligibilitySchema = z.object({
+  eligible: z.boolean(),
+  checks: z.array(z.object({ requirement: z.unknown(), met: z.boolean(), detail: z.string().optional() })),
+});
+export type Eligibility = z.infer<typeof eligibilitySchema>;
+
+export { walletChallengeResponseSchema as walletChallengeSchema } from "../../shared/api/identity.ts";

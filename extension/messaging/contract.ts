@@ -1,0 +1,227 @@
+import { z } from "zod";
+import { tokenDisplaySchema } from "../../shared/api/distributions.ts";
+import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
+import { distributionSchema, eligibilitySchema, walletChallengeSchema } from "./backend-shapes.ts";
+import {
+  approvalViewSchema,
+  balancesSchema,
+  base58SignatureSchema,
+  base64Schema,
+  claimRecordSchema,
+  claimSchema,
+  decimalStringSchema,
+  diagnosticEntrySchema,
+  diagnosticReportSchema,
+  externalWalletChoiceSchema,
+  outboxItemViewSchema,
+  outboxOutcomeSchema,
+  settingsPatchSchema,
+  settingsSchema,
+  walletChoiceSchema,
+  walletStatusSchema,
+  xUserSchema,
+} from "./shapes.ts";
+
+/**
+ * Who may send a message: "content" is our content script on x.com/twitter.com; "page" is one of
+ * our own extension pages (popup, options, approval window). The router refuses anyone else.
+ */
+export type Audience = "content" | "page";
+
+interface MessageDefinition<Request extends z.ZodType, Response extends z.ZodType> {
+  request: Request;
+  response: Response;
+  audience: readonly Audience[];
+}
+
+function message<Request extends z.ZodType, Response extends z.ZodType>(
+  request: Request,
+  response: Response,
+  audience: readonly Audience[],
+): MessageDefinition<Request, Response> {
+  return { request, response, audience };
+}
+
+const both = ["content", "page"] as const;
+const pagesOnly = ["page"] as const;
+const contentOnly = ["content"] as const;
+const empty = z.strictObject({});
+const passwordSchema = z.string().min(8, "the password needs at least 8 characters").max(1024);
+
+/**
+ * Every message between our callers and the service worker. Keys are the wire `type`; each
+ * entry says what the payload looks like, what comes back, and who may ask.
+ */
+export const messages = {
+  // The wallet. The secret key never appears in any response.
+  "wallet/status": message(empty, walletStatusSchema, both),
+  "wallet/create": message(z.strictObject({ password: passwordSchema }), z.object({ address: publicKeySchema }), pagesOnly),
+  "wallet/import": message(
+    z.strictObject({
+      secret: z.string().min(1, "paste a base58 secret key or a 64-number JSON array").max(2000),
+      password: passwordSchema,
+    }),
+    z.object({ address: publicKeySchema }),
+    pagesOnly,
+  ),
+  "wallet/unlock": message(z.strictObject({ password: z.string().min(1).max(1024) }), walletStatusSchema, pagesOnly),
+  "wallet/lock": message(empty, walletStatusSchema, both),
+  "wallet/choose": message(z.strictObject({ choice: walletChoiceSchema }), walletStatusSchema, both),
+  /** The overlay connected Phantom, Solflare or a wallet-standard wallet through the page bridge. */
+  "wallet/external-connected": message(
+    z.strictObject({ choice: externalWalletChoiceSchema, address: publicKeySchema, name: z.string().min(1).max(100) }),
+    walletStatusSchema,
+    contentOnly,
+  ),
+  "wallet/balances": message(z.strictObject({ owner: publicKeySchema.optional() }), balancesSchema, both),
+  /**
+   * Built-in wallet: opens the approval window with a decoded summary, then signs and sends.
+   * `transaction` is a serialized (legacy or v0) transaction, base64; its blockhash is refreshed
+   * when the built-in wallet is its only signer.
+   */
+  "wallet/sign-and-send": message(
+    z.strictObject({ transaction: base64Schema.min(1), purpose: z.string().min(1).max(200) }),
+    z.object({ signature: base58SignatureSchema }),
+    both,
+  ),
+  /** Built-in wallet: signs UTF-8 text (SIWS) after the approval window shows it. */
+  "wallet/sign-message": message(
+    z.strictObject({ message: z.string().min(1).max(4000), purpose: z.string().min(1).max(200) }),
+    z.object({ address: publicKeySchema, signature: base58SignatureSchema }),
+    both,
+  ),
+  /** Built-in wallet: challenge → approval → signature → verify, binding it to the signed-in X account. */
+  "wallet/bind-to-x": message(empty, z.object({ address: publicKeySchema }), both),
+
+  // X sign-in: the service worker runs chrome.identity.launchWebAuthFlow; the session token stays there.
+  "x/connect": message(empty, z.object({ xUser: xUserSchema }), both),
+  "x/session": message(empty, z.object({ xUser: xUserSchema.nullable() }), both),
+  "x/disconnect": message(empty, z.object({ xUser: z.null() }), pagesOnly),
+
+  // Backend reads, answered through the service worker (which holds the session and the cache).
+  "distributions/lookup": message(
+    z.strictObject({ postIds: z.array(xIdSchema).min(1).max(100, "at most 100 posts per lookup") }),
+    z.object({ distributions: z.array(distributionSchema) }),
+    both,
+  ),
+  "distributions/get": message(
+    z.strictObject({ address: publicKeySchema }),
+    z.object({ distribution: distributionSchema }),
+    both,
+  ),
+  "distributions/eligibility": message(z.strictObject({ address: publicKeySchema }), eligibilitySchema, both),
+  /**
+   * What this backend requires of a new distribution so it will pay its claims: the program, its
+   * verifier key and its fee per claim. The overlay's create dialog builds the transaction with them.
+   */
+  "distributions/creation-terms": message(
+    empty,
+    z.object({ programId: publicKeySchema, verifier: publicKeySchema, feePerClaimLamports: decimalStringSchema }),
+    both,
+  ),
+  "creator/distributions": message(empty, z.object({ distributions: z.array(distributionSchema) }), both),
+  "chain/latest-blockhash": message(empty, z.object({ blockhash: z.string(), lastValidBlockHeight: z.number() }), both),
+  /** Sends a transaction an external wallet (Phantom, Solflare…) already signed on the page, through the configured RPC. */
+  "chain/send-transaction": message(
+    z.strictObject({ transaction: base64Schema.min(1).max(2000) }),
+    z.object({ signature: base58SignatureSchema }),
+    contentOnly,
+  ),
+  "auth/wallet-challenge": message(z.strictObject({ address: publicKeySchema }), walletChallengeSchema, both),
+  "auth/wallet-verify": message(
+    z.strictObject({ message: z.string().min(1).max(4000), signature: base58SignatureSchema, address: publicKeySchema }),
+    z.object({ address: publicKeySchema }),
+    both,
+  ),
+
+  // Writes go through the outbox: delivered now, or queued and delivered exactly once later.
+  "claims/submit": message(z.strictObject({ distribution: publicKeySchema, wallet: publicKeySchema }), outboxOutcomeSchema, both),
+  "distributions/register": message(
+    z.strictObject({
+      address: publicKeySchema,
+      postId: xIdSchema,
+      requirements: z.array(z.unknown()),
+      creationSignature: base58SignatureSchema.optional(),
+      /** Display details the backend shows with the distribution (symbol, name, https logo). */
+      token: tokenDisplaySchema.optional(),
+    }),
+    outboxOutcomeSchema,
+    both,
+  ),
+  "claims/get": message(z.strictObject({ id: z.string().min(1).max(100) }), z.object({ claim: claimSchema }), both),
+  "claims/history": message(
+    z.strictObject({ refresh: z.boolean().optional() }),
+    z.object({ claims: z.array(claimRecordSchema), refreshError: z.string().optional() }),
+    both,
+  ),
+  "outbox/list": message(empty, z.object({ items: z.array(outboxItemViewSchema) }), both),
+  "outbox/flush": message(empty, z.object({ delivered: z.number(), pending: z.number(), failed: z.number() }), both),
+
+  /** Creator clawback after the end: builds close_distribution and signs it through the approval window. */
+  "distributions/close": message(
+    z.strictObject({ address: publicKeySchema }),
+    z.object({ signature: base58SignatureSchema }),
+    pagesOnly,
+  ),
+
+  "settings/get": message(empty, settingsSchema, both),
+  "settings/update": message(settingsPatchSchema.strict(), settingsSchema, pagesOnly),
+
+  "diagnostics/report": message(diagnosticReportSchema.strict(), z.object({ recorded: z.literal(true) }), contentOnly),
+  "diagnostics/list": message(empty, z.object({ entries: z.array(diagnosticEntrySchema) }), pagesOnly),
+  "diagnostics/clear": message(empty, z.object({ cleared: z.number() }), pagesOnly),
+
+  // The approval window (approve.html) reads what it shows and answers.
+  "approval/get": message(z.strictObject({ id: z.string().min(1).max(100) }), approvalViewSchema, pagesOnly),
+  "approval/decide": message(
+    z.strictObject({ id: z.string().min(1).max(100), approved: z.boolean() }),
+    z.object({ decided: z.literal(true) }),
+    pagesOnly,
+  ),
+} as const;
+
+export type Messages = typeof messages;
+export type MessageType = keyof Messages;
+export type RequestOf<T extends MessageType> = z.input<Messages[T]["request"]>;
+export type ParsedRequestOf<T extends MessageType> = z.output<Messages[T]["request"]>;
+export type ResponseOf<T extends MessageType> = z.output<Messages[T]["response"]>;
+
+export const messageTypes = Object.keys(messages) as MessageType[];
+
+/** What goes over chrome.runtime.sendMessage. The channel tag keeps other extensions' traffic apart. */
+export const wireRequestSchema = z.object({
+  channel: z.literal("memefans"),
+  type: z.enum(messageTypes as [MessageType, ...MessageType[]], {
+    error: (issue) => `unknown message type ${JSON.stringify(issue.input)}`,
+  }),
+  payload: z.unknown(),
+});
+export type WireRequest = z.infer<typeof wireRequestSchema>;
+
+export const errorCodes = [
+  "bad_request",
+  "forbidden_sender",
+  "locked",
+  "no_wallet",
+  "wrong_password",
+  "rejected",
+  "timeout",
+  "not_signed_in",
+  "backend_error",
+  "network_error",
+  "rpc_error",
+  "unsupported",
+  "internal",
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const wireErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export const wireResponseSchema = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({ ok: z.literal(false), error: wireErrorSchema }),
+]);
+export type WireResponse = z.infer<typeof wireResponseSchema>;

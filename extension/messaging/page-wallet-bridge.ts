@@ -1,0 +1,77 @@
+import bs58 from "bs58";
+import type { PageWallet } from "./page-wallets.ts";
+import type { ExternalWalletChoice } from "./shapes.ts";
+import { BRIDGE_CHANNEL, type BridgeMethod, bridgeMethods, bridgeRequestSchema, relayHelloSchema } from "./wallet-bridge.ts";
+
+function toBase64(bytes: Uint8Array): string {
+  let text = "";
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return btoa(text);
+}
+
+export interface WalletDirectory {
+  /** Wallets on the page now; extensions inject theirs at different times. */
+  list(): PageWallet[];
+  find(choice: ExternalWalletChoice): PageWallet | undefined;
+}
+
+async function answer(
+  directory: WalletDirectory,
+  wallet: ExternalWalletChoice,
+  method: BridgeMethod,
+  rawParams: unknown,
+): Promise<unknown> {
+  if (method === "detect")
+    return { wallets: directory.list().map(({ choice, name, icon }) => ({ choice, name, ...(icon ? { icon } : {}) })) };
+  const target = directory.find(wallet);
+  if (!target) throw Object.assign(new Error(`${wallet} is not installed in this browser`), { code: "no_wallet" });
+  if (method === "connect") return { address: await target.connect(), name: target.name };
+  if (method === "disconnect") {
+    await target.disconnect();
+    return {};
+  }
+  if (method === "signTransaction") {
+    const { transaction } = bridgeMethods.signTransaction.params.parse(rawParams);
+    const signed = await target.signTransaction(Uint8Array.from(atob(transaction), (character) => character.charCodeAt(0)));
+    return { transaction: toBase64(signed) };
+  }
+  const { message } = bridgeMethods.signMessage.params.parse(rawParams);
+  const address = await target.connect();
+  return { address, signature: bs58.encode(await target.signMessage(new TextEncoder().encode(message))) };
+}
+
+/**
+ * The page-world end of the wallet bridge. It takes exactly one MessagePort: the first relay-hello
+ * posted by this window to itself, with this page's origin. All wallet traffic goes over that
+ * port; nothing is answered on window.postMessage, so other page scripts see no replies.
+ */
+export function startPageWalletBridge(win: Window, directory: WalletDirectory): void {
+  let port: MessagePort | undefined;
+  const onHello = (event: MessageEvent) => {
+    if (port || event.source !== win || event.origin !== win.location.origin) return;
+    const hello = relayHelloSchema.safeParse(event.data);
+    const offered = event.ports[0];
+    if (!hello.success || !offered) return;
+    port = offered;
+    win.removeEventListener("message", onHello);
+    port.onmessage = async (message: MessageEvent) => {
+      const request = bridgeRequestSchema.safeParse(message.data);
+      if (!request.success) return;
+      const { id, wallet, method, params } = request.data;
+      try {
+        const result = await answer(directory, wallet, method, params);
+        offered.postMessage({ kind: "reply", id, ok: true, result });
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        offered.postMessage({
+          kind: "reply",
+          id,
+          ok: false,
+          error: { code: typeof code === "string" ? code : "rejected", message: (error as Error).message ?? String(error) },
+        });
+      }
+    };
+    port.postMessage({ channel: BRIDGE_CHANNEL, kind: "welcome", id: hello.data.id });
+  };
+  win.addEventListener("message", onHello);
+}

@@ -1,0 +1,163 @@
+import { z } from "zod";
+import { xUserSchema } from "../../shared/api/identity.ts";
+import { publicKeySchema } from "../../shared/primitives.ts";
+
+/**
+ * Shapes that travel between the service worker and its callers. Everything crosses
+ * chrome.runtime messaging as JSON, so u64 amounts stay decimal strings and times are numbers.
+ */
+
+export const decimalStringSchema = z.string().regex(/^\d{1,20}$/, "must be a whole number written as digits");
+export const base58SignatureSchema = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,90}$/, "must be a base58 signature");
+export const base64Schema = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64 text");
+
+export const walletChoiceSchema = z.enum(["builtin", "phantom", "solflare", "standard"], {
+  error: "wallet must be builtin, phantom, solflare or standard",
+});
+export type WalletChoice = z.infer<typeof walletChoiceSchema>;
+export const externalWalletChoiceSchema = walletChoiceSchema.exclude(["builtin"]);
+export type ExternalWalletChoice = z.infer<typeof externalWalletChoiceSchema>;
+
+export { type XUserProfile as XUser, xUserSchema } from "../../shared/api/identity.ts";
+
+export const walletStatusSchema = z.object({
+  /** The wallet the user picked; signing requests go to it. */
+  choice: walletChoiceSchema,
+  builtin: z.object({
+    state: z.enum(["absent", "locked", "unlocked"]),
+    address: publicKeySchema.optional(),
+    autoLockMinutes: z.number(),
+  }),
+  /** The last address an external wallet (Phantom, Solflare, wallet-standard) reported on x.com. */
+  external: z.object({ address: publicKeySchema, name: z.string() }).optional(),
+  /** The address claims are paid to: the built-in one, or the external wallet's. */
+  activeAddress: publicKeySchema.optional(),
+  xUser: xUserSchema.nullable(),
+});
+export type WalletStatus = z.infer<typeof walletStatusSchema>;
+
+export const tokenBalanceSchema = z.object({
+  mint: publicKeySchema,
+  amount: decimalStringSchema,
+  decimals: z.number().int().min(0).max(255),
+  symbol: z.string().optional(),
+});
+export const balancesSchema = z.object({
+  owner: publicKeySchema,
+  lamports: decimalStringSchema,
+  tokens: z.array(tokenBalanceSchema),
+});
+export type Balances = z.infer<typeof balancesSchema>;
+
+export const settingsSchema = z.object({
+  backendUrl: z.url({ protocol: /^https?$/, error: "backend URL must be an http(s) URL" }),
+  /** Empty means "<backendUrl>/rpc", the backend's embedded chain. */
+  rpcUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "RPC URL must be an http(s) URL" })]),
+  walletChoice: walletChoiceSchema,
+  autoLockMinutes: z
+    .number()
+    .int()
+    .min(1, "auto-lock must be at least 1 minute")
+    .max(24 * 60, "auto-lock is at most 24 hours"),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export const settingsPatchSchema = settingsSchema.partial();
+
+export { type Claim, claimSchema, claimStatusSchema } from "../../shared/api/claims.ts";
+
+/**
+ * One line of the popup's claim history. A claim still waiting in the outbox has no backend id
+ * yet; it is "pending" until delivered, or "refused" when the backend said no.
+ */
+export const claimRecordSchema = z.object({
+  key: z.string(),
+  distribution: publicKeySchema,
+  wallet: publicKeySchema,
+  status: z.enum(["queued", "sent", "confirmed", "failed", "pending", "refused"]),
+  claimId: z.string().optional(),
+  signature: z.string().optional(),
+  reason: z.string().optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type ClaimRecord = z.infer<typeof claimRecordSchema>;
+
+export const outboxKindSchema = z.enum(["claim", "register-distribution"]);
+export const outboxItemViewSchema = z.object({
+  id: z.string(),
+  kind: outboxKindSchema,
+  label: z.string(),
+  status: z.enum(["pending", "delivering", "delivered", "failed"]),
+  attempts: z.number(),
+  nextAttemptAt: z.number(),
+  lastError: z.string().optional(),
+  createdAt: z.number(),
+});
+export type OutboxItemView = z.infer<typeof outboxItemViewSchema>;
+
+export const apiErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/**
+ * What happened to a write that goes through the outbox: sent now, kept for later because the
+ * backend was unreachable, or refused by the backend (a 4xx, with its reason).
+ */
+export const outboxOutcomeSchema = z.discriminatedUnion("outcome", [
+  z.object({ outcome: z.literal("delivered"), outboxId: z.string(), response: z.unknown() }),
+  z.object({ outcome: z.literal("queued"), outboxId: z.string(), reason: z.string() }),
+  z.object({ outcome: z.literal("refused"), outboxId: z.string(), error: apiErrorSchema }),
+]);
+export type OutboxOutcome = z.infer<typeof outboxOutcomeSchema>;
+
+export const diagnosticReportSchema = z.object({
+  /** The overlay feature whose selector stopped matching, e.g. "claim-widget". */
+  feature: z.string().min(1).max(80),
+  selector: z.string().min(1).max(500),
+  /** Where it happened; only x.com/twitter.com pages report. */
+  url: z.string().max(2000),
+  detail: z.string().max(1000).optional(),
+});
+export type DiagnosticReport = z.infer<typeof diagnosticReportSchema>;
+export const diagnosticEntrySchema = diagnosticReportSchema.extend({
+  count: z.number().int(),
+  firstSeen: z.number(),
+  lastSeen: z.number(),
+});
+export type DiagnosticEntry = z.infer<typeof diagnosticEntrySchema>;
+
+/** One line of the approval window: what a single instruction does, in words. */
+export const instructionSummarySchema = z.object({
+  program: z.string(),
+  programId: z.string(),
+  action: z.string(),
+  details: z.array(z.string()),
+});
+export type InstructionSummary = z.infer<typeof instructionSummarySchema>;
+
+export const approvalViewSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("transaction"),
+    id: z.string(),
+    origin: z.string(),
+    purpose: z.string(),
+    signer: publicKeySchema,
+    instructions: z.array(instructionSummarySchema),
+    feeLamports: decimalStringSchema,
+    warnings: z.array(z.string()),
+    expiresAt: z.number(),
+  }),
+  z.object({
+    kind: z.literal("message"),
+    id: z.string(),
+    origin: z.string(),
+    purpose: z.string(),
+    signer: publicKeySchema,
+    message: z.string(),
+    expiresAt: z.number(),
+  }),
+]);
+export type ApprovalView = z.infer<typeof approvalViewSchema>;

@@ -1,0 +1,181 @@
+import { ed25519 } from "@noble/curves/ed25519.js";
+import bs58 from "bs58";
+import { MessagingError } from "./errors.ts";
+import type { ExternalWalletChoice } from "./shapes.ts";
+import {
+  BRIDGE_CHANNEL,
+  type BridgeMethod,
+  type BridgeParams,
+  type BridgeResult,
+  bridgeMethods,
+  bridgeReplySchema,
+  bridgeWelcomeSchema,
+} from "./wallet-bridge.ts";
+
+const REQUEST_TIMEOUT_MS = 120_000;
+const HANDSHAKE_TIMEOUT_MS = 5_000;
+
+interface PendingRequest {
+  method: BridgeMethod;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (character) => character.charCodeAt(0));
+}
+
+/**
+ * Solana's wire format: a compact-u16 signature count, the signatures, then the message. The relay
+ * checks a "signed" transaction against what it asked to sign, so a page script that answers in the
+ * bridge's place cannot swap the transaction or hand back a signature that does not verify.
+ */
+function splitTransaction(bytes: Uint8Array): { signatures: Uint8Array[]; message: Uint8Array } {
+  let count = 0;
+  let offset = 0;
+  for (let shift = 0; ; shift += 7) {
+    const byte = bytes[offset++];
+    if (byte === undefined || shift > 14)
+      throw new MessagingError("bad_request", "the transaction's signature count is malformed");
+    count |= (byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) break;
+  }
+  const signatures = Array.from({ length: count }, (_, index) => bytes.slice(offset + index * 64, offset + (index + 1) * 64));
+  return { signatures, message: bytes.slice(offset + count * 64) };
+}
+
+/** The account keys a message lists, to find which signature slot belongs to the wallet. */
+function signerIndex(message: Uint8Array, address: string): number {
+  const versioned = (message[0] ?? 0) & 0x80;
+  let offset = versioned ? 1 : 0;
+  const required = message[offset] ?? 0;
+  offset += 3;
+  const count = message[offset++] ?? 0;
+  const wanted = bs58.decode(address);
+  for (let index = 0; index < Math.min(count, required); index++) {
+    const key = message.slice(offset + index * 32, offset + (index + 1) * 32);
+    if (key.every((byte, position) => byte === wanted[position])) return index;
+  }
+  return -1;
+}
+
+export function verifySignedTransaction(requested: string, signed: string, address: string): void {
+  const before = splitTransaction(fromBase64(requested));
+  const after = splitTransaction(fromBase64(signed));
+  if (before.message.length !== after.message.length || !before.message.every((byte, index) => byte === after.message[index])) {
+    throw new MessagingError("rejected", "the wallet returned a different transaction than the one it was asked to sign");
+  }
+  const index = signerIndex(after.message, address);
+  const signature = after.signatures[index];
+  if (index < 0 || !signature || !ed25519.verify(signature, after.message, bs58.decode(address))) {
+    throw new MessagingError("rejected", "the wallet's signature does not verify for the connected address");
+  }
+}
+
+/**
+ * The isolated-world end of the wallet bridge. It hands the page-world bridge a private
+ * MessagePort once, then sends requests with fresh ids and accepts only replies to ids it is
+ * waiting for. Answers are checked against the contract and, for signatures, cryptographically.
+ */
+export class WalletBridgeClient {
+  private readonly pending = new Map<string, PendingRequest>();
+  private readonly ready: Promise<MessagePort>;
+  private connected: { wallet: ExternalWalletChoice; address: string } | undefined;
+
+  constructor(win: Window) {
+    const channel = new MessageChannel();
+    const handshakeId = crypto.randomUUID();
+    this.ready = new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new MessagingError("unsupported", "the wallet bridge did not answer on this page (reload the x.com tab)")),
+        HANDSHAKE_TIMEOUT_MS,
+      );
+      channel.port1.onmessage = (event: MessageEvent) => {
+        const welcome = bridgeWelcomeSchema.safeParse(event.data);
+        if (welcome.success && welcome.data.id === handshakeId) {
+          clearTimeout(timer);
+          channel.port1.onmessage = (reply: MessageEvent) => this.onReply(reply.data);
+          resolve(channel.port1);
+        }
+      };
+    });
+    // Our content scripts run at document_start, before any page script, so this hello is the first the bridge sees.
+    win.postMessage({ channel: BRIDGE_CHANNEL, kind: "relay-hello", id: handshakeId }, win.location.origin, [channel.port2]);
+    this.ready.catch(() => undefined);
+  }
+
+  async request<M extends BridgeMethod>(
+    wallet: ExternalWalletChoice,
+    method: M,
+    params: BridgeParams<M>,
+  ): Promise<BridgeResult<M>> {
+    const port = await this.ready;
+    const id = crypto.randomUUID();
+    const raw = await new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new MessagingError("timeout", `${method}: the wallet did not answer in time`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, { method, resolve, reject, timer });
+      port.postMessage({ kind: "request", id, wallet, method, params });
+    });
+    const result = bridgeMethods[method].result.safeParse(raw);
+    if (!result.success) throw new MessagingError("internal", `${method}: the wallet bridge answered in an unexpected shape`);
+    const value = result.data as BridgeResult<M>;
+    this.check(wallet, method, params, value);
+    return value;
+  }
+
+  private check<M extends BridgeMethod>(
+    wallet: ExternalWalletChoice,
+    method: M,
+    params: BridgeParams<M>,
+    value: BridgeResult<M>,
+  ): void {
+    if (method === "connect") this.connected = { wallet, address: (value as BridgeResult<"connect">).address };
+    if (method === "disconnect") this.connected = undefined;
+    if (method === "signMessage") {
+      const { address, signature } = value as BridgeResult<"signMessage">;
+      const message = new TextEncoder().encode((params as BridgeParams<"signMessage">).message);
+      if (!ed25519.verify(bs58.decode(signature), message, bs58.decode(address))) {
+        throw new MessagingError("rejected", "the wallet's message signature does not verify");
+      }
+    }
+    if (method === "signTransaction") {
+      if (!this.connected || this.connected.wallet !== wallet)
+        throw new MessagingError("no_wallet", "connect the wallet before signing");
+      verifySignedTransaction(
+        (params as BridgeParams<"signTransaction">).transaction,
+        (value as BridgeResult<"signTransaction">).transaction,
+        this.connected.address,
+      );
+    }
+  }
+
+  private onReply(data: unknown): void {
+    const reply = bridgeReplySchema.safeParse(data);
+    if (!reply.success) return;
+    const pending = this.pending.get(reply.data.id);
+    // Only replies to requests this relay made are taken; anything else is dropped.
+    if (!pending) return;
+    this.pending.delete(reply.data.id);
+    clearTimeout(pending.timer);
+    if (reply.data.ok) pending.resolve(reply.data.result);
+    else pending.reject(new MessagingError(reply.data.error.code, `${pending.method}: ${reply.data.error.message}`));
+  }
+}
+
+const CLIENT_KEY = Symbol.for("memefans.walletBridgeClient");
+
+/** Called once by the relay content script at document_start; the overlay shares the isolated world. */
+export function startWalletRelay(win: Window = window): WalletBridgeClient {
+  const holder = globalThis as { [CLIENT_KEY]?: WalletBridgeClient };
+  holder[CLIENT_KEY] ??= new WalletBridgeClient(win);
+  return holder[CLIENT_KEY];
+}
+
+/** The overlay's way to Phantom, Solflare and wallet-standard wallets on the page. */
+export function walletBridge(): WalletBridgeClient {
+  return startWalletRelay();
+}

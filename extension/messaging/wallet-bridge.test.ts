@@ -1,0 +1,150 @@
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { Keypair, type PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
+import bs58 from "bs58";
+import { describe, expect, it } from "vitest";
+import { startPageWalletBridge } from "./page-wallet-bridge.ts";
+import { standardPageWallet, watchStandardWallets } from "./page-wallets.ts";
+import { WalletBridgeClient } from "./wallet-bridge-relay.ts";
+
+/**
+ * A stand-in for the tab's window (happy-dom's postMessage carries neither source nor ports): an
+ * EventTarget whose postMessage delivers asynchronously with source, origin and transferred ports,
+ * as Chromium does. Relay and bridge share it, as the isolated and main worlds share the real one.
+ */
+function tabWindow(origin = "https://x.com"): Window {
+  const target = new EventTarget();
+  const win = Object.assign(target, {
+    location: { origin },
+    postMessage(data: unknown, targetOrigin: string, transfer: MessagePort[] = []) {
+      if (targetOrigin !== origin && targetOrigin !== "*") return;
+      setTimeout(
+        () => target.dispatchEvent(Object.assign(new Event("message"), { data, origin, source: win, ports: transfer })),
+        0,
+      );
+    },
+  });
+  return win as unknown as Window;
+}
+
+/** A wallet-standard wallet as an extension would inject it: real ed25519 keys, no UI. */
+function injectStandardWallet(win: Window, name: string, options: { lie?: boolean } = {}) {
+  const keypair = Keypair.generate();
+  const liar = Keypair.generate();
+  const account = {
+    address: keypair.publicKey.toBase58(),
+    publicKey: keypair.publicKey.toBytes(),
+    chains: ["solana:localnet"],
+    features: [],
+  };
+  const wallet = {
+    version: "1.0.0",
+    name,
+    icon: "data:image/svg+xml,<svg/>",
+    chains: ["solana:localnet"],
+    accounts: [account],
+    features: {
+      "standard:connect": { version: "1.0.0", connect: async () => ({ accounts: [account] }) },
+      "solana:signMessage": {
+        version: "1.0.0",
+        signMessage: async ({ message }: { message: Uint8Array }) => [
+          { signedMessage: message, signature: ed25519.sign(message, (options.lie ? liar : keypair).secretKey.slice(0, 32)) },
+        ],
+      },
+      "solana:signTransaction": {
+        version: "1.0.0",
+        signTransaction: async ({ transaction }: { transaction: Uint8Array }) => {
+          const parsed = VersionedTransaction.deserialize(transaction);
+          parsed.sign([keypair]);
+          if (options.lie) parsed.message.recentBlockhash = Keypair.generate().publicKey.toBase58();
+          return [{ signedTransaction: parsed.serialize() }];
+        },
+      },
+    },
+  };
+  win.dispatchEvent(
+    new CustomEvent("wallet-standard:register-wallet", {
+      detail: ({ register }: { register: (w: unknown) => void }) => register(wallet),
+    }),
+  );
+  return { keypair, wallet };
+}
+
+function setup() {
+  const window = tabWindow();
+  const standard = watchStandardWallets(window);
+  startPageWalletBridge(window, {
+    list: () => standard().map((wallet) => standardPageWallet(wallet, "standard")),
+    find: (choice) => (choice === "standard" ? standard().map((wallet) => standardPageWallet(wallet, "standard"))[0] : undefined),
+  });
+  return { window, client: new WalletBridgeClient(window) };
+}
+
+function transferFrom(owner: PublicKey): string {
+  const message = new TransactionMessage({
+    payerKey: owner,
+    recentBlockhash: Keypair.generate().publicKey.toBase58(),
+    instructions: [SystemProgram.transfer({ fromPubkey: owner, toPubkey: Keypair.generate().publicKey, lamports: 1 })],
+  }).compileToV0Message();
+  return Buffer.from(new VersionedTransaction(message).serialize()).toString("base64");
+}
+
+describe("wallet bridge (page world ↔ isolated relay)", () => {
+  it("connects a wallet-standard wallet, signs a message and a transaction, and verifies both", async () => {
+    const { window, client } = setup();
+    const { keypair } = injectStandardWallet(window, "Test Wallet");
+    expect(await client.request("standard", "detect", {})).toEqual({
+      wallets: [{ choice: "standard", name: "Test Wallet", icon: "data:image/svg+xml,<svg/>" }],
+    });
+    const connected = await client.request("standard", "connect", {});
+    expect(connected).toEqual({ address: keypair.publicKey.toBase58(), name: "Test Wallet" });
+    const signed = await client.request("standard", "signMessage", { message: "link me" });
+    expect(ed25519.verify(bs58.decode(signed.signature), new TextEncoder().encode("link me"), keypair.publicKey.toBytes())).toBe(
+      true,
+    );
+    const transaction = transferFrom(keypair.publicKey);
+    const { transaction: signedTransaction } = await client.request("standard", "signTransaction", { transaction });
+    expect(
+      VersionedTransaction.deserialize(Buffer.from(signedTransaction, "base64")).signatures[0]?.some((byte) => byte !== 0),
+    ).toBe(true);
+  });
+
+  it("refuses a wallet that changes the transaction or signs with another key", async () => {
+    const { window, client } = setup();
+    const { keypair } = injectStandardWallet(window, "Lying Wallet", { lie: true });
+    await client.request("standard", "connect", {});
+    await expect(
+      client.request("standard", "signTransaction", { transaction: transferFrom(keypair.publicKey) }),
+    ).rejects.toMatchObject({
+      code: "rejected",
+      message: "the wallet returned a different transaction than the one it was asked to sign",
+    });
+    await expect(client.request("standard", "signMessage", { message: "link me" })).rejects.toMatchObject({
+      code: "rejected",
+      message: "the wallet's message signature does not verify",
+    });
+  });
+
+  it("answers nothing on window.postMessage, ignores a second hello, and names a missing wallet", async () => {
+    const { window, client } = setup();
+    const seen: unknown[] = [];
+    window.addEventListener("message", (event) => seen.push((event as MessageEvent).data));
+    injectStandardWallet(window, "Quiet Wallet");
+    // A page script's own hello after ours: the bridge is already taken, so it is never welcomed.
+    const intruder = new MessageChannel();
+    const welcomed: unknown[] = [];
+    intruder.port1.onmessage = (event) => welcomed.push(event.data);
+    window.postMessage({ channel: "memefans-wallet-bridge", kind: "relay-hello", id: "intruder-1234" }, "https://x.com", [
+      intruder.port2,
+    ]);
+    await client.request("standard", "connect", {});
+    await expect(client.request("phantom", "connect", {})).rejects.toMatchObject({
+      code: "no_wallet",
+      message: "connect: phantom is not installed in this browser",
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(welcomed).toEqual([]);
+    // Only the two hellos ever crossed window.postMessage; every reply went over the private port.
+    expect(seen.map((data) => (data as { kind: string }).kind)).toEqual(["relay-hello", "relay-hello"]);
+    intruder.port1.close();
+  });
+});

@@ -1,0 +1,143 @@
+import { createAsyncThunk, createSlice, type ThunkDispatch, type UnknownAction } from "@reduxjs/toolkit";
+import { z } from "zod";
+import { backendApi, describeApiError, type OverlayApiError, type OverlayExtra } from "../api/backend-api.ts";
+import { claimSchema, type ExternalWalletChoice, type WalletChoice } from "../messaging/shapes.ts";
+import { requirementLabel } from "../ui/requirement-label.ts";
+
+/**
+ * The claim button's walk: connect X, connect a wallet, claim; then the claim's status. Each click
+ * runs the step the fan is on, so every popup (X's consent, the wallet's approval) answers a click.
+ */
+
+export type ClaimStep = "connect-x" | "connect-wallet" | "claim";
+
+export interface ClaimFlow {
+  busy: ClaimStep | null;
+  /** Set once the backend took the claim; the widget then follows its status. */
+  claimId?: string;
+  /** Set while the claim waits in the service worker's outbox (offline). */
+  queuedOutboxId?: string;
+  error?: { code: string; message: string; unmet?: string[] };
+}
+
+/** Phantom and Solflare, reached through the page-world bridge relay. */
+export interface ExternalWallets {
+  connect(choice: ExternalWalletChoice): Promise<{ address: string; name: string }>;
+  signMessage(choice: ExternalWalletChoice, message: string): Promise<{ address: string; signature: string }>;
+}
+
+export interface ClaimExtra extends OverlayExtra {
+  externalWallets?: ExternalWallets;
+}
+
+class StepError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly unmet?: string[],
+  ) {
+    super(message);
+  }
+}
+
+const refusalChecksSchema = z.object({
+  checks: z.array(z.object({ requirement: z.unknown(), met: z.boolean(), detail: z.string().optional() })),
+});
+
+function asStepError(error: unknown): StepError {
+  if (error instanceof StepError) return error;
+  const apiError = error as Partial<OverlayApiError> | undefined;
+  return new StepError(apiError?.code ?? "internal", describeApiError(error));
+}
+
+export const runClaimStep = createAsyncThunk<
+  { step: ClaimStep; claimId?: string; queuedOutboxId?: string },
+  { address: string; step: ClaimStep; walletChoice?: WalletChoice },
+  { extra: ClaimExtra; rejectValue: ClaimFlow["error"] }
+>("claimFlow/runStep", async ({ address, step, walletChoice }, { dispatch, extra, rejectWithValue }) => {
+  const api = backendApi.endpoints;
+  try {
+    if (step === "connect-x") {
+      await dispatch(api.connectX.initiate()).unwrap();
+      return { step };
+    }
+    if (step === "connect-wallet") {
+      await connectWallet(walletChoice ?? "builtin", dispatch, extra);
+      return { step };
+    }
+    const status = await dispatch(api.walletStatus.initiate(undefined, { forceRefetch: true, subscribe: false })).unwrap();
+    if (!status.activeAddress) throw new StepError("no_wallet", "connect a wallet first");
+    const outcome = await dispatch(api.submitClaim.initiate({ distribution: address, wallet: status.activeAddress })).unwrap();
+    if (outcome.outcome === "queued") return { step, queuedOutboxId: outcome.outboxId };
+    if (outcome.outcome === "refused") {
+      const checks = refusalChecksSchema.safeParse(outcome.error.details);
+      const unmet = checks.success
+        ? checks.data.checks.filter((check) => !check.met).map((check) => requirementLabel(check.requirement))
+        : undefined;
+      throw new StepError(outcome.error.code, outcome.error.message, unmet);
+    }
+    const claim = z.object({ claim: claimSchema }).safeParse(outcome.response);
+    if (!claim.success) throw new StepError("internal", "the backend's answer to the claim is not a claim");
+    return { step, claimId: claim.data.claim.id };
+  } catch (error) {
+    const failure = asStepError(error);
+    return rejectWithValue({ code: failure.code, message: failure.message, unmet: failure.unmet });
+  }
+});
+
+async function connectWallet(
+  choice: WalletChoice,
+  dispatch: ThunkDispatch<unknown, ClaimExtra, UnknownAction>,
+  extra: ClaimExtra,
+): Promise<void> {
+  const api = backendApi.endpoints;
+  if (choice === "builtin") {
+    const status = await dispatch(api.chooseWallet.initiate({ choice })).unwrap();
+    if (status.builtin.state === "absent")
+      throw new StepError("no_wallet", "create your MEMEFANS wallet in the extension's popup first");
+    if (status.builtin.state === "locked")
+      throw new StepError("locked", "unlock your MEMEFANS wallet in the extension's popup, then try again");
+    await dispatch(api.bindWalletToX.initiate()).unwrap();
+    return;
+  }
+  if (choice === "standard") throw new StepError("unsupported", "pick Phantom, Solflare or the built-in wallet");
+  const wallets = extra.externalWallets;
+  if (!wallets) throw new StepError("unsupported", `${choice} is not reachable on this page`);
+  const { address, name } = await wallets.connect(choice);
+  await dispatch(api.externalWalletConnected.initiate({ choice, address, name })).unwrap();
+  // The backend pays claims only to a wallet bound to the fan's X account: prove ownership once.
+  const challenge = await dispatch(api.walletChallenge.initiate({ address })).unwrap();
+  const signed = await wallets.signMessage(choice, challenge.message);
+  await dispatch(api.walletVerify.initiate({ message: challenge.message, signature: signed.signature, address })).unwrap();
+}
+
+const initialFlow: ClaimFlow = { busy: null };
+
+export const claimFlowSlice = createSlice({
+  name: "claimFlow",
+  initialState: {} as Record<string, ClaimFlow>,
+  reducers: {},
+  extraReducers: (builder) => {
+    builder
+      .addCase(runClaimStep.pending, (state, action) => {
+        const { address, step } = action.meta.arg;
+        state[address] = { ...(state[address] ?? initialFlow), busy: step, error: undefined };
+      })
+      .addCase(runClaimStep.fulfilled, (state, action) => {
+        const { address } = action.meta.arg;
+        const flow = state[address] ?? { ...initialFlow };
+        flow.busy = null;
+        if (action.payload.claimId) flow.claimId = action.payload.claimId;
+        if (action.payload.queuedOutboxId) flow.queuedOutboxId = action.payload.queuedOutboxId;
+        state[address] = flow;
+      })
+      .addCase(runClaimStep.rejected, (state, action) => {
+        const { address } = action.meta.arg;
+        state[address] = {
+          ...(state[address] ?? initialFlow),
+          busy: null,
+          error: action.payload ?? { code: "internal", message: action.error.message ?? "the step failed" },
+        };
+      });
+  },
+});

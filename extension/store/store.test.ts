@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { distributionFixture, workerDouble } from "../features/testing/worker-double.ts";
+import { runClaimStep } from "./claim-flow-slice.ts";
+import { distributionSelectors } from "./distributions-slice.ts";
+import { LOOKUP_BATCH } from "./lookup-listener.ts";
+import { postSelectors, postsSeen } from "./posts-slice.ts";
+import { createOverlayStore } from "./store.ts";
+import { themeDetected } from "./theme-slice.ts";
+
+const A = "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU";
+const B = "4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T";
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function storeWith(handlers: Parameters<typeof workerDouble>[0]) {
+  const worker = workerDouble(handlers);
+  const store = createOverlayStore({ extra: { transport: worker.transport }, lookupDebounceMs: 15 });
+  return { worker, store };
+}
+
+describe("posts and the bulk lookup", () => {
+  it("turns a burst of sightings into one lookup and keeps what it returns", async () => {
+    const { worker, store } = storeWith({
+      "distributions/lookup": ({ postIds }) => ({
+        distributions: postIds.includes("11") ? [distributionFixture(A, "11")] : [],
+      }),
+      "distributions/get": ({ address }) => {
+        if (address === B) return { distribution: distributionFixture(B, "99") };
+        throw Object.assign(new Error("not registered"), { code: "backend_error" });
+      },
+    });
+    store.dispatch(postsSeen([{ postId: "11", linkedAddress: A }]));
+    store.dispatch(postsSeen([{ postId: "22", linkedAddress: B }]));
+    store.dispatch(postsSeen([{ postId: "33", linkedAddress: "So11111111111111111111111111111111111111112" }]));
+    await wait(80);
+    expect(worker.callsOf("distributions/lookup")).toEqual([{ postIds: ["11", "22", "33"] }]);
+    // B was linked from post 22 but registered on post 99: read on its own.
+    expect(worker.callsOf("distributions/get")).toEqual([
+      { address: B },
+      { address: "So11111111111111111111111111111111111111112" },
+    ]);
+    const state = store.getState();
+    expect(distributionSelectors.selectIds(state.distributions)).toEqual([A, B]);
+    expect(state.distributions.unavailable).toEqual({ So11111111111111111111111111111111111111112: "not registered" });
+    expect(postSelectors.selectAll(state.posts).map((post) => post.lookup)).toEqual(["done", "done", "done"]);
+
+    // Seen again (a recycled cell): already known, not asked again.
+    store.dispatch(postsSeen([{ postId: "11", linkedAddress: A }]));
+    await wait(40);
+    expect(worker.callsOf("distributions/lookup")).toHaveLength(1);
+  });
+
+  it("splits more posts than one lookup takes into batches of 100", async () => {
+    const { worker, store } = storeWith({
+      "distributions/lookup": () => ({ distributions: [] }),
+      "distributions/get": () => {
+        throw new Error("unknown");
+      },
+    });
+    store.dispatch(postsSeen(Array.from({ length: 230 }, (_, index) => ({ postId: String(1000 + index), linkedAddress: A }))));
+    await wait(120);
+    expect(worker.callsOf("distributions/lookup").map((call) => (call as { postIds: string[] }).postIds.length)).toEqual([
+      LOOKUP_BATCH,
+      LOOKUP_BATCH,
+      30,
+    ]);
+  });
+
+  it("marks posts whose lookup failed, and asks again the next time they show up", async () => {
+    let reachable = false;
+    const { store, worker } = storeWith({
+      "distributions/lookup": () => {
+        if (!reachable) throw Object.assign(new Error("the backend is unreachable"), { code: "network_error" });
+        return { distributions: [distributionFixture(A, "5")] };
+      },
+    });
+    store.dispatch(postsSeen([{ postId: "5", linkedAddress: A }]));
+    await wait(60);
+    expect(postSelectors.selectById(store.getState().posts, "5")?.lookup).toBe("failed");
+    reachable = true;
+    store.dispatch(postsSeen([{ postId: "5", linkedAddress: A }]));
+    await wait(60);
+    expect(worker.callsOf("distributions/lookup")).toHaveLength(2);
+    expect(distributionSelectors.selectById(store.getState().distributions, A)?.postId).toBe("5");
+  });
+});
+
+describe("theme and claim flow", () => {
+  it("records X's theme", () => {
+    const { store } = storeWith({});
+    store.dispatch(themeDetected("dim"));
+    expect(store.getState().theme.mode).toBe("dim");
+  });
+
+  it("keeps a step's refusal for the widget to show, and clears it on the next try", async () => {
+    let attempt = 0;
+    const { store } = storeWith({
+      "x/connect": () => {
+        attempt += 1;
+        if (attempt === 1) throw Object.assign(new Error("you closed X's sign-in window"), { code: "rejected" });
+        return { xUser: { id: "1", username: "fan", name: "Fan" } };
+      },
+    });
+    await store.dispatch(runClaimStep({ address: A, step: "connect-x" }));
+    expect(store.getState().claimFlow[A]).toEqual({
+      busy: null,
+      error: { code: "rejected", message: "you closed X's sign-in window" },
+    });
+    const second = store.dispatch(runClaimStep({ address: A, step: "connect-x" }));
+    expect(store.getState().claimFlow[A]?.busy).toBe("connect-x");
+    await second;
+    expect(store.getState().claimFlow[A]).toEqual({ busy: null, error: undefined });
+  });
+
+  it("refuses to claim without a wallet and says what to do for a locked one", async () => {
+    const status = {
+      choice: "builtin" as const,
+      builtin: { state: "locked" as const, autoLockMinutes: 15 },
+      xUser: null,
+    };
+    const { store, worker } = storeWith({ "wallet/status": () => status, "wallet/choose": () => status });
+    await store.dispatch(runClaimStep({ address: A, step: "claim" }));
+    expect(store.getState().claimFlow[A]?.error).toEqual({ code: "no_wallet", message: "connect a wallet first" });
+    await store.dispatch(runClaimStep({ address: A, step: "connect-wallet", walletChoice: "builtin" }));
+    expect(store.getState().claimFlow[A]?.error?.code).toBe("locked");
+    expect(worker.callsOf("claims/submit")).toEqual([]);
+    await store.dispatch(runClaimStep({ address: A, step: "connect-wallet", walletChoice: "phantom" }));
+    expect(store.getState().claimFlow[A]?.error).toEqual({
+      code: "unsupported",
+      message: "phantom is not reachable on this page",
+    });
+  });
+});

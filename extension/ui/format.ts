@@ -1,0 +1,56 @@
+import type { Distribution } from "../messaging/backend-shapes.ts";
+
+/** Raw token units (a u64 as digits) in the token's display units: "1500000", 6 → "1.5". */
+export function formatTokenAmount(raw: string, decimals: number): string {
+  const units = BigInt(raw);
+  if (decimals === 0) return units.toLocaleString("en-US");
+  const scale = 10n ** BigInt(decimals);
+  const whole = (units / scale).toLocaleString("en-US");
+  const fraction = (units % scale).toString().padStart(decimals, "0").replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : whole;
+}
+
+/** The backend sends times as Unix seconds, digits, or ISO text; all become Unix seconds. */
+export function toUnixSeconds(value: number | string): number {
+  if (typeof value === "number") return value;
+  if (/^\d+$/.test(value)) return Number(value);
+  return Math.floor(Date.parse(value) / 1000);
+}
+
+export type DistributionPhase = "live" | "not-started" | "ended" | "sold-out" | "paused" | "closed";
+
+export function distributionPhase(distribution: Distribution, nowSeconds: number): DistributionPhase {
+  if (distribution.closed) return "closed";
+  if (distribution.paused) return "paused";
+  if (nowSeconds < toUnixSeconds(distribution.startsAt)) return "not-started";
+  if (nowSeconds >= toUnixSeconds(distribution.endsAt)) return "ended";
+  if (distribution.claimedCount >= distribution.maxClaims) return "sold-out";
+  return "live";
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(s / 86_400);
+  const hours = Math.floor((s % 86_400) / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  if (days > 0) return `${days}d ${hours}h`;
+  if (hours > 0) return `${hours}h ${minutes}m`;
+  if (minutes > 0) return `${minutes}m`;
+  return `${s}s`;
+}
+
+export function timeLeftLabel(distribution: Distribution, nowSeconds: number): string {
+  const starts = toUnixSeconds(distribution.startsAt);
+  const ends = toUnixSeconds(distribution.endsAt);
+  if (nowSeconds < starts) return `starts in ${formatDuration(starts - nowSeconds)}`;
+  if (nowSeconds < ends) return `${formatDuration(ends - nowSeconds)} left`;
+  return "ended";
+}
+
+export function explorerTxUrl(signature: string, rpcUrl: string): string {
+  return `https://explorer.solana.com/tx/${signature}?cluster=custom&customUrl=${encodeURIComponent(rpcUrl)}`;
+}
+
+export function shortAddress(address: string): string {
+  return `${address.slice(0, 4)}…${address.slice(-4)}`;
+}

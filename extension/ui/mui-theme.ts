@@ -1,0 +1,44 @@
+import { createTheme, type Theme } from "@mui/material/styles";
+import type { XTheme } from "./x-theme.ts";
+
+/** X's own colours for each display theme, so a widget reads as part of the post. */
+export const xPalettes = {
+  light: { background: "#ffffff", paper: "#f7f9f9", text: "#0f1419", secondary: "#536471", border: "#cfd9de" },
+  dim: { background: "#15202b", paper: "#1e2732", text: "#f7f9f9", secondary: "#8b98a5", border: "#38444d" },
+  dark: { background: "#000000", paper: "#16181c", text: "#e7e9ea", secondary: "#71767b", border: "#2f3336" },
+} as const;
+
+const X_BLUE = "#1d9bf0";
+
+/**
+ * A MUI theme in X's palette whose portals (dialogs, menus, tooltips) stay inside the widget's
+ * shadow root instead of document.body, where X's CSS would reach them.
+ */
+export function overlayTheme(mode: XTheme, portalContainer: HTMLElement): Theme {
+  const palette = xPalettes[mode];
+  const container = { container: portalContainer };
+  return createTheme({
+    palette: {
+      mode: mode === "light" ? "light" : "dark",
+      primary: { main: X_BLUE, contrastText: "#ffffff" },
+      background: { default: palette.background, paper: palette.paper },
+      text: { primary: palette.text, secondary: palette.secondary },
+      divider: palette.border,
+    },
+    shape: { borderRadius: 16 },
+    typography: {
+      fontFamily: 'TwitterChirp, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
+      fontSize: 14,
+      button: { textTransform: "none", fontWeight: 700 },
+    },
+    components: {
+      MuiPopover: { defaultProps: container },
+      MuiPopper: { defaultProps: container },
+      MuiModal: { defaultProps: container },
+      MuiDialog: { defaultProps: container },
+      MuiMenu: { defaultProps: container },
+      MuiTooltip: { defaultProps: { slotProps: { popper: container } } },
+      MuiButton: { defaultProps: { disableElevation: true }, styleOverrides: { root: { borderRadius: 9999 } } },
+    },
+  });
+}
