@@ -1,0 +1,116 @@
+import type { BrowserContext, Locator, Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import type { EmulatorStore } from "../../../backend/x-emulator/store.ts";
+import { serveXSite } from "../../demo/x-site.ts";
+import type { WireResponse } from "../../messaging/contract.ts";
+import { type LaunchedExtension, launchWithExtension } from "../extension-context.ts";
+import { openExtensionPage, sendFromPage } from "../extension-pages.ts";
+
+/**
+ * One person in the story: their own Chromium profile with the extension (so their own service
+ * worker, IndexedDB and built-in wallet), signed in to our local x.com as an emulated X account.
+ */
+export interface Person {
+  username: string;
+  launched: LaunchedExtension;
+  context: BrowserContext;
+  popup: Page;
+  x: Page;
+  /** The built-in wallet's address; empty for a fan who uses another wallet. */
+  wallet: string;
+}
+
+export const WALLET_PASSWORD = "correct horse battery staple";
+
+export interface PersonOptions {
+  backendUrl: string;
+  store: EmulatorStore;
+  username: string;
+  headless?: boolean;
+  /** Create the built-in wallet in the popup first (default); a fan with Phantom does not. */
+  builtinWallet?: boolean;
+}
+
+export async function openPerson(options: PersonOptions): Promise<Person> {
+  const { backendUrl, store, username, headless, builtinWallet = true } = options;
+  const launched = await launchWithExtension([], undefined, { headless: headless ?? true });
+  const { context } = launched;
+  await serveXSite(context, store, () => username);
+  const popup = await openExtensionPage(context, launched.extensionId, "popup.html");
+  const settings = await sendFromPage(popup, "settings/update", { backendUrl });
+  if (!settings.ok) throw new Error(`the extension refused the backend URL: ${settings.error.message}`);
+  let wallet = "";
+  if (builtinWallet) {
+    await popup.getByLabel("Password (8+ characters)").fill(WALLET_PASSWORD);
+    await popup.getByLabel("Repeat password").fill(WALLET_PASSWORD);
+    await popup.getByRole("button", { name: "Create wallet" }).click();
+    const address = popup.getByTestId("wallet-address");
+    await expect(address).toBeVisible({ timeout: 20_000 });
+    wallet = (await address.getAttribute("title")) ?? "";
+  }
+  const x = await context.newPage();
+  await x.setViewportSize({ width: 1100, height: 900 });
+  await x.goto("https://x.com/home");
+  return { username, launched, context, popup, x, wallet };
+}
+
+/** Runs `action`, which must open X's consent page, and authorizes the app there as `username`. */
+export async function authorizeXAs(context: BrowserContext, username: string, action: () => Promise<unknown>): Promise<void> {
+  const consent = context.waitForEvent("page", (page) => page.url().includes("/i/oauth2/authorize"));
+  consent.catch(() => undefined);
+  await action();
+  const page = await consent;
+  const closed = page.waitForEvent("close");
+  await page.locator(`button[data-username="${username}"]`).click();
+  await closed;
+}
+
+/** Runs `action`, which must open the extension's approval window, and approves what it shows. */
+export async function approveSignature(
+  context: BrowserContext,
+  action: () => Promise<unknown>,
+  screenshot?: string,
+): Promise<string> {
+  const opened = context.waitForEvent("page", (page) => page.url().includes("/approve.html"));
+  opened.catch(() => undefined);
+  await action();
+  const window = await opened;
+  const approve = window.getByRole("button", { name: "Approve" });
+  await expect(approve).toBeVisible();
+  const shown = (await window.locator("body").textContent()) ?? "";
+  if (screenshot) await window.screenshot({ path: screenshot });
+  const closed = window.waitForEvent("close");
+  // The window closes itself as the button is pressed, so the click may outlive its page.
+  await approve.click().catch((error: unknown) => {
+    if (!window.isClosed()) throw error;
+  });
+  await closed;
+  return shown;
+}
+
+export function claimCard(x: Page): Locator {
+  return x.locator('memefans-widget[data-memefans-feature="claim-widget"] [data-testid="memefans-claim-card"]');
+}
+
+/**
+ * The claim card's first step (X's consent page), then the wallet binding the backend pays to.
+ * The card skips its wallet step whenever a built-in wallet exists (claim-card.tsx picks the step
+ * from activeAddress alone, bound or not), so the binding is asked for through the extension's own
+ * wallet/bind-to-x message from its popup page; the approval window still shows and is approved.
+ */
+export async function connectFan(person: Person): Promise<void> {
+  const card = claimCard(person.x);
+  await authorizeXAs(person.context, person.username, () => card.getByTestId("memefans-connect-x").click());
+  await expect(card.getByTestId("memefans-connect-x")).toHaveCount(0);
+  let binding: Promise<WireResponse> | undefined;
+  const shown = await approveSignature(person.context, async () => {
+    binding = sendFromPage(person.popup, "wallet/bind-to-x", {});
+  });
+  expect(shown).toContain(`link this wallet to @${person.username}`);
+  expect(await binding).toMatchObject({ ok: true, data: { address: person.wallet } });
+  await expect(card.getByTestId("memefans-claim")).toBeVisible();
+}
+
+export async function closePerson(person: Person | undefined): Promise<void> {
+  await person?.launched.close();
+}

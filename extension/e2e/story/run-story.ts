@@ -1,0 +1,256 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { expect, type Page } from "@playwright/test";
+import { Connection, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
+import { SEED } from "../../../backend/x-emulator/seed.ts";
+import type { DemoBackend } from "../../demo/demo-backend.ts";
+import { sendFromPage } from "../extension-pages.ts";
+import { fundCreator, readDistribution, STORY_TOKEN_DECIMALS, tokenBalance } from "./chain.ts";
+import { injectedWallet } from "./injected-wallet.ts";
+import { approveSignature, authorizeXAs, claimCard, closePerson, connectFan, openPerson, type Person } from "./person.ts";
+
+/**
+ * The whole giveaway, end to end, against the real pieces: the backend on embedded defaults (PGlite,
+ * the LiteSVM chain with the program, the seeded X API emulator), the built extension in Debian's
+ * Chromium, and x.com pages built from the emulator's posts. Each person has their own browser
+ * profile. Every step checks the chain through /rpc and leaves a screenshot in `screenshotDir`.
+ * The Playwright spec and `npm run demo -- --headless` both run it.
+ */
+
+export type StepRunner = <T>(title: string, body: () => Promise<T>) => Promise<T>;
+
+export interface StoryOptions {
+  backend: DemoBackend;
+  screenshotDir: string;
+  step: StepRunner;
+}
+
+const TOKEN = 10n ** BigInt(STORY_TOKEN_DECIMALS);
+const CREATOR_HOLDING = 1_000n * TOKEN;
+const AMOUNT_PER_CLAIM = 10n * TOKEN;
+const SLOTS = 3;
+const FEE_BUDGET_LAMPORTS = BigInt(LAMPORTS_PER_SOL / 100);
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PAYOUT_TIMEOUT_MS = 30_000;
+const { users, posts } = SEED;
+
+export async function runStory({ backend, screenshotDir, step }: StoryOptions): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+  const connection = new Connection(`${backend.url}/rpc`, "confirmed");
+  const store = backend.emulator?.store;
+  if (!store) throw new Error("the story needs the backend's X API emulator");
+  const emulatorAdmin = async (path: string, body: unknown) => {
+    const response = await fetch(`${backend.emulator?.url}/__emulator/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(response.status, `emulator ${path}`).toBe(201);
+  };
+  const open = (username: string, builtinWallet = true) =>
+    openPerson({ backendUrl: backend.url, store, username, builtinWallet });
+  const people: Person[] = [];
+  const onChain = async () => {
+    const account = await readDistribution(connection, distribution);
+    if (!account) throw new Error(`the distribution ${distribution} is not on chain`);
+    return account;
+  };
+  let distribution = "";
+  let mint = PublicKey.default;
+
+  try {
+    const creator = await step("1. the creator creates a giveaway on their post with the built-in wallet", async () => {
+      const creator = await open(users.creator.username);
+      people.push(creator);
+      mint = await fundCreator(connection, creator.wallet, CREATOR_HOLDING);
+      // Registering a giveaway needs the post author's X session.
+      await authorizeXAs(creator.context, users.creator.username, () =>
+        creator.popup.getByRole("button", { name: "Connect X" }).click(),
+      );
+      await expect(creator.popup.getByText(`@${users.creator.username}`)).toBeVisible();
+
+      const post = creator.x.locator(`article[data-testid="tweet"]:has(a[href$="/status/${posts.giveaway}"])`);
+      await post.locator('[data-testid="memefans-create-open"]').click();
+      const dialog = creator.x.locator('memefans-widget[data-memefans-feature="create-dialog"] [role="dialog"]');
+      await expect(dialog.getByRole("combobox")).toContainText("1,000");
+      await dialog.locator('input[data-field="amount"]').fill("10");
+      await dialog.locator('input[data-field="maxClaims"]').fill(String(SLOTS));
+      await dialog.getByRole("checkbox", { name: "Reply" }).check();
+      await expect(dialog.getByRole("checkbox", { name: "Follow you" })).toBeChecked();
+      await expect(dialog.getByRole("checkbox", { name: "Like the post" })).toBeChecked();
+      await dialog.getByLabel("Fee budget (SOL)").fill("0.01");
+      await expect(dialog.getByTestId("memefans-create-cost")).toContainText("30");
+      await shot(creator.x, "01-creator-create-dialog");
+
+      const approval = await approveSignature(
+        creator.context,
+        () => dialog.getByTestId("memefans-create-submit").click(),
+        join(screenshotDir, "02-creator-approves-creation.png"),
+      );
+      expect(approval).toContain("Create a giveaway on post");
+      await expect(dialog.getByTestId("memefans-create-done")).toBeVisible({ timeout: 20_000 });
+
+      const lookup = await fetch(`${backend.url}/distributions?postIds=${posts.giveaway}`);
+      const { distributions } = (await lookup.json()) as { distributions: { address: string; link: string }[] };
+      expect(distributions).toHaveLength(1);
+      distribution = distributions[0]?.address ?? "";
+      const account = await onChain();
+      expect(account.creator.toBase58()).toBe(creator.wallet);
+      expect(account.mint.toBase58()).toBe(mint.toBase58());
+      expect(account.verifier.toBase58()).toBe(backend.verifier.publicKey.toBase58());
+      expect(account.maxClaims).toBe(SLOTS);
+      expect(account.claimedCount).toBe(0);
+      expect(account.amountPerClaim).toBe(AMOUNT_PER_CLAIM);
+      expect(account.feeBudgetLamports).toBe(FEE_BUDGET_LAMPORTS);
+      expect(account.postId).toBe(BigInt(posts.giveaway));
+      expect(await tokenBalance(connection, mint, new PublicKey(creator.wallet))).toBe(
+        CREATOR_HOLDING - AMOUNT_PER_CLAIM * BigInt(SLOTS),
+      );
+
+      // The dialog typed the link into X's reply composer; the creator posts the reply.
+      await dialog.getByRole("button", { name: "Close" }).click();
+      const editor = creator.x.locator('[data-testid="tweetTextarea_0"]');
+      await expect(editor).toContainText(`/d/${distribution}`);
+      await creator.x.locator('[data-testid="tweetButton"]').click();
+      await expect(claimCard(creator.x)).toContainText(`0 / ${SLOTS} claimed`);
+      await shot(creator.x, "03-giveaway-live-on-the-timeline");
+      return creator;
+    });
+
+    const claimAndWait = async (fan: Person) => {
+      const card = claimCard(fan.x);
+      await card.getByTestId("memefans-claim").click();
+      await expect(card.getByTestId("memefans-claim-status")).toHaveAttribute("data-status", "confirmed", {
+        timeout: PAYOUT_TIMEOUT_MS,
+      });
+    };
+
+    await step("2. fan A meets every requirement and claims", async () => {
+      const fanA = await open(users.superfan.username);
+      people.push(fanA);
+      const card = claimCard(fanA.x);
+      await expect(card).toContainText(`0 / ${SLOTS} claimed`);
+      await connectFan(fanA);
+      await expect(card.locator('[data-testid="memefans-checklist"] li[data-met="true"]')).toHaveCount(3);
+      await claimAndWait(fanA);
+      expect(await tokenBalance(connection, mint, new PublicKey(fanA.wallet))).toBe(AMOUNT_PER_CLAIM);
+      expect((await onChain()).claimedCount).toBe(1);
+      await shot(fanA.x, "04-fan-a-claimed");
+    });
+
+    const fanB = await step("3. fan B misses the reply; the checklist says so; B replies", async () => {
+      const fanB = await open(users.casualFan.username);
+      people.push(fanB);
+      await connectFan(fanB);
+      const card = claimCard(fanB.x);
+      const unmet = card.locator('[data-testid="memefans-checklist"] li[data-met="false"]');
+      await expect(unmet).toHaveCount(1);
+      await expect(unmet).toContainText("Reply");
+      await expect(card.getByTestId("memefans-claim")).toBeDisabled();
+      await shot(fanB.x, "05-fan-b-checklist-shows-the-missing-reply");
+
+      await emulatorAdmin("replies", { userId: users.casualFan.username, postId: posts.giveaway, text: "count me in!" });
+      // The backend keeps an unmet answer for 30 s; let that time pass rather than wait for it.
+      backend.advanceClock(31_000);
+      await fanB.x.reload();
+      await expect(card.locator('[data-testid="memefans-checklist"] li[data-met="true"]')).toHaveCount(3);
+      return fanB;
+    });
+
+    await step("8. fan B goes offline while claiming; the outbox delivers it once back online", async () => {
+      const card = claimCard(fanB.x);
+      await fanB.context.setOffline(true);
+      await card.getByTestId("memefans-claim").click();
+      await expect(card.getByTestId("memefans-claim-status")).toContainText("You are offline");
+      await shot(fanB.x, "06-fan-b-offline-claim-saved");
+      expect((await onChain()).claimedCount).toBe(1);
+      await fanB.context.setOffline(false);
+      await expect
+        .poll(() => tokenBalance(connection, mint, new PublicKey(fanB.wallet)), { timeout: 45_000 })
+        .toBe(AMOUNT_PER_CLAIM);
+      expect((await onChain()).claimedCount).toBe(2);
+      const outbox = await sendFromPage(fanB.popup, "outbox/list", {});
+      expect(outbox).toMatchObject({ ok: true, data: { items: [{ status: "delivered" }] } });
+    });
+
+    await step("4. fan C claims with a wallet-standard wallet injected into the page", async () => {
+      const wallet = injectedWallet("Phantom");
+      const fanC = await open(users.quietFan.username, false);
+      people.push(fanC);
+      await wallet.install(fanC.context);
+      await emulatorAdmin("likes", { userId: users.quietFan.username, postId: posts.giveaway });
+      await fanC.x.reload();
+      const card = claimCard(fanC.x);
+      await authorizeXAs(fanC.context, users.quietFan.username, () => card.getByTestId("memefans-connect-x").click());
+      await card.getByRole("button", { name: "2 · Phantom" }).click();
+      await expect(card.getByTestId("memefans-claim")).toBeEnabled();
+      const signed = await wallet.signedMessages(fanC.x);
+      expect(signed).toHaveLength(1);
+      expect(signed[0]).toContain(wallet.address);
+      await claimAndWait(fanC);
+      expect(await tokenBalance(connection, mint, new PublicKey(wallet.address))).toBe(AMOUNT_PER_CLAIM);
+      await shot(fanC.x, "07-fan-c-claimed-with-an-injected-wallet");
+    });
+
+    await step("5. the claims were paid in batches by the verifier; the tokens arrived", async () => {
+      const account = await onChain();
+      expect(account.claimedCount).toBe(SLOTS);
+      expect(account.totalClaimedAmount).toBe(AMOUNT_PER_CLAIM * BigInt(SLOTS));
+      const vaultHoldings = await connection.getTokenAccountBalance(account.vault);
+      expect(vaultHoldings.value.amount).toBe("0");
+      const metrics = await (await fetch(`${backend.url}/metrics`)).text();
+      // Every paid claim went out in a batch_claim transaction the backend signed as verifier.
+      const batchedClaims = Number(/^memefans_batch_claims_sum(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
+      expect(batchedClaims).toBeGreaterThanOrEqual(SLOTS);
+    });
+
+    await step("6. each fan's popup shows their claim history", async () => {
+      for (const [index, fan] of people.slice(1).entries()) {
+        await fan.popup.reload();
+        const history = fan.popup.getByTestId("claim-history");
+        await expect(history.getByTitle(distribution)).toBeVisible();
+        await expect(history).toContainText("confirmed");
+        await shot(fan.popup, `08-popup-history-fan-${"abc"[index]}`);
+      }
+    });
+
+    await step("7. fan D comes after every slot is gone and is told so", async () => {
+      const fanD = await open(users.newcomer.username);
+      people.push(fanD);
+      const card = claimCard(fanD.x);
+      await expect(card).toContainText(`${SLOTS} / ${SLOTS} claimed`);
+      await expect(card.getByTestId("memefans-phase")).toHaveText("Sold out");
+      await expect(card.getByTestId("memefans-closed-reason")).toHaveText("Sold out: claiming is not possible.");
+      await expect(card.getByTestId("memefans-connect-x")).toBeDisabled();
+      await shot(fanD.x, "09-fan-d-sold-out");
+      const status = await fetch(`${backend.url}/distributions/${distribution}`);
+      expect(await status.json()).toMatchObject({ distribution: { claimedCount: SLOTS, remaining: 0 } });
+      expect((await onChain()).claimedCount).toBe(SLOTS);
+    });
+
+    await step("9. after the end the creator closes it and gets the rest back", async () => {
+      const account = await onChain();
+      const endMs = Number(account.endTs) * 1000;
+      backend.chain?.warp(endMs - Date.now() + DAY_MS);
+      const before = BigInt(await connection.getBalance(new PublicKey(creator.wallet)));
+      const options = await creator.context.newPage();
+      await options.goto(`chrome-extension://${creator.launched.extensionId}/options.html`);
+      const row = options.getByTestId("creator-distribution");
+      await expect(row).toContainText(`${SLOTS} of ${SLOTS} claimed`);
+      await approveSignature(creator.context, () => row.getByRole("button", { name: "Close and reclaim" }).click());
+      await expect.poll(() => readDistribution(connection, distribution)).toBeNull();
+      await expect(row).toContainText("closed");
+      const after = BigInt(await connection.getBalance(new PublicKey(creator.wallet)));
+      const unusedFeeBudget = account.feeBudgetLamports - account.feePerClaimLamports * BigInt(SLOTS);
+      // Back: the unused fee budget plus the rent of the distribution and vault accounts, less one fee.
+      expect(after - before).toBeGreaterThan(unusedFeeBudget);
+      expect(await tokenBalance(connection, mint, new PublicKey(creator.wallet))).toBe(
+        CREATOR_HOLDING - AMOUNT_PER_CLAIM * BigInt(SLOTS),
+      );
+      await shot(options, "10-creator-closed-and-reclaimed");
+    });
+  } finally {
+    for (const person of people) await closePerson(person);
+  }
+}
