@@ -32,7 +32,12 @@ export interface BackgroundServices {
 export const X_SESSION_KEY = "x-session";
 export const EXTERNAL_WALLET_KEY = "external-wallet";
 
-export const xSessionSchema = z.object({ sessionToken: z.string().min(1), xUser: xUserSchema });
+export const xSessionSchema = z.object({
+  sessionToken: z.string().min(1),
+  xUser: xUserSchema,
+  /** Wallets the backend has bound to this X account: the backend pays claims only to these. */
+  boundWallets: z.array(z.string()).default([]),
+});
 export type XSession = z.infer<typeof xSessionSchema>;
 
 export const externalWalletSchema = z.object({
@@ -59,6 +64,14 @@ export async function currentXUser(services: BackgroundServices): Promise<XUser 
 
 export async function saveSession(services: BackgroundServices, session: XSession | undefined): Promise<void> {
   await writeValue(services.db, X_SESSION_KEY, session);
+}
+
+/** Notes a wallet the backend just bound to the signed-in X account, so the claim card can move on. */
+export async function rememberBoundWallet(services: BackgroundServices, address: string): Promise<void> {
+  const session = await currentSession(services);
+  if (session && !session.boundWallets.includes(address)) {
+    await saveSession(services, { ...session, boundWallets: [...session.boundWallets, address] });
+  }
 }
 
 /** Calls the configured backend with the X session attached when there is one. */

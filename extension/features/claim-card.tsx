@@ -92,14 +92,18 @@ function Frame({ children }: { children: ReactNode }) {
 function useSessionAndWallet() {
   const session = useOverlaySelector(backendApi.endpoints.xSession.select());
   const wallet = useOverlaySelector(backendApi.endpoints.walletStatus.select());
-  return { xUser: session.data?.xUser ?? null, activeAddress: wallet.data?.activeAddress };
+  return {
+    xUser: session.data?.xUser ?? null,
+    activeAddress: wallet.data?.activeAddress,
+    walletBound: wallet.data?.activeAddressBound ?? false,
+  };
 }
 
 function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
   const now = useNowSeconds(distribution);
   const dispatch = useOverlayDispatch();
   const flow = useOverlaySelector((state) => state.claimFlow[distribution.address]) ?? { busy: null };
-  const { xUser, activeAddress } = useSessionAndWallet();
+  const { xUser, activeAddress, walletBound } = useSessionAndWallet();
   const signedIn = xUser !== null;
   const eligibility = backendApi.useEligibilityQuery(distribution.address, { skip: !signedIn });
   const phase = distributionPhase(distribution, now);
@@ -109,7 +113,8 @@ function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
   const claimed = Math.min(distribution.claimedCount, distribution.maxClaims);
   const percent = distribution.maxClaims ? (claimed / distribution.maxClaims) * 100 : 0;
 
-  const step: ClaimStep = !signedIn ? "connect-x" : !activeAddress ? "connect-wallet" : "claim";
+  // The backend pays only a wallet bound to the fan's X account, so an unbound wallet is step 2 too.
+  const step: ClaimStep = !signedIn ? "connect-x" : !activeAddress || !walletBound ? "connect-wallet" : "claim";
   const run = (walletChoice?: WalletChoice) => dispatch(runClaimStep({ address: distribution.address, step, walletChoice }));
 
   return (

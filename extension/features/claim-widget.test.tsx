@@ -34,9 +34,16 @@ const unlockedWallet: WalletStatus = {
   choice: "builtin",
   builtin: { state: "unlocked", address: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM", autoLockMinutes: 15 },
   activeAddress: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
+  activeAddressBound: true,
   xUser: null,
 };
-const noWallet: WalletStatus = { ...unlockedWallet, builtin: { state: "absent", autoLockMinutes: 15 }, activeAddress: undefined };
+const unboundWallet: WalletStatus = { ...unlockedWallet, activeAddressBound: false };
+const noWallet: WalletStatus = {
+  ...unlockedWallet,
+  builtin: { state: "absent", autoLockMinutes: 15 },
+  activeAddress: undefined,
+  activeAddressBound: false,
+};
 
 function timeline(): string {
   return `<main>${[
@@ -226,10 +233,13 @@ describe("claim button", () => {
       },
       "wallet/status": () => wallet,
       "wallet/choose": () => {
-        wallet = unlockedWallet;
+        wallet = unboundWallet;
         return wallet;
       },
-      "wallet/bind-to-x": () => ({ address: unlockedWallet.activeAddress as string }),
+      "wallet/bind-to-x": () => {
+        wallet = unlockedWallet;
+        return { address: unlockedWallet.activeAddress as string };
+      },
       "distributions/eligibility": () => allMet,
       "claims/submit": () => ({ outcome: "delivered", outboxId: "o-1", response: { claim: claim() } }),
       "claims/get": () => ({ claim: claim() }),
@@ -266,6 +276,21 @@ describe("claim button", () => {
     );
     const explorer = shadow.querySelector<HTMLAnchorElement>('a[href^="https://explorer.solana.com/tx/"]');
     expect(explorer?.href).toContain(encodeURIComponent("http://127.0.0.1:8787/rpc"));
+  });
+
+  it("keeps a wallet the backend has not bound to the fan's X account on step 2", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    const worker = serve(onTimeline, {
+      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
+      "wallet/status": () => unboundWallet,
+      "distributions/eligibility": () => allMet,
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-connect-wallet"]')).not.toBeNull());
+    expect(shadow.querySelector('[data-testid="memefans-claim"]')).toBeNull();
   });
 
   it("pairs the live checks with the requirements whatever order the backend lists them in", async () => {

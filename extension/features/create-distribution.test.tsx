@@ -188,6 +188,7 @@ describe("create a giveaway from the creator's own post", () => {
         choice: "builtin",
         builtin: { state: "unlocked", address: CREATOR, autoLockMinutes: 15 },
         activeAddress: CREATOR,
+        activeAddressBound: false,
         xUser: null,
       }),
       "distributions/creation-terms": () => terms,

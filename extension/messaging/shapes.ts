@@ -32,6 +32,8 @@ export const walletStatusSchema = z.object({
   external: z.object({ address: publicKeySchema, name: z.string() }).optional(),
   /** The address claims are paid to: the built-in one, or the external wallet's. */
   activeAddress: publicKeySchema.optional(),
+  /** Whether the backend has bound activeAddress to the signed-in X account (it pays only bound wallets). */
+  activeAddressBound: z.boolean(),
   xUser: xUserSchema.nullable(),
 });
 export type WalletStatus = z.infer<typeof walletStatusSchema>;

@@ -115,6 +115,7 @@ describe("theme and claim flow", () => {
     const status = {
       choice: "builtin" as const,
       builtin: { state: "locked" as const, autoLockMinutes: 15 },
+      activeAddressBound: false,
       xUser: null,
     };
     const { store, worker } = storeWith({ "wallet/status": () => status, "wallet/choose": () => status });

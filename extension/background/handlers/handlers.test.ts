@@ -46,7 +46,11 @@ describe("claims through the outbox", () => {
   it("records the claim in the history, sends it with the session, and takes the backend's status", async () => {
     const server = await backend();
     const { fromX, fromPopup, services } = await setup("claims-online");
-    await saveSession(services, { sessionToken: "token-1", xUser: { id: "1001", username: "fan", name: "Fan" } });
+    await saveSession(services, {
+      sessionToken: "token-1",
+      xUser: { id: "1001", username: "fan", name: "Fan" },
+      boundWallets: [],
+    });
     await callBackground("settings/update", { backendUrl: server.url }, fromPopup);
     const outcome = await callBackground("claims/submit", { distribution: DISTRIBUTION, wallet: WALLET }, fromX);
     expect(outcome.outcome).toBe("delivered");
@@ -69,7 +73,11 @@ describe("claims through the outbox", () => {
     const server = await backend();
     server.mode = "refuse";
     const { fromX, fromPopup, services } = await setup("claims-refused");
-    await saveSession(services, { sessionToken: "token-1", xUser: { id: "1001", username: "fan", name: "Fan" } });
+    await saveSession(services, {
+      sessionToken: "token-1",
+      xUser: { id: "1001", username: "fan", name: "Fan" },
+      boundWallets: [],
+    });
     await callBackground("settings/update", { backendUrl: server.url }, fromPopup);
     const outcome = await callBackground("claims/submit", { distribution: DISTRIBUTION, wallet: WALLET }, fromX);
     expect(outcome).toMatchObject({ outcome: "refused", error: { code: "requirements_not_met" } });
@@ -79,7 +87,11 @@ describe("claims through the outbox", () => {
 
   it("refuses a registration whose requirements the backend would refuse, before queueing it", async () => {
     const { fromX, services } = await setup("register-invalid");
-    await saveSession(services, { sessionToken: "token-1", xUser: { id: "1001", username: "fan", name: "Fan" } });
+    await saveSession(services, {
+      sessionToken: "token-1",
+      xUser: { id: "1001", username: "fan", name: "Fan" },
+      boundWallets: [],
+    });
     await expect(
       callBackground(
         "distributions/register",

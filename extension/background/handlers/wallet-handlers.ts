@@ -5,10 +5,11 @@ import type { Handlers } from "../router.ts";
 import {
   type BackgroundServices,
   backend,
-  currentXUser,
+  currentSession,
   EXTERNAL_WALLET_KEY,
   externalWalletSchema,
   knownSymbols,
+  rememberBoundWallet,
   rpcClient,
 } from "../services.ts";
 import { readSettings, readValue, updateSettings, writeValue } from "../storage/settings-store.ts";
@@ -21,6 +22,7 @@ export async function walletStatus(services: BackgroundServices): Promise<Wallet
   const external = externalWalletSchema.safeParse(await readValue(services.db, EXTERNAL_WALLET_KEY));
   const externalActive = external.success && settings.walletChoice === external.data.choice;
   const builtinAddress = vault.state === "absent" ? undefined : vault.address;
+  const session = await currentSession(services);
   const activeAddress =
     settings.walletChoice === "builtin" ? builtinAddress : externalActive ? external.data?.address : undefined;
   return {
@@ -32,7 +34,8 @@ export async function walletStatus(services: BackgroundServices): Promise<Wallet
     },
     ...(external.success ? { external: { address: external.data.address, name: external.data.name } } : {}),
     ...(activeAddress ? { activeAddress } : {}),
-    xUser: await currentXUser(services),
+    activeAddressBound: activeAddress !== undefined && (session?.boundWallets.includes(activeAddress) ?? false),
+    xUser: session?.xUser ?? null,
   };
 }
 
@@ -130,6 +133,7 @@ export function walletHandlers(
         path: "/auth/wallet/verify",
         body: { message: challenge.message, signature: signed.signature, address: signed.address },
       });
+      await rememberBoundWallet(services, signed.address);
       return { address: signed.address };
     },
   };

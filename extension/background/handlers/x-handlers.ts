@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { meResponseSchema } from "../../../shared/api/identity.ts";
 import { walletChallengeSchema } from "../../messaging/backend-shapes.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { Handlers } from "../router.ts";
-import { type BackgroundServices, backend, currentXUser, saveSession, xSessionSchema } from "../services.ts";
+import { type BackgroundServices, backend, currentXUser, rememberBoundWallet, saveSession, xSessionSchema } from "../services.ts";
 
 const startSchema = z.object({ authorizeUrl: z.url(), state: z.string().min(1) });
 
@@ -32,6 +33,9 @@ async function connectX(services: BackgroundServices) {
     throw new MessagingError("rejected", "X's answer does not belong to this sign-in (state mismatch)");
   const session = xSessionSchema.parse(await backend(services, { path: "/auth/x/callback", body: { code, state } }));
   await saveSession(services, session);
+  // An X account may already have wallets bound from another browser; the card skips binding for those.
+  const me = meResponseSchema.parse(await backend(services, { path: "/me" }));
+  await saveSession(services, { ...session, boundWallets: me.wallets });
   return { xUser: session.xUser };
 }
 
@@ -51,6 +55,7 @@ export function xHandlers(
       const verified = z
         .object({ address: z.string() })
         .parse(await backend(services, { path: "/auth/wallet/verify", body: payload }));
+      await rememberBoundWallet(services, verified.address);
       return { address: verified.address };
     },
   };

@@ -2,7 +2,6 @@ import type { BrowserContext, Locator, Page } from "@playwright/test";
 import { expect } from "@playwright/test";
 import type { EmulatorStore } from "../../../backend/x-emulator/store.ts";
 import { serveXSite } from "../../demo/x-site.ts";
-import type { WireResponse } from "../../messaging/contract.ts";
 import { type LaunchedExtension, launchWithExtension } from "../extension-context.ts";
 import { openExtensionPage, sendFromPage } from "../extension-pages.ts";
 
@@ -93,21 +92,17 @@ export function claimCard(x: Page): Locator {
 }
 
 /**
- * The claim card's first step (X's consent page), then the wallet binding the backend pays to.
- * The card skips its wallet step whenever a built-in wallet exists (claim-card.tsx picks the step
- * from activeAddress alone, bound or not), so the binding is asked for through the extension's own
- * wallet/bind-to-x message from its popup page; the approval window still shows and is approved.
+ * The claim card's first two steps: X's consent page, then "2 · MEMEFANS wallet", which binds the
+ * built-in wallet to the X account through the approval window (the backend pays only bound wallets).
  */
 export async function connectFan(person: Person): Promise<void> {
   const card = claimCard(person.x);
   await authorizeXAs(person.context, person.username, () => card.getByTestId("memefans-connect-x").click());
   await expect(card.getByTestId("memefans-connect-x")).toHaveCount(0);
-  let binding: Promise<WireResponse> | undefined;
-  const shown = await approveSignature(person.context, async () => {
-    binding = sendFromPage(person.popup, "wallet/bind-to-x", {});
-  });
+  const shown = await approveSignature(person.context, () =>
+    card.getByTestId("memefans-connect-wallet").getByText("MEMEFANS wallet").click(),
+  );
   expect(shown).toContain(`link this wallet to @${person.username}`);
-  expect(await binding).toMatchObject({ ok: true, data: { address: person.wallet } });
   await expect(card.getByTestId("memefans-claim")).toBeVisible();
 }
 
