@@ -31,6 +31,9 @@ export async function sendFromPage(page: Page, type: MessageType, payload: unkno
  * after /auth/x/callback. The OAuth round trip itself needs X (or the backend's emulator).
  */
 export async function signInAsFan(page: Page): Promise<void> {
+  // Any message makes the service worker open (and migrate) the database first; opened here before
+  // that, it would be created empty at version 1 and the write below would find no store.
+  await sendFromPage(page, "settings/get", {});
   await page.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
@@ -38,15 +41,20 @@ export async function signInAsFan(page: Page): Promise<void> {
         request.onerror = () => reject(request.error);
         request.onsuccess = () => {
           const db = request.result;
-          const transaction = db.transaction("settings", "readwrite");
-          transaction
-            .objectStore("settings")
-            .put({ sessionToken: "e2e-session", xUser: { id: "1001", username: "fan", name: "A Fan" } }, "x-session");
-          transaction.oncomplete = () => {
+          try {
+            const transaction = db.transaction("settings", "readwrite");
+            transaction
+              .objectStore("settings")
+              .put({ sessionToken: "e2e-session", xUser: { id: "1001", username: "fan", name: "A Fan" } }, "x-session");
+            transaction.oncomplete = () => {
+              db.close();
+              resolve();
+            };
+            transaction.onerror = () => reject(transaction.error);
+          } catch (error) {
             db.close();
-            resolve();
-          };
-          transaction.onerror = () => reject(transaction.error);
+            reject(error);
+          }
         };
       }),
   );
