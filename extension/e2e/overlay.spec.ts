@@ -114,10 +114,15 @@ test("X's CSS stays out of the widget and ours stays out of X's page", async ({ 
   const page = await openTimeline(extension.context);
   const card = page.locator(`${claimWidgets} [data-testid="memefans-claim-card"]`).first();
   await expect(card).toBeVisible();
-  const inside = await card.evaluate((element) => {
-    const style = getComputedStyle(element);
-    return { color: style.color, letterSpacing: style.letterSpacing, font: style.fontFamily };
-  });
+  const readStyle = () =>
+    card.evaluate((element) => {
+      const style = getComputedStyle(element);
+      return { color: style.color, letterSpacing: style.letterSpacing, font: style.fontFamily };
+    });
+  // A card that React re-mounts while its data arrives is briefly detached, and a detached element
+  // has no computed style: read until the rendered card answers.
+  await expect.poll(async () => (await readStyle()).letterSpacing).not.toBe("");
+  const inside = await readStyle();
   expect(inside.color).not.toBe("rgb(255, 0, 0)");
   expect(inside.letterSpacing).toBe("normal");
   expect(inside.font).not.toBe("serif");
