@@ -107,7 +107,8 @@ if (built) {
   const playwright = run("playwright", "npx", npx(["playwright", "test", "-c", ".config/playwright.config.ts"]));
   const report = readJson("test-results/playwright.json");
   const stats = report?.stats;
-  if (stats?.flaky) console.log(`playwright: ${stats.flaky} flaky test(s) passed only on retry:\n${flakyTitles(report).join("\n")}`);
+  if (stats?.flaky)
+    console.log(`playwright: ${stats.flaky} flaky test(s) passed only on retry:\n${flakyTitles(report).join("\n")}`);
   record(
     "playwright",
     (stats?.expected ?? 0) + (stats?.flaky ?? 0),
