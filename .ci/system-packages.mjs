@@ -29,7 +29,8 @@ export function ensureSystemPackages() {
   if (isDebian() && process.getuid?.() === 0) {
     console.log(`installing Debian packages: ${missing.join(", ")}`);
     execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-    execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], {
+    // With Recommends, as on the machines where the browser and program tests were checked.
+    execFileSync("apt-get", ["install", "-y", "-qq", ...missing], {
       stdio: "inherit",
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
     });
