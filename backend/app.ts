@@ -1,5 +1,6 @@
+import type { RequestListener } from "node:http";
 import type { Connection, PublicKey } from "@solana/web3.js";
-import express, { type Express, type Router } from "express";
+import express, { type Express, type RequestHandler, type Router } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { distributionProgramId } from "../shared/program/index.ts";
@@ -11,6 +12,7 @@ import { DistributionService } from "./distributions/distribution-service.ts";
 import { DistributionStore } from "./distributions/distribution-store.ts";
 import { EligibilityChecker } from "./distributions/eligibility.ts";
 import { distributionsRouter } from "./distributions/routes.ts";
+import { type DirectRoute, directDispatch } from "./http/direct-routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import { createLogger, requestLogger } from "./http/logging.ts";
 import { Metrics } from "./http/metrics.ts";
@@ -69,13 +71,18 @@ export interface AppContext {
 
 export interface AppPluginResult {
   routers?: Router[];
+  /** Hot routes among `routers`, also served without Express's router (see direct-routes.ts). */
+  directRoutes?: DirectRoute[];
   /** Accepted claims per distribution, so counts and charts include claims not yet on chain. */
   claimActivity?: ClaimActivity;
 }
 export type AppPlugin = (context: AppContext) => AppPluginResult;
 
-/** Builds the Express app and the services behind it. Starting servers, the chain and the batcher is main.ts's job. */
-export function buildApp(dependencies: AppDependencies): { app: Express; context: AppContext } {
+/**
+ * Builds the Express app, the services behind it, and the request listener to serve it with (the app
+ * plus its direct routes). Starting servers, the chain and the batcher is main.ts's job.
+ */
+export function buildApp(dependencies: AppDependencies): { app: Express; listener: RequestListener; context: AppContext } {
   const { config, database } = dependencies;
   const now = dependencies.now ?? Date.now;
   const logger = dependencies.logger ?? createLogger(config.LOG_LEVEL);
@@ -126,10 +133,13 @@ export function buildApp(dependencies: AppDependencies): { app: Express; context
   app.set("trust proxy", config.TRUST_PROXY_HOPS);
   // Amounts are bigints in the services and decimal strings on the wire.
   app.set("json replacer", (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
-  app.use(requestLogger(logger));
-  app.use(metrics.middleware());
-  app.use(securityHeaders());
-  app.use(extensionCors(config.EXTENSION_ORIGINS));
+  const everyRequest: RequestHandler[] = [
+    requestLogger(logger),
+    metrics.middleware(),
+    securityHeaders(),
+    extensionCors(config.EXTENSION_ORIGINS),
+  ];
+  app.use(everyRequest);
 
   app.get("/healthz", (_request, response) => {
     response.json({ status: "ok" });
@@ -168,11 +178,14 @@ export function buildApp(dependencies: AppDependencies): { app: Express; context
     perAccountPerMinute: config.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
     accountOf: (response) => sessionOf(response)?.xUserId,
   });
-  app.use(limits.perIp);
-  app.use(sessions.middleware());
-  app.use(limits.perAccount);
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
-  app.use(rejectNulCharacters);
+  const everyApiRequest: RequestHandler[] = [
+    limits.perIp,
+    sessions.middleware(),
+    limits.perAccount,
+    express.json({ limit: JSON_BODY_LIMIT }),
+    rejectNulCharacters,
+  ];
+  app.use(everyApiRequest);
 
   const extensionIds = config.EXTENSION_ORIGINS.filter((origin) => origin.startsWith("chrome-extension://")).map((origin) =>
     origin.slice("chrome-extension://".length),
@@ -197,17 +210,21 @@ export function buildApp(dependencies: AppDependencies): { app: Express; context
     }),
   );
   app.use(distributionsRouter({ service: distributions, eligibility, database, openapi, now }));
+  const directRoutes: DirectRoute[] = [];
   for (const plugin of dependencies.plugins ?? []) {
     const result = plugin(context);
     for (const router of result.routers ?? []) app.use(router);
+    directRoutes.push(...(result.directRoutes ?? []));
     if (result.claimActivity) claimActivity = result.claimActivity;
   }
 
+  const errors = errorHandler(logger);
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
-  return { app, context };
-}
-
-export function createApp(dependencies: AppDependencies): Express {
-  return buildApp(dependencies).app;
+  app.use(errors);
+  const listener = directDispatch(app, {
+    middleware: [...everyRequest, ...everyApiRequest],
+    routes: directRoutes,
+    errorHandler: errors,
+  });
+  return { app, listener, context };
 }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { Connection, type Keypair } from "@solana/web3.js";
@@ -128,7 +128,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       baseUrl: xApiBaseUrl,
       onCall: (call) => metrics.xApiCalls.inc({ endpoint: call.endpoint, status: String(call.status) }),
     });
-    const { app, context } = buildApp({
+    const { listener, context } = buildApp({
       config,
       database,
       logger,
@@ -159,7 +159,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       stops.push(() => service.stop());
     }
 
-    const server = app.listen(config.PORT, config.HOST);
+    const server = createServer(listener).listen(config.PORT, config.HOST);
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", reject);

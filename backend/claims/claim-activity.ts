@@ -5,6 +5,7 @@ import type { ClaimActivity } from "../distributions/claim-activity.ts";
  * Accepted claims per distribution, for the distributions module's counts and charts. The count is the
  * slots handed out (one row read per distribution, on the hot path of every lookup); a claim that later
  * fails keeps its slot, which the program will never pay, so it stays counted against what remains.
+ * Requests refused as sold out advance the counter too, so it can exceed max_claims; readers cap it.
  */
 export function claimActivity(database: Database): ClaimActivity {
   return {

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Claim, CreateClaimBody } from "../../shared/api/claims.ts";
+import { Coalescer } from "../db/coalescer.ts";
 import type { Database, Queryable } from "../db/database.ts";
 import { CLAIM_COLUMNS, type ClaimRow, claimFromRow, isUniqueViolation } from "./claim-rows.ts";
-import { Coalescer } from "./coalescer.ts";
 
 export interface IntakeRequest {
   xUserId: string;
@@ -41,10 +41,15 @@ const key = (...parts: string[]) => parts.join("\u0000");
 
 /**
  * Assigns slots and writes queue rows. Requests that arrive while a write is running are written
- * together in the next transaction (group commit): one round of SQL for many claims, which is what
- * lets one node take thousands of claims a second. Each group is checked against the table and
- * against itself, so the unique constraints only ever fire when another backend instance raced us;
- * then the group is retried one request at a time and the constraint decides.
+ * together in the next one (group commit): one statement for many claims, which is what lets one
+ * node take thousands of claims a second.
+ *
+ * A group is first written assuming none of its claims is stored yet: the claims route has already
+ * answered retries and known claims from its own read, so this is nearly always true, and it spares a
+ * lookup per request. When a unique constraint says otherwise, nothing was written; the group is then
+ * settled in a transaction against the stored rows it collides with. If a constraint still fires,
+ * another backend instance raced us: the group is retried one request at a time and the constraint
+ * decides.
  */
 export class ClaimIntake {
   private readonly writer: Coalescer<Pending, IntakeOutcome>;
@@ -61,34 +66,55 @@ export class ClaimIntake {
   }
 
   private async write(group: Pending[]): Promise<IntakeOutcome[]> {
-    let outcomes: IntakeOutcome[];
-    try {
-      outcomes = await this.database.transaction((transaction) => settleGroup(transaction, group));
-    } catch (error) {
-      if (group.length === 1 || !isUniqueViolation(error)) throw error;
-      outcomes = [];
-      for (const pending of group) outcomes.push(...(await this.write([pending])));
-      return outcomes;
-    }
+    const outcomes = await settleGroup(this.database, group, []).catch((error: unknown) => {
+      if (isUniqueViolation(error)) return this.writeAgainstStored(group);
+      throw error;
+    });
     const created = outcomes.filter((outcome) => outcome.kind === "created").length;
     if (created) this.onQueued(created);
     return outcomes;
   }
+
+  private async writeAgainstStored(group: Pending[]): Promise<IntakeOutcome[]> {
+    try {
+      return await this.database.transaction(async (transaction) =>
+        settleGroup(transaction, group, await storedClaimsLike(transaction, group)),
+      );
+    } catch (error) {
+      if (group.length === 1 || !isUniqueViolation(error)) throw error;
+      const outcomes: IntakeOutcome[] = [];
+      for (const pending of group) outcomes.push(...(await this.writeAgainstStored([pending])));
+      return outcomes;
+    }
+  }
 }
 
-async function settleGroup(transaction: Queryable, group: Pending[]): Promise<IntakeOutcome[]> {
+/** Stored claims that share a key, an account or a wallet with a member of the group. */
+async function storedClaimsLike(transaction: Queryable, group: Pending[]): Promise<ClaimRow[]> {
   const users = group.map((pending) => pending.request.xUserId);
   const keys = group.map((pending) => pending.request.idempotencyKey);
   const distributions = group.map((pending) => pending.request.distribution);
   const wallets = group.map((pending) => pending.request.wallet);
-  const { rows: existing } = await transaction.query<ClaimRow>(
-    `SELECT ${CLAIM_COLUMNS} FROM claims
-      WHERE (x_user_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-         OR (distribution, x_user_id) IN (SELECT * FROM unnest($3::text[], $1::text[]))
-         OR (distribution, wallet) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+  // One index probe per unique constraint and request, written as correlated lookups so the planner
+  // takes them whatever it knows of the table's size (the embedded engine keeps no statistics).
+  const { rows } = await transaction.query<ClaimRow>(
+    `SELECT ${CLAIM_COLUMNS} FROM claims WHERE id IN (
+       SELECT stored.id
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS asked (x_user_id, idempotency_key, distribution, wallet)
+         CROSS JOIN LATERAL (
+           SELECT id FROM claims WHERE x_user_id = asked.x_user_id AND idempotency_key = asked.idempotency_key
+           UNION ALL
+           SELECT id FROM claims WHERE distribution = asked.distribution AND x_user_id = asked.x_user_id
+           UNION ALL
+           SELECT id FROM claims WHERE distribution = asked.distribution AND wallet = asked.wallet
+         ) AS stored)`,
     [users, keys, distributions, wallets],
   );
+  return rows;
+}
 
+/** Decides each request of the group against `existing` (stored claims like them) and the group itself, then writes. */
+async function settleGroup(transaction: Queryable, group: Pending[], existing: ClaimRow[]): Promise<IntakeOutcome[]> {
   // Earlier members of the group count as existing for later ones.
   type Holder = { row: ClaimRow } | { pending: Pending };
   const byKey = new Map<string, Holder>();
@@ -130,32 +156,7 @@ async function settleGroup(transaction: Queryable, group: Pending[]): Promise<In
     }
   }
 
-  const slots = await assignSlots(transaction, accepted);
-  const admitted = accepted.filter((pending) => slots.has(pending));
-  const created = new Map<Pending, Claim>();
-  if (admitted.length) {
-    const ids = admitted.map(() => randomUUID());
-    const { rows } = await transaction.query<ClaimRow>(
-      `INSERT INTO claims (id, distribution, x_user_id, wallet, slot, status, idempotency_key, request_hash)
-       SELECT id, distribution, x_user_id, wallet, slot, 'queued', idempotency_key, request_hash
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])
-           AS input (id, distribution, x_user_id, wallet, slot, idempotency_key, request_hash)
-       RETURNING ${CLAIM_COLUMNS}`,
-      [
-        ids,
-        admitted.map((pending) => pending.request.distribution),
-        admitted.map((pending) => pending.request.xUserId),
-        admitted.map((pending) => pending.request.wallet),
-        admitted.map((pending) => slots.get(pending) as number),
-        admitted.map((pending) => pending.request.idempotencyKey),
-        admitted.map((pending) => pending.hash),
-      ],
-    );
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    for (const [index, pending] of admitted.entries())
-      created.set(pending, claimFromRow(byId.get(ids[index] as string) as ClaimRow));
-  }
-
+  const created = await insertClaims(transaction, accepted);
   return group.map((pending, index): IntakeOutcome => {
     const decision = decided[index];
     if (decision === undefined) {
@@ -171,33 +172,56 @@ async function settleGroup(transaction: Queryable, group: Pending[]): Promise<In
 }
 
 /**
- * Hands out the next free slots per distribution, never beyond max_claims. The counter rows are locked
- * in address order, so two instances locking the same distributions cannot deadlock.
+ * Gives each accepted request the next slot of its distribution and writes the queue rows, in one
+ * statement (atomic without a transaction around it, and one round trip to the database). The
+ * counter is advanced by the number of requests and locked, in address order so that two instances
+ * locking the same distributions cannot deadlock. Requests whose slot is max_claims or beyond are not
+ * inserted: they are sold out, and the counter may run past max_claims (readers cap it).
  */
-async function assignSlots(transaction: Queryable, accepted: Pending[]): Promise<Map<Pending, number>> {
-  const slots = new Map<Pending, number>();
-  if (!accepted.length) return slots;
-  const distributions = [...new Set(accepted.map((pending) => pending.request.distribution))].sort();
-  await transaction.query(
-    "INSERT INTO claim_slot_counters (distribution, next_slot) SELECT unnest($1::text[]), 0 ON CONFLICT (distribution) DO NOTHING",
-    [distributions],
+async function insertClaims(transaction: Queryable, accepted: Pending[]): Promise<Map<Pending, Claim>> {
+  const created = new Map<Pending, Claim>();
+  if (!accepted.length) return created;
+  const ids = accepted.map(() => randomUUID());
+  const { rows } = await transaction.query<{ id: string; slot: number; created_at: Date }>(
+    `WITH asked AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])
+         WITH ORDINALITY AS input (id, distribution, x_user_id, wallet, max_claims, idempotency_key, request_hash, position)
+     ),
+     requested AS (SELECT distribution, count(*)::int AS count FROM asked GROUP BY distribution),
+     advanced AS (
+       INSERT INTO claim_slot_counters AS counter (distribution, next_slot)
+       SELECT distribution, count FROM requested ORDER BY distribution
+       ON CONFLICT (distribution) DO UPDATE SET next_slot = counter.next_slot + excluded.next_slot
+       RETURNING counter.distribution, counter.next_slot
+     ),
+     slotted AS (
+       SELECT asked.*,
+              advanced.next_slot - requested.count
+                + (row_number() OVER (PARTITION BY asked.distribution ORDER BY asked.position))::int - 1 AS slot
+         FROM asked JOIN requested USING (distribution) JOIN advanced USING (distribution)
+     )
+     INSERT INTO claims (id, distribution, x_user_id, wallet, slot, status, idempotency_key, request_hash)
+     SELECT id, distribution, x_user_id, wallet, slot, 'queued', idempotency_key, request_hash
+       FROM slotted WHERE slot < max_claims
+     RETURNING id, slot, created_at`,
+    [
+      ids,
+      accepted.map((pending) => pending.request.distribution),
+      accepted.map((pending) => pending.request.xUserId),
+      accepted.map((pending) => pending.request.wallet),
+      accepted.map((pending) => pending.request.maxClaims),
+      accepted.map((pending) => pending.request.idempotencyKey),
+      accepted.map((pending) => pending.hash),
+    ],
   );
-  const { rows } = await transaction.query<{ distribution: string; next_slot: number }>(
-    "SELECT distribution, next_slot FROM claim_slot_counters WHERE distribution = ANY($1::text[]) ORDER BY distribution FOR UPDATE",
-    [distributions],
-  );
-  const next = new Map(rows.map((row) => [row.distribution, row.next_slot]));
-  for (const pending of accepted) {
-    const slot = next.get(pending.request.distribution) ?? 0;
-    if (slot >= pending.request.maxClaims) continue;
-    slots.set(pending, slot);
-    next.set(pending.request.distribution, slot + 1);
+  const inserted = new Map(rows.map((row) => [row.id, row]));
+  for (const [index, pending] of accepted.entries()) {
+    const id = ids[index] as string;
+    const row = inserted.get(id);
+    if (!row) continue;
+    const at = row.created_at.toISOString();
+    const { distribution, wallet, xUserId } = pending.request;
+    created.set(pending, { id, distribution, wallet, xUserId, slot: row.slot, status: "queued", createdAt: at, updatedAt: at });
   }
-  await transaction.query(
-    `UPDATE claim_slot_counters AS counter SET next_slot = input.next_slot
-       FROM unnest($1::text[], $2::int[]) AS input (distribution, next_slot)
-      WHERE counter.distribution = input.distribution`,
-    [distributions, distributions.map((distribution) => next.get(distribution) ?? 0)],
-  );
-  return slots;
+  return created;
 }

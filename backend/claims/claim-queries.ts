@@ -1,7 +1,7 @@
 import type { Claim } from "../../shared/api/claims.ts";
+import { Coalescer } from "../db/coalescer.ts";
 import type { Queryable } from "../db/database.ts";
 import { CLAIM_COLUMNS, type ClaimRow, claimFromRow } from "./claim-rows.ts";
-import { Coalescer } from "./coalescer.ts";
 
 /** A signed-in fan sees their most recent claims; older ones stay on chain and in the database. */
 export const MAX_LISTED_CLAIMS = 200;
@@ -51,10 +51,13 @@ export function claimContextReader(
     .join(", ");
   const reader = new Coalescer<{ distribution: string; xUserId: string; wallet: string }, ClaimContext>(async (inputs) => {
     const { rows } = await database.query<ContextRow>(
-      `SELECT asked.position, owner.x_user_id AS wallet_owner, ${columns}
+      // Correlated lookups, so each is an index probe whatever the planner knows of the tables' sizes.
+      `SELECT asked.position, (SELECT owner.x_user_id FROM wallets AS owner WHERE owner.address = asked.wallet) AS wallet_owner,
+              ${columns}
          FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS asked (distribution, x_user_id, wallet, position)
-         LEFT JOIN wallets AS owner ON owner.address = asked.wallet
-         LEFT JOIN claims AS claim ON claim.distribution = asked.distribution AND claim.x_user_id = asked.x_user_id`,
+         LEFT JOIN LATERAL (
+           SELECT * FROM claims WHERE claims.distribution = asked.distribution AND claims.x_user_id = asked.x_user_id
+         ) AS claim ON true`,
       [inputs.map((input) => input.distribution), inputs.map((input) => input.xUserId), inputs.map((input) => input.wallet)],
     );
     const contexts: ClaimContext[] = inputs.map(() => ({ walletOwner: undefined, earlier: undefined }));

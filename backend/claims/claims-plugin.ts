@@ -42,7 +42,7 @@ export const claimsPlugin: AppPlugin = (context) => {
     return loading;
   };
   const intake = new ClaimIntake(database, (count) => metrics.claimTransitions.inc({ state: "queued" }, count));
-  const router = claimsRouter({
+  const { router, direct } = claimsRouter({
     database,
     intake,
     openapi: context.openapi,
@@ -60,5 +60,5 @@ export const claimsPlugin: AppPlugin = (context) => {
     onVerified: (verdict) => metrics.xApiCallsPerVerifiedClaim.observe(verdict.xCalls ?? 0),
     now: context.now,
   });
-  return { routers: [router], claimActivity: claimActivity(database) };
+  return { routers: [router], directRoutes: direct, claimActivity: claimActivity(database) };
 };

@@ -9,6 +9,7 @@ import {
 } from "../../shared/api/claims.ts";
 import type { EligibilityCheck } from "../../shared/api/distributions.ts";
 import type { Database } from "../db/database.ts";
+import type { DirectRoute } from "../http/direct-routes.ts";
 import { conflict, HttpError, notFound, validationFailed } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
 import { requireSession, sessionRequired } from "../identity/sessions.ts";
@@ -75,14 +76,16 @@ function answerOf(outcome: IntakeOutcome) {
   }
 }
 
-/** POST /claims, GET /claims/:id and GET /me/claims. */
-export function claimsRouter<Target extends ClaimTarget>(dependencies: ClaimsRouterDependencies<Target>): Router {
+/** POST /claims, GET /claims/:id and GET /me/claims; POST /claims is also served directly (the hot path of a giveaway). */
+export function claimsRouter<Target extends ClaimTarget>(
+  dependencies: ClaimsRouterDependencies<Target>,
+): { router: Router; direct: DirectRoute[] } {
   const { database, intake, openapi } = dependencies;
   const now = dependencies.now ?? Date.now;
   const readContext = claimContextReader(database);
   const router = Router();
 
-  openapi.route(
+  const claimHandlers = openapi.route(
     router,
     {
       method: "post",
@@ -179,5 +182,5 @@ export function claimsRouter<Target extends ClaimTarget>(dependencies: ClaimsRou
     },
   );
 
-  return router;
+  return { router, direct: [{ method: "POST", path: "/claims", handlers: claimHandlers }] };
 }

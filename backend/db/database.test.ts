@@ -48,6 +48,13 @@ describeEachEngine("database", (database) => {
     expect(committed).toEqual({ n: 3 });
   });
 
+  it("keeps serving after a statement fails outside a transaction", async () => {
+    await database().exec("CREATE TABLE failure_probe (id integer PRIMARY KEY)");
+    await database().query("INSERT INTO failure_probe (id) VALUES ($1)", [1]);
+    await expect(database().query("INSERT INTO failure_probe (id) VALUES ($1)", [1])).rejects.toMatchObject({ code: "23505" });
+    expect((await database().query<{ n: number }>("SELECT count(*)::int AS n FROM failure_probe")).rows).toEqual([{ n: 1 }]);
+  });
+
   it("refuses to start when an applied migration file was edited", async () => {
     const [first, ...rest] = readMigrations();
     if (!first) throw new Error("no migrations");

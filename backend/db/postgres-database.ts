@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import {
   type Database,
@@ -12,30 +13,64 @@ import {
 const BYTEA_TYPE_ID = 17;
 const byteaParser = pg.types.getTypeParser(BYTEA_TYPE_ID);
 
-/** A node-postgres pool with the same type handling as the PGlite engine. */
-export function openPostgresDatabase(connectionString: string, poolSize = 10): Database {
-  const pool = new pg.Pool({
-    connectionString,
-    max: poolSize,
-    types: {
-      getTypeParser: ((typeId: number, format?: "text" | "binary") => {
-        if (TEXT_KEPT_TYPE_IDS.includes(typeId)) return keepText;
-        if (typeId === BYTEA_TYPE_ID) return (text: string) => new Uint8Array(byteaParser(text) as Buffer);
-        return pg.types.getTypeParser(typeId, format);
-      }) as typeof pg.types.getTypeParser,
-    },
-  });
+/** The same JavaScript types from either engine: int8 and numeric as text, bytea as Uint8Array. */
+export const engineTypes = {
+  getTypeParser: ((typeId: number, format?: "text" | "binary") => {
+    if (TEXT_KEPT_TYPE_IDS.includes(typeId)) return keepText;
+    if (typeId === BYTEA_TYPE_ID) return (text: string) => new Uint8Array(byteaParser(text) as Buffer);
+    return pg.types.getTypeParser(typeId, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+const statementNames = new Map<string, string>();
+
+/**
+ * Every statement is prepared once per connection under a name derived from its text, so a query run
+ * again skips parsing and, once PostgreSQL settles on a generic plan, planning too. On the embedded
+ * engine planning costs more than running the hot queries. Every SQL text in this backend is a
+ * constant, so the names stay few.
+ */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `memefans_${createHash("sha256").update(sql).digest("hex").slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+/** An ErrorResponse from the server (it carries a SQLSTATE), as opposed to a broken connection. */
+function isServerAnswer(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && typeof severity === "string";
+}
+
+/** One storage implementation over a node-postgres pool, whichever engine is behind it. */
+export function poolDatabase(engine: Database["engine"], pool: pg.Pool, onClose: () => Promise<void> = async () => {}): Database {
   // An idle client losing its server (restart, failover) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
-  const run = async <Row>(client: pg.Pool | pg.PoolClient, sql: string, parameters: readonly SqlParameter[] = []) => {
-    const result = await client.query(sql, normalizeParameters(parameters));
+  const run = async <Row>(client: pg.PoolClient, sql: string, parameters: readonly SqlParameter[] = []) => {
+    const result = await client.query({ name: statementName(sql), text: sql, values: normalizeParameters(parameters) });
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length } satisfies QueryResult<Row>;
   };
+  // pool.query would discard the connection on any error. An error the server answered (a constraint,
+  // bad input) leaves the connection sound, and PGlite's one connection cannot be replaced at all.
+  const onClient = async <T>(use: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      const result = await use(client);
+      client.release();
+      return result;
+    } catch (error) {
+      client.release(isServerAnswer(error) ? undefined : (error as Error));
+      throw error;
+    }
+  };
   return {
-    engine: "postgres",
-    query: (sql, parameters) => run(pool, sql, parameters),
+    engine,
+    query: (sql, parameters) => onClient((client) => run(client, sql, parameters)),
     exec: async (sql) => {
-      await pool.query(sql);
+      await onClient((client) => client.query(sql));
     },
     async transaction(work) {
       const client = await pool.connect();
@@ -57,6 +92,14 @@ export function openPostgresDatabase(connectionString: string, poolSize = 10): D
         client.release();
       }
     },
-    close: () => pool.end(),
+    async close() {
+      await pool.end();
+      await onClose();
+    },
   };
+}
+
+/** A PostgreSQL server through a node-postgres pool. */
+export function openPostgresDatabase(connectionString: string, poolSize = 10): Database {
+  return poolDatabase("postgres", new pg.Pool({ connectionString, max: poolSize, types: engineTypes }));
 }

@@ -29,15 +29,20 @@ interface Operation {
 export class OpenApiRegistry {
   readonly #operations: Operation[] = [];
 
-  /** Mounts `handler` on `router` behind validation and records the route for the document. `prefix` is where `router` is mounted. */
+  /**
+   * Mounts `handler` on `router` behind validation and records the route for the document. `prefix` is
+   * where `router` is mounted. Returns the handlers it mounted, so a hot route can also be served directly.
+   */
   route<Schemas extends RequestSchemas>(
     router: Router,
     definition: RouteDefinition<Schemas>,
     handler: (input: ValidatedInput<Schemas>, request: Request, response: Response) => unknown,
     prefix = "",
-  ): void {
-    router[definition.method](definition.path, ...(definition.before ?? []), validated(definition.request, handler));
+  ): RequestHandler[] {
+    const handlers = [...(definition.before ?? []), validated(definition.request, handler)];
+    router[definition.method](definition.path, ...handlers);
     this.#operations.push({ method: definition.method, path: prefix + definition.path, definition });
+    return handlers;
   }
 
   /** Records a route mounted by other means (e.g. raw JSON-RPC, HTML pages). */

@@ -4,10 +4,12 @@ import bs58 from "bs58";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { errorBodySchema } from "../../shared/api/errors.ts";
 import { parseSignInMessage } from "../../shared/api/identity.ts";
+import type { Database } from "../db/database.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { startTestBackend, TEST_PUBLIC_URL, TEST_REDIRECT_URI, type TestBackend } from "../http/testing/test-backend.ts";
 import { createXApiClient } from "../x/index.ts";
 import { SEED } from "../x-emulator/seed.ts";
+import { SessionStore } from "./sessions.ts";
 
 const MINUTE = 60_000;
 
@@ -188,5 +190,32 @@ describeEachEngine("identity", (database) => {
     const elsewhere = await backend.bindWallet(second.sessionToken, wallet);
     expect(elsewhere.status).toBe(409);
     expect(await errorCode(elsewhere)).toBe("wallet_bound_elsewhere");
+  });
+});
+
+describeEachEngine("sessions", (database) => {
+  it("resolves a burst of first-time tokens in one query, each to its own account, and unknown ones to none", async () => {
+    let sessionQueries = 0;
+    const counting: Database = {
+      ...database(),
+      query: (sql, parameters) => {
+        if (sql.includes("FROM sessions")) sessionQueries++;
+        return database().query(sql, parameters);
+      },
+    };
+    const sessions = new SessionStore(counting, 1);
+    const accounts = ["7000000001", "7000000002", "7000000003", "7000000004"].map((id) => ({ id }));
+    await database().query(
+      `INSERT INTO x_accounts (x_user_id, username, name, access_token_encrypted, access_token_expires_at, scopes)
+       SELECT id, 'burst' || id, 'Burst', 'sealed', now(), 'tweet.read' FROM unnest($1::text[]) AS input (id)`,
+      [accounts.map((account) => account.id)],
+    );
+    const tokens = await Promise.all(accounts.map((account) => sessions.create(account.id)));
+    const resolved = await Promise.all([...tokens, "x".repeat(43)].map((token) => sessions.resolve(token)));
+    expect(resolved).toEqual([...accounts.map((account) => ({ xUserId: account.id })), undefined]);
+    expect(sessionQueries).toBe(1);
+    // Cached now: asking again costs nothing.
+    await Promise.all(tokens.map((token) => sessions.resolve(token)));
+    expect(sessionQueries).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Database } from "../db/database.ts";
+import { Coalescer } from "../db/coalescer.ts";
 import { unauthorized } from "../http/errors.ts";
 
 export interface Session {
@@ -17,16 +18,27 @@ function hashToken(token: string): string {
 
 /**
  * Opaque bearer sessions. The token is 32 random bytes shown once to the client; the database keeps
- * only its sha256. Lookups are cached briefly so claim intake does not query the database per request.
+ * only its sha256. Lookups are cached briefly, and the misses of one turn of the event loop share one
+ * query, so a burst of fans claiming for the first time does not query the database per request.
  */
 export class SessionStore {
   readonly #cache = new Map<string, { session: Session | undefined; until: number }>();
+  readonly #lookup: Coalescer<string, Session | undefined>;
 
   constructor(
     private readonly database: Database,
     private readonly ttlDays: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.#lookup = new Coalescer(async (tokenHashes) => {
+      const { rows } = await this.database.query<{ token_hash: string; x_user_id: string }>(
+        "SELECT token_hash, x_user_id FROM sessions WHERE token_hash = ANY($1::text[]) AND expires_at > $2",
+        [tokenHashes, new Date(this.now())],
+      );
+      const found = new Map(rows.map((row) => [row.token_hash, { xUserId: row.x_user_id }]));
+      return tokenHashes.map((tokenHash) => found.get(tokenHash));
+    });
+  }
 
   async create(xUserId: string): Promise<string> {
     const token = randomBytes(32).toString("base64url");
@@ -43,12 +55,7 @@ export class SessionStore {
     const tokenHash = hashToken(token);
     const cached = this.#cache.get(tokenHash);
     if (cached && cached.until > this.now()) return cached.session;
-    const result = await this.database.query<{ x_user_id: string }>(
-      "SELECT x_user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-      [tokenHash, new Date(this.now())],
-    );
-    const row = result.rows[0];
-    const session = row ? { xUserId: row.x_user_id } : undefined;
+    const session = await this.#lookup.load(tokenHash);
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
     this.#cache.set(tokenHash, { session, until: this.now() + CACHE_MS });
     return session;
