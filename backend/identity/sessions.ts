@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { Database } from "../db/database.ts";
 import { Coalescer } from "../db/coalescer.ts";
+import type { Database } from "../db/database.ts";
 import { unauthorized } from "../http/errors.ts";
 
 export interface Session {
