@@ -1,6 +1,6 @@
 import type { RequestListener } from "node:http";
 import type { Connection, PublicKey } from "@solana/web3.js";
-import express, { type Express, type RequestHandler, type Router } from "express";
+import express, { type RequestHandler, type Router } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { distributionProgramId } from "../shared/program/index.ts";
@@ -79,10 +79,10 @@ export interface AppPluginResult {
 export type AppPlugin = (context: AppContext) => AppPluginResult;
 
 /**
- * Builds the Express app, the services behind it, and the request listener to serve it with (the app
- * plus its direct routes). Starting servers, the chain and the batcher is main.ts's job.
+ * Builds the Express app and the services behind it, and returns the request listener to serve it
+ * with (the app plus its direct routes). Starting servers, the chain and the batcher is main.ts's job.
  */
-export function buildApp(dependencies: AppDependencies): { app: Express; listener: RequestListener; context: AppContext } {
+export function buildApp(dependencies: AppDependencies): { listener: RequestListener; context: AppContext } {
   const { config, database } = dependencies;
   const now = dependencies.now ?? Date.now;
   const logger = dependencies.logger ?? createLogger(config.LOG_LEVEL);
@@ -226,5 +226,5 @@ export function buildApp(dependencies: AppDependencies): { app: Express; listene
     routes: directRoutes,
     errorHandler: errors,
   });
-  return { app, listener, context };
+  return { listener, context };
 }

@@ -33,23 +33,25 @@ function isPromise(value: unknown): value is Promise<unknown> {
  */
 export function directDispatch(app: Express, dispatch: DirectDispatch): RequestListener {
   const routes = new Map(
-    dispatch.routes.map((route) => [`${route.method} ${route.path}`, [...dispatch.middleware, ...route.handlers]]),
+    dispatch.routes.map((route) => [
+      `${route.method} ${route.path}`,
+      { path: route.path, chain: [...dispatch.middleware, ...route.handlers] },
+    ]),
   );
-  const paths = new Map(dispatch.routes.map((route) => [`${route.method} ${route.path}`, route.path]));
   return (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const url = incoming.url ?? "";
     const queryStart = url.indexOf("?");
     const key = `${incoming.method} ${queryStart < 0 ? url : url.slice(0, queryStart)}`;
-    const chain = routes.get(key);
-    if (!chain) {
+    const route = routes.get(key);
+    if (!route) {
       app(incoming, outgoing);
       return;
     }
     const request = Object.setPrototypeOf(incoming, app.request) as Request;
     const response = Object.setPrototypeOf(outgoing, app.response) as Response;
-    Object.assign(request, { res: response, baseUrl: "", params: {}, route: { path: paths.get(key) } });
+    Object.assign(request, { res: response, baseUrl: "", params: {}, route: { path: route.path } });
     Object.assign(response, { req: request, locals: Object.create(null) });
-    runChain(chain, dispatch.errorHandler, request, response);
+    runChain(route.chain, dispatch.errorHandler, request, response);
   };
 }
 
