@@ -60,7 +60,7 @@ export const composerGiveaway: Feature = {
             placement: "after",
             feature: "create-distribution",
             store: overlay.store,
-            children: <CreateButton onClick={() => openDialog(overlay, postId, insertLink)} />,
+            children: <CreateButton onClick={() => openDialog(overlay, postId, insertLink, signal)} />,
           }),
         );
       }

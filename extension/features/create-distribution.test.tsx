@@ -240,5 +240,10 @@ describe("create a giveaway from the creator's own post", () => {
     const editor = document.querySelector('[data-testid="tweetTextarea_0"]');
     expect(editor?.textContent).toBe(`http://127.0.0.1:8787/d/${registration?.address}`);
     expect(shadow.querySelector('[data-testid="memefans-create-done"]')?.textContent).toContain("Its link is in your reply");
+
+    // An open dialog goes with the feature that opened it, so no React root outlives the overlay.
+    act(() => stopOverlay?.());
+    stopOverlay = undefined;
+    expect(widgetsOf("create-dialog")).toHaveLength(0);
   });
 });

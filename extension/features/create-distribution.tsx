@@ -29,9 +29,21 @@ export function isOwnPost(reading: PostReading, handle: string | null): boolean 
   return Boolean(handle && reading.postId && !reading.promoted && reading.authorHandle?.toLowerCase() === handle);
 }
 
-export function openDialog(overlay: Overlay, postId: string, insertLink: (link: string) => Promise<boolean>): void {
+/** Opens the create dialog over the page; it closes itself, or goes when the feature that opened it stops. */
+export function openDialog(
+  overlay: Overlay,
+  postId: string,
+  insertLink: (link: string) => Promise<boolean>,
+  signal: AbortSignal,
+): void {
+  if (signal.aborted) return;
   let mount: ShadowMount | null = null;
-  const close = () => mount?.remove();
+  const close = () => {
+    signal.removeEventListener("abort", close);
+    mount?.remove();
+    mount = null;
+  };
+  signal.addEventListener("abort", close, { once: true });
   mount = mountInShadow({
     anchor: overlay.doc.body,
     placement: "last",
@@ -90,7 +102,7 @@ export const createDistribution: Feature = {
           placement: "after",
           feature: "create-distribution",
           store: overlay.store,
-          children: <CreateButton onClick={() => openDialog(overlay, postId, (link) => replyWithText(article, link))} />,
+          children: <CreateButton onClick={() => openDialog(overlay, postId, (link) => replyWithText(article, link), signal)} />,
         }),
       );
     };
