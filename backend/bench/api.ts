@@ -15,6 +15,8 @@ import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
 const WARMUP_CLAIMS = 1_000;
 const MEASURED_CLAIMS = Number(process.env.BENCH_CLAIMS ?? 10_000);
 const CONNECTIONS = 64;
+/** Enough clients to keep the backend busy throughout: its throughput when saturated. */
+const SATURATING_CONNECTIONS = 256;
 const LOOKUP_SECONDS = 5;
 
 const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-bench-"));
@@ -53,6 +55,7 @@ async function intake(
   url: string,
   distribution: string,
   fans: BenchUser[],
+  connections = CONNECTIONS,
 ): Promise<{ result: autocannon.Result; perSecond: number }> {
   let next = 0;
   let lastResponseAt = 0;
@@ -61,7 +64,7 @@ async function intake(
     const instance = autocannon(
       {
         url,
-        connections: CONNECTIONS,
+        connections,
         amount: fans.length,
         requests: [
           {
@@ -109,6 +112,8 @@ try {
     duration: LOOKUP_SECONDS,
   });
   const settled = await ask({ type: "settle", distribution: measured.distribution, expected: claims["2xx"] }, "settled");
+  const busiest = await ask({ type: "prepare", fans: MEASURED_CLAIMS, firstFan: WARMUP_CLAIMS + MEASURED_CLAIMS }, "prepared");
+  const saturated = await intake(busiest.url, busiest.distribution, busiest.fans, SATURATING_CONNECTIONS);
   const xCalls = await ask({ type: "x-calls" }, "x-calls");
 
   const figures = {
@@ -117,6 +122,8 @@ try {
     claims_intake_p99_ms: claims.latency.p99,
     claims_accepted: claims["2xx"],
     claims_refused: claims.non2xx,
+    claims_intake_256_clients_per_s: saturated.perSecond,
+    claims_intake_256_clients_p99_ms: saturated.result.latency.p99,
     lookup_per_s: requestsPerSecond(lookup),
     lookup_p99_ms: lookup.latency.p99,
     settle_10k_claims_s: Number(settled.seconds.toFixed(2)),

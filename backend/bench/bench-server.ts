@@ -1,17 +1,21 @@
+import { join } from "node:path";
 import { Keypair } from "@solana/web3.js";
+import pino from "pino";
 import { type RequirementInput, requirementsHash, requirementsSchema } from "../../shared/requirements.ts";
 import { ClaimBatcher } from "../claims/claim-batcher.ts";
 import { batcherMetricsHooks, claimsPlugin } from "../claims/claims-plugin.ts";
 import { createTestDistribution, fund, type TestDistribution } from "../claims/testing/chain-fixtures.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { createDatabaseOn, startPostgresServer } from "../db/testing/postgres-server.ts";
+import { createLogger } from "../http/logging.ts";
 import { startTestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
 
 /**
  * The backend under benchmark, in a process of its own so the load generator does not share its
- * event loop: embedded defaults (PGlite in a file, the in-process chain, the X API emulator).
+ * event loop: embedded defaults (PGlite in a file, the in-process chain, the X API emulator, request
+ * logs at level info).
  * The driver (api.ts) sends commands over IPC.
  */
 const dataDirectory = process.argv[2];
@@ -21,7 +25,9 @@ const postgres = process.env.BENCH_POSTGRES === "1" ? await startPostgresServer(
 const database = postgres
   ? await openDatabase({ databaseUrl: await createDatabaseOn(postgres.adminUrl) })
   : await openDatabase({ dataDirectory });
-const backend = await startTestBackend(database, {}, { plugins: [claimsPlugin] });
+// At the production default level (info), one line per request, into a file as an operator's would go.
+const logger = createLogger("info", pino.destination({ dest: join(dataDirectory, "backend.log"), sync: false }));
+const backend = await startTestBackend(database, {}, { plugins: [claimsPlugin], logger });
 const connection = backend.context.connection;
 const chain = backend.chain;
 if (!chain) throw new Error("the benchmark runs on the embedded chain");

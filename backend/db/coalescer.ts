@@ -1,8 +1,7 @@
 /**
  * Gathers calls made in the same turn of the event loop into one call of `run` with all their inputs,
  * so N concurrent requests cost one round trip to the database instead of N. With `serial`, one group
- * runs at a time and calls arriving meanwhile form the next group (group commit for writes);
- * `windowMs` holds a group open that long, trading that much latency for larger groups.
+ * runs at a time and calls arriving meanwhile form the next group (group commit for writes).
  */
 export class Coalescer<Input, Output> {
   private waiting: { input: Input; resolve(output: Output): void; reject(error: unknown): void }[] = [];
@@ -11,7 +10,7 @@ export class Coalescer<Input, Output> {
 
   constructor(
     private readonly run: (inputs: Input[]) => Promise<Output[]>,
-    private readonly options: { serial?: boolean; windowMs?: number } = {},
+    private readonly options: { serial?: boolean } = {},
   ) {}
 
   load(input: Input): Promise<Output> {
@@ -24,12 +23,10 @@ export class Coalescer<Input, Output> {
   private schedule(): void {
     if (this.scheduled || (this.options.serial && this.running)) return;
     this.scheduled = true;
-    const flush = () => {
+    setImmediate(() => {
       this.scheduled = false;
       void this.flush();
-    };
-    if (this.options.windowMs) setTimeout(flush, this.options.windowMs);
-    else setImmediate(flush);
+    });
   }
 
   private async flush(): Promise<void> {

@@ -49,7 +49,7 @@ export function directDispatch(app: Express, dispatch: DirectDispatch): RequestL
     }
     const request = Object.setPrototypeOf(incoming, app.request) as Request;
     const response = Object.setPrototypeOf(outgoing, app.response) as Response;
-    Object.assign(request, { res: response, baseUrl: "", params: {}, route: { path: route.path } });
+    Object.assign(request, { res: response, originalUrl: request.url, baseUrl: "", params: {}, route: { path: route.path } });
     Object.assign(response, { req: request, locals: Object.create(null) });
     runChain(route.chain, dispatch.errorHandler, request, response);
   };
