@@ -1,4 +1,4 @@
-import { Keypair, type PublicKey, SendTransactionError } from "@solana/web3.js";
+import { type Connection, Keypair, type PublicKey, SendTransactionError } from "@solana/web3.js";
 import { beforeAll, expect, it } from "vitest";
 import { decodeDistributionAccount } from "../../shared/program/index.ts";
 import { defaultChainPrograms } from "../chain/default-programs.ts";
@@ -57,6 +57,11 @@ async function runUntilSettled(batcher: ClaimBatcher, database: Database, distri
   throw new Error(`claims never settled: ${JSON.stringify(await statuses(database, distribution))}`);
 }
 
+/** A distribution open now on the test chain, whose claims `verifier` may batch. */
+function liveDistribution(connection: Connection, maxClaims: number): Promise<TestDistribution> {
+  return createTestDistribution(connection, { verifier: verifier.publicKey, maxClaims, nowSeconds: chain.unixTimestamp() });
+}
+
 async function onChainState(distribution: TestDistribution) {
   const account = await inProcessConnection(chain).getAccountInfo(distribution.address);
   if (!account) throw new Error("the distribution is gone");
@@ -66,11 +71,7 @@ async function onChainState(distribution: TestDistribution) {
 describeEachEngine("claim batcher", (database) => {
   it("moves claims queued → sent → confirmed, packing full batches and paying each wallet once", async () => {
     const connection = inProcessConnection(chain);
-    const distribution = await createTestDistribution(connection, {
-      verifier: verifier.publicKey,
-      maxClaims: 100,
-      nowSeconds: chain.unixTimestamp(),
-    });
+    const distribution = await liveDistribution(connection, 100);
     const wallets = await queueClaims(database(), distribution, 40);
     const transitions: Record<string, number> = {};
     const batchSizes: number[] = [];
@@ -106,11 +107,7 @@ describeEachEngine("claim batcher", (database) => {
 
   it("fails claims with a reason once the distribution has ended, and pays nothing", async () => {
     const connection = inProcessConnection(chain);
-    const distribution = await createTestDistribution(connection, {
-      verifier: verifier.publicKey,
-      maxClaims: 10,
-      nowSeconds: chain.unixTimestamp(),
-    });
+    const distribution = await liveDistribution(connection, 10);
     const [wallet] = await queueClaims(database(), distribution, 1);
     // Move this chain's clock past the end: the program itself refuses the batch.
     chain.warp((distribution.endTs - chain.unixTimestamp() + 5) * 1000);
@@ -129,11 +126,7 @@ describeEachEngine("claim batcher", (database) => {
 
   it("recovers a batch cut off mid-flight: landed ones confirm, unsent ones are re-sent after expiry, none paid twice", async () => {
     const connection = inProcessConnection(chain);
-    const distribution = await createTestDistribution(connection, {
-      verifier: verifier.publicKey,
-      maxClaims: 100,
-      nowSeconds: chain.unixTimestamp(),
-    });
+    const distribution = await liveDistribution(connection, 100);
     const wallets = await queueClaims(database(), distribution, 30);
     // The first instance's network dies during sending: every other transaction never leaves,
     // and the answers to those that did are lost too. Then the instance is gone.
@@ -175,11 +168,7 @@ describeEachEngine("claim batcher", (database) => {
 
   it("confirms from the bitmap a claim the database lost track of, without sending it again", async () => {
     const connection = inProcessConnection(chain);
-    const distribution = await createTestDistribution(connection, {
-      verifier: verifier.publicKey,
-      maxClaims: 10,
-      nowSeconds: chain.unixTimestamp(),
-    });
+    const distribution = await liveDistribution(connection, 10);
     const [wallet] = await queueClaims(database(), distribution, 1);
     const batcher = new ClaimBatcher({ database: database(), connection, signers: { verifier } });
     await runUntilSettled(batcher, database(), distribution);
@@ -205,11 +194,7 @@ describeEachEngine("claim batcher", (database) => {
 
 it("a re-sent landed batch is refused with AllSlotsAlreadyClaimed, which sends the batcher to the bitmap", async () => {
   const connection = inProcessConnection(chain);
-  const distribution = await createTestDistribution(connection, {
-    verifier: verifier.publicKey,
-    maxClaims: 10,
-    nowSeconds: chain.unixTimestamp(),
-  });
+  const distribution = await liveDistribution(connection, 10);
   const entries = [{ slot: 3, wallet: Keypair.generate().publicKey.toBase58(), createAccount: true }];
   const first = signBatch(
     { verifier },

@@ -108,9 +108,10 @@ describe("error handling and logging", () => {
       expect(text).not.toContain(secret);
     }
     expect(redactUrl("/a?state=s1&x=1")).toBe("/a?state=%5Bredacted%5D&x=1");
-    const handled = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === "handled");
+    const entries = lines.map((line) => JSON.parse(line));
+    const handled = entries.find((entry) => entry.msg === "handled");
     expect(handled).toMatchObject({ reqId: "req-123", accessToken: "[redacted]", nested: { signature: "[redacted]" } });
-    const completed = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === "request completed");
+    const completed = entries.find((entry) => entry.msg === "request completed");
     expect(completed).toMatchObject({
       level: 30,
       req: { id: "req-123", method: "POST", url: "/things/7?code=%5Bredacted%5D&page=2" },
