@@ -12,7 +12,8 @@ import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
  * `npm run bench:api`: the backend on embedded defaults in its own process, autocannon on loopback.
  * Prints a table, then one JSON line.
  */
-const WARMUP_CLAIMS = 1_000;
+// As many as are measured: V8 is still compiling the hot path through the first thousands of requests.
+const WARMUP_CLAIMS = 10_000;
 const MEASURED_CLAIMS = Number(process.env.BENCH_CLAIMS ?? 10_000);
 const CONNECTIONS = 64;
 /** Enough clients to keep the backend busy throughout: its throughput when saturated. */
@@ -21,8 +22,10 @@ const LOOKUP_SECONDS = 5;
 
 const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-bench-"));
 const server: ChildProcess = fork(fileURLToPath(new URL("./bench-server.ts", import.meta.url)), [dataDirectory], {
-  // BENCH_CPU_PROFILE=<directory> writes a V8 CPU profile of the backend under test there.
+  // The backend runs with the V8 flags of `npm start` (package.json). BENCH_CPU_PROFILE=<directory>
+  // writes a V8 CPU profile of the backend under test there.
   execArgv: [
+    "--max-semi-space-size=64",
     "--import",
     "tsx",
     ...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),

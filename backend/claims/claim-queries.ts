@@ -40,8 +40,8 @@ interface ContextRow extends Partial<ClaimRow> {
 }
 
 /**
- * What POST /claims must know before it verifies anything, for all requests of one turn of the event
- * loop in one query: who owns each wallet, and whether each account already claimed.
+ * What POST /claims must know before it verifies anything: who owns each wallet, and whether each
+ * account already claimed. One query at a time answers every request waiting for it.
  */
 export function claimContextReader(
   database: Queryable,
@@ -49,25 +49,28 @@ export function claimContextReader(
   const columns = CLAIM_COLUMNS.split(", ")
     .map((column) => `claim.${column}`)
     .join(", ");
-  const reader = new Coalescer<{ distribution: string; xUserId: string; wallet: string }, ClaimContext>(async (inputs) => {
-    const { rows } = await database.query<ContextRow>(
-      // Correlated lookups, so each is an index probe whatever the planner knows of the tables' sizes.
-      `SELECT asked.position, (SELECT owner.x_user_id FROM wallets AS owner WHERE owner.address = asked.wallet) AS wallet_owner,
+  const reader = new Coalescer<{ distribution: string; xUserId: string; wallet: string }, ClaimContext>(
+    async (inputs) => {
+      const { rows } = await database.query<ContextRow>(
+        // Correlated lookups, so each is an index probe whatever the planner knows of the tables' sizes.
+        `SELECT asked.position, (SELECT owner.x_user_id FROM wallets AS owner WHERE owner.address = asked.wallet) AS wallet_owner,
               ${columns}
          FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS asked (distribution, x_user_id, wallet, position)
          LEFT JOIN LATERAL (
            SELECT * FROM claims WHERE claims.distribution = asked.distribution AND claims.x_user_id = asked.x_user_id
          ) AS claim ON true`,
-      [inputs.map((input) => input.distribution), inputs.map((input) => input.xUserId), inputs.map((input) => input.wallet)],
-    );
-    const contexts: ClaimContext[] = inputs.map(() => ({ walletOwner: undefined, earlier: undefined }));
-    for (const row of rows) {
-      contexts[Number(row.position) - 1] = {
-        walletOwner: row.wallet_owner ?? undefined,
-        earlier: row.id ? (row as ClaimRow) : undefined,
-      };
-    }
-    return contexts;
-  });
+        [inputs.map((input) => input.distribution), inputs.map((input) => input.xUserId), inputs.map((input) => input.wallet)],
+      );
+      const contexts: ClaimContext[] = inputs.map(() => ({ walletOwner: undefined, earlier: undefined }));
+      for (const row of rows) {
+        contexts[Number(row.position) - 1] = {
+          walletOwner: row.wallet_owner ?? undefined,
+          earlier: row.id ? (row as ClaimRow) : undefined,
+        };
+      }
+      return contexts;
+    },
+    { serial: true },
+  );
   return (distribution, xUserId, wallet) => reader.load({ distribution, xUserId, wallet });
 }

@@ -12,6 +12,7 @@ import type { Database } from "../db/database.ts";
 import type { DirectRoute } from "../http/direct-routes.ts";
 import { conflict, HttpError, notFound, validationFailed } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
+import { sendJson } from "../http/send-json.ts";
 import { requireSession, sessionRequired } from "../identity/sessions.ts";
 import { type ClaimIntake, claimRequestHash, type IntakeOutcome } from "./claim-intake.ts";
 import { claimContextReader, findClaim, listClaimsOfUser } from "./claim-queries.ts";
@@ -114,7 +115,7 @@ export function claimsRouter<Target extends ClaimTarget>(
             "this Idempotency-Key was already used with a different body; use a new key for a new claim",
           );
         }
-        response.status(202).json({ claim: claimFromRow(earlier) });
+        sendJson(response, 202, { claim: claimFromRow(earlier) });
         return;
       }
 
@@ -143,7 +144,7 @@ export function claimsRouter<Target extends ClaimTarget>(
         wallet: body.wallet,
         idempotencyKey,
       });
-      response.status(202).json({ claim: answerOf(outcome) });
+      sendJson(response, 202, { claim: answerOf(outcome) });
     },
   );
 

@@ -48,6 +48,20 @@ describeEachEngine("database", (database) => {
     expect(committed).toEqual({ n: 3 });
   });
 
+  it("plans each execution with its parameters: no generic plan made for the table sizes of its first runs", async () => {
+    const sql = "SELECT count(*)::int AS n FROM schema_migrations WHERE version > $1";
+    const plans = await database().transaction(async (transaction) => {
+      for (let run = 0; run < 8; run++) await transaction.query(sql, [run]);
+      return (
+        await transaction.query<{ generic_plans: string; custom_plans: string }>(
+          "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1",
+          [sql],
+        )
+      ).rows;
+    });
+    expect(plans).toEqual([{ generic_plans: "0", custom_plans: "8" }]);
+  });
+
   it("keeps serving after a statement fails outside a transaction", async () => {
     await database().exec("CREATE TABLE failure_probe (id integer PRIMARY KEY)");
     await database().query("INSERT INTO failure_probe (id) VALUES ($1)", [1]);

@@ -26,9 +26,7 @@ const statementNames = new Map<string, string>();
 
 /**
  * Every statement is prepared once per connection under a name derived from its text, so a query run
- * again skips parsing and, once PostgreSQL settles on a generic plan, planning too. On the embedded
- * engine planning costs more than running the hot queries. Every SQL text in this backend is a
- * constant, so the names stay few.
+ * again skips parsing. Every SQL text in this backend is a constant, so the names stay few.
  */
 function statementName(sql: string): string {
   let name = statementNames.get(sql);
@@ -49,6 +47,14 @@ function isServerAnswer(error: unknown): boolean {
 export function poolDatabase(engine: Database["engine"], pool: pg.Pool, onClose: () => Promise<void> = async () => {}): Database {
   // An idle client losing its server (restart, failover) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
+  // A prepared statement's generic plan is made for the table sizes of the day it was chosen and kept
+  // until statistics change, which never happens on the embedded engine (it has no autovacuum): the
+  // claim route's lookups planned on an empty table turned into scans that grow with every claim.
+  // Planning each execution with its parameters costs less than that. A client's queries run in order,
+  // so this SET precedes the first statement.
+  pool.on("connect", (client) => {
+    client.query("SET plan_cache_mode = force_custom_plan").catch(() => {});
+  });
   const run = async <Row>(client: pg.PoolClient, sql: string, parameters: readonly SqlParameter[] = []) => {
     const result = await client.query({ name: statementName(sql), text: sql, values: normalizeParameters(parameters) });
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length } satisfies QueryResult<Row>;

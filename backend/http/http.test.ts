@@ -1,12 +1,15 @@
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import express from "express";
+import helmet from "helmet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { errorBodySchema } from "../../shared/api/errors.ts";
+import { claimsPlugin } from "../claims/claims-plugin.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { errorHandler, HttpError, notFoundHandler } from "./errors.ts";
 import { createLogger, redactUrl, requestLogger } from "./logging.ts";
+import { securityPolicy } from "./security.ts";
 import { startTestBackend, type TestBackend } from "./testing/test-backend.ts";
 import { validated } from "./validation.ts";
 
@@ -121,6 +124,39 @@ describe("error handling and logging", () => {
   });
 });
 
+describe("security headers", () => {
+  it("puts helmet's headers for our policy on every response, Express-routed and direct", async () => {
+    const helmetApp = express();
+    helmetApp.disable("x-powered-by");
+    helmetApp.use(helmet(securityPolicy));
+    helmetApp.get("/healthz", (_request, response) => {
+      response.json({ status: "ok" });
+    });
+    const reference = await serve(helmetApp);
+    const database = await openDatabase({});
+    const backend = await startTestBackend(database, {}, { plugins: [claimsPlugin] });
+    try {
+      const expected = [...(await fetch(`${reference.url}/healthz`)).headers].filter(
+        ([name]) => !["content-type", "content-length", "etag", "date", "connection", "keep-alive"].includes(name),
+      );
+      expect(expected.map(([name]) => name)).toEqual(
+        expect.arrayContaining(["content-security-policy", "strict-transport-security", "x-content-type-options"]),
+      );
+      const routed = await backend.request("GET", "/healthz");
+      const direct = await backend.request("POST", "/claims", { body: {} });
+      expect(direct.status).toBe(401);
+      for (const response of [routed, direct]) {
+        for (const [name, value] of expected) expect([name, response.headers.get(name)]).toEqual([name, value]);
+        expect(response.headers.get("x-powered-by")).toBeNull();
+      }
+    } finally {
+      reference.close();
+      await backend.close();
+      await database.close();
+    }
+  });
+});
+
 describe("rate limits", () => {
   let backend: TestBackend;
 
@@ -150,10 +186,11 @@ describe("rate limits", () => {
   it("limits each IP", async () => {
     const limitedBackend = await startTestBackend(backend.database, { RATE_LIMIT_PER_IP_PER_MINUTE: "5" });
     try {
-      const statuses: number[] = [];
-      for (let index = 0; index < 6; index++)
-        statuses.push((await limitedBackend.request("GET", "/distributions?postIds=1")).status);
-      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const responses: Response[] = [];
+      for (let index = 0; index < 6; index++) responses.push(await limitedBackend.request("GET", "/distributions?postIds=1"));
+      expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200, 429]);
+      expect(responses[1]?.headers.get("ratelimit")).toMatch(/^limit=5, remaining=3, reset=\d+$/);
+      expect(responses[1]?.headers.get("ratelimit-policy")).toBe("5;w=60");
       expect((await limitedBackend.request("GET", "/healthz")).status).toBe(200);
     } finally {
       await limitedBackend.close();

@@ -65,16 +65,29 @@ export class Metrics {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: "memefans_" });
   }
 
-  /** Counts each finished request under its route pattern, never the raw path, so ids do not explode the label set. */
+  /**
+   * Counts each finished request under its route pattern, never the raw path, so ids do not explode the
+   * label set. The labelled series are looked up once per pattern and status, not hashed per request.
+   */
   middleware(): RequestHandler {
+    const series = new Map<string, { requests: { inc(): void }; duration: { observe(seconds: number): void } }>();
     return (request, response, next) => {
-      const startedAt = process.hrtime.bigint();
-      response.on("finish", () => {
+      const startedAt = performance.now();
+      response.once("finish", () => {
         const pattern = request.route?.path;
         const route = typeof pattern === "string" ? `${request.baseUrl}${pattern}` : "unmatched";
-        const labels = { method: request.method, route };
-        this.httpRequests.inc({ ...labels, status: String(response.statusCode) });
-        this.httpDuration.observe(labels, Number(process.hrtime.bigint() - startedAt) / 1e9);
+        const status = String(response.statusCode);
+        const key = `${request.method} ${route} ${status}`;
+        let found = series.get(key);
+        if (!found) {
+          found = {
+            requests: this.httpRequests.labels({ method: request.method, route, status }),
+            duration: this.httpDuration.labels({ method: request.method, route }),
+          };
+          series.set(key, found);
+        }
+        found.requests.inc();
+        found.duration.observe((performance.now() - startedAt) / 1000);
       });
       next();
     };

@@ -18,8 +18,9 @@ function hashToken(token: string): string {
 
 /**
  * Opaque bearer sessions. The token is 32 random bytes shown once to the client; the database keeps
- * only its sha256. Lookups are cached briefly, and the misses of one turn of the event loop share one
- * query, so a burst of fans claiming for the first time does not query the database per request.
+ * only its sha256. Lookups are cached briefly, and one query at a time looks up the misses: those that
+ * arrive while it runs share the next one, so a burst of fans claiming for the first time neither
+ * queries the database per request nor queues more lookups than it can answer.
  */
 export class SessionStore {
   readonly #cache = new Map<string, { session: Session | undefined; until: number }>();
@@ -30,14 +31,17 @@ export class SessionStore {
     private readonly ttlDays: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.#lookup = new Coalescer(async (tokenHashes) => {
-      const { rows } = await this.database.query<{ token_hash: string; x_user_id: string }>(
-        "SELECT token_hash, x_user_id FROM sessions WHERE token_hash = ANY($1::text[]) AND expires_at > $2",
-        [tokenHashes, new Date(this.now())],
-      );
-      const found = new Map(rows.map((row) => [row.token_hash, { xUserId: row.x_user_id }]));
-      return tokenHashes.map((tokenHash) => found.get(tokenHash));
-    });
+    this.#lookup = new Coalescer(
+      async (tokenHashes) => {
+        const { rows } = await this.database.query<{ token_hash: string; x_user_id: string }>(
+          "SELECT token_hash, x_user_id FROM sessions WHERE token_hash = ANY($1::text[]) AND expires_at > $2",
+          [tokenHashes, new Date(this.now())],
+        );
+        const found = new Map(rows.map((row) => [row.token_hash, { xUserId: row.x_user_id }]));
+        return tokenHashes.map((tokenHash) => found.get(tokenHash));
+      },
+      { serial: true },
+    );
   }
 
   async create(xUserId: string): Promise<string> {
