@@ -50,6 +50,34 @@ export async function fund(connection: Connection, key: PublicKey, sol = 100): P
   throw new Error("the airdrop did not land");
 }
 
+/**
+ * A fresh mint with `decimals`, and `amount` of it in `owner`'s associated token account. `authority`
+ * pays, and is the mint authority. Returns the mint.
+ */
+export async function createHeldMint(
+  connection: Connection,
+  options: { authority: Keypair; owner: PublicKey; amount: bigint; decimals: number },
+): Promise<PublicKey> {
+  const { authority, owner } = options;
+  const mint = Keypair.generate();
+  const account = getAssociatedTokenAddressSync(mint.publicKey, owner);
+  await sendAndAwait(
+    connection,
+    [authority, mint],
+    SystemProgram.createAccount({
+      fromPubkey: authority.publicKey,
+      newAccountPubkey: mint.publicKey,
+      lamports: await connection.getMinimumBalanceForRentExemption(MINT_SIZE),
+      space: MINT_SIZE,
+      programId: TOKEN_PROGRAM_ID,
+    }),
+    createInitializeMint2Instruction(mint.publicKey, options.decimals, authority.publicKey, null),
+    createAssociatedTokenAccountInstruction(authority.publicKey, account, owner, mint.publicKey),
+    createMintToInstruction(mint.publicKey, account, authority.publicKey, options.amount),
+  );
+  return mint.publicKey;
+}
+
 export interface TestDistribution {
   address: PublicKey;
   mint: PublicKey;
@@ -74,25 +102,14 @@ export async function createTestDistribution(
   },
 ): Promise<TestDistribution> {
   const creator = Keypair.generate();
-  const mint = Keypair.generate();
   await fund(connection, creator.publicKey);
   const amountPerClaim = options.amountPerClaim ?? 1_000n;
-  const rent = await connection.getMinimumBalanceForRentExemption(MINT_SIZE);
-  const creatorAccount = getAssociatedTokenAddressSync(mint.publicKey, creator.publicKey);
-  await sendAndAwait(
-    connection,
-    [creator, mint],
-    SystemProgram.createAccount({
-      fromPubkey: creator.publicKey,
-      newAccountPubkey: mint.publicKey,
-      lamports: rent,
-      space: MINT_SIZE,
-      programId: TOKEN_PROGRAM_ID,
-    }),
-    createInitializeMint2Instruction(mint.publicKey, 6, creator.publicKey, null),
-    createAssociatedTokenAccountInstruction(creator.publicKey, creatorAccount, creator.publicKey, mint.publicKey),
-    createMintToInstruction(mint.publicKey, creatorAccount, creator.publicKey, amountPerClaim * BigInt(options.maxClaims)),
-  );
+  const mint = await createHeldMint(connection, {
+    authority: creator,
+    owner: creator.publicKey,
+    amount: amountPerClaim * BigInt(options.maxClaims),
+    decimals: 6,
+  });
   const distributionId = BigInt(Math.floor(Math.random() * 1e9));
   const endTs = options.nowSeconds + 3600;
   await sendAndAwait(
@@ -100,7 +117,7 @@ export async function createTestDistribution(
     [creator],
     createDistributionInstruction({
       creator: creator.publicKey,
-      mint: mint.publicKey,
+      mint,
       verifier: options.verifier,
       distributionId,
       amountPerClaim,
@@ -115,7 +132,7 @@ export async function createTestDistribution(
   );
   return {
     address: findDistributionAddress(creator.publicKey, distributionId).address,
-    mint: mint.publicKey,
+    mint,
     creator,
     amountPerClaim,
     maxClaims: options.maxClaims,

@@ -1,13 +1,5 @@
-import {
-  createAssociatedTokenAccountInstruction,
-  createInitializeMint2Instruction,
-  createMintToInstruction,
-  getAssociatedTokenAddressSync,
-  MINT_SIZE,
-  TOKEN_PROGRAM_ID,
-} from "@solana/spl-token";
-import { type Connection, Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
-import { fund, sendAndAwait } from "../../../backend/claims/testing/chain-fixtures.ts";
+import { type Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { createHeldMint, fund } from "../../../backend/claims/testing/chain-fixtures.ts";
 import { type DistributionAccount, decodeDistributionAccount } from "../../../shared/program/index.ts";
 
 /** The story's token: what the creator holds before the giveaway, minted by a third party. */
@@ -20,25 +12,9 @@ export const STORY_TOKEN_DECIMALS = 6;
 export async function fundCreator(connection: Connection, owner: string, amount: bigint): Promise<PublicKey> {
   const ownerKey = new PublicKey(owner);
   const issuer = Keypair.generate();
-  const mint = Keypair.generate();
   await fund(connection, ownerKey, 5);
   await fund(connection, issuer.publicKey, 1);
-  const account = getAssociatedTokenAddressSync(mint.publicKey, ownerKey);
-  await sendAndAwait(
-    connection,
-    [issuer, mint],
-    SystemProgram.createAccount({
-      fromPubkey: issuer.publicKey,
-      newAccountPubkey: mint.publicKey,
-      lamports: await connection.getMinimumBalanceForRentExemption(MINT_SIZE),
-      space: MINT_SIZE,
-      programId: TOKEN_PROGRAM_ID,
-    }),
-    createInitializeMint2Instruction(mint.publicKey, STORY_TOKEN_DECIMALS, issuer.publicKey, null),
-    createAssociatedTokenAccountInstruction(issuer.publicKey, account, ownerKey, mint.publicKey),
-    createMintToInstruction(mint.publicKey, account, issuer.publicKey, amount),
-  );
-  return mint.publicKey;
+  return createHeldMint(connection, { authority: issuer, owner: ownerKey, amount, decimals: STORY_TOKEN_DECIMALS });
 }
 
 export async function readDistribution(connection: Connection, address: string): Promise<DistributionAccount | null> {
