@@ -1,3 +1,4 @@
+import { claimStatusSchema } from "../../shared/api/claims.ts";
 import type { Distribution } from "../../shared/api/distributions.ts";
 import type { AppContext, AppPlugin } from "../app.ts";
 import { LookupCache } from "../distributions/lookup-cache.ts";
@@ -20,7 +21,7 @@ export function batcherMetricsHooks(metrics: Metrics, onError?: (error: unknown)
 /** Sets the memefans_claims gauge from the table (all instances' claims, not only this one's). */
 export async function refreshClaimsGauge(context: Pick<AppContext, "database" | "metrics">): Promise<void> {
   const counts = await countClaimsByStatus(context.database);
-  for (const state of ["queued", "sent", "confirmed", "failed"]) context.metrics.claimsByState.set({ state }, counts[state] ?? 0);
+  for (const state of claimStatusSchema.options) context.metrics.claimsByState.set({ state }, counts[state] ?? 0);
 }
 
 /**

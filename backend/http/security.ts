@@ -1,6 +1,7 @@
 import cors from "cors";
 import type { RequestHandler } from "express";
 import helmet, { type HelmetOptions } from "helmet";
+import { IDEMPOTENCY_KEY_HEADER } from "../../shared/api/claims.ts";
 
 /** The API serves JSON and one small HTML page, so the policy allows no scripts at all. */
 export const securityPolicy: HelmetOptions = {
@@ -50,7 +51,7 @@ export function extensionCors(allowedOrigins: readonly string[]): RequestHandler
   return cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ["GET", "POST", "OPTIONS"],
-    allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+    allowedHeaders: ["Authorization", "Content-Type", IDEMPOTENCY_KEY_HEADER, "X-Request-Id"],
     exposedHeaders: ["X-Request-Id", "Retry-After", "RateLimit", "RateLimit-Policy"],
     maxAge: 600,
   });

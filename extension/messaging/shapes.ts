@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { claimStatusSchema } from "../../shared/api/claims.ts";
 import { xUserSchema } from "../../shared/api/identity.ts";
 import { publicKeySchema } from "../../shared/primitives.ts";
 
@@ -75,7 +76,7 @@ export const claimRecordSchema = z.object({
   key: z.string(),
   distribution: publicKeySchema,
   wallet: publicKeySchema,
-  status: z.enum(["queued", "sent", "confirmed", "failed", "pending", "refused"]),
+  status: z.enum([...claimStatusSchema.options, "pending", "refused"]),
   claimId: z.string().optional(),
   signature: z.string().optional(),
   reason: z.string().optional(),

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { publicKeySchema, xIdSchema } from "../primitives.ts";
-import { eligibilityCheckSchema } from "./distributions.ts";
 
 /** The header that makes POST /claims safe to retry: same key and body, same claim. */
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
@@ -44,6 +43,3 @@ export type Claim = z.output<typeof claimSchema>;
 export const claimResponseSchema = z.object({ claim: claimSchema });
 export const claimListResponseSchema = z.object({ claims: z.array(claimSchema) });
 export const claimIdParamsSchema = z.object({ id: z.uuid({ error: "a claim id is a UUID" }) });
-
-/** details of 403 requirements_not_met: which requirement failed and why. */
-export const requirementsNotMetDetailsSchema = z.object({ checks: z.array(eligibilityCheckSchema) });

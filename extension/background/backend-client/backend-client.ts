@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_HEADER } from "../../../shared/api/claims.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import { apiErrorSchema } from "../../messaging/shapes.ts";
 
@@ -30,7 +31,7 @@ export async function callBackend(baseUrl: string, request: BackendRequest, fetc
   const headers: Record<string, string> = { accept: "application/json" };
   if (request.body !== undefined) headers["content-type"] = "application/json";
   if (request.sessionToken) headers.authorization = `Bearer ${request.sessionToken}`;
-  if (request.idempotencyKey) headers["idempotency-key"] = request.idempotencyKey;
+  if (request.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = request.idempotencyKey;
   let response: Response;
   try {
     response = await fetchImpl(`${baseUrl}${request.path}`, {
