@@ -30,3 +30,12 @@ export const unixSecondsSchema = z
   .int("must be whole seconds since 1970")
   .min(0, "must not be before 1970")
   .max(2 ** 40, "is too far in the future");
+
+/** Raw units as a decimal amount of the token (no grouping), without losing precision to floating point. */
+export function decimalTokenAmount(raw: bigint, decimals: number): string {
+  if (decimals === 0) return raw.toString();
+  const text = raw.toString().padStart(decimals + 1, "0");
+  const whole = text.slice(0, -decimals);
+  const fraction = text.slice(-decimals).replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : whole;
+}

@@ -8,6 +8,7 @@ import {
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import bs58 from "bs58";
+import { decimalTokenAmount } from "../../shared/primitives.ts";
 import type { ChainAccount, EmbeddedChain } from "./embedded-chain.ts";
 import { RpcError, RpcErrorCode } from "./rpc-error.ts";
 
@@ -29,10 +30,7 @@ export function isTokenProgram(programId: string): boolean {
 
 /** Token amounts as the validator's jsonParsed encoding writes them. */
 export function tokenAmountJson(amount: bigint, decimals: number) {
-  const text = amount.toString().padStart(decimals + 1, "0");
-  const whole = text.slice(0, text.length - decimals);
-  const fraction = text.slice(text.length - decimals).replace(/0+$/, "");
-  const uiAmountString = fraction ? `${whole}.${fraction}` : whole;
+  const uiAmountString = decimalTokenAmount(amount, decimals);
   return { amount: amount.toString(), decimals, uiAmount: Number(uiAmountString), uiAmountString };
 }
 

@@ -138,7 +138,7 @@ export class ClaimBatcher {
       const status = statuses[index];
       const slots = await slotsOfBatch(database, batch.id);
       if (status?.err) {
-        await this.settleFailure(batch, slots, decideBatchFailure(status.err, slots.length), "refused");
+        await this.settleFailure(batch, slots, decideBatchFailure(status.err, slots.length));
         settled++;
       } else if (status && (status.confirmationStatus === "confirmed" || status.confirmationStatus === "finalized")) {
         await this.settle(batch.id, { batchStatus: "confirmed", confirmedSlots: slots });
@@ -156,7 +156,7 @@ export class ClaimBatcher {
 
   /** The transaction can no longer land (or paid nothing): the bitmap says which claims are paid. */
   private async settleFromBitmap(
-    batch: InFlightBatch,
+    batch: Pick<InFlightBatch, "id" | "distribution">,
     slots: number[],
     batchStatus: BatchSettlement["batchStatus"],
   ): Promise<void> {
@@ -170,12 +170,13 @@ export class ClaimBatcher {
     });
   }
 
+  /** The cluster refused the batch's transaction; `decision` says what becomes of its claims. */
   private async settleFailure(
-    batch: InFlightBatch,
+    batch: Pick<InFlightBatch, "id" | "distribution">,
     slots: number[],
     decision: BatchFailureDecision,
-    batchStatus: BatchSettlement["batchStatus"],
   ): Promise<void> {
+    const batchStatus = "refused";
     switch (decision.action) {
       case "requeue":
         return this.settle(batch.id, { batchStatus: "expired", confirmedSlots: [], requeue: { slots } });
@@ -327,14 +328,8 @@ export class ClaimBatcher {
         hooks?.onError?.(error);
         return true;
       }
-      const batch = {
-        id: batchId,
-        distribution,
-        signature: signed.signature,
-        last_valid_block_height: String(lastValidBlockHeight),
-      };
       const slots = items.map((item) => item.entry.slot);
-      await this.settleFailure(batch, slots, decideBatchFailure(error, slots.length), "refused");
+      await this.settleFailure({ id: batchId, distribution }, slots, decideBatchFailure(error, slots.length));
     }
     return true;
   }

@@ -106,16 +106,14 @@ export function claimsRouter<Target extends ClaimTarget>(
       // A retry must not cost X API calls or fail on a window that closed since: answer it first.
       const { earlier, walletOwner: owner } = await readContext(body.distribution, xUserId, body.wallet);
       if (earlier) {
-        if (earlier.idempotency_key !== idempotencyKey) {
-          throw conflict("already_claimed", "this X account already claimed this giveaway", { claim: claimFromRow(earlier) });
-        }
-        if (earlier.request_hash !== claimRequestHash(body)) {
-          throw conflict(
-            "idempotency_conflict",
-            "this Idempotency-Key was already used with a different body; use a new key for a new claim",
-          );
-        }
-        sendJson(response, 202, { claim: claimFromRow(earlier) });
+        const claim = claimFromRow(earlier);
+        const outcome: IntakeOutcome =
+          earlier.idempotency_key !== idempotencyKey
+            ? { kind: "already_claimed", claim }
+            : earlier.request_hash !== claimRequestHash(body)
+              ? { kind: "idempotency_conflict" }
+              : { kind: "replayed", claim };
+        sendJson(response, 202, { claim: answerOf(outcome) });
         return;
       }
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, formatTokenAmount } from "./public-page.ts";
+import { decimalTokenAmount } from "../../shared/primitives.ts";
+import { escapeHtml } from "./public-page.ts";
 
 describe("public page helpers", () => {
   it("writes raw units as exact decimal amounts", () => {
-    expect(formatTokenAmount(2_500_000n, 6)).toBe("2.5");
-    expect(formatTokenAmount(5n, 6)).toBe("0.000005");
-    expect(formatTokenAmount(1_000_000n, 6)).toBe("1");
-    expect(formatTokenAmount(18_446_744_073_709_551_615n, 9)).toBe("18446744073.709551615");
-    expect(formatTokenAmount(42n, 0)).toBe("42");
+    expect(decimalTokenAmount(2_500_000n, 6)).toBe("2.5");
+    expect(decimalTokenAmount(5n, 6)).toBe("0.000005");
+    expect(decimalTokenAmount(1_000_000n, 6)).toBe("1");
+    expect(decimalTokenAmount(18_446_744_073_709_551_615n, 9)).toBe("18446744073.709551615");
+    expect(decimalTokenAmount(42n, 0)).toBe("42");
   });
 
   it("escapes every character that could open markup or an attribute", () => {

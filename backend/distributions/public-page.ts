@@ -1,4 +1,5 @@
 import type { Distribution } from "../../shared/api/distributions.ts";
+import { decimalTokenAmount } from "../../shared/primitives.ts";
 import type { Requirement } from "../../shared/requirements.ts";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -6,15 +7,6 @@ const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;"
 /** Every piece of text that reaches the page goes through here: creators choose names, symbols and reply phrases. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
-}
-
-/** Raw units as a decimal amount of the token, without losing precision to floating point. */
-export function formatTokenAmount(raw: bigint, decimals: number): string {
-  if (decimals === 0) return raw.toString();
-  const text = raw.toString().padStart(decimals + 1, "0");
-  const whole = text.slice(0, -decimals);
-  const fraction = text.slice(-decimals).replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : whole;
 }
 
 function describeRequirement(requirement: Requirement): string {
@@ -50,7 +42,7 @@ function stateOf(distribution: Distribution, nowSeconds: number): string {
 /** The small page behind <PUBLIC_URL>/d/<address>, for people who see the link without the extension. */
 export function renderDistributionPage(distribution: Distribution, nowSeconds: number): string {
   const token = distribution.token.symbol ?? distribution.token.name ?? "tokens";
-  const amount = formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals);
+  const amount = decimalTokenAmount(distribution.amountPerClaim, distribution.token.decimals);
   const postUrl = `https://x.com/i/status/${distribution.postId}`;
   const requirements = distribution.requirements.map((requirement) => `<li>${escapeHtml(describeRequirement(requirement))}</li>`);
   return `<!doctype html>
