@@ -111,9 +111,6 @@ export const backendApi = createApi({
     registerDistribution: build.mutation<ResponseOf<"distributions/register">, RequestOf<"distributions/register">>({
       query: (payload) => call("distributions/register", payload),
     }),
-    reportDiagnostic: build.mutation<ResponseOf<"diagnostics/report">, RequestOf<"diagnostics/report">>({
-      query: (payload) => call("diagnostics/report", payload),
-    }),
   }),
 });
 

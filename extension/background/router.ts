@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import { describeIssues } from "../../shared/distribution.ts";
 import {
   type Audience,
   type MessageType,
@@ -20,12 +21,6 @@ export type Handlers = {
   [T in MessageType]: (payload: ParsedRequestOf<T>, context: HandlerContext) => Promise<ResponseOf<T>>;
 };
 
-function describeZod(error: ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
-}
-
 function failure(code: string, message: string, details?: unknown): WireResponse {
   return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
 }
@@ -40,23 +35,24 @@ export function createRouter(extensionId: string, handlers: Handlers) {
     const verdict = classifySender(sender, extensionId);
     if ("refused" in verdict) return failure("forbidden_sender", `refused: ${verdict.refused}`);
     const wire = wireRequestSchema.safeParse(message);
-    if (!wire.success) return failure("bad_request", `not a MEMEFANS message: ${describeZod(wire.error)}`);
+    if (!wire.success) return failure("bad_request", `not a MEMEFANS message: ${describeIssues(wire.error).join("; ")}`);
     const type = wire.data.type;
     const definition = messages[type];
     if (!definition.audience.includes(verdict.audience)) {
       return failure("forbidden_sender", `refused: ${type} is only answered for ${definition.audience.join(" and ")} senders`);
     }
     const payload = definition.request.safeParse(wire.data.payload);
-    if (!payload.success) return failure("bad_request", `${type}: ${describeZod(payload.error)}`);
+    if (!payload.success) return failure("bad_request", `${type}: ${describeIssues(payload.error).join("; ")}`);
     try {
       const handler = handlers[type] as (payload: unknown, context: HandlerContext) => Promise<unknown>;
       const result = await handler(payload.data, { audience: verdict.audience, sender });
       const checked = definition.response.safeParse(result);
-      if (!checked.success) return failure("internal", `${type}: the answer broke the contract: ${describeZod(checked.error)}`);
+      if (!checked.success)
+        return failure("internal", `${type}: the answer broke the contract: ${describeIssues(checked.error).join("; ")}`);
       return { ok: true, data: checked.data };
     } catch (error) {
       if (error instanceof MessagingError) return failure(error.code, error.message, error.details);
-      if (error instanceof ZodError) return failure("bad_request", `${type}: ${describeZod(error)}`);
+      if (error instanceof ZodError) return failure("bad_request", `${type}: ${describeIssues(error).join("; ")}`);
       return failure("internal", `${type}: ${(error as Error).message ?? String(error)}`);
     }
   };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MessagingError } from "../messaging/errors.ts";
-import type { Settings, XUser } from "../messaging/shapes.ts";
+import type { XUser } from "../messaging/shapes.ts";
 import { xUserSchema } from "../messaging/shapes.ts";
 import type { ApprovalQueue } from "./approvals/approval-queue.ts";
 import { type BackendRequest, callBackend } from "./backend-client/backend-client.ts";
@@ -75,8 +75,8 @@ export async function rememberBoundWallet(services: BackgroundServices, address:
 }
 
 /** Calls the configured backend with the X session attached when there is one. */
-export async function backend(services: BackgroundServices, request: Omit<BackendRequest, "sessionToken">, settings?: Settings) {
-  const { backendUrl } = settings ?? (await readSettings(services.db));
+export async function backend(services: BackgroundServices, request: Omit<BackendRequest, "sessionToken">) {
+  const { backendUrl } = await readSettings(services.db);
   const session = await currentSession(services);
   return callBackend(backendUrl, { ...request, ...(session ? { sessionToken: session.sessionToken } : {}) }, services.fetch);
 }

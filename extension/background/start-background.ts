@@ -1,12 +1,11 @@
 import { browser } from "wxt/browser";
 import type { WireResponse } from "../messaging/contract.ts";
 import { ApprovalQueue } from "./approvals/approval-queue.ts";
-import { callBackend } from "./backend-client/backend-client.ts";
 import { allHandlers } from "./handlers/all-handlers.ts";
 import { applyOutboxOutcome } from "./history/claim-history.ts";
 import { OUTBOX_ALARM, Outbox } from "./outbox/outbox.ts";
 import { createRouter } from "./router.ts";
-import { type BackgroundServices, currentSession } from "./services.ts";
+import { type BackgroundServices, backend } from "./services.ts";
 import { openMemefansDatabase } from "./storage/database.ts";
 import { readSettings } from "./storage/settings-store.ts";
 import { AUTO_LOCK_ALARM, type UnlockedKeyStore, Vault } from "./vault/vault.ts";
@@ -62,16 +61,7 @@ async function buildServices(): Promise<BackgroundServices> {
     }),
     outbox: new Outbox({
       db,
-      send: async (item) => {
-        const { backendUrl } = await readSettings(db);
-        const session = await currentSession(services);
-        return callBackend(backendUrl, {
-          path: item.path,
-          body: item.body,
-          idempotencyKey: item.id,
-          ...(session ? { sessionToken: session.sessionToken } : {}),
-        });
-      },
+      send: (item) => backend(services, { path: item.path, body: item.body, idempotencyKey: item.id }),
       onSettled: (item) => applyOutboxOutcome(db, item, Date.now()),
     }),
     scheduleOutbox: async () => {

@@ -14,6 +14,7 @@ import { useEffect, useState } from "react";
 import { type DistributionDraftInput, distributionDraftSchema, timingProblems } from "../../shared/distribution.ts";
 import type { RequirementInput } from "../../shared/requirements.ts";
 import { backendApi, describeApiError } from "../api/backend-api.ts";
+import { formatSol } from "../messaging/format.ts";
 import type { Balances } from "../messaging/shapes.ts";
 import { useOverlayDispatch } from "../store/hooks.ts";
 import { formatTokenAmount, shortAddress } from "../ui/format.ts";
@@ -348,10 +349,6 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   );
 }
 
-function sol(lamports: bigint): string {
-  return formatTokenAmount(lamports.toString(), 9);
-}
-
 function CostSummary({
   cost,
   symbol,
@@ -370,10 +367,10 @@ function CostSummary({
   }
   const rows: [string, string][] = [
     ["Tokens escrowed", `${formatTokenAmount(cost.tokensEscrowed.toString(), decimals)} ${symbol}`],
-    ["Rent (returned when you close it)", `${sol(cost.rentLamports)} SOL`],
-    ["Fee budget", `${sol(cost.feeBudgetLamports)} SOL`],
-    ["Network fee", `${sol(cost.networkFeeLamports)} SOL`],
-    ["Total SOL", `${sol(cost.totalLamports)} SOL`],
+    ["Rent (returned when you close it)", formatSol(cost.rentLamports)],
+    ["Fee budget", formatSol(cost.feeBudgetLamports)],
+    ["Network fee", formatSol(cost.networkFeeLamports)],
+    ["Total SOL", formatSol(cost.totalLamports)],
   ];
   return (
     <Box component="dl" className="m-0 grid grid-cols-2 gap-x-3 gap-y-1" data-testid="memefans-create-cost">

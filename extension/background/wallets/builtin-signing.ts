@@ -15,7 +15,6 @@ export interface SigningDependencies {
   rpc: RpcClient;
   /** Symbols the extension already knows (from cached distributions), by mint. */
   knownSymbols: () => Promise<ReadonlyMap<string, string>>;
-  distributionProgramId?: string;
 }
 
 async function unlockedAddress(vault: Vault): Promise<string> {
@@ -60,10 +59,9 @@ export async function signAndSendWithBuiltin(
     .slice(0, transaction.message.header.numRequiredSignatures)
     .map((key) => key.toBase58());
   if (!signers.includes(address)) throw new MessagingError("bad_request", `the transaction does not ask ${address} to sign`);
-  const programId = dependencies.distributionProgramId ?? DISTRIBUTION_PROGRAM_ID;
   if (signers.length === 1) transaction.message.recentBlockhash = (await dependencies.rpc.getLatestBlockhash()).blockhash;
-  const tokens = await tokenInfos(mintsOf(transaction, programId), dependencies);
-  const summary = summarizeTransaction(transaction, { signer: address, distributionProgramId: programId, tokens });
+  const tokens = await tokenInfos(mintsOf(transaction, DISTRIBUTION_PROGRAM_ID), dependencies);
+  const summary = summarizeTransaction(transaction, { signer: address, distributionProgramId: DISTRIBUTION_PROGRAM_ID, tokens });
   await dependencies.approvals.request({
     kind: "transaction",
     origin,

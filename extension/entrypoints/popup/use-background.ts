@@ -10,10 +10,10 @@ export interface BackgroundState<T extends MessageType> {
 }
 
 /** Asks the service worker once on mount (and on reload) and keeps the answer or the error's message. */
-export function useBackground<T extends MessageType>(type: T, payload: RequestOf<T>, enabled = true): BackgroundState<T> {
+export function useBackground<T extends MessageType>(type: T, payload: RequestOf<T>): BackgroundState<T> {
   const [data, setData] = useState<ResponseOf<T>>();
   const [error, setError] = useState<string>();
-  const [loading, setLoading] = useState(enabled);
+  const [loading, setLoading] = useState(true);
   const key = JSON.stringify(payload);
   const reload = useCallback(async () => {
     setLoading(true);
@@ -27,7 +27,7 @@ export function useBackground<T extends MessageType>(type: T, payload: RequestOf
     }
   }, [type, key]);
   useEffect(() => {
-    if (enabled) void reload();
-  }, [enabled, reload]);
+    void reload();
+  }, [reload]);
   return { data, error, loading, reload };
 }
