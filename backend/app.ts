@@ -177,6 +177,7 @@ export function buildApp(dependencies: AppDependencies): { listener: RequestList
     perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
     perAccountPerMinute: config.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
     accountOf: (response) => sessionOf(response)?.xUserId,
+    now,
   });
   const everyApiRequest: RequestHandler[] = [
     limits.perIp,

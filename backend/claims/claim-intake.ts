@@ -170,39 +170,13 @@ async function settleGroup(transaction: Queryable, group: Pending[], existing: C
   });
 }
 
-/**
- * Gives each accepted request the next slot of its distribution and writes the queue rows, in one
- * statement (atomic without a transaction around it, and one round trip to the database). The
- * counter is advanced by the number of requests and locked, in address order so that two instances
- * locking the same distributions cannot deadlock. Requests whose slot is max_claims or beyond are not
- * inserted: they are sold out, and the counter may run past max_claims (readers cap it).
- */
+/** Gives each accepted request its slot and queue row through insert_claims (migration 051), in one statement. */
 async function insertClaims(transaction: Queryable, accepted: Pending[]): Promise<Map<Pending, Claim>> {
   const created = new Map<Pending, Claim>();
   if (!accepted.length) return created;
   const ids = accepted.map(() => randomUUID());
   const { rows } = await transaction.query<{ id: string; slot: number; created_at: Date }>(
-    `WITH asked AS (
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])
-         WITH ORDINALITY AS input (id, distribution, x_user_id, wallet, max_claims, idempotency_key, request_hash, position)
-     ),
-     requested AS (SELECT distribution, count(*)::int AS count FROM asked GROUP BY distribution),
-     advanced AS (
-       INSERT INTO claim_slot_counters AS counter (distribution, next_slot)
-       SELECT distribution, count FROM requested ORDER BY distribution
-       ON CONFLICT (distribution) DO UPDATE SET next_slot = counter.next_slot + excluded.next_slot
-       RETURNING counter.distribution, counter.next_slot
-     ),
-     slotted AS (
-       SELECT asked.*,
-              advanced.next_slot - requested.count
-                + (row_number() OVER (PARTITION BY asked.distribution ORDER BY asked.position))::int - 1 AS slot
-         FROM asked JOIN requested USING (distribution) JOIN advanced USING (distribution)
-     )
-     INSERT INTO claims (id, distribution, x_user_id, wallet, slot, status, idempotency_key, request_hash)
-     SELECT id, distribution, x_user_id, wallet, slot, 'queued', idempotency_key, request_hash
-       FROM slotted WHERE slot < max_claims
-     RETURNING id, slot, created_at`,
+    "SELECT id, slot, created_at FROM insert_claims($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])",
     [
       ids,
       accepted.map((pending) => pending.request.distribution),
