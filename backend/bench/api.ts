@@ -10,14 +10,18 @@ import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
 
 /**
  * `npm run bench:api`: the backend on embedded defaults in its own process, autocannon on loopback.
- * Prints a table, then one JSON line.
+ * Claim intake is measured with 64, 128, 192 and 256 concurrent clients, 10,000 new claims each;
+ * claims_intake_per_s is the highest rate of those whose p99 is under the goal of 100 ms. Prints
+ * tables, then one JSON line.
  */
 // As many as are measured: V8 is still compiling the hot path through the first thousands of requests.
 const WARMUP_CLAIMS = 10_000;
 const MEASURED_CLAIMS = Number(process.env.BENCH_CLAIMS ?? 10_000);
 const CONNECTIONS = 64;
-/** Enough clients to keep the backend busy throughout: its throughput when saturated. */
-const SATURATING_CONNECTIONS = 256;
+/** Intake is also measured under more concurrent clients, up to enough to keep the backend busy throughout. */
+const MORE_CONNECTIONS = [128, 192, 256];
+/** The latency goal: the headline intake rate is the highest one measured with p99 under it. */
+const P99_GOAL_MS = 100;
 const LOOKUP_SECONDS = 5;
 
 const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-bench-"));
@@ -38,13 +42,15 @@ async function ask<Type extends BenchReply["type"]>(
   type: Type,
 ): Promise<Extract<BenchReply, { type: Type }>> {
   const answer = new Promise<Extract<BenchReply, { type: Type }>>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the backend under test exited (${code})`));
     const onMessage = (message: BenchReply) => {
       if (message.type !== type) return;
       server.off("message", onMessage);
+      server.off("exit", onExit);
       resolve(message as Extract<BenchReply, { type: Type }>);
     };
     server.on("message", onMessage);
-    server.once("exit", (code) => reject(new Error(`the backend under test exited (${code})`)));
+    server.once("exit", onExit);
   });
   if (command) server.send(command);
   return answer;
@@ -115,16 +121,35 @@ try {
     duration: LOOKUP_SECONDS,
   });
   const settled = await ask({ type: "settle", distribution: measured.distribution, expected: claims["2xx"] }, "settled");
-  const busiest = await ask({ type: "prepare", fans: MEASURED_CLAIMS, firstFan: WARMUP_CLAIMS + MEASURED_CLAIMS }, "prepared");
-  const saturated = await intake(busiest.url, busiest.distribution, busiest.fans, SATURATING_CONNECTIONS);
+  const runs = [{ connections: CONNECTIONS, result: claims, perSecond: claimsPerSecond }];
+  let firstFan = WARMUP_CLAIMS + MEASURED_CLAIMS;
+  for (const connections of MORE_CONNECTIONS) {
+    const prepared = await ask({ type: "prepare", fans: MEASURED_CLAIMS, firstFan }, "prepared");
+    firstFan += MEASURED_CLAIMS;
+    runs.push({ connections, ...(await intake(prepared.url, prepared.distribution, prepared.fans, connections)) });
+  }
   const xCalls = await ask({ type: "x-calls" }, "x-calls");
 
+  console.log("| clients | claims/s | p50 ms | p99 ms | accepted | refused |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const run of runs) {
+    const { latency } = run.result;
+    console.log(
+      `| ${run.connections} | ${run.perSecond} | ${latency.p50} | ${latency.p99} | ${run.result["2xx"]} | ${run.result.non2xx} |`,
+    );
+  }
+  const withinGoal = runs.filter((run) => run.result.latency.p99 < P99_GOAL_MS && run.result.non2xx === 0);
+  const best = withinGoal.sort((a, b) => b.perSecond - a.perSecond)[0];
+  const saturated = runs.at(-1) as (typeof runs)[number];
   const figures = {
-    claims_intake_per_s: claimsPerSecond,
-    claims_intake_p50_ms: claims.latency.p50,
-    claims_intake_p99_ms: claims.latency.p99,
-    claims_accepted: claims["2xx"],
-    claims_refused: claims.non2xx,
+    claims_intake_per_s: best?.perSecond ?? null,
+    claims_intake_p50_ms: best?.result.latency.p50 ?? null,
+    claims_intake_p99_ms: best?.result.latency.p99 ?? null,
+    claims_intake_clients: best?.connections ?? null,
+    claims_intake_64_clients_per_s: claimsPerSecond,
+    claims_intake_64_clients_p99_ms: claims.latency.p99,
+    claims_accepted: runs.reduce((sum, run) => sum + run.result["2xx"], 0),
+    claims_refused: runs.reduce((sum, run) => sum + run.result.non2xx, 0),
     claims_intake_256_clients_per_s: saturated.perSecond,
     claims_intake_256_clients_p99_ms: saturated.result.latency.p99,
     lookup_per_s: requestsPerSecond(lookup),
