@@ -19,6 +19,7 @@ import { Metrics } from "./http/metrics.ts";
 import { OpenApiRegistry } from "./http/openapi.ts";
 import { rateLimits } from "./http/rate-limits.ts";
 import { extensionCors, securityHeaders } from "./http/security.ts";
+import { type AppServerClasses, appServerClasses } from "./http/server-classes.ts";
 import { rejectNulCharacters } from "./http/validation.ts";
 import { SessionStore, sessionOf } from "./identity/sessions.ts";
 import { WalletBinding } from "./identity/wallet-binding.ts";
@@ -80,9 +81,14 @@ export type AppPlugin = (context: AppContext) => AppPluginResult;
 
 /**
  * Builds the Express app and the services behind it, and returns the request listener to serve it
- * with (the app plus its direct routes). Starting servers, the chain and the batcher is main.ts's job.
+ * with (the app plus its direct routes) and the classes the HTTP server makes requests and responses
+ * of. Starting servers, the chain and the batcher is main.ts's job.
  */
-export function buildApp(dependencies: AppDependencies): { listener: RequestListener; context: AppContext } {
+export function buildApp(dependencies: AppDependencies): {
+  listener: RequestListener;
+  serverClasses: AppServerClasses;
+  context: AppContext;
+} {
   const { config, database } = dependencies;
   const now = dependencies.now ?? Date.now;
   const logger = dependencies.logger ?? createLogger(config.LOG_LEVEL);
@@ -227,5 +233,5 @@ export function buildApp(dependencies: AppDependencies): { listener: RequestList
     routes: directRoutes,
     errorHandler: errors,
   });
-  return { listener, context };
+  return { listener, serverClasses: appServerClasses(app), context };
 }

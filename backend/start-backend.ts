@@ -128,7 +128,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       baseUrl: xApiBaseUrl,
       onCall: (call) => metrics.xApiCalls.inc({ endpoint: call.endpoint, status: String(call.status) }),
     });
-    const { listener, context } = buildApp({
+    const { listener, serverClasses, context } = buildApp({
       config,
       database,
       logger,
@@ -159,7 +159,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       stops.push(() => service.stop());
     }
 
-    const server = createServer(listener).listen(config.PORT, config.HOST);
+    const server = createServer(serverClasses, listener).listen(config.PORT, config.HOST);
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", reject);

@@ -26,7 +26,8 @@ function isPromise(value: unknown): value is Promise<unknown> {
  * about as much as taking a claim does, so POST /claims skips it.
  *
  * A direct route runs the same handler functions the app mounts, in the same order, on requests and
- * responses that carry Express's prototypes and the fields its router sets (`route`, `baseUrl`,
+ * responses that carry Express's prototypes (already theirs when the server makes them with
+ * appServerClasses, see server-classes.ts) and the fields its router sets (`route`, `baseUrl`,
  * `params`), with a rejected promise passed on as an error, as Express 5 does. The route is also
  * mounted in Express, so another spelling of the path (a trailing slash, other letter case) is served
  * the same way, just slower.
