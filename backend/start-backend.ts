@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/index.ts";
 import { type AppContext, type AppPlugin, buildApp } from "./app.ts";
+import { DISTRIBUTION_PROGRAM_PATH } from "./chain/default-programs.ts";
 import { EmbeddedChain } from "./chain/embedded-chain.ts";
 import { inProcessConnection } from "./chain/in-process-fetch.ts";
 import { createRpcRouter } from "./chain/rpc-router.ts";
@@ -21,9 +22,6 @@ import { Metrics } from "./http/metrics.ts";
 import { createTokenCipher, createXApiClient, X_API_BASE_URL, X_AUTHORIZE_URL, type XOAuthConfig } from "./x/index.ts";
 import { DEFAULT_EMULATOR_CLIENT_ID } from "./x-emulator/app.ts";
 import { type RunningXApiEmulator, startXApiEmulator } from "./x-emulator/listen.ts";
-
-/** Where `npm run build:program` leaves the program; the embedded chain deploys it from there. */
-export const PROGRAM_PATH = join(import.meta.dirname, "..", "target", "deploy", "memefans_distribution.so");
 
 /** SOL the embedded chain gives the fee payer at start, so the batcher can pay fees and create token accounts. */
 const EMBEDDED_FEE_PAYER_LAMPORTS = 1_000n * 1_000_000_000n;
@@ -102,7 +100,8 @@ export async function startBackend(config: BackendConfig, options: BackendOption
     if (config.SOLANA_RPC_URL) {
       connection = new Connection(config.SOLANA_RPC_URL, "confirmed");
     } else {
-      if (!existsSync(PROGRAM_PATH)) logger.warn({ path: PROGRAM_PATH }, "the program is not built; run `npm run build:program`");
+      if (!existsSync(DISTRIBUTION_PROGRAM_PATH))
+        logger.warn({ path: DISTRIBUTION_PROGRAM_PATH }, "the program is not built; run `npm run build:program`");
       // With a database that outlives the process, the chain must too, or every queued claim would
       // point at a distribution the restarted chain no longer has.
       const snapshotPath = options.database ? undefined : join(config.DATA_DIR, "chain", "litesvm.snapshot");
@@ -110,7 +109,9 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       const embedded = new EmbeddedChain({
         ...(snapshotPath ? { snapshotPath } : {}),
         ...options.chainOptions,
-        programs: existsSync(PROGRAM_PATH) ? [{ programId: DISTRIBUTION_PROGRAM_ID, path: PROGRAM_PATH }] : [],
+        programs: existsSync(DISTRIBUTION_PROGRAM_PATH)
+          ? [{ programId: DISTRIBUTION_PROGRAM_ID, path: DISTRIBUTION_PROGRAM_PATH }]
+          : [],
       });
       chain = embedded;
       if (embedded.balance(secrets.feePayer.publicKey.toBase58()) < EMBEDDED_FEE_PAYER_LAMPORTS / 2n) {

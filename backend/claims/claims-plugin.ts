@@ -49,8 +49,6 @@ export const claimsPlugin: AppPlugin = (context) => {
     openapi: context.openapi,
     distribution,
     async verify(xUserId, target, wallet) {
-      // Nothing to check, so nothing to ask X or the chain.
-      if (target.requirements.length === 0) return { met: true, checks: [], xCalls: 0 };
       const report = await context.eligibility.check(xUserId, target, wallet);
       return {
         met: report.met,

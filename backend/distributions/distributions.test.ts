@@ -280,6 +280,24 @@ describeEachEngine("distributions", (database) => {
     expect(foreignWallet.status).toBe(403);
   });
 
+  it("answers eligibility for a giveaway without requirements without asking X", async () => {
+    const { address } = onChain({ requirementsHash: requirementsHash(requirementsSchema.parse([])) });
+    expect((await register({ address, postId: SEED.posts.giveaway, requirements: [] })).status).toBe(201);
+    const xCalls = async () =>
+      (await backend.context.metrics.xApiCalls.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const fan = await backend.signIn(SEED.users.newcomer.username);
+    // A fan whose X token has lapsed for good is still eligible: there is nothing to ask X.
+    await backend.database.query(
+      "UPDATE x_accounts SET access_token_expires_at = now() - interval '1 day', refresh_token_encrypted = NULL WHERE username = $1",
+      [SEED.users.newcomer.username],
+    );
+    const before = await xCalls();
+    const response = await backend.request("GET", `/distributions/${address}/eligibility`, { token: fan.sessionToken });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ eligible: true, checks: [] });
+    expect(await xCalls()).toBe(before);
+  });
+
   it("lists the creator's distributions and serves an escaped public page", async () => {
     const { address } = onChain();
     const registered = await register({

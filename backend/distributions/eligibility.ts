@@ -32,6 +32,8 @@ export class EligibilityChecker {
 
   /** `wallet` picks which bound wallet hold_token reads; without it, the first wallet the fan bound. */
   async check(xUserId: string, target: EligibilityTarget, wallet?: string): Promise<VerificationReport> {
+    // Nothing to check, so nothing to ask X or the chain (and no X token needed).
+    if (target.requirements.length === 0) return { met: true, checks: [], xCalls: 0 };
     const { dependencies } = this;
     const accessToken = await dependencies.accounts.accessTokenFor(xUserId);
     const fanWallet = wallet ?? (await this.#firstWallet(xUserId));
