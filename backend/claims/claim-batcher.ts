@@ -3,6 +3,7 @@ import { type Connection, type PublicKey, SendTransactionError } from "@solana/w
 import type { ClaimStatus } from "../../shared/api/claims.ts";
 import { type DistributionAccount, distributionProgramId } from "../../shared/program/index.ts";
 import type { Database } from "../db/database.ts";
+import { type ChainReader, connectionChainReader } from "../distributions/chain-reader.ts";
 import { type BatchFailureDecision, decideBatchFailure } from "./batch-failure.ts";
 import {
   type BatchSettlement,
@@ -19,7 +20,7 @@ import {
   slotsOfBatch,
 } from "./batch-store.ts";
 import { type BatchClaimEntry, type BatchSigners, batchCapacity, signBatch } from "./batch-transaction.ts";
-import { paidSlots, readDistribution, walletsWithoutTokenAccount } from "./distribution-chain-state.ts";
+import { paidSlots, walletsWithoutTokenAccount } from "./distribution-chain-state.ts";
 
 /** getSignatureStatuses answers at most 256 signatures per call. */
 const STATUSES_PER_REQUEST = 256;
@@ -64,6 +65,7 @@ export interface CycleReport {
 export class ClaimBatcher {
   readonly instanceId: string;
   private readonly programId: PublicKey;
+  private readonly chain: ChainReader;
   private readonly leaseMs: number;
   private readonly capacity: { creating: number; existing: number };
   private running: Promise<void> | undefined;
@@ -73,6 +75,7 @@ export class ClaimBatcher {
   constructor(private readonly options: ClaimBatcherOptions) {
     this.instanceId = options.instanceId ?? `batcher-${randomUUID()}`;
     this.programId = options.programId ?? distributionProgramId;
+    this.chain = connectionChainReader(options.connection, this.programId);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.capacity = batchCapacity(options.signers);
   }
@@ -154,13 +157,19 @@ export class ClaimBatcher {
     return settled;
   }
 
+  /** The distribution as the chain has it now; null when it is gone (closed) or not one of ours. */
+  private async distributionState(address: string): Promise<DistributionAccount | null> {
+    const lookup = await this.chain.distribution(address);
+    return lookup.status === "found" ? lookup.account : null;
+  }
+
   /** The transaction can no longer land (or paid nothing): the bitmap says which claims are paid. */
   private async settleFromBitmap(
     batch: Pick<InFlightBatch, "id" | "distribution">,
     slots: number[],
     batchStatus: BatchSettlement["batchStatus"],
   ): Promise<void> {
-    const state = await readDistribution(this.options.connection, batch.distribution, this.programId);
+    const state = await this.distributionState(batch.distribution);
     const paid = paidSlots(state, slots);
     const unpaid = slots.filter((slot) => !paid.has(slot));
     await this.settle(batch.id, {
@@ -212,7 +221,7 @@ export class ClaimBatcher {
     try {
       const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
       for (const [distribution, claims] of byDistribution) {
-        const state = await readDistribution(connection, distribution, this.programId);
+        const state = await this.distributionState(distribution);
         if (!state) {
           this.transition(
             "failed",

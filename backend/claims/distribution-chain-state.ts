@@ -1,25 +1,9 @@
-import { type Connection, PublicKey } from "@solana/web3.js";
-import {
-  type DistributionAccount,
-  decodeDistributionAccount,
-  distributionProgramId,
-  isSlotClaimed,
-} from "../../shared/program/index.ts";
+import type { Connection, PublicKey } from "@solana/web3.js";
+import { type DistributionAccount, isSlotClaimed } from "../../shared/program/index.ts";
 import { associatedTokenAccount } from "./batch-transaction.ts";
 
 /** getMultipleAccounts takes at most this many keys per call. */
 const ACCOUNTS_PER_REQUEST = 100;
-
-/** The distribution as the chain has it now; null when the account is gone (closed) or not ours. */
-export async function readDistribution(
-  connection: Connection,
-  distribution: string,
-  programId: PublicKey = distributionProgramId,
-): Promise<DistributionAccount | null> {
-  const account = await connection.getAccountInfo(new PublicKey(distribution), "confirmed");
-  if (!account?.owner.equals(programId)) return null;
-  return decodeDistributionAccount(account.data);
-}
 
 export function paidSlots(state: DistributionAccount | null, slots: number[]): Set<number> {
   if (!state) return new Set();
