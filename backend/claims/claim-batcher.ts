@@ -139,20 +139,19 @@ export class ClaimBatcher {
     let settled = 0;
     for (const [index, batch] of batches.entries()) {
       const status = statuses[index];
-      const slots = await slotsOfBatch(database, batch.id);
-      if (status?.err) {
-        await this.settleFailure(batch, slots, decideBatchFailure(status.err, slots.length));
-        settled++;
-      } else if (status && (status.confirmationStatus === "confirmed" || status.confirmationStatus === "finalized")) {
-        await this.settle(batch.id, { batchStatus: "confirmed", confirmedSlots: slots });
-        settled++;
-      } else if (!status) {
+      const confirmed = status?.confirmationStatus === "confirmed" || status?.confirmationStatus === "finalized";
+      let expired = false;
+      if (!status) {
         blockHeight ??= await connection.getBlockHeight("confirmed");
-        if (blockHeight > Number(batch.last_valid_block_height)) {
-          await this.settleFromBitmap(batch, slots, "expired");
-          settled++;
-        }
+        expired = blockHeight > Number(batch.last_valid_block_height);
       }
+      // Still on its way: its slots are read only once it settles.
+      if (!status?.err && !confirmed && !expired) continue;
+      const slots = await slotsOfBatch(database, batch.id);
+      if (status?.err) await this.settleFailure(batch, slots, decideBatchFailure(status.err, slots.length));
+      else if (confirmed) await this.settle(batch.id, { batchStatus: "confirmed", confirmedSlots: slots });
+      else await this.settleFromBitmap(batch, slots, "expired");
+      settled++;
     }
     return settled;
   }
