@@ -1,13 +1,8 @@
 import bs58 from "bs58";
+import { toBase64 } from "./base64.ts";
 import type { PageWallet } from "./page-wallets.ts";
 import type { ExternalWalletChoice } from "./shapes.ts";
 import { BRIDGE_CHANNEL, type BridgeMethod, bridgeMethods, bridgeRequestSchema, relayHelloSchema } from "./wallet-bridge.ts";
-
-function toBase64(bytes: Uint8Array): string {
-  let text = "";
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return btoa(text);
-}
 
 export interface WalletDirectory {
   /** Wallets on the page now; extensions inject theirs at different times. */

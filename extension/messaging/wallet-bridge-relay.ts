@@ -1,5 +1,6 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import bs58 from "bs58";
+import { fromBase64 } from "./base64.ts";
 import { MessagingError } from "./errors.ts";
 import type { ExternalWalletChoice } from "./shapes.ts";
 import {
@@ -20,10 +21,6 @@ interface PendingRequest {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout>;
-}
-
-function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (character) => character.charCodeAt(0));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { VersionedTransaction } from "@solana/web3.js";
+import { fromBase64 } from "../../messaging/base64.ts";
 import type { InstructionSummary } from "../../messaging/shapes.ts";
 import { TOKEN_PROGRAM } from "../chain/program-ids.ts";
-import { fromBase64 } from "../vault/vault-crypto.ts";
 import { type DecodeContext, decodeInstruction, type ResolvedInstruction } from "./instruction-decoders.ts";
 
 export const LAMPORTS_PER_SIGNATURE = 5_000n;

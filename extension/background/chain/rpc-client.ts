@@ -1,7 +1,7 @@
 import bs58 from "bs58";
 import { z } from "zod";
+import { fromBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
-import { fromBase64 } from "../vault/vault-crypto.ts";
 import { TOKEN_PROGRAM } from "./program-ids.ts";
 
 const rpcReplySchema = z.union([

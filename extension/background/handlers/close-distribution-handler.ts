@@ -3,10 +3,10 @@ import { PublicKey, TransactionMessage, VersionedTransaction } from "@solana/web
 import { closeDistributionInstruction } from "../../../shared/program/close-distribution.ts";
 import { decodeDistributionAccount } from "../../../shared/program/distribution-account.ts";
 import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/ids.ts";
+import { toBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { Handlers } from "../router.ts";
 import { type BackgroundServices, knownSymbols, rpcClient } from "../services.ts";
-import { toBase64 } from "../vault/vault-crypto.ts";
 import { signAndSendWithBuiltin } from "../wallets/builtin-signing.ts";
 import { originLabel } from "./origin-label.ts";
 import { walletStatus } from "./wallet-handlers.ts";

@@ -1,12 +1,13 @@
 import "fake-indexeddb/auto";
 import bs58 from "bs58";
 import { afterEach, describe, expect, it } from "vitest";
+import { fromBase64, toBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import { type MemefansDatabase, openMemefansDatabase } from "../storage/database.ts";
 import { browserStandIns } from "../testing/browser-stand-ins.ts";
 import { keypairFromSecretText, keypairFromSeed } from "./secret-key-input.ts";
 import { AUTO_LOCK_ALARM, Vault } from "./vault.ts";
-import { decryptSecretKey, encryptSecretKey, fromBase64, toBase64 } from "./vault-crypto.ts";
+import { decryptSecretKey, encryptSecretKey } from "./vault-crypto.ts";
 import { encryptedVaultSchema, MIN_PBKDF2_ITERATIONS } from "./vault-format.ts";
 
 const seed = Uint8Array.from({ length: 32 }, (_, index) => index + 1);

@@ -1,7 +1,8 @@
+import { fromBase64, toBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { MemefansDatabase } from "../storage/database.ts";
 import { generateKeypair, type KeypairBytes, keypairFromSecretText } from "./secret-key-input.ts";
-import { decryptSecretKey, encryptSecretKey, fromBase64, toBase64 } from "./vault-crypto.ts";
+import { decryptSecretKey, encryptSecretKey } from "./vault-crypto.ts";
 import { encryptedVaultSchema } from "./vault-format.ts";
 
 export const AUTO_LOCK_ALARM = "memefans-auto-lock";
