@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { claimStatusSchema } from "../../shared/api/claims.ts";
+import { errorBodySchema } from "../../shared/api/errors.ts";
 import { xUserSchema } from "../../shared/api/identity.ts";
 import { publicKeySchema } from "../../shared/primitives.ts";
 
@@ -98,11 +99,8 @@ export const outboxItemViewSchema = z.object({
 });
 export type OutboxItemView = z.infer<typeof outboxItemViewSchema>;
 
-export const apiErrorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  details: z.unknown().optional(),
-});
+/** The backend's error, as every route answers it (shared/api/errors.ts). */
+export const apiErrorSchema = errorBodySchema.shape.error;
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
 /**
