@@ -1,6 +1,7 @@
 import { type Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { createHeldMint, fund } from "../../../backend/claims/testing/chain-fixtures.ts";
-import { type DistributionAccount, decodeDistributionAccount } from "../../../shared/program/index.ts";
+import { connectionChainReader } from "../../../backend/distributions/chain-reader.ts";
+import { type DistributionAccount, distributionProgramId } from "../../../shared/program/index.ts";
 
 /** The story's token: what the creator holds before the giveaway, minted by a third party. */
 export const STORY_TOKEN_DECIMALS = 6;
@@ -17,9 +18,10 @@ export async function fundCreator(connection: Connection, owner: string, amount:
   return createHeldMint(connection, { authority: issuer, owner: ownerKey, amount, decimals: STORY_TOKEN_DECIMALS });
 }
 
+/** The distribution as the chain has it now; null once it is closed. */
 export async function readDistribution(connection: Connection, address: string): Promise<DistributionAccount | null> {
-  const account = await connection.getAccountInfo(new PublicKey(address));
-  return account ? decodeDistributionAccount(account.data) : null;
+  const lookup = await connectionChainReader(connection, distributionProgramId).distribution(address);
+  return lookup.status === "found" ? lookup.account : null;
 }
 
 export { tokenBalance } from "../../../backend/claims/testing/chain-fixtures.ts";
