@@ -4,7 +4,7 @@ import { customErrorCode, DISTRIBUTION_ERROR_CODES, describeTransactionFailure }
 export type BatchFailureDecision =
   /** The blockhash expired before the transaction could land: send the claims again. */
   | { action: "requeue" }
-  /** Every slot was already paid: the bitmap says which claims are confirmed. */
+  /** A slot was already paid: the bitmap says which claims are confirmed. */
   | { action: "read_bitmap" }
   /** The distribution refuses for now (paused, not started) or the fee payer is short: try later. */
   | { action: "retry_later"; delayMs: number; reason: string }
@@ -21,7 +21,8 @@ const RETRY_FEE_PAYER_MS = 30_000;
 /** Reasons stored on failed claims: short, stable words the extension can translate. */
 const permanentFailures = new Map<number, string>([
   [codes.Ended, "ended"],
-  [codes.DistributionNotOwnedByProgram, "distribution_closed"],
+  [codes.DistributionNotOwnedByProgram, "not_a_distribution"],
+  [codes.DistributionClosed, "distribution_closed"],
   [codes.InvalidDiscriminator, "not_a_distribution"],
   [codes.DistributionAddressMismatch, "not_a_distribution"],
   [codes.WrongVerifier, "verifier_changed"],
@@ -49,7 +50,7 @@ export function decideBatchFailure(failure: unknown, batchSize: number): BatchFa
     return { action: "retry_later", delayMs: RETRY_FEE_PAYER_MS, reason: "the fee payer cannot pay the fee" };
   }
   const code = customErrorCode(failure);
-  if (code === codes.AllSlotsAlreadyClaimed) return { action: "read_bitmap" };
+  if (code === codes.SlotAlreadyClaimed) return { action: "read_bitmap" };
   if (code === codes.Paused) return { action: "retry_later", delayMs: RETRY_PAUSED_MS, reason: "paused" };
   if (code === codes.NotStarted) return { action: "retry_later", delayMs: RETRY_NOT_STARTED_MS, reason: "not_started" };
   const permanent = code === undefined ? undefined : permanentFailures.get(code);

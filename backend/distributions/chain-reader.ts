@@ -1,11 +1,18 @@
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { type Connection, PublicKey } from "@solana/web3.js";
-import { type DistributionAccount, DistributionDecodeError, decodeDistributionAccount } from "../../shared/program/index.ts";
+import {
+  type DistributionAccount,
+  DistributionDecodeError,
+  decodeDistributionAccount,
+  isClosedDistributionAccount,
+} from "../../shared/program/index.ts";
 import { HttpError } from "../http/errors.ts";
 
 export type DistributionLookup =
   | { status: "found"; account: DistributionAccount }
   | { status: "missing" }
+  /** Closed by its creator: the program keeps a tombstone at the address. */
+  | { status: "closed" }
   | { status: "not_a_distribution"; reason: string };
 
 /** What the backend reads from Solana. One implementation over @solana/web3.js Connection and SOLANA_RPC_URL. */
@@ -45,8 +52,10 @@ export function connectionChainReader(connection: Connection, programId: PublicK
             reason: `the account is owned by ${info.owner.toBase58()}, not the distribution program`,
           };
         }
+        const data = new Uint8Array(info.data);
+        if (isClosedDistributionAccount(data)) return { status: "closed" };
         try {
-          return { status: "found", account: decodeDistributionAccount(new Uint8Array(info.data)) };
+          return { status: "found", account: decodeDistributionAccount(data) };
         } catch (error) {
           if (error instanceof DistributionDecodeError) return { status: "not_a_distribution", reason: error.message };
           throw error;

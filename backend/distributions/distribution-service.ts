@@ -70,6 +70,9 @@ export class DistributionService {
         "there is no distribution account at this address yet; register it after create_distribution is confirmed",
       );
     }
+    if (lookup.status === "closed") {
+      throw new HttpError(409, "closed", "this giveaway was closed by its creator; its address cannot be reused");
+    }
     if (lookup.status === "not_a_distribution") {
       throw mismatch([{ field: "address", onChain: lookup.reason, submitted: body.address }]);
     }

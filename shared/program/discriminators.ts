@@ -21,3 +21,6 @@ export const INSTRUCTION_DISCRIMINATORS: Readonly<Record<InstructionName, Uint8A
 ) as Record<InstructionName, Uint8Array>;
 
 export const DISTRIBUTION_ACCOUNT_DISCRIMINATOR = anchorDiscriminator("account:Distribution");
+
+/** All a closed distribution keeps: the program holds its address forever with this 8-byte tombstone. */
+export const CLOSED_DISTRIBUTION_DISCRIMINATOR = anchorDiscriminator("account:ClosedDistribution");

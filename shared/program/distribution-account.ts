@@ -1,6 +1,6 @@
 import { PublicKey } from "@solana/web3.js";
 import { BorshReader } from "./borsh.ts";
-import { DISTRIBUTION_ACCOUNT_DISCRIMINATOR } from "./discriminators.ts";
+import { CLOSED_DISTRIBUTION_DISCRIMINATOR, DISTRIBUTION_ACCOUNT_DISCRIMINATOR } from "./discriminators.ts";
 import { bitmapLength, DISTRIBUTION_ACCOUNT_VERSION } from "./layout.ts";
 
 export interface DistributionAccount {
@@ -32,6 +32,11 @@ export class DistributionDecodeError extends Error {
 
 function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
   return left.length === right.length && left.every((byte, index) => byte === right[index]);
+}
+
+/** True for the tombstone close_distribution leaves: the address can never hold a giveaway again. */
+export function isClosedDistributionAccount(data: Uint8Array): boolean {
+  return sameBytes(data, CLOSED_DISTRIBUTION_DISCRIMINATOR);
 }
 
 /**

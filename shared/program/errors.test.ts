@@ -1,5 +1,6 @@
 import { SendTransactionError } from "@solana/web3.js";
 import { describe, expect, it } from "vitest";
+import idl from "../../programs/distribution/idl/memefans_distribution.json" with { type: "json" };
 import { DISTRIBUTION_ERROR_CODES, DISTRIBUTION_ERRORS, distributionErrorByCode } from "./errors.ts";
 import { customErrorCode, describeTransactionFailure } from "./explain-error.ts";
 
@@ -9,8 +10,12 @@ describe("the error table", () => {
     expect(new Set(DISTRIBUTION_ERRORS.map((error) => error.name)).size).toBe(DISTRIBUTION_ERRORS.length);
     expect(DISTRIBUTION_ERROR_CODES.Paused).toBe(6032);
     expect(DISTRIBUTION_ERROR_CODES.MissingFeePayerSignature).toBe(6035);
-    expect(distributionErrorByCode(6029)?.name).toBe("AllSlotsAlreadyClaimed");
-    expect(distributionErrorByCode(6036)).toBeUndefined();
+    expect(distributionErrorByCode(6029)?.name).toBe("SlotAlreadyClaimed");
+    expect(distributionErrorByCode(6040)).toBeUndefined();
+  });
+
+  it("is the IDL's error list, every code, name and message", () => {
+    expect(DISTRIBUTION_ERRORS.map(({ code, name, message }) => ({ code, name, msg: message }))).toEqual(idl.errors);
   });
 });
 

@@ -14,7 +14,7 @@ export const DISTRIBUTION_ERRORS = [
   {
     code: 6007,
     name: "DistributionNotOwnedByProgram",
-    message: "The distribution account is not owned by this program (or was closed)",
+    message: "The distribution account is not owned by this program",
   },
   { code: 6008, name: "InvalidDiscriminator", message: "The account is not a Distribution account" },
   { code: 6009, name: "DistributionAddressMismatch", message: "The distribution account is not at its PDA" },
@@ -45,13 +45,25 @@ export const DISTRIBUTION_ERRORS = [
   { code: 6026, name: "EmptyBatch", message: "The batch has no claims" },
   { code: 6027, name: "SlotOutOfRange", message: "A claim slot is not below max_claims" },
   { code: 6028, name: "DuplicateSlotInBatch", message: "A claim slot appears twice in the batch" },
-  { code: 6029, name: "AllSlotsAlreadyClaimed", message: "Every slot in the batch was already claimed" },
+  { code: 6029, name: "SlotAlreadyClaimed", message: "A slot in the batch was already claimed" },
   { code: 6030, name: "NotStarted", message: "The distribution has not started" },
   { code: 6031, name: "Ended", message: "The distribution has ended" },
   { code: 6032, name: "Paused", message: "The distribution is paused" },
   { code: 6033, name: "NotClosable", message: "The distribution can close only after its end or once every slot is claimed" },
   { code: 6034, name: "ArithmeticOverflow", message: "Arithmetic overflow" },
   { code: 6035, name: "MissingFeePayerSignature", message: "The fee payer must sign" },
+  {
+    code: 6036,
+    name: "FeeBudgetTooSmall",
+    message: "The fee budget must cover fee_per_claim_lamports for every claim",
+  },
+  {
+    code: 6037,
+    name: "FeeBudgetExhausted",
+    message: "The fee budget cannot pay for opening this recipient's token account",
+  },
+  { code: 6038, name: "DistributionClosed", message: "The distribution is closed" },
+  { code: 6039, name: "NonCanonicalBump", message: "The bump is not the canonical one" },
 ] as const;
 
 export type DistributionErrorName = (typeof DISTRIBUTION_ERRORS)[number]["name"];

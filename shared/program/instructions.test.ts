@@ -198,19 +198,24 @@ describe("creator instructions", () => {
     ]);
   });
 
-  it("set_verifier, pause and resume take the creator and the distribution", () => {
+  it("set_verifier takes the creator, the consenting current verifier and the distribution", () => {
+    const currentVerifier = PublicKey.unique();
     const newVerifier = PublicKey.unique();
-    const setVerifier = setVerifierInstruction({ creator, distribution, newVerifier });
+    const setVerifier = setVerifierInstruction({ creator, currentVerifier, distribution, newVerifier });
     expect(new Uint8Array(setVerifier.data)).toEqual(
       new Uint8Array([...sha256Prefix("global:set_verifier"), ...newVerifier.toBytes()]),
     );
+    expect(accounts(setVerifier)).toEqual([
+      [creator.toBase58(), true, false],
+      [currentVerifier.toBase58(), true, false],
+      [distribution.toBase58(), false, true],
+    ]);
+  });
+
+  it("pause and resume take the creator and the distribution", () => {
     expect(new Uint8Array(pauseInstruction({ creator, distribution }).data)).toEqual(sha256Prefix("global:pause"));
     expect(new Uint8Array(resumeInstruction({ creator, distribution }).data)).toEqual(sha256Prefix("global:resume"));
-    for (const instruction of [
-      setVerifier,
-      pauseInstruction({ creator, distribution }),
-      resumeInstruction({ creator, distribution }),
-    ]) {
+    for (const instruction of [pauseInstruction({ creator, distribution }), resumeInstruction({ creator, distribution })]) {
       expect(accounts(instruction)).toEqual([
         [creator.toBase58(), true, false],
         [distribution.toBase58(), false, true],

@@ -1,12 +1,28 @@
 //! Program errors. Custom codes start at 6000 like Anchor's, in the order of the IDL's "errors";
 //! the messages live in idl/memefans_distribution.json, which clients read.
 
-/// Every way an instruction of this program can be refused. The discriminant is the custom error
-/// code the transaction fails with (`InstructionError::Custom(code)`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
-pub enum DistributionError {
-    InvalidInstructionData = 6000,
+/// Declares the error enum with codes from 6000 in order, and `ALL` in the same order, so a test
+/// can hold every code and name against the IDL's "errors".
+macro_rules! distribution_errors {
+    ($first:ident, $($rest:ident),* $(,)?) => {
+        /// Every way an instruction of this program can be refused. The discriminant is the custom
+        /// error code the transaction fails with (`InstructionError::Custom(code)`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u32)]
+        pub enum DistributionError {
+            $first = 6000,
+            $($rest),*
+        }
+
+        impl DistributionError {
+            pub const ALL: &'static [DistributionError] =
+                &[DistributionError::$first, $(DistributionError::$rest),*];
+        }
+    };
+}
+
+distribution_errors!(
+    InvalidInstructionData,
     UnknownInstruction,
     NotEnoughAccounts,
     MissingCreatorSignature,
@@ -35,14 +51,18 @@ pub enum DistributionError {
     EmptyBatch,
     SlotOutOfRange,
     DuplicateSlotInBatch,
-    AllSlotsAlreadyClaimed,
+    SlotAlreadyClaimed,
     NotStarted,
     Ended,
     Paused,
     NotClosable,
     ArithmeticOverflow,
     MissingFeePayerSignature,
-}
+    FeeBudgetTooSmall,
+    FeeBudgetExhausted,
+    DistributionClosed,
+    NonCanonicalBump,
+);
 
 /// Why an instruction failed: one of ours, or a runtime error passed through unchanged (a syscall
 /// that returned an error code).
@@ -85,9 +105,38 @@ mod tests {
             6017
         );
         assert_eq!(DistributionError::DepositOverflow as u32, 6023);
-        assert_eq!(DistributionError::AllSlotsAlreadyClaimed as u32, 6029);
+        assert_eq!(DistributionError::SlotAlreadyClaimed as u32, 6029);
         assert_eq!(DistributionError::Paused as u32, 6032);
         assert_eq!(DistributionError::MissingFeePayerSignature as u32, 6035);
+        assert_eq!(DistributionError::NonCanonicalBump as u32, 6039);
+    }
+
+    #[test]
+    fn every_code_and_name_is_the_idls() {
+        let idl = include_str!("../idl/memefans_distribution.json");
+        let errors = &idl[idl.find("\"errors\"").expect("errors")..];
+        let errors = &errors[..errors.find(']').expect("end of errors")];
+        let idl_errors: Vec<(u32, &str)> = errors
+            .split('{')
+            .skip(1)
+            .map(|entry| (field(entry, "code").parse().unwrap(), field(entry, "name")))
+            .collect();
+        let ours: Vec<(u32, String)> = DistributionError::ALL
+            .iter()
+            .map(|error| (*error as u32, format!("{error:?}")))
+            .collect();
+        assert_eq!(ours.len(), idl_errors.len());
+        for ((code, name), (idl_code, idl_name)) in ours.iter().zip(&idl_errors) {
+            assert_eq!((code, name.as_str()), (idl_code, *idl_name));
+        }
+    }
+
+    /// The value of `"key": value` in a flat JSON object's text, without quotes.
+    fn field<'a>(entry: &'a str, key: &str) -> &'a str {
+        let start = entry.find(&format!("\"{key}\":")).expect(key) + key.len() + 3;
+        let rest = entry[start..].trim_start();
+        let end = rest.find([',', '\n', '}']).unwrap();
+        rest[..end].trim().trim_matches('"')
     }
 
     #[test]

@@ -206,13 +206,12 @@ impl<'a> AccountInfo<'a> {
         unsafe { core::slice::from_raw_parts_mut(self.record.add(DATA), self.data_len()) }
     }
 
-    /// Shrinks the data to nothing and hands the account to `new_owner`. The runtime accepts an
-    /// owner change from the current owner when the data is empty.
-    pub fn clear_and_assign(&mut self, new_owner: &Pubkey) {
-        // SAFETY: writes the data length and owner fields inside the record.
-        unsafe {
-            (self.record.add(DATA_LEN) as *mut u64).write_unaligned(0);
-            (self.record.add(OWNER) as *mut Pubkey).write_unaligned(*new_owner);
+    /// Shrinks the data to `len` bytes (never grows it: the bytes past the old length were not
+    /// zeroed by anyone). The runtime takes the new length back after the instruction.
+    pub fn shrink_data(&mut self, len: usize) {
+        if len < self.data_len() {
+            // SAFETY: writes the data length field inside the record, to a smaller value.
+            unsafe { (self.record.add(DATA_LEN) as *mut u64).write_unaligned(len as u64) }
         }
     }
 
@@ -354,9 +353,10 @@ mod tests {
         let duplicate = cursor.next_account().unwrap();
         assert_eq!(duplicate.lamports(), 77);
         assert_eq!(duplicate.data()[0], 0xab);
-        first.clear_and_assign(&[0; 32]);
-        assert_eq!(duplicate.data_len(), 0);
-        assert_eq!(duplicate.owner(), &[0; 32]);
+        first.shrink_data(20);
+        assert_eq!(duplicate.data_len(), 16);
+        first.shrink_data(8);
+        assert_eq!(duplicate.data_len(), 8);
     }
 
     #[test]

@@ -31,7 +31,43 @@ pub fn validate_create_args(args: &CreateArgs, now: i64) -> Result<u64, Distribu
     if is_default_key(&args.verifier) {
         return Err(DistributionError::InvalidVerifier);
     }
+    let fees = checked_mul(args.fee_per_claim_lamports, args.max_claims as u64)
+        .ok_or(DistributionError::FeeBudgetTooSmall)?;
+    if args.fee_budget_lamports < fees {
+        return Err(DistributionError::FeeBudgetTooSmall);
+    }
     Ok(deposit)
+}
+
+/// Lamports of the fee budget promised to the fees of the slots still unpaid. The budget never
+/// falls below this (create starts above it, each payout takes one fee), so every payout can
+/// reimburse its fee and only the rest can pay for opening recipients' token accounts.
+pub fn reserved_for_fees(distribution: &Distribution) -> Result<u64, DistributionError> {
+    let unpaid = distribution
+        .max_claims
+        .checked_sub(distribution.claimed_count)
+        .ok_or(DistributionError::ArithmeticOverflow)?;
+    checked_mul(distribution.fee_per_claim_lamports, unpaid as u64)
+        .ok_or(DistributionError::ArithmeticOverflow)
+}
+
+/// Takes one payout's cost from the fee budget: `rent` lamports the fee payer put into a new
+/// token account (FeeBudgetExhausted unless the budget beyond the reserved fees covers it) and
+/// the payout's fee. Returns what the fee payer is owed; call before counting the payout.
+pub fn charge_payout(distribution: &mut Distribution, rent: u64) -> Result<u64, DistributionError> {
+    let reserved = reserved_for_fees(distribution)?;
+    let spare = distribution.fee_budget_lamports.saturating_sub(reserved);
+    if rent > spare {
+        return Err(DistributionError::FeeBudgetExhausted);
+    }
+    let owed = rent
+        .checked_add(distribution.fee_per_claim_lamports)
+        .ok_or(DistributionError::ArithmeticOverflow)?;
+    distribution.fee_budget_lamports = distribution
+        .fee_budget_lamports
+        .checked_sub(owed)
+        .ok_or(DistributionError::FeeBudgetExhausted)?;
+    Ok(owed)
 }
 
 /// Claims are paid only while the distribution runs: not paused, start_ts <= now <= end_ts.
@@ -54,14 +90,6 @@ pub fn check_closable(distribution: &Distribution, now: i64) -> Result<(), Distr
         return Ok(());
     }
     Err(DistributionError::NotClosable)
-}
-
-/// Takes up to `wanted` lamports from the remaining fee budget and returns what it took: the
-/// budget runs dry rather than the distribution's rent.
-pub fn take_from_budget(budget: &mut u64, wanted: u64) -> u64 {
-    let taken = if wanted < *budget { wanted } else { *budget };
-    *budget -= taken;
-    taken
 }
 
 #[cfg(test)]
@@ -97,6 +125,7 @@ mod tests {
         }
         let args = CreateArgs {
             max_claims: MAX_CLAIMS,
+            fee_budget_lamports: 5_000 * MAX_CLAIMS as u64,
             ..create_args()
         };
         assert_eq!(validate_create_args(&args, NOW), Ok(1_000 * 65_536));
@@ -108,6 +137,7 @@ mod tests {
         let fits = CreateArgs {
             amount_per_claim: largest,
             max_claims: MAX_CLAIMS,
+            fee_budget_lamports: 5_000 * MAX_CLAIMS as u64,
             ..create_args()
         };
         assert_eq!(
@@ -202,14 +232,57 @@ mod tests {
     }
 
     #[test]
-    fn the_fee_budget_pays_what_it_has_and_never_more() {
-        let mut budget = 12_000;
-        assert_eq!(take_from_budget(&mut budget, 5_000), 5_000);
-        assert_eq!(take_from_budget(&mut budget, 5_000), 5_000);
-        assert_eq!(take_from_budget(&mut budget, 5_000), 2_000);
-        assert_eq!(budget, 0);
-        assert_eq!(take_from_budget(&mut budget, 5_000), 0);
-        assert_eq!(budget, 0);
+    fn the_fee_budget_must_cover_a_fee_for_every_slot() {
+        let exact = create_args();
+        assert_eq!(exact.fee_budget_lamports, 100 * 5_000);
+        assert!(validate_create_args(&exact, NOW).is_ok());
+        let short = CreateArgs {
+            fee_budget_lamports: 100 * 5_000 - 1,
+            ..create_args()
+        };
+        assert_eq!(
+            validate_create_args(&short, NOW),
+            Err(DistributionError::FeeBudgetTooSmall)
+        );
+        let impossible = CreateArgs {
+            fee_per_claim_lamports: u64::MAX,
+            fee_budget_lamports: u64::MAX,
+            ..create_args()
+        };
+        assert_eq!(
+            validate_create_args(&impossible, NOW),
+            Err(DistributionError::FeeBudgetTooSmall)
+        );
+    }
+
+    #[test]
+    fn payouts_take_their_fee_and_rent_only_from_what_the_unpaid_fees_leave() {
+        // 3 slots at 5,000 reserve 15,000; 2,100,000 spare pays one 2,039,280 account.
+        let mut distribution = Distribution {
+            max_claims: 3,
+            claimed_count: 0,
+            fee_per_claim_lamports: 5_000,
+            fee_budget_lamports: 15_000 + 2_100_000,
+            ..sample()
+        };
+        assert_eq!(reserved_for_fees(&distribution), Ok(15_000));
+        assert_eq!(charge_payout(&mut distribution, 2_039_280), Ok(2_044_280));
+        distribution.claimed_count = 1;
+        assert_eq!(distribution.fee_budget_lamports, 10_000 + 60_720);
+        // The next account would eat into the fees still owed to the two unpaid slots.
+        let before = distribution.clone();
+        assert_eq!(
+            charge_payout(&mut distribution, 2_039_280),
+            Err(DistributionError::FeeBudgetExhausted)
+        );
+        assert_eq!(distribution, before);
+        // Payouts to existing accounts still get their fee, down to exactly nothing left over.
+        assert_eq!(charge_payout(&mut distribution, 0), Ok(5_000));
+        distribution.claimed_count = 2;
+        assert_eq!(charge_payout(&mut distribution, 60_720), Ok(65_720));
+        distribution.claimed_count = 3;
+        assert_eq!(distribution.fee_budget_lamports, 0);
+        assert_eq!(reserved_for_fees(&distribution), Ok(0));
     }
 
     #[test]

@@ -31,6 +31,11 @@ use crate::ids::{keys_equal, Pubkey};
 
 /// sha256("account:Distribution")[..8], as Anchor computes it.
 pub const DISCRIMINATOR: [u8; 8] = [176, 85, 17, 11, 13, 194, 18, 1];
+/// sha256("account:ClosedDistribution")[..8]: all a closed distribution keeps. The tombstone
+/// stays owned by this program, so its address can never hold a new distribution whose empty
+/// bitmap would make paid slots payable again.
+pub const CLOSED_DISCRIMINATOR: [u8; 8] = [160, 237, 64, 238, 248, 8, 210, 85];
+pub const CLOSED_LEN: usize = CLOSED_DISCRIMINATOR.len();
 pub const VERSION: u8 = 1;
 /// One bit per slot; 65,536 slots make an 8 KiB bitmap, which keeps the account under the
 /// 10 KiB a CPI-created account may have.
@@ -97,9 +102,13 @@ pub const fn account_len(max_claims: u32) -> usize {
 }
 
 impl Distribution {
-    /// Decodes account data, refusing anything that is not a version-1 Distribution whose size
-    /// and bitmap length agree with its max_claims (InvalidDiscriminator).
+    /// Decodes account data, refusing a closed distribution's tombstone (DistributionClosed) and
+    /// anything else that is not a version-1 Distribution whose size and bitmap length agree with
+    /// its max_claims (InvalidDiscriminator).
     pub fn load(data: &[u8]) -> Result<Distribution, DistributionError> {
+        if is_closed(data) {
+            return Err(DistributionError::DistributionClosed);
+        }
         if data.len() < BITMAP_OFFSET
             || !keys_equal_8(&array_at(data, offset::DISCRIMINATOR), &DISCRIMINATOR)
         {
@@ -202,6 +211,11 @@ impl Distribution {
     }
 }
 
+/// True for the data close_distribution leaves behind.
+pub fn is_closed(data: &[u8]) -> bool {
+    data.len() == CLOSED_LEN && keys_equal_8(&array_at(data, 0), &CLOSED_DISCRIMINATOR)
+}
+
 fn keys_equal_8(left: &[u8; 8], right: &[u8; 8]) -> bool {
     u64::from_le_bytes(*left) == u64::from_le_bytes(*right)
 }
@@ -254,6 +268,32 @@ pub mod tests {
             crate::instruction_data::tests::idl_discriminator("Distribution"),
             DISCRIMINATOR
         );
+    }
+
+    #[test]
+    fn closed_discriminator_matches_the_idl() {
+        assert_eq!(
+            crate::instruction_data::tests::idl_discriminator("ClosedDistribution"),
+            CLOSED_DISCRIMINATOR
+        );
+    }
+
+    #[test]
+    fn a_tombstone_loads_as_closed_and_nothing_else_does() {
+        assert_eq!(
+            Distribution::load(&CLOSED_DISCRIMINATOR),
+            Err(DistributionError::DistributionClosed)
+        );
+        let mut longer = CLOSED_DISCRIMINATOR.to_vec();
+        longer.push(0);
+        assert_eq!(
+            Distribution::load(&longer),
+            Err(DistributionError::InvalidDiscriminator)
+        );
+        let mut data = vec![0u8; account_len(20)];
+        sample().store(&mut data).unwrap();
+        assert!(!is_closed(&data));
+        assert!(!is_closed(&DISCRIMINATOR));
     }
 
     #[test]

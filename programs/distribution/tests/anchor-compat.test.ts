@@ -97,7 +97,12 @@ const cases: Case[] = [
   },
   {
     name: "set_verifier",
-    ours: setVerifierInstruction({ creator, distribution: distribution.address, newVerifier: verifier }),
+    ours: setVerifierInstruction({
+      creator,
+      currentVerifier: recipient,
+      distribution: distribution.address,
+      newVerifier: verifier,
+    }),
     anchorArgs: { new_verifier: verifier },
   },
   { name: "pause", ours: pauseInstruction({ creator, distribution: distribution.address }), anchorArgs: {} },

@@ -20,6 +20,7 @@ import {
   sendClaims,
   sendClose,
   sendCreate,
+  sendSetVerifier,
 } from "./harness/distribution-fixture.ts";
 import { checkInvariantAfterEachTest, expectRefused } from "./harness/invariant.ts";
 import { outcomeOf } from "./harness/svm.ts";
@@ -58,22 +59,13 @@ describe("only the creator controls a distribution", () => {
     const attacker = withAttacker(fixture);
     const asAttacker = { creator: attacker.publicKey, distribution: fixture.distribution, programId };
     expectRefused(fixture, "NotCreator", () =>
-      testbed.send([setVerifierInstruction({ ...asAttacker, newVerifier: attacker.publicKey })], [attacker]),
-    );
-    expectRefused(fixture, "NotCreator", () => testbed.send([pauseInstruction(asAttacker)], [attacker]));
-    expectRefused(fixture, "InvalidVerifier", () =>
       testbed.send(
-        [
-          setVerifierInstruction({
-            creator: fixture.creator.publicKey,
-            distribution: fixture.distribution,
-            programId,
-            newVerifier: PublicKey.default,
-          }),
-        ],
-        [fixture.creator],
+        [setVerifierInstruction({ ...asAttacker, currentVerifier: fixture.verifier.publicKey, newVerifier: attacker.publicKey })],
+        [attacker, fixture.verifier],
       ),
     );
+    expectRefused(fixture, "NotCreator", () => testbed.send([pauseInstruction(asAttacker)], [attacker]));
+    expectRefused(fixture, "InvalidVerifier", () => sendSetVerifier(fixture, PublicKey.default));
     expect(readDistribution(fixture).verifier).toEqual(fixture.verifier.publicKey);
     expect(readDistribution(fixture).paused).toBe(false);
   });

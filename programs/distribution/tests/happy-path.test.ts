@@ -20,12 +20,9 @@ import {
   sendCreate,
 } from "./harness/distribution-fixture.ts";
 import { checkInvariantAfterEachTest } from "./harness/invariant.ts";
-import { logsOf, outcomeOf, type SendResult } from "./harness/svm.ts";
+import { FEE_PER_SIGNATURE, logsOf, outcomeOf, type SendResult } from "./harness/svm.ts";
 
 checkInvariantAfterEachTest();
-
-/** LiteSVM charges the standard 5,000 lamports per signature. */
-const FEE_PER_SIGNATURE = 5_000n;
 
 function expectOk(result: SendResult): void {
   expect(outcomeOf(result), logsOf(result)).toBe("ok");
@@ -100,10 +97,12 @@ function runGiveaway(method: DeployMethod): Fixture {
   expectOk(sendClose(fixture));
   expect(testbed.tokenBalance(fixture.creatorTokenAccount)).toBe(fixture.creatorTokensBefore - 15n * amountPerClaim);
   expect(testbed.tokenBalance(fixture.vault)).toBeUndefined();
-  expect(testbed.lamports(fixture.distribution)).toBe(0n);
-  // The creator gets back both rents and the fee budget nobody used.
+  // The tombstone keeps the rent of its 8 bytes; the creator gets back the rest of both rents and the
+  // fee budget nobody used.
+  const tombstoneRent = testbed.rentExempt(8);
+  expect(testbed.lamports(fixture.distribution)).toBe(tombstoneRent);
   expect(testbed.lamports(fixture.creator.publicKey)).toBe(
-    creatorBeforeClose + distributionRent + afterClaims.feeBudgetLamports + vaultRent - FEE_PER_SIGNATURE,
+    creatorBeforeClose + distributionRent - tombstoneRent + afterClaims.feeBudgetLamports + vaultRent - FEE_PER_SIGNATURE,
   );
   return fixture;
 }
@@ -126,15 +125,15 @@ describe("a giveaway from start to finish", () => {
     expect(testbed.tokenBalance(fixture.creatorTokenAccount)).toBe(fixture.creatorTokensBefore - fixture.deposit);
   });
 
-  it("pays the fee payer only as far as the fee budget reaches", () => {
+  it("reimburses the fee payer one fee per payout, down to an empty budget after the last slot", () => {
     const { testbed, programId } = programTestbed();
-    const fixture = createdFixture(testbed, programId, { feePerClaimLamports: 5_000n, feeBudgetLamports: 7_000n });
+    const fixture = createdFixture(testbed, programId, { maxClaims: 3, feePerClaimLamports: 5_000n, feeBudgetLamports: 15_000n });
     const before = testbed.lamports(fixture.feePayer.publicKey);
     expectOk(sendClaims(fixture, claimsFor(recipients(fixture, 2), 0)));
-    expect(testbed.lamports(fixture.feePayer.publicKey)).toBe(before - 2n * FEE_PER_SIGNATURE + 7_000n);
-    expect(readDistribution(fixture).feeBudgetLamports).toBe(0n);
+    expect(testbed.lamports(fixture.feePayer.publicKey)).toBe(before - 2n * FEE_PER_SIGNATURE + 10_000n);
+    expect(readDistribution(fixture).feeBudgetLamports).toBe(5_000n);
     expectOk(sendClaims(fixture, claimsFor(recipients(fixture, 1), 2)));
-    expect(readDistribution(fixture).claimedCount).toBe(3);
+    expect(readDistribution(fixture)).toMatchObject({ claimedCount: 3, feeBudgetLamports: 0n });
   });
 });
 
@@ -182,7 +181,12 @@ describe("creator controls", () => {
 
     const newVerifier = Keypair.generate();
     testbed.airdrop(newVerifier.publicKey, 1_000_000_000n);
-    expectOk(testbed.send([setVerifierInstruction({ ...control, newVerifier: newVerifier.publicKey })], [fixture.creator]));
+    const rotation = setVerifierInstruction({
+      ...control,
+      currentVerifier: fixture.verifier.publicKey,
+      newVerifier: newVerifier.publicKey,
+    });
+    expectOk(testbed.send([rotation], [fixture.creator, fixture.verifier]));
     expect(readDistribution(fixture).verifier).toEqual(newVerifier.publicKey);
     expect(outcomeOf(sendClaims(fixture, [{ slot: 1, tokenAccount: second.tokenAccount }]))).toBe("WrongVerifier");
     const withNewVerifier = { ...fixture, verifier: newVerifier };

@@ -31,7 +31,14 @@ describe("random instruction data", () => {
         keys: closeDistributionInstruction({ ...control, creatorTokenAccount: fixture.creatorTokenAccount }).keys,
         signers: [fixture.creator],
       },
-      { keys: setVerifierInstruction({ ...control, newVerifier: fixture.verifier.publicKey }).keys, signers: [fixture.creator] },
+      {
+        keys: setVerifierInstruction({
+          ...control,
+          currentVerifier: fixture.verifier.publicKey,
+          newVerifier: fixture.verifier.publicKey,
+        }).keys,
+        signers: [fixture.creator, fixture.verifier],
+      },
       { keys: pauseInstruction(control).keys, signers: [fixture.creator] },
     ];
 

@@ -1,4 +1,6 @@
-//! batch_claim: the verifier pays a list of claim slots, each slot at most once ever.
+//! batch_claim: the verifier pays a list of claim slots, each slot at most once ever. All or
+//! nothing: a batch that succeeds paid every entry in it amount_per_claim, into the token account
+//! its message lists, which is what lets the backend call a claim paid from the signature alone.
 //!
 //! Checks:
 //! - instruction data `claims: Vec<ClaimEntry>` parsed exactly, bools 0 or 1
@@ -18,18 +20,18 @@
 //!   7 system_program (InvalidSystemProgram);
 //! - then exactly one recipient token account per entry, followed by its owner when the entry
 //!   creates the account (NotEnoughAccounts);
-//! - every slot < max_claims (SlotOutOfRange) and no slot twice in the batch
-//!   (DuplicateSlotInBatch), all before anything is paid;
-//! - per entry whose slot is unclaimed: the recipient is an initialized, unfrozen token account
-//!   of the token program and not the vault (RecipientNotTokenAccount) of the distribution's
-//!   mint (RecipientMintMismatch); a recipient owner is checked by the associated token program,
-//!   which refuses an address not derived from (owner, token program, mint);
+//! - every slot < max_claims (SlotOutOfRange), no slot twice in the batch
+//!   (DuplicateSlotInBatch) and no slot already claimed (SlotAlreadyClaimed), all before anything
+//!   is paid; a re-sent batch that already landed therefore fails whole and pays nothing twice;
+//! - per entry: the recipient is an initialized, unfrozen token account of the token program and
+//!   not the vault (RecipientNotTokenAccount) of the distribution's mint
+//!   (RecipientMintMismatch); a recipient owner is checked by the associated token program, which
+//!   refuses an address not derived from (owner, token program, mint);
+//! - per entry: the fee budget reimburses the fee payer this payout's fee and the rent it put
+//!   into a token account it created, and the rent only from what the fees of the unpaid slots
+//!   leave (FeeBudgetExhausted), so the operator never advances what it cannot recover;
 //! - claimed_count, total_claimed_amount and the fee payer's balance do not overflow
-//!   (ArithmeticOverflow);
-//! - at least one slot was paid (AllSlotsAlreadyClaimed), so a retried batch is harmless but a
-//!   batch that pays nothing fails loudly.
-//!
-//! An entry whose slot is already claimed is logged and skipped; its accounts are not used.
+//!   (ArithmeticOverflow).
 
 use super::{check_token_program, load_distribution};
 use crate::cpi::{CreateAssociatedTokenAccountIdempotent, Transfer};
@@ -38,9 +40,9 @@ use crate::ids::{keys_equal, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM
 use crate::input::{AccountInfo, Accounts};
 use crate::instruction_data::ClaimEntries;
 use crate::pda::DistributionSeeds;
-use crate::rules::{check_claim_window, take_from_budget};
+use crate::rules::{charge_payout, check_claim_window};
 use crate::state::{bitmap_len, bitmap_mut, test_and_set, Distribution, MAX_CLAIMS};
-use crate::syscalls::{log, unix_timestamp, zero};
+use crate::syscalls::{unix_timestamp, zero};
 use crate::token::TokenAccount;
 
 /// Scratch space for the slots seen in one batch: one bit per possible slot.
@@ -82,7 +84,12 @@ pub fn process(
     if accounts.remaining() != claims.accounts_needed() {
         return Err(DistributionError::NotEnoughAccounts.into());
     }
-    check_slots(&claims, distribution.max_claims, seen_slots)?;
+    check_slots(
+        &claims,
+        distribution.max_claims,
+        bitmap_mut(distribution_account.data_mut()),
+        seen_slots,
+    )?;
 
     // The PDA's signer seeds, built once for every transfer of the batch.
     let creator = distribution.creator;
@@ -90,36 +97,29 @@ pub fn process(
     let signer = seeds.seeds();
     // Everything owed comes out of the fee budget, so this sum never exceeds the budget's start.
     let mut lamports_owed_to_fee_payer = 0u64;
-    let mut paid_slots = 0u32;
     for claim in claims.iter() {
         let recipient = accounts.next_account()?;
-        let recipient_owner = if claim.create_recipient_account {
-            Some(accounts.next_account()?)
-        } else {
-            None
-        };
-        let bitmap = bitmap_mut(distribution_account.data_mut());
-        if test_and_set(bitmap, claim.slot).ok_or(DistributionError::SlotOutOfRange)? {
-            log_skipped(claim.slot);
-            continue;
-        }
-        if let (Some(creation), Some(owner)) = (&creation, &recipient_owner) {
+        let mut rent_paid = 0;
+        if claim.create_recipient_account {
+            let owner = accounts.next_account()?;
+            let creation = creation.as_ref().ok_or(DistributionError::NotEnoughAccounts)?;
             let lamports_before = recipient.lamports();
             CreateAssociatedTokenAccountIdempotent {
                 payer: &fee_payer,
                 associated_account: &recipient,
-                owner,
+                owner: &owner,
                 mint: &creation.mint,
                 system_program: &creation.system_program,
                 token_program: &token_program,
             }
             .invoke()?;
             // What the fee payer put into the new account; nothing when it already existed.
-            let rent_paid = recipient.lamports().saturating_sub(lamports_before);
-            lamports_owed_to_fee_payer +=
-                take_from_budget(&mut distribution.fee_budget_lamports, rent_paid);
+            rent_paid = recipient.lamports().saturating_sub(lamports_before);
         }
         check_recipient(&recipient, &distribution)?;
+        lamports_owed_to_fee_payer = lamports_owed_to_fee_payer
+            .checked_add(charge_payout(&mut distribution, rent_paid)?)
+            .ok_or(DistributionError::ArithmeticOverflow)?;
         distribution.claimed_count = distribution
             .claimed_count
             .checked_add(1)
@@ -135,12 +135,6 @@ pub fn process(
             amount: distribution.amount_per_claim,
         }
         .invoke_signed(&[&signer])?;
-        let fee = distribution.fee_per_claim_lamports;
-        lamports_owed_to_fee_payer += take_from_budget(&mut distribution.fee_budget_lamports, fee);
-        paid_slots += 1;
-    }
-    if paid_slots == 0 {
-        return Err(DistributionError::AllSlotsAlreadyClaimed.into());
     }
     // Lamports move once, after every CPI, so no CPI sees a half-moved balance.
     move_lamports(
@@ -152,10 +146,13 @@ pub fn process(
     Ok(())
 }
 
-/// Every slot is below max_claims (SlotOutOfRange) and appears once (DuplicateSlotInBatch).
+/// Every slot is below max_claims (SlotOutOfRange), appears once (DuplicateSlotInBatch) and is
+/// not claimed yet (SlotAlreadyClaimed); then marks them all claimed in `bitmap`. On any error the
+/// transaction fails, so the marks made so far never reach the chain.
 fn check_slots(
     claims: &ClaimEntries,
     max_claims: u32,
+    bitmap: &mut [u8],
     seen_slots: &mut SeenSlots,
 ) -> ProgramResult {
     let seen = &mut seen_slots[..bitmap_len(max_claims)];
@@ -166,6 +163,9 @@ fn check_slots(
         }
         if test_and_set(seen, claim.slot).ok_or(DistributionError::SlotOutOfRange)? {
             return Err(DistributionError::DuplicateSlotInBatch.into());
+        }
+        if test_and_set(bitmap, claim.slot).ok_or(DistributionError::SlotOutOfRange)? {
+            return Err(DistributionError::SlotAlreadyClaimed.into());
         }
     }
     Ok(())
@@ -233,34 +233,6 @@ impl<'a> AccountCreation<'a> {
     }
 }
 
-fn log_skipped(slot: u16) {
-    let mut message = [0u8; SKIPPED_MESSAGE_CAPACITY];
-    log(skipped_message(slot, &mut message));
-}
-
-const SKIPPED_SUFFIX: &[u8] = b" already claimed, skipped";
-const SKIPPED_MESSAGE_CAPACITY: usize = b"slot ".len() + 5 + SKIPPED_SUFFIX.len();
-
-/// "slot N already claimed, skipped", formatted without core::fmt (which would add kilobytes
-/// to the program), right-aligned in `buffer`.
-fn skipped_message(slot: u16, buffer: &mut [u8; SKIPPED_MESSAGE_CAPACITY]) -> &[u8] {
-    let suffix_start = SKIPPED_MESSAGE_CAPACITY - SKIPPED_SUFFIX.len();
-    buffer[suffix_start..].copy_from_slice(SKIPPED_SUFFIX);
-    let mut start = suffix_start;
-    let mut rest = slot;
-    loop {
-        start -= 1;
-        buffer[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    start -= 5;
-    buffer[start..start + 5].copy_from_slice(b"slot ");
-    &buffer[start..]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,14 +246,19 @@ mod tests {
         data
     }
 
-    fn check(slots: &[u16], max_claims: u32) -> ProgramResult {
+    fn check_against(slots: &[u16], max_claims: u32, bitmap: &mut [u8]) -> ProgramResult {
         let data = claims_data(slots);
         let mut seen_slots = [0xffu8; bitmap_len(MAX_CLAIMS)];
         check_slots(
             &ClaimEntries::parse(&data).unwrap(),
             max_claims,
+            bitmap,
             &mut seen_slots,
         )
+    }
+
+    fn check(slots: &[u16], max_claims: u32) -> ProgramResult {
+        check_against(slots, max_claims, &mut vec![0u8; bitmap_len(max_claims)])
     }
 
     #[test]
@@ -321,19 +298,17 @@ mod tests {
     }
 
     #[test]
-    fn skipped_slots_are_logged_with_their_number() {
-        let mut buffer = [0u8; SKIPPED_MESSAGE_CAPACITY];
+    fn a_slot_claimed_before_fails_the_whole_batch() {
+        let mut bitmap = vec![0u8; bitmap_len(20)];
+        assert_eq!(check_against(&[2, 11], 20, &mut bitmap), Ok(()));
+        assert_eq!(bitmap, [0b0000_0100, 0b0000_1000, 0]);
         assert_eq!(
-            skipped_message(0, &mut buffer),
-            b"slot 0 already claimed, skipped"
+            check_against(&[5, 11], 20, &mut bitmap),
+            Err(DistributionError::SlotAlreadyClaimed.into())
         );
         assert_eq!(
-            skipped_message(42, &mut buffer),
-            b"slot 42 already claimed, skipped"
-        );
-        assert_eq!(
-            skipped_message(65_535, &mut buffer),
-            b"slot 65535 already claimed, skipped"
+            check_against(&[2], 20, &mut bitmap),
+            Err(DistributionError::SlotAlreadyClaimed.into())
         );
     }
 }

@@ -1,14 +1,16 @@
 //! close_distribution: after the end, or once every slot is paid, the creator takes back the
 //! vault's remaining tokens, the vault's rent, and the distribution's rent and unused fee
-//! budget; the distribution's address goes back to the system program.
+//! budget. The distribution shrinks to an 8-byte tombstone that this program keeps (its rent,
+//! 946,560 lamports, stays locked): a fresh distribution at the same address would start with an
+//! empty bitmap and could pay the same slots again.
 //!
 //! Checks:
 //! - no instruction data after the discriminator (InvalidInstructionData);
 //! - exactly 5 accounts (NotEnoughAccounts);
 //! - 0 creator: signed (MissingCreatorSignature) and is the stored creator (NotCreator);
 //!   receives lamports, so the runtime also requires it writable;
-//! - 1 distribution: owned by this program (DistributionNotOwnedByProgram), Distribution
-//!   discriminator, version and size (InvalidDiscriminator), address re-derived from
+//! - 1 distribution: owned by this program (DistributionNotOwnedByProgram), not closed already
+//!   (DistributionClosed), Distribution discriminator, version and size (InvalidDiscriminator), address re-derived from
 //!   ["distribution", creator, distribution_id, bump] (DistributionAddressMismatch);
 //! - 2 vault is the stored vault (VaultMismatch);
 //! - 4 token_program is SPL Token (InvalidTokenProgram);
@@ -16,17 +18,19 @@
 //!   owned by the creator (SourceNotCreatorTokenAccount) holding the distribution's mint
 //!   (MintMismatch);
 //! - now > end_ts or claimed_count == max_claims (NotClosable);
-//! - the creator's balance does not overflow (ArithmeticOverflow).
+//! - the creator's balance does not overflow and the tombstone's rent is there
+//!   (ArithmeticOverflow).
 
 use super::{authorize_creator, check_creator_token_account, check_token_program};
 use crate::cpi::{CloseAccount, Transfer};
 use crate::error::{DistributionError, ProgramResult};
-use crate::ids::{keys_equal, Pubkey, SYSTEM_PROGRAM_ID};
+use crate::ids::{keys_equal, Pubkey};
 use crate::input::Accounts;
 use crate::instruction_data::parse_no_args;
 use crate::pda::DistributionSeeds;
 use crate::rules::check_closable;
-use crate::syscalls::{unix_timestamp, zero};
+use crate::state::{CLOSED_DISCRIMINATOR, CLOSED_LEN};
+use crate::syscalls::{unix_timestamp, zero, Rent};
 use crate::token::TokenAccount;
 
 pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> ProgramResult {
@@ -71,14 +75,21 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
     }
     .invoke_signed(&[&signer])?;
 
-    let returned = distribution_account.lamports();
+    let tombstone_rent = Rent::get()?.minimum_balance(CLOSED_LEN as u64)?;
+    let returned = distribution_account
+        .lamports()
+        .checked_sub(tombstone_rent)
+        .ok_or(DistributionError::ArithmeticOverflow)?;
     let creator_lamports = creator
         .lamports()
         .checked_add(returned)
         .ok_or(DistributionError::ArithmeticOverflow)?;
     creator.set_lamports(creator_lamports);
-    distribution_account.set_lamports(0);
+    distribution_account.set_lamports(tombstone_rent);
     zero(distribution_account.data_mut());
-    distribution_account.clear_and_assign(&SYSTEM_PROGRAM_ID);
+    distribution_account.shrink_data(CLOSED_LEN);
+    distribution_account
+        .data_mut()
+        .copy_from_slice(&CLOSED_DISCRIMINATOR);
     Ok(())
 }

@@ -7,6 +7,8 @@
 //!   amount_per_claim × max_claims fits in a u64 (DepositOverflow);
 //! - start_ts < end_ts, end_ts - start_ts <= 90 days, end_ts > now (InvalidTimeRange);
 //! - verifier is not the default key (InvalidVerifier);
+//! - fee_budget_lamports >= fee_per_claim_lamports × max_claims (FeeBudgetTooSmall), so every
+//!   payout can reimburse its fee;
 //! - exactly 7 accounts (NotEnoughAccounts);
 //! - 0 creator: signed (MissingCreatorSignature); pays rent and the fee budget and authorizes
 //!   the token transfer, so the runtime also requires it writable;
@@ -22,8 +24,12 @@
 //!   (AccountAlreadyInUse);
 //! - rent + fee budget fits in a u64 (ArithmeticOverflow).
 //!
-//! The bumps come from the client (found off chain) and are verified with one
-//! create_program_address each instead of being searched for on chain.
+//! - both bumps are canonical: no higher bump derives an address off the curve
+//!   (NonCanonicalBump), so each (creator, distribution_id) has exactly one distribution and one
+//!   vault, at the addresses every client derives.
+//!
+//! The bumps come from the client (found off chain) and are verified with create_program_address
+//! (one call per higher bump, usually none or one) instead of being searched for on chain.
 
 use super::{check_creator_token_account, check_token_program};
 use crate::cpi::{CreateAccount, InitializeAccount3, Transfer};
@@ -31,10 +37,10 @@ use crate::error::{DistributionError, ProgramResult};
 use crate::ids::{keys_equal, Pubkey, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID};
 use crate::input::{AccountInfo, Accounts};
 use crate::instruction_data::CreateArgs;
-use crate::pda::{derives, DistributionSeeds, VaultSeeds};
+use crate::pda::{derives, is_canonical_bump, DistributionSeeds, VaultSeeds};
 use crate::rules::validate_create_args;
 use crate::state::{account_len, Distribution};
-use crate::syscalls::{unix_timestamp, Rent};
+use crate::syscalls::{create_program_address, unix_timestamp, Rent};
 use crate::token::{is_mint, TOKEN_ACCOUNT_LEN};
 
 pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> ProgramResult {
@@ -67,6 +73,14 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
     if !derives(&distribution_signer, program_id, distribution_account.key()) {
         return Err(DistributionError::DistributionAddressMismatch.into());
     }
+    if !is_canonical_bump(args.bump, |bump| {
+        create_program_address(
+            &DistributionSeeds::new(creator.key(), args.distribution_id, bump).seeds(),
+            program_id,
+        )
+    }) {
+        return Err(DistributionError::NonCanonicalBump.into());
+    }
     if !is_unused(&distribution_account) {
         return Err(DistributionError::AccountAlreadyInUse.into());
     }
@@ -74,6 +88,14 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
     let vault_signer = vault_seeds.seeds();
     if !derives(&vault_signer, program_id, vault.key()) {
         return Err(DistributionError::VaultAddressMismatch.into());
+    }
+    if !is_canonical_bump(args.vault_bump, |bump| {
+        create_program_address(
+            &VaultSeeds::new(distribution_account.key(), bump).seeds(),
+            program_id,
+        )
+    }) {
+        return Err(DistributionError::NonCanonicalBump.into());
     }
     if !is_unused(&vault) {
         return Err(DistributionError::AccountAlreadyInUse.into());

@@ -14,10 +14,10 @@ use crate::pda::{derives, DistributionSeeds};
 use crate::state::Distribution;
 use crate::token::TokenAccount;
 
-/// Loads a Distribution account: owned by this program (DistributionNotOwnedByProgram; also
-/// what a closed distribution, handed back to the system program, fails with), a version-1
-/// Distribution of consistent size (InvalidDiscriminator), and at the address its stored
-/// creator, id and bump derive (DistributionAddressMismatch), so no look-alike account passes.
+/// Loads a Distribution account: owned by this program (DistributionNotOwnedByProgram), not a
+/// closed distribution's tombstone (DistributionClosed), a version-1 Distribution of consistent
+/// size (InvalidDiscriminator), and at the address its stored creator, id and bump derive
+/// (DistributionAddressMismatch), so no look-alike account passes.
 fn load_distribution(
     program_id: &Pubkey,
     account: &AccountInfo,

@@ -3,6 +3,7 @@ import { Keypair, type PublicKey } from "@solana/web3.js";
 import { type BatchClaimInput, batchClaimInstruction } from "../../../../shared/program/batch-claim.ts";
 import { closeDistributionInstruction } from "../../../../shared/program/close-distribution.ts";
 import { type CreateDistributionInput, createDistributionInstruction } from "../../../../shared/program/create-distribution.ts";
+import { setVerifierInstruction } from "../../../../shared/program/creator-controls.ts";
 import { type DistributionAccount, decodeDistributionAccount } from "../../../../shared/program/distribution-account.ts";
 import { distributionProgramId } from "../../../../shared/program/ids.ts";
 import { findDistributionAddress, findVaultAddress } from "../../../../shared/program/pda.ts";
@@ -60,14 +61,17 @@ export interface Fixture {
 /** Every fixture prepared since the last invariant check (see invariant.ts). */
 export const liveFixtures: Fixture[] = [];
 
+/** Unless a test says otherwise, the budget covers every slot's fee plus 0.01 SOL for opening accounts. */
 function defaultTerms(overrides: Partial<DistributionTerms>): DistributionTerms {
+  const maxClaims = overrides.maxClaims ?? 100;
+  const feePerClaimLamports = overrides.feePerClaimLamports ?? 5_000n;
   return {
     amountPerClaim: 1_000_000n,
-    maxClaims: 100,
+    maxClaims,
     startTs: GENESIS_TIME,
     endTs: GENESIS_TIME + DAY,
-    feePerClaimLamports: 5_000n,
-    feeBudgetLamports: 10_000_000n,
+    feePerClaimLamports,
+    feeBudgetLamports: feePerClaimLamports * BigInt(Math.max(maxClaims, 0)) + 10_000_000n,
     ...overrides,
   };
 }
@@ -183,6 +187,23 @@ export function sendClose(fixture: Fixture, signer: Keypair = fixture.creator): 
     ],
     [signer],
   );
+}
+
+/** The creator's set_verifier, signed by the creator and by `currentVerifier` (consenting or not). */
+export function sendSetVerifier(
+  fixture: Fixture,
+  newVerifier: PublicKey,
+  currentVerifier: Keypair = fixture.verifier,
+): SendResult {
+  const instruction = setVerifierInstruction({
+    creator: fixture.creator.publicKey,
+    currentVerifier: currentVerifier.publicKey,
+    distribution: fixture.distribution,
+    newVerifier,
+    programId: fixture.programId,
+  });
+  const signers = currentVerifier === fixture.creator ? [fixture.creator] : [fixture.creator, currentVerifier];
+  return fixture.testbed.send([instruction], signers);
 }
 
 export function readDistribution(fixture: Fixture): DistributionAccount {

@@ -1,11 +1,12 @@
 import { afterEach, expect } from "vitest";
+import { isClosedDistributionAccount } from "../../../../shared/program/distribution-account.ts";
 import type { DistributionErrorName } from "../../../../shared/program/errors.ts";
 import { type Fixture, liveFixtures, readDistribution } from "./distribution-fixture.ts";
 import { logsOf, outcomeOf, type SendResult, toAddress } from "./svm.ts";
 
 function isOpen(fixture: Fixture): boolean {
   const account = fixture.testbed.svm.getAccount(toAddress(fixture.distribution));
-  return account.exists && account.programAddress === fixture.programId.toBase58();
+  return account.exists && account.programAddress === fixture.programId.toBase58() && !isClosedDistributionAccount(account.data);
 }
 
 /**

@@ -24,6 +24,9 @@ import { customErrorCode } from "../../../../shared/program/explain-error.ts";
 
 export type SendResult = TransactionMetadata | FailedTransactionMetadata;
 
+/** LiteSVM charges the standard 5,000 lamports per signature. */
+export const FEE_PER_SIGNATURE = 5_000n;
+
 const transactionDecoder = getTransactionDecoder();
 
 export function toAddress(key: PublicKey) {
