@@ -199,7 +199,7 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
       program,
       ix.programId,
       `set_verifier: ${new PublicKey(reader.bytes(32, "new_verifier")).toBase58()}`,
-      [`distribution ${distribution}`],
+      [`distribution ${ix.accounts[2] ?? "?"}`, `current verifier ${ix.accounts[1] ?? "?"} consents`],
       ["the new verifier decides who gets paid"],
     );
   }
