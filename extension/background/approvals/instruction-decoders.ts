@@ -191,7 +191,7 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
   if (name === "close_distribution") {
     return summary(program, ix.programId, "close_distribution: return the unclaimed tokens and the unused fee budget to you", [
       `distribution ${distribution}`,
-      `tokens go to ${ix.accounts[3] ?? "?"}`,
+      `tokens go to ${ix.accounts[4] ?? "?"}`,
     ]);
   }
   if (name === "set_verifier") {
