@@ -12,6 +12,8 @@ import { DistributionService } from "./distributions/distribution-service.ts";
 import { DistributionStore } from "./distributions/distribution-store.ts";
 import { EligibilityChecker } from "./distributions/eligibility.ts";
 import { distributionsRouter } from "./distributions/routes.ts";
+import { TokenDirectory } from "./tokens/token-directory.ts";
+import { tokensRouter } from "./tokens/routes.ts";
 import { type DirectRoute, directDispatch } from "./http/direct-routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import { createLogger, requestLogger } from "./http/logging.ts";
@@ -49,6 +51,11 @@ export interface AppDependencies {
   rawRouters?: Router[];
   /** Modules that mount routes on the app with access to its services, e.g. claims. */
   plugins?: AppPlugin[];
+  /**
+   * Tokens' metadata and logos may be fetched from loopback hosts over http: only where every token is
+   * local (the embedded chain), never against a real cluster.
+   */
+  tokenMetadataFromLoopback?: boolean;
   now?: () => number;
 }
 
@@ -63,6 +70,7 @@ export interface AppContext {
   accounts: XAccounts;
   eligibility: EligibilityChecker;
   distributions: DistributionService;
+  tokens: TokenDirectory;
   chain: ChainReader;
   connection: Connection;
   verifier: PublicKey;
@@ -117,6 +125,12 @@ export function buildApp(dependencies: AppDependencies): {
     programId,
     now,
   });
+  const tokens = new TokenDirectory({
+    connection: dependencies.connection,
+    offchain: { ipfsGateway: config.IPFS_GATEWAY, allowLoopback: dependencies.tokenMetadataFromLoopback ?? false },
+    now,
+    onError: (mint, error) => logger.debug({ mint, err: error }, "token logo not fetched"),
+  });
   const context: AppContext = {
     config,
     database,
@@ -127,6 +141,7 @@ export function buildApp(dependencies: AppDependencies): {
     accounts,
     eligibility,
     distributions,
+    tokens,
     chain,
     connection: dependencies.connection,
     verifier: dependencies.verifier,
@@ -217,6 +232,7 @@ export function buildApp(dependencies: AppDependencies): {
     }),
   );
   app.use(distributionsRouter({ service: distributions, eligibility, database, openapi, now }));
+  app.use(tokensRouter({ directory: tokens, openapi }));
   const directRoutes: DirectRoute[] = [];
   for (const plugin of dependencies.plugins ?? []) {
     const result = plugin(context);

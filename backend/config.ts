@@ -68,6 +68,8 @@ const environmentSchema = z.object({
     ),
   /** Lamports each paid claim reimburses the fee payer; a registered distribution must carry this value. */
   FEE_PER_CLAIM_LAMPORTS: lamports("FEE_PER_CLAIM_LAMPORTS", 5_000n),
+  /** Where tokens' ipfs:// metadata and images are fetched from. */
+  IPFS_GATEWAY: z.url({ protocol: /^https$/, message: "IPFS_GATEWAY must be an https URL" }).default("https://ipfs.io/ipfs/"),
   RATE_LIMIT_PER_IP_PER_MINUTE: positiveInteger("RATE_LIMIT_PER_IP_PER_MINUTE", 1_200),
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: positiveInteger("RATE_LIMIT_PER_ACCOUNT_PER_MINUTE", 240),
   SESSION_TTL_DAYS: positiveInteger("SESSION_TTL_DAYS", 30),

@@ -139,6 +139,8 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       tokenCipher: createTokenCipher({ id: "k1", key: secrets.tokenEncryptionKey }),
       connection,
       verifier: secrets.verifier.publicKey,
+      // On the embedded chain every token is local, and so is its metadata.
+      tokenMetadataFromLoopback: chain !== undefined,
       rawRouters: chain
         ? [createRpcRouter(chain, { onInternalError: (error) => logger.error({ err: error }, "embedded RPC failed") })]
         : [],

@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { publicKeySchema } from "../primitives.ts";
+
+/**
+ * A token as the chain describes it: decimals and authorities from the mint, name and symbol from the
+ * Token-2022 metadata extension or Metaplex Token Metadata. A token without metadata has name and
+ * symbol null, and is shown as "Unknown token" with its short address. Nothing comes from creators.
+ */
+export const tokenIdentitySchema = z.object({
+  mint: publicKeySchema,
+  tokenProgram: z.enum(["spl-token", "token-2022"]),
+  decimals: z.number().int().min(0).max(255),
+  name: z.string().nullable(),
+  symbol: z.string().nullable(),
+  metadataSource: z.enum(["token-2022", "metaplex"]).nullable(),
+  /** GET /tokens/:mint/logo serves the token's image from this backend. */
+  hasLogo: z.boolean(),
+  /** Can freeze any account of the mint, a giveaway's vault included: a risk shown to creator and fans. */
+  freezeAuthority: publicKeySchema.nullable(),
+  mintAuthority: publicKeySchema.nullable(),
+  /** A trusted ticker ("USDC") this token calls itself without being that token. */
+  impersonates: z.string().nullable(),
+});
+
+export type TokenIdentity = z.infer<typeof tokenIdentitySchema>;
+
+export const tokenResponseSchema = z.object({ token: tokenIdentitySchema });
+export const tokenParamsSchema = z.object({ mint: publicKeySchema });

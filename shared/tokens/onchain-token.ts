@@ -1,0 +1,160 @@
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { unpack } from "@solana/spl-token-metadata";
+import { PublicKey } from "@solana/web3.js";
+
+/**
+ * What the chain says about a token: the mint's own fields, and the name, symbol and metadata URI from
+ * the Token-2022 metadata extension or, for classic mints, Metaplex Token Metadata. Nothing here comes
+ * from what a creator typed.
+ */
+
+/** Metaplex Token Metadata, where classic mints (and some Token-2022 ones) keep their name. */
+export const METAPLEX_METADATA_PROGRAM_ID = new PublicKey("metaqbxxUerdq28cj1RbAWkYQm3ybzjb6a8bt518x1s");
+
+const MINT_LEN = 82;
+const ACCOUNT_TYPE_OFFSET = 165;
+const ACCOUNT_TYPE_MINT = 1;
+const TOKEN_METADATA_EXTENSION = 19;
+const MAX_NAME = 64;
+const MAX_SYMBOL = 16;
+const MAX_URI = 512;
+
+export interface MintFacts {
+  tokenProgram: "spl-token" | "token-2022";
+  decimals: number;
+  supply: bigint;
+  mintAuthority: string | null;
+  /** Whoever holds it can freeze any account of the mint, an escrow's vault included. */
+  freezeAuthority: string | null;
+}
+
+export interface OnchainMetadata {
+  name: string;
+  symbol: string;
+  uri: string;
+  source: "token-2022" | "metaplex";
+}
+
+function optionalKey(data: Uint8Array, offset: number): string | null {
+  const tag = new DataView(data.buffer, data.byteOffset + offset, 4).getUint32(0, true);
+  return tag === 1 ? new PublicKey(data.subarray(offset + 4, offset + 36)).toBase58() : null;
+}
+
+/** The mint's fields, or undefined when `owner` is not a token program or the data is not an initialized mint. */
+export function readMintFacts(owner: PublicKey, data: Uint8Array): MintFacts | undefined {
+  const program = owner.equals(TOKEN_PROGRAM_ID) ? "spl-token" : owner.equals(TOKEN_2022_PROGRAM_ID) ? "token-2022" : undefined;
+  if (!program) return undefined;
+  const shaped =
+    data.length === MINT_LEN ||
+    (program === "token-2022" && data.length > ACCOUNT_TYPE_OFFSET && data[ACCOUNT_TYPE_OFFSET] === ACCOUNT_TYPE_MINT);
+  if (!shaped || data[45] !== 1) return undefined;
+  return {
+    tokenProgram: program,
+    decimals: data[44] ?? 0,
+    supply: new DataView(data.buffer, data.byteOffset + 36, 8).getBigUint64(0, true),
+    mintAuthority: optionalKey(data, 0),
+    freezeAuthority: optionalKey(data, 46),
+  };
+}
+
+/**
+ * Printable text of at most `max` characters: on-chain strings are whatever their author wrote, NUL
+ * padding and control or direction-override characters included.
+ */
+export function cleanText(text: string, max: number): string {
+  return Array.from(
+    text
+      .replace(/\0/g, "")
+      .replace(/[\p{Cc}\p{Cf}]/gu, "")
+      .trim(),
+  )
+    .slice(0, max)
+    .join("");
+}
+
+function cleaned(name: string, symbol: string, uri: string, source: OnchainMetadata["source"]): OnchainMetadata | undefined {
+  const metadata = {
+    name: cleanText(name, MAX_NAME),
+    symbol: cleanText(symbol, MAX_SYMBOL),
+    uri: cleanText(uri, MAX_URI),
+    source,
+  };
+  return metadata.name || metadata.symbol ? metadata : undefined;
+}
+
+/** The TokenMetadata extension stored in a Token-2022 mint (pump.fun's shape), if it has one. */
+export function readToken2022Metadata(mintData: Uint8Array): OnchainMetadata | undefined {
+  if (mintData.length <= ACCOUNT_TYPE_OFFSET + 1 || mintData[ACCOUNT_TYPE_OFFSET] !== ACCOUNT_TYPE_MINT) return undefined;
+  let offset = ACCOUNT_TYPE_OFFSET + 1;
+  const view = new DataView(mintData.buffer, mintData.byteOffset, mintData.length);
+  while (offset + 4 <= mintData.length) {
+    const type = view.getUint16(offset, true);
+    const length = view.getUint16(offset + 2, true);
+    if (type === 0) return undefined;
+    const value = mintData.subarray(offset + 4, offset + 4 + length);
+    if (value.length !== length) return undefined;
+    if (type === TOKEN_METADATA_EXTENSION) {
+      try {
+        const { name, symbol, uri } = unpack(value);
+        return cleaned(name, symbol, uri, "token-2022");
+      } catch {
+        return undefined;
+      }
+    }
+    offset += 4 + length;
+  }
+  return undefined;
+}
+
+/** Where Metaplex keeps a mint's metadata: the PDA ["metadata", program, mint]. */
+export function metaplexMetadataAddress(mint: PublicKey): PublicKey {
+  return PublicKey.findProgramAddressSync(
+    [new TextEncoder().encode("metadata"), METAPLEX_METADATA_PROGRAM_ID.toBytes(), mint.toBytes()],
+    METAPLEX_METADATA_PROGRAM_ID,
+  )[0];
+}
+
+/**
+ * Decodes a Metaplex Metadata account (key 4 = MetadataV1): key u8, update authority, mint, then name,
+ * symbol and uri as Borsh strings (u32 length, bytes), NUL-padded to fixed widths. Only for `mint`.
+ */
+export function readMetaplexMetadata(data: Uint8Array, mint: PublicKey): OnchainMetadata | undefined {
+  const view = new DataView(data.buffer, data.byteOffset, data.length);
+  if (data.length < 65 || data[0] !== 4 || !new PublicKey(data.subarray(33, 65)).equals(mint)) return undefined;
+  let offset = 65;
+  const text = (): string | undefined => {
+    if (offset + 4 > data.length) return undefined;
+    const length = view.getUint32(offset, true);
+    const bytes = data.subarray(offset + 4, offset + 4 + length);
+    if (bytes.length !== length) return undefined;
+    offset += 4 + length;
+    return new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  };
+  const name = text();
+  const symbol = text();
+  const uri = text();
+  if (name === undefined || symbol === undefined || uri === undefined) return undefined;
+  return cleaned(name, symbol, uri, "metaplex");
+}
+
+/**
+ * Tickers people trust, by their one real mint. A token of another mint that calls itself one of these
+ * is an impersonation, whatever its metadata says.
+ */
+const WELL_KNOWN_TICKERS: ReadonlyMap<string, string> = new Map([
+  ["USDC", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"],
+  ["USDT", "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB"],
+  ["SOL", "So11111111111111111111111111111111111111112"],
+  ["WSOL", "So11111111111111111111111111111111111111112"],
+  ["PYUSD", "2b1kV6DkPAnxd5ixfnxCpjxmKwqjjaYmCZfHsFu24GXo"],
+  ["JUP", "JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN"],
+  ["BONK", "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263"],
+  ["WIF", "EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm"],
+]);
+
+/** The trusted ticker this token claims without being it, if any ("USDC" on a mint that is not USDC's). */
+export function impersonatedTicker(mint: string, symbol: string): string | undefined {
+  const claimed = symbol.replace(/^\$/, "").toUpperCase();
+  const real = WELL_KNOWN_TICKERS.get(claimed);
+  return real !== undefined && real !== mint ? claimed : undefined;
+}
