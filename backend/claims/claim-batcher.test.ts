@@ -165,37 +165,13 @@ describeEachEngine("claim batcher", (database) => {
     );
     expect(rows.map((row) => row.status)).toEqual(["confirmed", "expired"]);
   });
-
-  it("confirms from the bitmap a claim the database lost track of, without sending it again", async () => {
-    const connection = inProcessConnection(chain);
-    const distribution = await liveDistribution(connection, 10);
-    const [wallet] = await queueClaims(database(), distribution, 1);
-    const batcher = new ClaimBatcher({ database: database(), connection, signers: { verifier } });
-    await runUntilSettled(batcher, database(), distribution);
-    await database().query("UPDATE claims SET status = 'queued', batch_id = NULL WHERE distribution = $1", [
-      distribution.address.toBase58(),
-    ]);
-    const sent: number[] = [];
-    await runUntilSettled(
-      new ClaimBatcher({
-        database: database(),
-        connection,
-        signers: { verifier },
-        hooks: { onBatchSent: (size) => sent.push(size) },
-      }),
-      database(),
-      distribution,
-    );
-    expect(sent).toEqual([]);
-    expect(await statuses(database(), distribution)).toEqual({ confirmed: 1 });
-    expect(await tokenBalance(connection, distribution.mint, wallet as PublicKey)).toBe(distribution.amountPerClaim);
-  });
 });
 
-it("a re-sent landed batch is refused with AllSlotsAlreadyClaimed, which sends the batcher to the bitmap", async () => {
+it("a re-sent landed batch is refused whole with SlotAlreadyClaimed, which sends the batcher to sort the taken slots", async () => {
   const connection = inProcessConnection(chain);
   const distribution = await liveDistribution(connection, 10);
-  const entries = [{ slot: 3, wallet: Keypair.generate().publicKey.toBase58(), createAccount: true }];
+  const wallet = Keypair.generate().publicKey;
+  const entries = [{ slot: 3, wallet: wallet.toBase58(), createAccount: true }];
   const first = signBatch(
     { verifier },
     distribution.address.toBase58(),
@@ -214,6 +190,6 @@ it("a re-sent landed batch is refused with AllSlotsAlreadyClaimed, which sends t
   );
   const error = await connection.sendRawTransaction(again.wire).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(SendTransactionError);
-  expect(decideBatchFailure(error, 1)).toEqual({ action: "read_bitmap" });
-  expect(await tokenBalance(connection, distribution.mint, Keypair.generate().publicKey)).toBe(0n);
+  expect(decideBatchFailure(error, 1)).toEqual({ action: "sort_taken_slots" });
+  expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
 });
