@@ -3,7 +3,7 @@
  * program in LiteSVM, prints a table, then one JSON object as the last line.
  */
 import { statSync } from "node:fs";
-import { ASSOCIATED_TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { ASSOCIATED_TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { type AddressLookupTableAccount, ComputeBudgetProgram, Keypair } from "@solana/web3.js";
 import { FailedTransactionMetadata, type TransactionMetadata } from "litesvm";
 import { type BatchShape, maxClaimsPerLegacyTransaction, maxClaimsPerV0Transaction } from "../../shared/program/batch-size.ts";
@@ -24,6 +24,7 @@ import {
 } from "../distribution/tests/harness/distribution-fixture.ts";
 import { PROGRAM_SO_PATH } from "../distribution/tests/harness/program-binary.ts";
 import { logsOf, outcomeOf } from "../distribution/tests/harness/svm.ts";
+import { createToken2022Mint } from "../distribution/tests/harness/token-2022.ts";
 import { cpiUnitsByProgram, invocationsFromLogs } from "./compute-units.ts";
 
 const FEE_PER_CLAIM = 5_000n;
@@ -61,7 +62,7 @@ function measured(
     bytes,
     computeUnits: Number(result.computeUnitsConsumed()),
     feePayerCost: lamportsBefore - testbed.lamports(payer) + reimbursed,
-    tokenTransferUnits: cpis.get(TOKEN_PROGRAM_ID.toBase58())?.computeUnits ?? 0,
+    tokenTransferUnits: cpis.get(fixture.tokenProgram.toBase58())?.computeUnits ?? 0,
     ataCreateUnits: cpis.get(ASSOCIATED_TOKEN_PROGRAM_ID.toBase58())?.computeUnits ?? 0,
   };
 }
@@ -163,6 +164,15 @@ function main(): void {
     batchLookupTable(fixture, v0CreateBatch, true),
   );
 
+  // The same full legacy batch for a pump.fun-shaped Token-2022 coin (metadata pointer + metadata).
+  const pumpFun = createdFixture(
+    testbed,
+    programId,
+    { maxClaims: 1_000, feePerClaimLamports: FEE_PER_CLAIM, feeBudgetLamports: 10_000_000_000n },
+    createToken2022Mint(testbed, ["metadata"]),
+  );
+  const legacy2022 = sendLegacy(pumpFun, newRecipients(pumpFun, legacyCapacity.claims, true), 0, legacyShape);
+
   const separatePayer = maxClaimsPerLegacyTransaction({ separateFeePayer: true });
   const withPriorityFee = maxClaimsPerLegacyTransaction({
     extraInstructions: [computeLimit, ComputeBudgetProgram.setComputeUnitPrice({ microLamports: 1_000 })],
@@ -188,8 +198,10 @@ function main(): void {
     ["CU, full legacy batch", legacy.computeUnits],
     ["CU per claim, amortised over the full legacy batch", perClaim(legacy)],
     ["CU per claim, v0 batch", perClaim(v0)],
+    ["CU per claim, Token-2022 pump.fun-shaped mint, full legacy batch", perClaim(legacy2022)],
+    ["  of which Token-2022 TransferChecked executing", Math.round(legacy2022.tokenTransferUnits / legacy2022.claims)],
     ["CU per extra claim (batch of 2 minus batch of 1)", marginal],
-    ["  of which SPL Token Transfer executing", marginalTransfer],
+    ["  of which SPL Token TransferChecked executing", marginalTransfer],
     ["  of which program + CPI overhead", marginal - marginalTransfer],
     ["CU, batch of 1 (fixed cost + 1 claim)", one.computeUnits],
     ["CU per claim creating the ATA", perClaim(created)],
@@ -215,6 +227,7 @@ function main(): void {
       claims_per_tx_v0_alt: v0.claims,
       cu_per_claim: perClaim(legacy),
       cu_per_claim_with_ata_creation: perClaim(created),
+      cu_per_claim_token_2022: perClaim(legacy2022),
       lamports_per_claim_fee_payer: Math.round(Number(legacy.feePayerCost) / legacy.claims),
       so_bytes: soBytes,
     }),

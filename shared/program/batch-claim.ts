@@ -1,11 +1,11 @@
-import { ASSOCIATED_TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { type AccountMeta, type PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import { ASSOCIATED_TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { type AccountMeta, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import { z } from "zod";
 import { distributionProgramId } from "./ids.ts";
 import { instructionData, toInstructionBuffer } from "./instruction-data.ts";
 import { MAX_SLOT } from "./layout.ts";
 import { findVaultAddress } from "./pda.ts";
-import { parseBuilderInput, publicKeyInputSchema } from "./schemas.ts";
+import { parseBuilderInput, publicKeyInputSchema, tokenProgramInputSchema } from "./schemas.ts";
 
 const slotSchema = z
   .number()
@@ -35,20 +35,22 @@ export const batchClaimInputSchema = z.object({
   distribution: publicKeyInputSchema,
   /** Defaults to the vault PDA of the distribution. */
   vault: publicKeyInputSchema.optional(),
-  /** Needed only when a claim creates a token account. */
-  mint: publicKeyInputSchema.optional(),
+  /** The distribution's mint, which every payout's TransferChecked names. */
+  mint: publicKeyInputSchema,
+  /** The mint's token program: SPL Token (default) or Token-2022. */
+  tokenProgram: tokenProgramInputSchema,
   // The creating variant goes first: zod drops unknown keys, so the other would swallow `owner`.
   claims: z.array(z.union([claimCreatingAccountSchema, claimToExistingAccountSchema])).min(1, "a batch needs at least one claim"),
   programId: publicKeyInputSchema.default(distributionProgramId),
 });
 
 export type BatchClaimInput = z.input<typeof batchClaimInputSchema>;
-type Claim = z.output<typeof batchClaimInputSchema>["claims"][number];
+type BatchClaimArgs = z.output<typeof batchClaimInputSchema>;
+type Claim = BatchClaimArgs["claims"][number];
 
-function recipientAccounts(claim: Claim, index: number, mint: PublicKey | undefined): AccountMeta[] {
+function recipientAccounts(claim: Claim, index: number, args: BatchClaimArgs): AccountMeta[] {
   if (!("owner" in claim)) return [{ pubkey: claim.tokenAccount, isSigner: false, isWritable: true }];
-  if (!mint) throw new TypeError(`batchClaimInstruction: claims.${index} creates a token account, so mint is required`);
-  const associated = getAssociatedTokenAddressSync(mint, claim.owner, true);
+  const associated = getAssociatedTokenAddressSync(args.mint, claim.owner, true, args.tokenProgram);
   if (claim.tokenAccount && !claim.tokenAccount.equals(associated)) {
     throw new TypeError(`batchClaimInstruction: claims.${index}.tokenAccount is not the owner's associated token account`);
   }
@@ -65,11 +67,11 @@ export function batchClaimInstruction(input: BatchClaimInput): TransactionInstru
     { pubkey: args.feePayer ?? args.verifier, isSigner: true, isWritable: true },
     { pubkey: args.distribution, isSigner: false, isWritable: true },
     { pubkey: args.vault ?? findVaultAddress(args.distribution, args.programId).address, isSigner: false, isWritable: true },
-    { pubkey: TOKEN_PROGRAM_ID, isSigner: false, isWritable: false },
+    { pubkey: args.mint, isSigner: false, isWritable: false },
+    { pubkey: args.tokenProgram, isSigner: false, isWritable: false },
   ];
-  if (args.mint && args.claims.some((claim) => "owner" in claim)) {
+  if (args.claims.some((claim) => "owner" in claim)) {
     keys.push(
-      { pubkey: args.mint, isSigner: false, isWritable: false },
       { pubkey: ASSOCIATED_TOKEN_PROGRAM_ID, isSigner: false, isWritable: false },
       { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
     );
@@ -77,7 +79,7 @@ export function batchClaimInstruction(input: BatchClaimInput): TransactionInstru
   const data = instructionData("batch_claim").u32(args.claims.length);
   args.claims.forEach((claim, index) => {
     data.u16(claim.slot).bool("owner" in claim);
-    keys.push(...recipientAccounts(claim, index, args.mint));
+    keys.push(...recipientAccounts(claim, index, args));
   });
   return new TransactionInstruction({ programId: args.programId, keys, data: toInstructionBuffer(data) });
 }

@@ -1,4 +1,4 @@
-import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import { z } from "zod";
 import { distributionProgramId } from "./ids.ts";
@@ -9,6 +9,7 @@ import {
   i64InputSchema,
   parseBuilderInput,
   publicKeyInputSchema,
+  tokenProgramInputSchema,
   u32InputSchema,
   u64InputSchema,
 } from "./schemas.ts";
@@ -20,6 +21,8 @@ import {
 export const createDistributionInputSchema = z.object({
   creator: publicKeyInputSchema,
   mint: publicKeyInputSchema,
+  /** The mint's token program: SPL Token (default) or Token-2022; the vault is created in it. */
+  tokenProgram: tokenProgramInputSchema,
   /** Defaults to the creator's associated token account for the mint. */
   creatorTokenAccount: publicKeyInputSchema.optional(),
   verifier: publicKeyInputSchema,
@@ -41,7 +44,8 @@ export function createDistributionInstruction(input: CreateDistributionInput): T
   const args = parseBuilderInput("createDistributionInstruction", createDistributionInputSchema, input);
   const distribution = findDistributionAddress(args.creator, args.distributionId, args.programId);
   const vault = findVaultAddress(distribution.address, args.programId);
-  const creatorTokenAccount = args.creatorTokenAccount ?? getAssociatedTokenAddressSync(args.mint, args.creator);
+  const creatorTokenAccount =
+    args.creatorTokenAccount ?? getAssociatedTokenAddressSync(args.mint, args.creator, false, args.tokenProgram);
   const data = instructionData("create_distribution")
     .u64(args.distributionId)
     .u8(distribution.bump)
@@ -63,7 +67,7 @@ export function createDistributionInstruction(input: CreateDistributionInput): T
       { pubkey: vault.address, isSigner: false, isWritable: true },
       { pubkey: args.mint, isSigner: false, isWritable: false },
       { pubkey: creatorTokenAccount, isSigner: false, isWritable: true },
-      { pubkey: TOKEN_PROGRAM_ID, isSigner: false, isWritable: false },
+      { pubkey: args.tokenProgram, isSigner: false, isWritable: false },
       { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
     ],
     data: toInstructionBuffer(data),

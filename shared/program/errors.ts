@@ -64,6 +64,30 @@ export const DISTRIBUTION_ERRORS = [
   },
   { code: 6038, name: "DistributionClosed", message: "The distribution is closed" },
   { code: 6039, name: "NonCanonicalBump", message: "The bump is not the canonical one" },
+  { code: 6040, name: "MintHasTransferFee", message: "The mint charges transfer fees: fans would receive less than promised" },
+  {
+    code: 6041,
+    name: "MintHasPermanentDelegate",
+    message: "The mint has a permanent delegate, which could take the escrowed tokens",
+  },
+  {
+    code: 6042,
+    name: "MintHasTransferHook",
+    message: "The mint has a transfer hook: another program would decide whether payouts go through",
+  },
+  { code: 6043, name: "MintNonTransferable", message: "The mint's tokens cannot be transferred" },
+  {
+    code: 6044,
+    name: "MintHasDefaultAccountState",
+    message: "The mint has a default account state: its authority can make new accounts start frozen",
+  },
+  { code: 6045, name: "MintPausable", message: "The mint is pausable: its authority can stop every payout" },
+  {
+    code: 6046,
+    name: "MintHasConfidentialTransfers",
+    message: "The mint has confidential transfers, which the escrow cannot account for",
+  },
+  { code: 6047, name: "MintHasUnknownExtension", message: "The mint has an extension this program does not know" },
 ] as const;
 
 export type DistributionErrorName = (typeof DISTRIBUTION_ERRORS)[number]["name"];

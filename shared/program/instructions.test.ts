@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import { ASSOCIATED_TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import {
+  ASSOCIATED_TOKEN_PROGRAM_ID,
+  getAssociatedTokenAddressSync,
+  TOKEN_2022_PROGRAM_ID,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
 import { describe, expect, it } from "vitest";
 import { batchClaimInstruction } from "./batch-claim.ts";
@@ -124,6 +129,7 @@ describe("batch_claim", () => {
       verifier,
       feePayer,
       distribution,
+      mint,
       claims: [
         { slot: 3, tokenAccount: existing },
         { slot: 65_535, tokenAccount: existing },
@@ -137,13 +143,14 @@ describe("batch_claim", () => {
       [feePayer.toBase58(), true, true],
       [distribution.toBase58(), false, true],
       [findVaultAddress(distribution).address.toBase58(), false, true],
+      [mint.toBase58(), false, false],
       [TOKEN_PROGRAM_ID.toBase58(), false, false],
       [existing.toBase58(), false, true],
       [existing.toBase58(), false, true],
     ]);
   });
 
-  it("adds mint, ATA and system programs once, and the owner after each account it creates", () => {
+  it("adds the ATA and system programs once, and the owner after each account it creates", () => {
     const instruction = batchClaimInstruction({
       verifier,
       distribution,
@@ -155,8 +162,9 @@ describe("batch_claim", () => {
     });
     expect([...instruction.data.subarray(8)]).toEqual([2, 0, 0, 0, 0, 0, 1, 1, 0, 0]);
     expect(instruction.keys.slice(1, 2)[0]?.pubkey).toEqual(verifier);
-    expect(instruction.keys.slice(5).map(({ pubkey, isWritable }) => [pubkey.toBase58(), isWritable])).toEqual([
+    expect(instruction.keys.slice(4).map(({ pubkey, isWritable }) => [pubkey.toBase58(), isWritable])).toEqual([
       [mint.toBase58(), false],
+      [TOKEN_PROGRAM_ID.toBase58(), false],
       [ASSOCIATED_TOKEN_PROGRAM_ID.toBase58(), false],
       [SystemProgram.programId.toBase58(), false],
       [getAssociatedTokenAddressSync(mint, owner, true).toBase58(), true],
@@ -171,8 +179,8 @@ describe("batch_claim", () => {
     expect(() => batchClaimInstruction({ ...base, claims: [{ slot: 65_536, tokenAccount: existing }] })).toThrow(
       /a slot is at most 65535/,
     );
-    expect(() => batchClaimInstruction({ ...base, mint: undefined, claims: [{ slot: 1, owner }] })).toThrow(
-      /claims.0 creates a token account, so mint is required/,
+    expect(() => batchClaimInstruction({ ...base, tokenProgram: SystemProgram.programId, claims: [{ slot: 1, owner }] })).toThrow(
+      /tokenProgram: must be the SPL Token or the Token-2022 program/,
     );
     expect(() => batchClaimInstruction({ ...base, claims: [{ slot: 1, owner, tokenAccount: existing }] })).toThrow(
       /claims.0.tokenAccount is not the owner's associated token account/,
@@ -185,16 +193,23 @@ describe("creator instructions", () => {
   const accounts = (instruction: ReturnType<typeof pauseInstruction>) =>
     instruction.keys.map(({ pubkey, isSigner, isWritable }) => [pubkey.toBase58(), isSigner, isWritable]);
 
-  it("close_distribution has no args and names the creator's token account", () => {
+  it("close_distribution has no args and names the mint, the creator's token account and the token program", () => {
     const creatorTokenAccount = PublicKey.unique();
-    const instruction = closeDistributionInstruction({ creator, distribution, creatorTokenAccount });
+    const instruction = closeDistributionInstruction({
+      creator,
+      distribution,
+      mint,
+      creatorTokenAccount,
+      tokenProgram: TOKEN_2022_PROGRAM_ID,
+    });
     expect(new Uint8Array(instruction.data)).toEqual(sha256Prefix("global:close_distribution"));
     expect(accounts(instruction)).toEqual([
       [creator.toBase58(), true, true],
       [distribution.toBase58(), false, true],
       [findVaultAddress(distribution).address.toBase58(), false, true],
+      [mint.toBase58(), false, false],
       [creatorTokenAccount.toBase58(), false, true],
-      [TOKEN_PROGRAM_ID.toBase58(), false, false],
+      [TOKEN_2022_PROGRAM_ID.toBase58(), false, false],
     ]);
   });
 

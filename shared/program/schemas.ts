@@ -1,3 +1,4 @@
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 import { z } from "zod";
 import { U64_MAX } from "../constants.ts";
@@ -36,3 +37,13 @@ export function parseBuilderInput<Schema extends z.ZodType>(builder: string, sch
   if (result.success) return result.data;
   throw new TypeError(`${builder}: ${describeIssues(result.error).join("; ")}`);
 }
+
+/**
+ * The token program a mint belongs to, SPL Token by default: the mint account's owner tells which.
+ * Anything else is refused here, as the program would refuse it.
+ */
+export const tokenProgramInputSchema = publicKeyInputSchema
+  .refine((key) => key.equals(TOKEN_PROGRAM_ID) || key.equals(TOKEN_2022_PROGRAM_ID), {
+    message: "must be the SPL Token or the Token-2022 program",
+  })
+  .default(TOKEN_PROGRAM_ID);

@@ -86,6 +86,7 @@ describe("approval summaries", () => {
     const close = closeDistributionInstruction({
       creator,
       distribution: Keypair.generate().publicKey,
+      mint: Keypair.generate().publicKey,
       creatorTokenAccount: Keypair.generate().publicKey,
     });
     const recipient = Keypair.generate().publicKey;

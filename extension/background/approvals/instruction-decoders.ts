@@ -191,7 +191,7 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
   if (name === "close_distribution") {
     return summary(program, ix.programId, "close_distribution: return the unclaimed tokens and the unused fee budget to you", [
       `distribution ${distribution}`,
-      `tokens go to ${ix.accounts[3] ?? "?"}`,
+      `tokens go to ${ix.accounts[4] ?? "?"}`,
     ]);
   }
   if (name === "set_verifier") {
@@ -199,7 +199,7 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
       program,
       ix.programId,
       `set_verifier: ${new PublicKey(reader.bytes(32, "new_verifier")).toBase58()}`,
-      [`distribution ${distribution}`],
+      [`distribution ${ix.accounts[2] ?? "?"}`, `current verifier ${ix.accounts[1] ?? "?"} consents`],
       ["the new verifier decides who gets paid"],
     );
   }

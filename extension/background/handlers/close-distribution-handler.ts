@@ -39,12 +39,18 @@ export function closeDistributionHandler(services: BackgroundServices): Pick<Han
         const endText = new Date(Number(distribution.endTs) * 1000).toISOString();
         throw new MessagingError("bad_request", `the giveaway runs until ${endText}; it can be closed after that`);
       }
+      // The mint's owner is its token program (SPL Token or Token-2022), which holds the vault.
+      const mintAccount = await rpc.getAccountData(distribution.mint.toBase58());
+      if (!mintAccount) throw new MessagingError("bad_request", "the giveaway's mint is not on chain any more");
+      const tokenProgram = new PublicKey(mintAccount.owner);
       const { blockhash } = await rpc.getLatestBlockhash();
       const instruction = closeDistributionInstruction({
         creator,
         distribution: new PublicKey(address),
         vault: distribution.vault,
-        creatorTokenAccount: getAssociatedTokenAddressSync(distribution.mint, creator),
+        mint: distribution.mint,
+        tokenProgram,
+        creatorTokenAccount: getAssociatedTokenAddressSync(distribution.mint, creator, false, tokenProgram),
       });
       const message = new TransactionMessage({
         payerKey: creator,

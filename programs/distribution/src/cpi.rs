@@ -3,7 +3,7 @@
 //! accounts that signed the transaction).
 
 use crate::error::ProgramResult;
-use crate::ids::{Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID};
+use crate::ids::{Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID};
 use crate::input::AccountInfo;
 use crate::syscalls::{invoke_signed, CpiAccountMeta, CpiInstruction, Seeds};
 
@@ -76,38 +76,46 @@ impl CreateAccount<'_, '_> {
     }
 }
 
-/// SPL Token Transfer (instruction 3) of `amount` from `source` to `destination`.
-pub struct Transfer<'a, 'b> {
+/// TransferChecked (instruction 12) of `amount` from `source` to `destination`, in either token
+/// program. Token-2022 requires the checked form for mints with extensions, and the mint and
+/// decimals it names make both programs refuse a transfer of another mint.
+pub struct TransferChecked<'a, 'b> {
+    pub token_program: &'b AccountInfo<'a>,
     pub source: &'b AccountInfo<'a>,
+    pub mint: &'b AccountInfo<'a>,
     pub destination: &'b AccountInfo<'a>,
     pub authority: &'b AccountInfo<'a>,
     pub amount: u64,
+    pub decimals: u8,
 }
 
-impl Transfer<'_, '_> {
+impl TransferChecked<'_, '_> {
     pub fn invoke_signed(&self, signers: &[&Seeds]) -> ProgramResult {
-        let data = data::token_transfer(self.amount);
+        let data = data::transfer_checked(self.amount, self.decimals);
         let metas = [
             meta(self.source, true, false),
+            meta(self.mint, false, false),
             meta(self.destination, true, false),
             meta(self.authority, false, true),
         ];
         let accounts = [
             self.source.to_cpi(),
+            self.mint.to_cpi(),
             self.destination.to_cpi(),
             self.authority.to_cpi(),
         ];
         invoke_signed(
-            &instruction(&TOKEN_PROGRAM_ID, &metas, &data),
+            &instruction(self.token_program.key(), &metas, &data),
             &accounts,
             signers,
         )
     }
 }
 
-/// SPL Token InitializeAccount3 (instruction 18): `account` holds `mint` for `owner`. Needs no
-/// Rent sysvar account, unlike InitializeAccount.
+/// InitializeAccount3 (instruction 18, both token programs): `account` holds `mint` for `owner`.
+/// Needs no Rent sysvar account, unlike InitializeAccount.
 pub struct InitializeAccount3<'a, 'b> {
+    pub token_program: &'b AccountInfo<'a>,
     pub account: &'b AccountInfo<'a>,
     pub mint: &'b AccountInfo<'a>,
     pub owner: &'b Pubkey,
@@ -122,15 +130,17 @@ impl InitializeAccount3<'_, '_> {
         ];
         let accounts = [self.account.to_cpi(), self.mint.to_cpi()];
         invoke_signed(
-            &instruction(&TOKEN_PROGRAM_ID, &metas, &data),
+            &instruction(self.token_program.key(), &metas, &data),
             &accounts,
             &[],
         )
     }
 }
 
-/// SPL Token CloseAccount (instruction 9): an empty `account`'s lamports go to `destination`.
+/// CloseAccount (instruction 9, both token programs): an empty `account`'s lamports go to
+/// `destination`.
 pub struct CloseAccount<'a, 'b> {
+    pub token_program: &'b AccountInfo<'a>,
     pub account: &'b AccountInfo<'a>,
     pub destination: &'b AccountInfo<'a>,
     pub authority: &'b AccountInfo<'a>,
@@ -149,7 +159,7 @@ impl CloseAccount<'_, '_> {
             self.authority.to_cpi(),
         ];
         invoke_signed(
-            &instruction(&TOKEN_PROGRAM_ID, &metas, &[9]),
+            &instruction(self.token_program.key(), &metas, &[9]),
             &accounts,
             signers,
         )
@@ -229,9 +239,10 @@ mod data {
         data
     }
 
-    pub fn token_transfer(amount: u64) -> [u8; 9] {
-        let mut data = [3u8; 9];
+    pub fn transfer_checked(amount: u64, decimals: u8) -> [u8; 10] {
+        let mut data = [12u8; 10];
         put(&mut data, 1, &amount.to_le_bytes());
+        data[9] = decimals;
         data
     }
 
@@ -275,8 +286,8 @@ mod data {
         #[test]
         fn token_instructions_are_a_tag_byte_then_fields() {
             assert_eq!(
-                token_transfer(u64::MAX - 1).to_vec(),
-                concat(&[&[3], &(u64::MAX - 1).to_le_bytes()])
+                transfer_checked(u64::MAX - 1, 6).to_vec(),
+                concat(&[&[12], &(u64::MAX - 1).to_le_bytes(), &[6]])
             );
             let owner = [9u8; 32];
             assert_eq!(

@@ -62,6 +62,14 @@ distribution_errors!(
     FeeBudgetExhausted,
     DistributionClosed,
     NonCanonicalBump,
+    MintHasTransferFee,
+    MintHasPermanentDelegate,
+    MintHasTransferHook,
+    MintNonTransferable,
+    MintHasDefaultAccountState,
+    MintPausable,
+    MintHasConfidentialTransfers,
+    MintHasUnknownExtension,
 );
 
 /// Why an instruction failed: one of ours, or a runtime error passed through unchanged (a syscall

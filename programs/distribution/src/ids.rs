@@ -3,11 +3,23 @@
 
 pub type Pubkey = [u8; 32];
 
-/// SPL Token (classic), TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA. Token-2022 is not supported.
+/// SPL Token (classic), TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA.
 pub const TOKEN_PROGRAM_ID: Pubkey = [
     6, 221, 246, 225, 215, 101, 161, 147, 217, 203, 225, 70, 206, 235, 121, 172, 28, 180, 133, 237,
     95, 91, 55, 145, 58, 140, 245, 133, 126, 255, 0, 169,
 ];
+
+/// Token-2022, TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb: every pump.fun coin since
+/// November 2025. Its mints' extensions are judged at create (see `token::judge_mint_extensions`).
+pub const TOKEN_2022_PROGRAM_ID: Pubkey = [
+    6, 221, 246, 225, 238, 117, 143, 222, 24, 66, 93, 188, 228, 108, 205, 218, 182, 26, 252, 77,
+    131, 185, 13, 39, 254, 189, 249, 40, 216, 161, 139, 252,
+];
+
+/// True for the two token programs this program escrows: SPL Token and Token-2022.
+pub fn is_token_program(key: &Pubkey) -> bool {
+    keys_equal(key, &TOKEN_PROGRAM_ID) || keys_equal(key, &TOKEN_2022_PROGRAM_ID)
+}
 
 /// Associated Token Account program, ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL.
 pub const ASSOCIATED_TOKEN_PROGRAM_ID: Pubkey = [

@@ -92,7 +92,7 @@ const cases: Case[] = [
   },
   {
     name: "close_distribution",
-    ours: closeDistributionInstruction({ creator, distribution: distribution.address, creatorTokenAccount: recipient }),
+    ours: closeDistributionInstruction({ creator, distribution: distribution.address, mint, creatorTokenAccount: recipient }),
     anchorArgs: {},
   },
   {

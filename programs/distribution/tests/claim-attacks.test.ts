@@ -144,14 +144,16 @@ describe("batch_claim checks every account it is given", () => {
     );
   });
 
-  it("refuses another token program", () => {
+  it("refuses another token program: the other token program, or none at all", () => {
     const { fixture, tokenAccount } = openDistribution();
-    expectRefused(fixture, "InvalidTokenProgram", () =>
-      sendTampered(fixture, [{ slot: 0, tokenAccount: tokenAccount(0) }], (instruction) => {
-        const tokenProgram = instruction.keys[4];
-        if (tokenProgram) tokenProgram.pubkey = TOKEN_2022_PROGRAM_ID;
-      }),
-    );
+    for (const substitute of [TOKEN_2022_PROGRAM_ID, SystemProgram.programId]) {
+      expectRefused(fixture, "InvalidTokenProgram", () =>
+        sendTampered(fixture, [{ slot: 0, tokenAccount: tokenAccount(0) }], (instruction) => {
+          const tokenProgram = instruction.keys[5];
+          if (tokenProgram) tokenProgram.pubkey = substitute;
+        }),
+      );
+    }
   });
 
   it("refuses a batch with fewer recipient accounts than claims", () => {
@@ -279,7 +281,7 @@ describe("batch_claim guards the accounts it creates and pays", () => {
     const otherMint = testbed.createMint();
     expectRefused(fixture, "MintMismatch", () =>
       sendTampered(fixture, [{ slot: 0, owner }], (instruction) => {
-        const mint = instruction.keys[5];
+        const mint = instruction.keys[4];
         if (mint) mint.pubkey = otherMint;
       }),
     );

@@ -179,6 +179,7 @@ describe("create_distribution checks every account it is given", () => {
           closeDistributionInstruction({
             creator: fixture.creator.publicKey,
             distribution: fixture.distribution,
+            mint: fixture.mint,
             creatorTokenAccount: otherAccount,
             programId,
           }),

@@ -55,6 +55,7 @@ describe("nobody but the verifier ever pays a slot", () => {
       closeDistributionInstruction({
         creator: fixture.creator.publicKey,
         distribution: fixture.distribution,
+        mint: fixture.mint,
         creatorTokenAccount: fixture.creatorTokenAccount,
         programId,
       }),

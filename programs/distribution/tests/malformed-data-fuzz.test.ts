@@ -28,7 +28,8 @@ describe("random instruction data", () => {
         signers: [fixture.feePayer, fixture.verifier],
       },
       {
-        keys: closeDistributionInstruction({ ...control, creatorTokenAccount: fixture.creatorTokenAccount }).keys,
+        keys: closeDistributionInstruction({ ...control, mint: fixture.mint, creatorTokenAccount: fixture.creatorTokenAccount })
+          .keys,
         signers: [fixture.creator],
       },
       {

@@ -8,23 +8,23 @@
 //! - 0 verifier: signed (MissingVerifierSignature) and is the stored verifier (WrongVerifier);
 //! - 1 fee_payer: signed (MissingFeePayerSignature); receives lamports, so the runtime also
 //!   requires it writable;
-//! - 2 distribution: owned by this program (DistributionNotOwnedByProgram; a closed one is
-//!   system-owned), Distribution discriminator, version and size (InvalidDiscriminator), address
-//!   re-derived once per batch from ["distribution", creator, distribution_id, bump]
+//! - 2 distribution: owned by this program (DistributionNotOwnedByProgram), not closed
+//!   (DistributionClosed), Distribution discriminator, version and size (InvalidDiscriminator),
+//!   address re-derived once per batch from ["distribution", creator, distribution_id, bump]
 //!   (DistributionAddressMismatch);
-//! - 3 vault is the stored vault (VaultMismatch);
-//! - 4 token_program is SPL Token (InvalidTokenProgram);
+//! - 3 vault is the stored vault (VaultMismatch), kept by 5 token_program, SPL Token or
+//!   Token-2022 (InvalidTokenProgram);
+//! - 4 mint is the stored mint (MintMismatch), for TransferChecked;
 //! - not paused (Paused), now >= start_ts (NotStarted), now <= end_ts (Ended);
-//! - only when an entry creates its recipient's account: 5 mint is the stored mint
-//!   (MintMismatch), 6 associated_token_program (InvalidAssociatedTokenProgram),
-//!   7 system_program (InvalidSystemProgram);
+//! - only when an entry creates its recipient's account: 6 associated_token_program
+//!   (InvalidAssociatedTokenProgram), 7 system_program (InvalidSystemProgram);
 //! - then exactly one recipient token account per entry, followed by its owner when the entry
 //!   creates the account (NotEnoughAccounts);
 //! - every slot < max_claims (SlotOutOfRange), no slot twice in the batch
 //!   (DuplicateSlotInBatch) and no slot already claimed (SlotAlreadyClaimed), all before anything
 //!   is paid; a re-sent batch that already landed therefore fails whole and pays nothing twice;
-//! - per entry: the recipient is an initialized, unfrozen token account of the token program and
-//!   not the vault (RecipientNotTokenAccount) of the distribution's mint
+//! - per entry: the recipient is an initialized, unfrozen token account of the vault's token
+//!   program and not the vault (RecipientNotTokenAccount) of the distribution's mint
 //!   (RecipientMintMismatch); a recipient owner is checked by the associated token program, which
 //!   refuses an address not derived from (owner, token program, mint);
 //! - per entry: the fee budget reimburses the fee payer this payout's fee and the rent it put
@@ -33,8 +33,8 @@
 //! - claimed_count, total_claimed_amount and the fee payer's balance do not overflow
 //!   (ArithmeticOverflow).
 
-use super::{check_token_program, load_distribution};
-use crate::cpi::{CreateAssociatedTokenAccountIdempotent, Transfer};
+use super::{check_mint, check_vault_and_token_program, load_distribution};
+use crate::cpi::{CreateAssociatedTokenAccountIdempotent, TransferChecked};
 use crate::error::{DistributionError, ProgramError, ProgramResult};
 use crate::ids::{keys_equal, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID};
 use crate::input::{AccountInfo, Accounts};
@@ -59,6 +59,7 @@ pub fn process(
     let mut fee_payer = accounts.next_account()?;
     let mut distribution_account = accounts.next_account()?;
     let vault = accounts.next_account()?;
+    let mint = accounts.next_account()?;
     let token_program = accounts.next_account()?;
 
     if !verifier.is_signer() {
@@ -71,13 +72,11 @@ pub fn process(
     if !distribution.is_verifier(verifier.key()) {
         return Err(DistributionError::WrongVerifier.into());
     }
-    if !keys_equal(vault.key(), &distribution.vault) {
-        return Err(DistributionError::VaultMismatch.into());
-    }
-    check_token_program(&token_program)?;
+    check_vault_and_token_program(&vault, &token_program, &distribution)?;
+    let decimals = check_mint(&mint, &distribution)?;
     check_claim_window(&distribution, unix_timestamp()?)?;
-    let creation = if claims.any_creates_recipient_account() {
-        Some(AccountCreation::take(&mut accounts, &distribution)?)
+    let system_program = if claims.any_creates_recipient_account() {
+        Some(take_account_creation_programs(&mut accounts)?)
     } else {
         None
     };
@@ -102,21 +101,23 @@ pub fn process(
         let mut rent_paid = 0;
         if claim.create_recipient_account {
             let owner = accounts.next_account()?;
-            let creation = creation.as_ref().ok_or(DistributionError::NotEnoughAccounts)?;
+            let system_program = system_program
+                .as_ref()
+                .ok_or(DistributionError::NotEnoughAccounts)?;
             let lamports_before = recipient.lamports();
             CreateAssociatedTokenAccountIdempotent {
                 payer: &fee_payer,
                 associated_account: &recipient,
                 owner: &owner,
-                mint: &creation.mint,
-                system_program: &creation.system_program,
+                mint: &mint,
+                system_program,
                 token_program: &token_program,
             }
             .invoke()?;
             // What the fee payer put into the new account; nothing when it already existed.
             rent_paid = recipient.lamports().saturating_sub(lamports_before);
         }
-        check_recipient(&recipient, &distribution)?;
+        check_recipient(&recipient, token_program.key(), &distribution)?;
         lamports_owed_to_fee_payer = lamports_owed_to_fee_payer
             .checked_add(charge_payout(&mut distribution, rent_paid)?)
             .ok_or(DistributionError::ArithmeticOverflow)?;
@@ -128,11 +129,14 @@ pub fn process(
             .total_claimed_amount
             .checked_add(distribution.amount_per_claim)
             .ok_or(DistributionError::ArithmeticOverflow)?;
-        Transfer {
+        TransferChecked {
+            token_program: &token_program,
             source: &vault,
+            mint: &mint,
             destination: &recipient,
             authority: &distribution_account,
             amount: distribution.amount_per_claim,
+            decimals,
         }
         .invoke_signed(&[&signer])?;
     }
@@ -174,9 +178,13 @@ fn check_slots(
 /// A recipient must be an initialized, unfrozen token account other than the vault
 /// (RecipientNotTokenAccount) of the distribution's mint (RecipientMintMismatch). Paying the
 /// vault itself would count a claim while no token leaves.
-fn check_recipient(recipient: &AccountInfo, distribution: &Distribution) -> ProgramResult {
-    let token_account =
-        TokenAccount::read(recipient).ok_or(DistributionError::RecipientNotTokenAccount)?;
+fn check_recipient(
+    recipient: &AccountInfo,
+    token_program: &Pubkey,
+    distribution: &Distribution,
+) -> ProgramResult {
+    let token_account = TokenAccount::read(recipient, token_program)
+        .ok_or(DistributionError::RecipientNotTokenAccount)?;
     if keys_equal(recipient.key(), &distribution.vault) {
         return Err(DistributionError::RecipientNotTokenAccount.into());
     }
@@ -200,37 +208,22 @@ fn move_lamports(from: &mut AccountInfo, to: &mut AccountInfo, lamports: u64) ->
     Ok(())
 }
 
-/// The accounts needed to create recipients' associated token accounts.
-struct AccountCreation<'a> {
-    mint: AccountInfo<'a>,
-    system_program: AccountInfo<'a>,
-}
-
-impl<'a> AccountCreation<'a> {
-    /// Takes mint (MintMismatch), associated_token_program (InvalidAssociatedTokenProgram) and
-    /// system_program (InvalidSystemProgram). The associated token program only has to be
-    /// among the instruction's accounts for the CPI; it is not otherwise used.
-    fn take(
-        accounts: &mut Accounts<'a>,
-        distribution: &Distribution,
-    ) -> Result<Self, ProgramError> {
-        let mint = accounts.next_account()?;
-        let associated_token_program = accounts.next_account()?;
-        let system_program = accounts.next_account()?;
-        if !keys_equal(mint.key(), &distribution.mint) {
-            return Err(DistributionError::MintMismatch.into());
-        }
-        if !keys_equal(associated_token_program.key(), &ASSOCIATED_TOKEN_PROGRAM_ID) {
-            return Err(DistributionError::InvalidAssociatedTokenProgram.into());
-        }
-        if !keys_equal(system_program.key(), &SYSTEM_PROGRAM_ID) {
-            return Err(DistributionError::InvalidSystemProgram.into());
-        }
-        Ok(AccountCreation {
-            mint,
-            system_program,
-        })
+/// Takes associated_token_program (InvalidAssociatedTokenProgram) and system_program
+/// (InvalidSystemProgram), the programs that creating recipients' associated token accounts
+/// calls, and returns the system program's account. The associated token program only has to be
+/// among the instruction's accounts for the CPI; it is not otherwise used.
+fn take_account_creation_programs<'a>(
+    accounts: &mut Accounts<'a>,
+) -> Result<AccountInfo<'a>, ProgramError> {
+    let associated_token_program = accounts.next_account()?;
+    let system_program = accounts.next_account()?;
+    if !keys_equal(associated_token_program.key(), &ASSOCIATED_TOKEN_PROGRAM_ID) {
+        return Err(DistributionError::InvalidAssociatedTokenProgram.into());
     }
+    if !keys_equal(system_program.key(), &SYSTEM_PROGRAM_ID) {
+        return Err(DistributionError::InvalidSystemProgram.into());
+    }
+    Ok(system_program)
 }
 
 #[cfg(test)]

@@ -6,25 +6,29 @@
 //!
 //! Checks:
 //! - no instruction data after the discriminator (InvalidInstructionData);
-//! - exactly 5 accounts (NotEnoughAccounts);
+//! - exactly 6 accounts (NotEnoughAccounts);
 //! - 0 creator: signed (MissingCreatorSignature) and is the stored creator (NotCreator);
 //!   receives lamports, so the runtime also requires it writable;
 //! - 1 distribution: owned by this program (DistributionNotOwnedByProgram), not closed already
-//!   (DistributionClosed), Distribution discriminator, version and size (InvalidDiscriminator), address re-derived from
-//!   ["distribution", creator, distribution_id, bump] (DistributionAddressMismatch);
-//! - 2 vault is the stored vault (VaultMismatch);
-//! - 4 token_program is SPL Token (InvalidTokenProgram);
-//! - 3 creator_token_account: an initialized, unfrozen token account of the token program
+//!   (DistributionClosed), Distribution discriminator, version and size (InvalidDiscriminator),
+//!   address re-derived from ["distribution", creator, distribution_id, bump]
+//!   (DistributionAddressMismatch);
+//! - 2 vault is the stored vault (VaultMismatch), kept by 5 token_program, SPL Token or
+//!   Token-2022 (InvalidTokenProgram);
+//! - 3 mint is the stored mint (MintMismatch);
+//! - 4 creator_token_account: an initialized, unfrozen token account of the token program
 //!   owned by the creator (SourceNotCreatorTokenAccount) holding the distribution's mint
 //!   (MintMismatch);
 //! - now > end_ts or claimed_count == max_claims (NotClosable);
 //! - the creator's balance does not overflow and the tombstone's rent is there
 //!   (ArithmeticOverflow).
 
-use super::{authorize_creator, check_creator_token_account, check_token_program};
-use crate::cpi::{CloseAccount, Transfer};
+use super::{
+    authorize_creator, check_creator_token_account, check_mint, check_vault_and_token_program,
+};
+use crate::cpi::{CloseAccount, TransferChecked};
 use crate::error::{DistributionError, ProgramResult};
-use crate::ids::{keys_equal, Pubkey};
+use crate::ids::Pubkey;
 use crate::input::Accounts;
 use crate::instruction_data::parse_no_args;
 use crate::pda::DistributionSeeds;
@@ -38,16 +42,20 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
     let mut creator = accounts.next_account()?;
     let mut distribution_account = accounts.next_account()?;
     let vault = accounts.next_account()?;
+    let mint = accounts.next_account()?;
     let creator_token_account = accounts.next_account()?;
     let token_program = accounts.next_account()?;
     accounts.finish()?;
 
     let distribution = authorize_creator(program_id, &creator, &distribution_account)?;
-    if !keys_equal(vault.key(), &distribution.vault) {
-        return Err(DistributionError::VaultMismatch.into());
-    }
-    check_token_program(&token_program)?;
-    check_creator_token_account(&creator_token_account, creator.key(), &distribution.mint)?;
+    check_vault_and_token_program(&vault, &token_program, &distribution)?;
+    let decimals = check_mint(&mint, &distribution)?;
+    check_creator_token_account(
+        &creator_token_account,
+        token_program.key(),
+        creator.key(),
+        &distribution.mint,
+    )?;
     check_closable(&distribution, unix_timestamp()?)?;
 
     let seeds = DistributionSeeds::new(
@@ -58,17 +66,21 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
     let signer = seeds.seeds();
     // The stored vault was created and initialized by create_distribution; only a frozen vault
     // reads as None here, and the token program refuses to move a frozen vault's tokens anyway.
-    let remainder = TokenAccount::read(&vault).map_or(0, |vault| vault.amount);
+    let remainder = TokenAccount::read(&vault, token_program.key()).map_or(0, |vault| vault.amount);
     if remainder > 0 {
-        Transfer {
+        TransferChecked {
+            token_program: &token_program,
             source: &vault,
+            mint: &mint,
             destination: &creator_token_account,
             authority: &distribution_account,
             amount: remainder,
+            decimals,
         }
         .invoke_signed(&[&signer])?;
     }
     CloseAccount {
+        token_program: &token_program,
         account: &vault,
         destination: &creator,
         authority: &distribution_account,

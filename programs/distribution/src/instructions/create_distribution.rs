@@ -12,9 +12,13 @@
 //! - exactly 7 accounts (NotEnoughAccounts);
 //! - 0 creator: signed (MissingCreatorSignature); pays rent and the fee budget and authorizes
 //!   the token transfer, so the runtime also requires it writable;
-//! - 5 token_program is SPL Token (InvalidTokenProgram);
+//! - 5 token_program is SPL Token or Token-2022 (InvalidTokenProgram); the vault is created in
+//!   it, which binds the distribution's later calls to it;
 //! - 6 system_program is the system program (InvalidSystemProgram);
-//! - 3 mint: owned by the token program, 82 bytes, initialized (InvalidMint);
+//! - 3 mint: owned by the token program, a mint's layout, initialized (InvalidMint); for
+//!   Token-2022, every extension judged (`token::judge_mint_extensions`: transfer fees, permanent
+//!   delegate, transfer hook, non-transferable, default account state, pausable, confidential
+//!   transfers and unknown types are refused, each with its own error);
 //! - 4 creator_token_account: an initialized, unfrozen token account of the token program owned
 //!   by the creator (SourceNotCreatorTokenAccount) holding `mint` (MintMismatch);
 //! - 1 distribution: the PDA ["distribution", creator, distribution_id, bump]
@@ -22,8 +26,7 @@
 //!   lamports someone sent to the address beforehand do not block it (see `cpi::CreateAccount`);
 //! - 2 vault: the PDA ["vault", distribution, vault_bump] (VaultAddressMismatch), unused
 //!   (AccountAlreadyInUse);
-//! - rent + fee budget fits in a u64 (ArithmeticOverflow).
-//!
+//! - rent + fee budget fits in a u64 (ArithmeticOverflow);
 //! - both bumps are canonical: no higher bump derives an address off the curve
 //!   (NonCanonicalBump), so each (creator, distribution_id) has exactly one distribution and one
 //!   vault, at the addresses every client derives.
@@ -32,16 +35,16 @@
 //! (one call per higher bump, usually none or one) instead of being searched for on chain.
 
 use super::{check_creator_token_account, check_token_program};
-use crate::cpi::{CreateAccount, InitializeAccount3, Transfer};
+use crate::cpi::{CreateAccount, InitializeAccount3, TransferChecked};
 use crate::error::{DistributionError, ProgramResult};
-use crate::ids::{keys_equal, Pubkey, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID};
+use crate::ids::{keys_equal, Pubkey, SYSTEM_PROGRAM_ID};
 use crate::input::{AccountInfo, Accounts};
 use crate::instruction_data::CreateArgs;
 use crate::pda::{derives, is_canonical_bump, DistributionSeeds, VaultSeeds};
 use crate::rules::validate_create_args;
 use crate::state::{account_len, Distribution};
 use crate::syscalls::{create_program_address, unix_timestamp, Rent};
-use crate::token::{is_mint, TOKEN_ACCOUNT_LEN};
+use crate::token::{Mint, TOKEN_ACCOUNT_LEN};
 
 pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> ProgramResult {
     let args = CreateArgs::parse(data)?;
@@ -63,10 +66,13 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
     if !keys_equal(system_program.key(), &SYSTEM_PROGRAM_ID) {
         return Err(DistributionError::InvalidSystemProgram.into());
     }
-    if !is_mint(&mint) {
-        return Err(DistributionError::InvalidMint.into());
-    }
-    check_creator_token_account(&creator_token_account, creator.key(), mint.key())?;
+    let decimals = Mint::read(&mint, token_program.key())?.decimals;
+    check_creator_token_account(
+        &creator_token_account,
+        token_program.key(),
+        creator.key(),
+        mint.key(),
+    )?;
 
     let distribution_seeds = DistributionSeeds::new(creator.key(), args.distribution_id, args.bump);
     let distribution_signer = distribution_seeds.seeds();
@@ -123,20 +129,24 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
         to: &vault,
         lamports: vault_lamports,
         space: vault_space,
-        owner: &TOKEN_PROGRAM_ID,
+        owner: token_program.key(),
     }
     .invoke_signed(&[&vault_signer])?;
     InitializeAccount3 {
+        token_program: &token_program,
         account: &vault,
         mint: &mint,
         owner: distribution_account.key(),
     }
     .invoke()?;
-    Transfer {
+    TransferChecked {
+        token_program: &token_program,
         source: &creator_token_account,
+        mint: &mint,
         destination: &vault,
         authority: &creator,
         amount: deposit,
+        decimals,
     }
     .invoke_signed(&[])?;
 

@@ -8,11 +8,11 @@ pub mod resume;
 pub mod set_verifier;
 
 use crate::error::{DistributionError, ProgramError, ProgramResult};
-use crate::ids::{keys_equal, Pubkey, TOKEN_PROGRAM_ID};
+use crate::ids::{is_token_program, keys_equal, Pubkey};
 use crate::input::{AccountInfo, Accounts};
 use crate::pda::{derives, DistributionSeeds};
 use crate::state::Distribution;
-use crate::token::TokenAccount;
+use crate::token::{Mint, TokenAccount};
 
 /// Loads a Distribution account: owned by this program (DistributionNotOwnedByProgram), not a
 /// closed distribution's tombstone (DistributionClosed), a version-1 Distribution of consistent
@@ -54,23 +54,50 @@ fn authorize_creator(
     Ok(loaded)
 }
 
-/// Only SPL Token (classic) is supported (InvalidTokenProgram).
+/// SPL Token or Token-2022 (InvalidTokenProgram).
 fn check_token_program(account: &AccountInfo) -> ProgramResult {
-    if !keys_equal(account.key(), &TOKEN_PROGRAM_ID) {
+    if !is_token_program(account.key()) {
         return Err(DistributionError::InvalidTokenProgram.into());
     }
     Ok(())
 }
 
-/// An initialized token account that `creator` owns (SourceNotCreatorTokenAccount) holding
-/// `mint` (MintMismatch).
+/// The distribution's own vault (VaultMismatch), kept by `token_program`, one of the two token
+/// programs (InvalidTokenProgram): create made the vault with the mint's program, so this binds
+/// every later call to that program.
+fn check_vault_and_token_program(
+    vault: &AccountInfo,
+    token_program: &AccountInfo,
+    distribution: &Distribution,
+) -> ProgramResult {
+    if !keys_equal(vault.key(), &distribution.vault) {
+        return Err(DistributionError::VaultMismatch.into());
+    }
+    check_token_program(token_program)?;
+    if !keys_equal(vault.owner(), token_program.key()) {
+        return Err(DistributionError::InvalidTokenProgram.into());
+    }
+    Ok(())
+}
+
+/// The distribution's stored mint (MintMismatch); returns its decimals for TransferChecked.
+fn check_mint(mint: &AccountInfo, distribution: &Distribution) -> Result<u8, ProgramError> {
+    if !keys_equal(mint.key(), &distribution.mint) {
+        return Err(DistributionError::MintMismatch.into());
+    }
+    Ok(Mint::decimals_of(mint)?)
+}
+
+/// An initialized token account of `token_program` that `creator` owns
+/// (SourceNotCreatorTokenAccount) holding `mint` (MintMismatch).
 fn check_creator_token_account(
     account: &AccountInfo,
+    token_program: &Pubkey,
     creator: &Pubkey,
     mint: &Pubkey,
 ) -> ProgramResult {
-    let token_account =
-        TokenAccount::read(account).ok_or(DistributionError::SourceNotCreatorTokenAccount)?;
+    let token_account = TokenAccount::read(account, token_program)
+        .ok_or(DistributionError::SourceNotCreatorTokenAccount)?;
     if !keys_equal(&token_account.owner, creator) {
         return Err(DistributionError::SourceNotCreatorTokenAccount.into());
     }

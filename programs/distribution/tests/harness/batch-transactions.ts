@@ -1,4 +1,4 @@
-import { ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { ASSOCIATED_TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import {
   type AddressLookupTableAccount,
   MessageV0,
@@ -35,6 +35,7 @@ function instructions(fixture: Fixture, claims: BatchClaimInput["claims"], shape
     verifier: fixture.verifier.publicKey,
     distribution: fixture.distribution,
     mint: fixture.mint,
+    tokenProgram: fixture.tokenProgram,
     claims,
     programId: fixture.programId,
   });
@@ -78,6 +79,6 @@ export function v0BatchBytes(
 /** A lookup table with every account of the batch that may come from one: all but signers and the program. */
 export function batchLookupTable(fixture: Fixture, recipients: Recipient[], createAccounts: boolean): AddressLookupTableAccount {
   const perClaim = recipients.flatMap(({ owner, tokenAccount }) => (createAccounts ? [owner] : [tokenAccount]));
-  const shared = [fixture.distribution, fixture.vault, TOKEN_PROGRAM_ID, fixture.mint, ASSOCIATED_TOKEN_PROGRAM_ID];
+  const shared = [fixture.distribution, fixture.vault, fixture.tokenProgram, fixture.mint, ASSOCIATED_TOKEN_PROGRAM_ID];
   return createLookupTable(fixture.testbed, [...shared, ...perClaim]);
 }

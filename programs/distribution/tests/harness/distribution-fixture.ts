@@ -49,6 +49,8 @@ export interface Fixture {
   /** The backend's fee payer, reimbursed from the fee budget. */
   feePayer: Keypair;
   mint: PublicKey;
+  /** The mint's token program: SPL Token, or Token-2022 for a mint made by token-2022.ts. */
+  tokenProgram: PublicKey;
   creatorTokenAccount: PublicKey;
   distributionId: bigint;
   distribution: PublicKey;
@@ -80,13 +82,17 @@ function defaultTerms(overrides: Partial<DistributionTerms>): DistributionTerms 
  * A creator with a fresh mint funded for the deposit, a verifier and a fee payer; the distribution is
  * not created yet. The fixture joins the invariant check that runs after every test.
  */
-export function prepareFixture(testbed: Testbed, programId: PublicKey, overrides: Partial<DistributionTerms> = {}): Fixture {
+export function prepareFixture(
+  testbed: Testbed,
+  programId: PublicKey,
+  overrides: Partial<DistributionTerms> = {},
+  mint: PublicKey = testbed.createMint(),
+): Fixture {
   const terms = defaultTerms(overrides);
   const creator = Keypair.generate();
   const verifier = Keypair.generate();
   const feePayer = Keypair.generate();
   for (const key of [creator, verifier, feePayer]) testbed.airdrop(key.publicKey, 100n * SOL);
-  const mint = testbed.createMint();
   const creatorTokenAccount = testbed.createAssociatedTokenAccount(creator.publicKey, mint);
   const product = terms.amountPerClaim * BigInt(terms.maxClaims);
   // An impossible deposit (overflow) still gets a funded creator, so the program's own check is what fails.
@@ -101,6 +107,7 @@ export function prepareFixture(testbed: Testbed, programId: PublicKey, overrides
     verifier,
     feePayer,
     mint,
+    tokenProgram: testbed.tokenProgramOf(mint),
     creatorTokenAccount,
     distributionId,
     distribution,
@@ -117,6 +124,7 @@ export function createInput(fixture: Fixture): CreateDistributionInput {
   return {
     creator: fixture.creator.publicKey,
     mint: fixture.mint,
+    tokenProgram: fixture.tokenProgram,
     creatorTokenAccount: fixture.creatorTokenAccount,
     verifier: fixture.verifier.publicKey,
     distributionId: fixture.distributionId,
@@ -137,8 +145,13 @@ export function sendCreate(fixture: Fixture, overrides: Partial<CreateDistributi
 }
 
 /** A prepared and created distribution: the starting point of most tests. */
-export function createdFixture(testbed: Testbed, programId: PublicKey, overrides: Partial<DistributionTerms> = {}): Fixture {
-  const fixture = prepareFixture(testbed, programId, overrides);
+export function createdFixture(
+  testbed: Testbed,
+  programId: PublicKey,
+  overrides: Partial<DistributionTerms> = {},
+  mint?: PublicKey,
+): Fixture {
+  const fixture = prepareFixture(testbed, programId, overrides, mint);
   const result = sendCreate(fixture);
   if (outcomeOf(result) !== "ok") throw new Error(`create_distribution failed: ${outcomeOf(result)}\n${logsOf(result)}`);
   return fixture;
@@ -158,6 +171,7 @@ export function batchInput(fixture: Fixture, claims: BatchClaimInput["claims"]):
     feePayer: fixture.feePayer.publicKey,
     distribution: fixture.distribution,
     mint: fixture.mint,
+    tokenProgram: fixture.tokenProgram,
     claims,
     programId: fixture.programId,
   };
@@ -181,7 +195,9 @@ export function sendClose(fixture: Fixture, signer: Keypair = fixture.creator): 
       closeDistributionInstruction({
         creator: signer.publicKey,
         distribution: fixture.distribution,
-        creatorTokenAccount: getAssociatedTokenAddressSync(fixture.mint, signer.publicKey),
+        mint: fixture.mint,
+        creatorTokenAccount: getAssociatedTokenAddressSync(fixture.mint, signer.publicKey, false, fixture.tokenProgram),
+        tokenProgram: fixture.tokenProgram,
         programId: fixture.programId,
       }),
     ],

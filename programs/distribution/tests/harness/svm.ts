@@ -5,8 +5,10 @@ import {
   createInitializeAccount3Instruction,
   createInitializeMint2Instruction,
   createMintToInstruction,
+  createThawAccountInstruction,
   getAssociatedTokenAddressSync,
   MINT_SIZE,
+  TOKEN_2022_PROGRAM_ID,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import {
@@ -28,6 +30,9 @@ export type SendResult = TransactionMetadata | FailedTransactionMetadata;
 export const FEE_PER_SIGNATURE = 5_000n;
 
 const transactionDecoder = getTransactionDecoder();
+/** A token account's state byte, and the value that means frozen. */
+const ACCOUNT_STATE = 108;
+const FROZEN = 2;
 
 export function toAddress(key: PublicKey) {
   return address(key.toBase58());
@@ -64,6 +69,8 @@ export class Testbed {
   // History off: the same batch sent twice must execute twice, as a retry on a real cluster would.
   readonly svm = new LiteSVM().withTransactionHistory(0n);
   readonly payer = Keypair.generate();
+  /** The token program of each mint made here: SPL Token unless made as a Token-2022 mint. */
+  private readonly mintPrograms = new Map<string, PublicKey>();
 
   constructor() {
     this.airdrop(this.payer.publicKey, 1_000_000_000_000n);
@@ -127,8 +134,18 @@ export class Testbed {
     return this.svm.getBalance(toAddress(key)) ?? 0n;
   }
 
+  tokenProgramOf(mint: PublicKey): PublicKey {
+    return this.mintPrograms.get(mint.toBase58()) ?? TOKEN_PROGRAM_ID;
+  }
+
+  /** Records a mint made elsewhere (see token-2022.ts) so token accounts of it use its program. */
+  registerMint(mint: PublicKey, tokenProgram: PublicKey): void {
+    this.mintPrograms.set(mint.toBase58(), tokenProgram);
+  }
+
   createMint(authority: PublicKey = this.payer.publicKey, decimals = 6): PublicKey {
     const mint = Keypair.generate();
+    this.registerMint(mint.publicKey, TOKEN_PROGRAM_ID);
     this.sendOk(
       [
         SystemProgram.createAccount({
@@ -146,8 +163,13 @@ export class Testbed {
   }
 
   createAssociatedTokenAccount(owner: PublicKey, mint: PublicKey): PublicKey {
-    const account = getAssociatedTokenAddressSync(mint, owner, true);
-    this.sendOk([createAssociatedTokenAccountInstruction(this.payer.publicKey, account, owner, mint)]);
+    const tokenProgram = this.tokenProgramOf(mint);
+    const account = getAssociatedTokenAddressSync(mint, owner, true, tokenProgram);
+    this.sendOk([createAssociatedTokenAccountInstruction(this.payer.publicKey, account, owner, mint, tokenProgram)]);
+    // A mint whose accounts start frozen: the payer, its freeze authority, thaws this one as an issuer would.
+    if (this.accountData(account)?.[ACCOUNT_STATE] === FROZEN) {
+      this.sendOk([createThawAccountInstruction(account, mint, this.payer.publicKey, [], tokenProgram)]);
+    }
     return account;
   }
 
@@ -161,9 +183,9 @@ export class Testbed {
           newAccountPubkey: account.publicKey,
           lamports: Number(this.rentExempt(ACCOUNT_SIZE)),
           space: ACCOUNT_SIZE,
-          programId: TOKEN_PROGRAM_ID,
+          programId: this.tokenProgramOf(mint),
         }),
-        createInitializeAccount3Instruction(account.publicKey, mint, owner),
+        createInitializeAccount3Instruction(account.publicKey, mint, owner, this.tokenProgramOf(mint)),
       ],
       [this.payer, account],
     );
@@ -172,7 +194,7 @@ export class Testbed {
 
   /** The payer is every test mint's authority. */
   mintTo(mint: PublicKey, account: PublicKey, amount: bigint): void {
-    this.sendOk([createMintToInstruction(mint, account, this.payer.publicKey, amount)]);
+    this.sendOk([createMintToInstruction(mint, account, this.payer.publicKey, amount, [], this.tokenProgramOf(mint))]);
   }
 
   /** Token balance, or undefined when the account does not exist (closed or never created). */
@@ -182,14 +204,20 @@ export class Testbed {
     return new DataView(data.buffer, data.byteOffset).getBigUint64(64, true);
   }
 
-  /** Every SPL token account of a mint with its balance: what "no tokens moved" compares. */
+  /**
+   * Every token account of a mint with its balance, in either token program: what "no tokens moved"
+   * compares. A Token-2022 account may be longer than 165 bytes, with account type 2 at byte 165.
+   */
   tokenBalancesOfMint(mint: PublicKey): Map<string, bigint> {
     const balances = new Map<string, bigint>();
     const mintBytes = mint.toBytes();
-    for (const account of this.svm.getProgramAccounts(toAddress(TOKEN_PROGRAM_ID))) {
-      const data = account.data;
-      if (data.length !== ACCOUNT_SIZE || !mintBytes.every((byte, index) => data[index] === byte)) continue;
-      balances.set(account.address, new DataView(data.buffer, data.byteOffset).getBigUint64(64, true));
+    for (const program of [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID]) {
+      for (const account of this.svm.getProgramAccounts(toAddress(program))) {
+        const data = account.data;
+        const isTokenAccount = data.length === ACCOUNT_SIZE || (data.length > ACCOUNT_SIZE && data[ACCOUNT_SIZE] === 2);
+        if (!isTokenAccount || !mintBytes.every((byte, index) => data[index] === byte)) continue;
+        balances.set(account.address, new DataView(data.buffer, data.byteOffset).getBigUint64(64, true));
+      }
     }
     return balances;
   }
