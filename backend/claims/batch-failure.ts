@@ -21,8 +21,6 @@ const codes = DISTRIBUTION_ERROR_CODES;
 const RETRY_PAUSED_MS = 30_000;
 const RETRY_NOT_STARTED_MS = 5_000;
 const RETRY_FEE_PAYER_MS = 30_000;
-/** The budget for new token accounts ran short mid-flight: the next cycle packs again from the chain's budget. */
-const RETRY_FEE_BUDGET_MS = 1_000;
 
 /** Reasons stored on failed claims: short, stable words the extension can translate. */
 const permanentFailures = new Map<number, ClaimFailureReason>([
@@ -57,8 +55,11 @@ export function decideBatchFailure(failure: unknown, batchSize: number): BatchFa
   }
   const code = customErrorCode(failure);
   if (code === codes.SlotAlreadyClaimed) return { action: "sort_taken_slots" };
+  // Only payouts that open a token account meet it: the budget covered them when they were packed, but
+  // the chain's budget had moved on. Alone, a claim refused for it can never be paid.
   if (code === codes.FeeBudgetExhausted) {
-    return { action: "retry_later", delayMs: RETRY_FEE_BUDGET_MS, reason: "the fee budget cannot open more token accounts" };
+    const reason: ClaimFailureReason = "needs_token_account";
+    return batchSize > 1 ? { action: "isolate", reason } : { action: "fail", reason };
   }
   if (code === codes.Paused) return { action: "retry_later", delayMs: RETRY_PAUSED_MS, reason: "paused" };
   if (code === codes.NotStarted) return { action: "retry_later", delayMs: RETRY_NOT_STARTED_MS, reason: "not_started" };

@@ -193,3 +193,27 @@ it("a re-sent landed batch is refused whole with SlotAlreadyClaimed, which sends
   expect(decideBatchFailure(error, 1)).toEqual({ action: "sort_taken_slots" });
   expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
 });
+
+it("a payout the fee budget cannot open a token account for is refused whole, then failed needs_token_account alone", async () => {
+  const connection = inProcessConnection(chain);
+  // Every payout's fee and nothing more: no token account can be opened.
+  const distribution = await createTestDistribution(connection, {
+    verifier: verifier.publicKey,
+    maxClaims: 10,
+    nowSeconds: chain.unixTimestamp(),
+    feeBudgetLamports: 5_000n * 10n,
+  });
+  const entries = [0, 1].map((slot) => ({ slot, wallet: Keypair.generate().publicKey.toBase58(), createAccount: true }));
+  const batch = signBatch(
+    { verifier },
+    distribution.address.toBase58(),
+    distribution.mint,
+    entries,
+    (await connection.getLatestBlockhash()).blockhash,
+  );
+  const error = await connection.sendRawTransaction(batch.wire).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(SendTransactionError);
+  expect(decideBatchFailure(error, 2)).toEqual({ action: "isolate", reason: "needs_token_account" });
+  expect(decideBatchFailure(error, 1)).toEqual({ action: "fail", reason: "needs_token_account" });
+  expect((await onChainState(distribution)).claimedCount).toBe(0);
+});
