@@ -7,7 +7,7 @@ import { inProcessConnection } from "../chain/in-process-fetch.ts";
 import type { Database } from "../db/database.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { decideBatchFailure } from "./batch-failure.ts";
-import { batchCapacity, signBatch } from "./batch-transaction.ts";
+import { type BatchClaimEntry, batchCapacity, signBatch } from "./batch-transaction.ts";
 import { ClaimBatcher } from "./claim-batcher.ts";
 import { ClaimIntake } from "./claim-intake.ts";
 import { createTestDistribution, fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
@@ -60,6 +60,13 @@ async function runUntilSettled(batcher: ClaimBatcher, database: Database, distri
 /** A distribution open now on the test chain, whose claims `verifier` may batch. */
 function liveDistribution(connection: Connection, maxClaims: number): Promise<TestDistribution> {
   return createTestDistribution(connection, { verifier: verifier.publicKey, maxClaims, nowSeconds: chain.unixTimestamp() });
+}
+
+/** Signs `entries` as one batch with the test's verifier, as the batcher would, and sends it. */
+async function sendSigned(connection: Connection, distribution: TestDistribution, entries: BatchClaimEntry[]): Promise<string> {
+  const { blockhash } = await connection.getLatestBlockhash();
+  const batch = signBatch({ verifier }, distribution.address.toBase58(), distribution.mint, entries, blockhash);
+  return connection.sendRawTransaction(batch.wire);
 }
 
 async function onChainState(distribution: TestDistribution) {
@@ -172,23 +179,9 @@ it("a re-sent landed batch is refused whole with SlotAlreadyClaimed, which sends
   const distribution = await liveDistribution(connection, 10);
   const wallet = Keypair.generate().publicKey;
   const entries = [{ slot: 3, wallet: wallet.toBase58(), createAccount: true }];
-  const first = signBatch(
-    { verifier },
-    distribution.address.toBase58(),
-    distribution.mint,
-    entries,
-    (await connection.getLatestBlockhash()).blockhash,
-  );
-  await connection.sendRawTransaction(first.wire);
+  await sendSigned(connection, distribution, entries);
   chain.warp(1_000);
-  const again = signBatch(
-    { verifier },
-    distribution.address.toBase58(),
-    distribution.mint,
-    entries,
-    (await connection.getLatestBlockhash()).blockhash,
-  );
-  const error = await connection.sendRawTransaction(again.wire).catch((caught: unknown) => caught);
+  const error = await sendSigned(connection, distribution, entries).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(SendTransactionError);
   expect(decideBatchFailure(error, 1)).toEqual({ action: "sort_taken_slots" });
   expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
@@ -204,14 +197,7 @@ it("a payout the fee budget cannot open a token account for is refused whole, th
     feeBudgetLamports: 5_000n * 10n,
   });
   const entries = [0, 1].map((slot) => ({ slot, wallet: Keypair.generate().publicKey.toBase58(), createAccount: true }));
-  const batch = signBatch(
-    { verifier },
-    distribution.address.toBase58(),
-    distribution.mint,
-    entries,
-    (await connection.getLatestBlockhash()).blockhash,
-  );
-  const error = await connection.sendRawTransaction(batch.wire).catch((caught: unknown) => caught);
+  const error = await sendSigned(connection, distribution, entries).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(SendTransactionError);
   expect(decideBatchFailure(error, 2)).toEqual({ action: "isolate", reason: "needs_token_account" });
   expect(decideBatchFailure(error, 1)).toEqual({ action: "fail", reason: "needs_token_account" });
