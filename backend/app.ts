@@ -118,6 +118,7 @@ export function buildApp(dependencies: AppDependencies): {
     claims: {
       acceptedCounts: (addresses) => claimActivity.acceptedCounts(addresses),
       claimsOverTime: (addresses) => claimActivity.claimsOverTime(addresses),
+      failuresByReason: (addresses) => claimActivity.failuresByReason(addresses),
     },
     publicUrl: config.PUBLIC_URL,
     verifier: dependencies.verifier.toBase58(),

@@ -161,23 +161,40 @@ export async function slotsOfBatch(database: Queryable, batchId: string): Promis
   return rows.map((row) => row.slot);
 }
 
-/** Claims found paid on chain before any batch of ours was recorded for them (e.g. a lost database write). */
-export async function confirmPaidQueuedClaims(database: Queryable, owner: string, claimIds: string[]): Promise<number> {
-  if (!claimIds.length) return 0;
-  const result = await database.query(
-    `UPDATE claims SET status = 'confirmed', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-      WHERE id = ANY($1::uuid[]) AND status = 'queued' AND lease_owner = $2`,
-    [claimIds, owner],
-  );
-  return result.rowCount;
-}
-
 export async function failQueuedClaims(database: Queryable, owner: string, claimIds: string[], reason: string): Promise<number> {
   if (!claimIds.length) return 0;
   const result = await database.query(
     `UPDATE claims SET status = 'failed', failure_reason = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       WHERE id = ANY($1::uuid[]) AND status = 'queued' AND lease_owner = $2`,
     [claimIds, owner, reason],
+  );
+  return result.rowCount;
+}
+
+/** Leaves leased claims queued but out of reach until `notBefore` (their distribution is paused). */
+export async function postponeQueuedClaims(
+  database: Queryable,
+  owner: string,
+  claimIds: string[],
+  notBefore: Date,
+): Promise<void> {
+  if (!claimIds.length) return;
+  await database.query(
+    `UPDATE claims SET not_before = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+      WHERE id = ANY($1::uuid[]) AND status = 'queued' AND lease_owner = $2`,
+    [claimIds, owner, notBefore],
+  );
+}
+
+/**
+ * Fails every queued claim of a distribution, leased or not: a batcher holding some of them then loses
+ * its lease on them (recordSentBatch moves only queued rows) and sends nothing.
+ */
+export async function failQueuedClaimsOfDistribution(database: Queryable, distribution: string, reason: string): Promise<number> {
+  const result = await database.query(
+    `UPDATE claims SET status = 'failed', failure_reason = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+      WHERE distribution = $1 AND status = 'queued'`,
+    [distribution, reason],
   );
   return result.rowCount;
 }

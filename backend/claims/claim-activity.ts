@@ -32,5 +32,18 @@ export function claimActivity(database: Database): ClaimActivity {
       }
       return buckets;
     },
+    async failuresByReason(addresses) {
+      const { rows } = await database.query<{ distribution: string; reason: string; count: string }>(
+        `SELECT distribution, failure_reason AS reason, count(*) AS count
+           FROM claims WHERE distribution = ANY($1::text[]) AND status = 'failed'
+          GROUP BY distribution, failure_reason`,
+        [addresses],
+      );
+      const failures = new Map<string, Record<string, number>>();
+      for (const row of rows) {
+        failures.set(row.distribution, { ...failures.get(row.distribution), [row.reason]: Number(row.count) });
+      }
+      return failures;
+    },
   };
 }

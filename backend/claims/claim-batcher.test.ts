@@ -7,7 +7,7 @@ import { inProcessConnection } from "../chain/in-process-fetch.ts";
 import type { Database } from "../db/database.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { decideBatchFailure } from "./batch-failure.ts";
-import { batchCapacity, signBatch } from "./batch-transaction.ts";
+import { type BatchClaimEntry, batchCapacity, signBatch } from "./batch-transaction.ts";
 import { ClaimBatcher } from "./claim-batcher.ts";
 import { ClaimIntake } from "./claim-intake.ts";
 import { createTestDistribution, fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
@@ -60,6 +60,13 @@ async function runUntilSettled(batcher: ClaimBatcher, database: Database, distri
 /** A distribution open now on the test chain, whose claims `verifier` may batch. */
 function liveDistribution(connection: Connection, maxClaims: number): Promise<TestDistribution> {
   return createTestDistribution(connection, { verifier: verifier.publicKey, maxClaims, nowSeconds: chain.unixTimestamp() });
+}
+
+/** Signs `entries` as one batch with the test's verifier, as the batcher would, and sends it. */
+async function sendSigned(connection: Connection, distribution: TestDistribution, entries: BatchClaimEntry[]): Promise<string> {
+  const { blockhash } = await connection.getLatestBlockhash();
+  const batch = signBatch({ verifier }, distribution.address.toBase58(), distribution.mint, entries, blockhash);
+  return connection.sendRawTransaction(batch.wire);
 }
 
 async function onChainState(distribution: TestDistribution) {
@@ -165,55 +172,34 @@ describeEachEngine("claim batcher", (database) => {
     );
     expect(rows.map((row) => row.status)).toEqual(["confirmed", "expired"]);
   });
-
-  it("confirms from the bitmap a claim the database lost track of, without sending it again", async () => {
-    const connection = inProcessConnection(chain);
-    const distribution = await liveDistribution(connection, 10);
-    const [wallet] = await queueClaims(database(), distribution, 1);
-    const batcher = new ClaimBatcher({ database: database(), connection, signers: { verifier } });
-    await runUntilSettled(batcher, database(), distribution);
-    await database().query("UPDATE claims SET status = 'queued', batch_id = NULL WHERE distribution = $1", [
-      distribution.address.toBase58(),
-    ]);
-    const sent: number[] = [];
-    await runUntilSettled(
-      new ClaimBatcher({
-        database: database(),
-        connection,
-        signers: { verifier },
-        hooks: { onBatchSent: (size) => sent.push(size) },
-      }),
-      database(),
-      distribution,
-    );
-    expect(sent).toEqual([]);
-    expect(await statuses(database(), distribution)).toEqual({ confirmed: 1 });
-    expect(await tokenBalance(connection, distribution.mint, wallet as PublicKey)).toBe(distribution.amountPerClaim);
-  });
 });
 
-it("a re-sent landed batch is refused with AllSlotsAlreadyClaimed, which sends the batcher to the bitmap", async () => {
+it("a re-sent landed batch is refused whole with SlotAlreadyClaimed, which sends the batcher to sort the taken slots", async () => {
   const connection = inProcessConnection(chain);
   const distribution = await liveDistribution(connection, 10);
-  const entries = [{ slot: 3, wallet: Keypair.generate().publicKey.toBase58(), createAccount: true }];
-  const first = signBatch(
-    { verifier },
-    distribution.address.toBase58(),
-    distribution.mint,
-    entries,
-    (await connection.getLatestBlockhash()).blockhash,
-  );
-  await connection.sendRawTransaction(first.wire);
+  const wallet = Keypair.generate().publicKey;
+  const entries = [{ slot: 3, wallet: wallet.toBase58(), createAccount: true }];
+  await sendSigned(connection, distribution, entries);
   chain.warp(1_000);
-  const again = signBatch(
-    { verifier },
-    distribution.address.toBase58(),
-    distribution.mint,
-    entries,
-    (await connection.getLatestBlockhash()).blockhash,
-  );
-  const error = await connection.sendRawTransaction(again.wire).catch((caught: unknown) => caught);
+  const error = await sendSigned(connection, distribution, entries).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(SendTransactionError);
-  expect(decideBatchFailure(error, 1)).toEqual({ action: "read_bitmap" });
-  expect(await tokenBalance(connection, distribution.mint, Keypair.generate().publicKey)).toBe(0n);
+  expect(decideBatchFailure(error, 1)).toEqual({ action: "sort_taken_slots" });
+  expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
+});
+
+it("a payout the fee budget cannot open a token account for is refused whole, then failed needs_token_account alone", async () => {
+  const connection = inProcessConnection(chain);
+  // Every payout's fee and nothing more: no token account can be opened.
+  const distribution = await createTestDistribution(connection, {
+    verifier: verifier.publicKey,
+    maxClaims: 10,
+    nowSeconds: chain.unixTimestamp(),
+    feeBudgetLamports: 5_000n * 10n,
+  });
+  const entries = [0, 1].map((slot) => ({ slot, wallet: Keypair.generate().publicKey.toBase58(), createAccount: true }));
+  const error = await sendSigned(connection, distribution, entries).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(SendTransactionError);
+  expect(decideBatchFailure(error, 2)).toEqual({ action: "isolate", reason: "needs_token_account" });
+  expect(decideBatchFailure(error, 1)).toEqual({ action: "fail", reason: "needs_token_account" });
+  expect((await onChainState(distribution)).claimedCount).toBe(0);
 });

@@ -1,29 +1,36 @@
 import { randomUUID } from "node:crypto";
 import { type Connection, type PublicKey, SendTransactionError } from "@solana/web3.js";
-import type { ClaimStatus } from "../../shared/api/claims.ts";
-import { type DistributionAccount, distributionProgramId } from "../../shared/program/index.ts";
+import type { ClaimFailureReason, ClaimStatus } from "../../shared/api/claims.ts";
+import { tokenAccountCreationsCovered } from "../../shared/fee-budget.ts";
+import { type DistributionAccount, distributionProgramId, isSlotClaimed } from "../../shared/program/index.ts";
 import type { Database } from "../db/database.ts";
 import { type ChainReader, connectionChainReader } from "../distributions/chain-reader.ts";
 import { type BatchFailureDecision, decideBatchFailure } from "./batch-failure.ts";
 import {
   type BatchSettlement,
-  confirmPaidQueuedClaims,
   failQueuedClaims,
   type InFlightBatch,
   type LeasedClaim,
   LeaseLostError,
   leaseInFlightBatches,
   leaseQueuedClaims,
+  postponeQueuedClaims,
   recordSentBatch,
   releaseClaims,
   settleBatch,
   slotsOfBatch,
 } from "./batch-store.ts";
 import { type BatchClaimEntry, type BatchSigners, batchCapacity, signBatch } from "./batch-transaction.ts";
-import { paidSlots, walletsWithoutTokenAccount } from "./distribution-chain-state.ts";
+import { walletsWithoutTokenAccount } from "./distribution-chain-state.ts";
 
 /** getSignatureStatuses answers at most 256 signatures per call. */
 const STATUSES_PER_REQUEST = 256;
+const PAUSED_RECHECK_MS = 5_000;
+
+/** The slot's bit is set on chain: someone was paid for it. */
+function isTaken(state: DistributionAccount, slot: number): boolean {
+  return slot < state.maxClaims && isSlotClaimed(state.claimedBitmap, slot);
+}
 
 export interface ClaimBatcherHooks {
   /** `count` claims entered `state` (for memefans_claim_transitions_total). */
@@ -46,6 +53,8 @@ export interface ClaimBatcherOptions {
   idleMs?: number;
   /** Batches built per cycle: the pipeline depth. */
   batchesPerCycle?: number;
+  /** How long the claims of a paused distribution wait before the chain is asked again. */
+  pausedRecheckMs?: number;
   hooks?: ClaimBatcherHooks;
 }
 
@@ -57,10 +66,17 @@ export interface CycleReport {
 /**
  * Moves queued claims onto the chain: queued → sent → confirmed | failed. Each batch is written to
  * the database (signature, blockhash, last valid block height) before it is sent, so whatever
- * happens to this process, the chain can later say what became of it: a confirmed signature
- * settles it; an expired blockhash means it can never land, and then the distribution's bitmap says
- * which claims are paid and which go back to the queue. Nothing is ever paid twice, because a slot's
- * bit is set exactly once on chain.
+ * happens to this process, the chain can later say what became of it. A claim is confirmed only by
+ * its own batch: batch_claim is all-or-nothing, so a batch this backend signed and recorded that the
+ * chain confirmed without error paid every entry in it. A batch whose blockhash expired without a
+ * status can never land, and its claims go back to the queue. A set bit in the distribution's bitmap
+ * never counts as a payment to our claimant (anyone holding the verifier key could have set it): a
+ * queued claim whose slot is taken fails with `slot_taken`. Nothing is ever paid twice, because a
+ * slot's bit is set exactly once on chain.
+ *
+ * Before every distribution's batches the chain is read again: a distribution that no longer names
+ * this verifier fails its claims (`verifier_changed`), a paused one keeps them queued, and claims that
+ * would open a token account go out only while the fee budget covers its rent (`needs_token_account`).
  */
 export class ClaimBatcher {
   readonly instanceId: string;
@@ -149,8 +165,10 @@ export class ClaimBatcher {
       if (!status?.err && !confirmed && !expired) continue;
       const slots = await slotsOfBatch(database, batch.id);
       if (status?.err) await this.settleFailure(batch, slots, decideBatchFailure(status.err, slots.length));
+      // All-or-nothing: our signed, recorded batch succeeded, so it paid each of its entries.
       else if (confirmed) await this.settle(batch.id, { batchStatus: "confirmed", confirmedSlots: slots });
-      else await this.settleFromBitmap(batch, slots, "expired");
+      // Its blockhash is past and the chain never saw it: it can never land.
+      else await this.settle(batch.id, { batchStatus: "expired", confirmedSlots: [], requeue: { slots } });
       settled++;
     }
     return settled;
@@ -162,19 +180,25 @@ export class ClaimBatcher {
     return lookup.status === "found" ? lookup.account : null;
   }
 
-  /** The transaction can no longer land (or paid nothing): the bitmap says which claims are paid. */
-  private async settleFromBitmap(
+  /**
+   * The batch paid nothing because a slot in it was already taken: the claims whose bits are set lost
+   * their slot to a payment that was not ours; the others go back to the queue.
+   */
+  private async sortTakenSlots(
     batch: Pick<InFlightBatch, "id" | "distribution">,
     slots: number[],
     batchStatus: BatchSettlement["batchStatus"],
   ): Promise<void> {
     const state = await this.distributionState(batch.distribution);
-    const paid = paidSlots(state, slots);
-    const unpaid = slots.filter((slot) => !paid.has(slot));
+    if (!state) {
+      return this.settle(batch.id, { batchStatus, confirmedSlots: [], failed: { slots, reason: "distribution_closed" } });
+    }
+    const taken = slots.filter((slot) => isTaken(state, slot));
     await this.settle(batch.id, {
       batchStatus,
-      confirmedSlots: [...paid],
-      ...(state ? { requeue: { slots: unpaid } } : { failed: { slots: unpaid, reason: "distribution_closed" } }),
+      confirmedSlots: [],
+      requeue: { slots: slots.filter((slot) => !isTaken(state, slot)) },
+      failed: { slots: taken, reason: "slot_taken" },
     });
   }
 
@@ -188,8 +212,8 @@ export class ClaimBatcher {
     switch (decision.action) {
       case "requeue":
         return this.settle(batch.id, { batchStatus: "expired", confirmedSlots: [], requeue: { slots } });
-      case "read_bitmap":
-        return this.settleFromBitmap(batch, slots, batchStatus);
+      case "sort_taken_slots":
+        return this.sortTakenSlots(batch, slots, batchStatus);
       case "retry_later":
         return this.settle(batch.id, {
           batchStatus,
@@ -221,33 +245,9 @@ export class ClaimBatcher {
       const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
       for (const [distribution, claims] of byDistribution) {
         const state = await this.distributionState(distribution);
-        if (!state) {
-          this.transition(
-            "failed",
-            await failQueuedClaims(
-              database,
-              this.instanceId,
-              claims.map((claim) => claim.id),
-              "distribution_closed",
-            ),
-          );
-          continue;
-        }
-        const paid = paidSlots(
-          state,
-          claims.map((claim) => claim.slot),
-        );
-        const alreadyPaid = claims.filter((claim) => paid.has(claim.slot));
-        this.transition(
-          "confirmed",
-          await confirmPaidQueuedClaims(
-            database,
-            this.instanceId,
-            alreadyPaid.map((claim) => claim.id),
-          ),
-        );
-        const open = claims.filter((claim) => !paid.has(claim.slot));
-        for (const batch of await this.packBatches(state, open)) {
+        const sendable = await this.screen(state, claims);
+        if (!state || !sendable.length) continue;
+        for (const batch of await this.packBatches(state, sendable)) {
           if (await this.sendBatch(distribution, state, batch, blockhash, lastValidBlockHeight)) sent++;
         }
       }
@@ -263,6 +263,49 @@ export class ClaimBatcher {
     return sent;
   }
 
+  private async failLeased(claims: LeasedClaim[], reason: ClaimFailureReason): Promise<void> {
+    this.transition(
+      "failed",
+      await failQueuedClaims(
+        this.options.database,
+        this.instanceId,
+        claims.map((claim) => claim.id),
+        reason,
+      ),
+    );
+  }
+
+  /**
+   * Decides from the distribution as the chain has it now which leased claims may go out: none when it
+   * is closed or names another verifier (they fail) or is paused (they wait); never a claim whose slot
+   * is already taken, since no batch of ours carries a queued claim.
+   */
+  private async screen(state: DistributionAccount | null, claims: LeasedClaim[]): Promise<LeasedClaim[]> {
+    if (!state) {
+      await this.failLeased(claims, "distribution_closed");
+      return [];
+    }
+    if (!state.verifier.equals(this.options.signers.verifier.publicKey)) {
+      await this.failLeased(claims, "verifier_changed");
+      return [];
+    }
+    if (state.paused) {
+      const notBefore = new Date(Date.now() + (this.options.pausedRecheckMs ?? PAUSED_RECHECK_MS));
+      await postponeQueuedClaims(
+        this.options.database,
+        this.instanceId,
+        claims.map((claim) => claim.id),
+        notBefore,
+      );
+      return [];
+    }
+    await this.failLeased(
+      claims.filter((claim) => isTaken(state, claim.slot)),
+      "slot_taken",
+    );
+    return claims.filter((claim) => !isTaken(state, claim.slot));
+  }
+
   private async packBatches(
     state: DistributionAccount,
     claims: LeasedClaim[],
@@ -272,10 +315,21 @@ export class ClaimBatcher {
       state.mint,
       claims.map((claim) => claim.wallet),
     );
-    const entries = claims.map((claim) => ({
-      claim,
-      entry: { slot: claim.slot, wallet: claim.wallet, createAccount: missing.has(claim.wallet) },
-    }));
+    // The rent of each token account a payout opens comes out of the fee budget, never the operator's
+    // pocket: only as many such payouts go out as the budget covers; the others can never be paid.
+    let creationsCovered = tokenAccountCreationsCovered(state);
+    const uncovered: LeasedClaim[] = [];
+    const entries: { claim: LeasedClaim; entry: BatchClaimEntry }[] = [];
+    for (const claim of claims) {
+      const createAccount = missing.has(claim.wallet);
+      if (createAccount && creationsCovered <= 0) {
+        uncovered.push(claim);
+        continue;
+      }
+      if (createAccount) creationsCovered--;
+      entries.push({ claim, entry: { slot: claim.slot, wallet: claim.wallet, createAccount } });
+    }
+    await this.failLeased(uncovered, "needs_token_account");
     const batches: (typeof entries)[] = [];
     const chunk = (items: typeof entries, size: number) => {
       for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));

@@ -25,8 +25,9 @@ export async function refreshClaimsGauge(context: Pick<AppContext, "database" | 
 }
 
 /**
- * How long a claim reuses a distribution's status. A pause or close shows up within this time; until
- * then the program itself refuses the batch, and the claims wait (paused) or fail (closed) there.
+ * How long a claim reuses a distribution's status (itself read again from the chain when older than
+ * 2 s). A pause, a close or a change of verifier shows up within these times, with no chain read per
+ * claim; until then the batcher, which reads the chain before every batch, keeps or fails the claims.
  */
 const TARGET_TTL_MS = 1_000;
 

@@ -1,5 +1,6 @@
 import { Router } from "express";
 import {
+  type Claim,
   claimIdParamsSchema,
   claimListResponseSchema,
   claimResponseSchema,
@@ -14,6 +15,7 @@ import { conflict, HttpError, notFound, validationFailed } from "../http/errors.
 import type { OpenApiRegistry } from "../http/openapi.ts";
 import { sendJson } from "../http/send-json.ts";
 import { requireSession, sessionRequired } from "../identity/sessions.ts";
+import { failQueuedClaimsOfDistribution } from "./batch-store.ts";
 import { type ClaimIntake, claimRequestHash, type IntakeOutcome } from "./claim-intake.ts";
 import { claimContextReader, findClaim, listClaimsOfUser } from "./claim-queries.ts";
 import { claimFromRow } from "./claim-rows.ts";
@@ -26,6 +28,7 @@ export interface ClaimTarget {
   endsAt: number;
   paused: boolean;
   closed: boolean;
+  verifierChanged: boolean;
 }
 
 export interface RequirementsVerdict {
@@ -49,6 +52,12 @@ export interface ClaimsRouterDependencies<Target extends ClaimTarget = ClaimTarg
 
 function refuseClosedWindow(target: ClaimTarget, nowSeconds: number): void {
   if (target.closed) throw conflict("closed", "this giveaway was closed by its creator");
+  if (target.verifierChanged) {
+    throw conflict(
+      "verifier_changed",
+      "this giveaway's creator moved it to another verifier, so this service can no longer pay its claims",
+    );
+  }
   if (target.paused) throw conflict("paused", "this giveaway is paused; try again when the creator resumes it");
   if (nowSeconds < target.startsAt) {
     throw conflict("not_started", `this giveaway starts at ${new Date(target.startsAt * 1000).toISOString()}`, {
@@ -85,6 +94,20 @@ export function claimsRouter<Target extends ClaimTarget>(
   const now = dependencies.now ?? Date.now;
   const readContext = claimContextReader(database);
   const router = Router();
+
+  /**
+   * A claim not yet settled, as its distribution on chain now stands: the fan sees a pause as the
+   * reason it waits, and a distribution that left this backend's verifier fails its queued claims.
+   */
+  async function withChainState(claim: Claim): Promise<Claim> {
+    if (claim.status !== "queued") return claim;
+    const target = await dependencies.distribution(claim.distribution);
+    if (target.verifierChanged) {
+      await failQueuedClaimsOfDistribution(database, claim.distribution, "verifier_changed");
+      return (await findClaim(database, claim.id)) ?? claim;
+    }
+    return target.paused ? { ...claim, waitingFor: "paused" } : claim;
+  }
 
   const claimHandlers = openapi.route(
     router,
@@ -159,7 +182,7 @@ export function claimsRouter<Target extends ClaimTarget>(
       const claim = await findClaim(database, params.id);
       if (!claim) throw notFound("there is no claim with this id");
       response.set("Cache-Control", "no-store");
-      response.json({ claim });
+      response.json({ claim: await withChainState(claim) });
     },
   );
 

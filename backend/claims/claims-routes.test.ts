@@ -2,13 +2,14 @@ import { Keypair } from "@solana/web3.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { claimListResponseSchema, claimResponseSchema } from "../../shared/api/claims.ts";
 import { errorBodySchema } from "../../shared/api/errors.ts";
-import { type RequirementInput, requirementsHash, requirementsSchema } from "../../shared/requirements.ts";
+import type { RequirementInput } from "../../shared/requirements.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import { claimsPlugin } from "./claims-plugin.ts";
 import { claimsBatcherService } from "./claims-service.ts";
-import { createTestDistribution, fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { registeredTestDistribution } from "./testing/registered-distribution.ts";
 
 const requirements: RequirementInput[] = [{ type: "follow" }, { type: "like" }];
 
@@ -30,22 +31,7 @@ describeEachEngine("claims over HTTP", (database) => {
     );
     const connection = backend.context.connection;
     await fund(connection, backend.feePayer.publicKey, 100);
-    const chain = backend.chain;
-    if (!chain) throw new Error("the test backend runs the embedded chain");
-    distribution = await createTestDistribution(connection, {
-      verifier: backend.verifier.publicKey,
-      maxClaims: 1,
-      nowSeconds: chain.unixTimestamp(),
-      feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
-      requirementsHash: requirementsHash(requirementsSchema.parse(requirements)) as Uint8Array<ArrayBuffer>,
-      postId: BigInt(SEED.posts.giveaway),
-    });
-    const creator = await backend.signIn(SEED.users.creator.username);
-    const registered = await backend.request("POST", "/distributions", {
-      token: creator.sessionToken,
-      body: { address: distribution.address.toBase58(), postId: SEED.posts.giveaway, requirements },
-    });
-    expect(registered.status).toBe(201);
+    distribution = await registeredTestDistribution(backend, { requirements, maxClaims: 1 });
   }, 120_000);
   afterAll(() => backend?.close());
 

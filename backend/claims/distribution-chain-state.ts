@@ -1,14 +1,8 @@
 import type { Connection, PublicKey } from "@solana/web3.js";
-import { type DistributionAccount, isSlotClaimed } from "../../shared/program/index.ts";
 import { associatedTokenAccount } from "./batch-transaction.ts";
 
 /** getMultipleAccounts takes at most this many keys per call. */
 const ACCOUNTS_PER_REQUEST = 100;
-
-export function paidSlots(state: DistributionAccount | null, slots: number[]): Set<number> {
-  if (!state) return new Set();
-  return new Set(slots.filter((slot) => slot < state.maxClaims && isSlotClaimed(state.claimedBitmap, slot)));
-}
 
 /** Which wallets still lack an associated token account for the mint (the batch then creates it). */
 export async function walletsWithoutTokenAccount(

@@ -8,10 +8,13 @@ export interface ClaimActivity {
   acceptedCounts(addresses: readonly string[]): Promise<Map<string, number>>;
   /** Accepted claims per hour bucket, oldest first, per distribution address. */
   claimsOverTime(addresses: readonly string[]): Promise<Map<string, { bucketStart: string; claims: number }[]>>;
+  /** Failed claims per failure reason, per distribution address. */
+  failuresByReason(addresses: readonly string[]): Promise<Map<string, Record<string, number>>>;
 }
 
 /** Before the claims module is mounted: no claims yet, so the chain's count is all there is. */
 export const noClaimActivity: ClaimActivity = {
   acceptedCounts: async () => new Map(),
   claimsOverTime: async () => new Map(),
+  failuresByReason: async () => new Map(),
 };

@@ -1,5 +1,7 @@
 import type { PublicKey } from "@solana/web3.js";
 import type { Distribution, RegisterDistributionBody } from "../../shared/api/distributions.ts";
+import { minimumFeeBudget } from "../../shared/fee-budget.ts";
+import type { DistributionAccount } from "../../shared/program/index.ts";
 import { requirementsHash } from "../../shared/requirements.ts";
 import { HttpError } from "../http/errors.ts";
 import { fromXError } from "../http/upstream-errors.ts";
@@ -7,7 +9,7 @@ import type { XAccounts } from "../identity/x-accounts.ts";
 import type { XApiClient } from "../x/index.ts";
 import type { ChainReader } from "./chain-reader.ts";
 import type { ClaimActivity } from "./claim-activity.ts";
-import { type DistributionRow, type DistributionStore, toDistribution } from "./distribution-store.ts";
+import { type ChainState, type DistributionRow, type DistributionStore, toDistribution } from "./distribution-store.ts";
 import { LookupCache } from "./lookup-cache.ts";
 import { type Mismatch, registrationMismatches } from "./registration.ts";
 
@@ -37,9 +39,27 @@ function mismatch(mismatches: Mismatch[]): HttpError {
   );
 }
 
+/**
+ * The program refuses such a budget at creation now; an account made before it did cannot pay every
+ * payout's fee, so the operator would pay for them.
+ */
+function refuseUnderfundedBudget(account: DistributionAccount): void {
+  const minimum = minimumFeeBudget(account);
+  if (account.feeBudgetLamports < minimum) {
+    throw new HttpError(
+      409,
+      "fee_budget_too_small",
+      `the fee budget (${account.feeBudgetLamports} lamports) must cover every payout's fee: at least ${minimum} lamports (${account.feePerClaimLamports} × ${account.maxClaims} claims)`,
+      { feeBudgetLamports: account.feeBudgetLamports.toString(), minimumLamports: minimum.toString() },
+    );
+  }
+}
+
 export class DistributionService {
   readonly #lookups: LookupCache<Distribution[]>;
   readonly #now: () => number;
+  /** Refreshes under way, so a burst of status requests for one distribution reads the chain once. */
+  readonly #refreshing = new Map<string, Promise<DistributionRow | undefined>>();
 
   constructor(private readonly dependencies: DistributionServiceDependencies) {
     this.#now = dependencies.now ?? Date.now;
@@ -83,6 +103,7 @@ export class DistributionService {
       programId: dependencies.programId,
     });
     if (mismatches.length > 0) throw mismatch(mismatches);
+    refuseUnderfundedBudget(account);
 
     const postCreatedAt = await this.#requireAuthor(xUserId, body.postId);
     const mint = account.mint.toBase58();
@@ -109,6 +130,7 @@ export class DistributionService {
       requirementsHash: Buffer.from(requirementsHash(body.requirements)).toString("hex"),
       feeBudgetLamports: account.feeBudgetLamports,
       feePerClaimLamports: account.feePerClaimLamports,
+      verifier: account.verifier.toBase58(),
       ...(body.creationSignature ? { creationSignature: body.creationSignature } : {}),
       ...(postCreatedAt ? { postCreatedAt } : {}),
     });
@@ -154,12 +176,20 @@ export class DistributionService {
     return unique.flatMap((postId) => hits.get(postId) ?? []);
   }
 
-  /** One distribution's status, refreshed from the chain when the stored state is older than a few seconds. */
+  /**
+   * One distribution's status, refreshed from the chain (paused, verifier, budget, closed) when the
+   * stored state is older than a couple of seconds: what the claim route and every status poll read.
+   */
   async status(address: string): Promise<Distribution> {
     let row = await this.dependencies.store.byAddress(address);
     if (!row) throw new HttpError(404, "not_found", "no distribution is registered at this address");
-    if (this.#now() - row.updated_at.getTime() > (this.dependencies.chainRefreshMs ?? 15_000)) {
-      row = (await this.#refreshFromChain(row)) ?? row;
+    if (this.#now() - row.updated_at.getTime() > (this.dependencies.chainRefreshMs ?? 2_000)) {
+      let refreshing = this.#refreshing.get(address);
+      if (!refreshing) {
+        refreshing = this.#refreshFromChain(row).finally(() => this.#refreshing.delete(address));
+        this.#refreshing.set(address, refreshing);
+      }
+      row = (await refreshing) ?? row;
     }
     return this.#present(row);
   }
@@ -171,20 +201,31 @@ export class DistributionService {
   async forCreator(xUserId: string): Promise<(Distribution & { claimsOverTime: { bucketStart: string; claims: number }[] })[]> {
     const rows = await this.dependencies.store.byCreator(xUserId);
     const addresses = rows.map((row) => row.address);
-    const [distributions, buckets] = await Promise.all([
+    const [distributions, buckets, failures] = await Promise.all([
       this.#presentAll(rows),
       this.dependencies.claims.claimsOverTime(addresses),
+      this.dependencies.claims.failuresByReason(addresses),
     ]);
-    return distributions.map((distribution) => ({ ...distribution, claimsOverTime: buckets.get(distribution.address) ?? [] }));
+    return distributions.map((distribution) => ({
+      ...distribution,
+      claimsOverTime: buckets.get(distribution.address) ?? [],
+      failedClaims: failures.get(distribution.address) ?? {},
+    }));
   }
 
   /** A chain that cannot be reached leaves the stored state as it is: the status is still useful. */
   async #refreshFromChain(row: DistributionRow): Promise<DistributionRow | undefined> {
     try {
       const lookup = await this.dependencies.chain.distribution(row.address);
-      const state =
+      const state: ChainState =
         lookup.status === "found"
-          ? { paused: lookup.account.paused, closed: false, claimedCount: lookup.account.claimedCount }
+          ? {
+              paused: lookup.account.paused,
+              closed: false,
+              claimedCount: lookup.account.claimedCount,
+              verifier: lookup.account.verifier.toBase58(),
+              feeBudgetLamports: lookup.account.feeBudgetLamports,
+            }
           : { paused: row.paused, closed: true, claimedCount: row.claimed_count };
       await this.dependencies.store.updateChainState(row.address, state);
       return this.dependencies.store.byAddress(row.address);
@@ -202,6 +243,7 @@ export class DistributionService {
   async #presentAll(rows: readonly DistributionRow[]): Promise<Distribution[]> {
     if (rows.length === 0) return [];
     const accepted = await this.dependencies.claims.acceptedCounts(rows.map((row) => row.address));
-    return rows.map((row) => toDistribution(row, this.dependencies.publicUrl, accepted.get(row.address) ?? 0));
+    const { publicUrl, verifier } = this.dependencies;
+    return rows.map((row) => toDistribution(row, publicUrl, verifier, accepted.get(row.address) ?? 0));
   }
 }

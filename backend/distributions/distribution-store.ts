@@ -1,5 +1,6 @@
 import type { Distribution } from "../../shared/api/distributions.ts";
 import { DISTRIBUTION_LINK_PATH } from "../../shared/constants.ts";
+import { tokenAccountCreationsCovered } from "../../shared/fee-budget.ts";
 import { type Requirement, requirementsSchema } from "../../shared/requirements.ts";
 import type { Database, Queryable } from "../db/database.ts";
 
@@ -25,6 +26,7 @@ export interface DistributionRow {
   requirements_hash: string;
   fee_budget_lamports: string;
   fee_per_claim_lamports: string;
+  verifier: string | null;
   post_created_at: Date | null;
   registered_at: Date;
   updated_at: Date;
@@ -51,19 +53,40 @@ export interface NewDistribution {
   requirementsHash: string;
   feeBudgetLamports: bigint;
   feePerClaimLamports: bigint;
+  verifier: string;
   creationSignature?: string;
   postCreatedAt?: Date;
+}
+
+/** What a refresh from the chain writes; verifier and budget are absent once the account is closed. */
+export interface ChainState {
+  paused: boolean;
+  closed: boolean;
+  claimedCount: number;
+  verifier?: string;
+  feeBudgetLamports?: bigint;
 }
 
 function publicLink(publicUrl: string, address: string): string {
   return `${publicUrl}${DISTRIBUTION_LINK_PATH}${address}`;
 }
 
+/** The chain as this row last saw it, for the fee budget's arithmetic. */
+function feeBudgetTerms(row: DistributionRow) {
+  return {
+    feeBudgetLamports: BigInt(row.fee_budget_lamports),
+    feePerClaimLamports: BigInt(row.fee_per_claim_lamports),
+    maxClaims: row.max_claims,
+    claimedCount: row.claimed_count,
+  };
+}
+
 /**
  * The API view of a row. `claimedCount` is the larger of the chain's count and the claims the backend
- * has accepted, so a fan never sees a slot as free that a queued claim already holds.
+ * has accepted, so a fan never sees a slot as free that a queued claim already holds. `ourVerifier` is
+ * this backend's verifier key: a distribution that names another can no longer be paid from here.
  */
-export function toDistribution(row: DistributionRow, publicUrl: string, acceptedClaims = 0): Distribution {
+export function toDistribution(row: DistributionRow, publicUrl: string, ourVerifier: string, acceptedClaims = 0): Distribution {
   const claimedCount = Math.min(row.max_claims, Math.max(row.claimed_count, acceptedClaims));
   return {
     address: row.address,
@@ -85,6 +108,8 @@ export function toDistribution(row: DistributionRow, publicUrl: string, accepted
     endsAt: Number(row.ends_at),
     paused: row.paused,
     closed: row.closed,
+    verifierChanged: row.verifier !== null && row.verifier !== ourVerifier,
+    tokenAccountsCovered: tokenAccountCreationsCovered(feeBudgetTerms(row)),
     requirements: requirementsSchema.parse(row.requirements),
     feeBudgetLamports: BigInt(row.fee_budget_lamports),
     feePerClaimLamports: BigInt(row.fee_per_claim_lamports),
@@ -95,7 +120,7 @@ export function toDistribution(row: DistributionRow, publicUrl: string, accepted
 
 const COLUMNS = `address, post_id, creator, creator_x_user_id, mint, token_decimals, token_symbol, token_name, token_logo_url,
   amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, closed, requirements, requirements_hash,
-  fee_budget_lamports, fee_per_claim_lamports, post_created_at, registered_at, updated_at`;
+  fee_budget_lamports, fee_per_claim_lamports, verifier, post_created_at, registered_at, updated_at`;
 
 /** The distributions table. Requirements are stored in canonical JSON (amounts as text). */
 export class DistributionStore {
@@ -106,8 +131,8 @@ export class DistributionStore {
     const result = await target.query(
       `INSERT INTO distributions (address, post_id, creator, creator_x_user_id, mint, token_decimals, token_symbol, token_name,
          token_logo_url, amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, requirements, requirements_hash,
-         fee_budget_lamports, fee_per_claim_lamports, creation_signature, post_created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+         fee_budget_lamports, fee_per_claim_lamports, creation_signature, post_created_at, verifier)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
        ON CONFLICT (address) DO NOTHING`,
       [
         distribution.address,
@@ -131,6 +156,7 @@ export class DistributionStore {
         distribution.feePerClaimLamports,
         distribution.creationSignature ?? null,
         distribution.postCreatedAt ?? null,
+        distribution.verifier,
       ],
     );
     return result.rowCount === 1;
@@ -160,11 +186,16 @@ export class DistributionStore {
     return result.rows;
   }
 
-  /** Follows the chain: paused, closed (account gone) and the on-chain claimed count. */
-  async updateChainState(address: string, state: { paused: boolean; closed: boolean; claimedCount: number }): Promise<void> {
+  /**
+   * Follows the chain: paused, closed, the on-chain claimed count, and (while the account exists) its
+   * verifier and what is left of its fee budget.
+   */
+  async updateChainState(address: string, state: ChainState): Promise<void> {
     await this.database.query(
-      "UPDATE distributions SET paused = $2, closed = $3, claimed_count = GREATEST(claimed_count, $4), updated_at = now() WHERE address = $1",
-      [address, state.paused, state.closed, state.claimedCount],
+      `UPDATE distributions SET paused = $2, closed = $3, claimed_count = GREATEST(claimed_count, $4),
+              verifier = COALESCE($5, verifier), fee_budget_lamports = COALESCE($6, fee_budget_lamports), updated_at = now()
+        WHERE address = $1`,
+      [address, state.paused, state.closed, state.claimedCount, state.verifier ?? null, state.feeBudgetLamports ?? null],
     );
   }
 }

@@ -180,6 +180,33 @@ describeEachEngine("distributions", (database) => {
     expect((await backend.request("GET", `/distributions/${address}`)).status).toBe(404);
   });
 
+  it("refuses a fee budget that cannot pay every payout's fee, and tells the card how many new token accounts it covers", async () => {
+    const feePerClaim = backend.context.config.FEE_PER_CLAIM_LAMPORTS;
+    // An account the program no longer creates (it refuses FeeBudgetTooSmall): one lamport short.
+    const short = onChain({ maxClaims: 10, claimedCount: 0, feeBudgetLamports: feePerClaim * 10n - 1n });
+    const refused = await register({ address: short.address, postId: SEED.posts.giveaway, requirements });
+    expect(refused.status).toBe(409);
+    const error = await errorOf(refused);
+    expect(error.code).toBe("fee_budget_too_small");
+    expect(error.details).toEqual({
+      feeBudgetLamports: (feePerClaim * 10n - 1n).toString(),
+      minimumLamports: (feePerClaim * 10n).toString(),
+    });
+    expect((await backend.request("GET", `/distributions/${short.address}`)).status).toBe(404);
+
+    const feesOnly = onChain({ maxClaims: 10, claimedCount: 0, feeBudgetLamports: feePerClaim * 10n });
+    const withRent = onChain({ maxClaims: 10, claimedCount: 0, feeBudgetLamports: feePerClaim * 10n + 2_039_280n * 4n });
+    for (const [{ address }, covered] of [
+      [feesOnly, 0],
+      [withRent, 4],
+    ] as const) {
+      const response = await register({ address, postId: SEED.posts.giveaway, requirements });
+      expect(response.status).toBe(201);
+      const { distribution } = distributionResponseSchema.parse(await response.json());
+      expect(distribution).toMatchObject({ tokenAccountsCovered: covered, verifierChanged: false });
+    }
+  });
+
   it("refuses requirements that hash differently, an address with no account, and a non-author", async () => {
     const { address } = onChain();
     const changed = await register({
@@ -358,7 +385,7 @@ describe("eligibility when X rate-limits", () => {
       startTs: nowSeconds - 60n,
       endTs: nowSeconds + 3600n,
       feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
-      feeBudgetLamports: 0n,
+      feeBudgetLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS * 10n,
       requirementsHash: requirementsHash(requirementsSchema.parse(followOnly)),
       paused: false,
     }).toBase58();

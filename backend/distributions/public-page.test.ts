@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Distribution } from "../../shared/api/distributions.ts";
 import { decimalTokenAmount } from "../../shared/primitives.ts";
-import { escapeHtml } from "./public-page.ts";
+import { escapeHtml, renderDistributionPage } from "./public-page.ts";
 
 describe("public page helpers", () => {
   it("writes raw units as exact decimal amounts", () => {
@@ -13,5 +14,37 @@ describe("public page helpers", () => {
 
   it("escapes every character that could open markup or an attribute", () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  });
+
+  it("tells people a giveaway pays only token-account holders, or was moved to another verifier", () => {
+    const distribution: Distribution = {
+      address: "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU",
+      postId: "1841842569182929401",
+      creator: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
+      creatorXUserId: "1001",
+      mint: "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263",
+      token: { decimals: 5, symbol: "BONK" },
+      amountPerClaim: 150_000n,
+      maxClaims: 100,
+      claimedCount: 12,
+      remaining: 88,
+      startsAt: 1_000,
+      endsAt: 9_000,
+      paused: false,
+      closed: false,
+      verifierChanged: false,
+      tokenAccountsCovered: 0,
+      requirements: [],
+      feeBudgetLamports: 440_000n,
+      feePerClaimLamports: 5_000n,
+      link: "https://memefans.test/d/7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU",
+    };
+    const holdersOnly = renderDistributionPage(distribution, 2_000);
+    expect(holdersOnly).toContain("<dd>Open</dd>");
+    expect(holdersOnly).toContain("Only fans who already hold a token account for this token");
+    expect(renderDistributionPage({ ...distribution, tokenAccountsCovered: 3 }, 2_000)).not.toContain("Who is paid");
+    expect(renderDistributionPage({ ...distribution, verifierChanged: true }, 2_000)).toContain(
+      "Moved by its creator to another verifier: MEMEFANS can no longer pay its claims",
+    );
   });
 });

@@ -32,6 +32,7 @@ function describeRequirement(requirement: Requirement): string {
 
 function stateOf(distribution: Distribution, nowSeconds: number): string {
   if (distribution.closed) return "Closed";
+  if (distribution.verifierChanged) return "Moved by its creator to another verifier: MEMEFANS can no longer pay its claims";
   if (distribution.paused) return "Paused by the creator";
   if (distribution.remaining === 0) return "All claimed";
   if (nowSeconds < distribution.startsAt) return `Starts ${new Date(distribution.startsAt * 1000).toUTCString()}`;
@@ -60,7 +61,11 @@ export function renderDistributionPage(distribution: Distribution, nowSeconds: n
 <p>A token giveaway attached to <a href="${escapeHtml(postUrl)}" rel="noopener noreferrer">this post on X</a>. Fans claim it right under the post with the MEMEFANS browser extension; the tokens wait in an on-chain escrow until then.</p>
 <dl>
 <dt>Status</dt><dd>${escapeHtml(stateOf(distribution, nowSeconds))}</dd>
-<dt>Claimed</dt><dd>${escapeHtml(`${distribution.claimedCount} of ${distribution.maxClaims} (${distribution.remaining} left)`)}</dd>
+${
+  distribution.tokenAccountsCovered === 0
+    ? "<dt>Who is paid</dt><dd>Only fans who already hold a token account for this token: the giveaway's fee budget no longer covers opening one.</dd>\n"
+    : ""
+}<dt>Claimed</dt><dd>${escapeHtml(`${distribution.claimedCount} of ${distribution.maxClaims} (${distribution.remaining} left)`)}</dd>
 <dt>Runs</dt><dd>${escapeHtml(`${new Date(distribution.startsAt * 1000).toUTCString()} – ${new Date(distribution.endsAt * 1000).toUTCString()}`)}</dd>
 <dt>Token mint</dt><dd><code>${escapeHtml(distribution.mint)}</code></dd>
 <dt>Distribution account</dt><dd><code>${escapeHtml(distribution.address)}</code></dd>

@@ -5,6 +5,7 @@ import type { WalletChoice } from "../messaging/shapes.ts";
 import { type ClaimFlow, type ClaimStep, runClaimStep } from "../store/claim-flow-slice.ts";
 import { distributionSelectors } from "../store/distributions-slice.ts";
 import { useOverlayDispatch, useOverlaySelector } from "../store/hooks.ts";
+import { claimFailureWords } from "../ui/claim-failure.ts";
 import {
   type DistributionPhase,
   distributionPhase,
@@ -25,6 +26,7 @@ const phaseLabels: Record<Exclude<DistributionPhase, "live">, string> = {
   "sold-out": "Sold out",
   paused: "Paused by the creator",
   closed: "Closed",
+  "verifier-changed": "Moved to another service by the creator",
 };
 
 const CLAIM_POLL_MS = 2000;
@@ -158,6 +160,12 @@ function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
         </p>
       </div>
 
+      {distribution.tokenAccountsCovered === 0 && phase === "live" && (
+        <p className="m-0 text-[13px] text-[var(--mf-muted)]" data-testid="memefans-holders-only">
+          Pays only fans who already hold a {symbol} token account: the giveaway's fee budget no longer covers opening one.
+        </p>
+      )}
+
       <Checklist requirements={distribution.requirements} eligibility={signedIn ? eligibility.data : undefined} />
 
       <ClaimAction
@@ -284,6 +292,7 @@ function ClaimStatus({ claimId }: { claimId: string }) {
   const claim = backendApi.useClaimQuery(claimId, { pollingInterval: settled ? 0 : CLAIM_POLL_MS });
   const settings = backendApi.useSettingsQuery();
   const status = claim.data?.claim.status;
+  const waitingFor = claim.data?.claim.waitingFor;
   useEffect(() => {
     if (status === "confirmed" || status === "failed") setSettled(true);
   }, [status]);
@@ -291,9 +300,17 @@ function ClaimStatus({ claimId }: { claimId: string }) {
   const rpcUrl = settings.data ? settings.data.rpcUrl || `${settings.data.backendUrl.replace(/\/$/, "")}/rpc` : undefined;
   return (
     <div className="flex flex-col gap-1" data-testid="memefans-claim-status" data-status={status ?? "loading"}>
-      <p className="m-0 text-sm">{status ? claimStatusWords[status] : "Checking the claim…"}</p>
+      <p className="m-0 text-sm">
+        {status === "queued" && waitingFor === "paused"
+          ? "Claim accepted: the creator paused this giveaway. It will be paid once they resume it."
+          : status
+            ? claimStatusWords[status]
+            : "Checking the claim…"}
+      </p>
       {status === "failed" && claim.data?.claim.failureReason && (
-        <p className="m-0 text-[13px] text-[#f4212e]">{claim.data.claim.failureReason}</p>
+        <p className="m-0 text-[13px] text-[#f4212e]" data-testid="memefans-failure-reason">
+          {claimFailureWords(claim.data.claim.failureReason)}
+        </p>
       )}
       {signature && rpcUrl && (
         <a

@@ -2,7 +2,7 @@
 import { act } from "react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Distribution } from "../messaging/backend-shapes.ts";
-import type { WalletStatus } from "../messaging/shapes.ts";
+import type { Claim, WalletStatus } from "../messaging/shapes.ts";
 import { claimWidget } from "./claim-widget.tsx";
 import { followXTheme } from "./follow-x-theme.ts";
 import { postSelectors } from "./post-scanner.ts";
@@ -194,6 +194,20 @@ const allMet = {
   ],
 };
 
+/** The fan's claim on distribution A as the backend answers it, in the state the test sets. */
+function fanClaim(state: Pick<Claim, "status"> & Partial<Claim>): Claim {
+  return {
+    id: "0b7e2a9c-5d1f-4c3e-9a8b-7f6e5d4c3b2a",
+    distribution: A,
+    wallet: unlockedWallet.activeAddress as string,
+    xUserId: "2002",
+    slot: 12,
+    createdAt: "2026-01-01T00:00:00Z",
+    updatedAt: "2026-01-01T00:00:00Z",
+    ...state,
+  };
+}
+
 /** Starts the overlay for a signed-in fan with a wallet and presses the claim button once it is enabled. */
 async function claimOnce(worker: ReturnType<typeof serve>): Promise<ShadowRoot> {
   await act(async () => {
@@ -214,17 +228,7 @@ describe("claim button", () => {
     let xUser: { id: string; username: string; name: string } | null = null;
     let wallet: WalletStatus = noWallet;
     let claimStatus: "queued" | "confirmed" = "queued";
-    const claim = () => ({
-      id: "0b7e2a9c-5d1f-4c3e-9a8b-7f6e5d4c3b2a",
-      distribution: A,
-      wallet: unlockedWallet.activeAddress as string,
-      xUserId: "2002",
-      slot: 12,
-      status: claimStatus,
-      ...(claimStatus === "confirmed" ? { signature: "5".repeat(88) } : {}),
-      createdAt: "2026-01-01T00:00:00Z",
-      updatedAt: "2026-01-01T00:00:00Z",
-    });
+    const claim = () => fanClaim({ status: claimStatus, ...(claimStatus === "confirmed" ? { signature: "5".repeat(88) } : {}) });
     const worker = serve(onTimeline, {
       "x/session": () => ({ xUser }),
       "x/connect": () => {
@@ -350,6 +354,37 @@ describe("claim button", () => {
       expect(shadow.querySelector('[data-testid="memefans-error"]')?.textContent).toBe(
         "Some requirements are not met. Missing: Like this post.",
       ),
+    );
+  });
+
+  it("tells the fan a giveaway pays only token-account holders, why a claim waits, and why one was not paid", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    let state: { status: "queued" | "failed"; waitingFor?: "paused"; failureReason?: string } = {
+      status: "queued",
+      waitingFor: "paused",
+    };
+    const claim = () => fanClaim(state);
+    const worker = serve([distributionFixture(A, "1841842569182929401", { tokenAccountsCovered: 0 })], {
+      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
+      "wallet/status": () => unlockedWallet,
+      "distributions/eligibility": () => allMet,
+      "claims/submit": () => ({ outcome: "delivered", outboxId: "o-4", response: { claim: claim() } }),
+      "claims/get": () => ({ claim: claim() }),
+    });
+    const shadow = await claimOnce(worker);
+    expect(shadow.querySelector('[data-testid="memefans-holders-only"]')?.textContent).toContain(
+      "Pays only fans who already hold a BONK token account",
+    );
+    await eventually(() =>
+      expect(shadow.querySelector('[data-testid="memefans-claim-status"]')?.textContent).toContain("the creator paused"),
+    );
+    state = { status: "failed", failureReason: "slot_taken" };
+    await eventually(
+      () =>
+        expect(shadow.querySelector('[data-testid="memefans-failure-reason"]')?.textContent).toBe(
+          "Someone else's transaction took this claim's slot before our payout landed, so you were not paid.",
+        ),
+      5000,
     );
   });
 

@@ -12,6 +12,7 @@ import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import { useEffect, useState } from "react";
 import { type DistributionDraftInput, distributionDraftSchema, timingProblems } from "../../shared/distribution.ts";
+import { proposedFeeBudget, TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
 import type { RequirementInput } from "../../shared/requirements.ts";
 import { backendApi, describeApiError } from "../api/backend-api.ts";
 import { formatSol } from "../messaging/format.ts";
@@ -42,7 +43,8 @@ export interface CreateForm {
   minFollowersCount: string;
   startsAt: string;
   endsAt: string;
-  feeBudgetSol: string;
+  /** The fee budget also pays for opening fans' token accounts; without it, only holders are paid. */
+  coverTokenAccounts: boolean;
 }
 
 type ToggleKey = { [K in keyof CreateForm]: CreateForm[K] extends boolean ? K : never }[keyof CreateForm];
@@ -97,7 +99,7 @@ export function defaultForm(now: Date, firstMint = ""): CreateForm {
     minFollowersCount: "10",
     startsAt: localInput(now),
     endsAt: localInput(new Date(now.getTime() + 7 * 86_400_000)),
-    feeBudgetSol: "0.01",
+    coverTokenAccounts: true,
   };
 }
 
@@ -115,7 +117,20 @@ export function requirementsFrom(form: CreateForm): RequirementInput[] {
   return requirements;
 }
 
-export function draftFrom(form: CreateForm, postId: string, decimals: number): DistributionDraftInput {
+/** The fee budget the terms ask for: every payout's fee, and each one's token account when the creator covers them. */
+export function feeBudgetFor(form: CreateForm, feePerClaimLamports: bigint): bigint {
+  const maxClaims = Number(form.maxClaims);
+  // An invalid count is the schema's to name; it has no budget meanwhile.
+  if (!Number.isSafeInteger(maxClaims) || maxClaims < 1) return 0n;
+  return proposedFeeBudget({ feePerClaimLamports, maxClaims }, form.coverTokenAccounts);
+}
+
+export function draftFrom(
+  form: CreateForm,
+  postId: string,
+  decimals: number,
+  feePerClaimLamports: bigint,
+): DistributionDraftInput {
   return {
     mint: form.mint,
     amountPerClaim: toRawUnits(form.amount, decimals),
@@ -124,13 +139,19 @@ export function draftFrom(form: CreateForm, postId: string, decimals: number): D
     endsAt: toUnix(form.endsAt),
     requirements: requirementsFrom(form),
     postId,
-    feeBudgetLamports: toRawUnits(form.feeBudgetSol, 9),
+    feeBudgetLamports: feeBudgetFor(form, feePerClaimLamports).toString(),
   };
 }
 
 /** The schema's messages by the form field they belong to ("amountPerClaim", "requirements", …). */
-export function validateForm(form: CreateForm, postId: string, decimals: number, nowSeconds: number) {
-  const parsed = distributionDraftSchema.safeParse(draftFrom(form, postId, decimals));
+export function validateForm(
+  form: CreateForm,
+  postId: string,
+  decimals: number,
+  nowSeconds: number,
+  feePerClaimLamports: bigint,
+) {
+  const parsed = distributionDraftSchema.safeParse(draftFrom(form, postId, decimals, feePerClaimLamports));
   const errors: Record<string, string> = {};
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -180,6 +201,8 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   const dispatch = useOverlayDispatch();
   const balances = backendApi.useBalancesQuery();
   const settings = backendApi.useSettingsQuery();
+  const creationTerms = backendApi.useCreationTermsQuery();
+  const feePerClaimLamports = creationTerms.data ? BigInt(creationTerms.data.feePerClaimLamports) : undefined;
   const tokens: Balances["tokens"] = balances.data?.tokens ?? [];
   const [form, setForm] = useState<CreateForm>(() => defaultForm(new Date()));
   const [touched, setTouched] = useState(false);
@@ -189,7 +212,10 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   const token = tokens.find((candidate) => candidate.mint === mint);
   const decimals = token?.decimals ?? 0;
   const filled = { ...form, mint };
-  const { draft, errors } = validateForm(filled, postId, decimals, Math.floor(Date.now() / 1000));
+  const { draft, errors } =
+    feePerClaimLamports === undefined
+      ? { draft: null, errors: { form: "reading this service's fee per payout…" } as Record<string, string> }
+      : validateForm(filled, postId, decimals, Math.floor(Date.now() / 1000), feePerClaimLamports);
   const cost = draft ? creationCost(draft) : null;
   const set = <K extends keyof CreateForm>(key: K, value: CreateForm[K]) => setForm((current) => ({ ...current, [key]: value }));
   const bind = (key: TextKey) => ({
@@ -307,13 +333,25 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
           {form.accountAge && <TextField label="Account age (days)" {...bind("accountAgeDays")} />}
           {form.minFollowers && <TextField label="Followers at least" {...bind("minFollowersCount")} />}
           {shown("requirements") && <Alert severity="error">Requirements: {shown("requirements")}</Alert>}
-          <TextField
-            label="Fee budget (SOL)"
-            value={form.feeBudgetSol}
-            onChange={(event) => set("feeBudgetSol", event.target.value)}
-            error={Boolean(shown("feeBudgetLamports"))}
-            helperText={shown("feeBudgetLamports") ?? "pays the network fees of your fans' payouts"}
+          <FormControlLabel
+            control={
+              <Checkbox
+                checked={form.coverTokenAccounts}
+                onChange={(event) => set("coverTokenAccounts", event.target.checked)}
+                data-testid="memefans-cover-token-accounts"
+              />
+            }
+            label={`Also pay for opening fans' token accounts (${formatSol(TOKEN_ACCOUNT_RENT_LAMPORTS)} each)`}
           />
+          {creationTerms.isError && <Alert severity="error">Could not read this service's fee per payout; try again.</Alert>}
+          {draft && feePerClaimLamports !== undefined && (
+            <FeeBudgetNote
+              budget={draft.feeBudgetLamports}
+              maxClaims={draft.maxClaims}
+              feePerClaimLamports={feePerClaimLamports}
+              coversTokenAccounts={form.coverTokenAccounts}
+            />
+          )}
           <CostSummary cost={cost} symbol={symbol} decimals={decimals} />
           {builder === "failed" && <Alert severity="error">The signing part of MEMEFANS did not load; reload the page.</Alert>}
           {phase.kind === "working" && <Alert severity="info">{phase.step}</Alert>}
@@ -349,6 +387,21 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   );
 }
 
+/** What the fee budget pays for, computed from the number of claims, and that what is unused comes back. */
+function FeeBudgetNote(props: { budget: bigint; maxClaims: number; feePerClaimLamports: bigint; coversTokenAccounts: boolean }) {
+  const payouts = props.maxClaims.toLocaleString("en-US");
+  return (
+    <Typography variant="body2" color="text.secondary" data-testid="memefans-fee-budget">
+      Fee budget {formatSol(props.budget)}: pays the network fee of all {payouts} payouts ({formatSol(props.feePerClaimLamports)}{" "}
+      each)
+      {props.coversTokenAccounts
+        ? ` and opens a token account for each fan who has none (${formatSol(TOKEN_ACCOUNT_RENT_LAMPORTS)} each).`
+        : ". Fans without a token account for this token are not paid; your giveaway's card tells them."}{" "}
+      What is left unused comes back to you when you close the giveaway.
+    </Typography>
+  );
+}
+
 function CostSummary({
   cost,
   symbol,
@@ -368,7 +421,7 @@ function CostSummary({
   const rows: [string, string][] = [
     ["Tokens escrowed", `${formatTokenAmount(cost.tokensEscrowed.toString(), decimals)} ${symbol}`],
     ["Rent (returned when you close it)", formatSol(cost.rentLamports)],
-    ["Fee budget", formatSol(cost.feeBudgetLamports)],
+    ["Fee budget (unused part returned when you close it)", formatSol(cost.feeBudgetLamports)],
     ["Network fee", formatSol(cost.networkFeeLamports)],
     ["Total SOL", formatSol(cost.totalLamports)],
   ];

@@ -21,6 +21,9 @@ const BLOCKHASH = "EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k";
 const terms = { programId: PROGRAM, verifier: VERIFIER, feePerClaimLamports: "5000" };
 const NOW = new Date("2026-11-22T12:00:00Z");
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
+const FEE_PER_CLAIM = 5000n;
+/** 100 payouts' fees, and a token account's rent for each. */
+const FULL_BUDGET = 5000n * 100n + 2_039_280n * 100n;
 
 function form(overrides: Partial<CreateForm> = {}): CreateForm {
   return { ...defaultForm(NOW, BONK_MINT), amount: "1.5", ...overrides };
@@ -35,18 +38,29 @@ describe("the create form", () => {
   });
 
   it("accepts a complete form", () => {
-    const { draft, errors } = validateForm(form(), "1841834132160077852", 5, nowSeconds);
+    const { draft, errors } = validateForm(form(), "1841834132160077852", 5, nowSeconds, FEE_PER_CLAIM);
     expect(errors).toEqual({});
-    expect(draft).toMatchObject({ amountPerClaim: 150_000n, maxClaims: 100, feeBudgetLamports: 10_000_000n });
+    expect(draft).toMatchObject({ amountPerClaim: 150_000n, maxClaims: 100, feeBudgetLamports: FULL_BUDGET });
     expect(draft?.requirements).toEqual([{ type: "follow" }, { type: "like" }]);
+  });
+
+  it("computes the fee budget from the number of claims: every fee, plus each token account's rent unless declined", () => {
+    const budget = (overrides: Partial<CreateForm>) =>
+      validateForm(form(overrides), "1", 5, nowSeconds, FEE_PER_CLAIM).draft?.feeBudgetLamports;
+    expect(budget({ maxClaims: "100" })).toBe(FULL_BUDGET);
+    expect(budget({ maxClaims: "3" })).toBe(3n * 5000n + 3n * 2_039_280n);
+    expect(budget({ maxClaims: "100", coverTokenAccounts: false })).toBe(500_000n);
+    // The least the program accepts: a budget below fee × claims is refused on chain.
+    expect(budget({ maxClaims: "65536", coverTokenAccounts: false })).toBe(65_536n * 5000n);
   });
 
   it("puts each shared-schema message on its own field", () => {
     const { draft, errors } = validateForm(
-      form({ mint: "", amount: "0", maxClaims: "70000", endsAt: "2026-11-20T10:00", feeBudgetSol: "lots" }),
+      form({ mint: "", amount: "0", maxClaims: "70000", endsAt: "2026-11-20T10:00" }),
       "1841834132160077852",
       5,
       nowSeconds,
+      FEE_PER_CLAIM,
     );
     expect(draft).toBeNull();
     expect(errors).toEqual({
@@ -54,9 +68,10 @@ describe("the create form", () => {
       amountPerClaim: "the amount per claim must be above zero",
       maxClaims: "there can be at most 65,536 claims",
       endsAt: "the end must be after the start",
-      feeBudgetLamports: "must be a whole number in the token's smallest unit, written as digits",
     });
-    expect(validateForm(form({ holdToken: true, holdMint: "nope", holdMin: "5" }), "1", 5, nowSeconds).errors).toEqual({
+    expect(
+      validateForm(form({ holdToken: true, holdMint: "nope", holdMin: "5" }), "1", 5, nowSeconds, FEE_PER_CLAIM).errors,
+    ).toEqual({
       requirements: "must be a Solana address (base58 text of 32 bytes)",
     });
   });
@@ -67,24 +82,25 @@ describe("the create form", () => {
       "1841834132160077852",
       5,
       nowSeconds,
+      FEE_PER_CLAIM,
     );
     expect(errors).toEqual({ endsAt: "the end is already in the past" });
   });
 
   it("shows the cost before signing: escrow, rent for both accounts, fee budget, network fee", () => {
-    const { draft } = validateForm(form(), "1841834132160077852", 5, nowSeconds);
+    const { draft } = validateForm(form(), "1841834132160077852", 5, nowSeconds, FEE_PER_CLAIM);
     if (!draft) throw new Error("the form should be valid");
     const cost = creationCost(draft);
     // 244-byte header + 4-byte length + 13 bytes of bitmap for 100 slots; a token account is 165 bytes.
     expect(cost.rentLamports).toBe(rentExemptLamports(244 + 4 + 13) + rentExemptLamports(165));
-    expect(cost).toMatchObject({ tokensEscrowed: 15_000_000n, feeBudgetLamports: 10_000_000n, networkFeeLamports: 5000n });
-    expect(cost.totalLamports).toBe(cost.rentLamports + 10_000_000n + 5000n);
+    expect(cost).toMatchObject({ tokensEscrowed: 15_000_000n, feeBudgetLamports: FULL_BUDGET, networkFeeLamports: 5000n });
+    expect(cost.totalLamports).toBe(cost.rentLamports + FULL_BUDGET + 5000n);
   });
 });
 
 describe("the create_distribution transaction", () => {
   it("is what the service worker's approval window decodes: one create instruction, signed by the creator", () => {
-    const { draft } = validateForm(form(), "1841834132160077852", 5, nowSeconds);
+    const { draft } = validateForm(form(), "1841834132160077852", 5, nowSeconds, FEE_PER_CLAIM);
     if (!draft) throw new Error("the form should be valid");
     const built = buildCreateTransaction(draft, CREATOR, terms, BLOCKHASH, 42n);
     expect(built.address).toBe(findDistributionAddress(new PublicKey(CREATOR), 42n, new PublicKey(PROGRAM)).address.toBase58());

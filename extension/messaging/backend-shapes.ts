@@ -27,12 +27,17 @@ export const distributionSchema = z.looseObject({
   endsAt: z.union([z.number(), z.string()]),
   paused: z.boolean(),
   closed: z.boolean(),
+  verifierChanged: z.boolean().optional(),
+  /** Payouts that open a fan's token account the fee budget still covers; at 0, only holders are paid. */
+  tokenAccountsCovered: z.number().int().optional(),
   requirements: z.array(z.unknown()),
   feeBudgetLamports: decimalStringSchema.optional(),
   feePerClaimLamports: decimalStringSchema.optional(),
   link: z.string(),
   /** Only on GET /creators/me/distributions: claims per time bucket, oldest first. */
   claimsOverTime: z.array(z.object({ bucketStart: z.string(), claims: z.number().int() })).optional(),
+  /** Only on GET /creators/me/distributions: failed claims per failure reason. */
+  failedClaims: z.record(z.string(), z.number().int()).optional(),
 });
 export type Distribution = z.infer<typeof distributionSchema>;
 

@@ -17,10 +17,11 @@ export function toUnixSeconds(value: number | string): number {
   return Math.floor(Date.parse(value) / 1000);
 }
 
-export type DistributionPhase = "live" | "not-started" | "ended" | "sold-out" | "paused" | "closed";
+export type DistributionPhase = "live" | "not-started" | "ended" | "sold-out" | "paused" | "closed" | "verifier-changed";
 
 export function distributionPhase(distribution: Distribution, nowSeconds: number): DistributionPhase {
   if (distribution.closed) return "closed";
+  if (distribution.verifierChanged) return "verifier-changed";
   if (distribution.paused) return "paused";
   if (nowSeconds < toUnixSeconds(distribution.startsAt)) return "not-started";
   if (nowSeconds >= toUnixSeconds(distribution.endsAt)) return "ended";

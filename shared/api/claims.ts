@@ -22,6 +22,27 @@ export type CreateClaimBody = z.output<typeof createClaimBodySchema>;
 export const claimStatusSchema = z.enum(["queued", "sent", "confirmed", "failed"]);
 export type ClaimStatus = z.output<typeof claimStatusSchema>;
 
+/**
+ * Why a claim can never be paid, as the backend words it for the extension to translate. A claim may
+ * also carry the chain's own words for a failure no reason here names.
+ */
+export const claimFailureReasonSchema = z.enum([
+  /** Another transaction (not a batch of this backend) paid the claim's slot: the fan was not paid. */
+  "slot_taken",
+  /** The distribution now names another verifier: this backend can no longer pay it. */
+  "verifier_changed",
+  /** The fan has no token account for the mint and the fee budget no longer covers opening one. */
+  "needs_token_account",
+  "ended",
+  "distribution_closed",
+  "not_a_distribution",
+  "slot_out_of_range",
+]);
+export type ClaimFailureReason = z.output<typeof claimFailureReasonSchema>;
+
+/** Why a queued claim is not going out now (it still will): the creator paused the giveaway. */
+export const claimWaitReasonSchema = z.enum(["paused"]);
+
 export const claimSchema = z.object({
   id: z.uuid(),
   distribution: publicKeySchema,
@@ -32,8 +53,10 @@ export const claimSchema = z.object({
   status: claimStatusSchema,
   /** The batch_claim transaction, once one was sent; the paying one once confirmed. */
   signature: z.string().optional(),
-  /** Why the claim can never be paid, e.g. "ended" or "distribution_closed". */
+  /** Why the claim can never be paid: one of claimFailureReasonSchema, or the chain's words for another failure. */
   failureReason: z.string().optional(),
+  /** Why a queued claim waits, read from the chain when the claim was asked for. */
+  waitingFor: claimWaitReasonSchema.optional(),
   /** ISO 8601. */
   createdAt: z.string(),
   updatedAt: z.string(),

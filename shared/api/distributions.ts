@@ -59,7 +59,15 @@ export const distributionSchema = z.object({
   endsAt: z.number().int(),
   paused: z.boolean(),
   closed: z.boolean(),
+  /** The account names another verifier than this backend's: its claims can no longer be paid here. */
+  verifierChanged: z.boolean(),
+  /**
+   * How many more payouts the fee budget covers that open the fan's token account. At 0 the giveaway
+   * pays only fans who already hold a token account for the mint.
+   */
+  tokenAccountsCovered: z.number().int().min(0),
   requirements: z.array(requirementSchema),
+  /** What is left of the fee budget, as the chain last showed it. */
   feeBudgetLamports: u64StringSchema,
   feePerClaimLamports: u64StringSchema,
   link: z.string(),
@@ -105,5 +113,10 @@ export type EligibilityCheck = z.output<typeof eligibilityCheckSchema>;
 
 /** Claims accepted per hour since the distribution was registered, for the creator's chart. */
 export const claimsOverTimeSchema = z.array(z.object({ bucketStart: z.string(), claims: z.number().int() }));
-export const creatorDistributionSchema = distributionSchema.extend({ claimsOverTime: claimsOverTimeSchema });
+/** Failed claims per failure reason (claimFailureReasonSchema's words, or the chain's for other failures). */
+export const failedClaimsSchema = z.record(z.string(), z.number().int());
+export const creatorDistributionSchema = distributionSchema.extend({
+  claimsOverTime: claimsOverTimeSchema,
+  failedClaims: failedClaimsSchema,
+});
 export const creatorDistributionsResponseSchema = z.object({ distributions: z.array(creatorDistributionSchema) });

@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
-import { Connection, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
+import { Connection, PublicKey } from "@solana/web3.js";
 import { SEED } from "../../../backend/x-emulator/seed.ts";
+import { proposedFeeBudget } from "../../../shared/fee-budget.ts";
 import type { DemoBackend } from "../../demo/demo-backend.ts";
 import { sendFromPage } from "../extension-pages.ts";
 import { fundCreator, readDistribution, STORY_TOKEN_DECIMALS, tokenBalance } from "./chain.ts";
@@ -29,7 +30,6 @@ const TOKEN = 10n ** BigInt(STORY_TOKEN_DECIMALS);
 const CREATOR_HOLDING = 1_000n * TOKEN;
 const AMOUNT_PER_CLAIM = 10n * TOKEN;
 const SLOTS = 3;
-const FEE_BUDGET_LAMPORTS = BigInt(LAMPORTS_PER_SOL / 100);
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PAYOUT_TIMEOUT_MS = 30_000;
 const { users, posts } = SEED;
@@ -79,7 +79,9 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       await dialog.getByRole("checkbox", { name: "Reply" }).check();
       await expect(dialog.getByRole("checkbox", { name: "Follow you" })).toBeChecked();
       await expect(dialog.getByRole("checkbox", { name: "Like the post" })).toBeChecked();
-      await dialog.getByLabel("Fee budget (SOL)").fill("0.01");
+      // The dialog computes the fee budget from the number of claims: every fee and every fan's token account.
+      await expect(dialog.getByTestId("memefans-cover-token-accounts").locator("input")).toBeChecked();
+      await expect(dialog.getByTestId("memefans-fee-budget")).toContainText(`all ${SLOTS} payouts`);
       await expect(dialog.getByTestId("memefans-create-cost")).toContainText("30");
       await shot(creator.x, "01-creator-create-dialog");
 
@@ -102,7 +104,9 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       expect(account.maxClaims).toBe(SLOTS);
       expect(account.claimedCount).toBe(0);
       expect(account.amountPerClaim).toBe(AMOUNT_PER_CLAIM);
-      expect(account.feeBudgetLamports).toBe(FEE_BUDGET_LAMPORTS);
+      expect(account.feeBudgetLamports).toBe(
+        proposedFeeBudget({ feePerClaimLamports: account.feePerClaimLamports, maxClaims: SLOTS }, true),
+      );
       expect(account.postId).toBe(BigInt(posts.giveaway));
       expect(await tokenBalance(connection, mint, new PublicKey(creator.wallet))).toBe(
         CREATOR_HOLDING - AMOUNT_PER_CLAIM * BigInt(SLOTS),

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { callBackground } from "../../messaging/client.ts";
 import { formatSol } from "../../messaging/format.ts";
+import { claimFailureLabel } from "../../ui/claim-failure.ts";
 import { formatTokenAmount, toUnixSeconds } from "../../ui/format.ts";
 import { useBackground } from "../popup/use-background.ts";
 import { ClaimsChart } from "./claims-chart.tsx";
@@ -44,6 +45,23 @@ function CloseButton({ distribution, onClosed }: { distribution: Distribution; o
   );
 }
 
+/** Claims that will never be paid, counted by why, so the creator sees e.g. slots taken or fans without a token account. */
+function FailedClaims({ counts }: { counts: Record<string, number> }) {
+  const reasons = Object.entries(counts).sort(([, left], [, right]) => right - left);
+  if (!reasons.length) return null;
+  return (
+    <p className="text-sm" data-testid="creator-failed-claims">
+      Failed claims:{" "}
+      {reasons.map(([reason, count], index) => (
+        <span key={reason}>
+          {index > 0 ? " · " : ""}
+          <strong>{count}</strong> {claimFailureLabel(reason)}
+        </span>
+      ))}
+    </p>
+  );
+}
+
 /** The creator's giveaways: progress, claims over time, what is left, and the clawback after the end. */
 export function CreatorDistributions() {
   const list = useBackground("creator/distributions", {});
@@ -70,11 +88,13 @@ export function CreatorDistributions() {
               </p>
               <p className="text-sm">
                 Remaining: <strong>{remainingTokens(distribution)}</strong>
-                {distribution.feeBudgetLamports ? <> · fee budget {formatSol(distribution.feeBudgetLamports)}</> : null}
+                {distribution.feeBudgetLamports ? <> · fee budget left {formatSol(distribution.feeBudgetLamports)}</> : null}
+                {distribution.tokenAccountsCovered === 0 ? <> · pays only fans who hold a token account</> : null}
               </p>
             </div>
             <CloseButton distribution={distribution} onClosed={list.reload} />
           </div>
+          <FailedClaims counts={distribution.failedClaims ?? {}} />
           <ClaimsChart points={distribution.claimsOverTime ?? []} />
         </li>
       ))}

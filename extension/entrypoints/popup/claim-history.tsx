@@ -1,4 +1,5 @@
 import type { ClaimRecord } from "../../messaging/shapes.ts";
+import { claimFailureWords } from "../../ui/claim-failure.ts";
 import { shortAddress } from "../../ui/format.ts";
 import { useBackground } from "./use-background.ts";
 
@@ -38,7 +39,11 @@ export function ClaimHistory() {
                 {shortAddress(claim.distribution)}
               </span>
               <span className="text-xs text-[#536471]">{new Date(claim.createdAt).toLocaleString()}</span>
-              {claim.reason ? <span className="text-xs text-[#f4212e]">{claim.reason}</span> : null}
+              {claim.reason ? (
+                <span className="text-xs text-[#f4212e]">
+                  {claim.status === "failed" ? claimFailureWords(claim.reason) : claim.reason}
+                </span>
+              ) : null}
             </span>
             <span className={`rounded-full px-2 py-0.5 text-xs font-bold text-white ${statusColor[claim.status]}`}>
               {statusText[claim.status]}

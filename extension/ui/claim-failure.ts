@@ -1,0 +1,35 @@
+import type { ClaimFailureReason } from "../../shared/api/claims.ts";
+
+/**
+ * Why a claim was not paid, in words a fan can act on. The backend stores short reasons
+ * (claimFailureReasonSchema); anything else is the chain's own description, shown as it is.
+ */
+const failureWords: Record<ClaimFailureReason, string> = {
+  slot_taken: "Someone else's transaction took this claim's slot before our payout landed, so you were not paid.",
+  verifier_changed: "The creator moved this giveaway to another service, which MEMEFANS cannot pay from.",
+  needs_token_account:
+    "You have no token account for this token, and the giveaway's fee budget no longer covers opening one. Open one in your wallet to receive tokens from such giveaways.",
+  ended: "The giveaway ended before your payout went out.",
+  distribution_closed: "The creator closed the giveaway before your payout went out.",
+  not_a_distribution: "The giveaway's account on Solana is not a MEMEFANS giveaway.",
+  slot_out_of_range: "The giveaway has no slot left for this claim.",
+};
+
+export function claimFailureWords(reason: string): string {
+  return reason in failureWords ? failureWords[reason as ClaimFailureReason] : `The payout failed: ${reason}.`;
+}
+
+/** A short name for a reason, for the creator's counts. */
+const failureLabels: Record<ClaimFailureReason, string> = {
+  slot_taken: "slot taken by another transaction",
+  verifier_changed: "moved to another verifier",
+  needs_token_account: "fan has no token account",
+  ended: "ended",
+  distribution_closed: "closed",
+  not_a_distribution: "not a giveaway",
+  slot_out_of_range: "no slot left",
+};
+
+export function claimFailureLabel(reason: string): string {
+  return reason in failureLabels ? failureLabels[reason as ClaimFailureReason] : reason;
+}

@@ -1,0 +1,36 @@
+/**
+ * The fee budget's arithmetic, as the program enforces it (create_distribution, batch_claim): the budget
+ * always keeps fee_per_claim for every unpaid slot, and a payout that opens the fan's token account also
+ * takes that account's rent, only from what lies above that reserve.
+ */
+
+/** Rent-exempt minimum of a classic SPL token account (165 bytes): what opening one costs. */
+export const TOKEN_ACCOUNT_RENT_LAMPORTS = 2_039_280n;
+
+export interface FeeBudgetTerms {
+  feeBudgetLamports: bigint;
+  feePerClaimLamports: bigint;
+  maxClaims: number;
+  /** Slots the chain has paid so far. */
+  claimedCount: number;
+}
+
+/** The least budget the program accepts: every payout's fee. */
+export function minimumFeeBudget(terms: Pick<FeeBudgetTerms, "feePerClaimLamports" | "maxClaims">): bigint {
+  return terms.feePerClaimLamports * BigInt(terms.maxClaims);
+}
+
+/** The budget the create dialog proposes: every payout's fee, plus a token account's rent for each when asked. */
+export function proposedFeeBudget(
+  terms: Pick<FeeBudgetTerms, "feePerClaimLamports" | "maxClaims">,
+  coverTokenAccounts: boolean,
+): bigint {
+  return minimumFeeBudget(terms) + (coverTokenAccounts ? TOKEN_ACCOUNT_RENT_LAMPORTS * BigInt(terms.maxClaims) : 0n);
+}
+
+/** How many payouts that open the fan's token account the budget still covers, right now. */
+export function tokenAccountCreationsCovered(terms: FeeBudgetTerms): number {
+  const reserve = terms.feePerClaimLamports * BigInt(Math.max(0, terms.maxClaims - terms.claimedCount));
+  const surplus = terms.feeBudgetLamports - reserve;
+  return surplus <= 0n ? 0 : Number(surplus / TOKEN_ACCOUNT_RENT_LAMPORTS);
+}
