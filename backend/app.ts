@@ -12,8 +12,6 @@ import { DistributionService } from "./distributions/distribution-service.ts";
 import { DistributionStore } from "./distributions/distribution-store.ts";
 import { EligibilityChecker } from "./distributions/eligibility.ts";
 import { distributionsRouter } from "./distributions/routes.ts";
-import { TokenDirectory } from "./tokens/token-directory.ts";
-import { tokensRouter } from "./tokens/routes.ts";
 import { type DirectRoute, directDispatch } from "./http/direct-routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import { createLogger, requestLogger } from "./http/logging.ts";
@@ -28,6 +26,8 @@ import { WalletBinding } from "./identity/wallet-binding.ts";
 import { walletRouter } from "./identity/wallet-routes.ts";
 import { XAccounts } from "./identity/x-accounts.ts";
 import { xLoginRouter } from "./identity/x-login-routes.ts";
+import { tokensRouter } from "./tokens/routes.ts";
+import { TokenDirectory } from "./tokens/token-directory.ts";
 import { RequirementCache, type TokenCipher, type XApiClient, type XOAuthConfig } from "./x/index.ts";
 
 /** Largest JSON body any route accepts; the biggest legitimate one (a registration) is far below it. */

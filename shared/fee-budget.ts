@@ -6,6 +6,13 @@
 
 /** Rent-exempt minimum of a classic SPL token account (165 bytes): what opening one costs. */
 export const TOKEN_ACCOUNT_RENT_LAMPORTS = 2_039_280n;
+/** A Token-2022 associated token account carries ImmutableOwner: 170 bytes, so more rent. */
+export const TOKEN_2022_ACCOUNT_RENT_LAMPORTS = 2_074_080n;
+
+/** What opening a fan's associated token account costs for a mint of this token program. */
+export function tokenAccountRent(tokenProgram: "spl-token" | "token-2022"): bigint {
+  return tokenProgram === "token-2022" ? TOKEN_2022_ACCOUNT_RENT_LAMPORTS : TOKEN_ACCOUNT_RENT_LAMPORTS;
+}
 
 export interface FeeBudgetTerms {
   feeBudgetLamports: bigint;
@@ -29,8 +36,8 @@ export function proposedFeeBudget(
 }
 
 /** How many payouts that open the fan's token account the budget still covers, right now. */
-export function tokenAccountCreationsCovered(terms: FeeBudgetTerms): number {
+export function tokenAccountCreationsCovered(terms: FeeBudgetTerms, rent: bigint = TOKEN_ACCOUNT_RENT_LAMPORTS): number {
   const reserve = terms.feePerClaimLamports * BigInt(Math.max(0, terms.maxClaims - terms.claimedCount));
   const surplus = terms.feeBudgetLamports - reserve;
-  return surplus <= 0n ? 0 : Number(surplus / TOKEN_ACCOUNT_RENT_LAMPORTS);
+  return surplus <= 0n ? 0 : Number(surplus / rent);
 }

@@ -34,15 +34,24 @@ export function tokenAmountJson(amount: bigint, decimals: number) {
   return { amount: amount.toString(), decimals, uiAmount: Number(uiAmountString), uiAmountString };
 }
 
+/** Token-2022 lays out accounts and mints with extensions alike past 165 bytes; this byte tells them apart. */
+const ACCOUNT_TYPE_OFFSET = ACCOUNT_SIZE;
+const ACCOUNT_TYPE_MINT = 1;
+const ACCOUNT_TYPE_ACCOUNT = 2;
+
+function hasLayout(data: Uint8Array, baseSize: number, accountType: number): boolean {
+  return data.length === baseSize || (data.length > ACCOUNT_SIZE && data[ACCOUNT_TYPE_OFFSET] === accountType);
+}
+
 export function decodeTokenAccount(account: ChainAccount) {
-  if (!isTokenProgram(account.owner) || account.data.length < ACCOUNT_SIZE || account.data.length === MINT_SIZE) return null;
+  if (!isTokenProgram(account.owner) || !hasLayout(account.data, ACCOUNT_SIZE, ACCOUNT_TYPE_ACCOUNT)) return null;
   const raw = AccountLayout.decode(account.data.subarray(0, ACCOUNT_SIZE));
   if (raw.state === AccountState.Uninitialized) return null;
   return raw;
 }
 
 export function decodeMint(account: ChainAccount) {
-  if (!isTokenProgram(account.owner) || account.data.length < MINT_SIZE || account.data.length === ACCOUNT_SIZE) return null;
+  if (!isTokenProgram(account.owner) || !hasLayout(account.data, MINT_SIZE, ACCOUNT_TYPE_MINT)) return null;
   const raw = MintLayout.decode(account.data.subarray(0, MINT_SIZE));
   return raw.isInitialized ? raw : null;
 }

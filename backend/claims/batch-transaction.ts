@@ -21,15 +21,22 @@ const MAX_REMEMBERED_ACCOUNTS = 100_000;
  * The wallet's associated token account for the mint, remembered: deriving it searches for a bump
  * with an ed25519 curve check per try, which in JavaScript costs more than the rest of a batch.
  */
-export function associatedTokenAccount(mint: { key: PublicKey; text: string }, wallet: string): PublicKey {
+export function associatedTokenAccount(mint: MintRef, wallet: string): PublicKey {
   const key = `${mint.text}:${wallet}`;
   let account = associatedAccounts.get(key);
   if (!account) {
-    account = getAssociatedTokenAddressSync(mint.key, new PublicKey(wallet), true);
+    account = getAssociatedTokenAddressSync(mint.key, new PublicKey(wallet), true, mint.tokenProgram);
     if (associatedAccounts.size >= MAX_REMEMBERED_ACCOUNTS) associatedAccounts.clear();
     associatedAccounts.set(key, account);
   }
   return account;
+}
+
+/** A distribution's mint with its text and its token program (the mint account's owner), looked up once. */
+export interface MintRef {
+  key: PublicKey;
+  text: string;
+  tokenProgram: PublicKey;
 }
 
 export interface BatchClaimEntry {
@@ -73,24 +80,24 @@ export function batchCapacity(signers: BatchSigners): { creating: number; existi
 export function signBatch(
   signers: BatchSigners,
   distribution: string,
-  mint: PublicKey,
+  mint: MintRef,
   entries: BatchClaimEntry[],
   blockhash: string,
   programId: PublicKey = distributionProgramId,
 ): SignedBatch {
   const feePayer = signers.feePayer ?? signers.verifier;
-  const mintKeys = { key: mint, text: mint.toBase58() };
   const instruction = batchClaimInstruction({
     verifier: signers.verifier.publicKey,
     feePayer: feePayer.publicKey,
     distribution,
-    mint,
+    mint: mint.key,
+    tokenProgram: mint.tokenProgram,
     programId,
     claims: entries.map((entry) => {
       const owner = new PublicKey(entry.wallet);
       return entry.createAccount
         ? { slot: entry.slot, owner }
-        : { slot: entry.slot, tokenAccount: associatedTokenAccount(mintKeys, entry.wallet) };
+        : { slot: entry.slot, tokenAccount: associatedTokenAccount(mint, entry.wallet) };
     }),
   });
   const transaction = new Transaction({ feePayer: feePayer.publicKey, recentBlockhash: blockhash }).add(

@@ -11,6 +11,7 @@ import { describeEachEngine } from "../db/testing/engines.ts";
 import { signBatch } from "./batch-transaction.ts";
 import { ClaimBatcher } from "./claim-batcher.ts";
 import { ClaimIntake } from "./claim-intake.ts";
+import { mintRef } from "./distribution-chain-state.ts";
 import { createTestDistribution, fund, sendAndAwait, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
 
 /**
@@ -97,7 +98,7 @@ async function payElsewhere(distribution: TestDistribution, slot: number): Promi
   const batch = signBatch(
     { verifier, feePayer: thief },
     distribution.address.toBase58(),
-    distribution.mint,
+    await mintRef(connection, distribution.mint),
     [{ slot, wallet: thief.publicKey.toBase58(), createAccount: true }],
     (await connection.getLatestBlockhash()).blockhash,
   );

@@ -10,6 +10,7 @@ import { decideBatchFailure } from "./batch-failure.ts";
 import { type BatchClaimEntry, batchCapacity, signBatch } from "./batch-transaction.ts";
 import { ClaimBatcher } from "./claim-batcher.ts";
 import { ClaimIntake } from "./claim-intake.ts";
+import { mintRef } from "./distribution-chain-state.ts";
 import { createTestDistribution, fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
 
 const verifier = Keypair.generate();
@@ -65,7 +66,8 @@ function liveDistribution(connection: Connection, maxClaims: number): Promise<Te
 /** Signs `entries` as one batch with the test's verifier, as the batcher would, and sends it. */
 async function sendSigned(connection: Connection, distribution: TestDistribution, entries: BatchClaimEntry[]): Promise<string> {
   const { blockhash } = await connection.getLatestBlockhash();
-  const batch = signBatch({ verifier }, distribution.address.toBase58(), distribution.mint, entries, blockhash);
+  const mint = await mintRef(connection, distribution.mint);
+  const batch = signBatch({ verifier }, distribution.address.toBase58(), mint, entries, blockhash);
   return connection.sendRawTransaction(batch.wire);
 }
 
@@ -110,6 +112,23 @@ describeEachEngine("claim batcher", (database) => {
     );
     const landed = await connection.getSignatureStatuses(rows.map((row) => row.signature as string));
     expect(landed.value.every((status) => status?.err === null)).toBe(true);
+  });
+
+  it("pays a pump.fun coin (Token-2022) into fans' Token-2022 accounts, opening them from the budget", async () => {
+    const connection = inProcessConnection(chain);
+    const distribution = await createTestDistribution(connection, {
+      verifier: verifier.publicKey,
+      maxClaims: 10,
+      nowSeconds: chain.unixTimestamp(),
+      token2022: { name: "Moo Deng", symbol: "MOODENG", uri: "https://ipfs.io/ipfs/bafkmoodeng" },
+    });
+    const wallets = await queueClaims(database(), distribution, 6);
+    const batcher = new ClaimBatcher({ database: database(), connection, signers: { verifier } });
+    await runUntilSettled(batcher, database(), distribution);
+    expect(await statuses(database(), distribution)).toEqual({ confirmed: 6 });
+    for (const wallet of wallets)
+      expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
+    expect((await onChainState(distribution)).claimedCount).toBe(6);
   });
 
   it("fails claims with a reason once the distribution has ended, and pays nothing", async () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
 import { type Connection, type PublicKey, SendTransactionError } from "@solana/web3.js";
 import type { ClaimFailureReason, ClaimStatus } from "../../shared/api/claims.ts";
-import { tokenAccountCreationsCovered } from "../../shared/fee-budget.ts";
+import { tokenAccountCreationsCovered, tokenAccountRent } from "../../shared/fee-budget.ts";
 import { type DistributionAccount, distributionProgramId, isSlotClaimed } from "../../shared/program/index.ts";
 import type { Database } from "../db/database.ts";
 import { type ChainReader, connectionChainReader } from "../distributions/chain-reader.ts";
@@ -20,8 +21,8 @@ import {
   settleBatch,
   slotsOfBatch,
 } from "./batch-store.ts";
-import { type BatchClaimEntry, type BatchSigners, batchCapacity, signBatch } from "./batch-transaction.ts";
-import { walletsWithoutTokenAccount } from "./distribution-chain-state.ts";
+import { type BatchClaimEntry, type BatchSigners, batchCapacity, type MintRef, signBatch } from "./batch-transaction.ts";
+import { mintRef, walletsWithoutTokenAccount } from "./distribution-chain-state.ts";
 
 /** getSignatureStatuses answers at most 256 signatures per call. */
 const STATUSES_PER_REQUEST = 256;
@@ -84,6 +85,8 @@ export class ClaimBatcher {
   private readonly chain: ChainReader;
   private readonly leaseMs: number;
   private readonly capacity: { creating: number; existing: number };
+  /** Each mint's token program, which never changes: looked up once per mint. */
+  private readonly mints = new Map<string, Promise<MintRef>>();
   private running: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
@@ -306,18 +309,32 @@ export class ClaimBatcher {
     return claims.filter((claim) => !isTaken(state, claim.slot));
   }
 
+  private mintRef(mint: PublicKey): Promise<MintRef> {
+    const key = mint.toBase58();
+    let found = this.mints.get(key);
+    if (!found) {
+      found = mintRef(this.options.connection, mint);
+      // A failed look-up (the RPC node did not answer) is tried again next time.
+      found.catch(() => this.mints.delete(key));
+      this.mints.set(key, found);
+    }
+    return found;
+  }
+
   private async packBatches(
     state: DistributionAccount,
     claims: LeasedClaim[],
   ): Promise<{ claim: LeasedClaim; entry: BatchClaimEntry }[][]> {
+    const mint = await this.mintRef(state.mint);
     const missing = await walletsWithoutTokenAccount(
       this.options.connection,
-      state.mint,
+      mint,
       claims.map((claim) => claim.wallet),
     );
     // The rent of each token account a payout opens comes out of the fee budget, never the operator's
     // pocket: only as many such payouts go out as the budget covers; the others can never be paid.
-    let creationsCovered = tokenAccountCreationsCovered(state);
+    const rent = tokenAccountRent(mint.tokenProgram.equals(TOKEN_2022_PROGRAM_ID) ? "token-2022" : "spl-token");
+    let creationsCovered = tokenAccountCreationsCovered(state, rent);
     const uncovered: LeasedClaim[] = [];
     const entries: { claim: LeasedClaim; entry: BatchClaimEntry }[] = [];
     for (const claim of claims) {
@@ -361,7 +378,7 @@ export class ClaimBatcher {
     const signed = signBatch(
       signers,
       distribution,
-      state.mint,
+      await this.mintRef(state.mint),
       items.map((item) => item.entry),
       blockhash,
       this.programId,

@@ -1,21 +1,17 @@
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import type { Connection, PublicKey } from "@solana/web3.js";
-import { associatedTokenAccount } from "./batch-transaction.ts";
+import { associatedTokenAccount, type MintRef } from "./batch-transaction.ts";
 
 /** getMultipleAccounts takes at most this many keys per call. */
 const ACCOUNTS_PER_REQUEST = 100;
 
 /** Which wallets still lack an associated token account for the mint (the batch then creates it). */
-export async function walletsWithoutTokenAccount(
-  connection: Connection,
-  mint: PublicKey,
-  wallets: string[],
-): Promise<Set<string>> {
+export async function walletsWithoutTokenAccount(connection: Connection, mint: MintRef, wallets: string[]): Promise<Set<string>> {
   const missing = new Set<string>();
-  const mintKeys = { key: mint, text: mint.toBase58() };
   for (let start = 0; start < wallets.length; start += ACCOUNTS_PER_REQUEST) {
     const chunk = wallets.slice(start, start + ACCOUNTS_PER_REQUEST);
     const accounts = await connection.getMultipleAccountsInfo(
-      chunk.map((wallet) => associatedTokenAccount(mintKeys, wallet)),
+      chunk.map((wallet) => associatedTokenAccount(mint, wallet)),
       "confirmed",
     );
     accounts.forEach((account, index) => {
@@ -23,4 +19,17 @@ export async function walletsWithoutTokenAccount(
     });
   }
   return missing;
+}
+
+/**
+ * The mint with its token program, read from the mint account's owner: SPL Token or Token-2022. Fans'
+ * associated accounts and the batch's token program depend on it.
+ */
+export async function mintRef(connection: Connection, mint: PublicKey): Promise<MintRef> {
+  const account = await connection.getAccountInfo(mint, "confirmed");
+  const owner = account?.owner;
+  if (!owner || !(owner.equals(TOKEN_PROGRAM_ID) || owner.equals(TOKEN_2022_PROGRAM_ID))) {
+    throw new Error(`${mint.toBase58()} is not a mint of SPL Token or Token-2022`);
+  }
+  return { key: mint, text: mint.toBase58(), tokenProgram: owner };
 }

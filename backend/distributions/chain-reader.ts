@@ -1,4 +1,3 @@
-import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { type Connection, PublicKey } from "@solana/web3.js";
 import {
   type DistributionAccount,
@@ -6,6 +5,7 @@ import {
   decodeDistributionAccount,
   isClosedDistributionAccount,
 } from "../../shared/program/index.ts";
+import { readMintFacts } from "../../shared/tokens/onchain-token.ts";
 import { HttpError } from "../http/errors.ts";
 
 export type DistributionLookup =
@@ -18,14 +18,12 @@ export type DistributionLookup =
 /** What the backend reads from Solana. One implementation over @solana/web3.js Connection and SOLANA_RPC_URL. */
 export interface ChainReader {
   distribution(address: string): Promise<DistributionLookup>;
-  /** The mint's decimals, or undefined when the address is not an SPL Token mint. */
+  /** The mint's decimals, or undefined when the address is not a mint of SPL Token or Token-2022. */
   mintDecimals(mint: string): Promise<number | undefined>;
   /** The owner's balance of `mint` in raw units, summed over all its token accounts of that mint. */
   tokenBalance(owner: string, mint: string): Promise<bigint>;
 }
 
-const MINT_SIZE = 82;
-const MINT_DECIMALS_OFFSET = 44;
 const TOKEN_AMOUNT_OFFSET = 64;
 
 /** Turns "the RPC node did not answer" into a 502 the client can retry, instead of an unexplained 500. */
@@ -64,8 +62,7 @@ export function connectionChainReader(connection: Connection, programId: PublicK
     mintDecimals: (mint) =>
       fromChain(async () => {
         const info = await connection.getAccountInfo(new PublicKey(mint), "confirmed");
-        if (!info?.owner.equals(TOKEN_PROGRAM_ID) || info.data.length !== MINT_SIZE) return undefined;
-        return info.data[MINT_DECIMALS_OFFSET];
+        return info ? readMintFacts(info.owner, new Uint8Array(info.data))?.decimals : undefined;
       }),
     tokenBalance: (owner, mint) =>
       fromChain(async () => {

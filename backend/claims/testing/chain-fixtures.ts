@@ -4,6 +4,7 @@ import {
   createMintToInstruction,
   getAssociatedTokenAddressSync,
   MINT_SIZE,
+  TOKEN_2022_PROGRAM_ID,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import {
@@ -15,6 +16,7 @@ import {
   Transaction,
   type TransactionInstruction,
 } from "@solana/web3.js";
+import { token2022MintPlan } from "../../../programs/distribution/tests/harness/token-2022.ts";
 import { createDistributionInstruction, findDistributionAddress } from "../../../shared/program/index.ts";
 
 /**
@@ -56,9 +58,32 @@ export async function fund(connection: Connection, key: PublicKey, sol = 100): P
  */
 export async function createHeldMint(
   connection: Connection,
-  options: { authority: Keypair; owner: PublicKey; amount: bigint; decimals: number },
+  options: {
+    authority: Keypair;
+    owner: PublicKey;
+    amount: bigint;
+    decimals: number;
+    /** A pump.fun-shaped Token-2022 coin (metadata pointer to itself + token metadata) instead of a classic mint. */
+    token2022?: { name: string; symbol: string; uri: string };
+  },
 ): Promise<PublicKey> {
   const { authority, owner } = options;
+  if (options.token2022) {
+    const plan = token2022MintPlan(authority.publicKey, ["metadata"], {
+      decimals: options.decimals,
+      metadata: options.token2022,
+    });
+    const account = getAssociatedTokenAddressSync(plan.mint.publicKey, owner, true, TOKEN_2022_PROGRAM_ID);
+    const rent = BigInt(await connection.getMinimumBalanceForRentExemption(plan.finalSize));
+    await sendAndAwait(
+      connection,
+      [authority, plan.mint],
+      ...plan.instructions(rent),
+      createAssociatedTokenAccountInstruction(authority.publicKey, account, owner, plan.mint.publicKey, TOKEN_2022_PROGRAM_ID),
+      createMintToInstruction(plan.mint.publicKey, account, authority.publicKey, options.amount, [], TOKEN_2022_PROGRAM_ID),
+    );
+    return plan.mint.publicKey;
+  }
   const mint = Keypair.generate();
   const account = getAssociatedTokenAddressSync(mint.publicKey, owner);
   await sendAndAwait(
@@ -99,6 +124,8 @@ export async function createTestDistribution(
     feePerClaimLamports?: bigint;
     requirementsHash?: Uint8Array<ArrayBuffer>;
     postId?: bigint;
+    /** Give away a pump.fun-shaped Token-2022 coin with this metadata. */
+    token2022?: { name: string; symbol: string; uri: string };
   },
 ): Promise<TestDistribution> {
   const creator = Keypair.generate();
@@ -109,6 +136,7 @@ export async function createTestDistribution(
     owner: creator.publicKey,
     amount: amountPerClaim * BigInt(options.maxClaims),
     decimals: 6,
+    ...(options.token2022 ? { token2022: options.token2022 } : {}),
   });
   const distributionId = BigInt(Math.floor(Math.random() * 1e9));
   const endTs = options.nowSeconds + 3600;
@@ -118,6 +146,7 @@ export async function createTestDistribution(
     createDistributionInstruction({
       creator: creator.publicKey,
       mint,
+      ...(options.token2022 ? { tokenProgram: TOKEN_2022_PROGRAM_ID } : {}),
       verifier: options.verifier,
       distributionId,
       amountPerClaim,
@@ -140,9 +169,10 @@ export async function createTestDistribution(
   };
 }
 
-/** The wallet's balance of the mint in its associated token account (0 when it has none). */
+/** The wallet's balance of the mint in its associated token account of the mint's program (0 when it has none). */
 export async function tokenBalance(connection: Connection, mint: PublicKey, wallet: PublicKey): Promise<bigint> {
-  const account = await connection.getAccountInfo(getAssociatedTokenAddressSync(mint, wallet, true));
+  const tokenProgram = (await connection.getAccountInfo(mint))?.owner ?? TOKEN_PROGRAM_ID;
+  const account = await connection.getAccountInfo(getAssociatedTokenAddressSync(mint, wallet, true, tokenProgram));
   if (!account) return 0n;
   return Buffer.from(account.data).readBigUInt64LE(64);
 }
