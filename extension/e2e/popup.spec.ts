@@ -26,7 +26,9 @@ const DISTRIBUTION = "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263";
 /** The real backend on embedded defaults (PGlite, embedded chain, X emulator) on a free port. */
 async function withBackend(use: (backend: RunningBackend) => Promise<void>): Promise<void> {
   const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-popup-backend-"));
-  const backend = await startBackend(readConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDirectory, LOG_LEVEL: "silent" }));
+  const backend = await startBackend(
+    readConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDirectory, LOG_LEVEL: "silent", DEV_CHAIN_RPC: "1" }),
+  );
   try {
     await use(backend);
   } finally {
