@@ -150,6 +150,10 @@ test("the approval window decodes create_distribution before anything is signed"
     await expect(approval.getByTestId("approval-instructions")).toContainText("create_distribution: escrow 100 raw units of");
     await expect(approval.getByTestId("approval-instructions")).toContainText("× 50 claims, fee budget 0.05 SOL");
     await expect(approval.getByTestId("approval-fee")).toHaveText("0.000005 SOL");
+    // The summary line: all the SOL that leaves (fee, rent, fee budget) and the tokens, and what comes back on close.
+    await expect(approval.getByTestId("approval-leaves")).toContainText("rent of new accounts");
+    await expect(approval.getByTestId("approval-leaves")).toContainText("fee budget 0.05 SOL");
+    await expect(approval.getByTestId("approval-comes-back")).toContainText("when you close the giveaway");
     mkdirSync("test-results", { recursive: true });
     await approval.screenshot({ path: "test-results/approval.png" });
     await pressAndWaitForClose(approval, "Reject");

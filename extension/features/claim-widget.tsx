@@ -7,7 +7,8 @@ import { type PostReading, postSelectors } from "./post-scanner.ts";
 
 /**
  * Puts a claim card under every post whose own text or card links to a distribution: one per post
- * (a quote post's quoted link never adds a second), none on promoted posts.
+ * (a quote post's quoted link never adds a second), none on promoted posts, and the card itself shows
+ * only when the post is the one the distribution was registered for.
  *
  * Test URLs: https://x.com/home with a post linking <PUBLIC_URL>/d/<address>; that post's
  * https://x.com/<user>/status/<id>; a quote of it.
@@ -65,7 +66,7 @@ export const claimWidget: Feature = {
         placement: actionBar ? "after" : "last",
         feature: "claim-widget",
         store: overlay.store,
-        children: <ClaimCard address={distribution} />,
+        children: <ClaimCard address={distribution} postId={postId} />,
       });
       placed.set(article, { mount, address: distribution, postId });
     };
