@@ -122,7 +122,25 @@ describe("claim widget on real X markup", () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(card()).toBeNull();
-    expect(shadowText(widget as HTMLElement)).not.toContain("per claim");
+    expect(widgetsOf("claim-widget")).toHaveLength(0);
+  });
+
+  it("puts the card under the registered post when the link is in another post, such as the creator's reply", async () => {
+    // The giveaway post itself carries no link; the reply under it does.
+    document.body.innerHTML = `${inCell(fixtureHtml("basic"))}${inCell(withTextLink(fixtureHtml("image"), link(A)))}`;
+    const worker = serve([distributionFixture(A, "1841842569182929401")]);
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const [giveawayPost, reply] = [...document.querySelectorAll<HTMLElement>(postSelectors.post)] as [HTMLElement, HTMLElement];
+    await eventually(() => expect(widgetsOf("claim-widget", giveawayPost)).toHaveLength(1));
+    const [widget] = widgetsOf("claim-widget", giveawayPost);
+    await eventually(() => expect(shadowText(widget as HTMLElement)).toContain("1.5 DezX…B263 per claim"));
+    expect(widgetsOf("claim-widget", reply)).toHaveLength(0);
+    // Only the linking post was looked up: the timeline's other posts are never sent to the backend.
+    expect(worker.callsOf("distributions/lookup").flatMap((call) => (call as { postIds: string[] }).postIds)).not.toContain(
+      "1841842569182929401",
+    );
   });
 
   it("follows a recycled cell: the widget leaves with its post and comes with a new one", async () => {
