@@ -47,7 +47,7 @@ export interface AppDependencies {
   logger?: Logger;
   metrics?: Metrics;
   requirementCache?: RequirementCache;
-  /** Routers that read their own bodies and go before the JSON parser and rate limits, e.g. the embedded chain's POST /rpc. */
+  /** Routers that read their own bodies and limit their own rate, mounted before the JSON parser and the app's limits, e.g. the development POST /rpc. */
   rawRouters?: Router[];
   /** Modules that mount routes on the app with access to its services, e.g. claims. */
   plugins?: AppPlugin[];
@@ -162,6 +162,17 @@ export function buildApp(dependencies: AppDependencies): {
     extensionCors(config.EXTENSION_ORIGINS),
   ];
   app.use(everyRequest);
+  // Before the per-IP limit: the development /rpc counts against a limit of its own.
+  for (const router of dependencies.rawRouters ?? []) app.use(router);
+
+  const limits = rateLimits({
+    perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
+    perAccountPerMinute: config.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
+    accountOf: (response) => sessionOf(response)?.xUserId,
+    now,
+  });
+  // Every route below, /healthz, /metrics and /openapi.json included, counts against the per-IP limit.
+  app.use(limits.perIp);
 
   app.get("/healthz", (_request, response) => {
     response.json({ status: "ok" });
@@ -193,16 +204,7 @@ export function buildApp(dependencies: AppDependencies): {
     request: {},
     responses: { 200: { description: "OpenAPI 3.1" } },
   });
-  for (const router of dependencies.rawRouters ?? []) app.use(router);
-
-  const limits = rateLimits({
-    perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
-    perAccountPerMinute: config.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
-    accountOf: (response) => sessionOf(response)?.xUserId,
-    now,
-  });
   const everyApiRequest: RequestHandler[] = [
-    limits.perIp,
     sessions.middleware(),
     limits.perAccount,
     express.json({ limit: JSON_BODY_LIMIT }),
@@ -246,7 +248,7 @@ export function buildApp(dependencies: AppDependencies): {
   app.use(notFoundHandler);
   app.use(errors);
   const listener = directDispatch(app, {
-    middleware: [...everyRequest, ...everyApiRequest],
+    middleware: [...everyRequest, limits.perIp, ...everyApiRequest],
     routes: directRoutes,
     errorHandler: errors,
   });

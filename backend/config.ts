@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_BACKEND_PORT } from "../shared/constants.ts";
+import { DEFAULT_RPC_REQUESTS_PER_MINUTE } from "./chain/rpc-router.ts";
+import { DEFAULT_CONNECTION_LIMITS } from "./http/connection-limits.ts";
 
 const optionalText = z
   .string()
@@ -37,8 +39,15 @@ const environmentSchema = z.object({
     message: "DATABASE_URL must be a postgres:// or postgresql:// URL",
   }),
   DATA_DIR: z.string().min(1).default("./data"),
-  /** A Solana JSON-RPC endpoint; without it the backend runs its embedded chain and serves it at /rpc. */
+  /** A Solana JSON-RPC endpoint; without it the backend runs its embedded chain in-process. */
   SOLANA_RPC_URL: optionalUrl("SOLANA_RPC_URL"),
+  /**
+   * Development only: serve the embedded chain's JSON-RPC (POST /rpc) and websocket, airdrops included.
+   * 0: not served. 1: served when HOST is a loopback address. any-host: served on any HOST.
+   */
+  DEV_CHAIN_RPC: z.enum(["0", "1", "any-host"], "DEV_CHAIN_RPC must be 0, 1 or any-host").default("0"),
+  /** Requests per client IP per minute to the development /rpc (the extension and scripts poll it). */
+  DEV_CHAIN_RPC_PER_MINUTE: positiveInteger("DEV_CHAIN_RPC_PER_MINUTE", DEFAULT_RPC_REQUESTS_PER_MINUTE),
   /** The chain id written into wallet sign-in messages. */
   SOLANA_CLUSTER: z.enum(["localnet", "devnet", "testnet", "mainnet"]).default("localnet"),
   /** The X API v2 base; without it the backend starts the local X API emulator on loopback. */
@@ -73,6 +82,11 @@ const environmentSchema = z.object({
   RATE_LIMIT_PER_IP_PER_MINUTE: positiveInteger("RATE_LIMIT_PER_IP_PER_MINUTE", 1_200),
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: positiveInteger("RATE_LIMIT_PER_ACCOUNT_PER_MINUTE", 240),
   SESSION_TTL_DAYS: positiveInteger("SESSION_TTL_DAYS", 30),
+  /** Time a client has to send a request's headers, and its whole request, before the connection is closed. */
+  HTTP_HEADERS_TIMEOUT_MS: positiveInteger("HTTP_HEADERS_TIMEOUT_MS", DEFAULT_CONNECTION_LIMITS.headersTimeoutMs),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInteger("HTTP_REQUEST_TIMEOUT_MS", DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
+  /** Open connections one address may hold; behind a proxy every client shares the proxy's address. */
+  MAX_CONNECTIONS_PER_ADDRESS: positiveInteger("MAX_CONNECTIONS_PER_ADDRESS", DEFAULT_CONNECTION_LIMITS.maxConnectionsPerAddress),
   /** Reverse proxies in front of the backend whose X-Forwarded-For is trusted for the client IP (rate limits, logs). */
   TRUST_PROXY_HOPS: z.coerce.number().int("TRUST_PROXY_HOPS must be a whole number").min(0).max(10).default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -87,6 +101,19 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Backen
     throw new Error(`invalid backend configuration:\n${lines.join("\n")}`);
   }
   const config = result.data;
+  if (config.DEV_CHAIN_RPC !== "0" && config.SOLANA_RPC_URL) {
+    throw new Error("invalid backend configuration:\n  DEV_CHAIN_RPC: serves the embedded chain, which SOLANA_RPC_URL replaces");
+  }
+  if (config.DEV_CHAIN_RPC === "1" && !isLoopbackHost(config.HOST)) {
+    throw new Error(
+      `invalid backend configuration:\n  DEV_CHAIN_RPC: 1 serves the chain's RPC on a loopback HOST only, not ${config.HOST}; set DEV_CHAIN_RPC=any-host to serve it there`,
+    );
+  }
   const publicUrl = (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, "");
   return { ...config, PUBLIC_URL: publicUrl };
+}
+
+/** 127.0.0.0/8, ::1 or localhost: an address other machines cannot reach. */
+export function isLoopbackHost(host: string): boolean {
+  return /^127(\.\d{1,3}){3}$/.test(host) || host === "::1" || host === "[::1]" || host.toLowerCase() === "localhost";
 }

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/index.ts";
 
-it("`npm start` runs the backend on embedded defaults: PGlite, the chain with the program, the X emulator, and stops on SIGTERM", async () => {
+it("`DEV_CHAIN_RPC=1 npm start` runs the backend on embedded defaults: PGlite, the chain with the program at /rpc, the X emulator, and stops on SIGTERM", async () => {
   const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-main-"));
   const child = spawn(process.execPath, ["--import", "tsx", "backend/main.ts"], {
-    env: { ...process.env, PORT: "0", DATA_DIR: dataDirectory, LOG_LEVEL: "info" },
+    env: { ...process.env, PORT: "0", DATA_DIR: dataDirectory, LOG_LEVEL: "info", DEV_CHAIN_RPC: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   try {

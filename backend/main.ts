@@ -26,7 +26,7 @@ logger.info(
     url: backend.url,
     publicUrl: config.PUBLIC_URL,
     database: backend.database.engine,
-    chain: backend.chain ? "embedded (/rpc)" : config.SOLANA_RPC_URL,
+    chain: backend.chain ? `embedded${config.DEV_CHAIN_RPC === "0" ? "" : ", served at /rpc"}` : config.SOLANA_RPC_URL,
   },
   `memefans backend listening on ${backend.url}`,
 );

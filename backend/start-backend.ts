@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { Connection, type Keypair } from "@solana/web3.js";
@@ -17,6 +17,7 @@ import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import { openDatabase } from "./db/open-database.ts";
 import { loadSecrets } from "./embedded-secrets.ts";
+import { connectionLimitsOf, createLimitedServer } from "./http/connection-limits.ts";
 import { createLogger } from "./http/logging.ts";
 import { Metrics } from "./http/metrics.ts";
 import { createTokenCipher, createXApiClient, X_API_BASE_URL, X_AUTHORIZE_URL, type XOAuthConfig } from "./x/index.ts";
@@ -124,6 +125,10 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       connection = inProcessConnection(embedded);
     }
 
+    // The chain's own RPC is a development tool (airdrops for anyone): served only when asked for.
+    const devRpc = config.DEV_CHAIN_RPC !== "0" ? chain : undefined;
+    if (devRpc) logger.warn({ host: config.HOST }, "DEV_CHAIN_RPC: the embedded chain's JSON-RPC is served at /rpc");
+
     const metrics = new Metrics({ defaultMetrics: true });
     const xClient = createXApiClient({
       baseUrl: xApiBaseUrl,
@@ -141,14 +146,19 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       verifier: secrets.verifier.publicKey,
       // On the embedded chain every token is local, and so is its metadata.
       tokenMetadataFromLoopback: chain !== undefined,
-      rawRouters: chain
-        ? [createRpcRouter(chain, { onInternalError: (error) => logger.error({ err: error }, "embedded RPC failed") })]
+      rawRouters: devRpc
+        ? [
+            createRpcRouter(devRpc, {
+              requestsPerMinute: config.DEV_CHAIN_RPC_PER_MINUTE,
+              onInternalError: (error) => logger.error({ err: error }, "embedded RPC failed"),
+            }),
+          ]
         : [],
       ...(options.plugins ? { plugins: options.plugins } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
 
-    if (chain) {
+    if (devRpc) {
       context.openapi.describe({
         method: "post",
         path: "/rpc",
@@ -162,7 +172,8 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       stops.push(() => service.stop());
     }
 
-    const server = createServer(serverClasses, listener).listen(config.PORT, config.HOST);
+    const limits = connectionLimitsOf(config);
+    const server = createLimitedServer(limits, serverClasses, listener).listen(config.PORT, config.HOST);
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", reject);
@@ -175,16 +186,16 @@ export async function startBackend(config: BackendConfig, options: BackendOption
         }),
     );
     const { port } = server.address() as AddressInfo;
-    if (chain) {
+    if (devRpc) {
       // confirmTransaction waits on signatureSubscribe: served on /rpc for clients that name a
       // wsEndpoint, and on port + 1, where Connection looks by default (a validator's convention).
-      const subscriptions = serveRpcSubscriptions(chain, server, { path: "/rpc" });
+      const subscriptions = serveRpcSubscriptions(devRpc, server, { path: "/rpc" });
       stops.push(async () => subscriptions.close());
       // Only on a fixed port: beside a random one (tests), port + 1 belongs to nobody in particular.
       const conventional =
         config.PORT === 0
           ? undefined
-          : await listenRpcSubscriptions(chain, port + 1, config.HOST).catch((error: unknown) => {
+          : await listenRpcSubscriptions(devRpc, port + 1, config.HOST, limits).catch((error: unknown) => {
               logger.warn(
                 { err: error, port: port + 1 },
                 "RPC subscriptions on port + 1 unavailable; clients must set wsEndpoint",

@@ -27,7 +27,8 @@ const database = postgres
   : await openDatabase({ dataDirectory });
 // At the production default level (info), one line per request, into a file as an operator's would go.
 const logger = createLogger("info", pino.destination({ dest: join(dataDirectory, "backend.log"), sync: false }));
-const backend = await startTestBackend(database, {}, { plugins: [claimsPlugin], logger });
+// The load generator opens up to 256 connections from loopback, beside the ones setting up.
+const backend = await startTestBackend(database, { MAX_CONNECTIONS_PER_ADDRESS: "1024" }, { plugins: [claimsPlugin], logger });
 const connection = backend.context.connection;
 const chain = backend.chain;
 if (!chain) throw new Error("the benchmark runs on the embedded chain");

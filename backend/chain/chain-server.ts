@@ -1,6 +1,6 @@
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
+import { createLimitedServer, DEFAULT_CONNECTION_LIMITS } from "../http/connection-limits.ts";
 import { type ChainProgram, EmbeddedChain } from "./embedded-chain.ts";
 import { createRpcRouter } from "./rpc-router.ts";
 import { serveRpcSubscriptions } from "./rpc-subscriptions.ts";
@@ -11,6 +11,8 @@ export interface ChainServerOptions {
   slotMs?: number;
   programs: ChainProgram[];
   allowWarp?: boolean;
+  /** Requests per client IP per minute to /rpc. */
+  requestsPerMinute?: number;
 }
 
 export interface RunningChainServer {
@@ -23,15 +25,21 @@ export interface RunningChainServer {
 
 /**
  * The embedded chain on its own, as a validator stand-in: HTTP JSON-RPC and websocket subscriptions
- * on one port. Used when the chain must outlive the backend process (the crash test) and for running
+ * on one port, with the same limits as the backend's development /rpc (rate, batch size, message size,
+ * subscriptions per socket, connections per address). Used when the chain must outlive the backend process (the crash test) and for running
  * the extension or scripts against a local chain.
  */
 export async function startChainServer(options: ChainServerOptions): Promise<RunningChainServer> {
   const chain = new EmbeddedChain({ programs: options.programs, ...(options.slotMs ? { slotMs: options.slotMs } : {}) });
   const app = express();
   app.disable("x-powered-by");
-  app.use(createRpcRouter(chain, { allowWarp: options.allowWarp ?? false }));
-  const server = createServer(app);
+  app.use(
+    createRpcRouter(chain, {
+      allowWarp: options.allowWarp ?? false,
+      ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
+    }),
+  );
+  const server = createLimitedServer(DEFAULT_CONNECTION_LIMITS, {}, app);
   const subscriptions = serveRpcSubscriptions(chain, server, { path: "/rpc" });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

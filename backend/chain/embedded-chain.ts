@@ -20,7 +20,7 @@ import { type TransactionErrorJson, transactionErrorJson } from "./transaction-e
 export const LAMPORTS_PER_SIGNATURE = 5000;
 const DEFAULT_SLOT_MS = 400;
 /** Statuses kept for getSignatureStatuses; far more than a blockhash window's worth of batches. */
-const MAX_REMEMBERED_STATUSES = 500_000;
+const DEFAULT_REMEMBERED_STATUSES = 50_000;
 
 export interface ChainProgram {
   programId: string;
@@ -39,6 +39,8 @@ export interface EmbeddedChainOptions {
    * development chain can afford (the batcher then re-sends from the bitmap); a cluster cannot.
    */
   snapshotPath?: string;
+  /** Signature statuses kept in memory; the oldest is forgotten past this many. */
+  rememberedStatuses?: number;
 }
 
 const snapshotSidecarSchema = z.object({
@@ -127,12 +129,14 @@ export class EmbeddedChain extends EventEmitter<{ landed: [LandedTransaction] }>
   private transactionCount = 0;
   private savedTransactionCount = 0;
   private readonly snapshotPath: string | undefined;
+  private readonly rememberedStatuses: number;
 
   constructor(options: EmbeddedChainOptions = {}) {
     super();
     const slotMs = options.slotMs ?? DEFAULT_SLOT_MS;
     const now = options.now ?? Date.now;
     this.snapshotPath = options.snapshotPath;
+    this.rememberedStatuses = options.rememberedStatuses ?? DEFAULT_REMEMBERED_STATUSES;
     const saved = options.snapshotPath && existsSync(options.snapshotPath) ? readSidecar(options.snapshotPath) : undefined;
     // LiteSVM checks only its single "latest" blockhash; this class checks the 150-block window instead.
     this.svm = (saved && options.snapshotPath ? LiteSVM.loadFromFile(options.snapshotPath) : new LiteSVM())
@@ -298,7 +302,7 @@ export class EmbeddedChain extends EventEmitter<{ landed: [LandedTransaction] }>
       unitsConsumed: Number(meta.computeUnitsConsumed()),
     };
     this.statuses.set(signature, landed);
-    if (this.statuses.size > MAX_REMEMBERED_STATUSES) {
+    if (this.statuses.size > this.rememberedStatuses) {
       const oldest = this.statuses.keys().next().value;
       if (oldest !== undefined) this.statuses.delete(oldest);
     }

@@ -10,6 +10,12 @@ const requestSchema = z.object({
   id: z.union([z.string(), z.number(), z.null()]).optional(),
 });
 
+/**
+ * Requests one batch may carry. Each runs synchronously on the event loop, so a batch of thousands
+ * (airdrops, say) would stall every other request for seconds; @solana/web3.js batches far fewer.
+ */
+export const MAX_BATCH_REQUESTS = 100;
+
 type RpcId = string | number | null;
 export type RpcResponse =
   | { jsonrpc: "2.0"; id: RpcId; result: unknown }
@@ -67,6 +73,9 @@ export function createRpcHandler(
   return (body) => {
     if (!Array.isArray(body)) return answer(body);
     if (body.length === 0) return failure(null, new RpcError(RpcErrorCode.InvalidRequest, "Invalid request"));
+    if (body.length > MAX_BATCH_REQUESTS) {
+      return failure(null, new RpcError(RpcErrorCode.InvalidRequest, `Batch too large: at most ${MAX_BATCH_REQUESTS} requests`));
+    }
     const answers = body.map(answer).filter((response): response is RpcResponse => response !== undefined);
     return answers.length ? answers : undefined;
   };

@@ -13,20 +13,28 @@ import {
   Connection,
   Keypair,
   LAMPORTS_PER_SOL,
-  type PublicKey,
+  PublicKey,
   SendTransactionError,
   SystemProgram,
   sendAndConfirmTransaction,
   Transaction,
   TransactionExpiredBlockheightExceededError,
 } from "@solana/web3.js";
+import bs58 from "bs58";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { BLOCKHASH_VALIDITY_BLOCKS } from "./chain-clock.ts";
 import { EmbeddedChain, LAMPORTS_PER_SIGNATURE } from "./embedded-chain.ts";
 import { inProcessConnection } from "./in-process-fetch.ts";
+import { MAX_BATCH_REQUESTS } from "./rpc-handler.ts";
 import { createRpcRouter } from "./rpc-router.ts";
-import { listenRpcSubscriptions, serveRpcSubscriptions } from "./rpc-subscriptions.ts";
+import {
+  listenRpcSubscriptions,
+  MAX_SUBSCRIPTION_MESSAGE_BYTES,
+  MAX_SUBSCRIPTIONS_PER_SOCKET,
+  serveRpcSubscriptions,
+} from "./rpc-subscriptions.ts";
 
 const SLOT_MS = 400;
 let chain: EmbeddedChain;
@@ -289,5 +297,111 @@ describe("embedded chain over JSON-RPC, driven by @solana/web3.js Connection", (
     );
     expect((await local.getSignatureStatuses([signature])).value[0]).toMatchObject({ err: null });
     expect(await connection.getBalance(recipient)).toBe(LAMPORTS_PER_SOL);
+  });
+});
+
+/** A websocket to the test server's /rpc, open. */
+async function openSocket(): Promise<WebSocket> {
+  const socket = new WebSocket(rpcUrl.replace("http://", "ws://"));
+  await new Promise((resolve, reject) => {
+    socket.once("open", resolve);
+    socket.once("error", reject);
+  });
+  return socket;
+}
+
+/** Sends one JSON-RPC request over `socket` and waits for the answer with its id. */
+function askSocket(socket: WebSocket, request: { id: number; method: string; params: unknown[] }): Promise<unknown> {
+  return new Promise((resolve) => {
+    const onMessage = (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { id?: number };
+      if (message.id !== request.id) return;
+      socket.off("message", onMessage);
+      resolve(message);
+    };
+    socket.on("message", onMessage);
+    socket.send(JSON.stringify({ jsonrpc: "2.0", ...request }));
+  });
+}
+
+describe("the development RPC's limits", () => {
+  it("reads only application/json, so a cross-origin text/plain POST gets nowhere", async () => {
+    const response = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "requestAirdrop", params: [payer.publicKey.toBase58(), 1] }),
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({ error: { code: -32600 } });
+  });
+
+  it("refuses a batch of more than MAX_BATCH_REQUESTS requests without running any", async () => {
+    const recipient = Keypair.generate().publicKey.toBase58();
+    const airdrops = Array.from({ length: MAX_BATCH_REQUESTS + 1 }, (_, index) => ({
+      jsonrpc: "2.0",
+      id: index,
+      method: "requestAirdrop",
+      params: [recipient, LAMPORTS_PER_SOL],
+    }));
+    expect(await rawRpc(airdrops)).toMatchObject({ id: null, error: { code: -32600, message: /Batch too large/ } });
+    expect(await connection.getBalance(new PublicKey(recipient))).toBe(0);
+  });
+
+  it("limits requests per client IP", async () => {
+    const limited = createServer(express().use(createRpcRouter(chain, { requestsPerMinute: 2 })));
+    await new Promise<void>((resolve) => limited.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(limited.address() as AddressInfo).port}/rpc`;
+    try {
+      const ask = () =>
+        fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getSlot" }),
+        });
+      expect((await ask()).status).toBe(200);
+      expect((await ask()).status).toBe(200);
+      const refused = await ask();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => limited.close(resolve));
+    }
+  });
+
+  it("closes a websocket that sends a message over MAX_SUBSCRIPTION_MESSAGE_BYTES", async () => {
+    const socket = await openSocket();
+    const closed = new Promise<number>((resolve) => socket.once("close", resolve));
+    socket.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "x".repeat(MAX_SUBSCRIPTION_MESSAGE_BYTES) }));
+    expect(await closed).toBe(1009);
+  });
+
+  it("caps the subscriptions one socket holds to signatures that have not landed", async () => {
+    const socket = await openSocket();
+    try {
+      const unlanded = () => bs58.encode(Keypair.generate().secretKey);
+      const subscriptions: unknown[] = [];
+      for (let id = 1; id <= MAX_SUBSCRIPTIONS_PER_SOCKET; id++) {
+        const answer = await askSocket(socket, { id, method: "signatureSubscribe", params: [unlanded()] });
+        subscriptions.push((answer as { result?: unknown }).result);
+      }
+      expect(subscriptions.every((subscription) => typeof subscription === "number")).toBe(true);
+      const refused = await askSocket(socket, { id: 0, method: "signatureSubscribe", params: [unlanded()] });
+      expect(refused).toMatchObject({ error: { code: -32600, message: /Too many subscriptions/ } });
+      // Unsubscribing frees a place.
+      expect(await askSocket(socket, { id: -1, method: "signatureUnsubscribe", params: [subscriptions[0]] })).toMatchObject({
+        result: true,
+      });
+      expect(await askSocket(socket, { id: -2, method: "signatureSubscribe", params: [unlanded()] })).toHaveProperty("result");
+    } finally {
+      socket.close();
+    }
+  });
+
+  it("forgets the oldest signature statuses past its bound", () => {
+    const small = new EmbeddedChain({ rememberedStatuses: 2 });
+    const signatures = [1, 2, 3].map(() => small.airdrop(Keypair.generate().publicKey.toBase58(), BigInt(LAMPORTS_PER_SOL)));
+    expect(small.status(signatures[0] ?? "")).toBeUndefined();
+    expect(small.status(signatures[1] ?? "")).toBeDefined();
+    expect(small.status(signatures[2] ?? "")).toBeDefined();
   });
 });

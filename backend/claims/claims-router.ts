@@ -86,7 +86,7 @@ function answerOf(outcome: IntakeOutcome) {
   }
 }
 
-/** POST /claims, GET /claims/:id and GET /me/claims; POST /claims is also served directly (the hot path of a giveaway). */
+/** POST /claims, GET /claims/:id (the fan's own) and GET /me/claims; POST /claims is also served directly (the hot path of a giveaway). */
 export function claimsRouter<Target extends ClaimTarget>(
   dependencies: ClaimsRouterDependencies<Target>,
 ): { router: Router; direct: DirectRoute[] } {
@@ -174,13 +174,17 @@ export function claimsRouter<Target extends ClaimTarget>(
     {
       method: "get",
       path: "/claims/:id",
-      summary: "One claim and where it stands: queued, sent, confirmed or failed",
+      summary: "One of the signed-in fan's claims and where it stands: queued, sent, confirmed or failed",
+      auth: true,
+      before: [sessionRequired],
       request: { params: claimIdParamsSchema },
       responses: { 200: { description: "the claim", schema: claimResponseSchema } },
     },
     async ({ params }, _request, response) => {
+      const { xUserId } = requireSession(response);
       const claim = await findClaim(database, params.id);
-      if (!claim) throw notFound("there is no claim with this id");
+      // Another fan's claim is answered as missing: it names their X account and wallet.
+      if (!claim || claim.xUserId !== xUserId) throw notFound("you have no claim with this id");
       response.set("Cache-Control", "no-store");
       response.json({ claim: await withChainState(claim) });
     },

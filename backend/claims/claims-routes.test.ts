@@ -69,9 +69,15 @@ describeEachEngine("claims over HTTP", (database) => {
     let current = accepted;
     for (let attempt = 0; attempt < 100 && current.status !== "confirmed"; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      current = claimResponseSchema.parse(await (await backend.request("GET", `/claims/${accepted.id}`)).json()).claim;
+      current = claimResponseSchema.parse(
+        await (await backend.request("GET", `/claims/${accepted.id}`, { token: fan.sessionToken })).json(),
+      ).claim;
     }
     expect(current.status).toBe("confirmed");
+    // The claim names the fan's X account and wallet: only that fan reads it.
+    expect((await backend.request("GET", `/claims/${accepted.id}`)).status).toBe(401);
+    const otherFan = await backend.signIn(SEED.users.casualFan.username);
+    expect((await backend.request("GET", `/claims/${accepted.id}`, { token: otherFan.sessionToken })).status).toBe(404);
     expect(current.signature).toEqual(expect.any(String));
     expect(await tokenBalance(backend.context.connection, distribution.mint, wallet.publicKey)).toBe(distribution.amountPerClaim);
 
@@ -127,8 +133,8 @@ describeEachEngine("claims over HTTP", (database) => {
     expect((await errorOf(badBody)).code).toBe("validation_failed");
     const unknown = await claim(fan.sessionToken, { ...body, distribution: Keypair.generate().publicKey.toBase58() });
     expect(unknown.status).toBe(404);
-    expect((await backend.request("GET", "/claims/not-a-uuid")).status).toBe(400);
-    expect((await backend.request("GET", `/claims/${crypto.randomUUID()}`)).status).toBe(404);
+    expect((await backend.request("GET", "/claims/not-a-uuid", { token: fan.sessionToken })).status).toBe(400);
+    expect((await backend.request("GET", `/claims/${crypto.randomUUID()}`, { token: fan.sessionToken })).status).toBe(404);
     expect((await backend.request("GET", "/me/claims")).status).toBe(401);
   });
 });

@@ -12,9 +12,6 @@ export interface DistributionRow {
   creator_x_user_id: string;
   mint: string;
   token_decimals: number;
-  token_symbol: string | null;
-  token_name: string | null;
-  token_logo_url: string | null;
   amount_per_claim: string;
   max_claims: number;
   claimed_count: number;
@@ -32,7 +29,7 @@ export interface DistributionRow {
   updated_at: Date;
 }
 
-/** What a new registration writes: the on-chain terms plus the creator's display details. */
+/** What a new registration writes: the on-chain terms and the post's. */
 export interface NewDistribution {
   address: string;
   postId: string;
@@ -40,9 +37,6 @@ export interface NewDistribution {
   creatorXUserId: string;
   mint: string;
   tokenDecimals: number;
-  tokenSymbol?: string;
-  tokenName?: string;
-  tokenLogoUrl?: string;
   amountPerClaim: bigint;
   maxClaims: number;
   claimedCount: number;
@@ -94,12 +88,7 @@ export function toDistribution(row: DistributionRow, publicUrl: string, ourVerif
     creator: row.creator,
     creatorXUserId: row.creator_x_user_id,
     mint: row.mint,
-    token: {
-      decimals: row.token_decimals,
-      ...(row.token_symbol ? { symbol: row.token_symbol } : {}),
-      ...(row.token_name ? { name: row.token_name } : {}),
-      ...(row.token_logo_url ? { logoUrl: row.token_logo_url } : {}),
-    },
+    token: { decimals: row.token_decimals },
     amountPerClaim: BigInt(row.amount_per_claim),
     maxClaims: row.max_claims,
     claimedCount,
@@ -118,7 +107,7 @@ export function toDistribution(row: DistributionRow, publicUrl: string, ourVerif
   };
 }
 
-const COLUMNS = `address, post_id, creator, creator_x_user_id, mint, token_decimals, token_symbol, token_name, token_logo_url,
+const COLUMNS = `address, post_id, creator, creator_x_user_id, mint, token_decimals,
   amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, closed, requirements, requirements_hash,
   fee_budget_lamports, fee_per_claim_lamports, verifier, post_created_at, registered_at, updated_at`;
 
@@ -129,10 +118,10 @@ export class DistributionStore {
   /** Inserts the distribution; answers false when the address was already registered. */
   async insert(distribution: NewDistribution, target: Queryable = this.database): Promise<boolean> {
     const result = await target.query(
-      `INSERT INTO distributions (address, post_id, creator, creator_x_user_id, mint, token_decimals, token_symbol, token_name,
-         token_logo_url, amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, requirements, requirements_hash,
+      `INSERT INTO distributions (address, post_id, creator, creator_x_user_id, mint, token_decimals,
+         amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, requirements, requirements_hash,
          fee_budget_lamports, fee_per_claim_lamports, creation_signature, post_created_at, verifier)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        ON CONFLICT (address) DO NOTHING`,
       [
         distribution.address,
@@ -141,9 +130,6 @@ export class DistributionStore {
         distribution.creatorXUserId,
         distribution.mint,
         distribution.tokenDecimals,
-        distribution.tokenSymbol ?? null,
-        distribution.tokenName ?? null,
-        distribution.tokenLogoUrl ?? null,
         distribution.amountPerClaim,
         distribution.maxClaims,
         distribution.claimedCount,

@@ -23,7 +23,7 @@ describe("public page helpers", () => {
       creator: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
       creatorXUserId: "1001",
       mint: "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263",
-      token: { decimals: 5, symbol: "BONK" },
+      token: { decimals: 5 },
       amountPerClaim: 150_000n,
       maxClaims: 100,
       claimedCount: 12,

@@ -42,7 +42,8 @@ function stateOf(distribution: Distribution, nowSeconds: number): string {
 
 /** The small page behind <PUBLIC_URL>/d/<address>, for people who see the link without the extension. */
 export function renderDistributionPage(distribution: Distribution, nowSeconds: number): string {
-  const token = distribution.token.symbol ?? distribution.token.name ?? "tokens";
+  // Known by its mint alone: a name the creator chose could pass a worthless token off as another.
+  const token = `tokens of ${distribution.mint.slice(0, 4)}…${distribution.mint.slice(-4)}`;
   const amount = decimalTokenAmount(distribution.amountPerClaim, distribution.token.decimals);
   const postUrl = `https://x.com/i/status/${distribution.postId}`;
   const requirements = distribution.requirements.map((requirement) => `<li>${escapeHtml(describeRequirement(requirement))}</li>`);

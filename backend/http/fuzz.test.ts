@@ -137,7 +137,7 @@ describe("fuzz", () => {
   let sessionToken = "";
 
   beforeAll(async () => {
-    backend = await startTestBackend(await openDatabase({}), {}, { plugins: [claimsPlugin] });
+    backend = await startTestBackend(await openDatabase({}), { DEV_CHAIN_RPC: "1" }, { plugins: [claimsPlugin] });
     sessionToken = (await backend.signIn("superfan")).sessionToken;
   }, 60_000);
   afterAll(async () => {

@@ -46,6 +46,18 @@ describeEachEngine("identity", (database) => {
     expect((await backend.request("GET", "/me", { token: "A".repeat(43) })).status).toBe(401);
   });
 
+  it("signs out on the server: after POST /auth/logout the token is refused, while another session of the account still works", async () => {
+    const first = await backend.signIn(SEED.users.superfan.username);
+    const second = await backend.signIn(SEED.users.superfan.username);
+    expect((await backend.request("GET", "/me", { token: first.sessionToken })).status).toBe(200);
+    const logout = await backend.request("POST", "/auth/logout", { token: first.sessionToken });
+    expect(logout.status).toBe(200);
+    expect(await logout.json()).toEqual({ signedOut: true });
+    expect((await backend.request("GET", "/me", { token: first.sessionToken })).status).toBe(401);
+    expect((await backend.request("POST", "/auth/logout", { token: first.sessionToken })).status).toBe(401);
+    expect((await backend.request("GET", "/me", { token: second.sessionToken })).status).toBe(200);
+  });
+
   it("uses a state once, and refuses an unknown or expired one", async () => {
     const start = await backend.request("GET", `/auth/x/start?redirect_uri=${encodeURIComponent(TEST_REDIRECT_URI)}`);
     const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };

@@ -4,6 +4,7 @@ import {
   authCallbackResponseSchema,
   authStartQuerySchema,
   authStartResponseSchema,
+  logoutResponseSchema,
   meResponseSchema,
 } from "../../shared/api/identity.ts";
 import type { Database } from "../db/database.ts";
@@ -19,7 +20,7 @@ import {
   type XApiClient,
   type XOAuthConfig,
 } from "../x/index.ts";
-import { requireSession, type SessionStore, sessionRequired } from "./sessions.ts";
+import { bearerTokenOf, requireSession, type SessionStore, sessionRequired } from "./sessions.ts";
 import type { XAccounts } from "./x-accounts.ts";
 
 /** A login must finish within this time after it started. */
@@ -143,6 +144,24 @@ export function xLoginRouter(dependencies: XLoginDependencies): Router {
         [xUserId],
       );
       response.json({ xUser, wallets: wallets.rows.map((row) => row.address) });
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "post",
+      path: "/auth/logout",
+      summary: "Sign out: the session token stops working on the server",
+      auth: true,
+      before: [sessionRequired],
+      request: {},
+      responses: { 200: { description: "signed out", schema: logoutResponseSchema } },
+    },
+    async (_input, request, response) => {
+      const token = bearerTokenOf(request);
+      if (token) await dependencies.sessions.revoke(token);
+      response.json({ signedOut: true });
     },
   );
 

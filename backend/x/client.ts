@@ -247,7 +247,7 @@ export class XApiClient {
       }
       const response = await this.#send(endpoint, url, token);
       const window = readRateLimitHeaders(response.headers);
-      if (window) book.record(windowKey, window);
+      if (window) book.record(windowKey, window, clock.now());
 
       if (response.ok) return parseBody(endpoint, response, schema);
       if (response.status === 429 || response.status >= 500) {

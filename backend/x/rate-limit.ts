@@ -19,21 +19,52 @@ function wholeNumber(text: string | null): number | undefined {
   return Number(text.trim());
 }
 
+/** Exhausted windows kept at most; past this the one recorded longest ago is dropped (X's 429 still stops us). */
+const MAX_EXHAUSTED_WINDOWS = 50_000;
+
 /**
- * The last window seen per (endpoint, token). X counts user-token limits per user and app, so two
- * fans never share a window, while one fan's repeated checks do.
+ * The exhausted windows per (endpoint, token): the only ones that make a caller wait. X counts
+ * user-token limits per user and app, so two fans never share a window, while one fan's repeated
+ * checks do. A window with calls left, or one that has reset, says nothing, so it is not kept: the
+ * book holds only windows still running out, and at most MAX_EXHAUSTED_WINDOWS of them, however many
+ * fans have come by.
  */
 export class RateLimitBook {
-  readonly #windows = new Map<string, RateLimitWindow>();
+  readonly #exhausted = new Map<string, RateLimitWindow>();
+  #nextSweepAt = 0;
 
-  record(key: string, window: RateLimitWindow): void {
-    this.#windows.set(key, window);
+  constructor(private readonly maxWindows = MAX_EXHAUSTED_WINDOWS) {}
+
+  record(key: string, window: RateLimitWindow, now: number): void {
+    this.#exhausted.delete(key);
+    if (window.remaining > 0 || window.resetAt <= now) return;
+    this.#exhausted.set(key, window);
+    if (now >= this.#nextSweepAt) this.#dropReset(now);
+    if (this.#exhausted.size > this.maxWindows) {
+      const oldest = this.#exhausted.keys().next().value;
+      if (oldest !== undefined) this.#exhausted.delete(oldest);
+    }
   }
 
   /** The time to wait before calling again, or 0 when the window still has calls or has reset. */
   waitBefore(key: string, now: number): { waitMs: number; window?: RateLimitWindow } {
-    const window = this.#windows.get(key);
-    if (!window || window.remaining > 0 || window.resetAt <= now) return { waitMs: 0, window };
+    const window = this.#exhausted.get(key);
+    if (!window) return { waitMs: 0 };
+    if (window.resetAt <= now) {
+      this.#exhausted.delete(key);
+      return { waitMs: 0, window };
+    }
     return { waitMs: window.resetAt - now, window };
+  }
+
+  /** Windows kept now. */
+  get size(): number {
+    return this.#exhausted.size;
+  }
+
+  /** Drops every window that has reset; run at most once a minute, so its cost is spread over the records between. */
+  #dropReset(now: number): void {
+    this.#nextSweepAt = now + 60_000;
+    for (const [key, window] of this.#exhausted) if (window.resetAt <= now) this.#exhausted.delete(key);
   }
 }

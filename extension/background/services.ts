@@ -84,13 +84,3 @@ export async function backend(services: BackgroundServices, request: Omit<Backen
 export async function rpcClient(services: BackgroundServices): Promise<RpcClient> {
   return new RpcClient(rpcUrlOf(await readSettings(services.db)), services.fetch);
 }
-
-/** Symbols of mints the extension has seen in distributions, for the approval window. */
-export async function knownSymbols(services: BackgroundServices): Promise<Map<string, string>> {
-  const symbols = new Map<string, string>();
-  for (const cached of await services.db.getAll("distributions")) {
-    const distribution = cached.distribution as { mint?: string; token?: { symbol?: string | null } };
-    if (distribution.mint && distribution.token?.symbol) symbols.set(distribution.mint, distribution.token.symbol);
-  }
-  return symbols;
-}

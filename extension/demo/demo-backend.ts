@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * The backend as `npm start` runs it (PGlite, the embedded chain with the program, the seeded X API
+ * The backend as `npm start` runs it with DEV_CHAIN_RPC=1 (PGlite, the embedded chain with the program served at /rpc, the seeded X API
  * emulator, the claim routes and the batcher), in this process, on a free port, over a throwaway
  * DATA_DIR. In this process so the story can move the embedded chain's clock (chain.warp).
  * The port is chosen first because PUBLIC_URL, the base of every distribution link, names it.
@@ -36,6 +36,8 @@ export async function startDemoBackend(options: { logLevel?: string } = {}): Pro
     PORT: String(await freePort()),
     DATA_DIR: dataDir,
     LOG_LEVEL: options.logLevel ?? "warn",
+    // The story's wallets are funded and read through the chain's development RPC.
+    DEV_CHAIN_RPC: "1",
   });
   let skewMs = 0;
   const backend = await startBackend(config, {

@@ -11,8 +11,8 @@ import {
   distributionPhase,
   explorerTxUrl,
   formatTokenAmount,
-  shortAddress,
   timeLeftLabel,
+  tokenLabel,
   toUnixSeconds,
 } from "../ui/format.ts";
 import { PillButton } from "../ui/pill-button.tsx";
@@ -47,10 +47,16 @@ function useNowSeconds(distribution: Distribution): number {
   return now;
 }
 
-export function ClaimCard({ address }: { address: string }) {
+/**
+ * The card for the distribution `address`, linked from post `postId`. It shows only under the post
+ * the distribution was registered for: anyone can link a giveaway from their own post, and a card
+ * there would lend that post the giveaway's standing.
+ */
+export function ClaimCard({ address, postId }: { address: string; postId: string }) {
   const distribution = useOverlaySelector((state) => distributionSelectors.selectById(state.distributions, address));
   const unavailable = useOverlaySelector((state) => state.distributions.unavailable[address]);
   if (!distribution) return unavailable ? <UnavailableCard reason={unavailable} /> : <LoadingCard />;
+  if (distribution.postId !== postId) return null;
   return <LoadedClaimCard distribution={distribution} />;
 }
 
@@ -109,9 +115,8 @@ function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
   const signedIn = xUser !== null;
   const eligibility = backendApi.useEligibilityQuery(distribution.address, { skip: !signedIn });
   const phase = distributionPhase(distribution, now);
-  const { token } = distribution;
-  const symbol = token.symbol ?? token.name ?? shortAddress(distribution.mint);
-  const amount = formatTokenAmount(distribution.amountPerClaim, token.decimals);
+  const symbol = tokenLabel(distribution.mint);
+  const amount = formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals);
   const claimed = Math.min(distribution.claimedCount, distribution.maxClaims);
   const percent = distribution.maxClaims ? (claimed / distribution.maxClaims) * 100 : 0;
 
@@ -122,15 +127,11 @@ function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
   return (
     <Frame>
       <header className="flex items-center gap-3">
-        {token.logoUrl ? (
-          <img src={token.logoUrl} alt={symbol} className="size-9 rounded-full object-cover" />
-        ) : (
-          <span aria-hidden className="flex size-9 items-center justify-center rounded-full bg-[#1d9bf0] font-bold text-white">
-            {symbol.slice(0, 1)}
-          </span>
-        )}
+        <span aria-hidden className="flex size-9 items-center justify-center rounded-full bg-[#1d9bf0] font-bold text-white">
+          {symbol.slice(0, 1)}
+        </span>
         <div className="min-w-0 flex-1">
-          <p className="m-0 truncate font-bold">
+          <p className="m-0 truncate font-bold" title={`mint ${distribution.mint}`}>
             {amount} {symbol} per claim
           </p>
           <p className="m-0 text-[13px] text-[var(--mf-muted)]" data-testid="memefans-time-left">

@@ -93,7 +93,7 @@ describe("claim widget on real X markup", () => {
       expect(widget.previousElementSibling?.matches(postSelectors.actionBar)).toBe(true);
     }
 
-    await eventually(() => expect(shadowText(widgets[0] as HTMLElement)).toContain("1.5 BONK per claim"));
+    await eventually(() => expect(shadowText(widgets[0] as HTMLElement)).toContain("1.5 DezX…B263 per claim"));
     expect(worker.callsOf("distributions/lookup")).toEqual([
       { postIds: ["1841842569182929401", "1843978367558885854", "1983130065320780162"] },
     ]);
@@ -103,19 +103,44 @@ describe("claim widget on real X markup", () => {
     expect(basic).toContain("Reply with “gm”");
     expect(quote).toContain("Sold out");
     await eventually(() => expect(shadowText(widgets[2] as HTMLElement)).toContain("Paused by the creator"));
-    expect(cardOnly).toContain("BONK per claim");
+    expect(cardOnly).toContain("per claim");
   });
 
-  it("reads a distribution linked from another post on its own", async () => {
+  it("shows no card under a post that links a giveaway registered for another post", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(B)));
-    // The link in this post names a giveaway registered under another post.
+    // The link in this post names a giveaway registered under another post: it is read on its own,
+    // and once known to belong elsewhere, nothing is shown here.
     const worker = serve([distributionFixture(B, "1983130065320780162")]);
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
     });
     const [widget] = widgetsOf("claim-widget");
-    await eventually(() => expect(shadowText(widget as HTMLElement)).toContain("BONK per claim"));
-    expect(worker.callsOf("distributions/get")).toEqual([{ address: B }]);
+    const card = () => widget?.shadowRoot?.querySelector('[data-testid="memefans-claim-card"]');
+    await eventually(() => {
+      expect(worker.callsOf("distributions/get")).toEqual([{ address: B }]);
+      expect(card()).toBeNull();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(card()).toBeNull();
+    expect(widgetsOf("claim-widget")).toHaveLength(0);
+  });
+
+  it("puts the card under the registered post when the link is in another post, such as the creator's reply", async () => {
+    // The giveaway post itself carries no link; the reply under it does.
+    document.body.innerHTML = `${inCell(fixtureHtml("basic"))}${inCell(withTextLink(fixtureHtml("image"), link(A)))}`;
+    const worker = serve([distributionFixture(A, "1841842569182929401")]);
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const [giveawayPost, reply] = [...document.querySelectorAll<HTMLElement>(postSelectors.post)] as [HTMLElement, HTMLElement];
+    await eventually(() => expect(widgetsOf("claim-widget", giveawayPost)).toHaveLength(1));
+    const [widget] = widgetsOf("claim-widget", giveawayPost);
+    await eventually(() => expect(shadowText(widget as HTMLElement)).toContain("1.5 DezX…B263 per claim"));
+    expect(widgetsOf("claim-widget", reply)).toHaveLength(0);
+    // Only the linking post was looked up: the timeline's other posts are never sent to the backend.
+    expect(worker.callsOf("distributions/lookup").flatMap((call) => (call as { postIds: string[] }).postIds)).not.toContain(
+      "1841842569182929401",
+    );
   });
 
   it("follows a recycled cell: the widget leaves with its post and comes with a new one", async () => {

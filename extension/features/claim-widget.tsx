@@ -1,4 +1,5 @@
 import { backendApi } from "../api/backend-api.ts";
+import { distributionSelectors } from "../store/distributions-slice.ts";
 import { postsSeen } from "../store/posts-slice.ts";
 import { mountInShadow, type ShadowMount } from "../ui/shadow-mount.tsx";
 import { ClaimCard } from "./claim-card.tsx";
@@ -6,8 +7,9 @@ import { everywhere, type Feature } from "./overlay.ts";
 import { type PostReading, postSelectors } from "./post-scanner.ts";
 
 /**
- * Puts a claim card under every post whose own text or card links to a distribution: one per post
- * (a quote post's quoted link never adds a second), none on promoted posts.
+ * Puts a claim card under the post each distribution was registered for, once a post on screen links
+ * it (the post itself, or the creator's reply carrying the link): one per post (a quote post's quoted
+ * link never adds a second), none on promoted posts, and never under another post that links it.
  *
  * Test URLs: https://x.com/home with a post linking <PUBLIC_URL>/d/<address>; that post's
  * https://x.com/<user>/status/<id>; a quote of it.
@@ -29,6 +31,8 @@ export const claimWidget: Feature = {
   runsOn: everywhere,
   init(signal, overlay) {
     const placed = new Map<HTMLElement, Placed>();
+    /** Every post on screen, linking or not: a card may belong under a post whose link is elsewhere. */
+    const seen = new Map<HTMLElement, PostReading>();
     // One subscription for every card: the fan's X session and wallet, re-read when the tab regains focus
     // (the fan may have unlocked the wallet in the popup meanwhile).
     const subscriptions = [
@@ -45,13 +49,7 @@ export const claimWidget: Feature = {
       placed.delete(article);
     };
 
-    const place = (article: HTMLElement, reading: PostReading) => {
-      const { distribution, postId } = reading;
-      const current = placed.get(article);
-      if (current && current.address === distribution && current.postId === postId && current.mount.host.isConnected) return;
-      remove(article);
-      if (!distribution || !postId || reading.promoted) return;
-      overlay.store.dispatch(postsSeen([{ postId, linkedAddress: distribution }]));
+    const mountCard = (article: HTMLElement, address: string, postId: string): Placed => {
       const actionBar = anchorFor(article);
       if (!actionBar) {
         overlay.reportMiss({
@@ -65,13 +63,48 @@ export const claimWidget: Feature = {
         placement: actionBar ? "after" : "last",
         feature: "claim-widget",
         store: overlay.store,
-        children: <ClaimCard address={distribution} />,
+        children: <ClaimCard address={address} postId={postId} />,
       });
-      placed.set(article, { mount, address: distribution, postId });
+      return { mount, address, postId };
     };
 
-    overlay.hub.subscribe({ onPost: place, onPostRerendered: place, onPostGone: remove }, signal);
+    /**
+     * Which post gets which card: a known distribution's card goes under the post it was registered
+     * for, wherever its link was seen (the creator's reply to it, say), and nowhere else; a linked
+     * distribution not known yet shows its loading (or unavailable) card under the linking post until it is.
+     */
+    const sync = () => {
+      const distributions = overlay.store.getState().distributions;
+      const registeredFor = new Map(distributionSelectors.selectAll(distributions).map((known) => [known.postId, known.address]));
+      for (const [article, reading] of seen) {
+        const { postId, distribution: linked } = reading;
+        const unknownLink = linked && !distributionSelectors.selectById(distributions, linked) ? linked : undefined;
+        const address = postId && !reading.promoted ? (registeredFor.get(postId) ?? unknownLink) : undefined;
+        const current = placed.get(article);
+        if (current && current.address === address && current.postId === postId && current.mount.host.isConnected) continue;
+        remove(article);
+        if (address && postId) placed.set(article, mountCard(article, address, postId));
+      }
+    };
+
+    const see = (article: HTMLElement, reading: PostReading) => {
+      seen.set(article, reading);
+      const { distribution, postId } = reading;
+      // Only posts that link a distribution are looked up (with their own id, which finds one registered for them).
+      if (distribution && postId && !reading.promoted)
+        overlay.store.dispatch(postsSeen([{ postId, linkedAddress: distribution }]));
+      sync();
+    };
+    const gone = (article: HTMLElement) => {
+      seen.delete(article);
+      remove(article);
+    };
+
+    overlay.hub.subscribe({ onPost: see, onPostRerendered: see, onPostGone: gone }, signal);
+    const unsubscribeStore = overlay.store.subscribe(sync);
     signal.addEventListener("abort", () => {
+      unsubscribeStore();
+      seen.clear();
       for (const article of [...placed.keys()]) remove(article);
       for (const subscription of subscriptions) subscription.unsubscribe();
     });

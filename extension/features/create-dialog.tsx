@@ -18,7 +18,7 @@ import { backendApi, describeApiError } from "../api/backend-api.ts";
 import { formatSol } from "../messaging/format.ts";
 import type { Balances } from "../messaging/shapes.ts";
 import { useOverlayDispatch } from "../store/hooks.ts";
-import { formatTokenAmount, shortAddress } from "../ui/format.ts";
+import { formatTokenAmount, tokenLabel } from "../ui/format.ts";
 import { creationCost } from "./create-cost.ts";
 import { loadTransactionBuilder } from "./load-transaction-builder.ts";
 
@@ -225,7 +225,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   /** A field and the draft schema's message for it (field names differ: "amount" is "amountPerClaim"). */
   const validated = (key: TextKey, field: string) => ({ ...bind(key), error: Boolean(shown(field)), helperText: shown(field) });
   const shown = (field: string) => (touched ? errors[field] : undefined);
-  const symbol = token?.symbol ?? (mint ? shortAddress(mint) : "tokens");
+  const symbol = mint ? tokenLabel(mint) : "tokens";
 
   const submit = async () => {
     setTouched(true);
@@ -284,8 +284,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
           >
             {tokens.map((candidate) => (
               <MenuItem key={candidate.mint} value={candidate.mint}>
-                {candidate.symbol ?? shortAddress(candidate.mint)} · {formatTokenAmount(candidate.amount, candidate.decimals)}{" "}
-                held
+                {tokenLabel(candidate.mint)} · {formatTokenAmount(candidate.amount, candidate.decimals)} held
               </MenuItem>
             ))}
           </TextField>

@@ -197,7 +197,7 @@ describe("create a giveaway from the creator's own post", () => {
       "wallet/balances": () => ({
         owner: CREATOR,
         lamports: "2000000000",
-        tokens: [{ mint: BONK_MINT, amount: "100000000000", decimals: 5, symbol: "BONK" }],
+        tokens: [{ mint: BONK_MINT, amount: "100000000000", decimals: 5 }],
       }),
       "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
       "wallet/status": () => ({
@@ -224,14 +224,14 @@ describe("create a giveaway from the creator's own post", () => {
     await eventually(() => expect(shadow.querySelector('[role="dialog"]')).not.toBeNull());
     expect(document.body.querySelector(':scope > [role="presentation"]')).toBeNull();
 
-    await eventually(() => expect(shadow.textContent).toContain("BONK · 1,000,000 held"));
+    await eventually(() => expect(shadow.textContent).toContain("DezX…B263 · 1,000,000 held"));
     const amount = shadow.querySelector('input[data-field="amount"]') as HTMLInputElement;
     await act(async () => {
       Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set?.call(amount, "1.5");
       amount.dispatchEvent(new Event("input", { bubbles: true }));
     });
     await eventually(() =>
-      expect(shadow.querySelector('[data-testid="memefans-create-cost"]')?.textContent).toContain("150 BONK"),
+      expect(shadow.querySelector('[data-testid="memefans-create-cost"]')?.textContent).toContain("150 DezX…B263"),
     );
     await act(async () => (shadow.querySelector('[data-testid="memefans-create-submit"]') as HTMLElement).click());
     await eventually(() => expect(shadow.querySelector('[data-testid="memefans-create-done"]')).not.toBeNull(), 5000);

@@ -13,12 +13,7 @@ export const distributionSchema = z.looseObject({
   creator: publicKeySchema,
   creatorXUserId: xIdSchema.optional(),
   mint: publicKeySchema,
-  token: z.looseObject({
-    decimals: z.number().int(),
-    symbol: z.string().nullish(),
-    name: z.string().nullish(),
-    logoUrl: z.string().nullish(),
-  }),
+  token: z.looseObject({ decimals: z.number().int() }),
   amountPerClaim: decimalStringSchema,
   maxClaims: z.number().int(),
   claimedCount: z.number().int(),

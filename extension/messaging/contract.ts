@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { tokenDisplaySchema } from "../../shared/api/distributions.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
 import { distributionSchema, eligibilitySchema, walletChallengeSchema } from "./backend-shapes.ts";
 import {
@@ -142,8 +141,6 @@ export const messages = {
       postId: xIdSchema,
       requirements: z.array(z.unknown()),
       creationSignature: base58SignatureSchema.optional(),
-      /** Display details the backend shows with the distribution (symbol, name, https logo). */
-      token: tokenDisplaySchema.optional(),
     }),
     outboxOutcomeSchema,
     both,

@@ -44,7 +44,6 @@ export const tokenBalanceSchema = z.object({
   mint: publicKeySchema,
   amount: decimalStringSchema,
   decimals: z.number().int().min(0).max(255),
-  symbol: z.string().optional(),
 });
 export const balancesSchema = z.object({
   owner: publicKeySchema,
@@ -149,6 +148,10 @@ export const approvalViewSchema = z.discriminatedUnion("kind", [
     instructions: z.array(instructionSummarySchema),
     feeLamports: decimalStringSchema,
     warnings: z.array(z.string()),
+    /** Everything that leaves the wallet, SOL (fee, rent, transfers) and tokens, one line each. */
+    leaves: z.array(z.string()),
+    /** What comes back, now or later (rent and unused fee budget on close). */
+    comesBack: z.array(z.string()),
     expiresAt: z.number(),
   }),
   z.object({

@@ -55,3 +55,11 @@ export function explorerTxUrl(signature: string, rpcUrl: string): string {
 export function shortAddress(address: string): string {
   return `${address.slice(0, 4)}…${address.slice(-4)}`;
 }
+
+/**
+ * What a token is called on screen: its mint, shortened. Never a name or symbol a creator typed, which
+ * could pass a worthless mint off as USDC; names read from a mint's on-chain metadata belong here.
+ */
+export function tokenLabel(mint: string): string {
+  return shortAddress(mint);
+}

@@ -7,28 +7,17 @@ import { signatureSchema } from "./identity.ts";
 /** Most posts the overlay asks about in one lookup: a screen of timeline fits easily. */
 export const MAX_LOOKUP_POST_IDS = 100;
 
-const httpsUrl = z
-  .string()
-  .max(2048, "the URL is too long")
-  .refine((text) => URL.canParse(text) && new URL(text).protocol === "https:", { message: "must be an https:// URL" });
-
-/** Display details of the token the creator chose; decimals always come from the mint on chain. */
-export const tokenDisplaySchema = z.object({
-  symbol: z.string().trim().min(1).max(16, "the symbol is at most 16 characters").optional(),
-  name: z.string().trim().min(1).max(64, "the name is at most 64 characters").optional(),
-  logoUrl: httpsUrl.optional(),
-});
-
 /**
  * Registers a distribution whose create_distribution transaction confirmed. The backend reads the
- * account on chain; the optional draft terms, when sent, must equal what the chain holds.
+ * account on chain; the optional draft terms, when sent, must equal what the chain holds. There is
+ * no token name, symbol or logo: anything a creator typed could impersonate another token (a
+ * worthless mint called "USDC"), so the token is known by its mint address alone.
  */
 export const registerDistributionBodySchema = z.object({
   address: publicKeySchema,
   postId: xIdSchema,
   requirements: requirementsSchema,
   creationSignature: signatureSchema.optional(),
-  token: tokenDisplaySchema.optional(),
   mint: publicKeySchema.optional(),
   amountPerClaim: u64StringSchema.optional(),
   maxClaims: z.number().int().min(1).max(MAX_CLAIMS).optional(),
@@ -45,12 +34,8 @@ export const distributionSchema = z.object({
   creator: publicKeySchema,
   creatorXUserId: xIdSchema,
   mint: publicKeySchema,
-  token: z.object({
-    decimals: z.number().int().min(0).max(255),
-    symbol: z.string().optional(),
-    name: z.string().optional(),
-    logoUrl: z.string().optional(),
-  }),
+  /** Read from the mint on chain. */
+  token: z.object({ decimals: z.number().int().min(0).max(255) }),
   amountPerClaim: u64StringSchema,
   maxClaims: z.number().int(),
   claimedCount: z.number().int(),

@@ -28,6 +28,7 @@ export const xUserSchema = z.object({
 export type XUserProfile = z.infer<typeof xUserSchema>;
 
 export const authCallbackResponseSchema = z.object({ sessionToken: z.string(), xUser: xUserSchema });
+export const logoutResponseSchema = z.object({ signedOut: z.literal(true) });
 export const meResponseSchema = z.object({ xUser: xUserSchema, wallets: z.array(publicKeySchema) });
 
 export const walletChallengeBodySchema = z.object({ address: publicKeySchema });

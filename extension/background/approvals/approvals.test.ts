@@ -1,4 +1,5 @@
 import "fake-indexeddb/auto";
+import { createCloseAccountInstruction, createTransferCheckedInstruction, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import {
   ComputeBudgetProgram,
   Keypair,
@@ -14,7 +15,9 @@ import { inProcessFetch } from "../../../backend/chain/in-process-fetch.ts";
 import { closeDistributionInstruction } from "../../../shared/program/close-distribution.ts";
 import { createDistributionInstruction } from "../../../shared/program/create-distribution.ts";
 import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/ids.ts";
+import { creationCost } from "../../features/create-cost.ts";
 import { toBase64 } from "../../messaging/base64.ts";
+import { formatSol } from "../../messaging/format.ts";
 import { RpcClient } from "../chain/rpc-client.ts";
 import { testServices } from "../testing/test-services.ts";
 import { signAndSendWithBuiltin, signMessageWithBuiltin } from "../wallets/builtin-signing.ts";
@@ -57,14 +60,15 @@ describe("approval summaries", () => {
   });
 
   it("spells out create_distribution with the token, the claims and the fee budget", () => {
-    const summary = summarize(transactionOf(creator, [create]), new Map([[BONK.toBase58(), { decimals: 5, symbol: "BONK" }]]));
+    const summary = summarize(transactionOf(creator, [create]), new Map([[BONK.toBase58(), { decimals: 5 }]]));
     expect(summary.instructions).toHaveLength(1);
     const [instruction] = summary.instructions;
     expect(instruction?.program).toBe("MEMEFANS distribution");
-    expect(instruction?.action).toBe("create_distribution: escrow 100 BONK × 50 claims, fee budget 0.05 SOL");
+    expect(instruction?.action).toBe("create_distribution: escrow 100 DezX…B263 × 50 claims, fee budget 0.05 SOL");
     expect(instruction?.details).toEqual(
       expect.arrayContaining([
-        "total deposit 5,000 BONK from your token account",
+        expect.stringMatching(/^total deposit 5,000 DezX…B263 from token account \w+$/),
+        `mint ${BONK.toBase58()}`,
         "fee per claim 0.001 SOL",
         "runs 2027-01-15T08:00:00Z → 2027-01-16T08:00:00Z",
         "for post 1849123456789012345",
@@ -73,6 +77,15 @@ describe("approval summaries", () => {
     expect(summary.feeLamports).toBe(5_000n);
     expect(summary.warnings).toEqual([]);
     expect(summary.mints).toEqual([BONK.toBase58()]);
+    // Rent for the distribution account (50 claims) and the vault, as the create dialog shows it.
+    const rent = creationCost({ amountPerClaim: 100n * 10n ** 5n, maxClaims: 50, feeBudgetLamports: 50_000_000n }).rentLamports;
+    expect(summary.leaves).toEqual([
+      `${formatSol(5_000n + rent + 50_000_000n)} (network fee 0.000005 SOL, rent of new accounts ${formatSol(rent)}, fee budget 0.05 SOL)`,
+      "5,000 DezX…B263",
+    ]);
+    expect(summary.comesBack).toEqual([
+      `when you close the giveaway after its end: the rent (${formatSol(rent)}), the unused fee budget (up to 0.05 SOL) and the unclaimed tokens`,
+    ]);
   });
 
   it("shows raw units when the mint's decimals are unknown rather than guessing", () => {
@@ -102,9 +115,74 @@ describe("approval summaries", () => {
       "compute limit 100,000 units",
       "priority fee 2000 micro-lamports per unit",
       `transfer 1.5 SOL to ${recipient.toBase58().slice(0, 4)}…${recipient.toBase58().slice(-4)}`,
-      "close_distribution: return the unclaimed tokens and the unused fee budget to you",
+      "close_distribution: return the unclaimed tokens, the unused fee budget and the rent",
     ]);
     expect(summary.feeLamports).toBe(5_000n + 200n);
+    expect(summary.leaves).toEqual(["1.5000052 SOL (network fee 0.0000052 SOL, transfer 1.5 SOL)"]);
+    expect(summary.comesBack).toEqual([expect.stringMatching(/^now: the unclaimed tokens .*the unused fee budget and the rent/)]);
+  });
+
+  it("names where a closed token account's SOL goes, and warns when it is not the signer's wallet", () => {
+    const wrappedSol = Keypair.generate().publicKey;
+    const stranger = Keypair.generate().publicKey;
+    const summary = summarize(
+      transactionOf(creator, [
+        createCloseAccountInstruction(wrappedSol, stranger, creator),
+        createCloseAccountInstruction(wrappedSol, creator, creator),
+      ]),
+    );
+    const short = (key: PublicKey) => `${key.toBase58().slice(0, 4)}…${key.toBase58().slice(-4)}`;
+    expect(summary.instructions.map((instruction) => instruction.action)).toEqual([
+      `close token account ${short(wrappedSol)}, its SOL to ${short(stranger)}`,
+      `close token account ${short(wrappedSol)}, its SOL to your wallet`,
+    ]);
+    expect(summary.instructions[0]?.details).toContain(`its SOL goes to ${stranger.toBase58()}`);
+    expect(summary.warnings).toEqual([
+      `closing token account ${short(wrappedSol)} sends its SOL (the rent, or all of it for wrapped SOL) to ${stranger.toBase58()}, not your wallet`,
+    ]);
+    expect(summary.comesBack).toEqual([`now: the SOL in token account ${short(wrappedSol)}`]);
+  });
+
+  it("labels a transfer with the mint it names, never with a label a creator typed, and counts it as leaving", () => {
+    const usdc = new PublicKey("EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v");
+    const source = Keypair.generate().publicKey;
+    const destination = Keypair.generate().publicKey;
+    const summary = summarize(
+      transactionOf(creator, [createTransferCheckedInstruction(source, usdc, destination, creator, 500_000_000n, 6)]),
+    );
+    expect(summary.instructions[0]?.action).toBe(
+      `transfer 500 EPjF…Dt1v to token account ${destination.toBase58().slice(0, 4)}…${destination.toBase58().slice(-4)}`,
+    );
+    expect(summary.instructions[0]?.details).toEqual(
+      expect.arrayContaining([`to token account ${destination.toBase58()}`, `mint ${usdc.toBase58()}`]),
+    );
+    expect(summary.leaves).toEqual(["0.000005 SOL (network fee 0.000005 SOL)", "500 EPjF…Dt1v"]);
+  });
+
+  it("warns about every instruction it cannot read, system TransferWithSeed included", () => {
+    const base = Keypair.generate().publicKey;
+    const withSeed = SystemProgram.transfer({
+      fromPubkey: base,
+      basePubkey: creator,
+      seed: "x",
+      programId: SystemProgram.programId,
+      toPubkey: Keypair.generate().publicKey,
+      lamports: 10n ** 9n,
+    });
+    const mintTo = new TransactionInstruction({
+      programId: TOKEN_PROGRAM_ID,
+      keys: [{ pubkey: creator, isSigner: true, isWritable: true }],
+      data: Buffer.from([7, 1, 0, 0, 0, 0, 0, 0, 0]),
+    });
+    const summary = summarize(transactionOf(creator, [withSeed, mintTo]));
+    expect(summary.instructions.map((instruction) => instruction.action)).toEqual([
+      "system instruction #11 (TransferWithSeed)",
+      "token instruction #7",
+    ]);
+    expect(summary.warnings).toEqual([
+      expect.stringMatching(/^MEMEFANS cannot read system instruction #11 \(TransferWithSeed\): it may move your SOL or tokens/),
+      expect.stringMatching(/^MEMEFANS cannot read token instruction #7: it may move your SOL or tokens/),
+    ]);
   });
 
   it("warns about unknown programs, token delegation and a foreign fee payer", () => {
@@ -184,7 +262,6 @@ describe("signing with the built-in wallet through the approval window", () => {
       vault: services.vault,
       approvals: services.approvals,
       rpc,
-      knownSymbols: async () => new Map<string, string>(),
     };
     return { services, browser, chain, dependencies };
   }

@@ -1,9 +1,11 @@
 import { PublicKey } from "@solana/web3.js";
 import { BorshReader } from "../../../shared/program/borsh.ts";
 import { INSTRUCTION_DISCRIMINATORS, type InstructionName } from "../../../shared/program/discriminators.ts";
+import { TOKEN_ACCOUNT_SIZE } from "../../../shared/program/layout.ts";
+import { creationCost, rentExemptLamports } from "../../features/create-cost.ts";
 import { formatSol } from "../../messaging/format.ts";
 import type { InstructionSummary } from "../../messaging/shapes.ts";
-import { formatTokenAmount, shortAddress } from "../../ui/format.ts";
+import { formatTokenAmount, shortAddress, tokenLabel } from "../../ui/format.ts";
 import {
   ASSOCIATED_TOKEN_PROGRAM,
   COMPUTE_BUDGET_PROGRAM,
@@ -12,9 +14,20 @@ import {
   TOKEN_PROGRAM,
 } from "../chain/program-ids.ts";
 
+/** What the window knows of a mint, read from the chain; its label is tokenLabel(mint), never a typed name. */
 export interface TokenInfo {
   decimals: number;
-  symbol?: string;
+}
+
+/**
+ * What one instruction does to the signer's wallet, for the summary line: SOL and tokens that leave
+ * it now, and what comes back later (rent and fee budget when a giveaway is closed).
+ */
+export interface WalletFlows {
+  solOut: { lamports: bigint; reason: string }[];
+  /** Raw units; `mint` undefined when the instruction does not name it (a plain Transfer). */
+  tokensOut: { raw: bigint; mint: string | undefined; decimals?: number }[];
+  comesBack: string[];
 }
 
 /** One instruction with its accounts resolved to addresses. */
@@ -32,15 +45,21 @@ export interface DecodeContext {
 
 export interface DecodedInstruction extends InstructionSummary {
   warnings: string[];
+  flows?: Partial<WalletFlows>;
   /** Lamports per compute unit × 10⁶, from ComputeBudget instructions, for the fee estimate. */
   computeUnitPrice?: bigint;
   computeUnitLimit?: number;
 }
 
-function tokenText(raw: bigint, mint: string | undefined, context: DecodeContext): string {
-  const info = mint ? context.tokens.get(mint) : undefined;
-  if (!info) return `${formatTokenAmount(raw.toString(), 0)} raw units of ${mint ? shortAddress(mint) : "an unknown mint"}`;
-  return `${formatTokenAmount(raw.toString(), info.decimals)} ${info.symbol ?? shortAddress(mint ?? "")}`;
+/** An amount of a mint's tokens; raw units when the decimals are unknown, which is still exact. */
+export function tokenText(raw: bigint, mint: string | undefined, decimals: number | undefined): string {
+  if (!mint) return `${formatTokenAmount(raw.toString(), 0)} raw units of a token the instruction does not name`;
+  if (decimals === undefined) return `${formatTokenAmount(raw.toString(), 0)} raw units of ${tokenLabel(mint)}`;
+  return `${formatTokenAmount(raw.toString(), decimals)} ${tokenLabel(mint)}`;
+}
+
+function decimalsOf(mint: string | undefined, context: DecodeContext): number | undefined {
+  return mint ? context.tokens.get(mint)?.decimals : undefined;
 }
 
 function u32At(data: Uint8Array, offset: number): number {
@@ -57,47 +76,118 @@ function summary(
   action: string,
   details: string[] = [],
   warnings: string[] = [],
+  flows?: Partial<WalletFlows>,
 ): DecodedInstruction {
-  return { program, programId, action, details, warnings };
+  return { program, programId, action, details, warnings, ...(flows ? { flows } : {}) };
 }
+
+/** An instruction the window cannot put into words: said so, with a warning, never passed over. */
+function unreadable(program: string, programId: string, what: string, ix: ResolvedInstruction): DecodedInstruction {
+  return summary(
+    program,
+    programId,
+    what,
+    [`${ix.accounts.length} accounts, ${ix.data.length} bytes of data`, ...ix.accounts.map((account) => `account ${account}`)],
+    [
+      `MEMEFANS cannot read ${what}: it may move your SOL or tokens; approve only if you trust ${program === "System" ? "the site" : "this program and the site"}`,
+    ],
+  );
+}
+
+/** What a closed giveaway's address keeps for good: the rent of the program's 8-byte tombstone. */
+const CLOSED_GIVEAWAY_RENT_LAMPORTS = rentExemptLamports(8);
+
+const SYSTEM_INSTRUCTION_NAMES: Record<number, string> = {
+  1: "Assign",
+  3: "CreateAccountWithSeed",
+  4: "AdvanceNonceAccount",
+  5: "WithdrawNonceAccount",
+  6: "InitializeNonceAccount",
+  7: "AuthorizeNonceAccount",
+  8: "Allocate",
+  9: "AllocateWithSeed",
+  10: "AssignWithSeed",
+  11: "TransferWithSeed",
+  12: "UpgradeNonceAccount",
+};
 
 function decodeSystem(ix: ResolvedInstruction, context: DecodeContext): DecodedInstruction {
   const kind = ix.data.length >= 4 ? u32At(ix.data, 0) : -1;
+  const fromSigner = ix.accounts[0] === context.signer;
   if (kind === 2 && ix.data.length >= 12) {
     const to = ix.accounts[1] ?? "?";
-    return summary("System", ix.programId, `transfer ${formatSol(u64At(ix.data, 4))} to ${shortAddress(to)}`, [
-      `from ${ix.accounts[0]}`,
-      `to ${to}`,
-    ]);
+    const lamports = u64At(ix.data, 4);
+    return summary(
+      "System",
+      ix.programId,
+      `transfer ${formatSol(lamports)} to ${shortAddress(to)}`,
+      [`from ${ix.accounts[0]}`, `to ${to}`],
+      [],
+      fromSigner ? { solOut: [{ lamports, reason: "transfer" }] } : undefined,
+    );
   }
   if (kind === 0 && ix.data.length >= 52) {
     const owner = new PublicKey(ix.data.slice(20, 52)).toBase58();
-    return summary("System", ix.programId, `create an account funded with ${formatSol(u64At(ix.data, 4))}`, [
-      `${u64At(ix.data, 12)} bytes, owned by ${owner}`,
-    ]);
+    const lamports = u64At(ix.data, 4);
+    return summary(
+      "System",
+      ix.programId,
+      `create account ${shortAddress(ix.accounts[1] ?? "?")} funded with ${formatSol(lamports)}`,
+      [
+        `account ${ix.accounts[1] ?? "?"}`,
+        `funded by ${ix.accounts[0] ?? "?"}`,
+        `${u64At(ix.data, 12)} bytes, owned by ${owner}`,
+      ],
+      [],
+      fromSigner ? { solOut: [{ lamports, reason: "rent of new accounts" }] } : undefined,
+    );
   }
-  const warnings = ix.accounts[0] === context.signer ? ["a system instruction MEMEFANS cannot read uses your account"] : [];
-  return summary("System", ix.programId, `system instruction #${kind}`, [], warnings);
+  const name = SYSTEM_INSTRUCTION_NAMES[kind];
+  return unreadable("System", ix.programId, `system instruction #${kind}${name ? ` (${name})` : ""}`, ix);
 }
 
 function decodeToken(ix: ResolvedInstruction, context: DecodeContext): DecodedInstruction {
   const kind = ix.data[0];
-  if (kind === 3 && ix.data.length >= 9) {
-    return summary("SPL Token", ix.programId, `transfer ${tokenText(u64At(ix.data, 1), undefined, context)}`, [
-      `from ${ix.accounts[0]}`,
-      `to ${ix.accounts[1]}`,
-    ]);
+  const program = "SPL Token";
+  const account = (index: number) => ix.accounts[index] ?? "?";
+  if ((kind === 3 || kind === 12) && ix.data.length >= (kind === 3 ? 9 : 10)) {
+    // Transfer: source, destination, owner. TransferChecked: source, mint, destination, owner, and the decimals in its data.
+    const raw = u64At(ix.data, 1);
+    const mint = kind === 12 ? account(1) : undefined;
+    const decimals = kind === 12 ? (ix.data[9] ?? 0) : undefined;
+    const [destination, owner] = kind === 12 ? [account(2), account(3)] : [account(1), account(2)];
+    return summary(
+      program,
+      ix.programId,
+      `transfer ${tokenText(raw, mint, decimals)} to token account ${shortAddress(destination)}`,
+      [
+        `from token account ${account(0)}`,
+        `to token account ${destination}`,
+        ...(mint ? [`mint ${mint}`] : []),
+        `authority ${owner}`,
+      ],
+      [],
+      owner === context.signer ? { tokensOut: [{ raw, mint, ...(decimals === undefined ? {} : { decimals }) }] } : undefined,
+    );
   }
-  if (kind === 12 && ix.data.length >= 10) {
-    const mint = ix.accounts[1];
-    return summary("SPL Token", ix.programId, `transfer ${tokenText(u64At(ix.data, 1), mint, context)}`, [
-      `from ${ix.accounts[0]}`,
-      `to ${ix.accounts[2]}`,
-    ]);
+  if ((kind === 8 || kind === 15) && ix.data.length >= 9) {
+    // Burn(Checked): account, mint, owner.
+    const raw = u64At(ix.data, 1);
+    const decimals = kind === 15 ? ix.data[9] : decimalsOf(account(1), context);
+    return summary(
+      program,
+      ix.programId,
+      `burn ${tokenText(raw, account(1), decimals)}`,
+      [`from token account ${account(0)}`, `mint ${account(1)}`],
+      ["burnt tokens are destroyed for good"],
+      account(2) === context.signer
+        ? { tokensOut: [{ raw, mint: account(1), ...(decimals === undefined ? {} : { decimals }) }] }
+        : undefined,
+    );
   }
   if (kind === 4 || kind === 13) {
     return summary(
-      "SPL Token",
+      program,
       ix.programId,
       "approve a delegate to spend your tokens",
       [`delegate ${ix.accounts[kind === 4 ? 1 : 2]}`],
@@ -106,14 +196,32 @@ function decodeToken(ix: ResolvedInstruction, context: DecodeContext): DecodedIn
   }
   if (kind === 6)
     return summary(
-      "SPL Token",
+      program,
       ix.programId,
       "change an account's authority",
       [],
       ["this hands control of a token account or mint to someone else"],
     );
-  if (kind === 9) return summary("SPL Token", ix.programId, `close token account ${shortAddress(ix.accounts[0] ?? "?")}`);
-  return summary("SPL Token", ix.programId, `token instruction #${kind}`, [], ["a token instruction MEMEFANS cannot read"]);
+  if (kind === 9) {
+    // CloseAccount: account, destination, owner. The account's lamports (its rent, or everything in
+    // a wrapped-SOL account) go to the destination.
+    const destination = account(1);
+    const toSigner = destination === context.signer;
+    return summary(
+      program,
+      ix.programId,
+      `close token account ${shortAddress(account(0))}, its SOL to ${toSigner ? "your wallet" : shortAddress(destination)}`,
+      [`account ${account(0)}`, `its SOL goes to ${destination}`, `authority ${account(2)}`],
+      toSigner
+        ? []
+        : [
+            `closing token account ${shortAddress(account(0))} sends its SOL (the rent, or all of it for wrapped SOL) to ${destination}, not your wallet`,
+          ],
+      toSigner ? { comesBack: [`now: the SOL in token account ${shortAddress(account(0))}`] } : undefined,
+    );
+  }
+  if (kind === 17) return summary(program, ix.programId, `sync wrapped SOL account ${shortAddress(account(0))}`);
+  return unreadable(program, ix.programId, `token instruction #${kind}`, ix);
 }
 
 function decodeComputeBudget(ix: ResolvedInstruction): DecodedInstruction {
@@ -131,7 +239,7 @@ function decodeComputeBudget(ix: ResolvedInstruction): DecodedInstruction {
       computeUnitPrice: price,
     };
   }
-  return summary("Compute Budget", ix.programId, `compute budget instruction #${kind}`);
+  return unreadable("Compute Budget", ix.programId, `compute budget instruction #${kind}`, ix);
 }
 
 function matchDistributionInstruction(data: Uint8Array): InstructionName | undefined {
@@ -173,26 +281,56 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
     const postId = reader.u64("post_id");
     const verifier = new PublicKey(reader.bytes(32, "verifier")).toBase58();
     const mint = ix.accounts[3];
-    const perClaim = tokenText(amountPerClaim, mint, context);
+    const decimals = decimalsOf(mint, context);
+    const perClaim = tokenText(amountPerClaim, mint, decimals);
+    // The same figures the create dialog shows: the distribution account's and the vault's rent.
+    const { tokensEscrowed, rentLamports } = creationCost({ amountPerClaim, maxClaims, feeBudgetLamports: feeBudget });
+    const paidBySigner = ix.accounts[0] === context.signer;
     return summary(
       program,
       ix.programId,
       `create_distribution: escrow ${perClaim} × ${maxClaims.toLocaleString("en-US")} claims, fee budget ${formatSol(feeBudget)}`,
       [
-        `total deposit ${tokenText(amountPerClaim * BigInt(maxClaims), mint, context)} from your token account`,
+        `total deposit ${tokenText(tokensEscrowed, mint, decimals)} from token account ${ix.accounts[4] ?? "?"}`,
+        `rent ${formatSol(rentLamports)} for the distribution and vault accounts`,
         `fee per claim ${formatSol(feePerClaim)}`,
         `runs ${isoDate(start)} → ${isoDate(end)}`,
         `for post ${postId}`,
+        `mint ${mint ?? "?"}`,
         `distribution ${distribution}`,
         `verifier ${verifier}`,
       ],
+      [],
+      paidBySigner
+        ? {
+            solOut: [
+              { lamports: rentLamports, reason: "rent of new accounts" },
+              { lamports: feeBudget, reason: "fee budget" },
+            ],
+            tokensOut: [{ raw: tokensEscrowed, mint, ...(decimals === undefined ? {} : { decimals }) }],
+            comesBack: [
+              `when you close the giveaway after its end: the rent (${formatSol(rentLamports)}), the unused fee budget (up to ${formatSol(feeBudget)}) and the unclaimed tokens`,
+            ],
+          }
+        : undefined,
     );
   }
   if (name === "close_distribution") {
-    return summary(program, ix.programId, "close_distribution: return the unclaimed tokens and the unused fee budget to you", [
-      `distribution ${distribution}`,
-      `tokens go to ${ix.accounts[4] ?? "?"}`,
-    ]);
+    const creator = ix.accounts[0] ?? "?";
+    return summary(
+      program,
+      ix.programId,
+      "close_distribution: return the unclaimed tokens, the unused fee budget and the rent",
+      [`distribution ${distribution}`, `tokens go to token account ${ix.accounts[4] ?? "?"}`, `SOL goes to ${creator}`],
+      [],
+      creator === context.signer
+        ? {
+            comesBack: [
+              `now: the unclaimed tokens (to token account ${shortAddress(ix.accounts[4] ?? "?")}), the unused fee budget and the rent of the giveaway's accounts, but for the ${formatSol(CLOSED_GIVEAWAY_RENT_LAMPORTS)} the closed giveaway's address keeps`,
+            ],
+          }
+        : undefined,
+    );
   }
   if (name === "set_verifier") {
     return summary(
@@ -214,6 +352,22 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
   return summary(program, ix.programId, `${name}: distribution ${shortAddress(distribution)}`);
 }
 
+function decodeAssociatedToken(ix: ResolvedInstruction, context: DecodeContext): DecodedInstruction {
+  const kind = ix.data[0] ?? 0;
+  if (kind > 1) return unreadable("Associated Token", ix.programId, `associated token instruction #${kind}`, ix);
+  // Create (no data or 0) and CreateIdempotent (1): payer, account, wallet, mint. The idempotent one
+  // charges nothing when the account exists; the summary counts the rent either way, as the most it costs.
+  const rent = rentExemptLamports(TOKEN_ACCOUNT_SIZE);
+  return summary(
+    "Associated Token",
+    ix.programId,
+    `create token account ${shortAddress(ix.accounts[1] ?? "?")}${kind === 1 ? " (if it does not exist)" : ""}`,
+    [`for ${ix.accounts[2] ?? "?"}, mint ${ix.accounts[3] ?? "?"}`, `rent ${formatSol(rent)} paid by ${ix.accounts[0] ?? "?"}`],
+    [],
+    ix.accounts[0] === context.signer ? { solOut: [{ lamports: rent, reason: "rent of new accounts" }] } : undefined,
+  );
+}
+
 /** Turns one instruction into words; a program MEMEFANS cannot read gets a warning rather than silence. */
 export function decodeInstruction(ix: ResolvedInstruction, context: DecodeContext): DecodedInstruction {
   try {
@@ -221,11 +375,7 @@ export function decodeInstruction(ix: ResolvedInstruction, context: DecodeContex
     if (ix.programId === TOKEN_PROGRAM) return decodeToken(ix, context);
     if (ix.programId === COMPUTE_BUDGET_PROGRAM) return decodeComputeBudget(ix);
     if (ix.programId === context.distributionProgramId) return decodeDistribution(ix, context);
-    if (ix.programId === ASSOCIATED_TOKEN_PROGRAM) {
-      return summary("Associated Token", ix.programId, `create token account ${shortAddress(ix.accounts[1] ?? "?")}`, [
-        `for ${ix.accounts[2] ?? "?"}, mint ${ix.accounts[3] ?? "?"}`,
-      ]);
-    }
+    if (ix.programId === ASSOCIATED_TOKEN_PROGRAM) return decodeAssociatedToken(ix, context);
     if (MEMO_PROGRAMS.has(ix.programId))
       return summary("Memo", ix.programId, `memo "${new TextDecoder().decode(ix.data).slice(0, 200)}"`);
   } catch (error) {

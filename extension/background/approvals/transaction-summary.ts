@@ -1,8 +1,15 @@
 import { VersionedTransaction } from "@solana/web3.js";
 import { fromBase64 } from "../../messaging/base64.ts";
+import { formatSol } from "../../messaging/format.ts";
 import type { InstructionSummary } from "../../messaging/shapes.ts";
 import { TOKEN_PROGRAM } from "../chain/program-ids.ts";
-import { type DecodeContext, decodeInstruction, type ResolvedInstruction } from "./instruction-decoders.ts";
+import {
+  type DecodeContext,
+  type DecodedInstruction,
+  decodeInstruction,
+  type ResolvedInstruction,
+  tokenText,
+} from "./instruction-decoders.ts";
 
 export const LAMPORTS_PER_SIGNATURE = 5_000n;
 
@@ -10,7 +17,11 @@ export interface TransactionSummary {
   instructions: InstructionSummary[];
   feeLamports: bigint;
   warnings: string[];
-  /** Mints the instructions move, so the caller can look up their decimals and symbols. */
+  /** The summary line: everything that leaves the signer's wallet, SOL (fees, rent, transfers) and tokens. */
+  leaves: string[];
+  /** What comes back to the signer, now or later (rent and unused fee budget when a giveaway is closed). */
+  comesBack: string[];
+  /** Mints the instructions move, so the caller can look up their decimals. */
   mints: string[];
 }
 
@@ -39,9 +50,38 @@ export function mintsOf(transaction: VersionedTransaction, distributionProgramId
   const mints = new Set<string>();
   for (const ix of instructions) {
     if (ix.programId === distributionProgramId && ix.accounts[3]) mints.add(ix.accounts[3]);
-    if (ix.programId === TOKEN_PROGRAM && ix.data[0] === 12 && ix.accounts[1]) mints.add(ix.accounts[1]);
+    // TransferChecked and BurnChecked carry their decimals; Burn does not.
+    if (ix.programId === TOKEN_PROGRAM && ix.data[0] === 8 && ix.accounts[1]) mints.add(ix.accounts[1]);
   }
   return [...mints];
+}
+
+/**
+ * Adds up what the instructions take from the signer's wallet, as Phantom's summary does: one line
+ * for SOL (the network fee when the signer pays it, rent, transfers, fee budgets, with the parts
+ * named) and one per token.
+ */
+function walletTotals(decoded: DecodedInstruction[], networkFeeLamports: bigint): { leaves: string[]; comesBack: string[] } {
+  const solByReason = new Map<string, bigint>();
+  if (networkFeeLamports > 0n) solByReason.set("network fee", networkFeeLamports);
+  const tokens = new Map<string, { raw: bigint; mint: string | undefined; decimals: number | undefined }>();
+  for (const flows of decoded.map((ix) => ix.flows ?? {})) {
+    for (const { lamports, reason } of flows.solOut ?? []) solByReason.set(reason, (solByReason.get(reason) ?? 0n) + lamports);
+    for (const { raw, mint, decimals } of flows.tokensOut ?? []) {
+      const key = `${mint ?? "unnamed"}/${decimals ?? "raw"}`;
+      const total = tokens.get(key) ?? { raw: 0n, mint, decimals };
+      tokens.set(key, { ...total, raw: total.raw + raw });
+    }
+  }
+  const solTotal = [...solByReason.values()].reduce((sum, lamports) => sum + lamports, 0n);
+  const parts = [...solByReason].map(([reason, lamports]) => `${reason} ${formatSol(lamports)}`);
+  return {
+    leaves: [
+      ...(solTotal > 0n ? [`${formatSol(solTotal)} (${parts.join(", ")})`] : []),
+      ...[...tokens.values()].map(({ raw, mint, decimals }) => tokenText(raw, mint, decimals)),
+    ],
+    comesBack: decoded.flatMap((ix) => ix.flows?.comesBack ?? []),
+  };
 }
 
 /**
@@ -59,10 +99,12 @@ export function summarizeTransaction(transaction: VersionedTransaction, context:
   const feePayer = transaction.message.staticAccountKeys[0]?.toBase58();
   if (feePayer !== context.signer) warnings.push(`the fee payer is ${feePayer}, not your wallet`);
   if (decoded.length === 0) warnings.push("the transaction has no instructions");
+  const feeLamports = signatures * LAMPORTS_PER_SIGNATURE + priorityFee;
   return {
     instructions: decoded.map(({ program, programId, action, details }) => ({ program, programId, action, details })),
-    feeLamports: signatures * LAMPORTS_PER_SIGNATURE + priorityFee,
+    feeLamports,
     warnings: [...warnings, ...decoded.flatMap((ix) => ix.warnings)],
+    ...walletTotals(decoded, feePayer === context.signer ? feeLamports : 0n),
     mints: mintsOf(transaction, context.distributionProgramId),
   };
 }

@@ -6,7 +6,7 @@ import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/ids.ts";
 import { toBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { Handlers } from "../router.ts";
-import { type BackgroundServices, knownSymbols, rpcClient } from "../services.ts";
+import { type BackgroundServices, rpcClient } from "../services.ts";
 import { signAndSendWithBuiltin } from "../wallets/builtin-signing.ts";
 import { originLabel } from "./origin-label.ts";
 import { walletStatus } from "./wallet-handlers.ts";
@@ -66,7 +66,6 @@ export function closeDistributionHandler(services: BackgroundServices): Pick<Han
           vault: services.vault,
           approvals: services.approvals,
           rpc,
-          knownSymbols: () => knownSymbols(services),
         },
       );
       return { signature };

@@ -8,7 +8,6 @@ import {
   currentSession,
   EXTERNAL_WALLET_KEY,
   externalWalletSchema,
-  knownSymbols,
   rememberBoundWallet,
   rpcClient,
 } from "../services.ts";
@@ -68,7 +67,6 @@ export function walletHandlers(
     vault: services.vault,
     approvals: services.approvals,
     rpc: await rpcClient(services),
-    knownSymbols: () => knownSymbols(services),
   });
   return {
     "wallet/status": () => walletStatus(services),
@@ -95,16 +93,11 @@ export function walletHandlers(
       const address = owner ?? (await walletStatus(services)).activeAddress;
       if (!address) throw new MessagingError("no_wallet", "no wallet is connected: create one or connect Phantom or Solflare");
       const rpc = await rpcClient(services);
-      const [lamports, holdings, symbols] = await Promise.all([
-        rpc.getBalance(address),
-        rpc.getTokenHoldings(address),
-        knownSymbols(services),
-      ]);
+      const [lamports, holdings] = await Promise.all([rpc.getBalance(address), rpc.getTokenHoldings(address)]);
       const tokens = [];
       for (const holding of holdings) {
         const decimals = (await rpc.getMintDecimals(holding.mint).catch(() => undefined)) ?? 0;
-        const symbol = symbols.get(holding.mint);
-        tokens.push({ mint: holding.mint, amount: holding.amount.toString(), decimals, ...(symbol ? { symbol } : {}) });
+        tokens.push({ mint: holding.mint, amount: holding.amount.toString(), decimals });
       }
       return { owner: address, lamports: lamports.toString(), tokens };
     },

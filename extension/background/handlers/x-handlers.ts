@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { meResponseSchema } from "../../../shared/api/identity.ts";
+import { logoutResponseSchema, meResponseSchema } from "../../../shared/api/identity.ts";
 import { walletChallengeSchema } from "../../messaging/backend-shapes.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { Handlers } from "../router.ts";
@@ -46,7 +46,14 @@ export function xHandlers(
     "x/connect": () => connectX(services),
     "x/session": async () => ({ xUser: await currentXUser(services) }),
     "x/disconnect": async () => {
-      await saveSession(services, undefined);
+      // The backend revokes the token first, so a copy of it (a backup, another profile) stops working too.
+      // Forgotten here even when the backend cannot be reached: then the token is simply never used again.
+      try {
+        if (await currentXUser(services))
+          logoutResponseSchema.parse(await backend(services, { path: "/auth/logout", method: "POST" }));
+      } finally {
+        await saveSession(services, undefined);
+      }
       return { xUser: null };
     },
     "auth/wallet-challenge": async ({ address }) =>

@@ -68,6 +68,18 @@ describe("X sign-in and wallet binding against the real backend", () => {
     services.db.close();
   });
 
+  it("signs out on the backend too: the token x/disconnect forgets no longer works anywhere", async () => {
+    const { services, send } = await setup("x-sign-out", "superfan");
+    await callBackground("x/connect", {}, send);
+    const { sessionToken } = (await services.db.get("settings", "x-session")) as { sessionToken: string };
+    const me = () => fetch(`${backend.url}/me`, { headers: { authorization: `Bearer ${sessionToken}` } });
+    expect((await me()).status).toBe(200);
+    expect(await callBackground("x/disconnect", {}, send)).toEqual({ xUser: null });
+    expect(await callBackground("x/session", {}, send)).toEqual({ xUser: null });
+    expect((await me()).status).toBe(401);
+    services.db.close();
+  });
+
   it("reports a refused consent as a rejection", async () => {
     const { services, send } = await setup("x-sign-in-denied", "superfan", true);
     await expect(callBackground("x/connect", {}, send)).rejects.toMatchObject({

@@ -13,8 +13,6 @@ export interface SigningDependencies {
   vault: Vault;
   approvals: ApprovalQueue;
   rpc: RpcClient;
-  /** Symbols the extension already knows (from cached distributions), by mint. */
-  knownSymbols: () => Promise<ReadonlyMap<string, string>>;
 }
 
 async function unlockedAddress(vault: Vault): Promise<string> {
@@ -25,14 +23,13 @@ async function unlockedAddress(vault: Vault): Promise<string> {
   return status.address;
 }
 
+/** What the chain says of each mint (labels are the mint's address: ui/format.ts tokenLabel). */
 async function tokenInfos(mints: string[], dependencies: SigningDependencies): Promise<Map<string, TokenInfo>> {
-  const symbols = await dependencies.knownSymbols();
   const infos = new Map<string, TokenInfo>();
   for (const mint of mints) {
     // Without decimals the window shows raw units, which is still exact; the RPC being down must not block signing.
     const decimals = await dependencies.rpc.getMintDecimals(mint).catch(() => undefined);
-    const symbol = symbols.get(mint);
-    if (decimals !== undefined) infos.set(mint, symbol ? { decimals, symbol } : { decimals });
+    if (decimals !== undefined) infos.set(mint, { decimals });
   }
   return infos;
 }
@@ -70,6 +67,8 @@ export async function signAndSendWithBuiltin(
     instructions: summary.instructions,
     feeLamports: summary.feeLamports.toString(),
     warnings: summary.warnings,
+    leaves: summary.leaves,
+    comesBack: summary.comesBack,
   });
   await dependencies.vault.withSecretKey((secretKey) => {
     transaction.sign([Keypair.fromSecretKey(secretKey)]);

@@ -44,8 +44,9 @@ function numbered<T>(items: T[]): (T & { number: number })[] {
 }
 
 /**
- * The one place a signature is granted. It shows exactly what the service worker will sign:
- * every instruction decoded, the fee, and warnings; closing the window counts as Reject.
+ * The one place a signature is granted. It shows exactly what the service worker will sign: what
+ * leaves the wallet in total and what comes back, every instruction decoded, the fee, and warnings
+ * (every instruction it cannot read gets one); closing the window counts as Reject.
  */
 export function ApprovalView({ id }: { id: string }) {
   const { view, error } = useApproval(id);
@@ -75,6 +76,22 @@ export function ApprovalView({ id }: { id: string }) {
       </header>
       {view.kind === "transaction" ? (
         <>
+          <section className="rounded-2xl bg-[#f7f9f9] p-3 dark:bg-[#16181c]" data-testid="approval-totals">
+            <h2 className="text-sm font-bold">Leaves your wallet</h2>
+            <ul className="text-sm" data-testid="approval-leaves">
+              {view.leaves.length ? view.leaves.map((line) => <li key={line}>{line}</li>) : <li>nothing</li>}
+            </ul>
+            {view.comesBack.length > 0 && (
+              <>
+                <h2 className="mt-2 text-sm font-bold">Comes back to you</h2>
+                <ul className="text-sm" data-testid="approval-comes-back">
+                  {view.comesBack.map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </section>
           {view.warnings.map((warning) => (
             <Alert key={warning} severity="warning">
               {warning}

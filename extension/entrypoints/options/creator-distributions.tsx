@@ -5,13 +5,13 @@ import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { callBackground } from "../../messaging/client.ts";
 import { formatSol } from "../../messaging/format.ts";
 import { claimFailureLabel } from "../../ui/claim-failure.ts";
-import { formatTokenAmount, toUnixSeconds } from "../../ui/format.ts";
+import { formatTokenAmount, tokenLabel, toUnixSeconds } from "../../ui/format.ts";
 import { useBackground } from "../popup/use-background.ts";
 import { ClaimsChart } from "./claims-chart.tsx";
 
 function remainingTokens(distribution: Distribution): string {
   const left = BigInt(distribution.maxClaims - distribution.claimedCount) * BigInt(distribution.amountPerClaim);
-  return `${formatTokenAmount(left.toString(), distribution.token.decimals)} ${distribution.token.symbol ?? ""}`.trim();
+  return `${formatTokenAmount(left.toString(), distribution.token.decimals)} ${tokenLabel(distribution.mint)}`;
 }
 
 function CloseButton({ distribution, onClosed }: { distribution: Distribution; onClosed: () => void }) {
@@ -79,8 +79,8 @@ export function CreatorDistributions() {
           <div className="flex items-start justify-between gap-4">
             <div>
               <a className="font-bold text-[#1d9bf0]" href={distribution.link} target="_blank" rel="noreferrer">
-                {formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals)}{" "}
-                {distribution.token.symbol ?? "tokens"} × {distribution.maxClaims}
+                {formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals)} {tokenLabel(distribution.mint)} ×{" "}
+                {distribution.maxClaims}
               </a>
               <p className="text-sm text-[#536471]">
                 {distribution.claimedCount} of {distribution.maxClaims} claimed · ends{" "}

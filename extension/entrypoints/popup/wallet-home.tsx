@@ -3,7 +3,7 @@ import { lazy, Suspense, useState } from "react";
 import { callBackground } from "../../messaging/client.ts";
 import { formatSol } from "../../messaging/format.ts";
 import type { WalletStatus } from "../../messaging/shapes.ts";
-import { formatTokenAmount, shortAddress } from "../../ui/format.ts";
+import { formatTokenAmount, shortAddress, tokenLabel } from "../../ui/format.ts";
 import { ClaimHistory } from "./claim-history.tsx";
 import { OutboxList } from "./outbox-list.tsx";
 import { useBackground } from "./use-background.ts";
@@ -43,7 +43,7 @@ function Balances({ owner }: { owner: string }) {
       <ul className="text-sm">
         {balances.data.tokens.map((token) => (
           <li key={token.mint} className="flex justify-between">
-            <span title={token.mint}>{token.symbol ?? shortAddress(token.mint)}</span>
+            <span title={token.mint}>{tokenLabel(token.mint)}</span>
             <span>{formatTokenAmount(token.amount, token.decimals)}</span>
           </li>
         ))}

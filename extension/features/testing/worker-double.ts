@@ -49,7 +49,7 @@ export function distributionFixture(address: string, postId: string, overrides: 
     creator: CREATOR,
     creatorXUserId: "1001",
     mint: BONK_MINT,
-    token: { decimals: 5, symbol: "BONK", name: "Bonk" },
+    token: { decimals: 5 },
     amountPerClaim: "150000",
     maxClaims: 100,
     claimedCount: 12,
