@@ -172,6 +172,28 @@ describe("create a giveaway from the creator's own post", () => {
     expect(toolBar?.nextElementSibling?.getAttribute("data-memefans-feature")).toBe("create-distribution");
   });
 
+  it("in a thread, offers it for the post right above the composer, not the thread's first post", async () => {
+    const composer =
+      '<div data-testid="inline_reply_offscreen"><div data-testid="tweetTextarea_0" contenteditable="true"></div><div data-testid="toolBar"></div></div>';
+    const worker = workerDouble({ "x/session": () => ({ xUser: null }) });
+    const statusPage = "https://x.com/thechosenberg/status/1841834132160077852";
+    // The creator's post answers someone else's: X shows that post first, then the creator's, then the composer.
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("basic"))}${inCell(fixtureHtml("image"))}${composer}`;
+    await act(async () => {
+      stopOverlay = startOverlay([composerGiveaway], worker, statusPage).stop;
+    });
+    await eventually(() => expect(widgetsOf("create-distribution")).toHaveLength(1));
+    act(() => stopOverlay?.());
+
+    // Someone else's reply page, where the creator's post is only the thread's start: no button.
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}${inCell(fixtureHtml("basic"))}${composer}`;
+    await act(async () => {
+      stopOverlay = startOverlay([composerGiveaway], worker, "https://x.com/jarvis_best/status/1841842569182929401").stop;
+    });
+    // The composer is there from the start, so the feature decided while starting.
+    expect(widgetsOf("create-distribution")).toHaveLength(0);
+  });
+
   it("validates, signs through the service worker, registers, and types the link into the reply", async () => {
     document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
     const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
