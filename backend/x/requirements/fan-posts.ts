@@ -42,3 +42,11 @@ export async function findFanPost(
 export function references(tweet: XTweet, type: "retweeted" | "quoted" | "replied_to", id: string): boolean {
   return tweet.referenced_tweets?.some((reference) => reference.type === type && reference.id === id) ?? false;
 }
+
+/**
+ * A plain repost of someone else's post. X copies the original's `quoted` reference onto a repost
+ * of a quote, so only the `retweeted` reference tells the fan's own quote or reply from a repost.
+ */
+export function isRepost(tweet: XTweet): boolean {
+  return tweet.referenced_tweets?.some((reference) => reference.type === "retweeted") ?? false;
+}

@@ -147,6 +147,48 @@ describe("verifyRequirements against the emulator", () => {
     expect(report.checks.map((check) => check.met)).toEqual([false, false]);
   });
 
+  it("does not take the fan's plain repost of someone else's quote for the fan quoting the post", async () => {
+    const superfansQuote = [...emulator.store.tweets.values()].find(
+      (tweet) => tweet.authorId === users.superfan.id && tweet.references.some((reference) => reference.type === "quoted"),
+    );
+    if (!superfansQuote) throw new Error("the seed has no quote by the superfan");
+    const repost = emulator.store.repost({ authorId: users.casualFan.id, tweetId: superfansQuote.id });
+    // As on X, the repost carries the quote's `quoted` reference and quotes_of_tweet_id: finds it.
+    expect(repost.references).toEqual([
+      { type: "retweeted", id: superfansQuote.id },
+      { type: "quoted", id: posts.giveaway },
+    ]);
+    const quote = requirement({ type: "quote" });
+    expect(await verifier()("casualFan", [quote])).toMatchObject({ met: false, xCalls: 1 });
+    emulator.store.quote({ authorId: users.casualFan.id, tweetId: posts.giveaway, text: "mine too" });
+    expect(await verifier()("casualFan", [quote])).toMatchObject({ met: true, xCalls: 1 });
+  });
+
+  it("counts a direct reply to a giveaway post that is itself a reply, and only a direct one", async () => {
+    const thread = emulator.store.post({ authorId: users.quietFan.id, text: "who is giving away memes today?" });
+    const giveaway = emulator.store.reply({ authorId: users.creator.id, tweetId: thread.id, text: "me: reply to claim" });
+    // conversation_id names the thread's first post, not the giveaway.
+    expect(giveaway.conversationId).toBe(thread.id);
+    const reply = requirement({ type: "reply" });
+    const client = createXApiClient({ baseUrl: emulator.url, clock });
+    const check = (fan: keyof typeof users) =>
+      verifyRequirements(
+        { client, now: () => clock.now(), tokenBalanceOf: async () => 0n },
+        {
+          fan: { xUserId: users[fan].id, accessToken: emulator.issueUserToken(users[fan].id).access_token },
+          post: { id: giveaway.id, creatorXUserId: users.creator.id },
+          requirements: [reply],
+        },
+      );
+    emulator.store.reply({ authorId: users.casualFan.id, tweetId: giveaway.id, text: "count me in" });
+    expect(await check("casualFan")).toMatchObject({ met: true, xCalls: 1 });
+    // A reply to the thread's first post, or to another fan's reply, is not a reply to the giveaway.
+    emulator.store.reply({ authorId: users.newcomer.id, tweetId: thread.id, text: "me!" });
+    const othersReply = emulator.store.reply({ authorId: users.superfan.id, tweetId: giveaway.id, text: "gm" });
+    emulator.store.reply({ authorId: users.newcomer.id, tweetId: othersReply.id, text: "gm to you" });
+    expect(await check("newcomer")).toMatchObject({ met: false });
+  });
+
   it("reads the fan's timeline for a post older than search/recent's 7 days", async () => {
     const client = createXApiClient({ baseUrl: emulator.url, clock });
     const oldPost = emulator.store.tweets.get(posts.oldPost);
