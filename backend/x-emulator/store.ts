@@ -167,6 +167,10 @@ export class EmulatorStore {
     return removeEdge(this.follows, followerId, followedId);
   }
 
+  isFollowing(followerId: string, followedId: string): boolean {
+    return this.follows.some((edge) => edge.from === followerId && edge.to === followedId);
+  }
+
   followersCount(userId: string): number {
     const user = this.#user(userId);
     return user.extraFollowers + this.follows.filter((edge) => edge.to === userId).length;
