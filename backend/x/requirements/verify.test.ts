@@ -119,8 +119,9 @@ describe("verifyRequirements against the emulator", () => {
       const other = emulator.store.post({ authorId: users.creator.id, text: `later meme ${index}` });
       emulator.store.like(users.superfan.id, other.id, clock.now() + index + 1);
     }
+    // X's smallest page of 5 first (most fans just liked it), then pages of 100.
     const deep = await verifier()("superfan", [requirement({ type: "like" })]);
-    expect(deep).toMatchObject({ met: true, xCalls: 2 });
+    expect(deep).toMatchObject({ met: true, xCalls: 3 });
     const client = createXApiClient({ baseUrl: emulator.url, clock });
     const shallow = await verifyRequirements(
       { client, tokenBalanceOf: async () => 0n, paging: { likedTweetsPages: 1 } },
@@ -224,6 +225,64 @@ describe("verifyRequirements against the emulator", () => {
   });
 });
 
+describe("the cheapest correct reads", () => {
+  const check = (options: { fetch?: typeof fetch; onProfileRead?: (id: string) => void }, fan: object, wanted: Requirement[]) => {
+    const calls: string[] = [];
+    const client = createXApiClient({
+      baseUrl: emulator.url,
+      clock,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      onCall: (call) => calls.push(call.endpoint),
+    });
+    return verifyRequirements(
+      { client, now: () => clock.now(), tokenBalanceOf: async () => 0n, onProfileRead: options.onProfileRead },
+      {
+        fan: { xUserId: users.casualFan.id, accessToken: emulator.issueUserToken(users.casualFan.id).access_token, ...fan },
+        post,
+        requirements: wanted,
+      },
+    ).then((report) => ({ report, calls }));
+  };
+
+  it("checks a follow with the creator's connection_status, not the fan's follow list", async () => {
+    const { report, calls } = await check({}, {}, [requirement({ type: "follow" })]);
+    expect(report.met).toBe(true);
+    expect(calls).toEqual(["users/:id"]);
+    emulator.store.unfollow(users.casualFan.id, users.creator.id);
+    expect((await check({}, {}, [requirement({ type: "follow" })])).report.met).toBe(false);
+  });
+
+  it("falls back to the fan's follow list when X leaves connection_status out", async () => {
+    const withoutConnection: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes("connection_status")) return response;
+      const body = (await response.json()) as { data?: Record<string, unknown> };
+      delete body.data?.connection_status;
+      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+    };
+    const { report, calls } = await check({ fetch: withoutConnection }, {}, [requirement({ type: "follow" })]);
+    expect(report.met).toBe(true);
+    expect(calls).toEqual(["users/:id", "users/:id/following"]);
+  });
+
+  it("takes account age from the sign-in for good, and followers from it on the same UTC day only", async () => {
+    const age = requirement({ type: "account_age", minDays: 30 });
+    const followers = requirement({ type: "min_followers", minFollowers: 10 });
+    const today = { profileOnRecord: { createdAt: clock.now() - 1100 * 86_400_000, followersCount: 40, readAt: clock.now() } };
+    const fresh = await check({}, today, [age, followers]);
+    expect(fresh.report.met).toBe(true);
+    expect(fresh.calls).toEqual([]);
+
+    const read: string[] = [];
+    const yesterday = { profileOnRecord: { ...today.profileOnRecord, followersCount: 3, readAt: clock.now() - 86_400_000 } };
+    const stale = await check({ onProfileRead: (id) => read.push(id) }, yesterday, [age, followers]);
+    // Yesterday's 3 followers are not trusted; users/me says 40 today, and the caller keeps it.
+    expect(stale.report.met).toBe(true);
+    expect(stale.calls).toEqual(["users/me"]);
+    expect(read).toEqual([users.casualFan.id]);
+  });
+});
+
 describe("the requirement cache", () => {
   it("serves a met result without calling X until it expires", async () => {
     const cache = new RequirementCache({ now: () => clock.now(), lifetimes: { like: { metMs: 60_000, unmetMs: 5_000 } } });
@@ -259,7 +318,8 @@ describe("the requirement cache", () => {
     await verifyRequirements(dependencies, { fan, post, requirements: [age, like] });
     const second = await verifyRequirements(dependencies, { fan, post: otherPost, requirements: [age, like] });
     expect(second.checks.map((check) => check.cached)).toEqual([true, false]);
-    expect(second.xCalls).toBe(1);
+    // Only the like is asked again: 5 recent likes, then the rest of the superfan's 13.
+    expect(second.xCalls).toBe(2);
   });
 
   it("never caches hold_token and drops the oldest entries beyond its size", async () => {
