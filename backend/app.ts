@@ -110,6 +110,7 @@ export function buildApp(dependencies: AppDependencies): {
     claims: {
       acceptedCounts: (addresses) => claimActivity.acceptedCounts(addresses),
       claimsOverTime: (addresses) => claimActivity.claimsOverTime(addresses),
+      botRefusals: (addresses) => claimActivity.botRefusals(addresses),
     },
     publicUrl: config.PUBLIC_URL,
     verifier: dependencies.verifier.toBase58(),

@@ -4,21 +4,14 @@ import pino from "pino";
 import { ClaimBatcher } from "../claims/claim-batcher.ts";
 import { batcherMetricsHooks, claimsPlugin } from "../claims/claims-plugin.ts";
 import { fund } from "../claims/testing/chain-fixtures.ts";
+import { registerDistribution } from "../claims/testing/registered-distribution.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { createDatabaseOn, startPostgresServer } from "../db/testing/postgres-server.ts";
 import { createLogger } from "../http/logging.ts";
 import { startTestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
-import {
-  ALL_REQUIREMENTS,
-  addActiveFans,
-  claimAndBill,
-  heldToken,
-  registerDistribution,
-  TYPICAL_REQUIREMENTS,
-  usdPerClaim,
-} from "./x-cost.ts";
+import { ALL_REQUIREMENTS, addActiveFans, claimAndBill, heldToken, TYPICAL_REQUIREMENTS, usdPerClaim } from "./x-cost.ts";
 
 /** Fans per measured giveaway in the X cost figures. */
 const X_COST_FANS = 20;
@@ -118,7 +111,11 @@ async function measureXCost(): Promise<Extract<BenchReply, { type: "x-cost" }>> 
 process.on("message", async (command: BenchCommand) => {
   try {
     if (command.type === "prepare") {
-      const distribution = await registerDistribution(backend, creator.sessionToken, [], command.fans);
+      // Intake is measured at full speed: no velocity limit.
+      const distribution = await registerDistribution(backend, creator.sessionToken, [], command.fans, {
+        oncePerCreator: false,
+        maxClaimsPerMinute: null,
+      });
       reply({
         type: "prepared",
         url: backend.url,

@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimsPlugin } from "../claims/claims-plugin.ts";
+import { registerDistribution } from "../claims/testing/registered-distribution.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
-import {
-  ALL_REQUIREMENTS,
-  addActiveFans,
-  claimAndBill,
-  heldToken,
-  registerDistribution,
-  TYPICAL_REQUIREMENTS,
-  usdPerClaim,
-} from "./x-cost.ts";
+import { ALL_REQUIREMENTS, addActiveFans, claimAndBill, heldToken, TYPICAL_REQUIREMENTS, usdPerClaim } from "./x-cost.ts";
 
 /**
  * What verifying a claim costs at X's pay-per-use prices, by the emulator's bill (resources

@@ -4,15 +4,9 @@ import {
   getAssociatedTokenAddressSync,
 } from "@solana/spl-token";
 import { Keypair, type PublicKey } from "@solana/web3.js";
-import { type RequirementInput, requirementsHash, requirementsSchema } from "../../shared/requirements.ts";
-import {
-  createHeldMint,
-  createTestDistribution,
-  fund,
-  sendAndAwait,
-  type TestDistribution,
-} from "../claims/testing/chain-fixtures.ts";
-import type { TestBackend } from "../http/testing/test-backend.ts";
+import type { RequirementInput } from "../../shared/requirements.ts";
+import { createHeldMint, fund, sendAndAwait } from "../claims/testing/chain-fixtures.ts";
+import { type TestBackend, xApiCallCount } from "../http/testing/test-backend.ts";
 import type { RunningXApiEmulator } from "../x-emulator/listen.ts";
 import { SEED } from "../x-emulator/seed.ts";
 
@@ -30,29 +24,6 @@ export const ALL_REQUIREMENTS = (holdMint: string): RequirementInput[] => [
   { type: "min_followers", minFollowers: 10 },
   { type: "hold_token", mint: holdMint, minAmount: "1" },
 ];
-
-/** Registers a distribution of the seeded giveaway post, signed up on the embedded chain. */
-export async function registerDistribution(
-  backend: TestBackend,
-  creatorSession: string,
-  requirements: RequirementInput[],
-  maxClaims: number,
-): Promise<TestDistribution> {
-  const distribution = await createTestDistribution(backend.context.connection, {
-    verifier: backend.verifier.publicKey,
-    maxClaims,
-    nowSeconds: backend.chain?.unixTimestamp() ?? Math.floor(Date.now() / 1000),
-    feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
-    requirementsHash: requirementsHash(requirementsSchema.parse(requirements)) as Uint8Array<ArrayBuffer>,
-    postId: BigInt(SEED.posts.giveaway),
-  });
-  const response = await backend.request("POST", "/distributions", {
-    token: creatorSession,
-    body: { address: distribution.address.toBase58(), postId: SEED.posts.giveaway, requirements },
-  });
-  if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${await response.text()}`);
-  return distribution;
-}
 
 /** A mint whose `give` puts one token in a wallet: what a hold_token requirement asks for. */
 export async function heldToken(backend: TestBackend): Promise<{ mint: PublicKey; give(wallet: Keypair): Promise<void> }> {
@@ -158,7 +129,7 @@ export async function claimAndBill(
     if (bound.status !== 200) throw new Error(`binding a wallet answered ${bound.status}: ${await bound.text()}`);
     fans.push({ sessionToken: fan.sessionToken, wallet, username });
   }
-  const callsBefore = await xCallCount(backend);
+  const callsBefore = await xApiCallCount(backend);
   const billBefore = emulator.billing.totals.microUsd;
   let verifiedClaims = 0;
   for (const fan of fans) {
@@ -173,12 +144,8 @@ export async function claimAndBill(
   return {
     verifiedClaims,
     microUsd: emulator.billing.totals.microUsd - billBefore,
-    xCalls: (await xCallCount(backend)) - callsBefore,
+    xCalls: (await xApiCallCount(backend)) - callsBefore,
   };
-}
-
-async function xCallCount(backend: TestBackend): Promise<number> {
-  return (await backend.context.metrics.xApiCalls.get()).values.reduce((sum, value) => sum + value.value, 0);
 }
 
 /** Dollars per verified claim, to a tenth of a cent of a cent. */

@@ -3,6 +3,7 @@ import type { Distribution } from "../../shared/api/distributions.ts";
 import type { AppContext, AppPlugin } from "../app.ts";
 import { LookupCache } from "../distributions/lookup-cache.ts";
 import type { Metrics } from "../http/metrics.ts";
+import { BotDefences } from "./bot-defences.ts";
 import { claimActivity } from "./claim-activity.ts";
 import type { ClaimBatcherHooks } from "./claim-batcher.ts";
 import { ClaimIntake } from "./claim-intake.ts";
@@ -57,6 +58,7 @@ export const claimsPlugin: AppPlugin = (context) => {
       };
     },
     onVerified: (verdict) => metrics.xApiCallsPerVerifiedClaim.observe(verdict.xCalls ?? 0),
+    defences: new BotDefences(database, context.now),
     now: context.now,
   });
   return { routers: [router], directRoutes: direct, claimActivity: claimActivity(database) };

@@ -14,12 +14,13 @@ import { conflict, HttpError, notFound, validationFailed } from "../http/errors.
 import type { OpenApiRegistry } from "../http/openapi.ts";
 import { sendJson } from "../http/send-json.ts";
 import { requireSession, sessionRequired } from "../identity/sessions.ts";
+import type { BotDefences, DefendedTarget } from "./bot-defences.ts";
 import { type ClaimIntake, claimRequestHash, type IntakeOutcome } from "./claim-intake.ts";
 import { claimContextReader, findClaim, listClaimsOfUser } from "./claim-queries.ts";
 import { claimFromRow } from "./claim-rows.ts";
 
 /** What the claim route needs to know about a registered distribution. */
-export interface ClaimTarget {
+export interface ClaimTarget extends DefendedTarget {
   address: string;
   maxClaims: number;
   startsAt: number;
@@ -44,6 +45,8 @@ export interface ClaimsRouterDependencies<Target extends ClaimTarget = ClaimTarg
   /** Checks the fan against the distribution's requirements (the X side lives behind this). */
   verify(xUserId: string, target: Target, wallet: string): Promise<RequirementsVerdict>;
   onVerified?(verdict: RequirementsVerdict): void;
+  /** The creator's bot defences; without them every claim that meets the requirements is taken. */
+  defences?: BotDefences;
   now?: () => number;
 }
 
@@ -127,10 +130,14 @@ export function claimsRouter<Target extends ClaimTarget>(
         );
       }
       if (owner !== xUserId) throw new HttpError(403, "wallet_bound_elsewhere", "this wallet is bound to another X account");
+      // Before any X call: a claim the creator's rules refuse costs no X API money.
+      await dependencies.defences?.screen(xUserId, body.wallet, target);
 
       const verdict = await dependencies.verify(xUserId, target, body.wallet);
       dependencies.onVerified?.(verdict);
       if (!verdict.met) {
+        const unmet = verdict.checks.filter((check) => !check.met).map((check) => check.requirement);
+        await dependencies.defences?.recordUnmet(target.address, xUserId, unmet);
         throw new HttpError(403, "requirements_not_met", "some requirements of this giveaway are not met yet", {
           checks: verdict.checks,
         });

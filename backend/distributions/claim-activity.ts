@@ -1,3 +1,5 @@
+import type { BotRefusals } from "../../shared/api/distributions.ts";
+
 /**
  * What the distributions module needs to know about claims, answered by the claims module (which owns
  * the claims table). Counts include queued and sent claims, not only confirmed ones: a slot is taken
@@ -8,10 +10,13 @@ export interface ClaimActivity {
   acceptedCounts(addresses: readonly string[]): Promise<Map<string, number>>;
   /** Accepted claims per hour bucket, oldest first, per distribution address. */
   claimsOverTime(addresses: readonly string[]): Promise<Map<string, { bucketStart: string; claims: number }[]>>;
+  /** Accounts refused as likely bots per distribution address. */
+  botRefusals(addresses: readonly string[]): Promise<Map<string, BotRefusals>>;
 }
 
 /** Before the claims module is mounted: no claims yet, so the chain's count is all there is. */
 export const noClaimActivity: ClaimActivity = {
   acceptedCounts: async () => new Map(),
   claimsOverTime: async () => new Map(),
+  botRefusals: async () => new Map(),
 };

@@ -1,5 +1,5 @@
 import type { PublicKey } from "@solana/web3.js";
-import type { Distribution, RegisterDistributionBody } from "../../shared/api/distributions.ts";
+import type { CreatorDistribution, Distribution, RegisterDistributionBody } from "../../shared/api/distributions.ts";
 import { requirementsHash } from "../../shared/requirements.ts";
 import { HttpError } from "../http/errors.ts";
 import { fromXError } from "../http/upstream-errors.ts";
@@ -108,6 +108,7 @@ export class DistributionService {
       feePerClaimLamports: account.feePerClaimLamports,
       ...(body.creationSignature ? { creationSignature: body.creationSignature } : {}),
       ...(postCreatedAt ? { postCreatedAt } : {}),
+      claimRules: body.claimRules,
     });
     this.#lookups.forget(body.postId);
     const row = await dependencies.store.byAddress(body.address);
@@ -165,14 +166,19 @@ export class DistributionService {
     return this.dependencies.store.byAddress(address);
   }
 
-  async forCreator(xUserId: string): Promise<(Distribution & { claimsOverTime: { bucketStart: string; claims: number }[] })[]> {
+  async forCreator(xUserId: string): Promise<CreatorDistribution[]> {
     const rows = await this.dependencies.store.byCreator(xUserId);
     const addresses = rows.map((row) => row.address);
-    const [distributions, buckets] = await Promise.all([
+    const [distributions, buckets, refusals] = await Promise.all([
       this.#presentAll(rows),
       this.dependencies.claims.claimsOverTime(addresses),
+      this.dependencies.claims.botRefusals(addresses),
     ]);
-    return distributions.map((distribution) => ({ ...distribution, claimsOverTime: buckets.get(distribution.address) ?? [] }));
+    return distributions.map((distribution) => ({
+      ...distribution,
+      claimsOverTime: buckets.get(distribution.address) ?? [],
+      botRefusals: refusals.get(distribution.address) ?? { accounts: 0, byReason: {} },
+    }));
   }
 
   /** A chain that cannot be reached leaves the stored state as it is: the status is still useful. */

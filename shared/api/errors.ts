@@ -20,6 +20,8 @@ export const errorCodes = [
   "paused",
   "closed",
   "already_claimed",
+  "claimed_from_creator",
+  "claims_too_fast",
   "wallet_bound_elsewhere",
   "registration_mismatch",
   "not_post_author",

@@ -1,0 +1,29 @@
+import type { ClaimRules } from "../../../shared/api/distributions.ts";
+import { type RequirementInput, requirementsHash, requirementsSchema } from "../../../shared/requirements.ts";
+import type { TestBackend } from "../../http/testing/test-backend.ts";
+import { SEED } from "../../x-emulator/seed.ts";
+import { createTestDistribution, type TestDistribution } from "./chain-fixtures.ts";
+
+/** Registers a distribution of the seeded giveaway post, created on the embedded chain; `claimRules` default to the API's. */
+export async function registerDistribution(
+  backend: TestBackend,
+  creatorSession: string,
+  requirements: RequirementInput[],
+  maxClaims: number,
+  claimRules?: ClaimRules,
+): Promise<TestDistribution> {
+  const distribution = await createTestDistribution(backend.context.connection, {
+    verifier: backend.verifier.publicKey,
+    maxClaims,
+    nowSeconds: backend.chain?.unixTimestamp() ?? Math.floor(Date.now() / 1000),
+    feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
+    requirementsHash: requirementsHash(requirementsSchema.parse(requirements)) as Uint8Array<ArrayBuffer>,
+    postId: BigInt(SEED.posts.giveaway),
+  });
+  const response = await backend.request("POST", "/distributions", {
+    token: creatorSession,
+    body: { address: distribution.address.toBase58(), postId: SEED.posts.giveaway, requirements, claimRules },
+  });
+  if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${await response.text()}`);
+  return distribution;
+}
