@@ -11,8 +11,9 @@ import MenuItem from "@mui/material/MenuItem";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import { useEffect, useState } from "react";
+import { type ClaimRules, claimRulesSchema, DEFAULT_CLAIM_RULES } from "../../shared/api/distributions.ts";
 import { type DistributionDraftInput, distributionDraftSchema, timingProblems } from "../../shared/distribution.ts";
-import type { RequirementInput } from "../../shared/requirements.ts";
+import { DEFAULT_MIN_ACCOUNT_AGE_DAYS, DEFAULT_MIN_FOLLOWERS, type RequirementInput } from "../../shared/requirements.ts";
 import { backendApi, describeApiError } from "../api/backend-api.ts";
 import { formatSol } from "../messaging/format.ts";
 import type { Balances } from "../messaging/shapes.ts";
@@ -40,6 +41,10 @@ export interface CreateForm {
   accountAgeDays: string;
   minFollowers: boolean;
   minFollowersCount: string;
+  /** One claim per X account and wallet across the creator's giveaways. */
+  oncePerCreator: boolean;
+  paceLimit: boolean;
+  maxClaimsPerMinute: string;
   startsAt: string;
   endsAt: string;
   feeBudgetSol: string;
@@ -55,8 +60,14 @@ const requirementToggles: [ToggleKey, string][] = [
   ["quote", "Quote it"],
   ["reply", "Reply"],
   ["holdToken", "Hold a token"],
-  ["accountAge", "Have an old enough account"],
-  ["minFollowers", "Have enough followers"],
+];
+
+/** Bot defences: on by default (account age, followers, a pace limit); the cross-giveaway rule when the creator wants it. */
+const defenceToggles: [ToggleKey, string][] = [
+  ["accountAge", "Account old enough"],
+  ["minFollowers", "Enough followers"],
+  ["paceLimit", "Limit claims per minute"],
+  ["oncePerCreator", "One claim per account and wallet across my giveaways"],
 ];
 
 /** "1.5" in a token with 6 decimals → "1500000"; text that is not such a number is passed on for the schema to name. */
@@ -91,10 +102,13 @@ export function defaultForm(now: Date, firstMint = ""): CreateForm {
     holdToken: false,
     holdMint: "",
     holdMin: "",
-    accountAge: false,
-    accountAgeDays: "30",
-    minFollowers: false,
-    minFollowersCount: "10",
+    accountAge: true,
+    accountAgeDays: String(DEFAULT_MIN_ACCOUNT_AGE_DAYS),
+    minFollowers: true,
+    minFollowersCount: String(DEFAULT_MIN_FOLLOWERS),
+    oncePerCreator: DEFAULT_CLAIM_RULES.oncePerCreator,
+    paceLimit: DEFAULT_CLAIM_RULES.maxClaimsPerMinute !== null,
+    maxClaimsPerMinute: String(DEFAULT_CLAIM_RULES.maxClaimsPerMinute ?? 120),
     startsAt: localInput(now),
     endsAt: localInput(new Date(now.getTime() + 7 * 86_400_000)),
     feeBudgetSol: "0.01",
@@ -113,6 +127,14 @@ export function requirementsFrom(form: CreateForm): RequirementInput[] {
   if (form.accountAge) requirements.push({ type: "account_age", minDays: Number(form.accountAgeDays) });
   if (form.minFollowers) requirements.push({ type: "min_followers", minFollowers: Number(form.minFollowersCount) });
   return requirements;
+}
+
+/** The defences that are not requirements, as the registration carries them. */
+export function claimRulesFrom(form: CreateForm): ClaimRules {
+  return {
+    oncePerCreator: form.oncePerCreator,
+    maxClaimsPerMinute: form.paceLimit ? Number(form.maxClaimsPerMinute) : null,
+  };
 }
 
 export function draftFrom(form: CreateForm, postId: string, decimals: number): DistributionDraftInput {
@@ -141,6 +163,8 @@ export function validateForm(form: CreateForm, postId: string, decimals: number,
   }
   const [late] = timingProblems(parsed.data, nowSeconds);
   if (late) errors.endsAt = late;
+  const rules = claimRulesSchema.safeParse(claimRulesFrom(form));
+  if (!rules.success) errors.maxClaimsPerMinute = rules.error.issues[0]?.message ?? "not a valid number of claims";
   return { draft: Object.keys(errors).length ? null : parsed.data, errors };
 }
 
@@ -229,6 +253,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
           address: built.address,
           postId,
           requirements: requirementsFrom(filled),
+          claimRules: claimRulesFrom(filled),
           creationSignature: signature,
         }),
       ).unwrap();
@@ -304,8 +329,23 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
               <TextField label="At least (raw units)" {...bind("holdMin")} />
             </Box>
           )}
-          {form.accountAge && <TextField label="Account age (days)" {...bind("accountAgeDays")} />}
-          {form.minFollowers && <TextField label="Followers at least" {...bind("minFollowersCount")} />}
+          <Typography variant="subtitle2">Keep bots out</Typography>
+          <Box className="grid grid-cols-2" data-testid="memefans-create-defences">
+            {defenceToggles.map(([key, label]) => (
+              <FormControlLabel
+                key={key}
+                control={<Checkbox checked={form[key]} onChange={(event) => set(key, event.target.checked)} />}
+                label={label}
+              />
+            ))}
+          </Box>
+          <Box className="grid grid-cols-2 gap-3">
+            {form.accountAge && <TextField label="Account age (days)" {...bind("accountAgeDays")} />}
+            {form.minFollowers && <TextField label="Followers at least" {...bind("minFollowersCount")} />}
+            {form.paceLimit && (
+              <TextField label="Claims per minute at most" {...validated("maxClaimsPerMinute", "maxClaimsPerMinute")} />
+            )}
+          </Box>
           {shown("requirements") && <Alert severity="error">Requirements: {shown("requirements")}</Alert>}
           <TextField
             label="Fee budget (SOL)"

@@ -7,7 +7,7 @@ import { decodeTransaction, summarizeTransaction } from "../background/approvals
 import { claimWidget } from "./claim-widget.tsx";
 import { composerGiveaway } from "./composer-giveaway.tsx";
 import { creationCost, rentExemptLamports } from "./create-cost.ts";
-import { type CreateForm, defaultForm, toRawUnits, validateForm } from "./create-dialog.tsx";
+import { type CreateForm, claimRulesFrom, defaultForm, toRawUnits, validateForm } from "./create-dialog.tsx";
 import { createDistribution } from "./create-distribution.tsx";
 import { buildCreateTransaction, registerTransactionBuilder } from "./create-transaction.ts";
 import { eventually, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
@@ -38,7 +38,25 @@ describe("the create form", () => {
     const { draft, errors } = validateForm(form(), "1841834132160077852", 5, nowSeconds);
     expect(errors).toEqual({});
     expect(draft).toMatchObject({ amountPerClaim: 150_000n, maxClaims: 100, feeBudgetLamports: 10_000_000n });
-    expect(draft?.requirements).toEqual([{ type: "follow" }, { type: "like" }]);
+    expect(draft?.requirements).toEqual([
+      { type: "follow" },
+      { type: "like" },
+      { type: "account_age", minDays: 30 },
+      { type: "min_followers", minFollowers: 10 },
+    ]);
+  });
+
+  it("keeps bots out by default: account age, followers and a pace limit; the cross-giveaway rule on request", () => {
+    expect(claimRulesFrom(form())).toEqual({ oncePerCreator: false, maxClaimsPerMinute: 120 });
+    expect(claimRulesFrom(form({ paceLimit: false, oncePerCreator: true }))).toEqual({
+      oncePerCreator: true,
+      maxClaimsPerMinute: null,
+    });
+    const withoutDefences = validateForm(form({ accountAge: false, minFollowers: false }), "1", 5, nowSeconds);
+    expect(withoutDefences.draft?.requirements).toEqual([{ type: "follow" }, { type: "like" }]);
+    expect(validateForm(form({ maxClaimsPerMinute: "0" }), "1", 5, nowSeconds).errors).toEqual({
+      maxClaimsPerMinute: "allow at least 1 claim a minute, or no limit",
+    });
   });
 
   it("puts each shared-schema message on its own field", () => {
@@ -256,9 +274,23 @@ describe("create a giveaway from the creator's own post", () => {
     }[];
     expect(registration).toMatchObject({
       postId: "1841834132160077852",
-      requirements: [{ type: "follow" }, { type: "like" }],
+      requirements: [
+        { type: "follow" },
+        { type: "like" },
+        { type: "account_age", minDays: 30 },
+        { type: "min_followers", minFollowers: 10 },
+      ],
+      claimRules: { oncePerCreator: false, maxClaimsPerMinute: 120 },
       creationSignature: "5".repeat(88),
     });
+    // The defences were on the dialog for the creator to see and change.
+    const defences = [...shadow.querySelectorAll('[data-testid="memefans-create-defences"] label')];
+    expect(defences.map((label) => [label.textContent, label.querySelector("input")?.checked])).toEqual([
+      ["Account old enough", true],
+      ["Enough followers", true],
+      ["Limit claims per minute", true],
+      ["One claim per account and wallet across my giveaways", false],
+    ]);
     const editor = document.querySelector('[data-testid="tweetTextarea_0"]');
     expect(editor?.textContent).toBe(`http://127.0.0.1:8787/d/${registration?.address}`);
     expect(shadow.querySelector('[data-testid="memefans-create-done"]')?.textContent).toContain("Its link is in your reply");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { tokenDisplaySchema } from "../../shared/api/distributions.ts";
+import { claimRulesSchema, tokenDisplaySchema } from "../../shared/api/distributions.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
 import { distributionSchema, eligibilitySchema, walletChallengeSchema } from "./backend-shapes.ts";
 import {
@@ -144,6 +144,8 @@ export const messages = {
       creationSignature: base58SignatureSchema.optional(),
       /** Display details the backend shows with the distribution (symbol, name, https logo). */
       token: tokenDisplaySchema.optional(),
+      /** The creator's bot defences beyond the requirements; the backend's defaults when left out. */
+      claimRules: claimRulesSchema.optional(),
     }),
     outboxOutcomeSchema,
     both,

@@ -6,6 +6,7 @@ import { callBackground } from "../../messaging/client.ts";
 import { formatSol } from "../../messaging/format.ts";
 import { formatTokenAmount, toUnixSeconds } from "../../ui/format.ts";
 import { useBackground } from "../popup/use-background.ts";
+import { BotRefusalsSummary } from "./bot-refusals.tsx";
 import { ClaimsChart } from "./claims-chart.tsx";
 
 function remainingTokens(distribution: Distribution): string {
@@ -44,7 +45,7 @@ function CloseButton({ distribution, onClosed }: { distribution: Distribution; o
   );
 }
 
-/** The creator's giveaways: progress, claims over time, what is left, and the clawback after the end. */
+/** The creator's giveaways: progress, claims over time, claims refused as likely bots, what is left, and the clawback after the end. */
 export function CreatorDistributions() {
   const list = useBackground("creator/distributions", {});
   if (list.error) return <Alert severity="info">{list.error}</Alert>;
@@ -75,6 +76,7 @@ export function CreatorDistributions() {
             </div>
             <CloseButton distribution={distribution} onClosed={list.reload} />
           </div>
+          <BotRefusalsSummary refusals={distribution.botRefusals} />
           <ClaimsChart points={distribution.claimsOverTime ?? []} />
         </li>
       ))}
