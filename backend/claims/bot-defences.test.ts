@@ -1,4 +1,3 @@
-import { Keypair } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BotRefusals, creatorDistributionsResponseSchema, DEFAULT_CLAIM_RULES } from "../../shared/api/distributions.ts";
 import { errorBodySchema } from "../../shared/api/errors.ts";
@@ -6,7 +5,7 @@ import { openDatabase } from "../db/open-database.ts";
 import { startTestBackend, type TestBackend, xApiCallCount } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import { claimsPlugin } from "./claims-plugin.ts";
-import { registerDistribution } from "./testing/registered-distribution.ts";
+import { type ClaimingFan, claimAs, fanWithWallet, registerDistribution } from "./testing/registered-distribution.ts";
 
 /** The creator's bot defences, each refusing what it should and counted on the creator's dashboard. */
 let backend: TestBackend;
@@ -30,18 +29,10 @@ async function newFan(options: { ageDays?: number; followers?: number; username?
     });
     expect(created.status).toBe(201);
   }
-  const { sessionToken } = await backend.signIn(username);
-  const wallet = Keypair.generate();
-  expect((await backend.bindWallet(sessionToken, wallet)).status).toBe(200);
-  return { sessionToken, wallet: wallet.publicKey.toBase58() };
+  return fanWithWallet(backend, username);
 }
 
-const claim = (fan: { sessionToken: string; wallet: string }, distribution: string) =>
-  backend.request("POST", "/claims", {
-    token: fan.sessionToken,
-    headers: { "Idempotency-Key": `bots-${distribution}-${fan.wallet}` },
-    body: { distribution, wallet: fan.wallet },
-  });
+const claim = (fan: ClaimingFan, distribution: string) => claimAs(backend, fan, distribution);
 
 async function refusalsOf(address: string): Promise<BotRefusals | undefined> {
   const response = await backend.request("GET", "/creators/me/distributions", { token: creatorSession });

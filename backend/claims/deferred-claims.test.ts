@@ -1,4 +1,3 @@
-import { Keypair } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimListResponseSchema } from "../../shared/api/claims.ts";
 import { errorBodySchema } from "../../shared/api/errors.ts";
@@ -6,7 +5,7 @@ import { openDatabase } from "../db/open-database.ts";
 import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import { claimsPlugin } from "./claims-plugin.ts";
-import { registerDistribution } from "./testing/registered-distribution.ts";
+import { type ClaimingFan, claimAs, fanWithWallet, registerDistribution } from "./testing/registered-distribution.ts";
 
 /** A claim whose check X rate-limits is kept and checked again when X's window resets. */
 const WINDOW_MS = 12_000;
@@ -23,19 +22,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => backend?.close());
 
-async function fan(username: string) {
-  const { sessionToken } = await backend.signIn(username);
-  const wallet = Keypair.generate();
-  expect((await backend.bindWallet(sessionToken, wallet)).status).toBe(200);
-  return { sessionToken, wallet: wallet.publicKey.toBase58() };
-}
-
-const claim = (who: { sessionToken: string; wallet: string }, distribution: string) =>
-  backend.request("POST", "/claims", {
-    token: who.sessionToken,
-    headers: { "Idempotency-Key": `deferred-${distribution}-${who.wallet}` },
-    body: { distribution, wallet: who.wallet },
-  });
+const fan = (username: string) => fanWithWallet(backend, username);
+const claim = (who: ClaimingFan, distribution: string) => claimAs(backend, who, distribution);
 
 /** Polls `check` until it passes: the deferred checks run on their own timer. */
 async function waitUntil(check: () => Promise<void>, timeoutMs: number): Promise<void> {

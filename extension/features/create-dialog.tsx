@@ -313,15 +313,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
             />
           </Box>
           <Typography variant="subtitle2">Fans must</Typography>
-          <Box className="grid grid-cols-2">
-            {requirementToggles.map(([key, label]) => (
-              <FormControlLabel
-                key={key}
-                control={<Checkbox checked={form[key]} onChange={(event) => set(key, event.target.checked)} />}
-                label={label}
-              />
-            ))}
-          </Box>
+          <Toggles toggles={requirementToggles} form={form} set={set} />
           {form.reply && <TextField label="The reply must contain (optional)" {...bind("replyPhrase")} />}
           {form.holdToken && (
             <Box className="grid grid-cols-2 gap-3">
@@ -330,15 +322,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
             </Box>
           )}
           <Typography variant="subtitle2">Keep bots out</Typography>
-          <Box className="grid grid-cols-2" data-testid="memefans-create-defences">
-            {defenceToggles.map(([key, label]) => (
-              <FormControlLabel
-                key={key}
-                control={<Checkbox checked={form[key]} onChange={(event) => set(key, event.target.checked)} />}
-                label={label}
-              />
-            ))}
-          </Box>
+          <Toggles toggles={defenceToggles} form={form} set={set} testId="memefans-create-defences" />
           <Box className="grid grid-cols-2 gap-3">
             {form.accountAge && <TextField label="Account age (days)" {...bind("accountAgeDays")} />}
             {form.minFollowers && <TextField label="Followers at least" {...bind("minFollowersCount")} />}
@@ -386,6 +370,31 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
         )}
       </DialogActions>
     </Dialog>
+  );
+}
+
+/** A grid of the form's checkboxes. */
+function Toggles({
+  toggles,
+  form,
+  set,
+  testId,
+}: {
+  toggles: [ToggleKey, string][];
+  form: CreateForm;
+  set(key: ToggleKey, value: boolean): void;
+  testId?: string;
+}) {
+  return (
+    <Box className="grid grid-cols-2" data-testid={testId}>
+      {toggles.map(([key, label]) => (
+        <FormControlLabel
+          key={key}
+          control={<Checkbox checked={form[key]} onChange={(event) => set(key, event.target.checked)} />}
+          label={label}
+        />
+      ))}
+    </Box>
   );
 }
 

@@ -1,3 +1,4 @@
+import { Keypair } from "@solana/web3.js";
 import type { ClaimRules } from "../../../shared/api/distributions.ts";
 import { type RequirementInput, requirementsHash, requirementsSchema } from "../../../shared/requirements.ts";
 import type { TestBackend } from "../../http/testing/test-backend.ts";
@@ -26,4 +27,27 @@ export async function registerDistribution(
   });
   if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${await response.text()}`);
   return distribution;
+}
+
+/** A fan signed in as `username` with a freshly bound wallet. */
+export interface ClaimingFan {
+  sessionToken: string;
+  wallet: string;
+}
+
+export async function fanWithWallet(backend: TestBackend, username: string): Promise<ClaimingFan> {
+  const { sessionToken } = await backend.signIn(username);
+  const wallet = Keypair.generate();
+  const bound = await backend.bindWallet(sessionToken, wallet);
+  if (bound.status !== 200) throw new Error(`binding a wallet answered ${bound.status}: ${await bound.text()}`);
+  return { sessionToken, wallet: wallet.publicKey.toBase58() };
+}
+
+/** POST /claims as `fan`, with one Idempotency-Key per fan and distribution. */
+export function claimAs(backend: TestBackend, fan: ClaimingFan, distribution: string): Promise<Response> {
+  return backend.request("POST", "/claims", {
+    token: fan.sessionToken,
+    headers: { "Idempotency-Key": `test-${distribution}-${fan.wallet}` },
+    body: { distribution, wallet: fan.wallet },
+  });
 }
