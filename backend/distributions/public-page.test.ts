@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decimalTokenAmount } from "../../shared/primitives.ts";
-import { escapeHtml } from "./public-page.ts";
+import { describeClaimRules, escapeHtml } from "./public-page.ts";
 
 describe("public page helpers", () => {
   it("writes raw units as exact decimal amounts", () => {
@@ -13,5 +13,13 @@ describe("public page helpers", () => {
 
   it("escapes every character that could open markup or an attribute", () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  });
+
+  it("tells fans the creator's claim rules", () => {
+    expect(describeClaimRules({ oncePerCreator: true, maxClaimsPerMinute: 120 })).toEqual([
+      "One claim per X account and per wallet across this creator's giveaways",
+      "At most 120 claims a minute",
+    ]);
+    expect(describeClaimRules({ oncePerCreator: false, maxClaimsPerMinute: null })).toEqual([]);
   });
 });
