@@ -84,6 +84,8 @@ export interface AppPluginResult {
   directRoutes?: DirectRoute[];
   /** Accepted claims per distribution, so counts and charts include claims not yet on chain. */
   claimActivity?: ClaimActivity;
+  /** Work the plugin runs on its own (timers); stopped when the backend closes. */
+  services?: { stop(): Promise<void> }[];
 }
 export type AppPlugin = (context: AppContext) => AppPluginResult;
 
@@ -96,6 +98,8 @@ export function buildApp(dependencies: AppDependencies): {
   listener: RequestListener;
   serverClasses: AppServerClasses;
   context: AppContext;
+  /** The plugins' own work, to stop when the backend closes. */
+  services: { stop(): Promise<void> }[];
 } {
   const { config, database } = dependencies;
   const now = dependencies.now ?? Date.now;
@@ -119,6 +123,7 @@ export function buildApp(dependencies: AppDependencies): {
       acceptedCounts: (addresses) => claimActivity.acceptedCounts(addresses),
       claimsOverTime: (addresses) => claimActivity.claimsOverTime(addresses),
       failuresByReason: (addresses) => claimActivity.failuresByReason(addresses),
+      botRefusals: (addresses) => claimActivity.botRefusals(addresses),
     },
     publicUrl: config.PUBLIC_URL,
     verifier: dependencies.verifier.toBase58(),
@@ -237,10 +242,12 @@ export function buildApp(dependencies: AppDependencies): {
   app.use(distributionsRouter({ service: distributions, eligibility, database, openapi, now }));
   app.use(tokensRouter({ directory: tokens, openapi }));
   const directRoutes: DirectRoute[] = [];
+  const services: { stop(): Promise<void> }[] = [];
   for (const plugin of dependencies.plugins ?? []) {
     const result = plugin(context);
     for (const router of result.routers ?? []) app.use(router);
     directRoutes.push(...(result.directRoutes ?? []));
+    services.push(...(result.services ?? []));
     if (result.claimActivity) claimActivity = result.claimActivity;
   }
 
@@ -252,5 +259,5 @@ export function buildApp(dependencies: AppDependencies): {
     routes: directRoutes,
     errorHandler: errors,
   });
-  return { listener, serverClasses: appServerClasses(app), context };
+  return { listener, serverClasses: appServerClasses(app), context, services };
 }

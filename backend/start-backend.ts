@@ -134,7 +134,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       baseUrl: xApiBaseUrl,
       onCall: (call) => metrics.xApiCalls.inc({ endpoint: call.endpoint, status: String(call.status) }),
     });
-    const { listener, serverClasses, context } = buildApp({
+    const { listener, serverClasses, context, services } = buildApp({
       config,
       database,
       logger,
@@ -167,6 +167,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
         responses: { 200: { description: "a JSON-RPC 2.0 response or batch of responses" } },
       });
     }
+    for (const service of services) stops.push(() => service.stop());
     for (const start of options.background ?? []) {
       const service = start(context, { verifier: secrets.verifier, feePayer: secrets.feePayer });
       stops.push(() => service.stop());

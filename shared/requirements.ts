@@ -40,6 +40,13 @@ const minFollowers = z.object({
     .max(1_000_000_000, "followers must be at most 1,000,000,000"),
 });
 
+/**
+ * The bot defences among the requirements, on in the create dialog unless the creator turns them off:
+ * farmed accounts are mostly days old with a handful of followers.
+ */
+export const DEFAULT_MIN_ACCOUNT_AGE_DAYS = 30;
+export const DEFAULT_MIN_FOLLOWERS = 10;
+
 export const requirementSchema = z.discriminatedUnion(
   "type",
   [followCreator, likePost, repostPost, replyToPost, quotePost, holdToken, accountAge, minFollowers],

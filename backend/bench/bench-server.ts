@@ -1,16 +1,20 @@
 import { join } from "node:path";
 import { Keypair } from "@solana/web3.js";
 import pino from "pino";
-import { type RequirementInput, requirementsHash, requirementsSchema } from "../../shared/requirements.ts";
 import { ClaimBatcher } from "../claims/claim-batcher.ts";
 import { batcherMetricsHooks, claimsPlugin } from "../claims/claims-plugin.ts";
-import { createTestDistribution, fund, type TestDistribution } from "../claims/testing/chain-fixtures.ts";
+import { fund } from "../claims/testing/chain-fixtures.ts";
+import { registerDistribution } from "../claims/testing/registered-distribution.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { createDatabaseOn, startPostgresServer } from "../db/testing/postgres-server.ts";
 import { createLogger } from "../http/logging.ts";
 import { startTestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
+import { ALL_REQUIREMENTS, addActiveFans, claimAndBill, heldToken, TYPICAL_REQUIREMENTS, usdPerClaim } from "./x-cost.ts";
+
+/** Fans per measured giveaway in the X cost figures. */
+const X_COST_FANS = 20;
 
 /**
  * The backend under benchmark, in a process of its own so the load generator does not share its
@@ -37,23 +41,6 @@ const creator = await backend.signIn(SEED.users.creator.username);
 
 function reply(message: BenchReply): void {
   process.send?.(message);
-}
-
-async function registeredDistribution(requirements: RequirementInput[], maxClaims: number): Promise<TestDistribution> {
-  const distribution = await createTestDistribution(connection, {
-    verifier: backend.verifier.publicKey,
-    maxClaims,
-    nowSeconds: chain?.unixTimestamp() ?? Math.floor(Date.now() / 1000),
-    feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
-    requirementsHash: requirementsHash(requirementsSchema.parse(requirements)) as Uint8Array<ArrayBuffer>,
-    postId: BigInt(SEED.posts.giveaway),
-  });
-  const response = await backend.request("POST", "/distributions", {
-    token: creator.sessionToken,
-    body: { address: distribution.address.toBase58(), postId: SEED.posts.giveaway, requirements },
-  });
-  if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${await response.text()}`);
-  return distribution;
 }
 
 /** Fans signed in and with a bound wallet, made through the services (an OAuth round per fan would dominate setup). */
@@ -101,31 +88,35 @@ async function settle(distribution: string, expected: number): Promise<number> {
   return (performance.now() - startedAt) / 1000;
 }
 
-/** X API calls per verified claim: real fans of the emulator's world claim a "like" giveaway with a cold cache. */
-async function measureXCalls(): Promise<{ claims: number; calls: number }> {
-  const distribution = await registeredDistribution([{ type: "follow" }, { type: "like" }], 200);
-  const before = (await backend.context.metrics.xApiCalls.get()).values.reduce((sum, value) => sum + value.value, 0);
-  const usernames = [SEED.users.superfan.username, SEED.users.casualFan.username];
-  let claims = 0;
-  for (const username of usernames) {
-    const fan = await backend.signIn(username);
-    const wallet = Keypair.generate();
-    await backend.bindWallet(fan.sessionToken, wallet);
-    const response = await backend.request("POST", "/claims", {
-      token: fan.sessionToken,
-      headers: { "Idempotency-Key": `xcalls-${username}` },
-      body: { distribution: distribution.address.toBase58(), wallet: wallet.publicKey.toBase58() },
-    });
-    if (response.status === 202) claims++;
-  }
-  const after = (await backend.context.metrics.xApiCalls.get()).values.reduce((sum, value) => sum + value.value, 0);
-  return { claims, calls: after - before };
+/**
+ * X API cost per verified claim, by the emulator's bill: fans with realistic activity (x-cost.ts)
+ * claim a typical giveaway (follow, like, repost), then one with all eight requirements.
+ */
+async function measureXCost(): Promise<Extract<BenchReply, { type: "x-cost" }>> {
+  const emulator = backend.emulator;
+  if (!emulator) throw new Error("the benchmark runs against the X API emulator");
+  const typical = await registerDistribution(backend, creator.sessionToken, TYPICAL_REQUIREMENTS, 1000);
+  const typicalRun = await claimAndBill(backend, typical.address.toBase58(), addActiveFans(emulator, X_COST_FANS, "typ"));
+  const token = await heldToken(backend);
+  const all = await registerDistribution(backend, creator.sessionToken, ALL_REQUIREMENTS(token.mint.toBase58()), 1000);
+  const allRun = await claimAndBill(backend, all.address.toBase58(), addActiveFans(emulator, X_COST_FANS, "all"), token.give);
+  return {
+    type: "x-cost",
+    typicalUsd: usdPerClaim(typicalRun),
+    typicalCalls: typicalRun.xCalls / typicalRun.verifiedClaims,
+    allEightUsd: usdPerClaim(allRun),
+    allEightCalls: allRun.xCalls / allRun.verifiedClaims,
+  };
 }
 
 process.on("message", async (command: BenchCommand) => {
   try {
     if (command.type === "prepare") {
-      const distribution = await registeredDistribution([], command.fans);
+      // Intake is measured at full speed: no velocity limit.
+      const distribution = await registerDistribution(backend, creator.sessionToken, [], command.fans, {
+        oncePerCreator: false,
+        maxClaimsPerMinute: null,
+      });
       reply({
         type: "prepared",
         url: backend.url,
@@ -134,8 +125,8 @@ process.on("message", async (command: BenchCommand) => {
       });
     } else if (command.type === "settle") {
       reply({ type: "settled", seconds: await settle(command.distribution, command.expected) });
-    } else if (command.type === "x-calls") {
-      reply({ type: "x-calls", ...(await measureXCalls()) });
+    } else if (command.type === "x-cost") {
+      reply(await measureXCost());
     } else {
       await backend.close();
       await database.close();

@@ -9,12 +9,13 @@ export type BenchCommand =
   | { type: "prepare"; fans: number; firstFan: number }
   /** Run the batcher until `expected` claims of `distribution` are confirmed on chain. */
   | { type: "settle"; distribution: string; expected: number }
-  | { type: "x-calls" }
+  /** Fans with realistic X activity claim a typical and an all-eight giveaway; what X would bill. */
+  | { type: "x-cost" }
   | { type: "close" };
 
 export type BenchReply =
   | { type: "started" }
   | { type: "prepared"; url: string; distribution: string; fans: BenchUser[] }
   | { type: "settled"; seconds: number }
-  | { type: "x-calls"; claims: number; calls: number }
+  | { type: "x-cost"; typicalUsd: number; typicalCalls: number; allEightUsd: number; allEightCalls: number }
   | { type: "closed" };

@@ -1,5 +1,6 @@
 import type { Database } from "../db/database.ts";
 import type { ClaimActivity } from "../distributions/claim-activity.ts";
+import { botRefusalCounts } from "./bot-defences.ts";
 
 /**
  * Accepted claims per distribution, for the distributions module's counts and charts. The count is the
@@ -45,5 +46,6 @@ export function claimActivity(database: Database): ClaimActivity {
       }
       return failures;
     },
+    botRefusals: (addresses) => botRefusalCounts(database, addresses),
   };
 }

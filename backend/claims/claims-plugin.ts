@@ -3,11 +3,13 @@ import type { Distribution } from "../../shared/api/distributions.ts";
 import type { AppContext, AppPlugin } from "../app.ts";
 import { LookupCache } from "../distributions/lookup-cache.ts";
 import type { Metrics } from "../http/metrics.ts";
+import { BotDefences } from "./bot-defences.ts";
 import { claimActivity } from "./claim-activity.ts";
 import type { ClaimBatcherHooks } from "./claim-batcher.ts";
 import { ClaimIntake } from "./claim-intake.ts";
 import { countClaimsByStatus } from "./claim-queries.ts";
 import { claimsRouter } from "./claims-router.ts";
+import { DeferredClaims, startDeferredClaims } from "./deferred-claims.ts";
 
 /** The batcher's hooks wired to the app's Prometheus instruments. */
 export function batcherMetricsHooks(metrics: Metrics, onError?: (error: unknown) => void): ClaimBatcherHooks {
@@ -44,7 +46,8 @@ export const claimsPlugin: AppPlugin = (context) => {
     return loading;
   };
   const intake = new ClaimIntake(database, (count) => metrics.claimTransitions.inc({ state: "queued" }, count));
-  const { router, direct } = claimsRouter({
+  const deferred = new DeferredClaims(database, context.now);
+  const { router, direct, processClaim } = claimsRouter({
     database,
     intake,
     openapi: context.openapi,
@@ -58,7 +61,12 @@ export const claimsPlugin: AppPlugin = (context) => {
       };
     },
     onVerified: (verdict) => metrics.xApiCallsPerVerifiedClaim.observe(verdict.xCalls ?? 0),
+    defences: new BotDefences(database, context.now),
+    deferred,
     now: context.now,
   });
-  return { routers: [router], directRoutes: direct, claimActivity: claimActivity(database) };
+  const deferredChecks = startDeferredClaims(deferred, processClaim, (error) =>
+    context.logger.error({ err: error }, "deferred claim checks failed; the next round retries them"),
+  );
+  return { routers: [router], directRoutes: direct, claimActivity: claimActivity(database), services: [deferredChecks] };
 };

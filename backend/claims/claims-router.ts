@@ -16,12 +16,14 @@ import type { OpenApiRegistry } from "../http/openapi.ts";
 import { sendJson } from "../http/send-json.ts";
 import { requireSession, sessionRequired } from "../identity/sessions.ts";
 import { failQueuedClaimsOfDistribution } from "./batch-store.ts";
+import type { BotDefences, DefendedTarget } from "./bot-defences.ts";
 import { type ClaimIntake, claimRequestHash, type IntakeOutcome } from "./claim-intake.ts";
 import { claimContextReader, findClaim, listClaimsOfUser } from "./claim-queries.ts";
 import { claimFromRow } from "./claim-rows.ts";
+import type { ClaimRequest, DeferredClaims, ProcessClaim } from "./deferred-claims.ts";
 
 /** What the claim route needs to know about a registered distribution. */
-export interface ClaimTarget {
+export interface ClaimTarget extends DefendedTarget {
   address: string;
   maxClaims: number;
   startsAt: number;
@@ -47,6 +49,10 @@ export interface ClaimsRouterDependencies<Target extends ClaimTarget = ClaimTarg
   /** Checks the fan against the distribution's requirements (the X side lives behind this). */
   verify(xUserId: string, target: Target, wallet: string): Promise<RequirementsVerdict>;
   onVerified?(verdict: RequirementsVerdict): void;
+  /** The creator's bot defences; without them every claim that meets the requirements is taken. */
+  defences?: BotDefences;
+  /** Keeps claims X rate-limited for a later check; without it the fan is told to retry. */
+  deferred?: DeferredClaims;
   now?: () => number;
 }
 
@@ -89,7 +95,7 @@ function answerOf(outcome: IntakeOutcome) {
 /** POST /claims, GET /claims/:id (the fan's own) and GET /me/claims; POST /claims is also served directly (the hot path of a giveaway). */
 export function claimsRouter<Target extends ClaimTarget>(
   dependencies: ClaimsRouterDependencies<Target>,
-): { router: Router; direct: DirectRoute[] } {
+): { router: Router; direct: DirectRoute[]; processClaim: ProcessClaim } {
   const { database, intake, openapi } = dependencies;
   const now = dependencies.now ?? Date.now;
   const readContext = claimContextReader(database);
@@ -108,6 +114,46 @@ export function claimsRouter<Target extends ClaimTarget>(
     }
     return target.paused ? { ...claim, waitingFor: "paused" } : claim;
   }
+  /** Verifies, screens and queues one claim request; POST /claims and the deferred checks both run it. */
+  const processClaim = async ({ xUserId, distribution, wallet, idempotencyKey }: ClaimRequest): Promise<Claim> => {
+    const body = { distribution, wallet };
+    // A retry must not cost X API calls or fail on a window that closed since: answer it first.
+    const { earlier, walletOwner: owner } = await readContext(distribution, xUserId, wallet);
+    if (earlier) {
+      const claim = claimFromRow(earlier);
+      const outcome: IntakeOutcome =
+        earlier.idempotency_key !== idempotencyKey
+          ? { kind: "already_claimed", claim }
+          : earlier.request_hash !== claimRequestHash(body)
+            ? { kind: "idempotency_conflict" }
+            : { kind: "replayed", claim };
+      return answerOf(outcome);
+    }
+
+    const target = await dependencies.distribution(distribution);
+    refuseClosedWindow(target, Math.floor(now() / 1000));
+    if (owner === undefined) {
+      throw new HttpError(
+        403,
+        "forbidden",
+        "bind this wallet to your X account first (POST /auth/wallet/challenge, then /auth/wallet/verify)",
+      );
+    }
+    if (owner !== xUserId) throw new HttpError(403, "wallet_bound_elsewhere", "this wallet is bound to another X account");
+    // Before any X call: a claim the creator's rules refuse costs no X API money.
+    await dependencies.defences?.screen(xUserId, wallet, target);
+
+    const verdict = await dependencies.verify(xUserId, target, wallet);
+    dependencies.onVerified?.(verdict);
+    if (!verdict.met) {
+      const unmet = verdict.checks.filter((check) => !check.met).map((check) => check.requirement);
+      await dependencies.defences?.recordUnmet(target.address, xUserId, unmet);
+      throw new HttpError(403, "requirements_not_met", "some requirements of this giveaway are not met yet", {
+        checks: verdict.checks,
+      });
+    }
+    return answerOf(await intake.submit({ xUserId, distribution, maxClaims: target.maxClaims, wallet, idempotencyKey }));
+  };
 
   const claimHandlers = openapi.route(
     router,
@@ -124,48 +170,15 @@ export function claimsRouter<Target extends ClaimTarget>(
       const { xUserId } = requireSession(response);
       const header = idempotencyKeySchema.safeParse(request.get(IDEMPOTENCY_KEY_HEADER));
       if (!header.success) throw validationFailed(header.error, `headers.${IDEMPOTENCY_KEY_HEADER}`);
-      const idempotencyKey = header.data;
-
-      // A retry must not cost X API calls or fail on a window that closed since: answer it first.
-      const { earlier, walletOwner: owner } = await readContext(body.distribution, xUserId, body.wallet);
-      if (earlier) {
-        const claim = claimFromRow(earlier);
-        const outcome: IntakeOutcome =
-          earlier.idempotency_key !== idempotencyKey
-            ? { kind: "already_claimed", claim }
-            : earlier.request_hash !== claimRequestHash(body)
-              ? { kind: "idempotency_conflict" }
-              : { kind: "replayed", claim };
-        sendJson(response, 202, { claim: answerOf(outcome) });
-        return;
+      const claimRequest: ClaimRequest = { xUserId, ...body, idempotencyKey: header.data };
+      let claim: Claim;
+      try {
+        claim = await processClaim(claimRequest);
+      } catch (error) {
+        // X's per-user limit is no reason to lose the claim: it is kept and checked when the window resets.
+        throw (await dependencies.deferred?.deferIfRateLimited(error, claimRequest)) ?? error;
       }
-
-      const target = await dependencies.distribution(body.distribution);
-      refuseClosedWindow(target, Math.floor(now() / 1000));
-      if (owner === undefined) {
-        throw new HttpError(
-          403,
-          "forbidden",
-          "bind this wallet to your X account first (POST /auth/wallet/challenge, then /auth/wallet/verify)",
-        );
-      }
-      if (owner !== xUserId) throw new HttpError(403, "wallet_bound_elsewhere", "this wallet is bound to another X account");
-
-      const verdict = await dependencies.verify(xUserId, target, body.wallet);
-      dependencies.onVerified?.(verdict);
-      if (!verdict.met) {
-        throw new HttpError(403, "requirements_not_met", "some requirements of this giveaway are not met yet", {
-          checks: verdict.checks,
-        });
-      }
-      const outcome = await intake.submit({
-        xUserId,
-        distribution: body.distribution,
-        maxClaims: target.maxClaims,
-        wallet: body.wallet,
-        idempotencyKey,
-      });
-      sendJson(response, 202, { claim: answerOf(outcome) });
+      sendJson(response, 202, { claim });
     },
   );
 
@@ -208,5 +221,5 @@ export function claimsRouter<Target extends ClaimTarget>(
     },
   );
 
-  return { router, direct: [{ method: "POST", path: "/claims", handlers: claimHandlers }] };
+  return { router, direct: [{ method: "POST", path: "/claims", handlers: claimHandlers }], processClaim };
 }

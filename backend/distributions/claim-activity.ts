@@ -1,3 +1,5 @@
+import type { BotRefusals } from "../../shared/api/distributions.ts";
+
 /**
  * What the distributions module needs to know about claims, answered by the claims module (which owns
  * the claims table). Counts include queued and sent claims, not only confirmed ones: a slot is taken
@@ -10,6 +12,8 @@ export interface ClaimActivity {
   claimsOverTime(addresses: readonly string[]): Promise<Map<string, { bucketStart: string; claims: number }[]>>;
   /** Failed claims per failure reason, per distribution address. */
   failuresByReason(addresses: readonly string[]): Promise<Map<string, Record<string, number>>>;
+  /** Accounts refused as likely bots per distribution address. */
+  botRefusals(addresses: readonly string[]): Promise<Map<string, BotRefusals>>;
 }
 
 /** Before the claims module is mounted: no claims yet, so the chain's count is all there is. */
@@ -17,4 +21,5 @@ export const noClaimActivity: ClaimActivity = {
   acceptedCounts: async () => new Map(),
   claimsOverTime: async () => new Map(),
   failuresByReason: async () => new Map(),
+  botRefusals: async () => new Map(),
 };

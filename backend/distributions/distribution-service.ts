@@ -1,5 +1,5 @@
 import type { PublicKey } from "@solana/web3.js";
-import type { Distribution, RegisterDistributionBody } from "../../shared/api/distributions.ts";
+import type { CreatorDistribution, Distribution, RegisterDistributionBody } from "../../shared/api/distributions.ts";
 import { minimumFeeBudget } from "../../shared/fee-budget.ts";
 import type { DistributionAccount } from "../../shared/program/index.ts";
 import { requirementsHash } from "../../shared/requirements.ts";
@@ -130,6 +130,7 @@ export class DistributionService {
       verifier: account.verifier.toBase58(),
       ...(body.creationSignature ? { creationSignature: body.creationSignature } : {}),
       ...(postCreatedAt ? { postCreatedAt } : {}),
+      claimRules: body.claimRules,
     });
     this.#lookups.forget(body.postId);
     const row = await dependencies.store.byAddress(body.address);
@@ -195,18 +196,20 @@ export class DistributionService {
     return this.dependencies.store.byAddress(address);
   }
 
-  async forCreator(xUserId: string): Promise<(Distribution & { claimsOverTime: { bucketStart: string; claims: number }[] })[]> {
+  async forCreator(xUserId: string): Promise<CreatorDistribution[]> {
     const rows = await this.dependencies.store.byCreator(xUserId);
     const addresses = rows.map((row) => row.address);
-    const [distributions, buckets, failures] = await Promise.all([
+    const [distributions, buckets, failures, refusals] = await Promise.all([
       this.#presentAll(rows),
       this.dependencies.claims.claimsOverTime(addresses),
       this.dependencies.claims.failuresByReason(addresses),
+      this.dependencies.claims.botRefusals(addresses),
     ]);
     return distributions.map((distribution) => ({
       ...distribution,
       claimsOverTime: buckets.get(distribution.address) ?? [],
       failedClaims: failures.get(distribution.address) ?? {},
+      botRefusals: refusals.get(distribution.address) ?? { accounts: 0, byReason: {} },
     }));
   }
 

@@ -1,4 +1,4 @@
-import type { Distribution } from "../../shared/api/distributions.ts";
+import type { ClaimRules, Distribution } from "../../shared/api/distributions.ts";
 import { DISTRIBUTION_LINK_PATH } from "../../shared/constants.ts";
 import { tokenAccountCreationsCovered } from "../../shared/fee-budget.ts";
 import { type Requirement, requirementsSchema } from "../../shared/requirements.ts";
@@ -25,6 +25,8 @@ export interface DistributionRow {
   fee_per_claim_lamports: string;
   verifier: string | null;
   post_created_at: Date | null;
+  once_per_creator: boolean;
+  max_claims_per_minute: number | null;
   registered_at: Date;
   updated_at: Date;
 }
@@ -50,6 +52,7 @@ export interface NewDistribution {
   verifier: string;
   creationSignature?: string;
   postCreatedAt?: Date;
+  claimRules: ClaimRules;
 }
 
 /** What a refresh from the chain writes; verifier and budget are absent once the account is closed. */
@@ -104,12 +107,13 @@ export function toDistribution(row: DistributionRow, publicUrl: string, ourVerif
     feePerClaimLamports: BigInt(row.fee_per_claim_lamports),
     link: publicLink(publicUrl, row.address),
     ...(row.post_created_at ? { postCreatedAt: Math.floor(row.post_created_at.getTime() / 1000) } : {}),
+    claimRules: { oncePerCreator: row.once_per_creator, maxClaimsPerMinute: row.max_claims_per_minute },
   };
 }
 
 const COLUMNS = `address, post_id, creator, creator_x_user_id, mint, token_decimals,
   amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, closed, requirements, requirements_hash,
-  fee_budget_lamports, fee_per_claim_lamports, verifier, post_created_at, registered_at, updated_at`;
+  fee_budget_lamports, fee_per_claim_lamports, verifier, post_created_at, once_per_creator, max_claims_per_minute, registered_at, updated_at`;
 
 /** The distributions table. Requirements are stored in canonical JSON (amounts as text). */
 export class DistributionStore {
@@ -120,8 +124,9 @@ export class DistributionStore {
     const result = await target.query(
       `INSERT INTO distributions (address, post_id, creator, creator_x_user_id, mint, token_decimals,
          amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, requirements, requirements_hash,
-         fee_budget_lamports, fee_per_claim_lamports, creation_signature, post_created_at, verifier)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+         fee_budget_lamports, fee_per_claim_lamports, creation_signature, post_created_at, verifier, once_per_creator,
+         max_claims_per_minute)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
        ON CONFLICT (address) DO NOTHING`,
       [
         distribution.address,
@@ -143,6 +148,8 @@ export class DistributionStore {
         distribution.creationSignature ?? null,
         distribution.postCreatedAt ?? null,
         distribution.verifier,
+        distribution.claimRules.oncePerCreator,
+        distribution.claimRules.maxClaimsPerMinute,
       ],
     );
     return result.rowCount === 1;

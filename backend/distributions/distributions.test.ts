@@ -360,7 +360,7 @@ describe("eligibility when X rate-limits", () => {
   let backend: TestBackend;
 
   beforeAll(async () => {
-    backend = await startTestBackend(await openDatabase({}), {}, { emulator: { rateLimits: { "users/:id/following": 0 } } });
+    backend = await startTestBackend(await openDatabase({}), {}, { emulator: { rateLimits: { "users/:id": 0 } } });
   }, 60_000);
   afterAll(async () => {
     await backend?.close();

@@ -37,16 +37,23 @@ export class EligibilityChecker {
     const { dependencies } = this;
     const accessToken = await dependencies.accounts.accessTokenFor(xUserId);
     const fanWallet = wallet ?? (await this.#firstWallet(xUserId));
+    const profileOnRecord = await dependencies.accounts.profileOnRecord(xUserId);
     try {
       return await verifyRequirements(
         {
           client: dependencies.xClient,
           cache: dependencies.cache,
           tokenBalanceOf: (owner, mint) => dependencies.chain.tokenBalance(owner, mint),
+          onProfileRead: (id, user) => dependencies.accounts.recordProfile(id, user),
           ...(dependencies.now ? { now: dependencies.now } : {}),
         },
         {
-          fan: { xUserId, accessToken, ...(fanWallet ? { wallet: fanWallet } : {}) },
+          fan: {
+            xUserId,
+            accessToken,
+            ...(fanWallet ? { wallet: fanWallet } : {}),
+            ...(profileOnRecord ? { profileOnRecord } : {}),
+          },
           post: {
             id: target.postId,
             creatorXUserId: target.creatorXUserId,

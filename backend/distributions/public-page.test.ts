@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../shared/api/distributions.ts";
 import { decimalTokenAmount } from "../../shared/primitives.ts";
-import { escapeHtml, renderDistributionPage } from "./public-page.ts";
+import { describeClaimRules, escapeHtml, renderDistributionPage } from "./public-page.ts";
 
 describe("public page helpers", () => {
   it("writes raw units as exact decimal amounts", () => {
@@ -35,6 +35,7 @@ describe("public page helpers", () => {
       verifierChanged: false,
       tokenAccountsCovered: 0,
       requirements: [],
+      claimRules: { oncePerCreator: false, maxClaimsPerMinute: null },
       feeBudgetLamports: 440_000n,
       feePerClaimLamports: 5_000n,
       link: "https://memefans.test/d/7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU",
@@ -46,5 +47,13 @@ describe("public page helpers", () => {
     expect(renderDistributionPage({ ...distribution, verifierChanged: true }, 2_000)).toContain(
       "Moved by its creator to another verifier: MEMEFANS can no longer pay its claims",
     );
+  });
+
+  it("tells fans the creator's claim rules", () => {
+    expect(describeClaimRules({ oncePerCreator: true, maxClaimsPerMinute: 120 })).toEqual([
+      "One claim per X account and per wallet across this creator's giveaways",
+      "At most 120 claims a minute",
+    ]);
+    expect(describeClaimRules({ oncePerCreator: false, maxClaimsPerMinute: null })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Distribution } from "../../shared/api/distributions.ts";
+import type { ClaimRules, Distribution } from "../../shared/api/distributions.ts";
 import { decimalTokenAmount } from "../../shared/primitives.ts";
 import type { Requirement } from "../../shared/requirements.ts";
 
@@ -30,6 +30,14 @@ function describeRequirement(requirement: Requirement): string {
   }
 }
 
+/** The creator's claim rules as a fan reads them: they refuse a claim as a requirement would. */
+export function describeClaimRules(rules: ClaimRules): string[] {
+  return [
+    ...(rules.oncePerCreator ? ["One claim per X account and per wallet across this creator's giveaways"] : []),
+    ...(rules.maxClaimsPerMinute !== null ? [`At most ${rules.maxClaimsPerMinute} claims a minute`] : []),
+  ];
+}
+
 function stateOf(distribution: Distribution, nowSeconds: number): string {
   if (distribution.closed) return "Closed";
   if (distribution.verifierChanged) return "Moved by its creator to another verifier: MEMEFANS can no longer pay its claims";
@@ -46,7 +54,10 @@ export function renderDistributionPage(distribution: Distribution, nowSeconds: n
   const token = `tokens of ${distribution.mint.slice(0, 4)}…${distribution.mint.slice(-4)}`;
   const amount = decimalTokenAmount(distribution.amountPerClaim, distribution.token.decimals);
   const postUrl = `https://x.com/i/status/${distribution.postId}`;
-  const requirements = distribution.requirements.map((requirement) => `<li>${escapeHtml(describeRequirement(requirement))}</li>`);
+  const requirements = [
+    ...distribution.requirements.map(describeRequirement),
+    ...describeClaimRules(distribution.claimRules),
+  ].map((line) => `<li>${escapeHtml(line)}</li>`);
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,7 +1,7 @@
 import type { XUserProfile } from "../../shared/api/identity.ts";
 import type { Database } from "../db/database.ts";
 import { HttpError } from "../http/errors.ts";
-import type { XOAuthConfig, XTokenSet, XUser } from "../x/index.ts";
+import type { ProfileOnRecord, XOAuthConfig, XTokenSet, XUser } from "../x/index.ts";
 import { refreshAccessToken, type TokenCipher, XOAuthError } from "../x/index.ts";
 
 /** A fresh token is refreshed this long before X would expire it, so a check never starts with a dying token. */
@@ -44,11 +44,12 @@ export class XAccounts {
     const id = user.id;
     const result = await this.database.query<AccountRow>(
       `INSERT INTO x_accounts (x_user_id, username, name, profile_image_url, x_created_at, followers_count,
-         access_token_encrypted, refresh_token_encrypted, access_token_expires_at, scopes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         access_token_encrypted, refresh_token_encrypted, access_token_expires_at, scopes, profile_read_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (x_user_id) DO UPDATE SET username = EXCLUDED.username, name = EXCLUDED.name,
          profile_image_url = EXCLUDED.profile_image_url, x_created_at = EXCLUDED.x_created_at,
-         followers_count = EXCLUDED.followers_count, access_token_encrypted = EXCLUDED.access_token_encrypted,
+         followers_count = EXCLUDED.followers_count, profile_read_at = EXCLUDED.profile_read_at,
+         access_token_encrypted = EXCLUDED.access_token_encrypted,
          refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
          access_token_expires_at = EXCLUDED.access_token_expires_at, scopes = EXCLUDED.scopes, updated_at = now()
        RETURNING x_user_id, username, name, profile_image_url`,
@@ -63,11 +64,42 @@ export class XAccounts {
         tokens.refreshToken ? this.cipher.encrypt(tokens.refreshToken, id) : null,
         tokens.expiresAt,
         tokens.scopes.join(" "),
+        new Date(this.now()),
       ],
     );
     const row = result.rows[0];
     if (!row) throw new Error("saving the X account returned no row");
     return profileOf(row);
+  }
+
+  /** What X last said of the account's age and followers, so requirement checks need not ask again. */
+  async profileOnRecord(xUserId: string): Promise<ProfileOnRecord | undefined> {
+    const result = await this.database.query<{
+      x_created_at: Date | null;
+      followers_count: number | null;
+      profile_read_at: Date | null;
+    }>("SELECT x_created_at, followers_count, profile_read_at FROM x_accounts WHERE x_user_id = $1", [xUserId]);
+    const row = result.rows[0];
+    if (!row?.profile_read_at) return undefined;
+    return {
+      ...(row.x_created_at ? { createdAt: row.x_created_at.getTime() } : {}),
+      ...(row.followers_count !== null ? { followersCount: row.followers_count } : {}),
+      readAt: row.profile_read_at.getTime(),
+    };
+  }
+
+  /** Keeps a users/me a check read, for the checks of the rest of its UTC day. */
+  async recordProfile(xUserId: string, user: XUser): Promise<void> {
+    await this.database.query(
+      `UPDATE x_accounts SET x_created_at = coalesce($2, x_created_at), followers_count = coalesce($3, followers_count),
+         profile_read_at = $4 WHERE x_user_id = $1`,
+      [
+        xUserId,
+        user.created_at ? new Date(user.created_at) : null,
+        user.public_metrics?.followers_count ?? null,
+        new Date(this.now()),
+      ],
+    );
   }
 
   async profile(xUserId: string): Promise<XUserProfile | undefined> {

@@ -1,4 +1,5 @@
 import express, { type Express } from "express";
+import { Billing, billingMetrics } from "./billing.ts";
 import type { EmulatorContext } from "./context.ts";
 import { DEFAULT_LIMITS, type EmulatedEndpoint, RateLimiter } from "./rate-limits.ts";
 import { adminRouter } from "./routes/admin.ts";
@@ -33,9 +34,11 @@ export interface XApiEmulatorOptions {
 export interface XApiEmulator {
   app: Express;
   store: EmulatorStore;
+  /** What X would have charged so far (GET /metrics shows the same). */
+  billing: Billing;
   /** Mints a user access token directly (what the consent page and token endpoint do in two steps). */
   issueUserToken(userId: string, options?: { clientId?: string; scopes?: string[]; lifetimeSeconds?: number }): TokenBody;
-  /** Back to the seeded world: relations, tokens and rate-limit windows are cleared. */
+  /** Back to the seeded world: relations, tokens, rate-limit windows and the bill are cleared. */
   reset(): void;
 }
 
@@ -56,6 +59,7 @@ export function createXApiEmulator(options: XApiEmulatorOptions = {}): XApiEmula
     store: new EmulatorStore(now),
     tokens,
     limiter: new RateLimiter({ ...DEFAULT_LIMITS, ...options.rateLimits }, options.rateLimitWindowMs ?? 15 * 60 * 1000, now),
+    billing: new Billing(now),
     clients,
     notEnrolledClientIds: new Set(options.notEnrolledClientIds ?? []),
     now,
@@ -66,6 +70,7 @@ export function createXApiEmulator(options: XApiEmulatorOptions = {}): XApiEmula
     if (options.seed !== false) seedWorld(context.store);
     tokens.clear();
     context.limiter.reset();
+    context.billing.reset();
   };
   reset();
   for (const [token, clientId] of Object.entries(appTokens)) tokens.addAppToken(token, clientId);
@@ -77,6 +82,9 @@ export function createXApiEmulator(options: XApiEmulatorOptions = {}): XApiEmula
   app.use(usersRouter(context));
   app.use(tweetsRouter(context));
   app.use(adminRouter(context, reset));
+  app.get("/metrics", (_request, response) => {
+    response.type("text/plain; version=0.0.4").send(billingMetrics(context.billing.totals));
+  });
   // X answers an unknown path with its old-style error list.
   app.use((_request, response) => {
     response.status(404).json({ errors: [{ message: "Sorry, that page does not exist", code: 34 }] });
@@ -85,6 +93,7 @@ export function createXApiEmulator(options: XApiEmulatorOptions = {}): XApiEmula
   return {
     app,
     store: context.store,
+    billing: context.billing,
     issueUserToken(userId, tokenOptions = {}) {
       const scopes = new Set(tokenOptions.scopes ?? ["tweet.read", "users.read", "follows.read", "like.read", "offline.access"]);
       return tokens.issue(userId, tokenOptions.clientId ?? [...clients.keys()][0] ?? "", scopes, tokenOptions.lifetimeSeconds);

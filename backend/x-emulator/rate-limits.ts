@@ -11,9 +11,9 @@ export const DEFAULT_LIMITS = {
   "tweets/:id/retweeted_by": 75,
   "tweets/:id/quote_tweets": 75,
   "users/:id/liked_tweets": 75,
-  "users/:id/following": 15,
+  "users/:id/following": 300,
   "users/:id/tweets": 900,
-  "tweets/search/recent": 180,
+  "tweets/search/recent": 300,
 } as const;
 
 export type EmulatedEndpoint = keyof typeof DEFAULT_LIMITS;

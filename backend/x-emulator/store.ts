@@ -113,7 +113,10 @@ export class EmulatorStore {
     });
   }
 
-  /** A repost is a post of its own on X, "RT @author: text", referencing the original. */
+  /**
+   * A repost is a post of its own on X, "RT @author: text", referencing the original; a repost of a
+   * quote also carries the quote's `quoted` reference, as X's do (search's quotes_of_tweet_id: finds it too).
+   */
   repost(input: { authorId: string; tweetId: string; createdAt?: number }): EmulatedTweet {
     const author = this.#user(input.authorId);
     const original = this.#tweet(input.tweetId);
@@ -128,7 +131,10 @@ export class EmulatorStore {
       text: `RT @${originalAuthor.username}: ${original.text}`.slice(0, 140),
       createdAt,
       conversationId: id,
-      references: [{ type: "retweeted", id: original.id }],
+      references: [
+        { type: "retweeted", id: original.id },
+        ...original.references.filter((reference) => reference.type === "quoted"),
+      ],
     });
   }
 
@@ -159,6 +165,10 @@ export class EmulatorStore {
 
   unfollow(followerId: string, followedId: string): boolean {
     return removeEdge(this.follows, followerId, followedId);
+  }
+
+  isFollowing(followerId: string, followedId: string): boolean {
+    return this.follows.some((edge) => edge.from === followerId && edge.to === followedId);
   }
 
   followersCount(userId: string): number {

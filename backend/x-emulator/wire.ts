@@ -13,8 +13,23 @@ export function requestedFields(value: unknown): Set<string> {
   return new Set(typeof value === "string" ? value.split(",").map((field) => field.trim()) : []);
 }
 
-export function renderUser(store: EmulatorStore, user: EmulatedUser, fields: Set<string>): Record<string, unknown> {
+/**
+ * `viewerId` is the user whose token asked: connection_status (following, followed_by) is about
+ * them, and X leaves it out for app-only tokens.
+ */
+export function renderUser(
+  store: EmulatorStore,
+  user: EmulatedUser,
+  fields: Set<string>,
+  viewerId?: string,
+): Record<string, unknown> {
   const body: Record<string, unknown> = { id: user.id, name: user.name, username: user.username };
+  if (fields.has("connection_status") && viewerId !== undefined) {
+    body.connection_status = [
+      ...(store.isFollowing(viewerId, user.id) ? ["following"] : []),
+      ...(store.isFollowing(user.id, viewerId) ? ["followed_by"] : []),
+    ];
+  }
   if (fields.has("created_at")) body.created_at = new Date(user.createdAt).toISOString();
   if (fields.has("protected")) body.protected = false;
   if (fields.has("verified")) body.verified = false;

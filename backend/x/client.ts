@@ -69,6 +69,11 @@ export interface XPage<T> {
 export interface XPagingOptions {
   /** Items per page, within the endpoint's range (X rejects values outside it). */
   pageSize?: number;
+  /**
+   * Items on the first page when it differs: X bills every item returned, so a check that usually
+   * finds its answer at the top asks for the endpoint's minimum first, then pages of `pageSize`.
+   */
+  firstPageSize?: number;
   /** Stop after this many pages even if X offers more: every page is a billed call. */
   maxPages?: number;
 }
@@ -129,6 +134,15 @@ export class XApiClient {
 
   getUser(userId: string, token: string): Promise<XLookup<XUser>> {
     return this.#lookup("users/:id", `/2/users/${segment(userId)}`, { "user.fields": USER_FIELDS }, token, xUserSchema);
+  }
+
+  /**
+   * The account `userId` as seen by the token's user: its connection_status says whether they follow
+   * it. One billed user, the same for every fan who asks that day.
+   */
+  getUserConnection(userId: string, token: string): Promise<XLookup<XUser>> {
+    const path = `/2/users/${segment(userId)}`;
+    return this.#lookup("users/:id", path, { "user.fields": "connection_status" }, token, xUserSchema);
   }
 
   getUserByUsername(username: string, token: string): Promise<XLookup<XUser>> {
@@ -216,7 +230,8 @@ export class XApiClient {
     const maxPages = paging?.maxPages ?? Number.POSITIVE_INFINITY;
     let nextToken: string | undefined;
     for (let page = 0; page < maxPages; page++) {
-      const pageQuery = { ...query, max_results: paging?.pageSize ?? defaultPageSize, [tokenParameter]: nextToken };
+      const pageSize = (page === 0 ? paging?.firstPageSize : undefined) ?? paging?.pageSize ?? defaultPageSize;
+      const pageQuery = { ...query, max_results: pageSize, [tokenParameter]: nextToken };
       const body = await this.#get(endpoint, path, pageQuery, token, pageResponseSchema(itemSchema));
       const meta = body.meta ?? {};
       yield { items: (body.data ?? []) as z.output<T>[], errors: body.errors ?? [], meta };

@@ -31,7 +31,7 @@ export {
   type XTokenSet,
 } from "./oauth.ts";
 export { codeChallengeS256, generateCodeVerifier, generateOAuthState, oauthStatesMatch } from "./pkce.ts";
-export type { CheckPaging, FanIdentity, PostTarget, TokenBalanceOf } from "./requirements/context.ts";
+export type { CheckPaging, FanIdentity, PostTarget, ProfileOnRecord, TokenBalanceOf } from "./requirements/context.ts";
 export {
   type RequirementCheck,
   type RequirementVerifierDependencies,

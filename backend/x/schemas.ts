@@ -16,6 +16,8 @@ export const xUserSchema = z.looseObject({
   created_at: z.iso.datetime({ offset: true }).optional(),
   protected: z.boolean().optional(),
   profile_image_url: z.string().optional(),
+  /** How the user whose token asked relates to this one (following, followed_by, ...); user tokens only. */
+  connection_status: z.array(z.string()).optional(),
   public_metrics: z
     .looseObject({
       followers_count: z.number().int().nonnegative(),

@@ -17,10 +17,17 @@ const COMPOSER_CHECK_MS = 250;
 
 const composerPages = /^\/(?:[A-Za-z0-9_]{1,15}\/status\/\d+|compose\/post)\/?$/;
 
-/** The post a composer replies to: the status page's own post, or the post shown in X's reply dialog. */
+/**
+ * The post a composer replies to: the last post above it, in X's reply dialog or on the page. On a
+ * status page whose post is itself a reply, the thread's earlier posts come first; the post the
+ * inline composer answers is the one right above it.
+ */
 function repliedPost(toolBar: Element, overlay: Overlay): PostReading | null {
-  const dialog = toolBar.closest('[role="dialog"]');
-  const article = dialog?.querySelector(postSelectors.post) ?? overlay.doc.querySelector(postSelectors.post);
+  const scope = toolBar.closest('[role="dialog"]') ?? overlay.doc;
+  const above = [...scope.querySelectorAll(postSelectors.post)].filter(
+    (article) => article.compareDocumentPosition(toolBar) & Node.DOCUMENT_POSITION_FOLLOWING,
+  );
+  const article = above.at(-1);
   return article ? readPost(article, overlay.linkHosts()) : null;
 }
 

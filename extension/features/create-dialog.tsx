@@ -11,9 +11,10 @@ import MenuItem from "@mui/material/MenuItem";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import { useEffect, useState } from "react";
+import { type ClaimRules, claimRulesSchema, DEFAULT_CLAIM_RULES } from "../../shared/api/distributions.ts";
 import { type DistributionDraftInput, distributionDraftSchema, timingProblems } from "../../shared/distribution.ts";
 import { proposedFeeBudget, TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
-import type { RequirementInput } from "../../shared/requirements.ts";
+import { DEFAULT_MIN_ACCOUNT_AGE_DAYS, DEFAULT_MIN_FOLLOWERS, type RequirementInput } from "../../shared/requirements.ts";
 import { backendApi, describeApiError } from "../api/backend-api.ts";
 import { formatSol } from "../messaging/format.ts";
 import type { Balances } from "../messaging/shapes.ts";
@@ -41,6 +42,10 @@ export interface CreateForm {
   accountAgeDays: string;
   minFollowers: boolean;
   minFollowersCount: string;
+  /** One claim per X account and wallet across the creator's giveaways. */
+  oncePerCreator: boolean;
+  paceLimit: boolean;
+  maxClaimsPerMinute: string;
   startsAt: string;
   endsAt: string;
   /** The fee budget also pays for opening fans' token accounts; without it, only holders are paid. */
@@ -57,8 +62,14 @@ const requirementToggles: [ToggleKey, string][] = [
   ["quote", "Quote it"],
   ["reply", "Reply"],
   ["holdToken", "Hold a token"],
-  ["accountAge", "Have an old enough account"],
-  ["minFollowers", "Have enough followers"],
+];
+
+/** Bot defences: on by default (account age, followers, a pace limit); the cross-giveaway rule when the creator wants it. */
+const defenceToggles: [ToggleKey, string][] = [
+  ["accountAge", "Account old enough"],
+  ["minFollowers", "Enough followers"],
+  ["paceLimit", "Limit claims per minute"],
+  ["oncePerCreator", "One claim per account and wallet across my giveaways"],
 ];
 
 /** "1.5" in a token with 6 decimals → "1500000"; text that is not such a number is passed on for the schema to name. */
@@ -93,10 +104,13 @@ export function defaultForm(now: Date, firstMint = ""): CreateForm {
     holdToken: false,
     holdMint: "",
     holdMin: "",
-    accountAge: false,
-    accountAgeDays: "30",
-    minFollowers: false,
-    minFollowersCount: "10",
+    accountAge: true,
+    accountAgeDays: String(DEFAULT_MIN_ACCOUNT_AGE_DAYS),
+    minFollowers: true,
+    minFollowersCount: String(DEFAULT_MIN_FOLLOWERS),
+    oncePerCreator: DEFAULT_CLAIM_RULES.oncePerCreator,
+    paceLimit: DEFAULT_CLAIM_RULES.maxClaimsPerMinute !== null,
+    maxClaimsPerMinute: String(DEFAULT_CLAIM_RULES.maxClaimsPerMinute ?? 120),
     startsAt: localInput(now),
     endsAt: localInput(new Date(now.getTime() + 7 * 86_400_000)),
     coverTokenAccounts: true,
@@ -123,6 +137,14 @@ export function feeBudgetFor(form: CreateForm, feePerClaimLamports: bigint): big
   // An invalid count is the schema's to name; it has no budget meanwhile.
   if (!Number.isSafeInteger(maxClaims) || maxClaims < 1) return 0n;
   return proposedFeeBudget({ feePerClaimLamports, maxClaims }, form.coverTokenAccounts);
+}
+
+/** The defences that are not requirements, as the registration carries them. */
+export function claimRulesFrom(form: CreateForm): ClaimRules {
+  return {
+    oncePerCreator: form.oncePerCreator,
+    maxClaimsPerMinute: form.paceLimit ? Number(form.maxClaimsPerMinute) : null,
+  };
 }
 
 export function draftFrom(
@@ -162,6 +184,8 @@ export function validateForm(
   }
   const [late] = timingProblems(parsed.data, nowSeconds);
   if (late) errors.endsAt = late;
+  const rules = claimRulesSchema.safeParse(claimRulesFrom(form));
+  if (!rules.success) errors.maxClaimsPerMinute = rules.error.issues[0]?.message ?? "not a valid number of claims";
   return { draft: Object.keys(errors).length ? null : parsed.data, errors };
 }
 
@@ -255,6 +279,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
           address: built.address,
           postId,
           requirements: requirementsFrom(filled),
+          claimRules: claimRulesFrom(filled),
           creationSignature: signature,
         }),
       ).unwrap();
@@ -313,15 +338,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
             />
           </Box>
           <Typography variant="subtitle2">Fans must</Typography>
-          <Box className="grid grid-cols-2">
-            {requirementToggles.map(([key, label]) => (
-              <FormControlLabel
-                key={key}
-                control={<Checkbox checked={form[key]} onChange={(event) => set(key, event.target.checked)} />}
-                label={label}
-              />
-            ))}
-          </Box>
+          <Toggles toggles={requirementToggles} form={form} set={set} />
           {form.reply && <TextField label="The reply must contain (optional)" {...bind("replyPhrase")} />}
           {form.holdToken && (
             <Box className="grid grid-cols-2 gap-3">
@@ -329,8 +346,15 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
               <TextField label="At least (raw units)" {...bind("holdMin")} />
             </Box>
           )}
-          {form.accountAge && <TextField label="Account age (days)" {...bind("accountAgeDays")} />}
-          {form.minFollowers && <TextField label="Followers at least" {...bind("minFollowersCount")} />}
+          <Typography variant="subtitle2">Keep bots out</Typography>
+          <Toggles toggles={defenceToggles} form={form} set={set} testId="memefans-create-defences" />
+          <Box className="grid grid-cols-2 gap-3">
+            {form.accountAge && <TextField label="Account age (days)" {...bind("accountAgeDays")} />}
+            {form.minFollowers && <TextField label="Followers at least" {...bind("minFollowersCount")} />}
+            {form.paceLimit && (
+              <TextField label="Claims per minute at most" {...validated("maxClaimsPerMinute", "maxClaimsPerMinute")} />
+            )}
+          </Box>
           {shown("requirements") && <Alert severity="error">Requirements: {shown("requirements")}</Alert>}
           <FormControlLabel
             control={
@@ -398,6 +422,31 @@ function FeeBudgetNote(props: { budget: bigint; maxClaims: number; feePerClaimLa
         : ". Fans without a token account for this token are not paid; your giveaway's card tells them."}{" "}
       What is left unused comes back to you when you close the giveaway.
     </Typography>
+  );
+}
+
+/** A grid of the form's checkboxes. */
+function Toggles({
+  toggles,
+  form,
+  set,
+  testId,
+}: {
+  toggles: [ToggleKey, string][];
+  form: CreateForm;
+  set(key: ToggleKey, value: boolean): void;
+  testId?: string;
+}) {
+  return (
+    <Box className="grid grid-cols-2" data-testid={testId}>
+      {toggles.map(([key, label]) => (
+        <FormControlLabel
+          key={key}
+          control={<Checkbox checked={form[key]} onChange={(event) => set(key, event.target.checked)} />}
+          label={label}
+        />
+      ))}
+    </Box>
   );
 }
 

@@ -7,7 +7,7 @@ import { decodeTransaction, summarizeTransaction } from "../background/approvals
 import { claimWidget } from "./claim-widget.tsx";
 import { composerGiveaway } from "./composer-giveaway.tsx";
 import { creationCost, rentExemptLamports } from "./create-cost.ts";
-import { type CreateForm, defaultForm, toRawUnits, validateForm } from "./create-dialog.tsx";
+import { type CreateForm, claimRulesFrom, defaultForm, toRawUnits, validateForm } from "./create-dialog.tsx";
 import { createDistribution } from "./create-distribution.tsx";
 import { buildCreateTransaction, registerTransactionBuilder } from "./create-transaction.ts";
 import { eventually, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
@@ -41,7 +41,25 @@ describe("the create form", () => {
     const { draft, errors } = validateForm(form(), "1841834132160077852", 5, nowSeconds, FEE_PER_CLAIM);
     expect(errors).toEqual({});
     expect(draft).toMatchObject({ amountPerClaim: 150_000n, maxClaims: 100, feeBudgetLamports: FULL_BUDGET });
-    expect(draft?.requirements).toEqual([{ type: "follow" }, { type: "like" }]);
+    expect(draft?.requirements).toEqual([
+      { type: "follow" },
+      { type: "like" },
+      { type: "account_age", minDays: 30 },
+      { type: "min_followers", minFollowers: 10 },
+    ]);
+  });
+
+  it("keeps bots out by default: account age, followers and a pace limit; the cross-giveaway rule on request", () => {
+    expect(claimRulesFrom(form())).toEqual({ oncePerCreator: false, maxClaimsPerMinute: 120 });
+    expect(claimRulesFrom(form({ paceLimit: false, oncePerCreator: true }))).toEqual({
+      oncePerCreator: true,
+      maxClaimsPerMinute: null,
+    });
+    const withoutDefences = validateForm(form({ accountAge: false, minFollowers: false }), "1", 5, nowSeconds, FEE_PER_CLAIM);
+    expect(withoutDefences.draft?.requirements).toEqual([{ type: "follow" }, { type: "like" }]);
+    expect(validateForm(form({ maxClaimsPerMinute: "0" }), "1", 5, nowSeconds, FEE_PER_CLAIM).errors).toEqual({
+      maxClaimsPerMinute: "allow at least 1 claim a minute, or no limit",
+    });
   });
 
   it("computes the fee budget from the number of claims: every fee, plus each token account's rent unless declined", () => {
@@ -188,6 +206,28 @@ describe("create a giveaway from the creator's own post", () => {
     expect(toolBar?.nextElementSibling?.getAttribute("data-memefans-feature")).toBe("create-distribution");
   });
 
+  it("in a thread, offers it for the post right above the composer, not the thread's first post", async () => {
+    const composer =
+      '<div data-testid="inline_reply_offscreen"><div data-testid="tweetTextarea_0" contenteditable="true"></div><div data-testid="toolBar"></div></div>';
+    const worker = workerDouble({ "x/session": () => ({ xUser: null }) });
+    const statusPage = "https://x.com/thechosenberg/status/1841834132160077852";
+    // The creator's post answers someone else's: X shows that post first, then the creator's, then the composer.
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("basic"))}${inCell(fixtureHtml("image"))}${composer}`;
+    await act(async () => {
+      stopOverlay = startOverlay([composerGiveaway], worker, statusPage).stop;
+    });
+    await eventually(() => expect(widgetsOf("create-distribution")).toHaveLength(1));
+    act(() => stopOverlay?.());
+
+    // Someone else's reply page, where the creator's post is only the thread's start: no button.
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}${inCell(fixtureHtml("basic"))}${composer}`;
+    await act(async () => {
+      stopOverlay = startOverlay([composerGiveaway], worker, "https://x.com/jarvis_best/status/1841842569182929401").stop;
+    });
+    // The composer is there from the start, so the feature decided while starting.
+    expect(widgetsOf("create-distribution")).toHaveLength(0);
+  });
+
   it("validates, signs through the service worker, registers, and types the link into the reply", async () => {
     document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
     const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
@@ -250,9 +290,23 @@ describe("create a giveaway from the creator's own post", () => {
     }[];
     expect(registration).toMatchObject({
       postId: "1841834132160077852",
-      requirements: [{ type: "follow" }, { type: "like" }],
+      requirements: [
+        { type: "follow" },
+        { type: "like" },
+        { type: "account_age", minDays: 30 },
+        { type: "min_followers", minFollowers: 10 },
+      ],
+      claimRules: { oncePerCreator: false, maxClaimsPerMinute: 120 },
       creationSignature: "5".repeat(88),
     });
+    // The defences were on the dialog for the creator to see and change.
+    const defences = [...shadow.querySelectorAll('[data-testid="memefans-create-defences"] label')];
+    expect(defences.map((label) => [label.textContent, label.querySelector("input")?.checked])).toEqual([
+      ["Account old enough", true],
+      ["Enough followers", true],
+      ["Limit claims per minute", true],
+      ["One claim per account and wallet across my giveaways", false],
+    ]);
     const editor = document.querySelector('[data-testid="tweetTextarea_0"]');
     expect(editor?.textContent).toBe(`http://127.0.0.1:8787/d/${registration?.address}`);
     expect(shadow.querySelector('[data-testid="memefans-create-done"]')?.textContent).toContain("Its link is in your reply");

@@ -18,6 +18,23 @@ function article(html: string): HTMLElement {
   return found;
 }
 
+/** The quoted post inside a quote post: X's clickable box holding the quoted author's line. */
+function quotedBox(post: HTMLElement): HTMLElement {
+  const box = [...post.querySelectorAll<HTMLElement>(postSelectors.quoteBox)].find((candidate) =>
+    candidate.querySelector(postSelectors.userName),
+  );
+  if (!box) throw new Error("the fixture has no quoted post");
+  return box;
+}
+
+/** X's video player as the captured ad shows it: wrapped in data-testid="placementTracking". */
+function videoPlayer(): HTMLElement {
+  const wrapper = document.createElement("div");
+  wrapper.innerHTML =
+    '<div data-testid="placementTracking"><div data-testid="videoPlayer"><div data-testid="videoComponent"><video preload="none" playsinline=""></video></div></div></div>';
+  return wrapper.firstElementChild as HTMLElement;
+}
+
 afterEach(() => {
   document.body.innerHTML = "";
 });
@@ -80,6 +97,47 @@ describe("reading a post", () => {
   it("marks a promoted post, which has no permalink", () => {
     const reading = readPost(article(withTextLink(fixtureHtml("promoted"), link())), hosts);
     expect(reading).toMatchObject({ promoted: true, postId: null, distribution: ADDRESS });
+  });
+
+  it("marks an ad by its label in the reader's language, not by X's placementTracking wrapper", () => {
+    const localized = fixtureHtml("promoted").replace(">Ad</span>", ">Anuncio</span>");
+    expect(readPost(article(localized), hosts)).toMatchObject({ promoted: true, postId: null });
+    const unwrapped = article(fixtureHtml("promoted"));
+    for (const wrapper of unwrapped.querySelectorAll('[data-testid="placementTracking"]'))
+      wrapper.replaceWith(...wrapper.childNodes);
+    expect(readPost(unwrapped, hosts).promoted).toBe(true);
+  });
+
+  it.each(["quote2024", "quoteCell2025"] as const)("is not fooled by a video (placementTracking) in a %s quoted post", (name) => {
+    const post = article(withTextLink(fixtureHtml(name), link()));
+    quotedBox(post).append(videoPlayer());
+    expect(readPost(post, hosts)).toMatchObject({ promoted: false, distribution: ADDRESS });
+  });
+
+  it("is not fooled by the post's own video either", () => {
+    const post = article(withTextLink(fixtureHtml("basic"), link()));
+    post.querySelector(postSelectors.text)?.after(videoPlayer());
+    expect(readPost(post, hosts)).toMatchObject({ promoted: false, postId: "1841842569182929401", distribution: ADDRESS });
+  });
+
+  it("never takes a quoted post's permalink for the post's own", () => {
+    const post = article(fixtureHtml("quoteCell2025"));
+    post.querySelector(postSelectors.permalinkTime)?.parentElement?.remove();
+    const quotedTime = quotedBox(post).querySelector("time");
+    if (!quotedTime) throw new Error("the quoted post has no <time>");
+    const permalink = document.createElement("a");
+    permalink.setAttribute("href", "/OriginalAuthor/status/1983000000000000001");
+    quotedTime.replaceWith(permalink);
+    permalink.append(quotedTime);
+    expect(readPost(post, hosts)).toMatchObject({ postId: null, authorHandle: null, promoted: false });
+  });
+
+  it("finds a scheme-relative link (//host/d/<address>), as X Articles render some", () => {
+    const post = article(fixtureHtml("basic"));
+    post
+      .querySelector(postSelectors.text)
+      ?.insertAdjacentHTML("afterbegin", `<a href="//memefans.app/d/${ADDRESS}" role="link">Claim the giveaway</a> `);
+    expect(readPost(post, hosts)).toMatchObject({ postId: "1841842569182929401", distribution: ADDRESS });
   });
 
   it.each(["quote2024", "quoteCell2025"] as const)("gives a %s quote post only its own link, never the quoted one's", (name) => {
@@ -183,6 +241,18 @@ describe("scanning the page", () => {
 });
 
 describe("selector misses", () => {
+  it("reports a post without a permalink that carries a video but no Ad label", () => {
+    const withoutTime = article(fixtureHtml("basic").replace(/<time[^>]*>.*?<\/time>/s, ""));
+    withoutTime.querySelector(postSelectors.text)?.after(videoPlayer());
+    document.body.append(withoutTime);
+    const misses: SelectorMiss[] = [];
+    scanPosts(
+      { root: document.body, hub: new PostHub(), hosts: () => hosts, reportMiss: (miss) => misses.push(miss) },
+      new AbortController().signal,
+    );
+    expect(misses.map((miss) => miss.detail)).toEqual(["a post without a status permalink: its id cannot be read"]);
+  });
+
   it("reports a post whose permalink selector no longer matches, once", async () => {
     const withoutTime = fixtureHtml("basic").replace(/<time[^>]*>.*?<\/time>/s, "");
     document.body.innerHTML = inCell(withoutTime) + inCell(withoutTime);

@@ -17,12 +17,22 @@ export const postSelectors = {
   text: '[data-testid="tweetText"]',
   card: '[data-testid="card.wrapper"]',
   userName: '[data-testid="User-Name"]',
-  promoted: '[data-testid="placementTracking"]',
   actionBar: '[role="group"]',
   cell: '[data-testid="cellInnerDiv"]',
   /** A quoted post is a clickable box (div role=link) holding its own author line. */
   quoteBox: 'div[role="link"]',
+  /**
+   * What follows a post's header: the header row ends below the first ancestor holding any of these.
+   * (placementTracking is not among the signs of an ad: X wraps every video player in it.)
+   */
+  postBody:
+    '[data-testid="tweetText"], [data-testid="card.wrapper"], [role="group"], [data-testid="tweetPhoto"], [data-testid="videoPlayer"], [data-testid="videoComponent"]',
 } as const;
+
+/** The header row sits a few levels above the author line; X's own captures put it 3 to 4 levels up. */
+const HEADER_LEVELS = 6;
+/** An "Ad" label is a word or two in the reader's language, never a sentence. */
+const MAX_AD_LABEL_LENGTH = 24;
 
 /** Elements the overlay itself inserts; their mutations are ours, not X's. */
 export const OVERLAY_TAG = "memefans-widget";
@@ -30,7 +40,10 @@ export const OVERLAY_TAG = "memefans-widget";
 export interface PostReading {
   postId: string | null;
   authorHandle: string | null;
-  /** Determined for posts that carry a distribution link or lack a permalink; false otherwise. */
+  /**
+   * An ad: no permalink <time> of its own, and a label (X's "Ad", in the reader's language) in its
+   * header where the time would be. A post with a permalink is never promoted.
+   */
   promoted: boolean;
   /** The distribution this post's own text or card links to; a quoted post's link is not the post's. */
   distribution: string | null;
@@ -45,15 +58,18 @@ export interface PostListener {
   onPostRerendered?(article: HTMLElement, reading: PostReading): void;
 }
 
-/** Permalink times and absolute links (t.co): mentions, hashtags and profile links are relative. */
-const timesAndLinks = 'time, a[href^="http"]';
+/**
+ * Permalink times and absolute links (t.co, and scheme-relative ones such as X Articles render):
+ * mentions, hashtags and profile links are path-relative.
+ */
+const timesAndLinks = 'time, a[href^="http" i], a[href^="//"]';
 
 const permalinkPath = /^\/([A-Za-z0-9_]{1,15})\/status\/(\d{1,19})(?:[/?#]|$)/;
 
 /**
  * Reads one post. The scanner calls this for every post the fan scrolls past, so it walks the
- * article once, for <time>s and absolute links, and runs other selectors only for the few posts
- * with a candidate link or no permalink.
+ * article once, for <time>s and absolute links; quoted boxes are looked up once, for the permalink
+ * and any candidate link, and the header only for the few posts without a permalink.
  */
 export function readPost(article: Element, hosts: ReadonlySet<string>): PostReading {
   let quoteBoxes: Element[] | null = null;
@@ -69,10 +85,11 @@ export function readPost(article: Element, hosts: ReadonlySet<string>): PostRead
   let distribution: string | null = null;
   for (const element of article.querySelectorAll(timesAndLinks)) {
     if (element.localName === "time") {
-      // The post's own header comes before a quoted post, whose <time> is not in a /status/ link anyway.
+      // The post's own header comes before a quoted post; a quoted post's time is never the post's
+      // (an ad has none of its own, and the quoted post's must not lend it an id).
       const match: RegExpExecArray | null =
         postId === null ? permalinkPath.exec(element.parentElement?.getAttribute("href") ?? "") : null;
-      if (match) {
+      if (match && ownContent(element)) {
         authorHandle = match[1] ?? null;
         postId = match[2] ?? null;
       }
@@ -89,15 +106,28 @@ export function readPost(article: Element, hosts: ReadonlySet<string>): PostRead
     if (found && ownContent(element)) distribution = found;
   }
 
-  // Only posts with a link or without a permalink need to know; promoted posts have neither.
-  const promoted =
-    (distribution !== null || postId === null) &&
-    (article.querySelector(postSelectors.promoted) !== null || isInPromotedCell(article));
+  const promoted = postId === null && hasAdLabel(article, ownContent);
   return { postId, authorHandle, promoted, distribution };
 }
 
-function isInPromotedCell(article: Element): boolean {
-  return article.closest(postSelectors.cell)?.querySelector(postSelectors.promoted) != null;
+/**
+ * X's "Ad" label stands in the post's header row, beside the author line where a post's time would
+ * be. Read as "any short text in that row besides the author line", it holds in every language X
+ * translates the label into.
+ */
+function hasAdLabel(article: Element, ownContent: (element: Element) => boolean): boolean {
+  const name = [...article.querySelectorAll(postSelectors.userName)].find(ownContent);
+  if (!name) return false;
+  let header: Element = name;
+  for (let level = 0; level < HEADER_LEVELS; level++) {
+    const parent = header.parentElement;
+    if (!parent || parent === article || parent.querySelector(postSelectors.postBody)) break;
+    // A quoted post's author line means the walk left the header.
+    if (parent.querySelectorAll(postSelectors.userName).length > 1) break;
+    header = parent;
+  }
+  const label = (header.textContent ?? "").replace(name.textContent ?? "", "").trim();
+  return label.length > 0 && label.length <= MAX_AD_LABEL_LENGTH;
 }
 
 function signatureOf(reading: PostReading): string {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { botRefusalsSchema, claimRulesSchema } from "../../shared/api/distributions.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
 import { decimalStringSchema } from "./shapes.ts";
 
@@ -29,10 +30,13 @@ export const distributionSchema = z.looseObject({
   feeBudgetLamports: decimalStringSchema.optional(),
   feePerClaimLamports: decimalStringSchema.optional(),
   link: z.string(),
+  claimRules: claimRulesSchema.optional(),
   /** Only on GET /creators/me/distributions: claims per time bucket, oldest first. */
   claimsOverTime: z.array(z.object({ bucketStart: z.string(), claims: z.number().int() })).optional(),
   /** Only on GET /creators/me/distributions: failed claims per failure reason. */
   failedClaims: z.record(z.string(), z.number().int()).optional(),
+  /** Only on GET /creators/me/distributions: accounts refused as likely bots, in all and per reason. */
+  botRefusals: botRefusalsSchema.optional(),
 });
 export type Distribution = z.infer<typeof distributionSchema>;
 

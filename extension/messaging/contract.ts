@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { claimRulesSchema } from "../../shared/api/distributions.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
 import { distributionSchema, eligibilitySchema, walletChallengeSchema } from "./backend-shapes.ts";
 import {
@@ -141,6 +142,8 @@ export const messages = {
       postId: xIdSchema,
       requirements: z.array(z.unknown()),
       creationSignature: base58SignatureSchema.optional(),
+      /** The creator's bot defences beyond the requirements; the backend's defaults when left out. */
+      claimRules: claimRulesSchema.optional(),
     }),
     outboxOutcomeSchema,
     both,

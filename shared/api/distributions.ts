@@ -8,6 +8,30 @@ import { signatureSchema } from "./identity.ts";
 export const MAX_LOOKUP_POST_IDS = 100;
 
 /**
+ * The creator's bot defences that are not requirements (account age and followers are: they are in
+ * the on-chain hash). Kept by the backend from registration on; the claim route enforces them.
+ */
+export const claimRulesSchema = z.object({
+  /** One claim per X account and per wallet across all of this creator's giveaways. */
+  oncePerCreator: z.boolean(),
+  /** At most this many claims a minute for this giveaway: farms claim in bursts. null: no limit. */
+  maxClaimsPerMinute: z
+    .number()
+    .int("claims per minute must be a whole number")
+    .min(1, "allow at least 1 claim a minute, or no limit")
+    .max(100_000, "at most 100,000 claims a minute")
+    .nullable(),
+});
+export type ClaimRules = z.output<typeof claimRulesSchema>;
+
+/** On unless the creator turns them off: a pace no real crowd of fans reaches on one post, and no cross-giveaway rule. */
+export const DEFAULT_CLAIM_RULES: ClaimRules = { oncePerCreator: false, maxClaimsPerMinute: 120 };
+
+/** Why a claim was refused as likely coming from a bot. */
+export const botRefusalReasonSchema = z.enum(["account_age", "min_followers", "once_per_creator", "velocity"]);
+export type BotRefusalReason = z.output<typeof botRefusalReasonSchema>;
+
+/**
  * Registers a distribution whose create_distribution transaction confirmed. The backend reads the
  * account on chain; the optional draft terms, when sent, must equal what the chain holds. There is
  * no token name, symbol or logo: anything a creator typed could impersonate another token (a
@@ -24,6 +48,7 @@ export const registerDistributionBodySchema = z.object({
   startsAt: unixSecondsSchema.optional(),
   endsAt: unixSecondsSchema.optional(),
   feeBudgetLamports: u64StringSchema.optional(),
+  claimRules: claimRulesSchema.default(DEFAULT_CLAIM_RULES),
 });
 export type RegisterDistributionBody = z.output<typeof registerDistributionBodySchema>;
 
@@ -58,6 +83,7 @@ export const distributionSchema = z.object({
   link: z.string(),
   /** When the post was published (Unix seconds), when X told us at registration. */
   postCreatedAt: z.number().int().optional(),
+  claimRules: claimRulesSchema,
 });
 export type Distribution = z.output<typeof distributionSchema>;
 
@@ -100,8 +126,16 @@ export type EligibilityCheck = z.output<typeof eligibilityCheckSchema>;
 export const claimsOverTimeSchema = z.array(z.object({ bucketStart: z.string(), claims: z.number().int() }));
 /** Failed claims per failure reason (claimFailureReasonSchema's words, or the chain's for other failures). */
 export const failedClaimsSchema = z.record(z.string(), z.number().int());
+/** Accounts refused as likely bots: how many in all, and how many per reason (an account can have several). */
+export const botRefusalsSchema = z.object({
+  accounts: z.number().int(),
+  byReason: z.partialRecord(botRefusalReasonSchema, z.number().int()),
+});
+export type BotRefusals = z.output<typeof botRefusalsSchema>;
 export const creatorDistributionSchema = distributionSchema.extend({
   claimsOverTime: claimsOverTimeSchema,
   failedClaims: failedClaimsSchema,
+  botRefusals: botRefusalsSchema,
 });
+export type CreatorDistribution = z.output<typeof creatorDistributionSchema>;
 export const creatorDistributionsResponseSchema = z.object({ distributions: z.array(creatorDistributionSchema) });

@@ -21,6 +21,8 @@ export const errorCodes = [
   "closed",
   "verifier_changed",
   "already_claimed",
+  "claimed_from_creator",
+  "claims_too_fast",
   "wallet_bound_elsewhere",
   "registration_mismatch",
   "not_post_author",

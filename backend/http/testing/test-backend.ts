@@ -94,3 +94,8 @@ export async function startTestBackend(
     },
   });
 }
+
+/** X API requests the backend has sent so far (its own metric, every endpoint and status). */
+export async function xApiCallCount(backend: RunningBackend): Promise<number> {
+  return (await backend.context.metrics.xApiCalls.get()).values.reduce((sum, value) => sum + value.value, 0);
+}

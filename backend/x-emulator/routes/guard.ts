@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
+import type { BilledBody } from "../billing.ts";
 import type { EmulatorContext } from "../context.ts";
 import type { EmulatedEndpoint } from "../rate-limits.ts";
 import type { AccessGrant } from "../tokens.ts";
@@ -18,7 +19,7 @@ export interface EndpointRules {
   userContextOnly?: boolean;
 }
 
-/** The checks X makes before an endpoint runs, in X's order: 401, 403, then 429. */
+/** The checks X makes before an endpoint runs, in X's order: 401, 403, then 429; then the answer is billed. */
 export function guard(context: EmulatorContext, rules: EndpointRules) {
   return (request: Request, response: Response, next: NextFunction) => {
     const token = /^Bearer (\S+)$/i.exec(request.get("authorization") ?? "")?.[1];
@@ -34,6 +35,15 @@ export function guard(context: EmulatorContext, rules: EndpointRules) {
     setRateHeaders(response, verdict);
     if (!verdict.allowed) return sendRateLimited(response);
     response.locals.grant = grant;
+    // Every 200 body is billed by what it returns; errors and 429s cost nothing.
+    const send = response.json.bind(response);
+    response.json = (body: BilledBody) => {
+      if (response.statusCode === 200) {
+        const parentId = typeof request.params.id === "string" ? request.params.id : undefined;
+        context.billing.bill(grant.clientId, rules.endpoint, parentId, body);
+      }
+      return send(body);
+    };
     next();
   };
 }

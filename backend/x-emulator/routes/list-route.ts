@@ -1,4 +1,4 @@
-import type { Request, Router } from "express";
+import type { Request, Response, Router } from "express";
 import type { EmulatorContext } from "../context.ts";
 import { notFoundEntry } from "../wire.ts";
 import { type EndpointRules, guard } from "./guard.ts";
@@ -19,7 +19,7 @@ export interface ListRoute {
   /** What :id names; an unknown one gets X's 200 with a not-found entry. */
   parent: "tweet" | "user";
   page: PageRules;
-  list(id: string, request: Request): Record<string, unknown>[];
+  list(id: string, request: Request, response: Response): Record<string, unknown>[];
 }
 
 /** GET <path> for a paged list hanging off a post or a user: guard, id check, not-found, then one page. */
@@ -32,6 +32,6 @@ export function serveList(router: Router, context: EmulatorContext, route: ListR
       response.json({ errors: [notFoundEntry(route.parent, "id", id)] });
       return;
     }
-    sendPage(request, response, route.list(id, request), route.page);
+    sendPage(request, response, route.list(id, request, response), route.page);
   });
 }

@@ -1,4 +1,4 @@
-import { type Request, Router } from "express";
+import { type Request, type Response, Router } from "express";
 import type { EmulatorContext } from "../context.ts";
 import type { EmulatedUser } from "../store.ts";
 import { notFoundEntry, renderTweet, renderUser, requestedFields, sendInvalidRequest } from "../wire.ts";
@@ -11,7 +11,8 @@ const READ = ["tweet.read", "users.read"];
 export function usersRouter(context: EmulatorContext): Router {
   const router = Router();
   const { store } = context;
-  const user = (request: Request, value: EmulatedUser) => renderUser(store, value, requestedFields(request.query["user.fields"]));
+  const user = (request: Request, response: Response, value: EmulatedUser) =>
+    renderUser(store, value, requestedFields(request.query["user.fields"]), grantOf(response).userId);
 
   router.get(
     "/2/users/me",
@@ -19,7 +20,7 @@ export function usersRouter(context: EmulatorContext): Router {
     (request, response) => {
       const me = store.users.get(grantOf(response).userId ?? "");
       if (!me) return response.json({ errors: [notFoundEntry("user", "id", grantOf(response).userId ?? "")] });
-      response.json({ data: user(request, me) });
+      response.json({ data: user(request, response, me) });
     },
   );
 
@@ -37,7 +38,7 @@ export function usersRouter(context: EmulatorContext): Router {
         );
       }
       const found = store.userByUsername(username);
-      response.json(found ? { data: user(request, found) } : { errors: [notFoundEntry("user", "username", username)] });
+      response.json(found ? { data: user(request, response, found) } : { errors: [notFoundEntry("user", "username", username)] });
     },
   );
 
@@ -45,7 +46,7 @@ export function usersRouter(context: EmulatorContext): Router {
     const id = idParameter(request, response);
     if (id === undefined) return;
     const found = store.users.get(id);
-    response.json(found ? { data: user(request, found) } : { errors: [notFoundEntry("user", "id", id)] });
+    response.json(found ? { data: user(request, response, found) } : { errors: [notFoundEntry("user", "id", id)] });
   });
 
   serveList(router, context, {
@@ -64,7 +65,7 @@ export function usersRouter(context: EmulatorContext): Router {
     rules: { endpoint: "users/:id/following", scopes: ["follows.read", ...READ] },
     parent: "user",
     page: { minResults: 1, maxResults: 1000, defaultResults: 100, tokenParameters: ["pagination_token"] },
-    list: (id, request) => store.followedBy(id).map((followed) => user(request, followed)),
+    list: (id, request, response) => store.followedBy(id).map((followed) => user(request, response, followed)),
   });
 
   serveList(router, context, {

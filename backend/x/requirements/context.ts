@@ -1,9 +1,20 @@
 import type { Requirement } from "../../../shared/requirements.ts";
 import type { XApiClient } from "../client.ts";
-import type { XUser } from "../schemas.ts";
 
 /** Reads a wallet's balance of a mint on chain, in raw units, summed over its token accounts. */
 export type TokenBalanceOf = (owner: string, mint: string) => Promise<bigint>;
+
+/**
+ * What the backend already knows of the fan's X profile, from the users/me of their sign-in (or of
+ * an earlier check): account age needs no new read, a follower count is good for its UTC day.
+ */
+export interface ProfileOnRecord {
+  /** ms since epoch. */
+  createdAt?: number;
+  followersCount?: number;
+  /** When X said so, ms since epoch. */
+  readAt: number;
+}
 
 /** The fan being checked, with their own X user token: fan-side reads are the cheap ones. */
 export interface FanIdentity {
@@ -11,6 +22,7 @@ export interface FanIdentity {
   accessToken: string;
   /** The wallet bound to this X account for the distribution; hold_token reads its balance. */
   wallet?: string;
+  profileOnRecord?: ProfileOnRecord;
 }
 
 /** The post a distribution hangs on, and its author (the creator). */
@@ -52,8 +64,11 @@ export interface RequirementContext {
   now: number;
   paging: CheckPaging;
   tokenBalanceOf: TokenBalanceOf;
-  /** The fan's profile (created_at, public_metrics), fetched at most once per verification. */
-  fanProfile(): Promise<XUser | undefined>;
+  /**
+   * The fan's profile: the one on record when it will do (any day for the account's age, today's for
+   * a follower count), else users/me, read at most once per verification.
+   */
+  fanProfile(needs: "created_at" | "followers_count"): Promise<ProfileOnRecord | undefined>;
 }
 
 export interface RequirementResult {

@@ -1,19 +1,23 @@
 import type { RequirementChecker } from "./context.ts";
-import { findFanPost } from "./fan-posts.ts";
+import { findFanPost, isRepost, references } from "./fan-posts.ts";
 
 /**
  * Reply to the post, optionally containing a phrase (case-insensitive). Cost: 1 call
- * (search/recent `conversation_id:<post> from:<fan> is:reply`, 10 per page); more only when the fan
- * replied in the thread more than 10 times without the phrase, at most `replySearchPages`;
+ * (search/recent `in_reply_to_tweet_id:<post> from:<fan>`, 10 per page); more only when the fan
+ * replied to it more than 10 times without the phrase, at most `replySearchPages`;
  * +1 (the fan's timeline) when unmet on a post older than 7 days.
- * A reply anywhere in the post's conversation counts, as it shows under the post.
+ * A reply is a direct one: its `replied_to` reference is the post. conversation_id names the
+ * thread's first post, so it cannot tell a reply to a giveaway that is itself a reply, and it would
+ * count a reply to someone else's reply further down the thread.
  */
 export const checkReply: RequirementChecker<{ type: "reply"; mustContain?: string }> = async (requirement, context) => {
   const phrase = requirement.mustContain?.toLocaleLowerCase();
+  const postId = context.post.id;
   const reply = await findFanPost(
     context,
-    `conversation_id:${context.post.id} is:reply`,
-    (tweet) => tweet.conversation_id === context.post.id && (!phrase || tweet.text.toLocaleLowerCase().includes(phrase)),
+    `in_reply_to_tweet_id:${postId}`,
+    (tweet) =>
+      references(tweet, "replied_to", postId) && !isRepost(tweet) && (!phrase || tweet.text.toLocaleLowerCase().includes(phrase)),
     context.paging.replySearchPages,
   );
   if (reply) return { met: true, detail: "you replied to the post" };

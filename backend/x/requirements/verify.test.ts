@@ -119,8 +119,9 @@ describe("verifyRequirements against the emulator", () => {
       const other = emulator.store.post({ authorId: users.creator.id, text: `later meme ${index}` });
       emulator.store.like(users.superfan.id, other.id, clock.now() + index + 1);
     }
+    // X's smallest page of 5 first (most fans just liked it), then pages of 100.
     const deep = await verifier()("superfan", [requirement({ type: "like" })]);
-    expect(deep).toMatchObject({ met: true, xCalls: 2 });
+    expect(deep).toMatchObject({ met: true, xCalls: 3 });
     const client = createXApiClient({ baseUrl: emulator.url, clock });
     const shallow = await verifyRequirements(
       { client, tokenBalanceOf: async () => 0n, paging: { likedTweetsPages: 1 } },
@@ -145,6 +146,48 @@ describe("verifyRequirements against the emulator", () => {
     emulator.store.repost({ authorId: users.casualFan.id, tweetId: posts.oldPost });
     const report = await verifier()("casualFan", [requirement({ type: "reply" }), requirement({ type: "repost" })]);
     expect(report.checks.map((check) => check.met)).toEqual([false, false]);
+  });
+
+  it("does not take the fan's plain repost of someone else's quote for the fan quoting the post", async () => {
+    const superfansQuote = [...emulator.store.tweets.values()].find(
+      (tweet) => tweet.authorId === users.superfan.id && tweet.references.some((reference) => reference.type === "quoted"),
+    );
+    if (!superfansQuote) throw new Error("the seed has no quote by the superfan");
+    const repost = emulator.store.repost({ authorId: users.casualFan.id, tweetId: superfansQuote.id });
+    // As on X, the repost carries the quote's `quoted` reference and quotes_of_tweet_id: finds it.
+    expect(repost.references).toEqual([
+      { type: "retweeted", id: superfansQuote.id },
+      { type: "quoted", id: posts.giveaway },
+    ]);
+    const quote = requirement({ type: "quote" });
+    expect(await verifier()("casualFan", [quote])).toMatchObject({ met: false, xCalls: 1 });
+    emulator.store.quote({ authorId: users.casualFan.id, tweetId: posts.giveaway, text: "mine too" });
+    expect(await verifier()("casualFan", [quote])).toMatchObject({ met: true, xCalls: 1 });
+  });
+
+  it("counts a direct reply to a giveaway post that is itself a reply, and only a direct one", async () => {
+    const thread = emulator.store.post({ authorId: users.quietFan.id, text: "who is giving away memes today?" });
+    const giveaway = emulator.store.reply({ authorId: users.creator.id, tweetId: thread.id, text: "me: reply to claim" });
+    // conversation_id names the thread's first post, not the giveaway.
+    expect(giveaway.conversationId).toBe(thread.id);
+    const reply = requirement({ type: "reply" });
+    const client = createXApiClient({ baseUrl: emulator.url, clock });
+    const check = (fan: keyof typeof users) =>
+      verifyRequirements(
+        { client, now: () => clock.now(), tokenBalanceOf: async () => 0n },
+        {
+          fan: { xUserId: users[fan].id, accessToken: emulator.issueUserToken(users[fan].id).access_token },
+          post: { id: giveaway.id, creatorXUserId: users.creator.id },
+          requirements: [reply],
+        },
+      );
+    emulator.store.reply({ authorId: users.casualFan.id, tweetId: giveaway.id, text: "count me in" });
+    expect(await check("casualFan")).toMatchObject({ met: true, xCalls: 1 });
+    // A reply to the thread's first post, or to another fan's reply, is not a reply to the giveaway.
+    emulator.store.reply({ authorId: users.newcomer.id, tweetId: thread.id, text: "me!" });
+    const othersReply = emulator.store.reply({ authorId: users.superfan.id, tweetId: giveaway.id, text: "gm" });
+    emulator.store.reply({ authorId: users.newcomer.id, tweetId: othersReply.id, text: "gm to you" });
+    expect(await check("newcomer")).toMatchObject({ met: false });
   });
 
   it("reads the fan's timeline for a post older than search/recent's 7 days", async () => {
@@ -179,6 +222,64 @@ describe("verifyRequirements against the emulator", () => {
         { fan: { xUserId: users.superfan.id, accessToken: token }, post, requirements: [requirement({ type: "follow" })] },
       ),
     ).rejects.toBeInstanceOf(XUnauthorizedError);
+  });
+});
+
+describe("the cheapest correct reads", () => {
+  const check = (options: { fetch?: typeof fetch; onProfileRead?: (id: string) => void }, fan: object, wanted: Requirement[]) => {
+    const calls: string[] = [];
+    const client = createXApiClient({
+      baseUrl: emulator.url,
+      clock,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      onCall: (call) => calls.push(call.endpoint),
+    });
+    return verifyRequirements(
+      { client, now: () => clock.now(), tokenBalanceOf: async () => 0n, onProfileRead: options.onProfileRead },
+      {
+        fan: { xUserId: users.casualFan.id, accessToken: emulator.issueUserToken(users.casualFan.id).access_token, ...fan },
+        post,
+        requirements: wanted,
+      },
+    ).then((report) => ({ report, calls }));
+  };
+
+  it("checks a follow with the creator's connection_status, not the fan's follow list", async () => {
+    const { report, calls } = await check({}, {}, [requirement({ type: "follow" })]);
+    expect(report.met).toBe(true);
+    expect(calls).toEqual(["users/:id"]);
+    emulator.store.unfollow(users.casualFan.id, users.creator.id);
+    expect((await check({}, {}, [requirement({ type: "follow" })])).report.met).toBe(false);
+  });
+
+  it("falls back to the fan's follow list when X leaves connection_status out", async () => {
+    const withoutConnection: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes("connection_status")) return response;
+      const body = (await response.json()) as { data?: Record<string, unknown> };
+      delete body.data?.connection_status;
+      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+    };
+    const { report, calls } = await check({ fetch: withoutConnection }, {}, [requirement({ type: "follow" })]);
+    expect(report.met).toBe(true);
+    expect(calls).toEqual(["users/:id", "users/:id/following"]);
+  });
+
+  it("takes account age from the sign-in for good, and followers from it on the same UTC day only", async () => {
+    const age = requirement({ type: "account_age", minDays: 30 });
+    const followers = requirement({ type: "min_followers", minFollowers: 10 });
+    const today = { profileOnRecord: { createdAt: clock.now() - 1100 * 86_400_000, followersCount: 40, readAt: clock.now() } };
+    const fresh = await check({}, today, [age, followers]);
+    expect(fresh.report.met).toBe(true);
+    expect(fresh.calls).toEqual([]);
+
+    const read: string[] = [];
+    const yesterday = { profileOnRecord: { ...today.profileOnRecord, followersCount: 3, readAt: clock.now() - 86_400_000 } };
+    const stale = await check({ onProfileRead: (id) => read.push(id) }, yesterday, [age, followers]);
+    // Yesterday's 3 followers are not trusted; users/me says 40 today, and the caller keeps it.
+    expect(stale.report.met).toBe(true);
+    expect(stale.calls).toEqual(["users/me"]);
+    expect(read).toEqual([users.casualFan.id]);
   });
 });
 
@@ -217,7 +318,8 @@ describe("the requirement cache", () => {
     await verifyRequirements(dependencies, { fan, post, requirements: [age, like] });
     const second = await verifyRequirements(dependencies, { fan, post: otherPost, requirements: [age, like] });
     expect(second.checks.map((check) => check.cached)).toEqual([true, false]);
-    expect(second.xCalls).toBe(1);
+    // Only the like is asked again: 5 recent likes, then the rest of the superfan's 13.
+    expect(second.xCalls).toBe(2);
   });
 
   it("never caches hold_token and drops the oldest entries beyond its size", async () => {

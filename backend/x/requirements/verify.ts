@@ -8,6 +8,7 @@ import {
   DEFAULT_CHECK_PAGING,
   type FanIdentity,
   type PostTarget,
+  type ProfileOnRecord,
   type RequirementContext,
   type RequirementResult,
   type TokenBalanceOf,
@@ -26,6 +27,8 @@ export interface RequirementVerifierDependencies {
   cache?: RequirementCache;
   now?: () => number;
   paging?: Partial<CheckPaging>;
+  /** Told of every users/me a check had to read, so the next check can reuse it. */
+  onProfileRead?(xUserId: string, user: XUser): Promise<void> | void;
 }
 
 export interface VerifyRequirementsInput {
@@ -61,19 +64,30 @@ export async function verifyRequirements(
   const client = dependencies.client.withCallListener(() => {
     xCalls += 1;
   });
-  let profile: Promise<XUser | undefined> | undefined;
+  const now = (dependencies.now ?? Date.now)();
+  let profile: Promise<ProfileOnRecord | undefined> | undefined;
+  const readProfile = () => {
+    profile ??= client.getMe(input.fan.accessToken).then(async (lookup) => {
+      if (!lookup.found) return undefined;
+      await dependencies.onProfileRead?.(input.fan.xUserId, lookup.value);
+      return profileFrom(lookup.value, now);
+    });
+    return profile;
+  };
   const context: RequirementContext = {
     client,
     fan: input.fan,
     post: input.post,
-    now: (dependencies.now ?? Date.now)(),
+    now,
     paging: { ...DEFAULT_CHECK_PAGING, ...dependencies.paging },
     tokenBalanceOf: dependencies.tokenBalanceOf,
-    fanProfile: () => {
-      profile ??= client
-        .getUser(input.fan.xUserId, input.fan.accessToken)
-        .then((lookup) => (lookup.found ? lookup.value : undefined));
-      return profile;
+    fanProfile: async (needs) => {
+      const onRecord = input.fan.profileOnRecord;
+      if (needs === "created_at" && onRecord?.createdAt !== undefined) return onRecord;
+      if (needs === "followers_count" && onRecord?.followersCount !== undefined && sameUtcDay(onRecord.readAt, now)) {
+        return onRecord;
+      }
+      return readProfile();
     },
   };
 
@@ -87,6 +101,21 @@ export async function verifyRequirements(
     }),
   );
   return { met: checks.every((check) => check.met), checks, xCalls };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function sameUtcDay(a: number, b: number): boolean {
+  return Math.floor(a / DAY_MS) === Math.floor(b / DAY_MS);
+}
+
+/** What a users/me answer says about the fan, as it would be kept on record. */
+export function profileFrom(user: XUser, readAt: number): ProfileOnRecord {
+  return {
+    ...(user.created_at ? { createdAt: Date.parse(user.created_at) } : {}),
+    ...(user.public_metrics ? { followersCount: user.public_metrics.followers_count } : {}),
+    readAt,
+  };
 }
 
 function checkOne(requirement: Requirement, context: RequirementContext): Promise<RequirementResult> {

@@ -82,6 +82,10 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       // The dialog computes the fee budget from the number of claims: every fee and every fan's token account.
       await expect(dialog.getByTestId("memefans-cover-token-accounts").locator("input")).toBeChecked();
       await expect(dialog.getByTestId("memefans-fee-budget")).toContainText(`all ${SLOTS} payouts`);
+      // Bot defences are on by default; this creator lets small accounts in (fan C has 2 followers).
+      await expect(dialog.getByRole("checkbox", { name: "Account old enough" })).toBeChecked();
+      await expect(dialog.getByRole("checkbox", { name: "Limit claims per minute" })).toBeChecked();
+      await dialog.getByRole("checkbox", { name: "Enough followers" }).uncheck();
       await expect(dialog.getByTestId("memefans-create-cost")).toContainText("30");
       await shot(creator.x, "01-creator-create-dialog");
 
@@ -136,7 +140,7 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       const card = claimCard(fanA.x);
       await expect(card).toContainText(`0 / ${SLOTS} claimed`);
       await connectFan(fanA);
-      await expect(card.locator('[data-testid="memefans-checklist"] li[data-met="true"]')).toHaveCount(3);
+      await expect(card.locator('[data-testid="memefans-checklist"] li[data-met="true"]')).toHaveCount(4);
       await claimAndWait(fanA);
       expect(await tokenBalance(connection, mint, new PublicKey(fanA.wallet))).toBe(AMOUNT_PER_CLAIM);
       expect((await onChain()).claimedCount).toBe(1);
@@ -158,7 +162,7 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       // The backend keeps an unmet answer for 30 s; let that time pass rather than wait for it.
       backend.advanceClock(31_000);
       await fanB.x.reload();
-      await expect(card.locator('[data-testid="memefans-checklist"] li[data-met="true"]')).toHaveCount(3);
+      await expect(card.locator('[data-testid="memefans-checklist"] li[data-met="true"]')).toHaveCount(4);
       return fanB;
     });
 

@@ -7,6 +7,7 @@ import { formatSol } from "../../messaging/format.ts";
 import { claimFailureLabel } from "../../ui/claim-failure.ts";
 import { formatTokenAmount, tokenLabel, toUnixSeconds } from "../../ui/format.ts";
 import { useBackground } from "../popup/use-background.ts";
+import { BotRefusalsSummary } from "./bot-refusals.tsx";
 import { ClaimsChart } from "./claims-chart.tsx";
 
 function remainingTokens(distribution: Distribution): string {
@@ -62,7 +63,7 @@ function FailedClaims({ counts }: { counts: Record<string, number> }) {
   );
 }
 
-/** The creator's giveaways: progress, claims over time, what is left, and the clawback after the end. */
+/** The creator's giveaways: progress, claims over time, failed claims and claims refused as likely bots, what is left, and the clawback after the end. */
 export function CreatorDistributions() {
   const list = useBackground("creator/distributions", {});
   if (list.error) return <Alert severity="info">{list.error}</Alert>;
@@ -95,6 +96,7 @@ export function CreatorDistributions() {
             <CloseButton distribution={distribution} onClosed={list.reload} />
           </div>
           <FailedClaims counts={distribution.failedClaims ?? {}} />
+          <BotRefusalsSummary refusals={distribution.botRefusals} />
           <ClaimsChart points={distribution.claimsOverTime ?? []} />
         </li>
       ))}
