@@ -114,9 +114,17 @@ export function buildApp(dependencies: AppDependencies): {
   const eligibility = new EligibilityChecker({ database, accounts, xClient: dependencies.xClient, chain, cache, now });
   // Plugins register their claim activity after the service exists; the service reads it at call time.
   let claimActivity: ClaimActivity = noClaimActivity;
+  const tokens = new TokenDirectory({
+    connection: dependencies.connection,
+    publicUrl: config.PUBLIC_URL,
+    offchain: { ipfsGateway: config.IPFS_GATEWAY, allowLoopback: dependencies.tokenMetadataFromLoopback ?? false },
+    now,
+    onError: (mint, error) => logger.debug({ mint, err: error }, "token logo not fetched"),
+  });
   const distributions = new DistributionService({
     store: new DistributionStore(database),
     chain,
+    tokens,
     accounts,
     xClient: dependencies.xClient,
     claims: {
@@ -130,12 +138,6 @@ export function buildApp(dependencies: AppDependencies): {
     feePerClaimLamports: config.FEE_PER_CLAIM_LAMPORTS,
     programId,
     now,
-  });
-  const tokens = new TokenDirectory({
-    connection: dependencies.connection,
-    offchain: { ipfsGateway: config.IPFS_GATEWAY, allowLoopback: dependencies.tokenMetadataFromLoopback ?? false },
-    now,
-    onError: (mint, error) => logger.debug({ mint, err: error }, "token logo not fetched"),
   });
   const context: AppContext = {
     config,

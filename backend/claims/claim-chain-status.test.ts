@@ -34,23 +34,23 @@ describeEachEngine("claims follow the distribution on chain", (database) => {
   }, 120_000);
   afterAll(() => backend?.close());
 
-  async function claimAs(username: string): Promise<Response> {
+  /** The fan's session (claim details are the fan's own) and the POST /claims answer. */
+  async function claimAs(username: string): Promise<{ session: string; response: Response }> {
     const fan = await backend.signIn(username);
     const wallet = Keypair.generate();
     expect((await backend.bindWallet(fan.sessionToken, wallet)).status).toBe(200);
-    return backend.request("POST", "/claims", {
+    const response = await backend.request("POST", "/claims", {
       token: fan.sessionToken,
       body: { distribution: distribution.address.toBase58(), wallet: wallet.publicKey.toBase58() },
       headers: { "Idempotency-Key": `chain-status-${++keys.next}-${Date.now()}` },
     });
-  }
-
-  async function claimStatus(id: string): Promise<Claim> {
-    return claimResponseSchema.parse(await (await backend.request("GET", `/claims/${id}`)).json()).claim;
+    return { session: fan.sessionToken, response };
   }
 
   it("shows a queued claim as waiting for the paused giveaway, then fails it and refuses new claims once the verifier changed", async () => {
-    const accepted = await claimAs(SEED.users.superfan.username);
+    const { session, response: accepted } = await claimAs(SEED.users.superfan.username);
+    const claimStatus = async (id: string): Promise<Claim> =>
+      claimResponseSchema.parse(await (await backend.request("GET", `/claims/${id}`, { token: session })).json()).claim;
     expect(accepted.status).toBe(202);
     const { claim } = claimResponseSchema.parse(await accepted.json());
     expect(claim.status).toBe("queued");
@@ -80,7 +80,7 @@ describeEachEngine("claims follow the distribution on chain", (database) => {
     );
     expect(shown.distribution).toMatchObject({ verifierChanged: true, paused: false });
 
-    const refused = await claimAs(SEED.users.casualFan.username);
+    const { response: refused } = await claimAs(SEED.users.casualFan.username);
     expect(refused.status).toBe(409);
     const error = errorBodySchema.parse(await refused.json()).error;
     expect(error.code).toBe("verifier_changed");

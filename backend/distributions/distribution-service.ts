@@ -1,11 +1,13 @@
 import type { PublicKey } from "@solana/web3.js";
 import type { CreatorDistribution, Distribution, RegisterDistributionBody } from "../../shared/api/distributions.ts";
+import { type TokenIdentity, unknownToken } from "../../shared/api/tokens.ts";
 import { minimumFeeBudget } from "../../shared/fee-budget.ts";
 import type { DistributionAccount } from "../../shared/program/index.ts";
 import { requirementsHash } from "../../shared/requirements.ts";
 import { HttpError } from "../http/errors.ts";
 import { fromXError } from "../http/upstream-errors.ts";
 import type { XAccounts } from "../identity/x-accounts.ts";
+import type { TokenDirectory } from "../tokens/token-directory.ts";
 import type { XApiClient } from "../x/index.ts";
 import type { ChainReader } from "./chain-reader.ts";
 import type { ClaimActivity } from "./claim-activity.ts";
@@ -16,6 +18,8 @@ import { type Mismatch, registrationMismatches } from "./registration.ts";
 export interface DistributionServiceDependencies {
   store: DistributionStore;
   chain: ChainReader;
+  /** Each giveaway's token as the chain describes it: name, symbol, logo, authorities. */
+  tokens: Pick<TokenDirectory, "identities">;
   accounts: XAccounts;
   xClient: XApiClient;
   claims: ClaimActivity;
@@ -242,8 +246,20 @@ export class DistributionService {
 
   async #presentAll(rows: readonly DistributionRow[]): Promise<Distribution[]> {
     if (rows.length === 0) return [];
-    const accepted = await this.dependencies.claims.acceptedCounts(rows.map((row) => row.address));
+    const [accepted, tokens] = await Promise.all([
+      this.dependencies.claims.acceptedCounts(rows.map((row) => row.address)),
+      // A token the chain cannot describe right now is shown as unknown rather than failing the lookup.
+      this.dependencies.tokens.identities(rows.map((row) => row.mint)).catch(() => new Map<string, TokenIdentity>()),
+    ]);
     const { publicUrl, verifier } = this.dependencies;
-    return rows.map((row) => toDistribution(row, publicUrl, verifier, accepted.get(row.address) ?? 0));
+    return rows.map((row) =>
+      toDistribution(
+        row,
+        publicUrl,
+        verifier,
+        accepted.get(row.address) ?? 0,
+        tokens.get(row.mint) ?? unknownToken(row.mint, row.token_decimals),
+      ),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { ClaimRules, Distribution } from "../../shared/api/distributions.ts";
+import type { TokenIdentity } from "../../shared/api/tokens.ts";
 import { DISTRIBUTION_LINK_PATH } from "../../shared/constants.ts";
 import { tokenAccountCreationsCovered } from "../../shared/fee-budget.ts";
 import { type Requirement, requirementsSchema } from "../../shared/requirements.ts";
@@ -83,7 +84,13 @@ function feeBudgetTerms(row: DistributionRow) {
  * has accepted, so a fan never sees a slot as free that a queued claim already holds. `ourVerifier` is
  * this backend's verifier key: a distribution that names another can no longer be paid from here.
  */
-export function toDistribution(row: DistributionRow, publicUrl: string, ourVerifier: string, acceptedClaims = 0): Distribution {
+export function toDistribution(
+  row: DistributionRow,
+  publicUrl: string,
+  ourVerifier: string,
+  acceptedClaims: number,
+  token: TokenIdentity,
+): Distribution {
   const claimedCount = Math.min(row.max_claims, Math.max(row.claimed_count, acceptedClaims));
   return {
     address: row.address,
@@ -91,7 +98,8 @@ export function toDistribution(row: DistributionRow, publicUrl: string, ourVerif
     creator: row.creator,
     creatorXUserId: row.creator_x_user_id,
     mint: row.mint,
-    token: { decimals: row.token_decimals },
+    // Decimals are fixed at the mint's creation and were read at registration.
+    token: { ...token, decimals: row.token_decimals },
     amountPerClaim: BigInt(row.amount_per_claim),
     maxClaims: row.max_claims,
     claimedCount,

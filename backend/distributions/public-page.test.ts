@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../shared/api/distributions.ts";
+import { unknownToken } from "../../shared/api/tokens.ts";
 import { decimalTokenAmount } from "../../shared/primitives.ts";
 import { describeClaimRules, escapeHtml, renderDistributionPage } from "./public-page.ts";
 
@@ -23,7 +24,12 @@ describe("public page helpers", () => {
       creator: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
       creatorXUserId: "1001",
       mint: "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263",
-      token: { decimals: 5 },
+      token: {
+        ...unknownToken("DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263", 5),
+        name: "Bonk",
+        symbol: "BONK",
+        freezeAuthority: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
+      },
       amountPerClaim: 150_000n,
       maxClaims: 100,
       claimedCount: 12,
@@ -41,6 +47,12 @@ describe("public page helpers", () => {
       link: "https://memefans.test/d/7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU",
     };
     const holdersOnly = renderDistributionPage(distribution, 2_000);
+    expect(holdersOnly).toContain("1.5 $BONK for each fan");
+    expect(holdersOnly).toContain("Bonk ($BONK)");
+    expect(holdersOnly).toContain("Its issuer can freeze token accounts");
+    expect(renderDistributionPage({ ...distribution, token: unknownToken(distribution.mint, 5) }, 2_000)).toContain(
+      "1.5 DezX…B263 for each fan",
+    );
     expect(holdersOnly).toContain("<dd>Open</dd>");
     expect(holdersOnly).toContain("Only fans who already hold a token account for this token");
     expect(renderDistributionPage({ ...distribution, tokenAccountsCovered: 3 }, 2_000)).not.toContain("Who is paid");

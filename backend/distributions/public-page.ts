@@ -1,6 +1,7 @@
 import type { ClaimRules, Distribution } from "../../shared/api/distributions.ts";
 import { decimalTokenAmount } from "../../shared/primitives.ts";
 import type { Requirement } from "../../shared/requirements.ts";
+import { tokenFullName, tokenRisks, tokenTicker } from "../../shared/tokens/token-label.ts";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -50,8 +51,8 @@ function stateOf(distribution: Distribution, nowSeconds: number): string {
 
 /** The small page behind <PUBLIC_URL>/d/<address>, for people who see the link without the extension. */
 export function renderDistributionPage(distribution: Distribution, nowSeconds: number): string {
-  // Known by its mint alone: a name the creator chose could pass a worthless token off as another.
-  const token = `tokens of ${distribution.mint.slice(0, 4)}…${distribution.mint.slice(-4)}`;
+  // Named as the chain names it, never as the creator typed it.
+  const token = tokenTicker(distribution.token);
   const amount = decimalTokenAmount(distribution.amountPerClaim, distribution.token.decimals);
   const postUrl = `https://x.com/i/status/${distribution.postId}`;
   const requirements = [
@@ -79,7 +80,10 @@ ${
     : ""
 }<dt>Claimed</dt><dd>${escapeHtml(`${distribution.claimedCount} of ${distribution.maxClaims} (${distribution.remaining} left)`)}</dd>
 <dt>Runs</dt><dd>${escapeHtml(`${new Date(distribution.startsAt * 1000).toUTCString()} – ${new Date(distribution.endsAt * 1000).toUTCString()}`)}</dd>
-<dt>Token mint</dt><dd><code>${escapeHtml(distribution.mint)}</code></dd>
+<dt>Token</dt><dd>${escapeHtml(tokenFullName(distribution.token))}</dd>
+${tokenRisks(distribution.token)
+  .map((risk) => `<dt>Risk</dt><dd>${escapeHtml(risk)}</dd>\n`)
+  .join("")}<dt>Token mint</dt><dd><code>${escapeHtml(distribution.mint)}</code></dd>
 <dt>Distribution account</dt><dd><code>${escapeHtml(distribution.address)}</code></dd>
 </dl>
 <h2>To claim</h2>

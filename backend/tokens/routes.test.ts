@@ -49,7 +49,11 @@ afterAll(async () => {
 it("answers a token's identity with its schema, and its logo from this origin as the image it is", async () => {
   const identity = await backend.request("GET", `/tokens/${mint}`);
   expect(identity.status).toBe(200);
-  expect(tokenResponseSchema.parse(await identity.json()).token).toMatchObject({ name: "Wen", symbol: "WEN", hasLogo: true });
+  expect(tokenResponseSchema.parse(await identity.json()).token).toMatchObject({
+    name: "Wen",
+    symbol: "WEN",
+    logoUrl: `https://memefans.test/tokens/${mint}/logo`,
+  });
 
   const logo = await backend.request("GET", `/tokens/${mint}/logo`);
   expect(logo.status).toBe(200);

@@ -50,6 +50,7 @@ async function pumpFunMint(name: string, symbol: string, uri: string, freezeAuth
 function directory(now = () => Date.now()) {
   return new TokenDirectory({
     connection: inProcessConnection(chain),
+    publicUrl: "https://memefans.test",
     offchain: { ipfsGateway: "https://ipfs.io/ipfs/", allowLoopback: true, timeoutMs: 2_000 },
     now,
   });
@@ -67,7 +68,7 @@ describe("a token's identity comes from the chain", () => {
       name: "Moo Deng",
       symbol: "MOODENG",
       metadataSource: "token-2022",
-      hasLogo: true,
+      logoUrl: `https://memefans.test/tokens/${mint}/logo`,
       freezeAuthority: freezer.toBase58(),
       mintAuthority: authority.publicKey.toBase58(),
       impersonates: null,
@@ -90,7 +91,7 @@ describe("a token's identity comes from the chain", () => {
       name: null,
       symbol: null,
       metadataSource: null,
-      hasLogo: false,
+      logoUrl: null,
     });
     expect(await tokens.identity(authority.publicKey.toBase58())).toBeUndefined();
     expect(await tokens.identity(Keypair.generate().publicKey.toBase58())).toBeUndefined();
@@ -99,21 +100,25 @@ describe("a token's identity comes from the chain", () => {
   it("serves no logo whose bytes are not a raster image, and flags a fake USDC", async () => {
     const { mint } = await pumpFunMint("USD Coin", "USDC", `${base}/svg.json`);
     const tokens = directory();
-    expect(await tokens.identity(mint)).toMatchObject({ symbol: "USDC", hasLogo: false, impersonates: "USDC" });
+    expect(await tokens.identity(mint)).toMatchObject({ symbol: "USDC", impersonates: "USDC" });
     expect(await tokens.logo(mint)).toBeUndefined();
   });
 
-  it("forgets a missing logo sooner than a found one, and reads the chain again after the TTL", async () => {
+  it("fetches a logo only when asked, forgets a missing one sooner than a found one", async () => {
     let now = 1_000_000;
     const { mint } = await pumpFunMint("Later Logo", "LATE", `${base}/later.json`);
     const tokens = directory(() => now);
-    expect(await tokens.identity(mint)).toMatchObject({ hasLogo: false });
-    const before = requests.filter((url) => url === "/later.json").length;
+    const fetchesOfLater = () => requests.filter((url) => url === "/later.json").length;
+    const before = fetchesOfLater();
+    expect(await tokens.identity(mint)).toMatchObject({ symbol: "LATE" });
+    expect(fetchesOfLater()).toBe(before);
+    expect(await tokens.logo(mint)).toBeUndefined();
+    expect(fetchesOfLater()).toBe(before + 1);
     now += 30_000;
-    await tokens.identity(mint);
-    expect(requests.filter((url) => url === "/later.json").length).toBe(before);
+    await tokens.logo(mint);
+    expect(fetchesOfLater()).toBe(before + 1);
     now += 31_000;
-    await tokens.identity(mint);
-    expect(requests.filter((url) => url === "/later.json").length).toBe(before + 1);
+    await tokens.logo(mint);
+    expect(fetchesOfLater()).toBe(before + 2);
   });
 });

@@ -17,6 +17,8 @@ export interface TokenLogo {
 
 export interface TokenDirectoryOptions {
   connection: Connection;
+  /** This backend's public origin, the base of the logo URLs it hands out. */
+  publicUrl: string;
   offchain: OffchainFetchOptions;
   now?: () => number;
   /** How long a token's identity and logo are remembered; a failed logo fetch is retried sooner. */
@@ -28,20 +30,21 @@ export interface TokenDirectoryOptions {
   onError?: (mint: string, error: unknown) => void;
 }
 
-interface Entry {
-  identity: TokenIdentity;
-  logo: TokenLogo | undefined;
+interface Cached<T> {
+  value: T;
   expiresAt: number;
 }
 
 /**
  * Every token's identity read from the chain, once per TTL: the mint (program, decimals, authorities),
- * the Token-2022 metadata extension or else the Metaplex metadata account, and the image the metadata
- * JSON names, fetched within limits and kept here so the backend serves it from its own origin.
+ * and the Token-2022 metadata extension or else the Metaplex metadata account. The image the metadata
+ * JSON names is fetched only when asked for, within limits, and kept here so the backend serves it
+ * from its own origin: a lookup never waits for a slow image host.
  */
 export class TokenDirectory {
-  private readonly entries = new Map<string, Entry>();
-  private readonly pending = new Map<string, Promise<Entry | undefined>>();
+  private readonly descriptions = new Map<string, Cached<{ identity: TokenIdentity; uri: string } | undefined>>();
+  private readonly logos = new Map<string, Cached<TokenLogo | undefined>>();
+  private readonly pending = new Map<string, Promise<unknown>>();
   private readonly now: () => number;
 
   constructor(private readonly options: TokenDirectoryOptions) {
@@ -50,36 +53,67 @@ export class TokenDirectory {
 
   /** The token's identity, or undefined when `mint` is not a mint of either token program. */
   async identity(mint: string): Promise<TokenIdentity | undefined> {
-    return (await this.entry(mint))?.identity;
+    return (await this.described(mint))?.identity;
   }
 
+  /** Identities of several mints, read in parallel; a mint that is not one is left out. */
+  async identities(mints: readonly string[]): Promise<Map<string, TokenIdentity>> {
+    const found = new Map<string, TokenIdentity>();
+    await Promise.all(
+      [...new Set(mints)].map(async (mint) => {
+        const identity = await this.identity(mint);
+        if (identity) found.set(mint, identity);
+      }),
+    );
+    return found;
+  }
+
+  /** The image the token's metadata names, fetched once per TTL; undefined when it has none or it failed. */
   async logo(mint: string): Promise<TokenLogo | undefined> {
-    return (await this.entry(mint))?.logo;
+    const cached = this.logos.get(mint);
+    if (cached && cached.expiresAt > this.now()) return cached.value;
+    const described = await this.described(mint);
+    if (!described?.uri) return undefined;
+    const uri = described.uri;
+    return this.once(`logo:${mint}`, async () => {
+      const logo = await this.fetchLogo(mint, uri);
+      const ttl = logo ? (this.options.ttlMs ?? 600_000) : (this.options.missingLogoTtlMs ?? 60_000);
+      this.remember(this.logos, mint, { value: logo, expiresAt: this.now() + ttl });
+      return logo;
+    });
   }
 
-  private async entry(mint: string): Promise<Entry | undefined> {
-    const cached = this.entries.get(mint);
-    if (cached && cached.expiresAt > this.now()) return cached;
-    let loading = this.pending.get(mint);
+  private async described(mint: string) {
+    const cached = this.descriptions.get(mint);
+    if (cached && cached.expiresAt > this.now()) return cached.value;
+    return this.once(`identity:${mint}`, async () => {
+      const value = await this.load(mint);
+      this.remember(this.descriptions, mint, { value, expiresAt: this.now() + (this.options.ttlMs ?? 600_000) });
+      return value;
+    });
+  }
+
+  /** Runs `load` once for concurrent callers of the same key. */
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let loading = this.pending.get(key) as Promise<T> | undefined;
     if (!loading) {
-      loading = this.load(mint).finally(() => this.pending.delete(mint));
-      this.pending.set(mint, loading);
+      loading = load().finally(() => this.pending.delete(key));
+      this.pending.set(key, loading);
     }
     return loading;
   }
 
-  private remember(mint: string, entry: Entry): Entry {
-    this.entries.delete(mint);
-    this.entries.set(mint, entry);
+  private remember<T>(cache: Map<string, Cached<T>>, mint: string, entry: Cached<T>): void {
+    cache.delete(mint);
+    cache.set(mint, entry);
     const max = this.options.maxEntries ?? 5_000;
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= max) break;
-      this.entries.delete(oldest);
+    for (const oldest of cache.keys()) {
+      if (cache.size <= max) break;
+      cache.delete(oldest);
     }
-    return entry;
   }
 
-  private async load(mint: string): Promise<Entry | undefined> {
+  private async load(mint: string): Promise<{ identity: TokenIdentity; uri: string } | undefined> {
     const mintKey = new PublicKey(mint);
     const [mintAccount, metaplexAccount] = await this.options.connection.getMultipleAccountsInfo(
       [mintKey, metaplexMetadataAddress(mintKey)],
@@ -90,21 +124,22 @@ export class TokenDirectory {
     const metadata: OnchainMetadata | undefined =
       (facts.tokenProgram === "token-2022" ? readToken2022Metadata(new Uint8Array(mintAccount.data)) : undefined) ??
       (metaplexAccount ? readMetaplexMetadata(new Uint8Array(metaplexAccount.data), mintKey) : undefined);
-    const logo = metadata?.uri ? await this.fetchLogo(mint, metadata.uri) : undefined;
-    const identity: TokenIdentity = {
-      mint,
-      tokenProgram: facts.tokenProgram,
-      decimals: facts.decimals,
-      name: metadata?.name || null,
-      symbol: metadata?.symbol || null,
-      metadataSource: metadata?.source ?? null,
-      hasLogo: logo !== undefined,
-      freezeAuthority: facts.freezeAuthority,
-      mintAuthority: facts.mintAuthority,
-      impersonates: metadata?.symbol ? (impersonatedTicker(mint, metadata.symbol) ?? null) : null,
+    const uri = metadata?.uri ?? "";
+    return {
+      uri,
+      identity: {
+        mint,
+        tokenProgram: facts.tokenProgram,
+        decimals: facts.decimals,
+        name: metadata?.name || null,
+        symbol: metadata?.symbol || null,
+        metadataSource: metadata?.source ?? null,
+        logoUrl: uri ? `${this.options.publicUrl}/tokens/${mint}/logo` : null,
+        freezeAuthority: facts.freezeAuthority,
+        mintAuthority: facts.mintAuthority,
+        impersonates: metadata?.symbol ? (impersonatedTicker(mint, metadata.symbol) ?? null) : null,
+      },
     };
-    const ttl = logo || !metadata?.uri ? (this.options.ttlMs ?? 600_000) : (this.options.missingLogoTtlMs ?? 60_000);
-    return this.remember(mint, { identity, logo, expiresAt: this.now() + ttl });
   }
 
   /** The metadata JSON's `image`, fetched and recognised as PNG, JPEG, GIF or WebP; undefined on any failure. */

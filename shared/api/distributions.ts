@@ -3,6 +3,7 @@ import { MAX_CLAIMS } from "../constants.ts";
 import { publicKeySchema, u64StringSchema, unixSecondsSchema, xIdSchema } from "../primitives.ts";
 import { requirementSchema, requirementsSchema } from "../requirements.ts";
 import { signatureSchema } from "./identity.ts";
+import { tokenIdentitySchema } from "./tokens.ts";
 
 /** Most posts the overlay asks about in one lookup: a screen of timeline fits easily. */
 export const MAX_LOOKUP_POST_IDS = 100;
@@ -59,8 +60,8 @@ export const distributionSchema = z.object({
   creator: publicKeySchema,
   creatorXUserId: xIdSchema,
   mint: publicKeySchema,
-  /** Read from the mint on chain. */
-  token: z.object({ decimals: z.number().int().min(0).max(255) }),
+  /** The token as the chain describes it (see shared/api/tokens.ts): never what the creator typed. */
+  token: tokenIdentitySchema,
   amountPerClaim: u64StringSchema,
   maxClaims: z.number().int(),
   claimedCount: z.number().int(),

@@ -13,8 +13,11 @@ export const tokenIdentitySchema = z.object({
   name: z.string().nullable(),
   symbol: z.string().nullable(),
   metadataSource: z.enum(["token-2022", "metaplex"]).nullable(),
-  /** GET /tokens/:mint/logo serves the token's image from this backend. */
-  hasLogo: z.boolean(),
+  /**
+   * The token's image as this backend serves it (GET /tokens/:mint/logo), when its metadata names one;
+   * it answers 404 when the image could not be fetched as a PNG, JPEG, GIF or WebP.
+   */
+  logoUrl: z.string().nullable(),
   /** Can freeze any account of the mint, a giveaway's vault included: a risk shown to creator and fans. */
   freezeAuthority: publicKeySchema.nullable(),
   mintAuthority: publicKeySchema.nullable(),
@@ -26,3 +29,19 @@ export type TokenIdentity = z.infer<typeof tokenIdentitySchema>;
 
 export const tokenResponseSchema = z.object({ token: tokenIdentitySchema });
 export const tokenParamsSchema = z.object({ mint: publicKeySchema });
+
+/** A mint this backend could not describe right now: decimals from the registration, nothing else known. */
+export function unknownToken(mint: string, decimals: number): TokenIdentity {
+  return {
+    mint,
+    tokenProgram: "spl-token",
+    decimals,
+    name: null,
+    symbol: null,
+    metadataSource: null,
+    logoUrl: null,
+    freezeAuthority: null,
+    mintAuthority: null,
+    impersonates: null,
+  };
+}

@@ -1,0 +1,30 @@
+import type { TokenIdentity } from "../api/tokens.ts";
+
+function shortMint(mint: string): string {
+  return `${mint.slice(0, 4)}…${mint.slice(-4)}`;
+}
+
+/**
+ * How a token is named beside an amount ("10 $WIF"): its on-chain ticker, or its short mint address
+ * when it has no metadata. Never a name a creator typed.
+ */
+export function tokenTicker(token: Pick<TokenIdentity, "mint" | "symbol">): string {
+  return token.symbol ? `$${token.symbol}` : shortMint(token.mint);
+}
+
+/** The token's full name for a heading or a list: "dogwifhat ($WIF)", or "Unknown token (EKpQ…zcjm)". */
+export function tokenFullName(token: Pick<TokenIdentity, "mint" | "name" | "symbol">): string {
+  if (token.name && token.symbol) return `${token.name} ($${token.symbol})`;
+  if (token.name || token.symbol) return `${token.name ?? `$${token.symbol}`} (${shortMint(token.mint)})`;
+  return `Unknown token (${shortMint(token.mint)})`;
+}
+
+/** The warnings a fan or creator must see before relying on this token. */
+export function tokenRisks(token: Pick<TokenIdentity, "freezeAuthority" | "impersonates">): string[] {
+  const risks: string[] = [];
+  if (token.impersonates)
+    risks.push(`Calls itself ${token.impersonates} but is not the real ${token.impersonates}: check the mint address.`);
+  if (token.freezeAuthority)
+    risks.push("Its issuer can freeze token accounts, the giveaway's escrow included, which would stop payouts.");
+  return risks;
+}
