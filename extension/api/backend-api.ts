@@ -54,6 +54,10 @@ export const backendApi = createApi({
       query: (address) => call("distributions/eligibility", { address }),
       providesTags: (_result, _error, address) => [{ type: "Eligibility", id: address }],
     }),
+    tokenLogo: build.query<ResponseOf<"tokens/logo">, string>({
+      query: (mint) => call("tokens/logo", { mint }),
+      keepUnusedDataFor: 600,
+    }),
     claim: build.query<ResponseOf<"claims/get">, string>({
       query: (id) => call("claims/get", { id }),
     }),

@@ -103,7 +103,7 @@ test("one claim widget per distribution post, in a shadow root, none on the prom
   // Playwright's CSS locators pierce open shadow roots: the card itself renders inside.
   await expect(page.locator(`${claimWidgets} [data-testid="memefans-claim-card"]`)).toHaveCount(3);
   const cards = page.locator(`${claimWidgets} [data-testid="memefans-claim-card"]`);
-  await expect(cards.nth(0)).toContainText("1.5 DezX…B263 per claim");
+  await expect(cards.nth(0)).toContainText("1.5 $BONK per claim");
   await expect(cards.nth(0)).toContainText("12 / 100 claimed");
   await expect(cards.nth(1)).toContainText("Sold out");
   await expect(cards.nth(2)).toContainText("Paused by the creator");
@@ -154,7 +154,7 @@ test("widgets follow X's light, dim and dark themes", async ({ extension }) => {
   const page = await openTimeline(extension.context, backgrounds.light);
   const first = page.locator(claimWidgets).first();
   await expect(first).toHaveAttribute("data-x-theme", "light");
-  await expect(first.locator('[data-testid="memefans-claim-card"]')).toContainText("DezX…B263 per claim");
+  await expect(first.locator('[data-testid="memefans-claim-card"]')).toContainText("$BONK per claim");
   for (const theme of ["dim", "dark"] as const) {
     await page.evaluate((color) => {
       document.body.style.backgroundColor = color;

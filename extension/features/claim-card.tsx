@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useState } from "react";
+import { tokenFullName, tokenRisks, tokenTicker } from "../../shared/tokens/token-label.ts";
 import { backendApi } from "../api/backend-api.ts";
 import type { Distribution, Eligibility } from "../messaging/backend-shapes.ts";
 import type { WalletChoice } from "../messaging/shapes.ts";
@@ -12,11 +13,11 @@ import {
   explorerTxUrl,
   formatTokenAmount,
   timeLeftLabel,
-  tokenLabel,
   toUnixSeconds,
 } from "../ui/format.ts";
 import { PillButton } from "../ui/pill-button.tsx";
 import { requirementLabel } from "../ui/requirement-label.ts";
+import { TokenAvatar } from "../ui/token-avatar.tsx";
 
 /** What a fan sees under a giveaway post: the token, the terms, their checklist and the claim button. */
 
@@ -115,7 +116,9 @@ function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
   const signedIn = xUser !== null;
   const eligibility = backendApi.useEligibilityQuery(distribution.address, { skip: !signedIn });
   const phase = distributionPhase(distribution, now);
-  const symbol = tokenLabel(distribution.mint);
+  const symbol = tokenTicker(distribution.token);
+  const logo = backendApi.useTokenLogoQuery(distribution.mint, { skip: distribution.token.logoUrl === null });
+  const risks = tokenRisks(distribution.token);
   const amount = formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals);
   const claimed = Math.min(distribution.claimedCount, distribution.maxClaims);
   const percent = distribution.maxClaims ? (claimed / distribution.maxClaims) * 100 : 0;
@@ -127,11 +130,9 @@ function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
   return (
     <Frame>
       <header className="flex items-center gap-3">
-        <span aria-hidden className="flex size-9 items-center justify-center rounded-full bg-[#1d9bf0] font-bold text-white">
-          {symbol.slice(0, 1)}
-        </span>
+        <TokenAvatar token={distribution.token} logo={logo.data?.dataUrl} />
         <div className="min-w-0 flex-1">
-          <p className="m-0 truncate font-bold" title={`mint ${distribution.mint}`}>
+          <p className="m-0 truncate font-bold" title={`${tokenFullName(distribution.token)} · mint ${distribution.mint}`}>
             {amount} {symbol} per claim
           </p>
           <p className="m-0 text-[13px] text-[var(--mf-muted)]" data-testid="memefans-time-left">
@@ -166,6 +167,12 @@ function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
           Pays only fans who already hold a {symbol} token account: the giveaway's fee budget no longer covers opening one.
         </p>
       )}
+
+      {risks.map((risk) => (
+        <p key={risk} role="note" className="m-0 text-[13px] text-[var(--mf-warning,#b45309)]" data-testid="memefans-token-risk">
+          {risk}
+        </p>
+      ))}
 
       <Checklist requirements={distribution.requirements} eligibility={signedIn ? eligibility.data : undefined} />
 

@@ -1,13 +1,15 @@
 // @vitest-environment happy-dom
+
 import { act } from "react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { unknownToken } from "../../shared/api/tokens.ts";
 import type { Distribution } from "../messaging/backend-shapes.ts";
 import type { Claim, WalletStatus } from "../messaging/shapes.ts";
 import { claimWidget } from "./claim-widget.tsx";
 import { followXTheme } from "./follow-x-theme.ts";
 import { postSelectors } from "./post-scanner.ts";
 import { eventually, shadowText, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
-import { distributionFixture, workerDouble } from "./testing/worker-double.ts";
+import { BONK_MINT, CREATOR, distributionFixture, workerDouble } from "./testing/worker-double.ts";
 import { fixtureHtml, inCell, withCardLink, withTextLink } from "./testing/x-fixtures.ts";
 import { timelineWatch } from "./timeline-watch.ts";
 
@@ -93,7 +95,7 @@ describe("claim widget on real X markup", () => {
       expect(widget.previousElementSibling?.matches(postSelectors.actionBar)).toBe(true);
     }
 
-    await eventually(() => expect(shadowText(widgets[0] as HTMLElement)).toContain("1.5 DezX…B263 per claim"));
+    await eventually(() => expect(shadowText(widgets[0] as HTMLElement)).toContain("1.5 $BONK per claim"));
     expect(worker.callsOf("distributions/lookup")).toEqual([
       { postIds: ["1841842569182929401", "1843978367558885854", "1983130065320780162"] },
     ]);
@@ -135,7 +137,7 @@ describe("claim widget on real X markup", () => {
     const [giveawayPost, reply] = [...document.querySelectorAll<HTMLElement>(postSelectors.post)] as [HTMLElement, HTMLElement];
     await eventually(() => expect(widgetsOf("claim-widget", giveawayPost)).toHaveLength(1));
     const [widget] = widgetsOf("claim-widget", giveawayPost);
-    await eventually(() => expect(shadowText(widget as HTMLElement)).toContain("1.5 DezX…B263 per claim"));
+    await eventually(() => expect(shadowText(widget as HTMLElement)).toContain("1.5 $BONK per claim"));
     expect(widgetsOf("claim-widget", reply)).toHaveLength(0);
     // Only the linking post was looked up: the timeline's other posts are never sent to the backend.
     expect(worker.callsOf("distributions/lookup").flatMap((call) => (call as { postIds: string[] }).postIds)).not.toContain(
@@ -382,6 +384,60 @@ describe("claim button", () => {
     );
   });
 
+  it("names the token as the chain does, shows its logo from the service worker, and warns of its risks", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    const logo = "data:image/png;base64,iVBORw0KGgo=";
+    const asked: string[] = [];
+    const withIdentity = distributionFixture(A, "1841842569182929401", {
+      token: {
+        ...unknownToken(A, 6),
+        mint: "EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm",
+        name: "dogwifhat",
+        symbol: "WIF",
+        logoUrl: "http://127.0.0.1:8787/tokens/EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm/logo",
+        freezeAuthority: CREATOR,
+      },
+      mint: "EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm",
+      amountPerClaim: "10000000",
+    });
+    const worker = serve([withIdentity], {
+      "tokens/logo": ({ mint }) => {
+        asked.push(mint);
+        return { dataUrl: logo };
+      },
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const shadow = () => widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    await eventually(() => expect(shadow()?.textContent).toContain("10 $WIF per claim"));
+    await eventually(() => expect(shadow().querySelector("img")?.getAttribute("src")).toBe(logo));
+    expect(shadow().querySelector("img")?.getAttribute("alt")).toBe("dogwifhat ($WIF)");
+    expect(asked).toEqual(["EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm"]);
+    expect(shadow().querySelector('[data-testid="memefans-token-risk"]')?.textContent).toContain(
+      "Its issuer can freeze token accounts",
+    );
+  });
+
+  it("names a token without metadata by its address and asks for no logo", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    const asked: string[] = [];
+    const worker = serve([distributionFixture(A, "1841842569182929401", { token: unknownToken(BONK_MINT, 5) })], {
+      "tokens/logo": ({ mint }) => {
+        asked.push(mint);
+        return { dataUrl: null };
+      },
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const shadow = () => widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    await eventually(() => expect(shadow()?.textContent).toContain("1.5 DezX…B263 per claim"));
+    expect(shadow().querySelector('[role="img"]')?.getAttribute("aria-label")).toBe("Unknown token (DezX…B263)");
+    expect(shadow().querySelector("img")).toBeNull();
+    expect(asked).toEqual([]);
+  });
+
   it("tells the fan a giveaway pays only token-account holders, why a claim waits, and why one was not paid", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     let state: { status: "queued" | "failed"; waitingFor?: "paused"; failureReason?: string } = {
@@ -398,7 +454,7 @@ describe("claim button", () => {
     });
     const shadow = await claimOnce(worker);
     expect(shadow.querySelector('[data-testid="memefans-holders-only"]')?.textContent).toContain(
-      "Pays only fans who already hold a BONK token account",
+      "Pays only fans who already hold a $BONK token account",
     );
     await eventually(() =>
       expect(shadow.querySelector('[data-testid="memefans-claim-status"]')?.textContent).toContain("the creator paused"),

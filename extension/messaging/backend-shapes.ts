@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { botRefusalsSchema, claimRulesSchema } from "../../shared/api/distributions.ts";
+import { tokenIdentitySchema } from "../../shared/api/tokens.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
 import { decimalStringSchema } from "./shapes.ts";
 
@@ -14,7 +15,8 @@ export const distributionSchema = z.looseObject({
   creator: publicKeySchema,
   creatorXUserId: xIdSchema.optional(),
   mint: publicKeySchema,
-  token: z.looseObject({ decimals: z.number().int() }),
+  /** The token as the chain describes it: name, ticker, logo URL, freeze authority, impersonation. */
+  token: tokenIdentitySchema,
   amountPerClaim: decimalStringSchema,
   maxClaims: z.number().int(),
   claimedCount: z.number().int(),

@@ -111,6 +111,11 @@ export const messages = {
   ),
   "distributions/eligibility": message(z.strictObject({ address: publicKeySchema }), eligibilitySchema, both),
   /**
+   * A token's logo as a data: URL, fetched by the service worker from the backend's own origin: x.com's
+   * CSP would block the image there, and no fan's browser ever contacts a host a token's author chose.
+   */
+  "tokens/logo": message(z.strictObject({ mint: publicKeySchema }), z.object({ dataUrl: z.string().nullable() }), both),
+  /**
    * What this backend requires of a new distribution so it will pay its claims: the program, its
    * verifier key and its fee per claim. The overlay's create dialog builds the transaction with them.
    */

@@ -6,6 +6,7 @@ import { closeDistributionHandler } from "./close-distribution-handler.ts";
 import { diagnosticsHandlers } from "./diagnostics-handlers.ts";
 import { outboxHandlers } from "./outbox-handlers.ts";
 import { settingsHandlers } from "./settings-handlers.ts";
+import { tokenLogoHandler } from "./token-logo-handler.ts";
 import { walletHandlers } from "./wallet-handlers.ts";
 import { xHandlers } from "./x-handlers.ts";
 
@@ -20,5 +21,6 @@ export function allHandlers(services: BackgroundServices): Handlers {
     ...settingsHandlers(services),
     ...diagnosticsHandlers(services),
     ...approvalHandlers(services),
+    ...tokenLogoHandler(services),
   };
 }

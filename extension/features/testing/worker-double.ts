@@ -1,3 +1,4 @@
+import { unknownToken } from "../../../shared/api/tokens.ts";
 import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { type MessageType, messages, type RequestOf, type ResponseOf, type WireRequest } from "../../messaging/contract.ts";
 
@@ -49,7 +50,7 @@ export function distributionFixture(address: string, postId: string, overrides: 
     creator: CREATOR,
     creatorXUserId: "1001",
     mint: BONK_MINT,
-    token: { decimals: 5 },
+    token: { ...unknownToken(BONK_MINT, 5), name: "Bonk", symbol: "BONK" },
     amountPerClaim: "150000",
     maxClaims: 100,
     claimedCount: 12,
