@@ -2,7 +2,6 @@ import type { RequestListener } from "node:http";
 import type { Connection, PublicKey } from "@solana/web3.js";
 import express, { type RequestHandler, type Router } from "express";
 import type { Logger } from "pino";
-import { z } from "zod";
 import { distributionProgramId } from "../shared/program/index.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
@@ -14,6 +13,7 @@ import { EligibilityChecker } from "./distributions/eligibility.ts";
 import { distributionsRouter } from "./distributions/routes.ts";
 import { type DirectRoute, directDispatch } from "./http/direct-routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
+import { healthRouter } from "./http/health.ts";
 import { createLogger, requestLogger } from "./http/logging.ts";
 import { Metrics } from "./http/metrics.ts";
 import { OpenApiRegistry } from "./http/openapi.ts";
@@ -147,21 +147,12 @@ export function buildApp(dependencies: AppDependencies): {
   ];
   app.use(everyRequest);
 
-  app.get("/healthz", (_request, response) => {
-    response.json({ status: "ok" });
-  });
+  app.use(healthRouter({ database, connection: dependencies.connection, programId, openapi }));
   app.get("/metrics", async (_request, response) => {
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get("/openapi.json", (_request, response) => {
     response.json(openapi.document({ title: "MEMEFANS backend", version: "1", serverUrl: config.PUBLIC_URL }));
-  });
-  openapi.describe({
-    method: "get",
-    path: "/healthz",
-    summary: "Liveness",
-    request: {},
-    responses: { 200: { description: "running", schema: z.object({ status: z.literal("ok") }) } },
   });
   openapi.describe({
     method: "get",

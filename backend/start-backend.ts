@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { Connection, type Keypair } from "@solana/web3.js";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/index.ts";
 import { type AppContext, type AppPlugin, buildApp } from "./app.ts";
-import { DISTRIBUTION_PROGRAM_PATH } from "./chain/default-programs.ts";
+import { defaultChainPrograms } from "./chain/default-programs.ts";
 import { EmbeddedChain } from "./chain/embedded-chain.ts";
 import { inProcessConnection } from "./chain/in-process-fetch.ts";
 import { createRpcRouter } from "./chain/rpc-router.ts";
@@ -100,8 +99,6 @@ export async function startBackend(config: BackendConfig, options: BackendOption
     if (config.SOLANA_RPC_URL) {
       connection = new Connection(config.SOLANA_RPC_URL, "confirmed");
     } else {
-      if (!existsSync(DISTRIBUTION_PROGRAM_PATH))
-        logger.warn({ path: DISTRIBUTION_PROGRAM_PATH }, "the program is not built; run `npm run build:program`");
       // With a database that outlives the process, the chain must too, or every queued claim would
       // point at a distribution the restarted chain no longer has.
       const snapshotPath = options.database ? undefined : join(config.DATA_DIR, "chain", "litesvm.snapshot");
@@ -109,9 +106,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       const embedded = new EmbeddedChain({
         ...(snapshotPath ? { snapshotPath } : {}),
         ...options.chainOptions,
-        programs: existsSync(DISTRIBUTION_PROGRAM_PATH)
-          ? [{ programId: DISTRIBUTION_PROGRAM_ID, path: DISTRIBUTION_PROGRAM_PATH }]
-          : [],
+        programs: defaultChainPrograms(),
       });
       chain = embedded;
       if (embedded.balance(secrets.feePayer.publicKey.toBase58()) < EMBEDDED_FEE_PAYER_LAMPORTS / 2n) {
