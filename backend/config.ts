@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { DEFAULT_BACKEND_PORT } from "../shared/constants.ts";
+import { publicKeySchema } from "../shared/primitives.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/ids.ts";
+import { productionProblems } from "./production-settings.ts";
 
 const optionalText = z
   .string()
@@ -23,6 +26,8 @@ const positiveInteger = (name: string, fallback: number) =>
 
 /** Every setting the backend reads from the environment, with its embedded default. */
 const environmentSchema = z.object({
+  /** `production` refuses every development convenience (see production-settings.ts). */
+  NODE_ENV: z.string().default("development"),
   PORT: z.coerce
     .number()
     .int("PORT must be a whole number")
@@ -41,6 +46,8 @@ const environmentSchema = z.object({
   SOLANA_RPC_URL: optionalUrl("SOLANA_RPC_URL"),
   /** The chain id written into wallet sign-in messages. */
   SOLANA_CLUSTER: z.enum(["localnet", "devnet", "testnet", "mainnet"]).default("localnet"),
+  /** The distribution program's address on SOLANA_CLUSTER (Anchor.toml's [programs.<cluster>] names the same). */
+  DISTRIBUTION_PROGRAM_ID: publicKeySchema.default(DISTRIBUTION_PROGRAM_ID),
   /** The X API v2 base; without it the backend starts the local X API emulator on loopback. */
   X_API_BASE_URL: optionalUrl("X_API_BASE_URL"),
   /** X's OAuth 2.0 authorize page; defaults to the emulator's when the emulator runs, else https://x.com/i/oauth2/authorize. */
@@ -85,6 +92,12 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Backen
     throw new Error(`invalid backend configuration:\n${lines.join("\n")}`);
   }
   const config = result.data;
+  if (config.NODE_ENV === "production") {
+    const problems = productionProblems(config);
+    if (problems.length > 0) {
+      throw new Error(`refusing to start with NODE_ENV=production:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    }
+  }
   const publicUrl = (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, "");
   return { ...config, PUBLIC_URL: publicUrl };
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
-import { Connection, type Keypair } from "@solana/web3.js";
+import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { type AppContext, type AppPlugin, buildApp } from "./app.ts";
@@ -106,7 +106,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       const embedded = new EmbeddedChain({
         ...(snapshotPath ? { snapshotPath } : {}),
         ...options.chainOptions,
-        programs: defaultChainPrograms(),
+        programs: defaultChainPrograms(config.DISTRIBUTION_PROGRAM_ID),
       });
       chain = embedded;
       if (embedded.balance(secrets.feePayer.publicKey.toBase58()) < EMBEDDED_FEE_PAYER_LAMPORTS / 2n) {
@@ -134,6 +134,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       tokenCipher: createTokenCipher({ id: "k1", key: secrets.tokenEncryptionKey }),
       connection,
       verifier: secrets.verifier.publicKey,
+      programId: new PublicKey(config.DISTRIBUTION_PROGRAM_ID),
       rawRouters: chain
         ? [createRpcRouter(chain, { onInternalError: (error) => logger.error({ err: error }, "embedded RPC failed") })]
         : [],

@@ -16,10 +16,10 @@ export function distributionProgramPath(): string {
   return existsSync(BUILT_PROGRAM_PATH) ? BUILT_PROGRAM_PATH : SHIPPED_PROGRAM_PATH;
 }
 
-/** The programs the embedded chain deploys: ours (SPL Token and ATA come with LiteSVM). */
-export function defaultChainPrograms(path = distributionProgramPath()): ChainProgram[] {
+/** The programs the embedded chain deploys: ours, at `programId` (SPL Token and ATA come with LiteSVM). */
+export function defaultChainPrograms(programId = DISTRIBUTION_PROGRAM_ID, path = distributionProgramPath()): ChainProgram[] {
   if (!existsSync(path)) {
     throw new Error(`the distribution program is missing (${path}): run \`npm run build:program\``);
   }
-  return [{ programId: DISTRIBUTION_PROGRAM_ID, path }];
+  return [{ programId, path }];
 }
