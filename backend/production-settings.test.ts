@@ -51,7 +51,7 @@ describe("production settings", () => {
 
   it("lists every unsafe setting at once", () => {
     expect(() => readConfig({ NODE_ENV: "production" })).toThrow(
-      /refusing to start with NODE_ENV=production:\n {2}- SOLANA_RPC_URL[^]*X_API_BASE_URL[^]*PUBLIC_URL[^]*EXTENSION_ORIGINS[^]*DATABASE_URL[^]*TRUST_PROXY_HOPS/,
+      /refusing to start with NODE_ENV=production:\n {2}- SOLANA_RPC_URL[\s\S]*X_API_BASE_URL[\s\S]*PUBLIC_URL[\s\S]*EXTENSION_ORIGINS[\s\S]*DATABASE_URL[\s\S]*TRUST_PROXY_HOPS/,
     );
   });
 
