@@ -175,6 +175,8 @@ export function buildApp(dependencies: AppDependencies): {
     perAccountPerMinute: config.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
     accountOf: (response) => sessionOf(response)?.xUserId,
     now,
+    // PGlite serves one process; on a PostgreSQL server, several instances may share it.
+    ...(database.engine === "postgres" ? { shared: database } : {}),
   });
   const everyApiRequest: RequestHandler[] = [
     limits.perIp,

@@ -78,6 +78,8 @@ const environmentSchema = z.object({
   RATE_LIMIT_PER_IP_PER_MINUTE: positiveInteger("RATE_LIMIT_PER_IP_PER_MINUTE", 1_200),
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: positiveInteger("RATE_LIMIT_PER_ACCOUNT_PER_MINUTE", 240),
   SESSION_TTL_DAYS: positiveInteger("SESSION_TTL_DAYS", 30),
+  /** How long an instance holds claims and batches it works on; another instance takes them over after it dies. */
+  CLAIM_LEASE_MS: positiveInteger("CLAIM_LEASE_MS", 30_000),
   /** Reverse proxies in front of the backend whose X-Forwarded-For is trusted for the client IP (rate limits, logs). */
   TRUST_PROXY_HOPS: z.coerce.number().int("TRUST_PROXY_HOPS must be a whole number").min(0).max(10).default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

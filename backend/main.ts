@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { claimsPlugin } from "./claims/claims-plugin.ts";
 import { claimsBatcherService } from "./claims/claims-service.ts";
 import { readConfig } from "./config.ts";
@@ -6,11 +7,18 @@ import { startBackend } from "./start-backend.ts";
 
 const config = readConfig();
 const logger = createLogger(config.LOG_LEVEL);
-const backend = await startBackend(config, { logger, plugins: [claimsPlugin], background: [claimsBatcherService()] });
+// The lease owner's name in claims and claim_batches: which host and process holds the work.
+const instanceId = `${hostname()}:${process.pid}`;
+const backend = await startBackend(config, {
+  logger,
+  plugins: [claimsPlugin],
+  background: [claimsBatcherService({ leaseMs: config.CLAIM_LEASE_MS, instanceId })],
+});
 logger.info(
   {
     url: backend.url,
     publicUrl: config.PUBLIC_URL,
+    instanceId,
     database: backend.database.engine,
     chain: backend.chain ? "embedded (/rpc)" : config.SOLANA_RPC_URL,
   },
