@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { distributionProgramId } from "../shared/program/index.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
+import { type Invalidations, localInvalidations } from "./db/invalidations.ts";
 import { type ChainReader, connectionChainReader } from "./distributions/chain-reader.ts";
 import { type ClaimActivity, noClaimActivity } from "./distributions/claim-activity.ts";
 import { DistributionService } from "./distributions/distribution-service.ts";
@@ -45,6 +46,8 @@ export interface AppDependencies {
   logger?: Logger;
   metrics?: Metrics;
   requirementCache?: RequirementCache;
+  /** Cache invalidations shared by the instances on one PostgreSQL; in-process by default. */
+  invalidations?: Invalidations;
   /** Routers that read their own bodies and go before the JSON parser and rate limits, e.g. the embedded chain's POST /rpc. */
   rawRouters?: Router[];
   /** Modules that mount routes on the app with access to its services, e.g. claims. */
@@ -112,6 +115,7 @@ export function buildApp(dependencies: AppDependencies): {
       claimsOverTime: (addresses) => claimActivity.claimsOverTime(addresses),
     },
     publicUrl: config.PUBLIC_URL,
+    invalidations: dependencies.invalidations ?? localInvalidations(),
     verifier: dependencies.verifier.toBase58(),
     feePerClaimLamports: config.FEE_PER_CLAIM_LAMPORTS,
     programId,

@@ -110,18 +110,21 @@ afterAll(async () => {
   for (const directory of dataDirectories) rmSync(directory, { recursive: true, force: true });
 });
 
-async function registeredDistribution(instance: Instance, maxClaims: number): Promise<TestDistribution> {
-  const distribution = await createTestDistribution(connection, {
+function requirementFreeDistribution(maxClaims: number): Promise<TestDistribution> {
+  return createTestDistribution(connection, {
     verifier: verifier.publicKey,
     maxClaims,
     nowSeconds: Math.floor(Date.now() / 1000),
     requirementsHash: requirementsHash(requirementsSchema.parse([])) as Uint8Array<ArrayBuffer>,
     postId: BigInt(SEED.posts.giveaway),
   });
-  const creator = await signInThrough(instance.url, SEED.users.creator.username);
+}
+
+async function register(instance: Instance, distribution: TestDistribution, creatorToken?: string): Promise<TestDistribution> {
+  const token = creatorToken ?? (await signInThrough(instance.url, SEED.users.creator.username)).sessionToken;
   const registered = await fetch(`${instance.url}/distributions`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${creator.sessionToken}` },
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify({ address: distribution.address.toBase58(), postId: SEED.posts.giveaway, requirements: [] }),
   });
   expect(registered.status, await registered.clone().text()).toBe(201);
@@ -192,7 +195,7 @@ it("two instances on one PostgreSQL: claims spread across both are paid once, li
   const instances = [first, second];
 
   // Each fan claims through one instance and, with another key, through the other at the same moment.
-  const distribution = await registeredDistribution(first, FANS * 2);
+  const distribution = await register(first, await requirementFreeDistribution(FANS * 2));
   const fans = await makeFans(FANS, 0);
   const answers = await Promise.all(
     fans.flatMap((fan, index) => [
@@ -217,8 +220,26 @@ it("two instances on one PostgreSQL: claims spread across both are paid once, li
   }
   expect(limitedAnswers).toEqual([...Array(ACCOUNT_LIMIT).fill(200), ...Array(ACCOUNT_LIMIT).fill(429)]);
 
+  // A post's lookup is cached on the first instance; a registration on the second reaches it at once.
+  const lookup = async (instance: Instance) => {
+    const answer = await fetch(`${instance.url}/distributions?postIds=${SEED.posts.giveaway}`);
+    return ((await answer.json()) as { distributions: { address: string }[] }).distributions.map((entry) => entry.address);
+  };
+  const secondRound = await requirementFreeDistribution(FANS);
+  const creator = await signInThrough(second.url, SEED.users.creator.username);
+  expect(await lookup(first)).toEqual([distribution.address.toBase58()]);
+  const cachedAt = Date.now();
+  await register(second, secondRound, creator.sessionToken);
+  let seen: string[] = [];
+  for (let waited = 0; waited < 2_000 && seen.length < 2; waited += 20) {
+    seen = await lookup(first);
+    if (seen.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  // Well before the cached answer's 5 s lifetime ended.
+  expect(Date.now() - cachedAt).toBeLessThan(4_000);
+  expect(seen.sort()).toEqual([distribution.address.toBase58(), secondRound.address.toBase58()].sort());
+
   // New claims arrive at both; the instance seen holding some of them in a batch is SIGKILLed.
-  const secondRound = await registeredDistribution(second, FANS);
   const lateFans = await makeFans(FANS, FANS + 1);
   const accepted = await Promise.all(
     lateFans.map((fan, index) => claim(instances[index % 2] as Instance, fan, secondRound, `late-${fan.id}`)),

@@ -14,6 +14,7 @@ import { listenRpcSubscriptions, serveRpcSubscriptions } from "./chain/rpc-subsc
 import { startSnapshotAutosave } from "./chain/snapshot-autosave.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
+import { localInvalidations, postgresInvalidations } from "./db/invalidations.ts";
 import { openDatabase } from "./db/open-database.ts";
 import { loadSecrets } from "./embedded-secrets.ts";
 import { createLogger } from "./http/logging.ts";
@@ -119,6 +120,15 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       connection = inProcessConnection(embedded);
     }
 
+    // Several instances may share a PostgreSQL server: their caches hear each other's changes through it.
+    const invalidations =
+      config.DATABASE_URL && database.engine === "postgres"
+        ? await postgresInvalidations(database, config.DATABASE_URL, (error) =>
+            logger.warn({ err: error }, "cache invalidation listener lost its connection; reconnecting"),
+          )
+        : localInvalidations();
+    stops.push(() => invalidations.close());
+
     const metrics = new Metrics({ defaultMetrics: true });
     const xClient = createXApiClient({
       baseUrl: xApiBaseUrl,
@@ -135,6 +145,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       connection,
       verifier: secrets.verifier.publicKey,
       programId: new PublicKey(config.DISTRIBUTION_PROGRAM_ID),
+      invalidations,
       rawRouters: chain
         ? [createRpcRouter(chain, { onInternalError: (error) => logger.error({ err: error }, "embedded RPC failed") })]
         : [],

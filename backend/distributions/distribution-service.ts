@@ -1,6 +1,7 @@
 import type { PublicKey } from "@solana/web3.js";
 import type { Distribution, RegisterDistributionBody } from "../../shared/api/distributions.ts";
 import { requirementsHash } from "../../shared/requirements.ts";
+import type { Invalidations } from "../db/invalidations.ts";
 import { HttpError } from "../http/errors.ts";
 import { fromXError } from "../http/upstream-errors.ts";
 import type { XAccounts } from "../identity/x-accounts.ts";
@@ -21,6 +22,8 @@ export interface DistributionServiceDependencies {
   verifier: string;
   feePerClaimLamports: bigint;
   programId: PublicKey;
+  /** Tells every instance on the database that a post's lookup answer changed. */
+  invalidations: Invalidations;
   /** How long a bulk lookup answer is reused (and what Cache-Control says). */
   lookupTtlMs?: number;
   /** A status older than this is refreshed from the chain (paused, closed, claimed count). */
@@ -37,6 +40,9 @@ function mismatch(mismatches: Mismatch[]): HttpError {
   );
 }
 
+/** The invalidation topic of the lookup cache: keys are post ids. */
+const POST_LOOKUPS = "post-lookups";
+
 export class DistributionService {
   readonly #lookups: LookupCache<Distribution[]>;
   readonly #now: () => number;
@@ -44,6 +50,11 @@ export class DistributionService {
   constructor(private readonly dependencies: DistributionServiceDependencies) {
     this.#now = dependencies.now ?? Date.now;
     this.#lookups = new LookupCache(dependencies.lookupTtlMs ?? 5_000, 100_000, this.#now);
+    dependencies.invalidations.subscribe(
+      POST_LOOKUPS,
+      (postId) => this.#lookups.forget(postId),
+      () => this.#lookups.clear(),
+    );
   }
 
   /** The program, verifier and fee a create_distribution must carry for register() to accept it. */
@@ -109,7 +120,9 @@ export class DistributionService {
       ...(body.creationSignature ? { creationSignature: body.creationSignature } : {}),
       ...(postCreatedAt ? { postCreatedAt } : {}),
     });
+    // Here at once; on the other instances as soon as they hear it.
     this.#lookups.forget(body.postId);
+    await dependencies.invalidations.publish(POST_LOOKUPS, body.postId);
     const row = await dependencies.store.byAddress(body.address);
     if (!row) throw new Error("a registered distribution could not be read back");
     if (row.creator_x_user_id !== xUserId) {
