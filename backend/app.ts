@@ -18,6 +18,7 @@ import { healthRouter } from "./http/health.ts";
 import { createLogger, requestLogger } from "./http/logging.ts";
 import { Metrics } from "./http/metrics.ts";
 import { OpenApiRegistry } from "./http/openapi.ts";
+import { privacyRouter } from "./http/privacy.ts";
 import { rateLimits } from "./http/rate-limits.ts";
 import { extensionCors, securityHeaders } from "./http/security.ts";
 import { type AppServerClasses, appServerClasses } from "./http/server-classes.ts";
@@ -152,6 +153,7 @@ export function buildApp(dependencies: AppDependencies): {
   app.use(everyRequest);
 
   app.use(healthRouter({ database, connection: dependencies.connection, programId, openapi }));
+  app.use(privacyRouter(openapi));
   app.get("/metrics", async (_request, response) => {
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
