@@ -22,9 +22,9 @@ interface CliRun {
   result?: Record<string, string | null>;
 }
 
-/** `npm run deploy:program -- …` as a separate process, as an operator runs it. */
-function deployCli(args: string[]): Promise<CliRun> {
-  const child = spawn(process.execPath, ["--import", "tsx", "programs/deploy/deploy-program.ts", ...args], {
+/** `npm run deploy:program -- …` (or another script of programs/deploy) as a separate process, as an operator runs it. */
+function deployCli(args: string[], script = "deploy-program.ts"): Promise<CliRun> {
+  const child = spawn(process.execPath, ["--import", "tsx", `programs/deploy/${script}`, ...args], {
     cwd: REPOSITORY_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -153,6 +153,14 @@ describe("npm run deploy:program against the embedded chain's JSON-RPC", () => {
         PROGRAMDATA_HEADER_SIZE + shipped.length,
       );
 
+      // A rebuild of this checkout's sources is what is deployed (the shipped .so is kept identical to one).
+      const verified = await deployCli(
+        ["--rpc", chain.rpcUrl, "--program-id", program.publicKey.toBase58()],
+        "verify-program.ts",
+      );
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(verified.result).toMatchObject({ verified: true, so_sha256: sha256(shipped), programdata_sha256: sha256(shipped) });
+
       // Nothing to upload the second time; the upgrade authority moves to a cold key.
       const coldKey = Keypair.generate().publicKey;
       const handedOver = await deployCli([
@@ -183,6 +191,33 @@ describe("npm run deploy:program against the embedded chain's JSON-RPC", () => {
       ]);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain(`upgrade authority is ${coldKey.toBase58()}, not ${payer.publicKey.toBase58()}`);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "verify:program says when the deployed program is not what the sources build",
+    async () => {
+      const other = Keypair.generate();
+      const otherFile = join(directory, "other-program.json");
+      writeFileSync(otherFile, JSON.stringify([...other.secretKey]));
+      const deployed = await deployCli([
+        "--rpc",
+        chain.rpcUrl,
+        "--keypair",
+        payerFile,
+        "--program-keypair",
+        otherFile,
+        "--so",
+        fixtureSo,
+      ]);
+      expect(deployed.code, deployed.stderr).toBe(0);
+      const verified = await deployCli(["--rpc", chain.rpcUrl, "--program-id", other.publicKey.toBase58()], "verify-program.ts");
+      expect(verified.code).toBe(1);
+      expect(verified.stderr).toContain("differs from a rebuild");
+      expect(verified.result).toMatchObject({ verified: false, so_sha256: sha256(readFileSync(SHIPPED_PROGRAM_PATH)) });
+      expect(verified.result?.programdata_sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(verified.result?.programdata_sha256).not.toBe(verified.result?.so_sha256);
     },
     TIMEOUT,
   );
