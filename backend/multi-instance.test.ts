@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Connection, Keypair } from "@solana/web3.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { decodeDistributionAccount } from "../shared/program/index.ts";
@@ -13,6 +12,7 @@ import { createTestDistribution, fund, type TestDistribution, tokenBalance } fro
 import type { Database } from "./db/database.ts";
 import { openDatabase } from "./db/open-database.ts";
 import { TestPostgres } from "./db/testing/engines.ts";
+import { lineOf, startScript } from "./http/testing/child-processes.ts";
 import { signInThrough } from "./http/testing/test-backend.ts";
 import { SessionStore } from "./identity/sessions.ts";
 import { XAccounts } from "./identity/x-accounts.ts";
@@ -24,7 +24,6 @@ import { SEED } from "./x-emulator/seed.ts";
  * in a process of its own, as a real cluster outlives backends). Claims are spread across both, rate
  * limits are counted across both, and one instance is SIGKILLed while it holds claims it is batching.
  */
-const root = fileURLToPath(new URL("..", import.meta.url));
 const ACCOUNT_LIMIT = 6;
 const FANS = 40;
 const CLAIM_LEASE_MS = 1_500;
@@ -43,30 +42,10 @@ interface Instance {
   instanceId: string;
 }
 
-function spawnScript(script: string, extra: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    cwd: root,
-    env: { ...process.env, ...extra },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+function spawnScript(script: string, environment: Record<string, string>): ChildProcess {
+  const child = startScript(script, environment);
   children.push(child);
   return child;
-}
-
-/** The first stdout line that `match` accepts; fails when the process exits first. */
-async function lineOf<T>(child: ChildProcess, match: (line: string) => T | undefined): Promise<T> {
-  let buffered = "";
-  for await (const chunk of child.stdout as NodeJS.ReadableStream) {
-    buffered += chunk.toString();
-    let newline = buffered.indexOf("\n");
-    while (newline >= 0) {
-      const found = match(buffered.slice(0, newline));
-      if (found !== undefined) return found;
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf("\n");
-    }
-  }
-  throw new Error(`process ${child.pid} exited before it was ready`);
 }
 
 async function startInstance(): Promise<Instance> {

@@ -1,21 +1,12 @@
-import { createServer } from "node:net";
 import { Keypair } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startChainServer } from "../chain/chain-server.ts";
 import type { Database } from "../db/database.ts";
 import { openDatabase } from "../db/open-database.ts";
+import { freePort } from "./testing/free-port.ts";
 import { startTestBackend, type TestBackend } from "./testing/test-backend.ts";
 
 const verifierEnvironment = () => ({ VERIFIER_KEYPAIR: JSON.stringify([...Keypair.generate().secretKey]) });
-
-/** A loopback port nothing listens on: bound, read, released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("GET /healthz", () => {
   let database: Database;
@@ -55,7 +46,7 @@ describe("GET /healthz", () => {
 
   it("is degraded with 503 when the chain does not answer", async () => {
     const backend = await startTestBackend(database, {
-      SOLANA_RPC_URL: `http://127.0.0.1:${await closedPort()}`,
+      SOLANA_RPC_URL: `http://127.0.0.1:${await freePort()}`,
       ...verifierEnvironment(),
     });
     try {

@@ -77,6 +77,10 @@ describe("npm run deploy:program against the embedded chain's JSON-RPC", () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
+  /** deploy:program on the test chain, paid by the payer, for the program whose keypair is in `programKeypairFile`. */
+  const deployAs = (programKeypairFile: string, extra: string[] = []) =>
+    deployCli(["--rpc", chain.rpcUrl, "--keypair", payerFile, "--program-keypair", programKeypairFile, ...extra]);
+
   const deployedBytes = async () => {
     const account = await connection.getAccountInfo(programDataAddress(program.publicKey));
     return decodeProgramData(new Uint8Array(account?.data ?? []));
@@ -86,16 +90,7 @@ describe("npm run deploy:program against the embedded chain's JSON-RPC", () => {
     "deploys a program, resumes an interrupted upload of its upgrade, upgrades it and hands over the authority",
     async () => {
       const fixture = readFileSync(fixtureSo);
-      const deployed = await deployCli([
-        "--rpc",
-        chain.rpcUrl,
-        "--keypair",
-        payerFile,
-        "--program-keypair",
-        programFile,
-        "--so",
-        fixtureSo,
-      ]);
+      const deployed = await deployAs(programFile, ["--so", fixtureSo]);
       expect(deployed.code, deployed.stderr).toBe(0);
       expect(deployed.result).toMatchObject({
         action: "deployed",
@@ -136,7 +131,7 @@ describe("npm run deploy:program against the embedded chain's JSON-RPC", () => {
       expect(chunksWritten).toBeLessThan(totalChunks);
 
       // The same command resumes: only the missing chunks are written, the program grows and is upgraded.
-      const upgraded = await deployCli(["--rpc", chain.rpcUrl, "--keypair", payerFile, "--program-keypair", programFile]);
+      const upgraded = await deployAs(programFile);
       expect(upgraded.code, upgraded.stderr).toBe(0);
       expect(upgraded.stderr).toContain(`${chunksWritten} of ${totalChunks} chunks already in the buffer`);
       expect(upgraded.result).toMatchObject({
@@ -163,32 +158,14 @@ describe("npm run deploy:program against the embedded chain's JSON-RPC", () => {
 
       // Nothing to upload the second time; the upgrade authority moves to a cold key.
       const coldKey = Keypair.generate().publicKey;
-      const handedOver = await deployCli([
-        "--rpc",
-        chain.rpcUrl,
-        "--keypair",
-        payerFile,
-        "--program-keypair",
-        programFile,
-        "--new-upgrade-authority",
-        coldKey.toBase58(),
-      ]);
+      const handedOver = await deployAs(programFile, ["--new-upgrade-authority", coldKey.toBase58()]);
       expect(handedOver.code, handedOver.stderr).toBe(0);
       expect(handedOver.stderr).not.toContain("upload buffer");
       expect(handedOver.result).toMatchObject({ action: "unchanged", upgrade_authority: coldKey.toBase58() });
       expect((await deployedBytes()).upgradeAuthority?.toBase58()).toBe(coldKey.toBase58());
 
       // The old key may no longer upgrade.
-      const refused = await deployCli([
-        "--rpc",
-        chain.rpcUrl,
-        "--keypair",
-        payerFile,
-        "--program-keypair",
-        programFile,
-        "--so",
-        fixtureSo,
-      ]);
+      const refused = await deployAs(programFile, ["--so", fixtureSo]);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain(`upgrade authority is ${coldKey.toBase58()}, not ${payer.publicKey.toBase58()}`);
     },
@@ -201,16 +178,7 @@ describe("npm run deploy:program against the embedded chain's JSON-RPC", () => {
       const other = Keypair.generate();
       const otherFile = join(directory, "other-program.json");
       writeFileSync(otherFile, JSON.stringify([...other.secretKey]));
-      const deployed = await deployCli([
-        "--rpc",
-        chain.rpcUrl,
-        "--keypair",
-        payerFile,
-        "--program-keypair",
-        otherFile,
-        "--so",
-        fixtureSo,
-      ]);
+      const deployed = await deployAs(otherFile, ["--so", fixtureSo]);
       expect(deployed.code, deployed.stderr).toBe(0);
       const verified = await deployCli(["--rpc", chain.rpcUrl, "--program-id", other.publicKey.toBase58()], "verify-program.ts");
       expect(verified.code).toBe(1);
