@@ -102,7 +102,18 @@ export function buildApp(dependencies: AppDependencies): {
   const sessions = new SessionStore(database, config.SESSION_TTL_DAYS, now);
   const accounts = new XAccounts(database, dependencies.tokenCipher, dependencies.oauth, now);
   const chain = connectionChainReader(dependencies.connection, programId);
-  const cache = dependencies.requirementCache ?? new RequirementCache({ now });
+  const cache =
+    dependencies.requirementCache ??
+    new RequirementCache({
+      now,
+      // PGlite serves one process; on a PostgreSQL server, several instances share what they learned from X.
+      ...(database.engine === "postgres"
+        ? {
+            shared: database,
+            onSharedError: (error: unknown) => logger.warn({ err: error }, "sharing a requirement result failed"),
+          }
+        : {}),
+    });
   const eligibility = new EligibilityChecker({ database, accounts, xClient: dependencies.xClient, chain, cache, now });
   // Plugins register their claim activity after the service exists; the service reads it at call time.
   let claimActivity: ClaimActivity = noClaimActivity;

@@ -11,3 +11,15 @@ CREATE TABLE rate_limit_windows (
   PRIMARY KEY (key, window_start)
 );
 CREATE INDEX rate_limit_windows_by_start ON rate_limit_windows (window_start);
+
+-- Requirement results (followed, liked, replied…) every instance reuses until they expire, so a fan
+-- whose requests land on two instances gets one answer and costs one X call.
+CREATE TABLE requirement_results (
+  key text PRIMARY KEY,
+  fan_x_user_id text NOT NULL,
+  met boolean NOT NULL,
+  detail text NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX requirement_results_by_fan ON requirement_results (fan_x_user_id, expires_at);
+CREATE INDEX requirement_results_by_expiry ON requirement_results (expires_at);
