@@ -1,10 +1,12 @@
 import tailwindcss from "@tailwindcss/vite";
 import { defineConfig } from "wxt";
-import { hostPermissions, storeBackendOrigin, X_HOST_PERMISSIONS } from "./extension/listing/store-build.ts";
+import { hostPermissions, storeBackendOrigin, storeProgramId, X_HOST_PERMISSIONS } from "./extension/listing/store-build.ts";
 
 // A store build (`BACKEND_URL=https://… npm run zip:extension`) bakes its backend in and may reach
 // only x.com, twitter.com and that backend; a development build talks to the local `npm start`.
 const backendOrigin = storeBackendOrigin(process.env.BACKEND_URL);
+// The program id of the cluster that backend serves (its DISTRIBUTION_PROGRAM_ID); localnet's when unset.
+const programId = storeProgramId(process.env.DISTRIBUTION_PROGRAM_ID);
 
 // The extension's source lives in extension/ so that the repository's top level stays
 // extension/ backend/ programs/ shared/.
@@ -17,7 +19,10 @@ export default defineConfig({
   modules: ["@wxt-dev/module-react"],
   vite: () => ({
     plugins: [tailwindcss()],
-    define: { "import.meta.env.WXT_BACKEND_URL": JSON.stringify(backendOrigin ?? "") },
+    define: {
+      "import.meta.env.WXT_BACKEND_URL": JSON.stringify(backendOrigin ?? ""),
+      "import.meta.env.WXT_DISTRIBUTION_PROGRAM_ID": JSON.stringify(programId ?? ""),
+    },
   }),
   manifest: {
     name: "MEMEFANS",

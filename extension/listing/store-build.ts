@@ -28,3 +28,12 @@ export function storeBackendOrigin(text: string | undefined): string | undefined
 export function hostPermissions(backendOrigin: string | undefined): string[] {
   return backendOrigin ? [...X_HOST_PERMISSIONS, `${backendOrigin}/*`] : [...X_HOST_PERMISSIONS, ...LOOPBACK_HOST_PERMISSIONS];
 }
+
+/** DISTRIBUTION_PROGRAM_ID as a build takes it: a base58 address, or undefined when unset (localnet's). */
+export function storeProgramId(text: string | undefined): string | undefined {
+  if (!text?.trim()) return undefined;
+  if (!/^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(text.trim())) {
+    throw new StoreBuildError(`DISTRIBUTION_PROGRAM_ID must be a base58 program address, not "${text}"`);
+  }
+  return text.trim();
+}

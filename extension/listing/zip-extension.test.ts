@@ -5,9 +5,11 @@ import { fileURLToPath } from "node:url";
 import { inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { LISTING_HEIGHT, LISTING_WIDTH } from "./listing-size.ts";
-import { hostPermissions, storeBackendOrigin } from "./store-build.ts";
+import { hostPermissions, storeBackendOrigin, storeProgramId } from "./store-build.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+/** Any address other than localnet's default, as a devnet deploy would give. */
+const DEVNET_PROGRAM_ID = "Dev1Distribution111111111111111111111111111";
 
 /** Each entry of a zip archive by name, inflated, read from its central directory. */
 function unzip(archive: Buffer): Map<string, Buffer> {
@@ -42,12 +44,13 @@ describe("the Chrome Web Store package", () => {
     expect(() => storeBackendOrigin("https://memefans.example/api")).toThrow(/origin only/);
     expect(() => storeBackendOrigin("memefans.example")).toThrow(/absolute URL/);
     expect(hostPermissions(undefined)).toContain("http://127.0.0.1/*");
+    expect(() => storeProgramId("not-an-address!")).toThrow(/base58 program address/);
   });
 
   it("`BACKEND_URL=https://… npm run zip:extension` bakes the backend in and asks for x.com, twitter.com and that backend only", () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "extension/listing/zip-extension.ts"], {
       cwd: root,
-      env: { ...process.env, BACKEND_URL: "https://memefans.example" },
+      env: { ...process.env, BACKEND_URL: "https://memefans.example", DISTRIBUTION_PROGRAM_ID: DEVNET_PROGRAM_ID },
       encoding: "utf8",
     });
     expect(run.status, run.stderr).toBe(0);
@@ -65,7 +68,10 @@ describe("the Chrome Web Store package", () => {
       const icon = files.get(manifest.icons[String(size)] ?? "");
       expect(icon && pngSize(icon)).toEqual({ width: size, height: size });
     }
-    expect(files.get("background.js")?.toString("utf8")).toContain("https://memefans.example");
+    const background = files.get("background.js")?.toString("utf8");
+    expect(background).toContain("https://memefans.example");
+    // The approval window decodes, and close checks, the program of the backend's cluster.
+    expect(background).toContain(DEVNET_PROGRAM_ID);
 
     const refused = spawnSync(process.execPath, ["--import", "tsx", "extension/listing/zip-extension.ts"], {
       cwd: root,

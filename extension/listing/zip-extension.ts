@@ -1,12 +1,13 @@
-// `BACKEND_URL=https://… npm run zip:extension`: the zip a Chrome Web Store submission takes. The
-// backend URL is baked in, host permissions are x.com, twitter.com and that backend only, the icons
+// `BACKEND_URL=https://… [DISTRIBUTION_PROGRAM_ID=…] npm run zip:extension`: the zip a Chrome Web
+// Store submission takes. The backend URL (and the cluster's program id) is baked in, host permissions are x.com, twitter.com and that backend only, the icons
 // come from extension/public/icon, and the listing screenshots from extension/listing/screenshots.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { hostPermissions, StoreBuildError, storeBackendOrigin } from "./store-build.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../../shared/program/ids.ts";
+import { hostPermissions, StoreBuildError, storeBackendOrigin, storeProgramId } from "./store-build.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 export const STORE_OUTPUT_DIRECTORY = join(root, ".output/store");
@@ -59,6 +60,7 @@ function main(): void {
       zip: join(STORE_OUTPUT_DIRECTORY, archive),
       version: manifest.version,
       backend: backendOrigin,
+      program_id: storeProgramId(process.env.DISTRIBUTION_PROGRAM_ID) ?? DISTRIBUTION_PROGRAM_ID,
       host_permissions: manifest.host_permissions,
       privacy_policy: `${backendOrigin}/privacy`,
       screenshots: join(root, "extension/listing/screenshots"),

@@ -1,4 +1,4 @@
-import { BUILT_IN_BACKEND_URL } from "../../built-in-backend.ts";
+import { BUILT_IN_BACKEND_URL } from "../../build-settings.ts";
 import { type Settings, settingsPatchSchema, settingsSchema } from "../../messaging/shapes.ts";
 import type { MemefansDatabase } from "./database.ts";
 

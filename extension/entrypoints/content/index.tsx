@@ -1,5 +1,5 @@
 import { setupListeners } from "@reduxjs/toolkit/query";
-import { BUILT_IN_BACKEND_URL } from "../../built-in-backend.ts";
+import { BUILT_IN_BACKEND_URL } from "../../build-settings.ts";
 import { claimWidget } from "../../features/claim-widget.tsx";
 import { composerGiveaway } from "../../features/composer-giveaway.tsx";
 import { createDistribution } from "../../features/create-distribution.tsx";
