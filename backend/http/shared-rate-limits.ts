@@ -20,7 +20,7 @@ interface LeaseGrant {
 
 interface KeyState {
   windowStart: number;
-  /** Tokens this instance holds and has not spent. */
+  /** Tokens this instance holds and has not spent; -1 while the first request's token is on credit. */
   left: number;
   /** The shared window's total as last seen; equal to the capacity once every token is handed out. */
   granted: number;
@@ -37,9 +37,11 @@ function offsetOf(key: string, windowMs: number): number {
 /**
  * Hits per key counted in PostgreSQL, shared by every instance: each instance leases a slice of a
  * key's window (one upsert for all keys that need one in the same event-loop turn) and admits from
- * it in memory. A request waits for the database only when its instance has no token left for the
- * key; the limit holds exactly across instances, at the price of tokens an instance leased but did not
- * use before the window ended.
+ * it in memory. A key's first request in a window is admitted at once on credit; later ones wait for
+ * the database only when their instance has no token left for the key. The limit holds across
+ * instances, exceeded by at most one request per instance and window when a key's window was already
+ * spent elsewhere as the instance first saw it; tokens an instance leased but did not use before the
+ * window ended are lost.
  */
 export class SharedRateCounter implements RateCounter {
   readonly #states = new Map<string, KeyState>();
@@ -62,25 +64,38 @@ export class SharedRateCounter implements RateCounter {
     const now = this.now();
     const offset = offsetOf(key, this.windowMs);
     const windowStart = now - ((now - offset) % this.windowMs);
-    let state = this.#states.get(key);
+    const state = this.#states.get(key);
     if (!state || state.windowStart !== windowStart) {
-      state = { windowStart, left: 0, granted: 0 };
-      this.#states.set(key, state);
+      // A key's first request in a window (every new fan's first claim) does not wait: it spends a
+      // token on credit, and the lease taken in the background pays it back.
+      const fresh: KeyState = { windowStart, left: -1, granted: 0 };
+      this.#states.set(key, fresh);
       this.#forgetEndedWindows(now);
+      this.#requestLease(key, fresh).catch(() => {});
+      return { allowed: true, remaining: this.limit - 1, resetSeconds: Math.ceil((windowStart + this.windowMs - now) / 1000) };
     }
     const decided = this.#decide(state, now);
     if (decided) return decided;
-    const current = state;
-    current.pending ??= this.#leases
-      .load({ key, windowStart, capacity: this.limit, lease: Math.max(1, Math.floor(this.limit / LEASE_FRACTION)) })
+    return this.#requestLease(key, state).then(() => this.#decide(state, this.now()) ?? this.take(ownKey));
+  }
+
+  /** One lease request per key at a time; requests of other keys in the same event-loop turn share its upsert. */
+  #requestLease(key: string, state: KeyState): Promise<void> {
+    state.pending ??= this.#leases
+      .load({
+        key,
+        windowStart: state.windowStart,
+        capacity: this.limit,
+        lease: Math.max(1, Math.floor(this.limit / LEASE_FRACTION)),
+      })
       .then(({ grant, granted }) => {
-        current.left += grant;
-        current.granted = granted;
+        state.left += grant;
+        state.granted = granted;
       })
       .finally(() => {
-        current.pending = undefined;
+        state.pending = undefined;
       });
-    return current.pending.then(() => this.#decide(current, this.now()) ?? this.take(ownKey));
+    return state.pending;
   }
 
   /** Admits from the lease, refuses when the shared window is spent, or undefined when a lease is needed. */
