@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Database } from "../db/database.ts";
-import { openDatabase } from "../db/open-database.ts";
-import { TestPostgres } from "../db/testing/engines.ts";
+import { expect, it } from "vitest";
+import { usePostgresDatabase } from "../db/testing/engines.ts";
 import type { RateDecision } from "./rate-limits.ts";
 import { SharedRateCounter } from "./shared-rate-limits.ts";
 
-const postgres = new TestPostgres();
-let database: Database;
-
-beforeAll(async () => {
-  database = await openDatabase({ databaseUrl: await postgres.createDatabaseUrl() });
-}, 120_000);
-afterAll(async () => {
-  await database?.close();
-  postgres.stop();
-});
+const database = usePostgresDatabase();
 
 const WINDOW_MS = 60_000;
 const clock = () => 1_800_000_000_000;
 
 it("admits exactly the limit across two instances, and a key's first request and leased ones without waiting", async () => {
   const limit = 64; // leases of 4
-  const instances = [0, 1].map(() => new SharedRateCounter(database, "test", limit, WINDOW_MS, clock));
+  const instances = [0, 1].map(() => new SharedRateCounter(database(), "test", limit, WINDOW_MS, clock));
   const [first, second] = instances as [SharedRateCounter, SharedRateCounter];
 
   // The first request of a key is answered at once: no promise, so no database on the hot path.
