@@ -50,6 +50,8 @@ const npx = (args) => ["--no-install", ...args];
 check("typecheck", "npx", npx(["tsc", "--noEmit", "-p", "."]));
 check("lint", "npx", npx(["biome", "ci", "."]));
 const built = check("build", "npm", ["run", "build"]);
+// `npm start` runs the shipped .so on machines without Rust: it must be what the sources build to.
+if (built) check("shipped program = rebuild", "npm", ["run", "check:program"]);
 
 if (existsSync("programs/distribution/Cargo.toml")) {
   const cargo = run("cargo test", "cargo", ["test", "--offline", "--manifest-path", "programs/distribution/Cargo.toml"], {

@@ -27,6 +27,16 @@ describe("backend app", () => {
     expect(await response.json()).toEqual({ status: "ok" });
   });
 
+  it("serves the privacy policy the store listing links to, naming every table that holds personal data", async () => {
+    const response = await backend.request("GET", "/privacy");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    const page = await response.text();
+    for (const table of ["x_accounts", "sessions", "wallets", "claims", "distributions", "rate_limit_windows"]) {
+      expect(page).toContain(`<code>${table}</code>`);
+    }
+  });
+
   it("refuses to start against the real X API without an OAuth client id", async () => {
     const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-app-"));
     try {

@@ -2,10 +2,10 @@ import type { RequestListener } from "node:http";
 import type { Connection, PublicKey } from "@solana/web3.js";
 import express, { type RequestHandler, type Router } from "express";
 import type { Logger } from "pino";
-import { z } from "zod";
 import { distributionProgramId } from "../shared/program/index.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
+import { type Invalidations, localInvalidations } from "./db/invalidations.ts";
 import { type ChainReader, connectionChainReader } from "./distributions/chain-reader.ts";
 import { type ClaimActivity, noClaimActivity } from "./distributions/claim-activity.ts";
 import { DistributionService } from "./distributions/distribution-service.ts";
@@ -14,9 +14,11 @@ import { EligibilityChecker } from "./distributions/eligibility.ts";
 import { distributionsRouter } from "./distributions/routes.ts";
 import { type DirectRoute, directDispatch } from "./http/direct-routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
+import { healthRouter } from "./http/health.ts";
 import { createLogger, requestLogger } from "./http/logging.ts";
 import { Metrics } from "./http/metrics.ts";
 import { OpenApiRegistry } from "./http/openapi.ts";
+import { privacyRouter } from "./http/privacy.ts";
 import { rateLimits } from "./http/rate-limits.ts";
 import { extensionCors, securityHeaders } from "./http/security.ts";
 import { type AppServerClasses, appServerClasses } from "./http/server-classes.ts";
@@ -47,6 +49,8 @@ export interface AppDependencies {
   logger?: Logger;
   metrics?: Metrics;
   requirementCache?: RequirementCache;
+  /** Cache invalidations shared by the instances on one PostgreSQL; in-process by default. */
+  invalidations?: Invalidations;
   /** Routers that read their own bodies and limit their own rate, mounted before the JSON parser and the app's limits, e.g. the development POST /rpc. */
   rawRouters?: Router[];
   /** Modules that mount routes on the app with access to its services, e.g. claims. */
@@ -110,7 +114,18 @@ export function buildApp(dependencies: AppDependencies): {
   const sessions = new SessionStore(database, config.SESSION_TTL_DAYS, now);
   const accounts = new XAccounts(database, dependencies.tokenCipher, dependencies.oauth, now);
   const chain = connectionChainReader(dependencies.connection, programId);
-  const cache = dependencies.requirementCache ?? new RequirementCache({ now });
+  const cache =
+    dependencies.requirementCache ??
+    new RequirementCache({
+      now,
+      // PGlite serves one process; on a PostgreSQL server, several instances share what they learned from X.
+      ...(database.engine === "postgres"
+        ? {
+            shared: database,
+            onSharedError: (error: unknown) => logger.warn({ err: error }, "sharing a requirement result failed"),
+          }
+        : {}),
+    });
   const eligibility = new EligibilityChecker({ database, accounts, xClient: dependencies.xClient, chain, cache, now });
   // Plugins register their claim activity after the service exists; the service reads it at call time.
   let claimActivity: ClaimActivity = noClaimActivity;
@@ -134,6 +149,7 @@ export function buildApp(dependencies: AppDependencies): {
       botRefusals: (addresses) => claimActivity.botRefusals(addresses),
     },
     publicUrl: config.PUBLIC_URL,
+    invalidations: dependencies.invalidations ?? localInvalidations(),
     verifier: dependencies.verifier.toBase58(),
     feePerClaimLamports: config.FEE_PER_CLAIM_LAMPORTS,
     programId,
@@ -177,25 +193,19 @@ export function buildApp(dependencies: AppDependencies): {
     perAccountPerMinute: config.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
     accountOf: (response) => sessionOf(response)?.xUserId,
     now,
+    // PGlite serves one process; on a PostgreSQL server, several instances may share it.
+    ...(database.engine === "postgres" ? { shared: database } : {}),
   });
   // Every route below, /healthz, /metrics and /openapi.json included, counts against the per-IP limit.
   app.use(limits.perIp);
 
-  app.get("/healthz", (_request, response) => {
-    response.json({ status: "ok" });
-  });
+  app.use(healthRouter({ database, connection: dependencies.connection, programId, openapi }));
+  app.use(privacyRouter(openapi));
   app.get("/metrics", async (_request, response) => {
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get("/openapi.json", (_request, response) => {
     response.json(openapi.document({ title: "MEMEFANS backend", version: "1", serverUrl: config.PUBLIC_URL }));
-  });
-  openapi.describe({
-    method: "get",
-    path: "/healthz",
-    summary: "Liveness",
-    request: {},
-    responses: { 200: { description: "running", schema: z.object({ status: z.literal("ok") }) } },
   });
   openapi.describe({
     method: "get",

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { DEFAULT_BACKEND_PORT } from "../shared/constants.ts";
+import { publicKeySchema } from "../shared/primitives.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/ids.ts";
 import { DEFAULT_RPC_REQUESTS_PER_MINUTE } from "./chain/rpc-router.ts";
 import { DEFAULT_CONNECTION_LIMITS } from "./http/connection-limits.ts";
+import { isLoopbackHost, productionProblems } from "./production-settings.ts";
 
 const optionalText = z
   .string()
@@ -25,6 +28,8 @@ const positiveInteger = (name: string, fallback: number) =>
 
 /** Every setting the backend reads from the environment, with its embedded default. */
 const environmentSchema = z.object({
+  /** `production` refuses every development convenience (see production-settings.ts). */
+  NODE_ENV: z.string().default("development"),
   PORT: z.coerce
     .number()
     .int("PORT must be a whole number")
@@ -50,6 +55,8 @@ const environmentSchema = z.object({
   DEV_CHAIN_RPC_PER_MINUTE: positiveInteger("DEV_CHAIN_RPC_PER_MINUTE", DEFAULT_RPC_REQUESTS_PER_MINUTE),
   /** The chain id written into wallet sign-in messages. */
   SOLANA_CLUSTER: z.enum(["localnet", "devnet", "testnet", "mainnet"]).default("localnet"),
+  /** The distribution program's address on SOLANA_CLUSTER (Anchor.toml's [programs.<cluster>] names the same). */
+  DISTRIBUTION_PROGRAM_ID: publicKeySchema.default(DISTRIBUTION_PROGRAM_ID),
   /** The X API v2 base; without it the backend starts the local X API emulator on loopback. */
   X_API_BASE_URL: optionalUrl("X_API_BASE_URL"),
   /** X's OAuth 2.0 authorize page; defaults to the emulator's when the emulator runs, else https://x.com/i/oauth2/authorize. */
@@ -87,6 +94,8 @@ const environmentSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: positiveInteger("HTTP_REQUEST_TIMEOUT_MS", DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
   /** Open connections one address may hold; behind a proxy every client shares the proxy's address. */
   MAX_CONNECTIONS_PER_ADDRESS: positiveInteger("MAX_CONNECTIONS_PER_ADDRESS", DEFAULT_CONNECTION_LIMITS.maxConnectionsPerAddress),
+  /** How long an instance holds claims and batches it works on; another instance takes them over after it dies. */
+  CLAIM_LEASE_MS: positiveInteger("CLAIM_LEASE_MS", 30_000),
   /** Reverse proxies in front of the backend whose X-Forwarded-For is trusted for the client IP (rate limits, logs). */
   TRUST_PROXY_HOPS: z.coerce.number().int("TRUST_PROXY_HOPS must be a whole number").min(0).max(10).default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -109,11 +118,12 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Backen
       `invalid backend configuration:\n  DEV_CHAIN_RPC: 1 serves the chain's RPC on a loopback HOST only, not ${config.HOST}; set DEV_CHAIN_RPC=any-host to serve it there`,
     );
   }
+  if (config.NODE_ENV === "production") {
+    const problems = productionProblems(config);
+    if (problems.length > 0) {
+      throw new Error(`refusing to start with NODE_ENV=production:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    }
+  }
   const publicUrl = (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, "");
   return { ...config, PUBLIC_URL: publicUrl };
-}
-
-/** 127.0.0.0/8, ::1 or localhost: an address other machines cannot reach. */
-export function isLoopbackHost(host: string): boolean {
-  return /^127(\.\d{1,3}){3}$/.test(host) || host === "::1" || host === "[::1]" || host.toLowerCase() === "localhost";
 }

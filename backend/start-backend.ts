@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
-import { Connection, type Keypair } from "@solana/web3.js";
+import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/index.ts";
 import { type AppContext, type AppPlugin, buildApp } from "./app.ts";
-import { DISTRIBUTION_PROGRAM_PATH } from "./chain/default-programs.ts";
+import { defaultChainPrograms } from "./chain/default-programs.ts";
 import { EmbeddedChain } from "./chain/embedded-chain.ts";
 import { inProcessConnection } from "./chain/in-process-fetch.ts";
 import { createRpcRouter } from "./chain/rpc-router.ts";
@@ -15,6 +14,7 @@ import { listenRpcSubscriptions, serveRpcSubscriptions } from "./chain/rpc-subsc
 import { startSnapshotAutosave } from "./chain/snapshot-autosave.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
+import { localInvalidations, postgresInvalidations } from "./db/invalidations.ts";
 import { openDatabase } from "./db/open-database.ts";
 import { loadSecrets } from "./embedded-secrets.ts";
 import { connectionLimitsOf, createLimitedServer } from "./http/connection-limits.ts";
@@ -101,8 +101,6 @@ export async function startBackend(config: BackendConfig, options: BackendOption
     if (config.SOLANA_RPC_URL) {
       connection = new Connection(config.SOLANA_RPC_URL, "confirmed");
     } else {
-      if (!existsSync(DISTRIBUTION_PROGRAM_PATH))
-        logger.warn({ path: DISTRIBUTION_PROGRAM_PATH }, "the program is not built; run `npm run build:program`");
       // With a database that outlives the process, the chain must too, or every queued claim would
       // point at a distribution the restarted chain no longer has.
       const snapshotPath = options.database ? undefined : join(config.DATA_DIR, "chain", "litesvm.snapshot");
@@ -110,9 +108,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       const embedded = new EmbeddedChain({
         ...(snapshotPath ? { snapshotPath } : {}),
         ...options.chainOptions,
-        programs: existsSync(DISTRIBUTION_PROGRAM_PATH)
-          ? [{ programId: DISTRIBUTION_PROGRAM_ID, path: DISTRIBUTION_PROGRAM_PATH }]
-          : [],
+        programs: defaultChainPrograms(config.DISTRIBUTION_PROGRAM_ID),
       });
       chain = embedded;
       if (embedded.balance(secrets.feePayer.publicKey.toBase58()) < EMBEDDED_FEE_PAYER_LAMPORTS / 2n) {
@@ -128,6 +124,14 @@ export async function startBackend(config: BackendConfig, options: BackendOption
     // The chain's own RPC is a development tool (airdrops for anyone): served only when asked for.
     const devRpc = config.DEV_CHAIN_RPC !== "0" ? chain : undefined;
     if (devRpc) logger.warn({ host: config.HOST }, "DEV_CHAIN_RPC: the embedded chain's JSON-RPC is served at /rpc");
+    // Several instances may share a PostgreSQL server: their caches hear each other's changes through it.
+    const invalidations =
+      config.DATABASE_URL && database.engine === "postgres"
+        ? await postgresInvalidations(database, config.DATABASE_URL, (error) =>
+            logger.warn({ err: error }, "cache invalidation listener lost its connection; reconnecting"),
+          )
+        : localInvalidations();
+    stops.push(() => invalidations.close());
 
     const metrics = new Metrics({ defaultMetrics: true });
     const xClient = createXApiClient({
@@ -144,6 +148,8 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       tokenCipher: createTokenCipher({ id: "k1", key: secrets.tokenEncryptionKey }),
       connection,
       verifier: secrets.verifier.publicKey,
+      programId: new PublicKey(config.DISTRIBUTION_PROGRAM_ID),
+      invalidations,
       // On the embedded chain every token is local, and so is its metadata.
       tokenMetadataFromLoopback: chain !== undefined,
       rawRouters: devRpc

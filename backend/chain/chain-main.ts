@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isLoopbackHost } from "../config.ts";
+import { isLoopbackHost } from "../production-settings.ts";
 import { startChainServer } from "./chain-server.ts";
 import { defaultChainPrograms } from "./default-programs.ts";
 import { DEFAULT_RPC_REQUESTS_PER_MINUTE } from "./rpc-router.ts";

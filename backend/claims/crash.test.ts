@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Connection, Keypair, type PublicKey } from "@solana/web3.js";
 import bs58 from "bs58";
@@ -9,6 +8,7 @@ import { decodeDistributionAccount, findVaultAddress, isSlotClaimed } from "../.
 import type { Database } from "../db/database.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { TestPostgres } from "../db/testing/engines.ts";
+import { lineOf, startScript } from "../http/testing/child-processes.ts";
 import { ClaimIntake } from "./claim-intake.ts";
 import { createTestDistribution, fund } from "./testing/chain-fixtures.ts";
 
@@ -24,7 +24,6 @@ const CLAIMS_PER_ROUND = 15;
 const CLAIMS = KILLS * CLAIMS_PER_ROUND;
 /** 20 ms slots: a blockhash expires after 3 s, so recovery of unsent batches happens within the test. */
 const SLOT_MS = "20";
-const root = fileURLToPath(new URL("../..", import.meta.url));
 
 const postgres = new TestPostgres();
 const children: ChildProcess[] = [];
@@ -33,24 +32,12 @@ let databaseUrl = "";
 let rpcUrl = "";
 
 function start(script: string, environment: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    cwd: root,
-    env: { ...process.env, ...environment },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = startScript(script, environment);
   children.push(child);
   return child;
 }
 
-async function firstLine(child: ChildProcess): Promise<string> {
-  let buffered = "";
-  for await (const chunk of child.stdout as NodeJS.ReadableStream) {
-    buffered += chunk.toString();
-    const newline = buffered.indexOf("\n");
-    if (newline >= 0) return buffered.slice(0, newline);
-  }
-  throw new Error(`process ${child.pid} exited before it was ready`);
-}
+const firstLine = (child: ChildProcess) => lineOf(child, (line) => line);
 
 beforeAll(async () => {
   databaseUrl = await postgres.createDatabaseUrl();

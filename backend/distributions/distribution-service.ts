@@ -4,6 +4,7 @@ import { type TokenIdentity, unknownToken } from "../../shared/api/tokens.ts";
 import { minimumFeeBudget } from "../../shared/fee-budget.ts";
 import type { DistributionAccount } from "../../shared/program/index.ts";
 import { requirementsHash } from "../../shared/requirements.ts";
+import type { Invalidations } from "../db/invalidations.ts";
 import { HttpError } from "../http/errors.ts";
 import { fromXError } from "../http/upstream-errors.ts";
 import type { XAccounts } from "../identity/x-accounts.ts";
@@ -27,6 +28,8 @@ export interface DistributionServiceDependencies {
   verifier: string;
   feePerClaimLamports: bigint;
   programId: PublicKey;
+  /** Tells every instance on the database that a post's lookup answer changed. */
+  invalidations: Invalidations;
   /** How long a bulk lookup answer is reused (and what Cache-Control says). */
   lookupTtlMs?: number;
   /** A status older than this is refreshed from the chain (paused, closed, claimed count). */
@@ -59,6 +62,9 @@ function refuseUnderfundedBudget(account: DistributionAccount): void {
   }
 }
 
+/** The invalidation topic of the lookup cache: keys are post ids. */
+const POST_LOOKUPS = "post-lookups";
+
 export class DistributionService {
   readonly #lookups: LookupCache<Distribution[]>;
   readonly #now: () => number;
@@ -68,6 +74,11 @@ export class DistributionService {
   constructor(private readonly dependencies: DistributionServiceDependencies) {
     this.#now = dependencies.now ?? Date.now;
     this.#lookups = new LookupCache(dependencies.lookupTtlMs ?? 5_000, 100_000, this.#now);
+    dependencies.invalidations.subscribe(
+      POST_LOOKUPS,
+      (postId) => this.#lookups.forget(postId),
+      () => this.#lookups.clear(),
+    );
   }
 
   /** The program, verifier and fee a create_distribution must carry for register() to accept it. */
@@ -136,7 +147,9 @@ export class DistributionService {
       ...(postCreatedAt ? { postCreatedAt } : {}),
       claimRules: body.claimRules,
     });
+    // Here at once; on the other instances as soon as they hear it.
     this.#lookups.forget(body.postId);
+    await dependencies.invalidations.publish(POST_LOOKUPS, body.postId);
     const row = await dependencies.store.byAddress(body.address);
     if (!row) throw new Error("a registered distribution could not be read back");
     if (row.creator_x_user_id !== xUserId) {

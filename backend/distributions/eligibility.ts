@@ -35,6 +35,7 @@ export class EligibilityChecker {
     // Nothing to check, so nothing to ask X or the chain (and no X token needed).
     if (target.requirements.length === 0) return { met: true, checks: [], xCalls: 0 };
     const { dependencies } = this;
+    await dependencies.cache.prefetch(xUserId);
     const accessToken = await dependencies.accounts.accessTokenFor(xUserId);
     const fanWallet = wallet ?? (await this.#firstWallet(xUserId));
     const profileOnRecord = await dependencies.accounts.profileOnRecord(xUserId);

@@ -33,4 +33,8 @@ export class LookupCache<Value> {
   forget(key: string): void {
     this.#entries.delete(key);
   }
+
+  clear(): void {
+    this.#entries.clear();
+  }
 }

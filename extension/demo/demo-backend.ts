@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { claimsPlugin } from "../../backend/claims/claims-plugin.ts";
 import { claimsBatcherService } from "../../backend/claims/claims-service.ts";
 import { readConfig } from "../../backend/config.ts";
+import { freePort } from "../../backend/http/testing/free-port.ts";
 import { type RunningBackend, startBackend } from "../../backend/start-backend.ts";
 
 export interface DemoBackend extends RunningBackend {
@@ -14,14 +14,6 @@ export interface DemoBackend extends RunningBackend {
    * an unmet result for 30 s, and a story should not sit through it after a fan fixes one.
    */
   advanceClock(milliseconds: number): void;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

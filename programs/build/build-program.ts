@@ -14,6 +14,7 @@ import { ensureSysroot, sysrootKey } from "./toolchain/sysroot.ts";
 
 export const DISTRIBUTION_CRATE = join(REPOSITORY_ROOT, "programs/distribution");
 const CONVERTER_SOURCES = [fileURLToPath(new URL("./elf", import.meta.url)), fileURLToPath(new URL("./link", import.meta.url))];
+const COMPILE_FLAGS_SOURCE = fileURLToPath(new URL("./toolchain/compile-program.ts", import.meta.url));
 
 export interface BuildProgramResult {
   sharedObjectPath: string;
@@ -36,6 +37,7 @@ function fingerprint(crateDirectory: string, root: string): string {
     hashTree(join(crateDirectory, "src")),
     readFileSync(join(crateDirectory, "Cargo.toml")),
     readFileSync(root),
+    readFileSync(COMPILE_FLAGS_SOURCE),
     ...converter,
   );
 }

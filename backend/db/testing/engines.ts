@@ -61,3 +61,20 @@ export function describeEachEngine(name: string, suite: (database: () => Databas
     });
   }
 }
+
+/** One migrated database on a PostgreSQL server for a test file (what several instances would share). */
+export function postgresTestDatabase(): () => Database {
+  const postgres = new TestPostgres();
+  let database: Database | undefined;
+  beforeAll(async () => {
+    database = await openDatabase({ databaseUrl: await postgres.createDatabaseUrl() });
+  }, 120_000);
+  afterAll(async () => {
+    await database?.close();
+    postgres.stop();
+  });
+  return () => {
+    if (!database) throw new Error("the PostgreSQL test database did not open");
+    return database;
+  };
+}

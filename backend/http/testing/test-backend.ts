@@ -25,6 +25,25 @@ export interface TestBackend extends RunningBackend {
   bindWallet(sessionToken: string, wallet: Keypair): Promise<Response>;
 }
 
+/** The full X login through the backend at `baseUrl` and the emulator it names, as `username`. */
+export async function signInThrough(
+  baseUrl: string,
+  username: string,
+): Promise<{ sessionToken: string; xUser: { id: string; username: string } }> {
+  const start = await fetch(`${baseUrl}/auth/x/start?redirect_uri=${encodeURIComponent(TEST_REDIRECT_URI)}`);
+  if (start.status !== 200) throw new Error(`start answered ${start.status}: ${await start.text()}`);
+  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+  const consent = await fetch(`${authorizeUrl}&login_as=${encodeURIComponent(username)}`, { redirect: "manual" });
+  const location = new URL(consent.headers.get("location") ?? "");
+  const callback = await fetch(`${baseUrl}/auth/x/callback`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ code: location.searchParams.get("code"), state: location.searchParams.get("state") }),
+  });
+  if (callback.status !== 200) throw new Error(`callback answered ${callback.status}: ${await callback.text()}`);
+  return (await callback.json()) as { sessionToken: string; xUser: { id: string; username: string } };
+}
+
 /**
  * The real backend on loopback for tests: the given database, the X API emulator, the embedded chain,
  * keys generated in a temporary DATA_DIR. Nothing is replaced by a mock.
@@ -62,18 +81,7 @@ export async function startTestBackend(
       ...(requestOptions.body !== undefined ? { body: JSON.stringify(requestOptions.body) } : {}),
     });
 
-  const signIn: TestBackend["signIn"] = async (username) => {
-    const start = await request("GET", `/auth/x/start?redirect_uri=${encodeURIComponent(TEST_REDIRECT_URI)}`);
-    if (start.status !== 200) throw new Error(`start answered ${start.status}: ${await start.text()}`);
-    const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
-    const consent = await fetch(`${authorizeUrl}&login_as=${encodeURIComponent(username)}`, { redirect: "manual" });
-    const location = new URL(consent.headers.get("location") ?? "");
-    const callback = await request("POST", "/auth/x/callback", {
-      body: { code: location.searchParams.get("code"), state: location.searchParams.get("state") },
-    });
-    if (callback.status !== 200) throw new Error(`callback answered ${callback.status}: ${await callback.text()}`);
-    return (await callback.json()) as { sessionToken: string; xUser: { id: string; username: string } };
-  };
+  const signIn: TestBackend["signIn"] = (username) => signInThrough(backend.url, username);
 
   const bindWallet: TestBackend["bindWallet"] = async (sessionToken, wallet) => {
     const address = wallet.publicKey.toBase58();

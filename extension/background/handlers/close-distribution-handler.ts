@@ -2,7 +2,7 @@ import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
 import { closeDistributionInstruction } from "../../../shared/program/close-distribution.ts";
 import { decodeDistributionAccount } from "../../../shared/program/distribution-account.ts";
-import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/ids.ts";
+import { BUILT_IN_PROGRAM_ID } from "../../build-settings.ts";
 import { toBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { Handlers } from "../router.ts";
@@ -27,7 +27,7 @@ export function closeDistributionHandler(services: BackgroundServices): Pick<Han
       }
       const rpc = await rpcClient(services);
       const account = await rpc.getAccountData(address);
-      if (!account || account.owner !== DISTRIBUTION_PROGRAM_ID) {
+      if (!account || account.owner !== BUILT_IN_PROGRAM_ID) {
         throw new MessagingError("bad_request", "this distribution is not on chain any more (already closed?)");
       }
       const distribution = decodeDistributionAccount(account.data);

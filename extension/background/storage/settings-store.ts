@@ -1,9 +1,9 @@
-import { DEFAULT_BACKEND_PORT } from "../../../shared/constants.ts";
+import { BUILT_IN_BACKEND_URL } from "../../build-settings.ts";
 import { type Settings, settingsPatchSchema, settingsSchema } from "../../messaging/shapes.ts";
 import type { MemefansDatabase } from "./database.ts";
 
 export const defaultSettings: Settings = {
-  backendUrl: `http://127.0.0.1:${DEFAULT_BACKEND_PORT}`,
+  backendUrl: BUILT_IN_BACKEND_URL,
   rpcUrl: "",
   walletChoice: "builtin",
   autoLockMinutes: 15,

@@ -1,7 +1,7 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { Keypair } from "@solana/web3.js";
 import bs58 from "bs58";
-import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/ids.ts";
+import { BUILT_IN_PROGRAM_ID } from "../../build-settings.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { ApprovalQueue } from "../approvals/approval-queue.ts";
 import type { TokenInfo } from "../approvals/instruction-decoders.ts";
@@ -57,8 +57,8 @@ export async function signAndSendWithBuiltin(
     .map((key) => key.toBase58());
   if (!signers.includes(address)) throw new MessagingError("bad_request", `the transaction does not ask ${address} to sign`);
   if (signers.length === 1) transaction.message.recentBlockhash = (await dependencies.rpc.getLatestBlockhash()).blockhash;
-  const tokens = await tokenInfos(mintsOf(transaction, DISTRIBUTION_PROGRAM_ID), dependencies);
-  const summary = summarizeTransaction(transaction, { signer: address, distributionProgramId: DISTRIBUTION_PROGRAM_ID, tokens });
+  const tokens = await tokenInfos(mintsOf(transaction, BUILT_IN_PROGRAM_ID), dependencies);
+  const summary = summarizeTransaction(transaction, { signer: address, distributionProgramId: BUILT_IN_PROGRAM_ID, tokens });
   await dependencies.approvals.request({
     kind: "transaction",
     origin,

@@ -1,5 +1,5 @@
 import { setupListeners } from "@reduxjs/toolkit/query";
-import { DEFAULT_BACKEND_PORT } from "../../../shared/constants.ts";
+import { BUILT_IN_BACKEND_URL } from "../../build-settings.ts";
 import { claimWidget } from "../../features/claim-widget.tsx";
 import { composerGiveaway } from "../../features/composer-giveaway.tsx";
 import { createDistribution } from "../../features/create-distribution.tsx";
@@ -20,8 +20,6 @@ import overlayCss from "./style.css?inline";
 /** The overlay's feature registry: each feature says where it runs and starts from its init(signal). */
 const features: readonly Feature[] = [timelineWatch, followXTheme, claimWidget, createDistribution, composerGiveaway];
 
-const DEFAULT_BACKEND_URL = `http://127.0.0.1:${DEFAULT_BACKEND_PORT}`;
-
 export default defineContentScript({
   matches: ["https://x.com/*", "https://twitter.com/*"],
   // The CSS is adopted by our shadow roots only; nothing is injected into X's page.
@@ -34,7 +32,7 @@ export default defineContentScript({
       return null;
     });
     // Distribution links are <PUBLIC_URL>/d/<address>; the backend serves those pages itself.
-    const hosts = linkHostsFrom([settings?.backendUrl ?? DEFAULT_BACKEND_URL, import.meta.env.WXT_PUBLIC_URL ?? ""]);
+    const hosts = linkHostsFrom([settings?.backendUrl ?? BUILT_IN_BACKEND_URL, import.meta.env.WXT_PUBLIC_URL ?? ""]);
     // Phantom and Solflare answer through the page bridge, whose relay content script shares this world.
     const externalWallets: ExternalWallets = {
       connect: (choice) => walletBridge().request(choice, "connect", {}),

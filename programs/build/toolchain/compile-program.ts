@@ -4,9 +4,14 @@ import type { ProgramCrate } from "./crate.ts";
 import { explainBpfErrors } from "./diagnostics.ts";
 import { runRustc, TARGET_SPEC_PATH } from "./rustc.ts";
 
-/** Fat LTO over the program and the bitcode `core`: one ELF object holding only what is reachable. */
+/**
+ * Fat LTO over the program and the bitcode `core`: one ELF object holding only what is reachable.
+ * Panic locations name source files; the crate's directory is remapped to its name so the bytes do
+ * not depend on where the repository is checked out (the shipped .so is checked against a rebuild).
+ */
 export function programCompileFlags(crate: ProgramCrate, sysroot: string): string[] {
   return [
+    `--remap-path-prefix=${crate.directory}=${crate.name}`,
     "-Z",
     "unstable-options",
     "--target",

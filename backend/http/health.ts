@@ -1,0 +1,82 @@
+import type { Connection, PublicKey } from "@solana/web3.js";
+import { Router } from "express";
+import { z } from "zod";
+import type { Database } from "../db/database.ts";
+import type { OpenApiRegistry } from "./openapi.ts";
+import { sendJson } from "./send-json.ts";
+
+/** A probe that hangs (a stalled RPC node) counts as a failure after this long. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+export interface HealthDependencies {
+  database: Database;
+  connection: Connection;
+  programId: PublicKey;
+  openapi: OpenApiRegistry;
+}
+
+const healthySchema = z.object({ status: z.literal("ok") });
+const degradedSchema = z.object({
+  status: z.literal("degraded"),
+  /** One line per part that is not ready, naming the part: "database: …", "chain: …", "program: …". */
+  reasons: z.array(z.string()).min(1),
+});
+
+function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+async function databaseProblem(database: Database): Promise<string | undefined> {
+  try {
+    await withTimeout(database.query("select 1"), "the database");
+    return undefined;
+  } catch (error) {
+    return `database: ${messageOf(error)}`;
+  }
+}
+
+/** The chain answers, and the distribution program is deployed on it and executable. */
+async function chainProblem(connection: Connection, programId: PublicKey): Promise<string | undefined> {
+  let program: Awaited<ReturnType<Connection["getAccountInfo"]>>;
+  try {
+    program = await withTimeout(connection.getAccountInfo(programId), "the chain");
+  } catch (error) {
+    return `chain: ${messageOf(error)}`;
+  }
+  if (!program) return `program: ${programId.toBase58()} is not deployed on the chain`;
+  if (!program.executable) return `program: the account ${programId.toBase58()} is not an executable program`;
+  return undefined;
+}
+
+/**
+ * GET /healthz: `ok` only when the database answers, the chain answers and the distribution program
+ * is deployed on it; otherwise 503 `degraded` with the reasons, so a load balancer takes the instance
+ * out and an operator reads why. Every request probes afresh: readiness that is cached can lie.
+ */
+export function healthRouter(dependencies: HealthDependencies): Router {
+  const router = Router();
+  router.get("/healthz", async (_request, response) => {
+    const reasons = (
+      await Promise.all([databaseProblem(dependencies.database), chainProblem(dependencies.connection, dependencies.programId)])
+    ).filter((reason) => reason !== undefined);
+    if (reasons.length === 0) sendJson(response, 200, healthySchema.parse({ status: "ok" }));
+    else sendJson(response, 503, degradedSchema.parse({ status: "degraded", reasons }));
+  });
+  dependencies.openapi.describe({
+    method: "get",
+    path: "/healthz",
+    summary: "Readiness: the database, the chain and the distribution program",
+    request: {},
+    responses: {
+      200: { description: "ready", schema: healthySchema },
+      503: { description: "not ready; the reasons say which part and why", schema: degradedSchema },
+    },
+  });
+  return router;
+}

@@ -1,0 +1,35 @@
+import { expect, it } from "vitest";
+import { postgresTestDatabase } from "../db/testing/engines.ts";
+import type { RateDecision } from "./rate-limits.ts";
+import { SharedRateCounter } from "./shared-rate-limits.ts";
+
+const database = postgresTestDatabase();
+
+const WINDOW_MS = 60_000;
+const clock = () => 1_800_000_000_000;
+
+it("admits exactly the limit across two instances, and a key's first request and leased ones without waiting", async () => {
+  const limit = 64; // leases of 4
+  const instances = [0, 1].map(() => new SharedRateCounter(database(), "test", limit, WINDOW_MS, clock));
+  const [first, second] = instances as [SharedRateCounter, SharedRateCounter];
+
+  // The first request of a key is answered at once: no promise, so no database on the hot path.
+  const opening = first.take("fan");
+  expect(opening).not.toBeInstanceOf(Promise);
+  expect((opening as RateDecision).allowed).toBe(true);
+
+  let admitted = 1;
+  let answeredAtOnce = 0;
+  for (let request = 1; request < limit * 3; request++) {
+    // Both instances take requests of the same key, in bursts as a load balancer would spread them.
+    const counter = instances[Math.floor(request / 3) % 2] as SharedRateCounter;
+    const decision = counter.take("fan");
+    if (!(decision instanceof Promise)) answeredAtOnce++;
+    if ((await decision).allowed) admitted++;
+  }
+  expect(admitted).toBe(limit);
+  // Most requests are served from a lease in memory (one upsert per 4 tokens, then refusals are known locally).
+  expect(answeredAtOnce).toBeGreaterThan(limit * 2);
+  // Another key has its own window.
+  expect((await second.take("other")).allowed).toBe(true);
+}, 60_000);

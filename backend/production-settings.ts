@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { fileURLToPath } from "node:url";
+
+/** The settings the production checks read (a subset of BackendConfig, before PUBLIC_URL gets its default). */
+export interface ProductionCandidate {
+  PUBLIC_URL?: string | undefined;
+  DATABASE_URL?: string | undefined;
+  SOLANA_RPC_URL?: string | undefined;
+  SOLANA_CLUSTER: string;
+  X_API_BASE_URL?: string | undefined;
+  EXTENSION_ORIGINS: string[];
+  TRUST_PROXY_HOPS: number;
+  DISTRIBUTION_PROGRAM_ID: string;
+  DEV_CHAIN_RPC: string;
+}
+
+const ANCHOR_TOML = fileURLToPath(new URL("../Anchor.toml", import.meta.url));
+
+/** 127.0.0.0/8, ::1 or localhost: an address no other machine reaches. */
+export function isLoopbackHost(hostname: string): boolean {
+  const bare = hostname.replace(/^\[|\]$/g, "");
+  if (bare.toLowerCase() === "localhost") return true;
+  return isIP(bare) === 4 ? bare.startsWith("127.") : bare === "::1";
+}
+
+/** The program id Anchor.toml gives the cluster (`[programs.<cluster>] memefans_distribution = "…"`), if it names one. */
+export function anchorProgramId(cluster: string, anchorToml = ANCHOR_TOML): string | undefined {
+  if (!existsSync(anchorToml)) return undefined;
+  const section = readFileSync(anchorToml, "utf8")
+    .split(/^\s*\[/m)
+    .find((chunk) => chunk.startsWith(`programs.${cluster}]`));
+  return section?.match(/^\s*memefans_distribution\s*=\s*"([^"]+)"/m)?.[1];
+}
+
+/**
+ * Every setting that is fine on a developer's machine and unsafe on the public internet, each with
+ * what to do instead. Empty when the settings are fit for production.
+ */
+export function productionProblems(config: ProductionCandidate): string[] {
+  const problems: string[] = [];
+  if (!config.SOLANA_RPC_URL) {
+    problems.push(
+      "SOLANA_RPC_URL is required: without it the backend runs its embedded development chain, whose tokens are worth nothing",
+    );
+  }
+  if (config.DEV_CHAIN_RPC !== "0") {
+    problems.push("DEV_CHAIN_RPC serves the development chain's JSON-RPC (airdrops for anyone): leave it unset");
+  }
+  if (config.SOLANA_CLUSTER === "localnet") {
+    problems.push("SOLANA_CLUSTER is localnet: set devnet or mainnet, the cluster SOLANA_RPC_URL serves");
+  }
+  if (!config.X_API_BASE_URL) {
+    problems.push("X_API_BASE_URL is required: without it the backend runs the X API emulator, which signs anyone in as anyone");
+  }
+  const publicUrl = config.PUBLIC_URL && URL.canParse(config.PUBLIC_URL) ? new URL(config.PUBLIC_URL) : undefined;
+  if (!publicUrl) {
+    problems.push("PUBLIC_URL is required: the https:// address people reach this backend at, e.g. https://memefans.example");
+  } else if (publicUrl.protocol !== "https:") {
+    problems.push(`PUBLIC_URL must be https:// (it is ${publicUrl.protocol}//…): sessions and wallet sign-ins travel over it`);
+  } else if (isLoopbackHost(publicUrl.hostname)) {
+    problems.push(`PUBLIC_URL names a loopback host (${publicUrl.hostname}): links and sign-in messages would point nowhere`);
+  }
+  if (config.EXTENSION_ORIGINS.length === 0) {
+    problems.push(
+      "EXTENSION_ORIGINS is required: the Chrome Web Store extension's origin, chrome-extension://<its 32-letter id>",
+    );
+  }
+  const plainHttp = config.EXTENSION_ORIGINS.filter((origin) => origin.startsWith("http://"));
+  if (plainHttp.length > 0) {
+    problems.push(`EXTENSION_ORIGINS has plain-http development origins (${plainHttp.join(", ")}): remove them`);
+  }
+  if (!config.DATABASE_URL) {
+    problems.push(
+      "DATABASE_URL is required: the embedded PGlite database serves one process, production runs on a PostgreSQL server",
+    );
+  }
+  if (config.TRUST_PROXY_HOPS === 0) {
+    problems.push(
+      "TRUST_PROXY_HOPS is 0: behind the TLS reverse proxy every client would share the proxy's address, and one IP rate limit; set it to the number of proxies in front",
+    );
+  }
+  const anchorId = anchorProgramId(config.SOLANA_CLUSTER);
+  if (anchorId && anchorId !== config.DISTRIBUTION_PROGRAM_ID) {
+    problems.push(
+      `DISTRIBUTION_PROGRAM_ID ${config.DISTRIBUTION_PROGRAM_ID} differs from Anchor.toml's [programs.${config.SOLANA_CLUSTER}] ${anchorId}: deploy once, then set both to the deployed id`,
+    );
+  }
+  return problems;
+}
