@@ -88,6 +88,11 @@ export const DISTRIBUTION_ERRORS = [
     message: "The mint has confidential transfers, which the escrow cannot account for",
   },
   { code: 6047, name: "MintHasUnknownExtension", message: "The mint has an extension this program does not know" },
+  {
+    code: 6048,
+    name: "AccountBorrowFailed",
+    message: "An account passed twice was used in two conflicting ways at once",
+  },
 ] as const;
 
 export type DistributionErrorName = (typeof DISTRIBUTION_ERRORS)[number]["name"];

@@ -47,7 +47,7 @@ impl CreateAccount<'_, '_> {
     pub fn invoke_signed(&self, signers: &[&Seeds]) -> ProgramResult {
         let already_held = self.to.lamports();
         let payer_and_target = [meta(self.from, true, true), meta(self.to, true, true)];
-        let accounts = [self.from.to_cpi(), self.to.to_cpi()];
+        let accounts = [self.from.cpi_view()?, self.to.cpi_view()?];
         if already_held == 0 {
             let data = data::create_account(self.lamports, self.space, self.owner);
             let create = instruction(&SYSTEM_PROGRAM_ID, &payer_and_target, &data);
@@ -63,14 +63,14 @@ impl CreateAccount<'_, '_> {
         let data = data::allocate(self.space);
         invoke_signed(
             &instruction(&SYSTEM_PROGRAM_ID, &target, &data),
-            &[self.to.to_cpi()],
+            &[self.to.cpi_view()?],
             signers,
         )?;
         // Rebuilt after Allocate: the account view carries the data length, which just changed.
         let data = data::assign(self.owner);
         invoke_signed(
             &instruction(&SYSTEM_PROGRAM_ID, &target, &data),
-            &[self.to.to_cpi()],
+            &[self.to.cpi_view()?],
             signers,
         )
     }
@@ -99,10 +99,10 @@ impl TransferChecked<'_, '_> {
             meta(self.authority, false, true),
         ];
         let accounts = [
-            self.source.to_cpi(),
-            self.mint.to_cpi(),
-            self.destination.to_cpi(),
-            self.authority.to_cpi(),
+            self.source.cpi_view()?,
+            self.mint.cpi_view()?,
+            self.destination.cpi_view()?,
+            self.authority.cpi_view()?,
         ];
         invoke_signed(
             &instruction(self.token_program.key(), &metas, &data),
@@ -128,7 +128,7 @@ impl InitializeAccount3<'_, '_> {
             meta(self.account, true, false),
             meta(self.mint, false, false),
         ];
-        let accounts = [self.account.to_cpi(), self.mint.to_cpi()];
+        let accounts = [self.account.cpi_view()?, self.mint.cpi_view()?];
         invoke_signed(
             &instruction(self.token_program.key(), &metas, &data),
             &accounts,
@@ -154,9 +154,9 @@ impl CloseAccount<'_, '_> {
             meta(self.authority, false, true),
         ];
         let accounts = [
-            self.account.to_cpi(),
-            self.destination.to_cpi(),
-            self.authority.to_cpi(),
+            self.account.cpi_view()?,
+            self.destination.cpi_view()?,
+            self.authority.cpi_view()?,
         ];
         invoke_signed(
             &instruction(self.token_program.key(), &metas, &[9]),
@@ -189,12 +189,12 @@ impl CreateAssociatedTokenAccountIdempotent<'_, '_> {
             meta(self.token_program, false, false),
         ];
         let accounts = [
-            self.payer.to_cpi(),
-            self.associated_account.to_cpi(),
-            self.owner.to_cpi(),
-            self.mint.to_cpi(),
-            self.system_program.to_cpi(),
-            self.token_program.to_cpi(),
+            self.payer.cpi_view()?,
+            self.associated_account.cpi_view()?,
+            self.owner.cpi_view()?,
+            self.mint.cpi_view()?,
+            self.system_program.cpi_view()?,
+            self.token_program.cpi_view()?,
         ];
         invoke_signed(
             &instruction(&ASSOCIATED_TOKEN_PROGRAM_ID, &metas, &[1]),

@@ -70,6 +70,7 @@ distribution_errors!(
     MintPausable,
     MintHasConfidentialTransfers,
     MintHasUnknownExtension,
+    AccountBorrowFailed,
 );
 
 /// Why an instruction failed: one of ours, or a runtime error passed through unchanged (a syscall

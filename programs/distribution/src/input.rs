@@ -6,6 +6,12 @@
 //! data, 10 KiB of realloc room, padding to 8 bytes, u64 rent_epoch. Then u64 instruction data
 //! length, the instruction data and the 32-byte program id. The runtime reads lamports, data
 //! length, data and owner back after the program returns, so writes here are the account writes.
+//!
+//! The same account may be passed twice (a duplicate marker points at its record), so two
+//! `AccountInfo`s can share one record. Data is therefore only lent through borrow guards that
+//! track, in the record's first byte, whether it is lent: like pinocchio, this reuses the
+//! non-duplicate marker, which the runtime does not read back. 0xff is free, 0 lent mutably, and
+//! 0xff - n lent to n readers.
 
 use core::marker::PhantomData;
 
@@ -14,6 +20,9 @@ use crate::ids::Pubkey;
 use crate::syscalls::CpiAccountInfo;
 
 const NON_DUPLICATE_MARKER: u8 = 0xff;
+const BORROW_STATE: usize = 0;
+const UNBORROWED: u8 = NON_DUPLICATE_MARKER;
+const MUTABLY_BORROWED: u8 = 0;
 const IS_SIGNER: usize = 1;
 const IS_WRITABLE: usize = 2;
 const EXECUTABLE: usize = 3;
@@ -196,30 +205,71 @@ impl<'a> AccountInfo<'a> {
         unsafe { read_u64(self.record.add(DATA_LEN)) as usize }
     }
 
-    pub fn data(&self) -> &[u8] {
-        // SAFETY: the data and its realloc room lie inside the record.
-        unsafe { core::slice::from_raw_parts(self.record.add(DATA), self.data_len()) }
+    /// The data, lent for reading (AccountBorrowFailed while it is lent mutably, through this
+    /// AccountInfo or a duplicate of it).
+    pub fn try_borrow_data(&self) -> Result<DataRef<'_>, DistributionError> {
+        // SAFETY: the borrow state byte lies inside the record; the runtime does not read it.
+        let state = unsafe { self.record.add(BORROW_STATE) };
+        // SAFETY: as above.
+        let current = unsafe { *state };
+        // The last reader count before MUTABLY_BORROWED is refused too: 254 readers at most.
+        if current <= MUTABLY_BORROWED + 1 {
+            return Err(DistributionError::AccountBorrowFailed);
+        }
+        // SAFETY: as above; no mutable loan is out, so shared references may coexist.
+        unsafe { *state = current - 1 };
+        Ok(DataRef {
+            state,
+            // SAFETY: the data and its realloc room lie inside the record, and no mutable loan is out.
+            data: unsafe { core::slice::from_raw_parts(self.record.add(DATA), self.data_len()) },
+        })
     }
 
-    pub fn data_mut(&mut self) -> &mut [u8] {
-        // SAFETY: as `data`; `&mut self` keeps this the only live view through this AccountInfo.
-        unsafe { core::slice::from_raw_parts_mut(self.record.add(DATA), self.data_len()) }
+    /// The data, lent for writing (AccountBorrowFailed while any loan of it is out, through this
+    /// AccountInfo or a duplicate of it).
+    pub fn try_borrow_mut_data(&self) -> Result<DataRefMut<'_>, DistributionError> {
+        // SAFETY: the borrow state byte lies inside the record; the runtime does not read it.
+        let state = unsafe { self.record.add(BORROW_STATE) };
+        // SAFETY: as above.
+        if unsafe { *state } != UNBORROWED {
+            return Err(DistributionError::AccountBorrowFailed);
+        }
+        // SAFETY: as above.
+        unsafe { *state = MUTABLY_BORROWED };
+        Ok(DataRefMut {
+            state,
+            // SAFETY: inside the record, and the state byte now keeps every other loan out.
+            data: unsafe {
+                core::slice::from_raw_parts_mut(self.record.add(DATA), self.data_len())
+            },
+        })
     }
 
     /// Shrinks the data to `len` bytes (never grows it: the bytes past the old length were not
-    /// zeroed by anyone). The runtime takes the new length back after the instruction.
-    pub fn shrink_data(&mut self, len: usize) {
+    /// zeroed by anyone). The runtime takes the new length back after the instruction. Refused
+    /// (AccountBorrowFailed) while the data is lent: a loan would outlast the bytes it covers.
+    pub fn shrink_data(&mut self, len: usize) -> Result<(), DistributionError> {
+        // SAFETY: the borrow state byte lies inside the record.
+        if unsafe { *self.record.add(BORROW_STATE) } != UNBORROWED {
+            return Err(DistributionError::AccountBorrowFailed);
+        }
         if len < self.data_len() {
             // SAFETY: writes the data length field inside the record, to a smaller value.
             unsafe { (self.record.add(DATA_LEN) as *mut u64).write_unaligned(len as u64) }
         }
+        Ok(())
     }
 
     /// The view of this account that `sol_invoke_signed_c` reads. The pointers are into the
-    /// input buffer, so the runtime's updates after the CPI land where this program reads them.
-    pub fn to_cpi(&self) -> CpiAccountInfo {
+    /// input buffer, so the runtime's updates after the CPI land where this program reads them;
+    /// refused (AccountBorrowFailed) while its data is lent, which the callee could change.
+    pub fn cpi_view(&self) -> Result<CpiAccountInfo, DistributionError> {
+        // SAFETY: the borrow state byte lies inside the record.
+        if unsafe { *self.record.add(BORROW_STATE) } != UNBORROWED {
+            return Err(DistributionError::AccountBorrowFailed);
+        }
         // SAFETY: every pointer is inside the record.
-        unsafe {
+        Ok(unsafe {
             CpiAccountInfo {
                 key: self.record.add(KEY) as *const Pubkey,
                 lamports: self.record.add(LAMPORTS) as *mut u64,
@@ -231,7 +281,53 @@ impl<'a> AccountInfo<'a> {
                 is_writable: self.is_writable(),
                 executable: *self.record.add(EXECUTABLE) != 0,
             }
-        }
+        })
+    }
+}
+
+/// Account data lent for reading; gives the loan back when dropped.
+pub struct DataRef<'a> {
+    state: *mut u8,
+    data: &'a [u8],
+}
+
+impl core::ops::Deref for DataRef<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.data
+    }
+}
+
+impl Drop for DataRef<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `state` is the record's borrow byte, which `try_borrow_data` decremented.
+        unsafe { *self.state += 1 }
+    }
+}
+
+/// Account data lent for writing; gives the loan back when dropped.
+pub struct DataRefMut<'a> {
+    state: *mut u8,
+    data: &'a mut [u8],
+}
+
+impl core::ops::Deref for DataRefMut<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.data
+    }
+}
+
+impl core::ops::DerefMut for DataRefMut<'_> {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        self.data
+    }
+}
+
+impl Drop for DataRefMut<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `state` is the record's borrow byte, which `try_borrow_mut_data` set.
+        unsafe { *self.state = UNBORROWED }
     }
 }
 
@@ -330,7 +426,7 @@ mod tests {
             assert_eq!(info.key(), &wanted.key);
             assert_eq!(info.owner(), &wanted.owner);
             assert_eq!(info.lamports(), wanted.lamports);
-            assert_eq!(info.data(), &wanted.data[..]);
+            assert_eq!(&*info.try_borrow_data().unwrap(), &wanted.data[..]);
             assert_eq!(info.is_signer(), wanted.is_signer);
             assert_eq!(info.is_writable(), wanted.is_writable);
         }
@@ -349,14 +445,67 @@ mod tests {
         let mut cursor = input.accounts;
         let mut first = cursor.next_account().unwrap();
         first.set_lamports(77);
-        first.data_mut()[0] = 0xab;
+        first.try_borrow_mut_data().unwrap()[0] = 0xab;
         let duplicate = cursor.next_account().unwrap();
         assert_eq!(duplicate.lamports(), 77);
-        assert_eq!(duplicate.data()[0], 0xab);
-        first.shrink_data(20);
+        assert_eq!(duplicate.try_borrow_data().unwrap()[0], 0xab);
+        first.shrink_data(20).unwrap();
         assert_eq!(duplicate.data_len(), 16);
-        first.shrink_data(8);
+        first.shrink_data(8).unwrap();
         assert_eq!(duplicate.data_len(), 8);
+    }
+
+    #[test]
+    fn a_duplicate_cannot_borrow_what_the_first_lent_mutably() {
+        let accounts = [Ok(account(3, 16)), Err(0)];
+        let mut buffer = serialize(&accounts, &[], &[1; 32]);
+        let mut cursor = unsafe { deserialize(buffer.as_mut_ptr()) }.accounts;
+        let mut first = cursor.next_account().unwrap();
+        let mut duplicate = cursor.next_account().unwrap();
+        let refused = Err(DistributionError::AccountBorrowFailed);
+
+        let writing = first.try_borrow_mut_data().unwrap();
+        assert_eq!(duplicate.try_borrow_data().map(|_| ()), refused);
+        assert_eq!(duplicate.try_borrow_mut_data().map(|_| ()), refused);
+        assert_eq!(duplicate.cpi_view().map(|_| ()), refused);
+        drop(writing);
+
+        let reading = first.try_borrow_data().unwrap();
+        let reading_too = duplicate.try_borrow_data().unwrap();
+        assert_eq!(&*reading, &*reading_too);
+        assert_eq!(duplicate.try_borrow_mut_data().map(|_| ()), refused);
+        drop(reading_too);
+        // Still lent to `first`'s reader: shrinking would leave it reading past the data.
+        assert_eq!(duplicate.shrink_data(4), refused);
+        assert_eq!(duplicate.try_borrow_mut_data().map(|_| ()), refused);
+        drop(reading);
+
+        // Every loan given back: the record is as the runtime wrote it, and free again.
+        assert_eq!(buffer_byte(&first), NON_DUPLICATE_MARKER);
+        assert!(duplicate.try_borrow_mut_data().is_ok());
+        assert!(first.cpi_view().is_ok());
+        assert_eq!(first.shrink_data(4), Ok(()));
+    }
+
+    fn buffer_byte(info: &AccountInfo) -> u8 {
+        unsafe { *info.record.add(BORROW_STATE) }
+    }
+
+    #[test]
+    fn readers_are_counted_up_to_the_limit_of_one_byte() {
+        let accounts = [Ok(account(3, 4))];
+        let mut buffer = serialize(&accounts, &[], &[1; 32]);
+        let info = unsafe { deserialize(buffer.as_mut_ptr()) }
+            .accounts
+            .next_account()
+            .unwrap();
+        let readers: Vec<_> = (0..254).map(|_| info.try_borrow_data().unwrap()).collect();
+        assert_eq!(
+            info.try_borrow_data().map(|_| ()),
+            Err(DistributionError::AccountBorrowFailed)
+        );
+        drop(readers);
+        assert!(info.try_borrow_mut_data().is_ok());
     }
 
     #[test]
@@ -397,11 +546,14 @@ mod tests {
             .accounts
             .next_account()
             .unwrap();
-        let view = info.to_cpi();
+        let view = info.cpi_view().unwrap();
         assert_eq!(unsafe { *view.key }, [6; 32]);
         assert_eq!(unsafe { view.lamports.read_unaligned() }, 6_000);
         assert_eq!(view.data_len, 10);
-        assert_eq!(view.data as *const u8, info.data().as_ptr());
+        assert_eq!(
+            view.data as *const u8,
+            info.try_borrow_data().unwrap().as_ptr()
+        );
         assert!(view.is_signer && view.is_writable && !view.executable);
     }
 }

@@ -51,7 +51,8 @@ impl<'a> VaultSeeds<'a> {
 /// find_program_address returns. Without this a creator could open a second distribution for the
 /// same (creator, id), or one at an address the clients never derive.
 pub fn is_canonical_bump(bump: u8, address_with_bump: impl Fn(u8) -> Option<Pubkey>) -> bool {
-    (u16::from(bump) + 1..=u16::from(u8::MAX)).all(|higher| address_with_bump(higher as u8).is_none())
+    (u16::from(bump) + 1..=u16::from(u8::MAX))
+        .all(|higher| address_with_bump(higher as u8).is_none())
 }
 
 /// True when `seeds` (bump included) derive exactly `expected` under `program_id`.
@@ -79,9 +80,8 @@ mod tests {
 
     #[test]
     fn a_bump_is_canonical_only_when_every_higher_bump_is_on_the_curve() {
-        let off_curve_at = |valid: &'static [u8]| {
-            move |bump: u8| valid.contains(&bump).then_some([bump; 32])
-        };
+        let off_curve_at =
+            |valid: &'static [u8]| move |bump: u8| valid.contains(&bump).then_some([bump; 32]);
         assert!(is_canonical_bump(255, off_curve_at(&[255, 3])));
         assert!(is_canonical_bump(254, off_curve_at(&[254, 100])));
         assert!(!is_canonical_bump(100, off_curve_at(&[254, 100])));

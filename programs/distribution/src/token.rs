@@ -38,13 +38,13 @@ impl Mint {
         if !keys_equal(account.owner(), token_program) {
             return Err(DistributionError::InvalidMint);
         }
-        Mint::parse(account.data())
+        Mint::parse(&account.try_borrow_data()?)
     }
 
     pub fn parse(data: &[u8]) -> Result<Mint, DistributionError> {
         let has_extensions = data.len() > TOKEN_ACCOUNT_LEN;
-        let well_formed = data.len() == MINT_LEN
-            || (has_extensions && data[ACCOUNT_TYPE] == ACCOUNT_TYPE_MINT);
+        let well_formed =
+            data.len() == MINT_LEN || (has_extensions && data[ACCOUNT_TYPE] == ACCOUNT_TYPE_MINT);
         if !well_formed || data[MINT_IS_INITIALIZED] != 1 {
             return Err(DistributionError::InvalidMint);
         }
@@ -60,7 +60,7 @@ impl Mint {
     /// which TransferChecked needs.
     pub fn decimals_of(account: &AccountInfo) -> Result<u8, DistributionError> {
         account
-            .data()
+            .try_borrow_data()?
             .get(MINT_DECIMALS)
             .copied()
             .ok_or(DistributionError::InvalidMint)
@@ -117,24 +117,33 @@ pub fn judge_mint_extensions(mut tlv: &[u8]) -> Result<(), DistributionError> {
             break;
         }
         let refusal = match kind {
-            MINT_CLOSE_AUTHORITY | INTEREST_BEARING_CONFIG | METADATA_POINTER | TOKEN_METADATA
-            | GROUP_POINTER | TOKEN_GROUP | GROUP_MEMBER_POINTER | TOKEN_GROUP_MEMBER
-            | SCALED_UI_AMOUNT | PERMISSIONED_BURN => None,
+            MINT_CLOSE_AUTHORITY
+            | INTEREST_BEARING_CONFIG
+            | METADATA_POINTER
+            | TOKEN_METADATA
+            | GROUP_POINTER
+            | TOKEN_GROUP
+            | GROUP_MEMBER_POINTER
+            | TOKEN_GROUP_MEMBER
+            | SCALED_UI_AMOUNT
+            | PERMISSIONED_BURN => None,
             TRANSFER_FEE_CONFIG => Some(DistributionError::MintHasTransferFee),
             PERMANENT_DELEGATE => Some(DistributionError::MintHasPermanentDelegate),
             TRANSFER_HOOK => Some(DistributionError::MintHasTransferHook),
             NON_TRANSFERABLE => Some(DistributionError::MintNonTransferable),
             DEFAULT_ACCOUNT_STATE => Some(DistributionError::MintHasDefaultAccountState),
             PAUSABLE => Some(DistributionError::MintPausable),
-            CONFIDENTIAL_TRANSFER_MINT | CONFIDENTIAL_TRANSFER_FEE_CONFIG | CONFIDENTIAL_MINT_BURN => {
-                Some(DistributionError::MintHasConfidentialTransfers)
-            }
+            CONFIDENTIAL_TRANSFER_MINT
+            | CONFIDENTIAL_TRANSFER_FEE_CONFIG
+            | CONFIDENTIAL_MINT_BURN => Some(DistributionError::MintHasConfidentialTransfers),
             _ => Some(DistributionError::MintHasUnknownExtension),
         };
         if let Some(error) = refusal {
             return Err(error);
         }
-        tlv = tlv.get(4 + length..).ok_or(DistributionError::InvalidMint)?;
+        tlv = tlv
+            .get(4 + length..)
+            .ok_or(DistributionError::InvalidMint)?;
     }
     Ok(())
 }
@@ -153,7 +162,7 @@ impl TokenAccount {
         if !keys_equal(account.owner(), token_program) {
             return None;
         }
-        TokenAccount::parse(account.data())
+        TokenAccount::parse(&account.try_borrow_data().ok()?)
     }
 
     /// Reads token account data (the owner program is the caller's concern): 165 bytes, or more
@@ -251,7 +260,11 @@ mod tests {
         use DistributionError::*;
         let allowed = [3, 10, 18, 19, 20, 21, 22, 23, 25, 28];
         for kind in allowed {
-            assert_eq!(Mint::parse(&mint_2022(&[(kind, 8)])).map(|_| ()), Ok(()), "type {kind}");
+            assert_eq!(
+                Mint::parse(&mint_2022(&[(kind, 8)])).map(|_| ()),
+                Ok(()),
+                "type {kind}"
+            );
         }
         let refused = [
             (1, MintHasTransferFee),

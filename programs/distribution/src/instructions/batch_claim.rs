@@ -86,7 +86,7 @@ pub fn process(
     check_slots(
         &claims,
         distribution.max_claims,
-        bitmap_mut(distribution_account.data_mut()),
+        bitmap_mut(&mut distribution_account.try_borrow_mut_data()?),
         seen_slots,
     )?;
 
@@ -146,7 +146,7 @@ pub fn process(
         &mut fee_payer,
         lamports_owed_to_fee_payer,
     )?;
-    distribution.store(distribution_account.data_mut())?;
+    distribution.store(&mut distribution_account.try_borrow_mut_data()?)?;
     Ok(())
 }
 

@@ -98,10 +98,10 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
         .ok_or(DistributionError::ArithmeticOverflow)?;
     creator.set_lamports(creator_lamports);
     distribution_account.set_lamports(tombstone_rent);
-    zero(distribution_account.data_mut());
-    distribution_account.shrink_data(CLOSED_LEN);
+    zero(&mut distribution_account.try_borrow_mut_data()?);
+    distribution_account.shrink_data(CLOSED_LEN)?;
     distribution_account
-        .data_mut()
+        .try_borrow_mut_data()?
         .copy_from_slice(&CLOSED_DISCRIMINATOR);
     Ok(())
 }

@@ -51,7 +51,7 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
     let deposit = validate_create_args(&args, unix_timestamp()?)?;
 
     let creator = accounts.next_account()?;
-    let mut distribution_account = accounts.next_account()?;
+    let distribution_account = accounts.next_account()?;
     let vault = accounts.next_account()?;
     let mint = accounts.next_account()?;
     let creator_token_account = accounts.next_account()?;
@@ -171,7 +171,7 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
         requirements_hash: args.requirements_hash,
     };
     // CreateAccount gave the account its size and zeroed it, so the bitmap starts all unclaimed.
-    distribution.store(distribution_account.data_mut())?;
+    distribution.store(&mut distribution_account.try_borrow_mut_data()?)?;
     Ok(())
 }
 

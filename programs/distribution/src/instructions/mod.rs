@@ -25,7 +25,7 @@ fn load_distribution(
     if !keys_equal(account.owner(), program_id) {
         return Err(DistributionError::DistributionNotOwnedByProgram.into());
     }
-    let distribution = Distribution::load(account.data())?;
+    let distribution = Distribution::load(&account.try_borrow_data()?)?;
     let seeds = DistributionSeeds::new(
         &distribution.creator,
         distribution.distribution_id,
@@ -115,10 +115,10 @@ fn update_as_creator(
     change: impl FnOnce(&mut Distribution),
 ) -> ProgramResult {
     let creator = accounts.next_account()?;
-    let mut distribution_account = accounts.next_account()?;
+    let distribution_account = accounts.next_account()?;
     accounts.finish()?;
     let mut distribution = authorize_creator(program_id, &creator, &distribution_account)?;
     change(&mut distribution);
-    distribution.store(distribution_account.data_mut())?;
+    distribution.store(&mut distribution_account.try_borrow_mut_data()?)?;
     Ok(())
 }

@@ -28,7 +28,7 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
     }
     let creator = accounts.next_account()?;
     let current_verifier = accounts.next_account()?;
-    let mut distribution_account = accounts.next_account()?;
+    let distribution_account = accounts.next_account()?;
     accounts.finish()?;
     let mut distribution = authorize_creator(program_id, &creator, &distribution_account)?;
     if !current_verifier.is_signer() {
@@ -38,6 +38,6 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
         return Err(DistributionError::WrongVerifier.into());
     }
     distribution.verifier = new_verifier;
-    distribution.store(distribution_account.data_mut())?;
+    distribution.store(&mut distribution_account.try_borrow_mut_data()?)?;
     Ok(())
 }
