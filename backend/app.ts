@@ -111,7 +111,8 @@ export function buildApp(dependencies: AppDependencies): {
   const metrics = dependencies.metrics ?? new Metrics();
   const programId = dependencies.programId ?? distributionProgramId;
   const openapi = new OpenApiRegistry();
-  const sessions = new SessionStore(database, config.SESSION_TTL_DAYS, now);
+  const invalidations = dependencies.invalidations ?? localInvalidations();
+  const sessions = new SessionStore(database, config.SESSION_TTL_DAYS, now, invalidations);
   const accounts = new XAccounts(database, dependencies.tokenCipher, dependencies.oauth, now);
   const chain = connectionChainReader(dependencies.connection, programId);
   const cache =
@@ -149,7 +150,7 @@ export function buildApp(dependencies: AppDependencies): {
       botRefusals: (addresses) => claimActivity.botRefusals(addresses),
     },
     publicUrl: config.PUBLIC_URL,
-    invalidations: dependencies.invalidations ?? localInvalidations(),
+    invalidations,
     verifier: dependencies.verifier.toBase58(),
     feePerClaimLamports: config.FEE_PER_CLAIM_LAMPORTS,
     programId,

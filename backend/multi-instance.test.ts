@@ -218,6 +218,24 @@ it("two instances on one PostgreSQL: claims spread across both are paid once, li
   expect(Date.now() - cachedAt).toBeLessThan(4_000);
   expect(seen.sort()).toEqual([distribution.address.toBase58(), secondRound.address.toBase58()].sort());
 
+  // A sign-out on one instance ends the session on the other well before its 10 s session cache would.
+  const leaving = await signInThrough(first.url, SEED.users.casualFan.username);
+  const meOn = (instance: { url: string }) =>
+    fetch(`${instance.url}/me/claims`, { headers: { authorization: `Bearer ${leaving.sessionToken}` } });
+  expect((await meOn(second)).status).toBe(200);
+  const loggedOut = await fetch(`${first.url}/auth/logout`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${leaving.sessionToken}` },
+  });
+  expect(loggedOut.status).toBe(200);
+  const signedOutAt = Date.now();
+  let stillServed = true;
+  while (stillServed && Date.now() - signedOutAt < 4_000) {
+    stillServed = (await meOn(second)).status === 200;
+    if (stillServed) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(stillServed).toBe(false);
+
   // New claims arrive at both; the instance seen holding some of them in a batch is SIGKILLed.
   const lateFans = await makeFans(FANS, FANS + 1);
   const accepted = await Promise.all(

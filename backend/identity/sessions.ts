@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { Coalescer } from "../db/coalescer.ts";
 import type { Database } from "../db/database.ts";
+import { type Invalidations, localInvalidations } from "../db/invalidations.ts";
 import { unauthorized } from "../http/errors.ts";
 
 export interface Session {
@@ -22,6 +23,9 @@ function hashToken(token: string): string {
  * arrive while it runs share the next one, so a burst of fans claiming for the first time neither
  * queries the database per request nor queues more lookups than it can answer.
  */
+/** The invalidation topic of the session cache: keys are token hashes. */
+const SESSIONS_TOPIC = "sessions";
+
 export class SessionStore {
   readonly #cache = new Map<string, { session: Session | undefined; until: number }>();
   readonly #lookup: Coalescer<string, Session | undefined>;
@@ -30,7 +34,14 @@ export class SessionStore {
     private readonly database: Database,
     private readonly ttlDays: number,
     private readonly now: () => number = Date.now,
+    /** Revocations heard from every instance on the same PostgreSQL (in-process by default). */
+    private readonly invalidations: Invalidations = localInvalidations(),
   ) {
+    invalidations.subscribe(
+      SESSIONS_TOPIC,
+      (tokenHash) => this.#cache.delete(tokenHash),
+      () => this.#cache.clear(),
+    );
     this.#lookup = new Coalescer(
       async (tokenHashes) => {
         const { rows } = await this.database.query<{ token_hash: string; x_user_id: string }>(
@@ -55,11 +66,15 @@ export class SessionStore {
     return token;
   }
 
-  /** Ends the session of `token` on the server: it stops working here at once, on other instances within CACHE_MS. */
+  /**
+   * Ends the session of `token` on the server: it stops working here at once, and on the other
+   * instances as soon as they hear the invalidation (a PostgreSQL NOTIFY).
+   */
   async revoke(token: string): Promise<void> {
     const tokenHash = hashToken(token);
     await this.database.query("DELETE FROM sessions WHERE token_hash = $1", [tokenHash]);
     this.#cache.delete(tokenHash);
+    await this.invalidations.publish(SESSIONS_TOPIC, tokenHash);
   }
 
   async resolve(token: string): Promise<Session | undefined> {
