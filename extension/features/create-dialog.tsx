@@ -236,10 +236,13 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   const token = tokens.find((candidate) => candidate.mint === mint);
   const decimals = token?.decimals ?? 0;
   const filled = { ...form, mint };
-  const { draft, errors } =
+  // The fields are judged at once; the draft waits for the service's fee per payout, which sets the budget.
+  const validation = validateForm(filled, postId, decimals, Math.floor(Date.now() / 1000), feePerClaimLamports ?? 0n);
+  const draft = feePerClaimLamports === undefined ? null : validation.draft;
+  const errors: Record<string, string> =
     feePerClaimLamports === undefined
-      ? { draft: null, errors: { form: "reading this service's fee per payout…" } as Record<string, string> }
-      : validateForm(filled, postId, decimals, Math.floor(Date.now() / 1000), feePerClaimLamports);
+      ? { ...validation.errors, form: "reading this service's fee per payout…" }
+      : validation.errors;
   const cost = draft ? creationCost(draft) : null;
   const set = <K extends keyof CreateForm>(key: K, value: CreateForm[K]) => setForm((current) => ({ ...current, [key]: value }));
   const bind = (key: TextKey) => ({
