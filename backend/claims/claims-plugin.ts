@@ -1,13 +1,15 @@
 import { claimStatusSchema } from "../../shared/api/claims.ts";
 import type { Distribution } from "../../shared/api/distributions.ts";
 import type { AppContext, AppPlugin } from "../app.ts";
+import { summaryReader } from "../claim-page/claim-page-routes.ts";
 import { LookupCache } from "../distributions/lookup-cache.ts";
 import type { Metrics } from "../http/metrics.ts";
+import { blinkRouter } from "./blink-routes.ts";
 import { claimActivity } from "./claim-activity.ts";
 import type { ClaimBatcherHooks } from "./claim-batcher.ts";
 import { ClaimIntake } from "./claim-intake.ts";
 import { countClaimsByStatus } from "./claim-queries.ts";
-import { claimsRouter } from "./claims-router.ts";
+import { type ClaimsRouterDependencies, claimSubmitter, claimsRouter } from "./claims-router.ts";
 
 /** The batcher's hooks wired to the app's Prometheus instruments. */
 export function batcherMetricsHooks(metrics: Metrics, onError?: (error: unknown) => void): ClaimBatcherHooks {
@@ -44,7 +46,7 @@ export const claimsPlugin: AppPlugin = (context) => {
     return loading;
   };
   const intake = new ClaimIntake(database, (count) => metrics.claimTransitions.inc({ state: "queued" }, count));
-  const { router, direct } = claimsRouter({
+  const claimDependencies: ClaimsRouterDependencies<Distribution> = {
     database,
     intake,
     openapi: context.openapi,
@@ -59,6 +61,13 @@ export const claimsPlugin: AppPlugin = (context) => {
     },
     onVerified: (verdict) => metrics.xApiCallsPerVerifiedClaim.observe(verdict.xCalls ?? 0),
     now: context.now,
+  };
+  const { router, direct } = claimsRouter(claimDependencies);
+  const blink = blinkRouter({
+    context,
+    summary: async (address) => (await summaryReader(context)(address)).summary,
+    submit: claimSubmitter(claimDependencies),
+    openapi: context.openapi,
   });
-  return { routers: [router], directRoutes: direct, claimActivity: claimActivity(database) };
+  return { routers: [router, blink], directRoutes: direct, claimActivity: claimActivity(database) };
 };

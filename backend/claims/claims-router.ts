@@ -1,6 +1,7 @@
 import { Router } from "express";
 import {
   type Claim,
+  type CreateClaimBody,
   claimIdParamsSchema,
   claimListResponseSchema,
   claimResponseSchema,
@@ -86,13 +87,65 @@ function answerOf(outcome: IntakeOutcome) {
   }
 }
 
+/**
+ * Claims a giveaway for a bound wallet of `xUserId`: the claim route and the blink both go through here.
+ * Answers the claim (a new one, or the one this key made before) or throws the HttpError to answer.
+ */
+export function claimSubmitter<Target extends ClaimTarget>(
+  dependencies: ClaimsRouterDependencies<Target>,
+): (xUserId: string, body: CreateClaimBody, idempotencyKey: string) => Promise<Claim> {
+  const { intake } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const readContext = claimContextReader(dependencies.database);
+  return async (xUserId, body, idempotencyKey) => {
+    // A retry must not cost X API calls or fail on a window that closed since: answer it first.
+    const { earlier, walletOwner: owner } = await readContext(body.distribution, xUserId, body.wallet);
+    if (earlier) {
+      const claim = claimFromRow(earlier);
+      const outcome: IntakeOutcome =
+        earlier.idempotency_key !== idempotencyKey
+          ? { kind: "already_claimed", claim }
+          : earlier.request_hash !== claimRequestHash(body)
+            ? { kind: "idempotency_conflict" }
+            : { kind: "replayed", claim };
+      return answerOf(outcome);
+    }
+
+    const target = await dependencies.distribution(body.distribution);
+    refuseClosedWindow(target, Math.floor(now() / 1000));
+    if (owner === undefined) {
+      throw new HttpError(
+        403,
+        "forbidden",
+        "bind this wallet to your X account first (POST /auth/wallet/challenge, then /auth/wallet/verify)",
+      );
+    }
+    if (owner !== xUserId) throw new HttpError(403, "wallet_bound_elsewhere", "this wallet is bound to another X account");
+
+    const verdict = await dependencies.verify(xUserId, target, body.wallet);
+    dependencies.onVerified?.(verdict);
+    if (!verdict.met) {
+      throw new HttpError(403, "requirements_not_met", "some requirements of this giveaway are not met yet", {
+        checks: verdict.checks,
+      });
+    }
+    const outcome = await intake.submit({
+      xUserId,
+      distribution: body.distribution,
+      maxClaims: target.maxClaims,
+      wallet: body.wallet,
+      idempotencyKey,
+    });
+    return answerOf(outcome);
+  };
+}
+
 /** POST /claims, GET /claims/:id and GET /me/claims; POST /claims is also served directly (the hot path of a giveaway). */
 export function claimsRouter<Target extends ClaimTarget>(
   dependencies: ClaimsRouterDependencies<Target>,
 ): { router: Router; direct: DirectRoute[] } {
-  const { database, intake, openapi } = dependencies;
-  const now = dependencies.now ?? Date.now;
-  const readContext = claimContextReader(database);
+  const { database, openapi } = dependencies;
+  const submit = claimSubmitter(dependencies);
   const router = Router();
 
   /**
@@ -124,48 +177,7 @@ export function claimsRouter<Target extends ClaimTarget>(
       const { xUserId } = requireSession(response);
       const header = idempotencyKeySchema.safeParse(request.get(IDEMPOTENCY_KEY_HEADER));
       if (!header.success) throw validationFailed(header.error, `headers.${IDEMPOTENCY_KEY_HEADER}`);
-      const idempotencyKey = header.data;
-
-      // A retry must not cost X API calls or fail on a window that closed since: answer it first.
-      const { earlier, walletOwner: owner } = await readContext(body.distribution, xUserId, body.wallet);
-      if (earlier) {
-        const claim = claimFromRow(earlier);
-        const outcome: IntakeOutcome =
-          earlier.idempotency_key !== idempotencyKey
-            ? { kind: "already_claimed", claim }
-            : earlier.request_hash !== claimRequestHash(body)
-              ? { kind: "idempotency_conflict" }
-              : { kind: "replayed", claim };
-        sendJson(response, 202, { claim: answerOf(outcome) });
-        return;
-      }
-
-      const target = await dependencies.distribution(body.distribution);
-      refuseClosedWindow(target, Math.floor(now() / 1000));
-      if (owner === undefined) {
-        throw new HttpError(
-          403,
-          "forbidden",
-          "bind this wallet to your X account first (POST /auth/wallet/challenge, then /auth/wallet/verify)",
-        );
-      }
-      if (owner !== xUserId) throw new HttpError(403, "wallet_bound_elsewhere", "this wallet is bound to another X account");
-
-      const verdict = await dependencies.verify(xUserId, target, body.wallet);
-      dependencies.onVerified?.(verdict);
-      if (!verdict.met) {
-        throw new HttpError(403, "requirements_not_met", "some requirements of this giveaway are not met yet", {
-          checks: verdict.checks,
-        });
-      }
-      const outcome = await intake.submit({
-        xUserId,
-        distribution: body.distribution,
-        maxClaims: target.maxClaims,
-        wallet: body.wallet,
-        idempotencyKey,
-      });
-      sendJson(response, 202, { claim: answerOf(outcome) });
+      sendJson(response, 202, { claim: await submit(xUserId, body, header.data) });
     },
   );
 
