@@ -12,7 +12,8 @@ import { type BackendOptions, type RunningBackend, startBackend } from "../../st
 export const TEST_REDIRECT_URI = "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/x-callback";
 export const TEST_PUBLIC_URL = "https://memefans.test";
 
-export interface TestBackend extends RunningBackend {
+/** Requests to a running backend the way a client makes them. */
+export interface BackendClient {
   /** JSON request to the backend; `token` becomes the bearer session. */
   request(
     method: string,
@@ -24,6 +25,8 @@ export interface TestBackend extends RunningBackend {
   /** Challenge, sign with `wallet`, verify: binds the wallet to the session's X account. */
   bindWallet(sessionToken: string, wallet: Keypair): Promise<Response>;
 }
+
+export type TestBackend = RunningBackend & BackendClient;
 
 /**
  * The real backend on loopback for tests: the given database, the X API emulator, the embedded chain,
@@ -51,8 +54,20 @@ export async function startTestBackend(
     rmSync(dataDirectory, { recursive: true, force: true });
     throw error;
   }
-  const request: TestBackend["request"] = (method, path, requestOptions = {}) =>
-    fetch(`${backend.url}${path}`, {
+  const stopBackend = backend.close;
+  return Object.assign(backend, {
+    ...backendClient(backend.url),
+    close: async () => {
+      await stopBackend();
+      rmSync(dataDirectory, { recursive: true, force: true });
+    },
+  });
+}
+
+/** The client side of the tests' requests: JSON calls, the X login through the emulator, wallet binding. */
+export function backendClient(url: string): BackendClient {
+  const request: BackendClient["request"] = (method, path, requestOptions = {}) =>
+    fetch(`${url}${path}`, {
       method,
       headers: {
         ...(requestOptions.body !== undefined ? { "content-type": "application/json" } : {}),
@@ -62,7 +77,7 @@ export async function startTestBackend(
       ...(requestOptions.body !== undefined ? { body: JSON.stringify(requestOptions.body) } : {}),
     });
 
-  const signIn: TestBackend["signIn"] = async (username) => {
+  const signIn: BackendClient["signIn"] = async (username) => {
     const start = await request("GET", `/auth/x/start?redirect_uri=${encodeURIComponent(TEST_REDIRECT_URI)}`);
     if (start.status !== 200) throw new Error(`start answered ${start.status}: ${await start.text()}`);
     const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
@@ -75,7 +90,7 @@ export async function startTestBackend(
     return (await callback.json()) as { sessionToken: string; xUser: { id: string; username: string } };
   };
 
-  const bindWallet: TestBackend["bindWallet"] = async (sessionToken, wallet) => {
+  const bindWallet: BackendClient["bindWallet"] = async (sessionToken, wallet) => {
     const address = wallet.publicKey.toBase58();
     const challenge = await request("POST", "/auth/wallet/challenge", { token: sessionToken, body: { address } });
     const { message } = (await challenge.json()) as { message: string };
@@ -83,14 +98,5 @@ export async function startTestBackend(
     return request("POST", "/auth/wallet/verify", { token: sessionToken, body: { message, signature, address } });
   };
 
-  const stopBackend = backend.close;
-  return Object.assign(backend, {
-    request,
-    signIn,
-    bindWallet,
-    close: async () => {
-      await stopBackend();
-      rmSync(dataDirectory, { recursive: true, force: true });
-    },
-  });
+  return { request, signIn, bindWallet };
 }

@@ -1,0 +1,132 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import type { TestDistribution } from "../../backend/claims/testing/chain-fixtures.ts";
+import { SEED } from "../../backend/x-emulator/seed.ts";
+import { type DemoBackend, startDemoBackend } from "../demo/demo-backend.ts";
+import { launchBrowser } from "./extension-context.ts";
+import { injectedWallet } from "./story/injected-wallet.ts";
+import { fundedBackend } from "./web/giveaway-backend.ts";
+
+/**
+ * Fans without the extension claim on the giveaway's page, <PUBLIC_URL>/d/<address>: Sign in with X
+ * (the web login through the X emulator's consent page), a wallet-standard wallet injected in the page
+ * as Phantom's extension or in-app browser injects itself, the binding signature, the claim, and its
+ * status until the chain shows the payment. Screenshots land in test-results/claim-page/.
+ */
+const screenshotDir = fileURLToPath(new URL("../../test-results/claim-page", import.meta.url));
+const PAYOUT_TIMEOUT_MS = 60_000;
+
+let backend: DemoBackend;
+let browser: Browser;
+let fixtures: Awaited<ReturnType<typeof fundedBackend>>;
+let distribution: TestDistribution;
+
+test.describe.configure({ mode: "serial" });
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  backend = await startDemoBackend({ logLevel: "error" });
+  fixtures = await fundedBackend(backend);
+  distribution = await fixtures.giveaway([{ type: "follow" }, { type: "like" }], 3);
+  browser = await launchBrowser();
+});
+test.afterAll(async () => {
+  await browser?.close();
+  await backend?.close();
+});
+
+/** The whole claim on the page, as `username`, in a fresh browser context of the given size. */
+async function claimOnPage(options: {
+  username: string;
+  viewport: { width: number; height: number };
+  mobile: boolean;
+  shot: string;
+}) {
+  const wallet = injectedWallet("Phantom");
+  const context = await browser.newContext({
+    viewport: options.viewport,
+    isMobile: options.mobile,
+    hasTouch: options.mobile,
+    ...(options.mobile
+      ? { userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Phantom" }
+      : {}),
+  });
+  try {
+    await wallet.install(context);
+    const page = await context.newPage();
+    const address = distribution.address.toBase58();
+    await page.goto(`${backend.url}/d/${address}`);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("0.001 Unknown token");
+    await expect(page.locator(".creator")).toContainText(`@${SEED.users.creator.username}`);
+    await expect(page.locator("#checklist")).toContainText(`Follow @${SEED.users.creator.username}`);
+    await expect(page.getByRole("link", { name: "Like" })).toHaveAttribute(
+      "href",
+      `https://x.com/intent/like?tweet_id=${SEED.posts.giveaway}`,
+    );
+
+    // Sign in with X: the page → X's consent page → back to the page, signed in.
+    await page.getByTestId("sign-in-x").click();
+    await page.locator(`button[data-username="${options.username}"]`).click();
+    await expect(page.getByTestId("signed-in")).toContainText(`@${options.username}`);
+    expect(page.url()).toBe(`${backend.url}/d/${address}`);
+
+    await page.getByRole("button", { name: "Connect Phantom" }).click();
+    await expect(page.getByTestId("wallet-connected")).toContainText(wallet.address.slice(0, 4));
+    await page.getByTestId("bind-wallet").click();
+    await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
+    expect((await wallet.signedMessages(page)).at(-1)).toContain(`Bind this wallet to @${options.username} on MEMEFANS`);
+    await expect(page.locator("#checklist .met")).toHaveCount(2);
+
+    await page.getByTestId("claim").click();
+    const status = page.getByTestId("claim-status");
+    await expect(status).toHaveAttribute("data-status", "confirmed", { timeout: PAYOUT_TIMEOUT_MS });
+    await expect(page.getByTestId("explorer-link")).toHaveAttribute("href", /^https:\/\/explorer\.solana\.com\/tx\//);
+    expect(await fixtures.balance(distribution, wallet.address)).toBe(distribution.amountPerClaim);
+    await page.screenshot({ path: join(screenshotDir, `${options.shot}.png`), fullPage: true });
+    return page;
+  } finally {
+    await context.close();
+  }
+}
+
+test("web-page-claim: a fan without the extension claims on the page at desktop size, paid on chain", async () => {
+  test.setTimeout(120_000);
+  await claimOnPage({
+    username: SEED.users.superfan.username,
+    viewport: { width: 1280, height: 900 },
+    mobile: false,
+    shot: "01-web-page-claim",
+  });
+});
+
+test("mobile-claim: the same on a 390 px phone inside the wallet's browser; without a wallet it offers the wallets' browsers", async () => {
+  test.setTimeout(120_000);
+  const bare = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
+  });
+  const page: Page = await bare.newPage();
+  const url = `${backend.url}/d/${distribution.address.toBase58()}`;
+  await page.goto(url);
+  await expect(page.getByRole("link", { name: "Open in Phantom" })).toHaveAttribute(
+    "href",
+    `https://phantom.app/ul/browse/${encodeURIComponent(url)}?ref=${encodeURIComponent(backend.url)}`,
+  );
+  await expect(page.getByRole("link", { name: "Open in Solflare" })).toHaveAttribute(
+    "href",
+    /^https:\/\/solflare\.com\/ul\/v1\/browse\//,
+  );
+  // The page fits the phone: nothing scrolls sideways.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: join(screenshotDir, "02-mobile-claim-no-wallet.png"), fullPage: true });
+  await bare.close();
+
+  await claimOnPage({
+    username: SEED.users.casualFan.username,
+    viewport: { width: 390, height: 844 },
+    mobile: true,
+    shot: "03-mobile-claim",
+  });
+});
