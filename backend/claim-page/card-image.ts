@@ -78,12 +78,21 @@ export async function renderCardImage(summary: GiveawaySummary, logo: TokenLogo 
     },
     [
       logoElement(summary, logo),
-      box({ flexDirection: "column", marginLeft: 64, flex: 1 }, [
+      box({ flexDirection: "column", marginLeft: 64, width: 772 }, [
         box({ fontSize: 34, color: "#8b98a5" }, `Free tokens ${creator}`),
-        box({ fontSize: 84, fontWeight: 700, marginTop: 12, lineHeight: 1.1 }, summary.amountText),
+        box(
+          {
+            fontSize: summary.amountText.length > 14 ? 64 : 84,
+            fontWeight: 700,
+            marginTop: 12,
+            lineHeight: 1.1,
+            flexWrap: "wrap",
+          },
+          summary.amountText,
+        ),
         box({ fontSize: 44, fontWeight: 700, marginTop: 28, color: "#00ba7c" }, status),
         box({ fontSize: 34, marginTop: 12, color: "#e7e9ea" }, deadlineText(summary.endsAt)),
-        box({ fontSize: 30, marginTop: 36, color: "#1d9bf0", fontWeight: 700 }, "Claim on MEMEFANS →"),
+        box({ fontSize: 30, marginTop: 36, color: "#1d9bf0", fontWeight: 700 }, "Claim on MEMEFANS"),
       ]),
     ],
   );
