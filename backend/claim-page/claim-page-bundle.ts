@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 export interface BuiltAsset {
@@ -8,6 +9,9 @@ export interface BuiltAsset {
   path: string;
   contentType: string;
   body: Buffer;
+  /** The same bytes compressed once at build time, for browsers that accept them. */
+  brotli: Buffer;
+  gzip: Buffer;
 }
 
 const entry = fileURLToPath(new URL("./client/main.ts", import.meta.url));
@@ -15,7 +19,13 @@ const stylesheet = fileURLToPath(new URL("./client/claim-page.css", import.meta.
 
 function asset(name: string, extension: string, contentType: string, body: Buffer): BuiltAsset {
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
-  return { path: `/d/assets/${name}-${hash}.${extension}`, contentType, body };
+  return {
+    path: `/d/assets/${name}-${hash}.${extension}`,
+    contentType,
+    body,
+    brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    gzip: gzipSync(body, { level: 9 }),
+  };
 }
 
 /**

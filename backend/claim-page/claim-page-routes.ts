@@ -75,8 +75,15 @@ export function claimPageRouter(context: AppContext, dependencies: { openapi: Op
       response.status(404).type("text").send("not found");
       return;
     }
-    response.set({ "Content-Type": asset.contentType, "Cache-Control": "public, max-age=31536000, immutable" });
-    response.send(asset.body);
+    response.set({
+      "Content-Type": asset.contentType,
+      "Cache-Control": "public, max-age=31536000, immutable",
+      Vary: "Accept-Encoding",
+    });
+    const accepted = request.get("accept-encoding") ?? "";
+    if (/\bbr\b/.test(accepted)) response.set("Content-Encoding", "br").send(asset.brotli);
+    else if (/\bgzip\b/.test(accepted)) response.set("Content-Encoding", "gzip").send(asset.gzip);
+    else response.send(asset.body);
   });
 
   router.get("/d/:address", async (request, response) => {
