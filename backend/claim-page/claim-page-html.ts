@@ -116,10 +116,10 @@ export function renderClaimPage(input: ClaimPageInput): string {
   const description = `${status}. Claim it on MEMEFANS: sign in with X, meet the post's requirements, get paid on Solana.`;
   const image = `${pageUrl}/card.png`;
   const avatar = creator?.profileImageUrl
-    ? `<img class="avatar" src="${escapeHtml(creator.profileImageUrl)}" alt="" width="48" height="48">`
+    ? `<img class="avatar" src="${escapeHtml(creator.profileImageUrl)}" alt="" width="48" height="48" data-initial="${escapeHtml(creator.name.slice(0, 1).toUpperCase())}">`
     : `<span class="avatar avatar-initial" aria-hidden="true">${escapeHtml((creator?.name ?? "?").slice(0, 1).toUpperCase())}</span>`;
   const logo = summary.logoPath
-    ? `<img class="logo" src="${escapeHtml(summary.logoPath)}" alt="" width="56" height="56">`
+    ? `<img class="logo" src="${escapeHtml(summary.logoPath)}" alt="" width="56" height="56" data-initial="${escapeHtml(summary.tokenLabel.slice(0, 1).toUpperCase())}">`
     : `<span class="logo logo-initial" aria-hidden="true">${escapeHtml(summary.tokenLabel.slice(0, 1).toUpperCase())}</span>`;
   const checklist = requirements.length
     ? `<ul id="checklist">${requirements.map((line, index) => `<li data-index="${index}"><span class="mark" aria-hidden="true">•</span><span>${escapeHtml(line.text)}</span></li>`).join("")}</ul>`

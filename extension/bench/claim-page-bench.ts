@@ -1,6 +1,4 @@
-import { startDemoBackend } from "../demo/demo-backend.ts";
-import { launchBrowser } from "../e2e/extension-context.ts";
-import { fundedBackend } from "../e2e/web/giveaway-backend.ts";
+import { startWebGiveaway } from "../e2e/web/giveaway-backend.ts";
 
 /**
  * npm run bench:claim-page — loads a giveaway's claim page cold (fresh browser context, empty cache)
@@ -14,12 +12,9 @@ const CPU_SLOWDOWN = 4;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
-const backend = await startDemoBackend({ logLevel: "error" });
-const browser = await launchBrowser();
+const giveaway = await startWebGiveaway([{ type: "follow" }, { type: "like" }, { type: "reply", mustContain: "gm" }], 100);
 try {
-  const fixtures = await fundedBackend(backend);
-  const distribution = await fixtures.giveaway([{ type: "follow" }, { type: "like" }, { type: "reply", mustContain: "gm" }], 100);
-  const url = `${backend.url}/d/${distribution.address.toBase58()}`;
+  const { browser, pageUrl: url } = giveaway;
   const results: Record<string, { bytes: number[]; interactiveMs: number[] }> = {};
   for (const [name, viewport] of [
     ["desktop", { width: 1280, height: 900 }],
@@ -61,6 +56,5 @@ try {
   console.table(rows);
   console.log(JSON.stringify({ bench: "claim-page", cpu_slowdown: CPU_SLOWDOWN, runs: RUNS, results: rows }));
 } finally {
-  await browser.close();
-  await backend.close();
+  await giveaway.close();
 }

@@ -2,14 +2,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, expect, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { build } from "esbuild";
-import type { TestDistribution } from "../../backend/claims/testing/chain-fixtures.ts";
 import { SEED } from "../../backend/x-emulator/seed.ts";
-import { type DemoBackend, startDemoBackend } from "../demo/demo-backend.ts";
-import { launchBrowser } from "./extension-context.ts";
 import { injectedWallet } from "./story/injected-wallet.ts";
-import { fundedBackend } from "./web/giveaway-backend.ts";
+import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
 
 /**
  * A fan claims through a blink: Dialect's blinks React SDK (@dialectlabs/blinks) renders the
@@ -20,10 +17,7 @@ const screenshotDir = fileURLToPath(new URL("../../test-results/blink", import.m
 const clientEntry = fileURLToPath(new URL("./web/blink-client.tsx", import.meta.url));
 const PAYOUT_TIMEOUT_MS = 60_000;
 
-let backend: DemoBackend;
-let browser: Browser;
-let fixtures: Awaited<ReturnType<typeof fundedBackend>>;
-let distribution: TestDistribution;
+let giveaway: WebGiveaway;
 let clientServer: { url: string; close(): Promise<void> };
 
 /**
@@ -67,23 +61,19 @@ test.beforeAll(async () => {
   });
   const output = (extension: string) => built.outputFiles.find((file) => file.path.endsWith(extension))?.text ?? "";
   clientServer = await serveBlinkClient({ js: output(".js"), css: output(".css") });
-  backend = await startDemoBackend({ logLevel: "error" });
-  fixtures = await fundedBackend(backend);
-  distribution = await fixtures.giveaway([{ type: "follow" }, { type: "reply" }], 2);
-  browser = await launchBrowser();
+  giveaway = await startWebGiveaway([{ type: "follow" }, { type: "reply" }], 2);
 });
 test.afterAll(async () => {
-  await browser?.close();
-  await backend?.close();
+  await giveaway?.close();
   await clientServer?.close();
 });
 
 test("blink-claim: a fan claims through Dialect's blink client, signing in with X through its external link", async () => {
   test.setTimeout(120_000);
   const wallet = injectedWallet("Phantom");
-  const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
+  const context = await giveaway.browser.newContext({ viewport: { width: 900, height: 1000 } });
   await wallet.install(context);
-  const pageUrl = `${backend.url}/d/${distribution.address.toBase58()}`;
+  const pageUrl = giveaway.pageUrl;
   const page = await context.newPage();
   page.on("dialog", (dialog) => void dialog.accept());
   await page.goto(`${clientServer.url}/?url=${encodeURIComponent(pageUrl)}`);
@@ -110,7 +100,7 @@ test("blink-claim: a fan claims through Dialect's blink client, signing in with 
   await page.screenshot({ path: join(screenshotDir, "02-blink-claim-claimed.png"), fullPage: true });
 
   await expect
-    .poll(() => fixtures.balance(distribution, wallet.address), { timeout: PAYOUT_TIMEOUT_MS })
-    .toBe(distribution.amountPerClaim);
+    .poll(() => giveaway.balance(wallet.address), { timeout: PAYOUT_TIMEOUT_MS })
+    .toBe(giveaway.distribution.amountPerClaim);
   await context.close();
 });

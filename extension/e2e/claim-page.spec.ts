@@ -1,12 +1,9 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, expect, type Page, test } from "@playwright/test";
-import type { TestDistribution } from "../../backend/claims/testing/chain-fixtures.ts";
+import { expect, type Page, test } from "@playwright/test";
 import { SEED } from "../../backend/x-emulator/seed.ts";
-import { type DemoBackend, startDemoBackend } from "../demo/demo-backend.ts";
-import { launchBrowser } from "./extension-context.ts";
 import { injectedWallet } from "./story/injected-wallet.ts";
-import { fundedBackend } from "./web/giveaway-backend.ts";
+import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
 
 /**
  * Fans without the extension claim on the giveaway's page, <PUBLIC_URL>/d/<address>: Sign in with X
@@ -17,23 +14,14 @@ import { fundedBackend } from "./web/giveaway-backend.ts";
 const screenshotDir = fileURLToPath(new URL("../../test-results/claim-page", import.meta.url));
 const PAYOUT_TIMEOUT_MS = 60_000;
 
-let backend: DemoBackend;
-let browser: Browser;
-let fixtures: Awaited<ReturnType<typeof fundedBackend>>;
-let distribution: TestDistribution;
+let giveaway: WebGiveaway;
 
 test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  backend = await startDemoBackend({ logLevel: "error" });
-  fixtures = await fundedBackend(backend);
-  distribution = await fixtures.giveaway([{ type: "follow" }, { type: "like" }], 3);
-  browser = await launchBrowser();
+  giveaway = await startWebGiveaway([{ type: "follow" }, { type: "like" }], 3);
 });
-test.afterAll(async () => {
-  await browser?.close();
-  await backend?.close();
-});
+test.afterAll(() => giveaway?.close());
 
 /** The whole claim on the page, as `username`, in a fresh browser context of the given size. */
 async function claimOnPage(options: {
@@ -41,9 +29,10 @@ async function claimOnPage(options: {
   viewport: { width: number; height: number };
   mobile: boolean;
   shot: string;
+  slotsLeft: string;
 }) {
   const wallet = injectedWallet("Phantom");
-  const context = await browser.newContext({
+  const context = await giveaway.browser.newContext({
     viewport: options.viewport,
     isMobile: options.mobile,
     hasTouch: options.mobile,
@@ -54,8 +43,7 @@ async function claimOnPage(options: {
   try {
     await wallet.install(context);
     const page = await context.newPage();
-    const address = distribution.address.toBase58();
-    await page.goto(`${backend.url}/d/${address}`);
+    await page.goto(giveaway.pageUrl);
     await expect(page.getByRole("heading", { level: 1 })).toContainText("0.001 Unknown token");
     await expect(page.locator(".creator")).toContainText(`@${SEED.users.creator.username}`);
     await expect(page.locator("#checklist")).toContainText(`Follow @${SEED.users.creator.username}`);
@@ -68,7 +56,7 @@ async function claimOnPage(options: {
     await page.getByTestId("sign-in-x").click();
     await page.locator(`button[data-username="${options.username}"]`).click();
     await expect(page.getByTestId("signed-in")).toContainText(`@${options.username}`);
-    expect(page.url()).toBe(`${backend.url}/d/${address}`);
+    expect(page.url()).toBe(giveaway.pageUrl);
 
     await page.getByRole("button", { name: "Connect Phantom" }).click();
     await expect(page.getByTestId("wallet-connected")).toContainText(wallet.address.slice(0, 4));
@@ -81,7 +69,9 @@ async function claimOnPage(options: {
     const status = page.getByTestId("claim-status");
     await expect(status).toHaveAttribute("data-status", "confirmed", { timeout: PAYOUT_TIMEOUT_MS });
     await expect(page.getByTestId("explorer-link")).toHaveAttribute("href", /^https:\/\/explorer\.solana\.com\/tx\//);
-    expect(await fixtures.balance(distribution, wallet.address)).toBe(distribution.amountPerClaim);
+    expect(await giveaway.balance(wallet.address)).toBe(giveaway.distribution.amountPerClaim);
+    // The count of slots left moved with this claim, without a reload.
+    await expect(page.locator("#slots")).toHaveText(options.slotsLeft);
     await page.screenshot({ path: join(screenshotDir, `${options.shot}.png`), fullPage: true });
     return page;
   } finally {
@@ -96,23 +86,24 @@ test("web-page-claim: a fan without the extension claims on the page at desktop 
     viewport: { width: 1280, height: 900 },
     mobile: false,
     shot: "01-web-page-claim",
+    slotsLeft: "2 of 3 left",
   });
 });
 
 test("mobile-claim: the same on a 390 px phone inside the wallet's browser; without a wallet it offers the wallets' browsers", async () => {
   test.setTimeout(120_000);
-  const bare = await browser.newContext({
+  const bare = await giveaway.browser.newContext({
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
     userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
   });
   const page: Page = await bare.newPage();
-  const url = `${backend.url}/d/${distribution.address.toBase58()}`;
+  const url = giveaway.pageUrl;
   await page.goto(url);
   await expect(page.getByRole("link", { name: "Open in Phantom" })).toHaveAttribute(
     "href",
-    `https://phantom.app/ul/browse/${encodeURIComponent(url)}?ref=${encodeURIComponent(backend.url)}`,
+    `https://phantom.app/ul/browse/${encodeURIComponent(url)}?ref=${encodeURIComponent(giveaway.backend.url)}`,
   );
   await expect(page.getByRole("link", { name: "Open in Solflare" })).toHaveAttribute(
     "href",
@@ -128,5 +119,6 @@ test("mobile-claim: the same on a 390 px phone inside the wallet's browser; with
     viewport: { width: 390, height: 844 },
     mobile: true,
     shot: "03-mobile-claim",
+    slotsLeft: "1 of 3 left",
   });
 });

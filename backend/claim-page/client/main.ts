@@ -140,6 +140,7 @@ async function submitClaim(): Promise<void> {
       }
       throw error;
     }
+    void refreshCount();
     followClaim();
   });
 }
@@ -158,17 +159,20 @@ function followClaim(): void {
   }, CLAIM_STATUS_MS);
 }
 
+async function refreshCount(): Promise<void> {
+  try {
+    const distribution = await api.distribution(giveaway.address);
+    state.remaining = distribution.remaining;
+    state.open = state.open && distribution.remaining > 0 && !distribution.paused && !distribution.closed;
+    render();
+  } catch {
+    // A missed update shows the last count; the next one corrects it.
+  }
+}
+
 function liveCount(): void {
-  setInterval(async () => {
-    if (document.hidden) return;
-    try {
-      const distribution = await api.distribution(giveaway.address);
-      state.remaining = distribution.remaining;
-      state.open = state.open && distribution.remaining > 0 && !distribution.paused && !distribution.closed;
-      render();
-    } catch {
-      // A missed update shows the last count; the next one corrects it.
-    }
+  setInterval(() => {
+    if (!document.hidden) void refreshCount();
   }, LIVE_COUNT_MS);
 }
 
@@ -346,8 +350,21 @@ function showLocalDeadline(): void {
   deadline.textContent = new Date(giveaway.endsAt * 1000).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** An avatar or logo that cannot load (X's image host unreachable) becomes its initial, not a broken image. */
+function replaceBrokenImages(): void {
+  for (const image of document.querySelectorAll<HTMLImageElement>("img.avatar, img.logo")) {
+    const replace = () =>
+      image.replaceWith(
+        h("span", { class: `${image.className} avatar-initial`, "aria-hidden": "true" }, image.dataset.initial ?? "?"),
+      );
+    if (image.complete && image.naturalWidth === 0) replace();
+    else image.addEventListener("error", replace, { once: true });
+  }
+}
+
 readFragment();
 showLocalDeadline();
+replaceBrokenImages();
 render();
 watchWallets((wallets) => {
   state.wallets = wallets;
