@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, type Page, test } from "@playwright/test";
+import { type BrowserContextOptions, expect, type Page, test } from "@playwright/test";
 import { SEED } from "../../backend/x-emulator/seed.ts";
 import { injectedWallet } from "./story/injected-wallet.ts";
 import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
@@ -23,22 +23,17 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => giveaway?.close());
 
-/** The whole claim on the page, as `username`, in a fresh browser context of the given size. */
-async function claimOnPage(options: {
-  username: string;
-  viewport: { width: number; height: number };
-  mobile: boolean;
-  shot: string;
-  slotsLeft: string;
-}) {
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: IPHONE };
+
+/** The whole claim on the page, as `username`, in a fresh browser context (a phone's is Phantom's in-app browser). */
+async function claimOnPage(username: string, device: BrowserContextOptions, shot: string, slotsLeft: string) {
+  const options = { username, shot, slotsLeft };
   const wallet = injectedWallet("Phantom");
   const context = await giveaway.browser.newContext({
-    viewport: options.viewport,
-    isMobile: options.mobile,
-    hasTouch: options.mobile,
-    ...(options.mobile
-      ? { userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Phantom" }
-      : {}),
+    ...device,
+    ...(device.isMobile ? { userAgent: `${IPHONE} Phantom` } : {}),
   });
   try {
     await wallet.install(context);
@@ -81,23 +76,12 @@ async function claimOnPage(options: {
 
 test("web-page-claim: a fan without the extension claims on the page at desktop size, paid on chain", async () => {
   test.setTimeout(120_000);
-  await claimOnPage({
-    username: SEED.users.superfan.username,
-    viewport: { width: 1280, height: 900 },
-    mobile: false,
-    shot: "01-web-page-claim",
-    slotsLeft: "2 of 3 left",
-  });
+  await claimOnPage(SEED.users.superfan.username, DESKTOP, "01-web-page-claim", "2 of 3 left");
 });
 
 test("mobile-claim: the same on a 390 px phone inside the wallet's browser; without a wallet it offers the wallets' browsers", async () => {
   test.setTimeout(120_000);
-  const bare = await giveaway.browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
-  });
+  const bare = await giveaway.browser.newContext(PHONE);
   const page: Page = await bare.newPage();
   const url = giveaway.pageUrl;
   await page.goto(url);
@@ -114,11 +98,5 @@ test("mobile-claim: the same on a 390 px phone inside the wallet's browser; with
   await page.screenshot({ path: join(screenshotDir, "02-mobile-claim-no-wallet.png"), fullPage: true });
   await bare.close();
 
-  await claimOnPage({
-    username: SEED.users.casualFan.username,
-    viewport: { width: 390, height: 844 },
-    mobile: true,
-    shot: "03-mobile-claim",
-    slotsLeft: "1 of 3 left",
-  });
+  await claimOnPage(SEED.users.casualFan.username, PHONE, "03-mobile-claim", "1 of 3 left");
 });
