@@ -6,7 +6,6 @@ import type {
   ActionsJson,
   CompletedAction,
   ExternalLinkResponse,
-  PostResponse,
   SignMessageResponse,
 } from "@solana/actions-spec";
 import { Keypair } from "@solana/web3.js";
@@ -234,11 +233,20 @@ describe("the giveaway's Solana Action (blink)", () => {
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ type: "completed", title: expect.stringContaining("Claimed") });
 
-    const again = await post<PostResponse>(actionUrl(), { account });
-    expect(again.body.links?.next).toMatchObject({
-      type: "inline",
-      action: { type: "completed", title: expect.stringContaining("Claimed") },
+    // Pressing Claim again asks the wallet to sign again: the POST alone proves nothing about who holds it.
+    const again = await post<SignMessageResponse>(actionUrl(), { account });
+    expect(again.body.type).toBe("message");
+    const replay = await post<{ message: string }>(`${actionUrl()}/bind`, { account, data: message, signature });
+    expect(replay.status).toBe(409);
+    const againSignature = bs58.encode(
+      ed25519.sign(new TextEncoder().encode(again.body.data as string), wallet.secretKey.slice(0, 32)),
+    );
+    const repeated = await post<CompletedAction>(`${actionUrl()}/bind`, {
+      account,
+      data: again.body.data,
+      signature: againSignature,
     });
+    expect(repeated.body).toMatchObject({ type: "completed", title: expect.stringContaining("Claimed") });
 
     const claims = await backend.request("GET", "/me/claims", {
       token: new URLSearchParams(page.hash.slice(1)).get("session") ?? "",
@@ -259,7 +267,11 @@ describe("the giveaway's Solana Action (blink)", () => {
     const fan = await backend.signIn(SEED.users.quietFan.username);
     const wallet = Keypair.generate();
     expect((await backend.bindWallet(fan.sessionToken, wallet)).status).toBe(200);
-    const refused = await post<{ message: string }>(actionUrl(), { account: wallet.publicKey.toBase58() });
+    const account = wallet.publicKey.toBase58();
+    const sign = await post<SignMessageResponse>(actionUrl(), { account });
+    const message = sign.body.data as string;
+    const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(message), wallet.secretKey.slice(0, 32)));
+    const refused = await post<{ message: string }>(`${actionUrl()}/bind`, { account, data: message, signature });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/^Not yet: /);
   });

@@ -81,9 +81,9 @@ function actionError(response: Parameters<RequestHandler>[1], status: number, me
  * A Solana Action (blink) per giveaway. The chain of requests a blink client makes:
  * 1. GET  /api/actions/d/<address>: icon, title, description and one "Claim" button.
  * 2. POST /api/actions/d/<address> {account}:
- *    - the wallet is bound to an X account: the claim is verified and queued, and the blink completes;
- *    - a fan signed in with X from this blink for this wallet (a binding challenge waits): the answer is
- *      the binding message to sign, then POST …/bind;
+ *    - the wallet is bound to an X account, or a fan signed in with X from this blink for this wallet
+ *      (a binding challenge waits): the answer is the binding message to sign, then POST …/bind — the
+ *      POST alone proves nothing about who holds the wallet;
  *    - otherwise: an external link to "Sign in with X" (the web login, which returns to the claim page),
  *      then POST …/signed-in, which offers the button again.
  * 3. POST /api/actions/d/<address>/bind {account, signature, data}: binds the wallet and queues the claim.
@@ -199,12 +199,13 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
       const body = actionPostBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
       const wallet = body.data.account;
+      // A POST names a wallet without proving it: even a bound wallet signs first, so nobody claims
+      // for someone else's wallet. Signing the binding message again binds nothing new.
       const owner = await boundOwner(wallet);
-      if (owner) {
-        const done = await claimFor(owner, summary, wallet);
-        return { type: "post", message: done.description, links: { next: { type: "inline", action: done } } };
-      }
-      const challenge = await waitingChallenge(wallet);
+      const profile = owner ? await context.accounts.profile(owner) : undefined;
+      const challenge = profile
+        ? await context.walletBinding.challenge(profile.id, profile.username, wallet)
+        : await waitingChallenge(wallet);
       if (challenge) {
         return {
           type: "message",
