@@ -2,11 +2,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, test } from "@playwright/test";
+import { expect as baseExpect, test } from "@playwright/test";
 import { build } from "esbuild";
 import { SEED } from "../../backend/x-emulator/seed.ts";
 import { injectedWallet } from "./story/injected-wallet.ts";
 import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
+
+/** The machine is shared and loaded: every wait allows for a slow page, none asserts speed. */
+const expect = baseExpect.configure({ timeout: 15_000 });
 
 /**
  * A fan claims through a blink: Dialect's blinks React SDK (@dialectlabs/blinks) renders the

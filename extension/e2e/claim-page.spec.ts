@@ -1,9 +1,12 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContextOptions, expect, type Page, test } from "@playwright/test";
+import { type BrowserContextOptions, expect as baseExpect, type Page, test } from "@playwright/test";
 import { SEED } from "../../backend/x-emulator/seed.ts";
 import { injectedWallet } from "./story/injected-wallet.ts";
 import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
+
+/** The machine is shared and loaded: every wait allows for a slow page, none asserts speed. */
+const expect = baseExpect.configure({ timeout: 15_000 });
 
 /**
  * Fans without the extension claim on the giveaway's page, <PUBLIC_URL>/d/<address>: Sign in with X
