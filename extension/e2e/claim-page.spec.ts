@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContextOptions, expect as baseExpect, type Page, test } from "@playwright/test";
+import { type BrowserContext, type BrowserContextOptions, expect as baseExpect, type Page, test } from "@playwright/test";
 import { SEED } from "../../backend/x-emulator/seed.ts";
 import { injectedWallet } from "./story/injected-wallet.ts";
 import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
@@ -31,7 +31,13 @@ const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebK
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: IPHONE };
 
 /** The whole claim on the page, as `username`, in a fresh browser context (a phone's is Phantom's in-app browser). */
-async function claimOnPage(username: string, device: BrowserContextOptions, shot: string, slotsLeft: string) {
+async function claimOnPage(
+  username: string,
+  device: BrowserContextOptions,
+  shot: string,
+  slotsLeft: string,
+  likesFromThePage = false,
+) {
   const options = { username, shot, slotsLeft };
   const wallet = injectedWallet("Phantom");
   const context = await giveaway.browser.newContext({
@@ -61,6 +67,7 @@ async function claimOnPage(username: string, device: BrowserContextOptions, shot
     await page.getByTestId("bind-wallet").click();
     await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
     expect((await wallet.signedMessages(page)).at(-1)).toContain(`Bind this wallet to @${options.username} on MEMEFANS`);
+    if (likesFromThePage) await likeThroughTheIntent(context, page, username);
     await expect(page.locator("#checklist .met")).toHaveCount(2);
 
     await page.getByTestId("claim").click();
@@ -75,6 +82,32 @@ async function claimOnPage(username: string, device: BrowserContextOptions, shot
   } finally {
     await context.close();
   }
+}
+
+/**
+ * The fan has not liked the post: the checklist shows ✗ with X's like intent. X's intent page (routed
+ * here, as x.com is out of reach) records the like in the X emulator; back on the claim page, the
+ * checklist is read again without a reload.
+ */
+async function likeThroughTheIntent(context: BrowserContext, page: Page, username: string): Promise<void> {
+  await expect(page.locator("#checklist .unmet")).toHaveCount(1);
+  await context.route("https://x.com/intent/like**", async (route) => {
+    const liked = await fetch(`${giveaway.backend.emulator?.url}/__emulator/likes`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ userId: username, postId: SEED.posts.giveaway }),
+    });
+    expect(liked.status).toBe(201);
+    await route.fulfill({ contentType: "text/html", body: "<p>You liked the post.</p>" });
+  });
+  const intent = context.waitForEvent("page");
+  await page.getByRole("link", { name: "Like" }).click();
+  const tab = await intent;
+  await expect(tab.getByText("You liked the post.")).toBeVisible();
+  await tab.close();
+  // The backend keeps an unmet answer 30 s; the fan took that long on X.
+  giveaway.backend.advanceClock(31_000);
+  await page.getByRole("button", { name: "Check again" }).click();
 }
 
 test("web-page-claim: a fan without the extension claims on the page at desktop size, paid on chain", async () => {
@@ -102,4 +135,9 @@ test("mobile-claim: the same on a 390 px phone inside the wallet's browser; with
   await bare.close();
 
   await claimOnPage(SEED.users.casualFan.username, PHONE, "03-mobile-claim", "1 of 3 left");
+});
+
+test("web-page-claim, a requirement met from the page: X's intent, then the checklist turns ✓ without a reload", async () => {
+  test.setTimeout(120_000);
+  await claimOnPage(SEED.users.quietFan.username, DESKTOP, "04-web-page-claim-after-like-intent", "All claimed", true);
 });
