@@ -3,6 +3,8 @@ import type { Connection, PublicKey } from "@solana/web3.js";
 import express, { type RequestHandler, type Router } from "express";
 import type { Logger } from "pino";
 import { distributionProgramId } from "../shared/program/index.ts";
+import { claimPageRouter, summaryReader } from "./claim-page/claim-page-routes.ts";
+import { actionsCors, caip2ChainId, isActionPath } from "./claims/blink-routes.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import { type Invalidations, localInvalidations } from "./db/invalidations.ts";
@@ -26,11 +28,19 @@ import { rejectNulCharacters } from "./http/validation.ts";
 import { SessionStore, sessionOf } from "./identity/sessions.ts";
 import { WalletBinding } from "./identity/wallet-binding.ts";
 import { walletRouter } from "./identity/wallet-routes.ts";
+import { webLoginRouter } from "./identity/web-login-routes.ts";
 import { XAccounts } from "./identity/x-accounts.ts";
 import { xLoginRouter } from "./identity/x-login-routes.ts";
 import { tokensRouter } from "./tokens/routes.ts";
 import { TokenDirectory } from "./tokens/token-directory.ts";
 import { RequirementCache, type TokenCipher, type XApiClient, type XOAuthConfig } from "./x/index.ts";
+
+/** Blink clients call the action routes from any origin; everything else answers only the extension's origins. */
+function corsFor(config: BackendConfig): RequestHandler {
+  const extension = extensionCors(config.EXTENSION_ORIGINS);
+  const actions = actionsCors(caip2ChainId(config.SOLANA_CLUSTER));
+  return (request, response, next) => (isActionPath(request.path) ? actions : extension)(request, response, next);
+}
 
 /** Largest JSON body any route accepts; the biggest legitimate one (a registration) is far below it. */
 const JSON_BODY_LIMIT = "64kb";
@@ -75,6 +85,7 @@ export interface AppContext {
   eligibility: EligibilityChecker;
   distributions: DistributionService;
   tokens: TokenDirectory;
+  walletBinding: WalletBinding;
   chain: ChainReader;
   connection: Connection;
   verifier: PublicKey;
@@ -156,6 +167,11 @@ export function buildApp(dependencies: AppDependencies): {
     programId,
     now,
   });
+  const walletBinding = new WalletBinding(database, {
+    publicUrl: config.PUBLIC_URL,
+    chainId: `solana:${config.SOLANA_CLUSTER}`,
+    now,
+  });
   const context: AppContext = {
     config,
     database,
@@ -167,6 +183,7 @@ export function buildApp(dependencies: AppDependencies): {
     eligibility,
     distributions,
     tokens,
+    walletBinding,
     chain,
     connection: dependencies.connection,
     verifier: dependencies.verifier,
@@ -179,12 +196,7 @@ export function buildApp(dependencies: AppDependencies): {
   app.set("trust proxy", config.TRUST_PROXY_HOPS);
   // Amounts are bigints in the services and decimal strings on the wire.
   app.set("json replacer", (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
-  const everyRequest: RequestHandler[] = [
-    requestLogger(logger),
-    metrics.middleware(),
-    securityHeaders(),
-    extensionCors(config.EXTENSION_ORIGINS),
-  ];
+  const everyRequest: RequestHandler[] = [requestLogger(logger), metrics.middleware(), securityHeaders(), corsFor(config)];
   app.use(everyRequest);
   // Before the per-IP limit: the development /rpc counts against a limit of its own.
   for (const router of dependencies.rawRouters ?? []) app.use(router);
@@ -247,12 +259,26 @@ export function buildApp(dependencies: AppDependencies): {
   );
   app.use(
     walletRouter({
-      binding: new WalletBinding(database, { publicUrl: config.PUBLIC_URL, chainId: `solana:${config.SOLANA_CLUSTER}`, now }),
+      binding: walletBinding,
       accounts,
       openapi,
     }),
   );
-  app.use(distributionsRouter({ service: distributions, eligibility, database, openapi, now }));
+  app.use(
+    webLoginRouter({
+      database,
+      sessions,
+      accounts,
+      xClient: dependencies.xClient,
+      oauth: dependencies.oauth,
+      publicUrl: config.PUBLIC_URL,
+      binding: walletBinding,
+      openapi,
+      now,
+    }),
+  );
+  app.use(claimPageRouter(context, { openapi, read: summaryReader(context) }));
+  app.use(distributionsRouter({ service: distributions, eligibility, database, openapi }));
   app.use(tokensRouter({ directory: tokens, openapi }));
   const directRoutes: DirectRoute[] = [];
   const services: { stop(): Promise<void> }[] = [];

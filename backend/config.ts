@@ -39,6 +39,8 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   /** Where people reach this backend; the base of the public distribution links. Defaults to http://HOST:PORT. */
   PUBLIC_URL: optionalUrl("PUBLIC_URL"),
+  /** Where desktop visitors of a claim page get the extension (its Chrome Web Store listing); no link without it. */
+  EXTENSION_INSTALL_URL: optionalUrl("EXTENSION_INSTALL_URL"),
   /** A PostgreSQL server; without it the embedded PGlite database lives under DATA_DIR. */
   DATABASE_URL: optionalText.refine((text) => text === undefined || /^postgres(ql)?:\/\//.test(text), {
     message: "DATABASE_URL must be a postgres:// or postgresql:// URL",

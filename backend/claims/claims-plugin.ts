@@ -1,14 +1,16 @@
 import { claimStatusSchema } from "../../shared/api/claims.ts";
 import type { Distribution } from "../../shared/api/distributions.ts";
 import type { AppContext, AppPlugin } from "../app.ts";
+import { summaryReader } from "../claim-page/claim-page-routes.ts";
 import { LookupCache } from "../distributions/lookup-cache.ts";
 import type { Metrics } from "../http/metrics.ts";
+import { blinkRouter } from "./blink-routes.ts";
 import { BotDefences } from "./bot-defences.ts";
 import { claimActivity } from "./claim-activity.ts";
 import type { ClaimBatcherHooks } from "./claim-batcher.ts";
 import { ClaimIntake } from "./claim-intake.ts";
 import { countClaimsByStatus } from "./claim-queries.ts";
-import { claimsRouter } from "./claims-router.ts";
+import { type ClaimsRouterDependencies, claimsRouter } from "./claims-router.ts";
 import { DeferredClaims, startDeferredClaims } from "./deferred-claims.ts";
 
 /** The batcher's hooks wired to the app's Prometheus instruments. */
@@ -47,7 +49,7 @@ export const claimsPlugin: AppPlugin = (context) => {
   };
   const intake = new ClaimIntake(database, (count) => metrics.claimTransitions.inc({ state: "queued" }, count));
   const deferred = new DeferredClaims(database, context.now);
-  const { router, direct, processClaim } = claimsRouter({
+  const claimDependencies: ClaimsRouterDependencies<Distribution> = {
     database,
     intake,
     openapi: context.openapi,
@@ -64,9 +66,21 @@ export const claimsPlugin: AppPlugin = (context) => {
     defences: new BotDefences(database, context.now),
     deferred,
     now: context.now,
+  };
+  const { router, direct, processClaim } = claimsRouter(claimDependencies);
+  const blink = blinkRouter({
+    context,
+    summary: async (address) => (await summaryReader(context)(address)).summary,
+    submit: (xUserId, body, idempotencyKey) => processClaim({ xUserId, ...body, idempotencyKey }),
+    openapi: context.openapi,
   });
   const deferredChecks = startDeferredClaims(deferred, processClaim, (error) =>
     context.logger.error({ err: error }, "deferred claim checks failed; the next round retries them"),
   );
-  return { routers: [router], directRoutes: direct, claimActivity: claimActivity(database), services: [deferredChecks] };
+  return {
+    routers: [router, blink],
+    directRoutes: direct,
+    claimActivity: claimActivity(database),
+    services: [deferredChecks],
+  };
 };

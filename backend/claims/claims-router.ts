@@ -1,6 +1,7 @@
 import { Router } from "express";
 import {
   type Claim,
+  type CreateClaimBody,
   claimIdParamsSchema,
   claimListResponseSchema,
   claimResponseSchema,
@@ -92,30 +93,18 @@ function answerOf(outcome: IntakeOutcome) {
   }
 }
 
-/** POST /claims, GET /claims/:id (the fan's own) and GET /me/claims; POST /claims is also served directly (the hot path of a giveaway). */
-export function claimsRouter<Target extends ClaimTarget>(
+/**
+ * Verifies, screens and queues one claim request for a bound wallet of the fan: POST /claims, the
+ * deferred checks and the blink all go through here. Answers the claim (a new one, or the one this
+ * key made before) or throws the HttpError to answer.
+ */
+export function claimSubmitter<Target extends ClaimTarget>(
   dependencies: ClaimsRouterDependencies<Target>,
-): { router: Router; direct: DirectRoute[]; processClaim: ProcessClaim } {
-  const { database, intake, openapi } = dependencies;
+): (request: ClaimRequest) => Promise<Claim> {
+  const { intake } = dependencies;
   const now = dependencies.now ?? Date.now;
-  const readContext = claimContextReader(database);
-  const router = Router();
-
-  /**
-   * A claim not yet settled, as its distribution on chain now stands: the fan sees a pause as the
-   * reason it waits, and a distribution that left this backend's verifier fails its queued claims.
-   */
-  async function withChainState(claim: Claim): Promise<Claim> {
-    if (claim.status !== "queued") return claim;
-    const target = await dependencies.distribution(claim.distribution);
-    if (target.verifierChanged) {
-      await failQueuedClaimsOfDistribution(database, claim.distribution, "verifier_changed");
-      return (await findClaim(database, claim.id)) ?? claim;
-    }
-    return target.paused ? { ...claim, waitingFor: "paused" } : claim;
-  }
-  /** Verifies, screens and queues one claim request; POST /claims and the deferred checks both run it. */
-  const processClaim = async ({ xUserId, distribution, wallet, idempotencyKey }: ClaimRequest): Promise<Claim> => {
+  const readContext = claimContextReader(dependencies.database);
+  return async ({ xUserId, distribution, wallet, idempotencyKey }) => {
     const body = { distribution, wallet };
     // A retry must not cost X API calls or fail on a window that closed since: answer it first.
     const { earlier, walletOwner: owner } = await readContext(distribution, xUserId, wallet);
@@ -154,7 +143,29 @@ export function claimsRouter<Target extends ClaimTarget>(
     }
     return answerOf(await intake.submit({ xUserId, distribution, maxClaims: target.maxClaims, wallet, idempotencyKey }));
   };
+}
 
+/** POST /claims, GET /claims/:id (the fan's own) and GET /me/claims; POST /claims is also served directly (the hot path of a giveaway). */
+export function claimsRouter<Target extends ClaimTarget>(
+  dependencies: ClaimsRouterDependencies<Target>,
+): { router: Router; direct: DirectRoute[]; processClaim: ProcessClaim } {
+  const { database, openapi } = dependencies;
+  const processClaim = claimSubmitter(dependencies);
+  const router = Router();
+
+  /**
+   * A claim not yet settled, as its distribution on chain now stands: the fan sees a pause as the
+   * reason it waits, and a distribution that left this backend's verifier fails its queued claims.
+   */
+  async function withChainState(claim: Claim): Promise<Claim> {
+    if (claim.status !== "queued") return claim;
+    const target = await dependencies.distribution(claim.distribution);
+    if (target.verifierChanged) {
+      await failQueuedClaimsOfDistribution(database, claim.distribution, "verifier_changed");
+      return (await findClaim(database, claim.id)) ?? claim;
+    }
+    return target.paused ? { ...claim, waitingFor: "paused" } : claim;
+  }
   const claimHandlers = openapi.route(
     router,
     {

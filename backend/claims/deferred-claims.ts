@@ -1,3 +1,4 @@
+import type { Claim } from "../../shared/api/claims.ts";
 import type { Database } from "../db/database.ts";
 import { HttpError } from "../http/errors.ts";
 
@@ -9,7 +10,7 @@ export interface ClaimRequest {
   idempotencyKey: string;
 }
 
-export type ProcessClaim = (request: ClaimRequest) => Promise<unknown>;
+export type ProcessClaim = (request: ClaimRequest) => Promise<Claim>;
 
 interface DeferredRow {
   x_user_id: string;

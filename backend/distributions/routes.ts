@@ -1,5 +1,4 @@
 import { Router } from "express";
-import { z } from "zod";
 import {
   creationTermsResponseSchema,
   creatorDistributionsResponseSchema,
@@ -11,26 +10,22 @@ import {
   lookupQuerySchema,
   registerDistributionBodySchema,
 } from "../../shared/api/distributions.ts";
-import { publicKeySchema } from "../../shared/primitives.ts";
 import type { Database } from "../db/database.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
 import { requireSession, sessionRequired } from "../identity/sessions.ts";
 import type { DistributionService } from "./distribution-service.ts";
 import type { EligibilityChecker } from "./eligibility.ts";
-import { renderDistributionPage, renderNotFoundPage } from "./public-page.ts";
 
 export interface DistributionRoutesDependencies {
   service: DistributionService;
   eligibility: EligibilityChecker;
   database: Database;
   openapi: OpenApiRegistry;
-  now?: () => number;
 }
 
 export function distributionsRouter(dependencies: DistributionRoutesDependencies): Router {
   const { service, openapi } = dependencies;
-  const now = dependencies.now ?? Date.now;
   const router = Router();
 
   openapi.route(
@@ -143,28 +138,6 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
       response.json({ distributions: await service.forCreator(xUserId) });
     },
   );
-
-  router.get("/d/:address", async (request, response) => {
-    const address = publicKeySchema.safeParse(request.params.address);
-    const distribution = address.success && (await service.row(address.data)) ? await service.status(address.data) : undefined;
-    response.type("html");
-    if (!distribution) {
-      response.status(404).send(renderNotFoundPage());
-      return;
-    }
-    response.set("Cache-Control", "public, max-age=30");
-    response.send(renderDistributionPage(distribution, Math.floor(now() / 1000)));
-  });
-  openapi.describe({
-    method: "get",
-    path: "/d/:address",
-    summary: "A small public HTML page about the distribution, for people without the extension",
-    request: { params: distributionAddressParamsSchema },
-    responses: {
-      200: { description: "HTML", contentType: "text/html", schema: z.string() },
-      404: { description: "HTML: not found" },
-    },
-  });
 
   return router;
 }

@@ -6,6 +6,7 @@ import {
   authStartResponseSchema,
   logoutResponseSchema,
   meResponseSchema,
+  type XUserProfile,
 } from "../../shared/api/identity.ts";
 import type { Database } from "../db/database.ts";
 import { HttpError } from "../http/errors.ts";
@@ -38,6 +39,89 @@ export interface XLoginDependencies {
   now?: () => number;
 }
 
+export interface PendingLogin {
+  code_verifier: string;
+  redirect_uri: string;
+  return_distribution: string | null;
+  bind_wallet: string | null;
+}
+
+/**
+ * Takes the login's state out of the table: deleting the row is what makes it single-use, even when two
+ * callbacks race. A state started by the extension finishes only at the extension's callback, and a web
+ * one only at the web callback.
+ */
+export async function claimOAuthState(
+  database: Database,
+  state: string,
+  flow: "extension" | "web",
+  now: () => number,
+): Promise<PendingLogin> {
+  const claimed = await database.query<PendingLogin & { expires_at: Date }>(
+    `DELETE FROM oauth_states WHERE state = $1 AND (return_distribution IS NULL) = $2
+     RETURNING code_verifier, redirect_uri, return_distribution, bind_wallet, expires_at`,
+    [state, flow === "extension"],
+  );
+  const pending = claimed.rows[0];
+  if (!pending) {
+    throw new HttpError(
+      400,
+      "oauth_state_invalid",
+      "this login was not started here or was already used; start the X login again",
+    );
+  }
+  if (pending.expires_at.getTime() <= now()) {
+    throw new HttpError(400, "oauth_state_invalid", "this login took longer than 10 minutes; start the X login again");
+  }
+  return pending;
+}
+
+/** Stores a new login state with its PKCE verifier and answers X's authorize URL for it. */
+export async function startOAuthLogin(
+  dependencies: Pick<XLoginDependencies, "database" | "oauth" | "now">,
+  redirectUri: string,
+  web?: { returnDistribution: string; bindWallet?: string | undefined },
+): Promise<{ authorizeUrl: string; state: string }> {
+  const { database } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const state = generateOAuthState();
+  const codeVerifier = generateCodeVerifier();
+  await database.query("DELETE FROM oauth_states WHERE expires_at < $1", [new Date(now())]);
+  await database.query(
+    `INSERT INTO oauth_states (state, code_verifier, redirect_uri, expires_at, return_distribution, bind_wallet)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [state, codeVerifier, redirectUri, new Date(now() + STATE_TTL_MS), web?.returnDistribution ?? null, web?.bindWallet ?? null],
+  );
+  const authorizeUrl = buildAuthorizeUrl(dependencies.oauth, {
+    redirectUri,
+    state,
+    codeChallenge: codeChallengeS256(codeVerifier),
+  });
+  return { authorizeUrl, state };
+}
+
+/** Exchanges X's code for tokens, saves the account and opens a session. */
+export async function signInWithCode(
+  dependencies: Pick<XLoginDependencies, "oauth" | "xClient" | "accounts" | "sessions" | "now">,
+  pending: PendingLogin,
+  code: string,
+): Promise<{ sessionToken: string; xUser: XUserProfile }> {
+  try {
+    const tokens = await exchangeAuthorizationCode(dependencies.oauth, {
+      code,
+      codeVerifier: pending.code_verifier,
+      redirectUri: pending.redirect_uri,
+    });
+    const me = await dependencies.xClient.getMe(tokens.accessToken);
+    if (!me.found) throw new HttpError(502, "x_unavailable", "X did not return the signed-in account; try again");
+    const xUser = await dependencies.accounts.saveLogin(me.value, tokens);
+    const sessionToken = await dependencies.sessions.create(xUser.id);
+    return { sessionToken, xUser };
+  } catch (error) {
+    return fromXError(error, dependencies.now ?? Date.now);
+  }
+}
+
 /** X login (OAuth 2.0 Authorization Code with PKCE): start → X's consent page → callback → session token; and GET /me. */
 export function xLoginRouter(dependencies: XLoginDependencies): Router {
   const { database, openapi } = dependencies;
@@ -63,21 +147,7 @@ export function xLoginRouter(dependencies: XLoginDependencies): Router {
           issues: [{ path: "query.redirect_uri", message: "unknown extension id" }],
         });
       }
-      const state = generateOAuthState();
-      const codeVerifier = generateCodeVerifier();
-      await database.query("DELETE FROM oauth_states WHERE expires_at < $1", [new Date(now())]);
-      await database.query("INSERT INTO oauth_states (state, code_verifier, redirect_uri, expires_at) VALUES ($1, $2, $3, $4)", [
-        state,
-        codeVerifier,
-        redirectUri,
-        new Date(now() + STATE_TTL_MS),
-      ]);
-      const authorizeUrl = buildAuthorizeUrl(dependencies.oauth, {
-        redirectUri,
-        state,
-        codeChallenge: codeChallengeS256(codeVerifier),
-      });
-      response.json({ authorizeUrl, state });
+      response.json(await startOAuthLogin(dependencies, redirectUri));
     },
   );
 
@@ -91,36 +161,8 @@ export function xLoginRouter(dependencies: XLoginDependencies): Router {
       responses: { 200: { description: "signed in", schema: authCallbackResponseSchema } },
     },
     async ({ body }, _request, response) => {
-      // Deleting the row is what makes the state single-use, even when two callbacks race.
-      const claimed = await database.query<{ code_verifier: string; redirect_uri: string; expires_at: Date }>(
-        "DELETE FROM oauth_states WHERE state = $1 RETURNING code_verifier, redirect_uri, expires_at",
-        [body.state],
-      );
-      const pending = claimed.rows[0];
-      if (!pending) {
-        throw new HttpError(
-          400,
-          "oauth_state_invalid",
-          "this login was not started here or was already used; start the X login again",
-        );
-      }
-      if (pending.expires_at.getTime() <= now()) {
-        throw new HttpError(400, "oauth_state_invalid", "this login took longer than 10 minutes; start the X login again");
-      }
-      try {
-        const tokens = await exchangeAuthorizationCode(dependencies.oauth, {
-          code: body.code,
-          codeVerifier: pending.code_verifier,
-          redirectUri: pending.redirect_uri,
-        });
-        const me = await dependencies.xClient.getMe(tokens.accessToken);
-        if (!me.found) throw new HttpError(502, "x_unavailable", "X did not return the signed-in account; try again");
-        const xUser = await dependencies.accounts.saveLogin(me.value, tokens);
-        const sessionToken = await dependencies.sessions.create(xUser.id);
-        response.json({ sessionToken, xUser });
-      } catch (error) {
-        fromXError(error, now);
-      }
+      const pending = await claimOAuthState(database, body.state, "extension", now);
+      response.json(await signInWithCode(dependencies, pending, body.code));
     },
   );
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, test as base, chromium } from "@playwright/test";
+import { type Browser, type BrowserContext, test as base, chromium } from "@playwright/test";
 
 export const builtExtensionDir = fileURLToPath(new URL("../../.output/chrome-mv3", import.meta.url));
 
@@ -18,6 +18,15 @@ const quietNetworkFlags = [
   "--no-first-run",
   "--disable-quic",
 ];
+
+/** Chromium without the extension: a fan who never installed it, on the web or a phone. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), ...quietNetworkFlags],
+  });
+}
 
 export interface LaunchedExtension {
   context: BrowserContext;

@@ -12,7 +12,8 @@ import { type BackendOptions, type RunningBackend, startBackend } from "../../st
 export const TEST_REDIRECT_URI = "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/x-callback";
 export const TEST_PUBLIC_URL = "https://memefans.test";
 
-export interface TestBackend extends RunningBackend {
+/** Requests to a running backend the way a client makes them. */
+export interface BackendClient {
   /** JSON request to the backend; `token` becomes the bearer session. */
   request(
     method: string,
@@ -44,6 +45,8 @@ export async function signInThrough(
   return (await callback.json()) as { sessionToken: string; xUser: { id: string; username: string } };
 }
 
+export type TestBackend = RunningBackend & BackendClient;
+
 /**
  * The real backend on loopback for tests: the given database, the X API emulator, the embedded chain,
  * keys generated in a temporary DATA_DIR. Nothing is replaced by a mock.
@@ -70,8 +73,20 @@ export async function startTestBackend(
     rmSync(dataDirectory, { recursive: true, force: true });
     throw error;
   }
-  const request: TestBackend["request"] = (method, path, requestOptions = {}) =>
-    fetch(`${backend.url}${path}`, {
+  const stopBackend = backend.close;
+  return Object.assign(backend, {
+    ...backendClient(backend.url),
+    close: async () => {
+      await stopBackend();
+      rmSync(dataDirectory, { recursive: true, force: true });
+    },
+  });
+}
+
+/** The client side of the tests' requests: JSON calls, the X login through the emulator, wallet binding. */
+export function backendClient(url: string): BackendClient {
+  const request: BackendClient["request"] = (method, path, requestOptions = {}) =>
+    fetch(`${url}${path}`, {
       method,
       headers: {
         ...(requestOptions.body !== undefined ? { "content-type": "application/json" } : {}),
@@ -81,9 +96,9 @@ export async function startTestBackend(
       ...(requestOptions.body !== undefined ? { body: JSON.stringify(requestOptions.body) } : {}),
     });
 
-  const signIn: TestBackend["signIn"] = (username) => signInThrough(backend.url, username);
+  const signIn: BackendClient["signIn"] = (username) => signInThrough(url, username);
 
-  const bindWallet: TestBackend["bindWallet"] = async (sessionToken, wallet) => {
+  const bindWallet: BackendClient["bindWallet"] = async (sessionToken, wallet) => {
     const address = wallet.publicKey.toBase58();
     const challenge = await request("POST", "/auth/wallet/challenge", { token: sessionToken, body: { address } });
     const { message } = (await challenge.json()) as { message: string };
@@ -91,16 +106,7 @@ export async function startTestBackend(
     return request("POST", "/auth/wallet/verify", { token: sessionToken, body: { message, signature, address } });
   };
 
-  const stopBackend = backend.close;
-  return Object.assign(backend, {
-    request,
-    signIn,
-    bindWallet,
-    close: async () => {
-      await stopBackend();
-      rmSync(dataDirectory, { recursive: true, force: true });
-    },
-  });
+  return { request, signIn, bindWallet };
 }
 
 /** X API requests the backend has sent so far (its own metric, every endpoint and status). */

@@ -42,7 +42,7 @@ function pageWallet(input: { name: string; address: string; publicKey: number[];
     address: input.address,
     publicKey: new Uint8Array(input.publicKey),
     chains,
-    features: ["solana:signMessage"],
+    features: ["solana:signMessage", "solana:signTransaction"],
   };
   const key = crypto.subtle.importKey("pkcs8", new Uint8Array(input.pkcs8), { name: "Ed25519" }, false, ["sign"]);
   let connected = false;
@@ -69,6 +69,32 @@ function pageWallet(input: { name: string; address: string; publicKey: number[];
         },
       },
       "standard:events": { version: "1.0.0", on: () => () => undefined },
+      // Signs a wire-format transaction (legacy or v0) in this account's signature slot, as wallets do;
+      // dapps built on wallet-adapter list only wallets that can sign transactions.
+      "solana:signTransaction": {
+        version: "1.0.0",
+        supportedTransactionVersions: ["legacy", 0],
+        signTransaction: async (...inputs: { transaction: Uint8Array<ArrayBuffer> }[]) =>
+          Promise.all(
+            inputs.map(async ({ transaction }) => {
+              const signed = transaction.slice();
+              const signatureCount = signed[0] ?? 0; // compact-u16; a wallet's transaction has fewer than 128 signers
+              const messageStart = 1 + 64 * signatureCount;
+              const message = signed.subarray(messageStart);
+              const headerStart = (message[0] ?? 0) & 0x80 ? 1 : 0;
+              const keysStart = headerStart + 4;
+              let slot = -1;
+              for (let index = 0; index < signatureCount; index++) {
+                const key = message.subarray(keysStart + 32 * index, keysStart + 32 * (index + 1));
+                if (key.every((byte, position) => byte === account.publicKey[position])) slot = index;
+              }
+              if (slot < 0) throw new Error("this transaction does not ask this wallet to sign");
+              const signature = new Uint8Array(await crypto.subtle.sign("Ed25519", await key, message));
+              signed.set(signature, 1 + 64 * slot);
+              return { signedTransaction: signed };
+            }),
+          ),
+      },
       "solana:signMessage": {
         version: "1.0.0",
         signMessage: async (...inputs: { message: Uint8Array<ArrayBuffer> }[]) =>

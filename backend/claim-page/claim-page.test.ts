@@ -1,0 +1,278 @@
+import { get, type IncomingHttpHeaders } from "node:http";
+import { gunzipSync } from "node:zlib";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import type {
+  ActionGetResponse,
+  ActionsJson,
+  CompletedAction,
+  ExternalLinkResponse,
+  SignMessageResponse,
+} from "@solana/actions-spec";
+import { Keypair } from "@solana/web3.js";
+import bs58 from "bs58";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { claimResponseSchema } from "../../shared/api/claims.ts";
+import { meResponseSchema } from "../../shared/api/identity.ts";
+import { claimsPlugin } from "../claims/claims-plugin.ts";
+import { claimsBatcherService } from "../claims/claims-service.ts";
+import { fund, type TestDistribution, tokenBalance } from "../claims/testing/chain-fixtures.ts";
+import { registeredTestDistribution } from "../claims/testing/registered-distribution.ts";
+import { openDatabase } from "../db/open-database.ts";
+import { startTestBackend, TEST_PUBLIC_URL, TEST_REDIRECT_URI, type TestBackend } from "../http/testing/test-backend.ts";
+import { SEED } from "../x-emulator/seed.ts";
+
+let backend: TestBackend;
+let distribution: TestDistribution;
+let address: string;
+
+beforeAll(async () => {
+  backend = await startTestBackend(
+    await openDatabase({}),
+    { EXTENSION_INSTALL_URL: "https://chromewebstore.google.com/detail/memefans" },
+    { plugins: [claimsPlugin], background: [claimsBatcherService({ idleMs: 20 })] },
+  );
+  await fund(backend.context.connection, backend.feePayer.publicKey, 100);
+  distribution = await registeredTestDistribution(backend, {
+    requirements: [{ type: "follow" }, { type: "like" }, { type: "reply", mustContain: SEED.replyPhrase }],
+    maxClaims: 3,
+  });
+  address = distribution.address.toBase58();
+}, 120_000);
+afterAll(() => backend?.close());
+
+/** A GET whose body stays as sent (fetch would decompress it): the bytes a browser transfers. */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+    }).on("error", reject);
+  });
+}
+
+const meta = (html: string, attribute: string, name: string) =>
+  new RegExp(`<meta ${attribute}="${name}" content="([^"]*)">`).exec(html)?.[1];
+
+/** X's consent page answers as `username` and redirects to the redirect URI the login named. */
+async function consentAs(authorizeUrl: string, username: string): Promise<URL> {
+  const consent = await fetch(`${authorizeUrl}&login_as=${encodeURIComponent(username)}`, { redirect: "manual" });
+  expect(consent.status).toBe(302);
+  return new URL(consent.headers.get("location") ?? "");
+}
+
+/** The web login from the claim page (or a blink, with `wallet`) to the page's URL with its fragment. */
+async function webSignIn(username: string, wallet?: string): Promise<URL> {
+  const query = new URLSearchParams({ distribution: address, ...(wallet ? { wallet } : {}) });
+  const start = await fetch(`${backend.url}/auth/x/web/start?${query}`, { redirect: "manual" });
+  expect(start.status).toBe(302);
+  const authorizeUrl = start.headers.get("location") ?? "";
+  expect(new URL(authorizeUrl).searchParams.get("redirect_uri")).toBe(`${TEST_PUBLIC_URL}/auth/x/web/callback`);
+  const callback = await consentAs(authorizeUrl, username);
+  expect(callback.origin + callback.pathname).toBe(`${TEST_PUBLIC_URL}/auth/x/web/callback`);
+  const back = await fetch(`${backend.url}${callback.pathname}${callback.search}`, { redirect: "manual" });
+  expect(back.status).toBe(303);
+  return new URL(back.headers.get("location") ?? "", TEST_PUBLIC_URL);
+}
+
+describe("the claim page", () => {
+  it("is a page with its X card tags, a strict CSP and a script under 250 KB gzip", async () => {
+    const response = await fetch(`${backend.url}/d/${address}`);
+    expect(response.status).toBe(200);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain("unsafe");
+    const html = await response.text();
+    expect(meta(html, "name", "twitter:card")).toBe("summary_large_image");
+    const title = meta(html, "property", "og:title") ?? "";
+    expect(title).toContain("0.001 Unknown token");
+    expect(title).toContain(`@${SEED.users.creator.username}`);
+    expect(title).not.toMatch(/[1-9A-HJ-NP-Za-km-z]{32,44}/);
+    expect(meta(html, "property", "og:image")).toBe(`${TEST_PUBLIC_URL}/d/${address}/card.png`);
+    expect(html).toContain("3 of 3 left");
+    expect(html).toContain(`https://x.com/intent/post?in_reply_to=${SEED.posts.giveaway}&text=gm%20memefans`);
+    expect(html).toContain(`https://x.com/intent/follow?screen_name=${SEED.users.creator.username}`);
+
+    const script = /<script type="module" src="([^"]+)">/.exec(html)?.[1] ?? "";
+    const plain = Buffer.from(
+      await (await fetch(`${backend.url}${script}`, { headers: { "accept-encoding": "identity" } })).arrayBuffer(),
+    );
+    const asset = await rawGet(`${backend.url}${script}`, { "accept-encoding": "gzip" });
+    expect(asset.status).toBe(200);
+    expect(asset.headers["cache-control"]).toContain("immutable");
+    expect(asset.headers["content-encoding"]).toBe("gzip");
+    const gzipped = asset.body;
+    expect(gzipped.length).toBeLessThan(250 * 1024);
+    expect(gunzipSync(gzipped).equals(plain)).toBe(true);
+  });
+
+  it("answers a friendly 404 page for an unknown address", async () => {
+    const response = await fetch(`${backend.url}/d/${Keypair.generate().publicKey.toBase58()}`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("Giveaway not found");
+  });
+
+  it("renders a 1200×630 PNG card under 5 MB, the same bytes again from the cache", async () => {
+    const first = await fetch(`${backend.url}/d/${address}/card.png`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toBe("image/png");
+    const bytes = Buffer.from(await first.arrayBuffer());
+    expect(bytes.subarray(1, 4).toString()).toBe("PNG");
+    expect(bytes.readUInt32BE(16)).toBe(1200);
+    expect(bytes.readUInt32BE(20)).toBe(630);
+    expect(bytes.length).toBeLessThan(5 * 1024 * 1024);
+    const again = Buffer.from(await (await fetch(`${backend.url}/d/${address}/card.png`)).arrayBuffer());
+    expect(again.equals(bytes)).toBe(true);
+  });
+});
+
+describe("Sign in with X on the web", () => {
+  it("returns to the giveaway's page with a working session in the fragment", async () => {
+    const page = await webSignIn(SEED.users.casualFan.username);
+    expect(page.pathname).toBe(`/d/${address}`);
+    const session = new URLSearchParams(page.hash.slice(1)).get("session") ?? "";
+    const me = meResponseSchema.parse(await (await backend.request("GET", "/me", { token: session })).json());
+    expect(me.xUser.username).toBe(SEED.users.casualFan.username);
+  });
+
+  it("refuses an extension's login state at the web callback, and bad addresses at the start", async () => {
+    const start = await backend.request("GET", `/auth/x/start?redirect_uri=${encodeURIComponent(TEST_REDIRECT_URI)}`);
+    const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+    const callback = await consentAs(authorizeUrl, SEED.users.casualFan.username);
+    const web = await fetch(`${backend.url}/auth/x/web/callback${callback.search}`, { redirect: "manual" });
+    expect(web.status).toBe(400);
+    const bad = await fetch(`${backend.url}/auth/x/web/start?distribution=https://evil.example`, { redirect: "manual" });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("the giveaway's Solana Action (blink)", () => {
+  const actionUrl = () => `${backend.url}/api/actions/d/${address}`;
+  const post = async <T>(url: string, body: unknown): Promise<{ status: number; body: T }> => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://dial.to" },
+      body: JSON.stringify(body),
+    });
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    return { status: response.status, body: (await response.json()) as T };
+  };
+
+  it("serves actions.json and the GET with the spec's CORS and headers", async () => {
+    const rules = await fetch(`${backend.url}/actions.json`, { headers: { origin: "https://dial.to" } });
+    expect(rules.headers.get("access-control-allow-origin")).toBe("*");
+    expect(((await rules.json()) as ActionsJson).rules).toContainEqual({ pathPattern: "/d/*", apiPath: "/api/actions/d/*" });
+
+    const preflight = await fetch(actionUrl(), {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://dial.to",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+
+    const response = await fetch(actionUrl(), { headers: { origin: "https://dial.to" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-action-version")).toBe("2.4");
+    expect(response.headers.get("x-blockchain-ids")).toBe("solana:localnet");
+    const action = (await response.json()) as ActionGetResponse;
+    expect(action.icon).toBe(`${TEST_PUBLIC_URL}/d/${address}/card.png`);
+    expect(action.title).toContain("0.001 Unknown token");
+    expect(action.disabled).toBe(false);
+    expect(action.links?.actions).toEqual([
+      { type: "post", href: `/api/actions/d/${address}`, label: expect.stringContaining("Claim") },
+    ]);
+  });
+
+  it("sends a fan to sign in with X, has the wallet sign the binding, then queues a claim that is paid", async () => {
+    const wallet = Keypair.generate();
+    const account = wallet.publicKey.toBase58();
+    const first = await post<ExternalLinkResponse>(actionUrl(), { account });
+    expect(first.status).toBe(200);
+    expect(first.body.type).toBe("external-link");
+    const signIn = new URL(first.body.externalLink);
+    expect(signIn.origin + signIn.pathname).toBe(`${TEST_PUBLIC_URL}/auth/x/web/start`);
+    expect(first.body.links?.next).toEqual({ type: "post", href: `/api/actions/d/${address}/signed-in` });
+
+    const notYet = await post<ActionGetResponse>(`${actionUrl()}/signed-in`, { account });
+    expect(notYet.body.error?.message).toContain("did not finish");
+
+    const page = await webSignIn(SEED.users.superfan.username, account);
+    expect(new URLSearchParams(page.hash.slice(1)).get("blink")).toBe("1");
+    const ready = await post<ActionGetResponse>(`${actionUrl()}/signed-in`, { account });
+    expect(ready.body.links?.actions[0]?.type).toBe("message");
+
+    const sign = await post<SignMessageResponse>(actionUrl(), { account });
+    expect(sign.body.type).toBe("message");
+    const message = sign.body.data as string;
+    expect(message).toContain(`@${SEED.users.superfan.username}`);
+    const forged = await post<{ message: string }>(`${actionUrl()}/bind`, {
+      account,
+      data: message,
+      signature: bs58.encode(ed25519.sign(new TextEncoder().encode(message), Keypair.generate().secretKey.slice(0, 32))),
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.body.message).toContain("signature");
+
+    const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(message), wallet.secretKey.slice(0, 32)));
+    const done = await post<CompletedAction>(`${sign.body.links.next.href.replace(/^/, backend.url)}`, {
+      account,
+      data: message,
+      signature,
+      state: sign.body.state,
+    });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ type: "completed", title: expect.stringContaining("Claimed") });
+
+    // Pressing Claim again asks the wallet to sign again: the POST alone proves nothing about who holds it.
+    const again = await post<SignMessageResponse>(actionUrl(), { account });
+    expect(again.body.type).toBe("message");
+    const replay = await post<{ message: string }>(`${actionUrl()}/bind`, { account, data: message, signature });
+    expect(replay.status).toBe(409);
+    const againSignature = bs58.encode(
+      ed25519.sign(new TextEncoder().encode(again.body.data as string), wallet.secretKey.slice(0, 32)),
+    );
+    const repeated = await post<CompletedAction>(`${actionUrl()}/bind`, {
+      account,
+      data: again.body.data,
+      signature: againSignature,
+    });
+    expect(repeated.body).toMatchObject({ type: "completed", title: expect.stringContaining("Claimed") });
+
+    const claims = await backend.request("GET", "/me/claims", {
+      token: new URLSearchParams(page.hash.slice(1)).get("session") ?? "",
+    });
+    const [claim] = ((await claims.json()) as { claims: unknown[] }).claims.map((entry) =>
+      claimResponseSchema.shape.claim.parse(entry),
+    );
+    expect(claim?.wallet).toBe(account);
+    let balance = 0n;
+    for (let attempt = 0; attempt < 200 && balance === 0n; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      balance = await tokenBalance(backend.context.connection, distribution.mint, wallet.publicKey);
+    }
+    expect(balance).toBe(distribution.amountPerClaim);
+  });
+
+  it("tells a bound fan which requirements are missing", async () => {
+    const fan = await backend.signIn(SEED.users.quietFan.username);
+    const wallet = Keypair.generate();
+    expect((await backend.bindWallet(fan.sessionToken, wallet)).status).toBe(200);
+    const account = wallet.publicKey.toBase58();
+    const sign = await post<SignMessageResponse>(actionUrl(), { account });
+    const message = sign.body.data as string;
+    const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(message), wallet.secretKey.slice(0, 32)));
+    const refused = await post<{ message: string }>(`${actionUrl()}/bind`, { account, data: message, signature });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/^Not yet: /);
+  });
+});

@@ -1,0 +1,81 @@
+import type { z } from "zod";
+import { type Claim, claimResponseSchema, IDEMPOTENCY_KEY_HEADER } from "../../../shared/api/claims.ts";
+import {
+  type Distribution,
+  distributionResponseSchema,
+  type EligibilityCheck,
+  eligibilityResponseSchema,
+} from "../../../shared/api/distributions.ts";
+import { meResponseSchema, walletChallengeResponseSchema, walletVerifyResponseSchema } from "../../../shared/api/identity.ts";
+
+const SESSION_KEY = "memefans.session";
+
+/** One failure of a call to the backend, in words a fan can act on, with the backend's code as data. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export function sessionToken(): string | null {
+  return localStorage.getItem(SESSION_KEY);
+}
+export function saveSession(token: string | null): void {
+  if (token) localStorage.setItem(SESSION_KEY, token);
+  else localStorage.removeItem(SESSION_KEY);
+}
+
+async function call<T extends z.ZodType>(schema: T, path: string, init: RequestInit = {}): Promise<z.output<T>> {
+  const headers = new Headers(init.headers);
+  const token = sessionToken();
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+  if (init.body) headers.set("Content-Type", "application/json");
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers });
+  } catch {
+    throw new ApiError("offline", "Can't reach MEMEFANS. Check your connection and retry.");
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    if (response.status === 401) saveSession(null);
+    throw new ApiError(
+      error?.code ?? `http_${response.status}`,
+      error?.message ?? `MEMEFANS answered ${response.status}; retry.`,
+      error?.details,
+    );
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success)
+    throw new ApiError("bad_response", "MEMEFANS sent an answer this page does not understand; reload the page.");
+  return parsed.data;
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+export const api = {
+  me: () => call(meResponseSchema, "/me"),
+  distribution: async (address: string): Promise<Distribution> =>
+    (await call(distributionResponseSchema, `/distributions/${address}`)).distribution,
+  eligibility: async (address: string, wallet: string): Promise<{ eligible: boolean; checks: EligibilityCheck[] }> =>
+    call(eligibilityResponseSchema, `/distributions/${address}/eligibility?wallet=${encodeURIComponent(wallet)}`),
+  challenge: (address: string) =>
+    call(walletChallengeResponseSchema, "/auth/wallet/challenge", { method: "POST", body: json({ address }) }),
+  verify: (body: { message: string; signature: string; address: string }) =>
+    call(walletVerifyResponseSchema, "/auth/wallet/verify", { method: "POST", body: json(body) }),
+  claim: async (distribution: string, wallet: string, idempotencyKey: string): Promise<Claim> =>
+    (
+      await call(claimResponseSchema, "/claims", {
+        method: "POST",
+        headers: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey },
+        body: json({ distribution, wallet }),
+      })
+    ).claim,
+  claimStatus: async (id: string): Promise<Claim> => (await call(claimResponseSchema, `/claims/${id}`)).claim,
+};

@@ -1,0 +1,379 @@
+import type { MessageSignerWalletAdapter } from "@solana/wallet-adapter-base";
+import bs58 from "bs58";
+import type { Claim } from "../../../shared/api/claims.ts";
+import type { EligibilityCheck } from "../../../shared/api/distributions.ts";
+import type { XUserProfile } from "../../../shared/api/identity.ts";
+import { claimPageDataSchema } from "../page-data.ts";
+import { ApiError, api, saveSession, sessionToken } from "./api.ts";
+import { h } from "./dom.ts";
+import { walletBrowserLinks, watchWallets } from "./wallets.ts";
+
+/** How often the slots left and a claim's status are read again while the page is open. */
+const LIVE_COUNT_MS = 5_000;
+const CLAIM_STATUS_MS = 2_000;
+
+const giveaway = claimPageDataSchema.parse(JSON.parse(document.getElementById("giveaway")?.textContent ?? "null"));
+const root = document.getElementById("claim-app") as HTMLElement;
+const mobile = /Android|iPhone|iPad|iPod/i.test(navigator.userAgent);
+
+interface PageState {
+  me: { xUser: XUserProfile; wallets: string[] } | null;
+  wallets: MessageSignerWalletAdapter[];
+  wallet: MessageSignerWalletAdapter | null;
+  checks: EligibilityCheck[] | null;
+  claim: Claim | null;
+  busy: string | null;
+  error: { message: string; retry?: () => void } | null;
+  notice: string | null;
+  remaining: number;
+  open: boolean;
+}
+const state: PageState = {
+  me: null,
+  wallets: [],
+  wallet: null,
+  checks: null,
+  claim: null,
+  busy: null,
+  error: null,
+  notice: null,
+  remaining: giveaway.remaining,
+  open: giveaway.state === "open",
+};
+
+/** Runs one step of the flow with its busy text, and shows its failure in words with a Retry. */
+async function step(busy: string, action: () => Promise<void>): Promise<void> {
+  state.busy = busy;
+  state.error = null;
+  render();
+  try {
+    await action();
+  } catch (error) {
+    const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+    state.error = { message, retry: () => void step(busy, action) };
+  } finally {
+    state.busy = null;
+    render();
+  }
+}
+
+function readFragment(): void {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const session = fragment.get("session");
+  if (session) saveSession(session);
+  if (fragment.get("blink"))
+    state.notice = "You're signed in with X. Go back to the blink and press its button to sign with your wallet and claim.";
+  const loginError = fragment.get("login_error");
+  if (loginError) state.error = { message: `Sign in with X did not finish (${loginError}). Try again.` };
+  // The token leaves the address bar (and the history entry) at once.
+  if (fragment.size) history.replaceState(null, "", location.pathname + location.search);
+}
+
+const walletAddress = () => state.wallet?.publicKey?.toBase58() ?? null;
+const bound = () => {
+  const address = walletAddress();
+  return Boolean(address && state.me?.wallets.includes(address));
+};
+
+async function loadMe(): Promise<void> {
+  if (!sessionToken()) return;
+  try {
+    state.me = await api.me();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "unauthorized") state.me = null;
+    else throw error;
+  }
+}
+
+async function checkRequirements(): Promise<void> {
+  const address = walletAddress();
+  if (!state.me || !address || !bound()) return;
+  const report = await api.eligibility(giveaway.address, address);
+  state.checks = report.checks;
+}
+
+async function connect(adapter: MessageSignerWalletAdapter): Promise<void> {
+  await step(`Connecting ${adapter.name}…`, async () => {
+    await adapter.connect();
+    state.wallet = adapter;
+    await checkRequirements();
+  });
+}
+
+async function bindWallet(): Promise<void> {
+  const wallet = state.wallet;
+  const address = walletAddress();
+  if (!wallet || !address) return;
+  await step("Waiting for your wallet's signature…", async () => {
+    const { message } = await api.challenge(address);
+    const signature = await wallet.signMessage(new TextEncoder().encode(message));
+    await api.verify({ message, signature: bs58.encode(signature), address });
+    await loadMe();
+    await checkRequirements();
+  });
+}
+
+/** One key per giveaway and wallet, kept across reloads: a retried claim is the same claim. */
+function idempotencyKey(wallet: string): string {
+  const name = `memefans.claim.${giveaway.address}.${wallet}`;
+  const existing = localStorage.getItem(name);
+  if (existing) return existing;
+  const key = crypto.randomUUID();
+  localStorage.setItem(name, key);
+  return key;
+}
+
+async function submitClaim(): Promise<void> {
+  const address = walletAddress();
+  if (!address) return;
+  await step("Checking the requirements and claiming…", async () => {
+    try {
+      state.claim = await api.claim(giveaway.address, address, idempotencyKey(address));
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "requirements_not_met") {
+        state.checks = (error.details as { checks: EligibilityCheck[] }).checks;
+        throw new ApiError(error.code, "Not yet: do the steps marked ✗ above, then claim again.");
+      }
+      if (error instanceof ApiError && error.code === "already_claimed") {
+        state.claim = (error.details as { claim: Claim }).claim;
+        return;
+      }
+      throw error;
+    }
+    void refreshCount();
+    followClaim();
+  });
+}
+
+function followClaim(): void {
+  const current = state.claim;
+  if (!current || current.status === "confirmed" || current.status === "failed") return;
+  setTimeout(async () => {
+    try {
+      state.claim = await api.claimStatus(current.id);
+    } catch {
+      // The next poll tries again; the claim itself is safe on the server.
+    }
+    render();
+    followClaim();
+  }, CLAIM_STATUS_MS);
+}
+
+async function refreshCount(): Promise<void> {
+  try {
+    const distribution = await api.distribution(giveaway.address);
+    state.remaining = distribution.remaining;
+    state.open = state.open && distribution.remaining > 0 && !distribution.paused && !distribution.closed;
+    render();
+  } catch {
+    // A missed update shows the last count; the next one corrects it.
+  }
+}
+
+function liveCount(): void {
+  setInterval(() => {
+    if (!document.hidden) void refreshCount();
+  }, LIVE_COUNT_MS);
+}
+
+function renderChecklist(): void {
+  const list = document.getElementById("checklist");
+  if (list?.tagName !== "UL") return;
+  giveaway.requirements.forEach((line, index) => {
+    const item = list.querySelector<HTMLElement>(`li[data-index="${index}"]`);
+    if (!item) return;
+    const check = state.checks?.[index];
+    const met = check?.met;
+    item.replaceChildren(
+      h(
+        "span",
+        { class: `mark ${met === true ? "met" : met === false ? "unmet" : ""}`, "aria-hidden": "true" },
+        met === true ? "✓" : met === false ? "✗" : "•",
+      ),
+      h("span", { class: "sr-only" }, met === true ? "Done: " : met === false ? "Not done yet: " : ""),
+      h("span", { class: "requirement-text" }, line.text),
+      met !== true && line.action
+        ? h("a", { class: "intent", href: line.action.url, target: "_blank", rel: "noopener noreferrer" }, line.action.label)
+        : "",
+    );
+  });
+}
+
+function section(title: string, ...children: (Node | string | null | false)[]): HTMLElement {
+  return h("section", { class: "step" }, h("h2", {}, title), ...children);
+}
+
+function signInStep(): HTMLElement {
+  if (state.me) {
+    return section(
+      "Sign in with X",
+      h("p", { "data-testid": "signed-in" }, `Signed in as @${state.me.xUser.username}. `),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "link",
+          onclick: () => {
+            saveSession(null);
+            state.me = null;
+            state.checks = null;
+            render();
+          },
+        },
+        "Sign out",
+      ),
+    );
+  }
+  const start = `/auth/x/web/start?distribution=${encodeURIComponent(giveaway.address)}`;
+  return section("Sign in with X", h("a", { class: "button", href: start, "data-testid": "sign-in-x" }, "Sign in with X"));
+}
+
+function walletStep(): HTMLElement {
+  const address = walletAddress();
+  if (address) {
+    return section(
+      "Choose a wallet",
+      h("p", { "data-testid": "wallet-connected" }, `${state.wallet?.name}: ${address.slice(0, 4)}…${address.slice(-4)}`),
+      state.me && !bound()
+        ? h(
+            "button",
+            { type: "button", class: "button", "data-testid": "bind-wallet", onclick: () => void bindWallet() },
+            `Sign to link this wallet to @${state.me.xUser.username}`,
+          )
+        : null,
+    );
+  }
+  const connectButtons = state.wallets.map((adapter) =>
+    h(
+      "button",
+      { type: "button", class: "button wallet", onclick: () => void connect(adapter) },
+      h("img", { src: adapter.icon, alt: "", width: "20", height: "20" }),
+      `Connect ${adapter.name}`,
+    ),
+  );
+  const deepLinks = walletBrowserLinks(location.href).map((link) =>
+    h("a", { class: "button secondary", href: link.url, rel: "noopener" }, `Open in ${link.name}`),
+  );
+  return section(
+    "Choose a wallet",
+    ...connectButtons,
+    connectButtons.length === 0
+      ? h("p", {}, mobile ? "Open this page in your wallet's browser to claim:" : "No Solana wallet in this browser.")
+      : null,
+    ...(connectButtons.length === 0 && mobile ? deepLinks : []),
+    !mobile && giveaway.extensionUrl
+      ? h(
+          "p",
+          {},
+          "Or claim right under the post: ",
+          h("a", { href: giveaway.extensionUrl, rel: "noopener" }, "Get the MEMEFANS extension"),
+        )
+      : null,
+  );
+}
+
+function explorerUrl(signature: string): string {
+  return `https://explorer.solana.com/tx/${signature}${giveaway.explorerQuery}`;
+}
+
+function claimStep(): HTMLElement | null {
+  const claim = state.claim;
+  if (claim) {
+    const words = {
+      queued: "Queued: your payment goes out in the next batch…",
+      sent: "Sent: waiting for the chain to confirm…",
+      confirmed: `Paid: ${giveaway.amountText} are in your wallet.`,
+      failed: `Not paid: ${claim.failureReason ?? "the claim failed"}.`,
+    }[claim.status];
+    return section(
+      "Claim",
+      h("p", { "data-testid": "claim-status", "data-status": claim.status, role: "status" }, words),
+      claim.signature && claim.status === "confirmed"
+        ? h(
+            "a",
+            { href: explorerUrl(claim.signature), target: "_blank", rel: "noopener noreferrer", "data-testid": "explorer-link" },
+            "View the payment on Solana Explorer",
+          )
+        : null,
+    );
+  }
+  if (!state.open) return null;
+  const ready = Boolean(state.me && bound());
+  return section(
+    "Claim",
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button primary",
+        "data-testid": "claim",
+        disabled: !ready || Boolean(state.busy),
+        onclick: () => void submitClaim(),
+      },
+      `Claim ${giveaway.amountText}`,
+    ),
+    ready && state.checks
+      ? h(
+          "button",
+          { type: "button", class: "link", onclick: () => void step("Checking again…", checkRequirements) },
+          "Check again",
+        )
+      : null,
+  );
+}
+
+function retryButton(retry: (() => void) | undefined): HTMLElement | null {
+  return retry ? h("button", { type: "button", class: "link", onclick: () => retry() }, "Retry") : null;
+}
+
+function render(): void {
+  const slots = document.getElementById("slots");
+  if (slots)
+    slots.textContent = state.open
+      ? `${state.remaining} of ${giveaway.maxClaims} left`
+      : state.remaining === 0
+        ? "All claimed"
+        : (slots.textContent ?? "");
+  renderChecklist();
+  root.replaceChildren(
+    state.notice ? h("p", { class: "notice", role: "status" }, state.notice) : "",
+    ...(state.open || state.claim ? [signInStep(), walletStep()] : []),
+    claimStep() ?? "",
+    state.busy ? h("p", { class: "busy", role: "status" }, state.busy) : "",
+    state.error ? h("p", { class: "error", role: "alert" }, state.error.message, " ", retryButton(state.error.retry)) : "",
+  );
+}
+
+function showLocalDeadline(): void {
+  const deadline = document.getElementById("deadline");
+  if (!deadline) return;
+  deadline.textContent = new Date(giveaway.endsAt * 1000).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** An avatar or logo that cannot load (X's image host unreachable) becomes its initial, not a broken image. */
+function replaceBrokenImages(): void {
+  for (const image of document.querySelectorAll<HTMLImageElement>("img.avatar, img.logo")) {
+    const replace = () =>
+      image.replaceWith(
+        h("span", { class: `${image.className} avatar-initial`, "aria-hidden": "true" }, image.dataset.initial ?? "?"),
+      );
+    if (image.complete && image.naturalWidth === 0) replace();
+    else image.addEventListener("error", replace, { once: true });
+  }
+}
+
+readFragment();
+showLocalDeadline();
+replaceBrokenImages();
+render();
+watchWallets((wallets) => {
+  state.wallets = wallets;
+  render();
+});
+// Back from an X intent tab: the checklist is read again, no reload.
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden && state.checks) void step("Checking again…", checkRequirements);
+});
+// Every button works from here on: what the claim page benchmark measures as time to interactive.
+void step("Loading…", loadMe).then(() => performance.mark("memefans:interactive"));
+liveCount();

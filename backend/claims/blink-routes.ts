@@ -1,0 +1,290 @@
+import type {
+  ActionError,
+  ActionGetResponse,
+  ActionPostResponse,
+  ActionsJson,
+  CompletedAction,
+  LinkedAction,
+  NextAction,
+} from "@solana/actions-spec";
+import { type RequestHandler, Router } from "express";
+import { z } from "zod";
+import type { Claim, CreateClaimBody } from "../../shared/api/claims.ts";
+import { signatureSchema } from "../../shared/api/identity.ts";
+import { publicKeySchema } from "../../shared/primitives.ts";
+import type { AppContext } from "../app.ts";
+import { type GiveawaySummary, shortAddress, stateWords } from "../claim-page/giveaway-summary.ts";
+import { HttpError } from "../http/errors.ts";
+import type { OpenApiRegistry } from "../http/openapi.ts";
+
+/** The Solana Actions spec version these routes follow, and the chains they act on (CAIP-2). */
+export const ACTION_VERSION = "2.4";
+const CAIP2_CHAIN_IDS: Record<string, string> = {
+  mainnet: "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp",
+  devnet: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+  testnet: "solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z",
+};
+export const ACTIONS_PATH = "/api/actions/d";
+
+/** True for the paths that blink clients on any origin call: they get `*` CORS instead of the extension's. */
+export function isActionPath(path: string): boolean {
+  return path === "/actions.json" || path.startsWith("/api/actions/");
+}
+
+/** The spec's CORS: any origin may GET and POST an action (blink clients run on x.com, dial.to, wallets). */
+export function actionsCors(chainId: string): RequestHandler {
+  return (request, response, next) => {
+    response.set({
+      "Access-Control-Allow-Origin": "*",
+      "Access-Control-Allow-Methods": "GET,POST,PUT,OPTIONS",
+      "Access-Control-Allow-Headers":
+        "Content-Type, Authorization, Content-Encoding, Accept-Encoding, X-Accept-Action-Version, X-Accept-Blockchain-Ids",
+      "Access-Control-Expose-Headers": "X-Action-Version, X-Blockchain-Ids",
+      "X-Action-Version": ACTION_VERSION,
+      "X-Blockchain-Ids": chainId,
+    });
+    if (request.method === "OPTIONS") {
+      response.status(204).end();
+      return;
+    }
+    next();
+  };
+}
+
+export function caip2ChainId(cluster: string): string {
+  return CAIP2_CHAIN_IDS[cluster] ?? `solana:${cluster}`;
+}
+
+const actionParamsSchema = z.object({ address: publicKeySchema });
+const actionPostBodySchema = z.object({ account: publicKeySchema });
+const bindBodySchema = z.object({
+  account: publicKeySchema,
+  signature: signatureSchema,
+  /** The message the wallet signed, echoed back by the blink client. */
+  data: z.string().min(1).max(2000),
+});
+
+export interface BlinkDependencies {
+  context: AppContext;
+  summary(address: string): Promise<GiveawaySummary>;
+  submit(xUserId: string, body: CreateClaimBody, idempotencyKey: string): Promise<Claim>;
+  openapi: OpenApiRegistry;
+}
+
+/** Spec errors are `{ message }` with a 4xx status; the blink client shows the message as it is. */
+function actionError(response: Parameters<RequestHandler>[1], status: number, message: string): void {
+  const body: ActionError = { message };
+  response.status(status).json(body);
+}
+
+/**
+ * A Solana Action (blink) per giveaway. The chain of requests a blink client makes:
+ * 1. GET  /api/actions/d/<address>: icon, title, description and one "Claim" button.
+ * 2. POST /api/actions/d/<address> {account}:
+ *    - the wallet is bound to an X account, or a fan signed in with X from this blink for this wallet
+ *      (a binding challenge waits): the answer is the binding message to sign, then POST …/bind — the
+ *      POST alone proves nothing about who holds the wallet;
+ *    - otherwise: an external link to "Sign in with X" (the web login, which returns to the claim page),
+ *      then POST …/signed-in, which offers the button again.
+ * 3. POST /api/actions/d/<address>/bind {account, signature, data}: binds the wallet and queues the claim.
+ */
+export function blinkRouter(dependencies: BlinkDependencies): Router {
+  const { context, openapi } = dependencies;
+  const { publicUrl } = { publicUrl: context.config.PUBLIC_URL };
+  const router = Router();
+  const actionPath = (address: string) => `${ACTIONS_PATH}/${address}`;
+  const idempotencyKey = (address: string, wallet: string) => `blink:${address}:${wallet}`;
+
+  async function claimAction(summary: GiveawaySummary, message?: string): Promise<ActionGetResponse> {
+    const open = summary.state === "open";
+    const creator = summary.creator ? ` from @${summary.creator.username}` : "";
+    const claimButton: LinkedAction = { type: "post", href: actionPath(summary.address), label: `Claim ${summary.amountText}` };
+    return {
+      type: "action",
+      icon: `${publicUrl}/d/${summary.address}/card.png`,
+      title: `${summary.amountText} for each fan${creator}`,
+      description: open
+        ? `${summary.remaining} of ${summary.maxClaims} left. Sign in with X, meet the post's requirements, and the tokens are sent to your wallet.`
+        : stateWords(summary.state),
+      label: open ? `Claim ${summary.amountText}` : stateWords(summary.state),
+      disabled: !open,
+      links: { actions: [claimButton] },
+      ...(message ? { error: { message } } : {}),
+    };
+  }
+
+  function completed(summary: GiveawaySummary, claim: Claim): CompletedAction {
+    return {
+      type: "completed",
+      icon: `${publicUrl}/d/${summary.address}/card.png`,
+      title: `Claimed ${summary.amountText}`,
+      description: `Queued for ${shortAddress(claim.wallet)}. Follow it until it is paid on ${publicUrl}/d/${summary.address}`,
+      label: "Claimed",
+    };
+  }
+
+  async function boundOwner(wallet: string): Promise<string | undefined> {
+    const owner = await context.database.query<{ x_user_id: string }>("SELECT x_user_id FROM wallets WHERE address = $1", [
+      wallet,
+    ]);
+    return owner.rows[0]?.x_user_id;
+  }
+
+  async function waitingChallenge(wallet: string): Promise<{ message: string; nonce: string } | undefined> {
+    const found = await context.database.query<{ message: string; nonce: string }>(
+      `SELECT message, nonce FROM wallet_challenges WHERE address = $1 AND used_at IS NULL AND expires_at > $2
+       ORDER BY expires_at DESC LIMIT 1`,
+      [wallet, new Date(context.now())],
+    );
+    return found.rows[0];
+  }
+
+  /** Claims for the bound wallet, turning the claim route's refusals into the blink's words. */
+  async function claimFor(xUserId: string, summary: GiveawaySummary, wallet: string): Promise<CompletedAction> {
+    try {
+      return completed(
+        summary,
+        await dependencies.submit(xUserId, { distribution: summary.address, wallet }, idempotencyKey(summary.address, wallet)),
+      );
+    } catch (error) {
+      if (error instanceof HttpError && error.code === "already_claimed") {
+        return { ...completed(summary, (error.details as { claim: Claim }).claim), title: "Already claimed" };
+      }
+      if (error instanceof HttpError && error.code === "requirements_not_met") {
+        const checks = (error.details as { checks: { met: boolean; detail: string }[] }).checks;
+        const unmet = checks.filter((check) => !check.met).map((check) => check.detail);
+        throw new HttpError(403, error.code, `Not yet: ${unmet.join("; ")}. Then press Claim again.`);
+      }
+      throw error;
+    }
+  }
+
+  const withParams = async (request: Parameters<RequestHandler>[0]) => {
+    const params = actionParamsSchema.safeParse(request.params);
+    if (!params.success) throw new HttpError(404, "not_found", "no giveaway at this address");
+    return dependencies.summary(params.data.address);
+  };
+
+  /** Runs a blink handler and answers its HttpError as the spec's `{ message }`. */
+  const handle =
+    (handler: (request: Parameters<RequestHandler>[0]) => Promise<unknown>): RequestHandler =>
+    async (request, response) => {
+      try {
+        response.json(await handler(request));
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        actionError(response, error.status, error.message);
+      }
+    };
+
+  router.get("/actions.json", (_request, response) => {
+    const rules: ActionsJson = {
+      rules: [
+        { pathPattern: "/d/*", apiPath: `${ACTIONS_PATH}/*` },
+        { pathPattern: "/api/actions/**", apiPath: "/api/actions/**" },
+      ],
+    };
+    response.json(rules);
+  });
+
+  router.get(
+    `${ACTIONS_PATH}/:address`,
+    handle(async (request) => claimAction(await withParams(request))),
+  );
+
+  router.post(
+    `${ACTIONS_PATH}/:address`,
+    handle(async (request): Promise<ActionPostResponse> => {
+      const summary = await withParams(request);
+      const body = actionPostBodySchema.safeParse(request.body);
+      if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
+      const wallet = body.data.account;
+      // A POST names a wallet without proving it: even a bound wallet signs first, so nobody claims
+      // for someone else's wallet. Signing the binding message again binds nothing new.
+      const owner = await boundOwner(wallet);
+      const profile = owner ? await context.accounts.profile(owner) : undefined;
+      const challenge = profile
+        ? await context.walletBinding.challenge(profile.id, profile.username, wallet)
+        : await waitingChallenge(wallet);
+      if (challenge) {
+        return {
+          type: "message",
+          data: challenge.message,
+          state: challenge.nonce,
+          links: { next: { type: "post", href: `${actionPath(summary.address)}/bind` } },
+        };
+      }
+      const signIn = new URL("/auth/x/web/start", publicUrl);
+      signIn.search = new URLSearchParams({ distribution: summary.address, wallet }).toString();
+      return {
+        type: "external-link",
+        externalLink: signIn.toString(),
+        message: "Sign in with X in the page that opens, then come back here.",
+        links: { next: { type: "post", href: `${actionPath(summary.address)}/signed-in` } },
+      };
+    }),
+  );
+
+  router.post(
+    `${ACTIONS_PATH}/:address/signed-in`,
+    handle(async (request): Promise<NextAction> => {
+      const summary = await withParams(request);
+      const body = actionPostBodySchema.safeParse(request.body);
+      if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
+      const ready = (await boundOwner(body.data.account)) ?? (await waitingChallenge(body.data.account));
+      const action = await claimAction(summary, ready ? undefined : "Sign in with X did not finish; press Claim to try again.");
+      const next: LinkedAction = ready
+        ? { type: "message", href: actionPath(summary.address), label: "Sign with your wallet and claim" }
+        : { type: "post", href: actionPath(summary.address), label: `Claim ${summary.amountText}` };
+      return { ...action, type: "action", links: { actions: [next] } };
+    }),
+  );
+
+  router.post(
+    `${ACTIONS_PATH}/:address/bind`,
+    handle(async (request): Promise<NextAction> => {
+      const summary = await withParams(request);
+      const body = bindBodySchema.safeParse(request.body);
+      if (!body.success) throw new HttpError(400, "validation_failed", "account, signature and the signed message are required");
+      const issued = await context.database.query<{ x_user_id: string }>(
+        "SELECT x_user_id FROM wallet_challenges WHERE message = $1 AND address = $2",
+        [body.data.data, body.data.account],
+      );
+      const xUserId = issued.rows[0]?.x_user_id;
+      if (!xUserId) throw new HttpError(400, "bad_request", "this message was not issued here; press Claim again");
+      await context.walletBinding.verify(xUserId, {
+        message: body.data.data,
+        signature: body.data.signature,
+        address: body.data.account,
+      });
+      return claimFor(xUserId, summary, body.data.account);
+    }),
+  );
+
+  for (const [method, path, summary] of [
+    ["get", `${ACTIONS_PATH}/:address`, "The giveaway's Solana Action (blink): icon, title, description and the Claim button"],
+    [
+      "post",
+      `${ACTIONS_PATH}/:address`,
+      "Blink claim: queues the claim for a bound wallet, else asks to sign in with X or to sign the binding",
+    ],
+    ["post", `${ACTIONS_PATH}/:address/signed-in`, "Blink step after the X sign-in link: offers signing the binding message"],
+    ["post", `${ACTIONS_PATH}/:address/bind`, "Blink step: binds the wallet with its signature and queues the claim"],
+  ] as const) {
+    openapi.describe({
+      method,
+      path,
+      summary,
+      request: { params: actionParamsSchema },
+      responses: { 200: { description: "Solana Actions JSON" } },
+    });
+  }
+  openapi.describe({
+    method: "get",
+    path: "/actions.json",
+    summary: "Solana Actions rules: which page paths have blinks",
+    request: {},
+    responses: { 200: { description: "ActionsJson" } },
+  });
+  return router;
+}

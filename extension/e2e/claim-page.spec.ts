@@ -1,0 +1,143 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, type BrowserContextOptions, expect as baseExpect, type Page, test } from "@playwright/test";
+import { SEED } from "../../backend/x-emulator/seed.ts";
+import { injectedWallet } from "./story/injected-wallet.ts";
+import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
+
+/** The machine is shared and loaded: every wait allows for a slow page, none asserts speed. */
+const expect = baseExpect.configure({ timeout: 15_000 });
+
+/**
+ * Fans without the extension claim on the giveaway's page, <PUBLIC_URL>/d/<address>: Sign in with X
+ * (the web login through the X emulator's consent page), a wallet-standard wallet injected in the page
+ * as Phantom's extension or in-app browser injects itself, the binding signature, the claim, and its
+ * status until the chain shows the payment. Screenshots land in test-results/claim-page/.
+ */
+const screenshotDir = fileURLToPath(new URL("../../test-results/claim-page", import.meta.url));
+const PAYOUT_TIMEOUT_MS = 60_000;
+
+let giveaway: WebGiveaway;
+
+test.describe.configure({ mode: "serial" });
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  giveaway = await startWebGiveaway([{ type: "follow" }, { type: "like" }], 3);
+});
+test.afterAll(() => giveaway?.close());
+
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: IPHONE };
+
+/** The whole claim on the page, as `username`, in a fresh browser context (a phone's is Phantom's in-app browser). */
+async function claimOnPage(
+  username: string,
+  device: BrowserContextOptions,
+  shot: string,
+  slotsLeft: string,
+  likesFromThePage = false,
+) {
+  const options = { username, shot, slotsLeft };
+  const wallet = injectedWallet("Phantom");
+  const context = await giveaway.browser.newContext({
+    ...device,
+    ...(device.isMobile ? { userAgent: `${IPHONE} Phantom` } : {}),
+  });
+  try {
+    await wallet.install(context);
+    const page = await context.newPage();
+    await page.goto(giveaway.pageUrl);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("0.001 Unknown token");
+    await expect(page.locator(".creator")).toContainText(`@${SEED.users.creator.username}`);
+    await expect(page.locator("#checklist")).toContainText(`Follow @${SEED.users.creator.username}`);
+    await expect(page.getByRole("link", { name: "Like" })).toHaveAttribute(
+      "href",
+      `https://x.com/intent/like?tweet_id=${SEED.posts.giveaway}`,
+    );
+
+    // Sign in with X: the page → X's consent page → back to the page, signed in.
+    await page.getByTestId("sign-in-x").click();
+    await page.locator(`button[data-username="${options.username}"]`).click();
+    await expect(page.getByTestId("signed-in")).toContainText(`@${options.username}`);
+    expect(page.url()).toBe(giveaway.pageUrl);
+
+    await page.getByRole("button", { name: "Connect Phantom" }).click();
+    await expect(page.getByTestId("wallet-connected")).toContainText(wallet.address.slice(0, 4));
+    await page.getByTestId("bind-wallet").click();
+    await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
+    expect((await wallet.signedMessages(page)).at(-1)).toContain(`Bind this wallet to @${options.username} on MEMEFANS`);
+    if (likesFromThePage) await likeThroughTheIntent(context, page, username);
+    await expect(page.locator("#checklist .met")).toHaveCount(2);
+
+    await page.getByTestId("claim").click();
+    const status = page.getByTestId("claim-status");
+    await expect(status).toHaveAttribute("data-status", "confirmed", { timeout: PAYOUT_TIMEOUT_MS });
+    await expect(page.getByTestId("explorer-link")).toHaveAttribute("href", /^https:\/\/explorer\.solana\.com\/tx\//);
+    expect(await giveaway.balance(wallet.address)).toBe(giveaway.distribution.amountPerClaim);
+    // The count of slots left moved with this claim, without a reload.
+    await expect(page.locator("#slots")).toHaveText(options.slotsLeft);
+    await page.screenshot({ path: join(screenshotDir, `${options.shot}.png`), fullPage: true });
+    return page;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The fan has not liked the post: the checklist shows ✗ with X's like intent. X's intent page (routed
+ * here, as x.com is out of reach) records the like in the X emulator; back on the claim page, the
+ * checklist is read again without a reload.
+ */
+async function likeThroughTheIntent(context: BrowserContext, page: Page, username: string): Promise<void> {
+  await expect(page.locator("#checklist .unmet")).toHaveCount(1);
+  await context.route("https://x.com/intent/like**", async (route) => {
+    const liked = await fetch(`${giveaway.backend.emulator?.url}/__emulator/likes`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ userId: username, postId: SEED.posts.giveaway }),
+    });
+    expect(liked.status).toBe(201);
+    await route.fulfill({ contentType: "text/html", body: "<p>You liked the post.</p>" });
+  });
+  const intent = context.waitForEvent("page");
+  await page.getByRole("link", { name: "Like" }).click();
+  const tab = await intent;
+  await expect(tab.getByText("You liked the post.")).toBeVisible();
+  await tab.close();
+  // The backend keeps an unmet answer 30 s; the fan took that long on X.
+  giveaway.backend.advanceClock(31_000);
+  await page.getByRole("button", { name: "Check again" }).click();
+}
+
+test("web-page-claim: a fan without the extension claims on the page at desktop size, paid on chain", async () => {
+  test.setTimeout(120_000);
+  await claimOnPage(SEED.users.superfan.username, DESKTOP, "01-web-page-claim", "2 of 3 left");
+});
+
+test("mobile-claim: the same on a 390 px phone inside the wallet's browser; without a wallet it offers the wallets' browsers", async () => {
+  test.setTimeout(120_000);
+  const bare = await giveaway.browser.newContext(PHONE);
+  const page: Page = await bare.newPage();
+  const url = giveaway.pageUrl;
+  await page.goto(url);
+  await expect(page.getByRole("link", { name: "Open in Phantom" })).toHaveAttribute(
+    "href",
+    `https://phantom.app/ul/browse/${encodeURIComponent(url)}?ref=${encodeURIComponent(giveaway.backend.url)}`,
+  );
+  await expect(page.getByRole("link", { name: "Open in Solflare" })).toHaveAttribute(
+    "href",
+    /^https:\/\/solflare\.com\/ul\/v1\/browse\//,
+  );
+  // The page fits the phone: nothing scrolls sideways.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: join(screenshotDir, "02-mobile-claim-no-wallet.png"), fullPage: true });
+  await bare.close();
+
+  await claimOnPage(SEED.users.casualFan.username, PHONE, "03-mobile-claim", "1 of 3 left");
+});
+
+test("web-page-claim, a requirement met from the page: X's intent, then the checklist turns ✓ without a reload", async () => {
+  test.setTimeout(120_000);
+  await claimOnPage(SEED.users.quietFan.username, DESKTOP, "04-web-page-claim-after-like-intent", "All claimed", true);
+});
