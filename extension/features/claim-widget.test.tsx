@@ -384,6 +384,18 @@ describe("claim button", () => {
     );
   });
 
+  it("shows the card under a card-only giveaway post whose link card names amount and ticker, not the address", async () => {
+    document.body.innerHTML = inCell(withCardLink(fixtureHtml("cardOnly"), "memefans.app", "1.5 $BONK for each fan"));
+    const worker = serve([distributionFixture(C, "1843978367558885854")]);
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    await eventually(() => expect(widgetsOf("claim-widget")).toHaveLength(1));
+    await eventually(() => expect(shadowText(widgetsOf("claim-widget")[0] as HTMLElement)).toContain("1.5 $BONK per claim"));
+    expect(worker.callsOf("distributions/lookup")).toEqual([{ postIds: ["1843978367558885854"] }]);
+    expect(worker.callsOf("distributions/get")).toEqual([]);
+  });
+
   it("names the token as the chain does, shows its logo from the service worker, and warns of its risks", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     const logo = "data:image/png;base64,iVBORw0KGgo=";

@@ -91,8 +91,8 @@ export const claimWidget: Feature = {
       seen.set(article, reading);
       const { distribution, postId } = reading;
       // Only posts that link a distribution are looked up (with their own id, which finds one registered for them).
-      if (distribution && postId && !reading.promoted)
-        overlay.store.dispatch(postsSeen([{ postId, linkedAddress: distribution }]));
+      if (reading.linksGiveaway && postId && !reading.promoted)
+        overlay.store.dispatch(postsSeen([{ postId, ...(distribution ? { linkedAddress: distribution } : {}) }]));
       sync();
     };
     const gone = (article: HTMLElement) => {

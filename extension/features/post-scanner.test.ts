@@ -68,7 +68,15 @@ describe("distribution links", () => {
     const post = article(withCardLink(fixtureHtml("cardOnly"), "memefans.app", `MEMEFANS giveaway ${ADDRESS}`));
     expect(post.querySelector(postSelectors.text)).toBeNull();
     expect(readPost(post, hosts)).toMatchObject({ postId: "1843978367558885854", distribution: ADDRESS });
-    expect(readPost(article(fixtureHtml("cardOnly")), hosts).distribution).toBeNull();
+    expect(readPost(article(fixtureHtml("cardOnly")), hosts)).toMatchObject({ distribution: null, linksGiveaway: false });
+  });
+
+  it("marks a card of ours whose title names amount and ticker, not the address, as linking a giveaway", () => {
+    // What the claim page's og:title reads now: no 44-character address for people to see.
+    const post = article(withCardLink(fixtureHtml("cardOnly"), "memefans.app", "10 $WIF for each fan from @memecreator"));
+    expect(readPost(post, hosts)).toMatchObject({ postId: "1843978367558885854", distribution: null, linksGiveaway: true });
+    const foreign = article(withCardLink(fixtureHtml("cardOnly"), "whitehouse.gov", "10 $WIF for each fan"));
+    expect(readPost(foreign, hosts)).toMatchObject({ distribution: null, linksGiveaway: false });
   });
 });
 

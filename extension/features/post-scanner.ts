@@ -47,6 +47,12 @@ export interface PostReading {
   promoted: boolean;
   /** The distribution this post's own text or card links to; a quoted post's link is not the post's. */
   distribution: string | null;
+  /**
+   * The post's own text or card links to one of our giveaways, its address readable or not: a link
+   * card of ours shows only the page's title, which names amount and ticker, not the address. Such a
+   * post is looked up by its id, which finds the giveaway registered for it.
+   */
+  linksGiveaway: boolean;
 }
 
 export interface PostListener {
@@ -83,6 +89,7 @@ export function readPost(article: Element, hosts: ReadonlySet<string>): PostRead
   let postId: string | null = null;
   let authorHandle: string | null = null;
   let distribution: string | null = null;
+  let linksGiveaway = false;
   for (const element of article.querySelectorAll(timesAndLinks)) {
     if (element.localName === "time") {
       // The post's own header comes before a quoted post; a quoted post's time is never the post's
@@ -98,16 +105,19 @@ export function readPost(article: Element, hosts: ReadonlySet<string>): PostRead
     if (distribution !== null) continue;
     const label = element.getAttribute("aria-label");
     const card = label === null ? null : element.closest(postSelectors.card);
+    const ourCard = card !== null && hosts.has((label?.split(/\s+/, 1)[0] ?? "").toLowerCase());
     const found = card
-      ? hosts.has((label?.split(/\s+/, 1)[0] ?? "").toLowerCase())
+      ? ourCard
         ? distributionAddressInCard(card, hosts)
         : null
       : distributionAddressInAnchor(element as HTMLAnchorElement, hosts);
-    if (found && ownContent(element)) distribution = found;
+    if (!ownContent(element)) continue;
+    if (found) distribution = found;
+    if (found || ourCard) linksGiveaway = true;
   }
 
   const promoted = postId === null && hasAdLabel(article, ownContent);
-  return { postId, authorHandle, promoted, distribution };
+  return { postId, authorHandle, promoted, distribution, linksGiveaway };
 }
 
 /**
@@ -131,7 +141,7 @@ function hasAdLabel(article: Element, ownContent: (element: Element) => boolean)
 }
 
 function signatureOf(reading: PostReading): string {
-  return `${reading.postId}|${reading.distribution}|${reading.promoted}`;
+  return `${reading.postId}|${reading.distribution}|${reading.linksGiveaway}|${reading.promoted}`;
 }
 
 /** Fans one scanner out to the features that care about posts; late subscribers get the posts already seen. */

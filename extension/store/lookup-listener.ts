@@ -28,7 +28,9 @@ export function startLookupListener(listener: ListenerMiddlewareInstance<Overlay
         // A post may link to a giveaway registered on another post (a quote of the link, say).
         const known = api.getState().distributions;
         const missing = new Set(
-          batch.map((post) => post.linkedAddress).filter((address) => !distributionSelectors.selectById(known, address)),
+          batch
+            .map((post) => post.linkedAddress)
+            .filter((address): address is string => address !== undefined && !distributionSelectors.selectById(known, address)),
         );
         for (const address of missing) {
           await api.dispatch(backendApi.endpoints.distribution.initiate(address, { subscribe: false }));

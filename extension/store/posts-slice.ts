@@ -8,8 +8,8 @@ import { backendApi } from "../api/backend-api.ts";
  */
 export interface SeenPost {
   postId: string;
-  /** The address the post's own link names. */
-  linkedAddress: string;
+  /** The address the post's own link names; absent for a link card of ours, whose title does not name it. */
+  linkedAddress?: string;
   lookup: "pending" | "requested" | "done" | "failed";
 }
 
@@ -19,12 +19,12 @@ export const postsSlice = createSlice({
   name: "posts",
   initialState: adapter.getInitialState(),
   reducers: {
-    postsSeen(state, action: PayloadAction<{ postId: string; linkedAddress: string }[]>) {
+    postsSeen(state, action: PayloadAction<{ postId: string; linkedAddress?: string }[]>) {
       for (const { postId, linkedAddress } of action.payload) {
         const known = state.entities[postId];
         // A failed lookup (backend unreachable) is asked again the next time the post shows up.
         if (known && known.linkedAddress === linkedAddress && known.lookup !== "failed") continue;
-        adapter.upsertOne(state, { postId, linkedAddress, lookup: "pending" });
+        adapter.upsertOne(state, { postId, ...(linkedAddress ? { linkedAddress } : {}), lookup: "pending" });
       }
     },
   },
