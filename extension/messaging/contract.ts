@@ -53,7 +53,7 @@ const passwordSchema = z.string().min(8, "the password needs at least 8 characte
  * entry says what the payload looks like, what comes back, and who may ask.
  */
 export const messages = {
-  // The wallet. The secret key never appears in any response.
+  // The wallet. The secret key and the phrase appear only in the password-gated answers to our own pages below.
   "wallet/status": message(empty, walletStatusSchema, both),
   "wallet/create": message(z.strictObject({ password: passwordSchema }), z.object({ address: publicKeySchema }), pagesOnly),
   "wallet/import": message(
@@ -62,6 +62,41 @@ export const messages = {
       password: passwordSchema,
     }),
     z.object({ address: publicKeySchema }),
+    pagesOnly,
+  ),
+  /** A wallet from a BIP-39 phrase (ours, Phantom's or Solflare's): the same address at m/44'/501'/0'/0'. */
+  "wallet/restore": message(
+    z.strictObject({
+      phrase: z.string().min(1, "type the 12 or 24 words of the recovery phrase").max(1000),
+      password: passwordSchema,
+    }),
+    z.object({ address: publicKeySchema }),
+    pagesOnly,
+  ),
+  /**
+   * The one-time backup screen: the phrase, decrypted with the password, for our own popup only,
+   * and only until the backup is confirmed.
+   */
+  "wallet/recovery-phrase": message(
+    z.strictObject({ password: z.string().min(1).max(1024) }),
+    z.object({ words: z.array(z.string()).min(12).max(24) }),
+    pagesOnly,
+  ),
+  "wallet/confirm-backup": message(
+    z.strictObject({
+      password: z.string().min(1).max(1024),
+      answers: z
+        .array(z.strictObject({ position: z.number().int().min(1).max(24), word: z.string().min(1).max(20) }))
+        .min(1)
+        .max(24),
+    }),
+    walletStatusSchema,
+    pagesOnly,
+  ),
+  /** The secret key in base58, behind the password, for importing the wallet into another app. */
+  "wallet/export-secret": message(
+    z.strictObject({ password: z.string().min(1).max(1024) }),
+    z.object({ secretKey: z.string().min(1) }),
     pagesOnly,
   ),
   "wallet/unlock": message(z.strictObject({ password: z.string().min(1).max(1024) }), walletStatusSchema, pagesOnly),

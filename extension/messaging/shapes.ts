@@ -29,6 +29,8 @@ export const walletStatusSchema = z.object({
     state: z.enum(["absent", "locked", "unlocked"]),
     address: publicKeySchema.optional(),
     autoLockMinutes: z.number(),
+    /** "pending" until the recovery phrase was shown and checked; "none" for a wallet imported from a raw key. */
+    backup: z.enum(["pending", "confirmed", "none"]).optional(),
   }),
   /** The last address an external wallet (Phantom, Solflare, wallet-standard) reported on x.com. */
   external: z.object({ address: publicKeySchema, name: z.string() }).optional(),

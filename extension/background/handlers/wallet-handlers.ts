@@ -31,6 +31,7 @@ export async function walletStatus(services: BackgroundServices): Promise<Wallet
       state: vault.state,
       ...(builtinAddress ? { address: builtinAddress } : {}),
       autoLockMinutes: settings.autoLockMinutes,
+      ...(vault.state === "absent" ? {} : { backup: vault.backup }),
     },
     ...(external.success ? { external: { address: external.data.address, name: external.data.name } } : {}),
     ...(activeAddress ? { activeAddress } : {}),
@@ -55,6 +56,10 @@ export function walletHandlers(
   | "wallet/status"
   | "wallet/create"
   | "wallet/import"
+  | "wallet/restore"
+  | "wallet/recovery-phrase"
+  | "wallet/confirm-backup"
+  | "wallet/export-secret"
   | "wallet/unlock"
   | "wallet/lock"
   | "wallet/choose"
@@ -74,6 +79,13 @@ export function walletHandlers(
     "wallet/status": () => walletStatus(services),
     "wallet/create": async ({ password }) => ({ address: await services.vault.create(password) }),
     "wallet/import": async ({ secret, password }) => ({ address: await services.vault.importSecret(secret, password) }),
+    "wallet/restore": async ({ phrase, password }) => ({ address: await services.vault.restore(phrase, password) }),
+    "wallet/recovery-phrase": async ({ password }) => ({ words: await services.vault.recoveryPhrase(password) }),
+    "wallet/confirm-backup": async ({ password, answers }) => {
+      await services.vault.confirmBackup(password, answers);
+      return walletStatus(services);
+    },
+    "wallet/export-secret": async ({ password }) => ({ secretKey: await services.vault.exportSecretKey(password) }),
     "wallet/unlock": async ({ password }) => {
       await services.vault.unlock(password);
       return walletStatus(services);
