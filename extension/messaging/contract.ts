@@ -99,6 +99,29 @@ export const messages = {
     z.object({ secretKey: z.string().min(1) }),
     pagesOnly,
   ),
+  /** Before Send: the fee, the recipient's token-account rent when it has none, and "Max" in raw units. */
+  "wallet/send-quote": message(
+    z.strictObject({ to: publicKeySchema, mint: publicKeySchema.optional() }),
+    z.object({
+      decimals: z.number().int().min(0).max(255),
+      maxAmount: decimalStringSchema,
+      feeLamports: decimalStringSchema,
+      recipientAccountRentLamports: decimalStringSchema,
+    }),
+    pagesOnly,
+  ),
+  /** SOL (no mint) or a token, `amount` in the token's units as typed ("1.5"); shown in the approval window first. */
+  "wallet/send": message(
+    z.strictObject({
+      to: publicKeySchema,
+      mint: publicKeySchema.optional(),
+      amount: z.string().min(1).max(40),
+      /** Only for the approval window's purpose line; the decoded instructions are what is approved. */
+      symbol: z.string().min(1).max(20).optional(),
+    }),
+    z.object({ signature: base58SignatureSchema, rpcUrl: z.string() }),
+    pagesOnly,
+  ),
   "wallet/unlock": message(z.strictObject({ password: z.string().min(1).max(1024) }), walletStatusSchema, pagesOnly),
   "wallet/lock": message(empty, walletStatusSchema, both),
   "wallet/choose": message(z.strictObject({ choice: walletChoiceSchema }), walletStatusSchema, both),

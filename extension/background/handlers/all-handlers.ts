@@ -5,6 +5,7 @@ import { backendReadHandlers } from "./backend-read-handlers.ts";
 import { closeDistributionHandler } from "./close-distribution-handler.ts";
 import { diagnosticsHandlers } from "./diagnostics-handlers.ts";
 import { outboxHandlers } from "./outbox-handlers.ts";
+import { sendHandlers } from "./send-handlers.ts";
 import { settingsHandlers } from "./settings-handlers.ts";
 import { walletHandlers } from "./wallet-handlers.ts";
 import { xHandlers } from "./x-handlers.ts";
@@ -13,6 +14,7 @@ import { xHandlers } from "./x-handlers.ts";
 export function allHandlers(services: BackgroundServices): Handlers {
   return {
     ...walletHandlers(services),
+    ...sendHandlers(services),
     ...xHandlers(services),
     ...backendReadHandlers(services),
     ...outboxHandlers(services),
