@@ -178,6 +178,8 @@ export const messages = {
     both,
   ),
   "creator/distributions": message(empty, z.object({ distributions: z.array(distributionSchema) }), both),
+  /** Which cluster the configured RPC is, by its genesis hash: the popup's network badge. */
+  "chain/network": message(empty, z.object({ network: z.enum(["mainnet", "devnet", "testnet", "localnet"]) }), pagesOnly),
   "chain/latest-blockhash": message(empty, z.object({ blockhash: z.string(), lastValidBlockHeight: z.number() }), both),
   /** Sends a transaction an external wallet (Phantom, Solflare…) already signed on the page, through the configured RPC. */
   "chain/send-transaction": message(

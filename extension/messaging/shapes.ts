@@ -46,7 +46,11 @@ export const tokenBalanceSchema = z.object({
   mint: publicKeySchema,
   amount: decimalStringSchema,
   decimals: z.number().int().min(0).max(255),
+  /** The chain's name and ticker for the mint (GET /tokens/:mint); absent when it has none. */
+  name: z.string().optional(),
   symbol: z.string().optional(),
+  /** The backend's copy of the token's logo: images load from our backend only, never from other hosts. */
+  logoUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export const balancesSchema = z.object({
   owner: publicKeySchema,

@@ -79,6 +79,10 @@ export class RpcClient {
     return fromBase64(result.value.data[0])[44];
   }
 
+  async getGenesisHash(): Promise<string> {
+    return this.call("getGenesisHash", [], z.string());
+  }
+
   async getMinimumBalanceForRentExemption(size: number): Promise<bigint> {
     return BigInt(await this.call("getMinimumBalanceForRentExemption", [size], z.number().int().min(0)));
   }

@@ -4,6 +4,7 @@ import { approvalHandlers } from "./approval-handlers.ts";
 import { backendReadHandlers } from "./backend-read-handlers.ts";
 import { closeDistributionHandler } from "./close-distribution-handler.ts";
 import { diagnosticsHandlers } from "./diagnostics-handlers.ts";
+import { networkHandler } from "./network-handler.ts";
 import { outboxHandlers } from "./outbox-handlers.ts";
 import { sendHandlers } from "./send-handlers.ts";
 import { settingsHandlers } from "./settings-handlers.ts";
@@ -15,6 +16,7 @@ export function allHandlers(services: BackgroundServices): Handlers {
   return {
     ...walletHandlers(services),
     ...sendHandlers(services),
+    ...networkHandler(services),
     ...xHandlers(services),
     ...backendReadHandlers(services),
     ...outboxHandlers(services),

@@ -1,6 +1,8 @@
+import { tokenResponseSchema } from "../../../shared/api/tokens.ts";
 import { walletChallengeSchema } from "../../messaging/backend-shapes.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { WalletStatus } from "../../messaging/shapes.ts";
+import type { RpcClient, TokenHolding } from "../chain/rpc-client.ts";
 import type { Handlers } from "../router.ts";
 import {
   type BackgroundServices,
@@ -38,6 +40,28 @@ export async function walletStatus(services: BackgroundServices): Promise<Wallet
     activeAddressBound: activeAddress !== undefined && (session?.boundWallets.includes(activeAddress) ?? false),
     xUser: session?.xUser ?? null,
   };
+}
+
+/**
+ * A holding with the token's identity as the backend read it from the chain. Without the backend the
+ * balance is still exact (decimals from the RPC); only the name and logo are missing.
+ */
+async function describeHolding(services: BackgroundServices, rpc: RpcClient, holding: TokenHolding) {
+  const amount = holding.amount.toString();
+  try {
+    const { token } = tokenResponseSchema.parse(await backend(services, { method: "GET", path: `/tokens/${holding.mint}` }));
+    const { backendUrl } = await readSettings(services.db);
+    return {
+      mint: holding.mint,
+      amount,
+      decimals: token.decimals,
+      ...(token.name ? { name: token.name } : {}),
+      ...(token.symbol ? { symbol: token.symbol } : {}),
+      ...(token.hasLogo ? { logoUrl: `${backendUrl}/tokens/${holding.mint}/logo` } : {}),
+    };
+  } catch {
+    return { mint: holding.mint, amount, decimals: (await rpc.getMintDecimals(holding.mint).catch(() => undefined)) ?? 0 };
+  }
 }
 
 function requireBuiltin(choice: string): void {
@@ -107,17 +131,8 @@ export function walletHandlers(
       const address = owner ?? (await walletStatus(services)).activeAddress;
       if (!address) throw new MessagingError("no_wallet", "no wallet is connected: create one or connect Phantom or Solflare");
       const rpc = await rpcClient(services);
-      const [lamports, holdings, symbols] = await Promise.all([
-        rpc.getBalance(address),
-        rpc.getTokenHoldings(address),
-        knownSymbols(services),
-      ]);
-      const tokens = [];
-      for (const holding of holdings) {
-        const decimals = (await rpc.getMintDecimals(holding.mint).catch(() => undefined)) ?? 0;
-        const symbol = symbols.get(holding.mint);
-        tokens.push({ mint: holding.mint, amount: holding.amount.toString(), decimals, ...(symbol ? { symbol } : {}) });
-      }
+      const [lamports, holdings] = await Promise.all([rpc.getBalance(address), rpc.getTokenHoldings(address)]);
+      const tokens = await Promise.all(holdings.map((holding) => describeHolding(services, rpc, holding)));
       return { owner: address, lamports: lamports.toString(), tokens };
     },
     "wallet/sign-and-send": async ({ transaction, purpose }, context) => {
