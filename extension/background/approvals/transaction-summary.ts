@@ -1,7 +1,7 @@
 import { VersionedTransaction } from "@solana/web3.js";
 import { fromBase64 } from "../../messaging/base64.ts";
 import type { InstructionSummary } from "../../messaging/shapes.ts";
-import { TOKEN_PROGRAM } from "../chain/program-ids.ts";
+import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from "../chain/program-ids.ts";
 import { type DecodeContext, decodeInstruction, type ResolvedInstruction } from "./instruction-decoders.ts";
 
 export const LAMPORTS_PER_SIGNATURE = 5_000n;
@@ -39,7 +39,8 @@ export function mintsOf(transaction: VersionedTransaction, distributionProgramId
   const mints = new Set<string>();
   for (const ix of instructions) {
     if (ix.programId === distributionProgramId && ix.accounts[3]) mints.add(ix.accounts[3]);
-    if (ix.programId === TOKEN_PROGRAM && ix.data[0] === 12 && ix.accounts[1]) mints.add(ix.accounts[1]);
+    const tokenProgram = ix.programId === TOKEN_PROGRAM || ix.programId === TOKEN_2022_PROGRAM;
+    if (tokenProgram && ix.data[0] === 12 && ix.accounts[1]) mints.add(ix.accounts[1]);
   }
   return [...mints];
 }

@@ -8,8 +8,6 @@ import {
   unpackMint,
 } from "@solana/spl-token";
 import { PublicKey, SystemProgram, type TransactionInstruction, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
-// biome-ignore lint/style/useNodejsImportProtocol: the npm "buffer" polyfill; the service worker has no node:buffer.
-import { Buffer } from "buffer";
 import { decimalTokenAmount, rawTokenAmount } from "../../../shared/primitives.ts";
 import { readMintFacts } from "../../../shared/tokens/onchain-token.ts";
 import { MessagingError } from "../../messaging/errors.ts";
