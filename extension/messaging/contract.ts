@@ -7,7 +7,7 @@ import {
   balancesSchema,
   base58SignatureSchema,
   base64Schema,
-  claimRecordSchema,
+  claimHistoryRowSchema,
   claimSchema,
   decimalStringSchema,
   diagnosticEntrySchema,
@@ -211,7 +211,7 @@ export const messages = {
   "claims/get": message(z.strictObject({ id: z.string().min(1).max(100) }), z.object({ claim: claimSchema }), both),
   "claims/history": message(
     z.strictObject({ refresh: z.boolean().optional() }),
-    z.object({ claims: z.array(claimRecordSchema), refreshError: z.string().optional() }),
+    z.object({ claims: z.array(claimHistoryRowSchema), refreshError: z.string().optional() }),
     both,
   ),
   "outbox/list": message(empty, z.object({ items: z.array(outboxItemViewSchema) }), both),

@@ -92,6 +92,22 @@ export const claimRecordSchema = z.object({
 });
 export type ClaimRecord = z.infer<typeof claimRecordSchema>;
 
+/** A history row as the popup shows it: the record plus what the giveaway pays and where it was posted. */
+export const claimHistoryRowSchema = claimRecordSchema.extend({
+  /** Raw units per claim and the token, from the giveaway as this device last saw it. */
+  payout: z
+    .object({
+      amount: decimalStringSchema,
+      decimals: z.number().int().min(0).max(255),
+      mint: publicKeySchema,
+      symbol: z.string().optional(),
+    })
+    .optional(),
+  postUrl: z.url().optional(),
+  explorerUrl: z.url().optional(),
+});
+export type ClaimHistoryRow = z.infer<typeof claimHistoryRowSchema>;
+
 export const outboxKindSchema = z.enum(["claim", "register-distribution"]);
 export const outboxItemViewSchema = z.object({
   id: z.string(),
