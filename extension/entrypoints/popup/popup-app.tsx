@@ -39,25 +39,6 @@ function WalletChoiceBar({ status, onChange }: { status: WalletStatus; onChange:
   );
 }
 
-const networkStyles = {
-  mainnet: ["Mainnet", "bg-[#00ba7c]"],
-  devnet: ["Devnet", "bg-[#7856ff]"],
-  testnet: ["Testnet", "bg-[#7856ff]"],
-  localnet: ["Localnet", "bg-[#536471]"],
-} as const;
-
-/** Which cluster the RPC is: money on Devnet or a local chain is not money on Mainnet. */
-function NetworkBadge() {
-  const network = useBackground("chain/network", {});
-  if (!network.data) return null;
-  const [label, color] = networkStyles[network.data.network];
-  return (
-    <span className={`rounded-full px-2 py-0.5 text-xs font-bold text-white ${color}`} data-testid="network-badge">
-      {label}
-    </span>
-  );
-}
-
 function XAccount({ status, onChange }: { status: WalletStatus; onChange: () => void }) {
   const [error, setError] = useState<string>();
   if (status.xUser) return <span className="text-sm font-bold">@{status.xUser.username}</span>;
@@ -97,10 +78,7 @@ export function PopupApp() {
   return (
     <div className="flex h-[600px] w-[360px] flex-col">
       <header className="flex items-center justify-between gap-2 border-b border-[#cfd9de] px-4 py-3 dark:border-[#2f3336]">
-        <span className="flex items-center gap-2">
-          <h1 className="text-lg font-extrabold">MEMEFANS</h1>
-          <NetworkBadge />
-        </span>
+        <h1 className="text-lg font-extrabold">MEMEFANS</h1>
         <XAccount status={current} onChange={refresh} />
       </header>
       <div className="flex items-center justify-between px-4 py-2">

@@ -6,6 +6,7 @@ import type { Balances, WalletStatus } from "../../messaging/shapes.ts";
 import { formatTokenAmount, shortAddress } from "../../ui/format.ts";
 import { BackupCheck } from "./backup-check.tsx";
 import { ClaimHistory } from "./claim-history.tsx";
+import { NetworkBadge } from "./network-badge.tsx";
 import { OutboxList } from "./outbox-list.tsx";
 import { tokenLabel } from "./token-label.ts";
 import { useBackground } from "./use-background.ts";
@@ -80,6 +81,7 @@ export default function WalletHome({ status, onStatus }: { status: WalletStatus;
           >
             {shortAddress(address)} {copied ? "✓ copied" : "⧉"}
           </button>
+          <NetworkBadge />
           {builtin ? (
             <Button
               size="small"
