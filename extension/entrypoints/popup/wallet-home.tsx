@@ -79,7 +79,7 @@ export default function WalletHome({ status, onStatus }: { status: WalletStatus;
               setCopied(true);
             }}
           >
-            {shortAddress(address)} {copied ? "✓ copied" : "⧉"}
+            {shortAddress(address)} <span className="text-xs text-[#1d9bf0]">{copied ? "Copied" : "Copy"}</span>
           </button>
           <NetworkBadge />
           {builtin ? (
