@@ -39,3 +39,17 @@ export function decimalTokenAmount(raw: bigint, decimals: number): string {
   const fraction = text.slice(-decimals).replace(/0+$/, "");
   return fraction ? `${whole}.${fraction}` : whole;
 }
+
+/**
+ * A decimal amount of the token, as a person types it ("1.5"), in raw units (1500000 for 6 decimals).
+ * Exact: more fraction digits than the token has is an error, never a rounding.
+ */
+export function rawTokenAmount(text: string, decimals: number): bigint {
+  const match = /^(\d+)(?:\.(\d*))?$/.exec(text.trim());
+  if (!match) throw new Error(`"${text.trim()}" is not an amount: use digits and at most one decimal point`);
+  const [, whole = "0", fraction = ""] = match;
+  if (fraction.length > decimals) throw new Error(`this token has ${decimals} decimals; "${text.trim()}" has more`);
+  const raw = BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
+  if (raw > U64_MAX) throw new Error("the amount is larger than any token balance can be");
+  return raw;
+}

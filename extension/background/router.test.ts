@@ -162,7 +162,7 @@ describe("message router", () => {
     });
     const { address } = await callBackground("wallet/create", { password: "a long password" }, transport);
     const status = await callBackground("wallet/status", {}, transport);
-    expect(status.builtin).toEqual({ state: "unlocked", address, autoLockMinutes: 15 });
+    expect(status.builtin).toEqual({ state: "unlocked", address, autoLockMinutes: 15, backup: "pending" });
     // No answer anywhere contains key material: the status shows the address only.
     expect(JSON.stringify(status)).not.toMatch(/secret/i);
     const locked = await callBackground("wallet/lock", {}, transport);

@@ -104,6 +104,11 @@ export function startBackground(): void {
     void ready.then((services) => services.approvals.windowClosed(windowId));
   });
 
+  // The first run explains itself: installing opens the welcome page (updates do not).
+  browser.runtime.onInstalled.addListener((details) => {
+    if (details.reason === "install") void browser.tabs.create({ url: browser.runtime.getURL("/welcome.html") });
+  });
+
   // A browser restart always starts locked; session storage is already empty, this also clears the alarm.
   browser.runtime.onStartup.addListener(() => {
     void ready.then((services) => services.vault.lock());

@@ -6,6 +6,7 @@ import { defaultChainPrograms } from "../../backend/chain/default-programs.ts";
 import { createDistributionInstruction } from "../../shared/program/create-distribution.ts";
 import { expect, test } from "./extension-context.ts";
 import { openExtensionPage, sendFromPage, signInAsFan } from "./extension-pages.ts";
+import { createWalletWithBackup } from "./wallet-steps.ts";
 
 /** The approval window closes itself as the button is pressed, so the click may outlive its page. */
 async function pressAndWaitForClose(window: Page, button: "Approve" | "Reject"): Promise<void> {
@@ -43,10 +44,8 @@ test("the popup creates a wallet, locks and unlocks it, shows balances, claim hi
     const popup = await openExtensionPage(extension.context, extension.extensionId, "popup.html");
 
     // First run: create the built-in wallet.
-    await expect(popup.getByRole("heading", { name: "Set up your wallet" })).toBeVisible();
-    await popup.getByLabel("Password (8+ characters)").fill("correct horse battery");
-    await popup.getByLabel("Repeat password").fill("correct horse battery");
-    await popup.getByRole("button", { name: "Create wallet" }).click();
+    await expect(popup.getByRole("heading", { name: "Set up your MEMEFANS wallet" })).toBeVisible();
+    await createWalletWithBackup(popup, "correct horse battery");
     const address = popup.getByTestId("wallet-address");
     await expect(address).toBeVisible({ timeout: 20_000 });
     const fullAddress = await address.getAttribute("title");
@@ -74,6 +73,7 @@ test("the popup creates a wallet, locks and unlocks it, shows balances, claim hi
     const claim = await sendFromPage(popup, "claims/submit", { distribution: DISTRIBUTION, wallet: fullAddress });
     expect(claim).toMatchObject({ ok: true, data: { outcome: "queued" } });
     await popup.reload();
+    await popup.getByRole("tab", { name: "History" }).click();
     await expect(popup.getByTestId("claim-history").getByText("DezX…B263")).toBeVisible();
     await expect(popup.getByTestId("claim-history").getByText("waiting to send")).toBeVisible();
     await popup.getByRole("tab", { name: "Pending" }).click();

@@ -16,7 +16,7 @@ test.afterAll(async () => {
 });
 
 test("the whole giveaway: create, claim, fix a requirement, offline, injected wallet, sold out, close", async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   backend = await startDemoBackend({ logLevel: "error" });
   await runStory({ backend, screenshotDir, step: (title, body) => test.step(title, body) });
 });

@@ -7,7 +7,7 @@ import {
   balancesSchema,
   base58SignatureSchema,
   base64Schema,
-  claimRecordSchema,
+  claimHistoryRowSchema,
   claimSchema,
   decimalStringSchema,
   diagnosticEntrySchema,
@@ -53,7 +53,7 @@ const passwordSchema = z.string().min(8, "the password needs at least 8 characte
  * entry says what the payload looks like, what comes back, and who may ask.
  */
 export const messages = {
-  // The wallet. The secret key never appears in any response.
+  // The wallet. The secret key and the phrase appear only in the password-gated answers to our own pages below.
   "wallet/status": message(empty, walletStatusSchema, both),
   "wallet/create": message(z.strictObject({ password: passwordSchema }), z.object({ address: publicKeySchema }), pagesOnly),
   "wallet/import": message(
@@ -62,6 +62,64 @@ export const messages = {
       password: passwordSchema,
     }),
     z.object({ address: publicKeySchema }),
+    pagesOnly,
+  ),
+  /** A wallet from a BIP-39 phrase (ours, Phantom's or Solflare's): the same address at m/44'/501'/0'/0'. */
+  "wallet/restore": message(
+    z.strictObject({
+      phrase: z.string().min(1, "type the 12 or 24 words of the recovery phrase").max(1000),
+      password: passwordSchema,
+    }),
+    z.object({ address: publicKeySchema }),
+    pagesOnly,
+  ),
+  /**
+   * The one-time backup screen: the phrase, decrypted with the password, for our own popup only,
+   * and only until the backup is confirmed.
+   */
+  "wallet/recovery-phrase": message(
+    z.strictObject({ password: z.string().min(1).max(1024) }),
+    z.object({ words: z.array(z.string()).min(12).max(24) }),
+    pagesOnly,
+  ),
+  "wallet/confirm-backup": message(
+    z.strictObject({
+      password: z.string().min(1).max(1024),
+      answers: z
+        .array(z.strictObject({ position: z.number().int().min(1).max(24), word: z.string().min(1).max(20) }))
+        .min(1)
+        .max(24),
+    }),
+    walletStatusSchema,
+    pagesOnly,
+  ),
+  /** The secret key in base58, behind the password, for importing the wallet into another app. */
+  "wallet/export-secret": message(
+    z.strictObject({ password: z.string().min(1).max(1024) }),
+    z.object({ secretKey: z.string().min(1) }),
+    pagesOnly,
+  ),
+  /** Before Send: the fee, the recipient's token-account rent when it has none, and "Max" in raw units. */
+  "wallet/send-quote": message(
+    z.strictObject({ to: publicKeySchema, mint: publicKeySchema.optional() }),
+    z.object({
+      decimals: z.number().int().min(0).max(255),
+      maxAmount: decimalStringSchema,
+      feeLamports: decimalStringSchema,
+      recipientAccountRentLamports: decimalStringSchema,
+    }),
+    pagesOnly,
+  ),
+  /** SOL (no mint) or a token, `amount` in the token's units as typed ("1.5"); shown in the approval window first. */
+  "wallet/send": message(
+    z.strictObject({
+      to: publicKeySchema,
+      mint: publicKeySchema.optional(),
+      amount: z.string().min(1).max(40),
+      /** Only for the approval window's purpose line; the decoded instructions are what is approved. */
+      symbol: z.string().min(1).max(20).optional(),
+    }),
+    z.object({ signature: base58SignatureSchema, rpcUrl: z.string() }),
     pagesOnly,
   ),
   "wallet/unlock": message(z.strictObject({ password: z.string().min(1).max(1024) }), walletStatusSchema, pagesOnly),
@@ -125,6 +183,8 @@ export const messages = {
     both,
   ),
   "creator/distributions": message(empty, z.object({ distributions: z.array(distributionSchema) }), both),
+  /** Which cluster the configured RPC is, by its genesis hash: the popup's network badge. */
+  "chain/network": message(empty, z.object({ network: z.enum(["mainnet", "devnet", "testnet", "localnet"]) }), pagesOnly),
   "chain/latest-blockhash": message(empty, z.object({ blockhash: z.string(), lastValidBlockHeight: z.number() }), both),
   /** Sends a transaction an external wallet (Phantom, Solflare…) already signed on the page, through the configured RPC. */
   "chain/send-transaction": message(
@@ -156,7 +216,7 @@ export const messages = {
   "claims/get": message(z.strictObject({ id: z.string().min(1).max(100) }), z.object({ claim: claimSchema }), both),
   "claims/history": message(
     z.strictObject({ refresh: z.boolean().optional() }),
-    z.object({ claims: z.array(claimRecordSchema), refreshError: z.string().optional() }),
+    z.object({ claims: z.array(claimHistoryRowSchema), refreshError: z.string().optional() }),
     both,
   ),
   "outbox/list": message(empty, z.object({ items: z.array(outboxItemViewSchema) }), both),

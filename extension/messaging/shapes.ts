@@ -29,6 +29,8 @@ export const walletStatusSchema = z.object({
     state: z.enum(["absent", "locked", "unlocked"]),
     address: publicKeySchema.optional(),
     autoLockMinutes: z.number(),
+    /** "pending" until the recovery phrase was shown and checked; "none" for a wallet imported from a raw key. */
+    backup: z.enum(["pending", "confirmed", "none"]).optional(),
   }),
   /** The last address an external wallet (Phantom, Solflare, wallet-standard) reported on x.com. */
   external: z.object({ address: publicKeySchema, name: z.string() }).optional(),
@@ -44,6 +46,11 @@ export const tokenBalanceSchema = z.object({
   mint: publicKeySchema,
   amount: decimalStringSchema,
   decimals: z.number().int().min(0).max(255),
+  /** The chain's name and ticker for the mint (GET /tokens/:mint); absent when it has none. */
+  name: z.string().optional(),
+  symbol: z.string().optional(),
+  /** The backend's copy of the token's logo: images load from our backend only, never from other hosts. */
+  logoUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export const balancesSchema = z.object({
   owner: publicKeySchema,
@@ -84,6 +91,22 @@ export const claimRecordSchema = z.object({
   updatedAt: z.number(),
 });
 export type ClaimRecord = z.infer<typeof claimRecordSchema>;
+
+/** A history row as the popup shows it: the record plus what the giveaway pays and where it was posted. */
+export const claimHistoryRowSchema = claimRecordSchema.extend({
+  /** Raw units per claim and the token, from the giveaway as this device last saw it. */
+  payout: z
+    .object({
+      amount: decimalStringSchema,
+      decimals: z.number().int().min(0).max(255),
+      mint: publicKeySchema,
+      symbol: z.string().optional(),
+    })
+    .optional(),
+  postUrl: z.url().optional(),
+  explorerUrl: z.url().optional(),
+});
+export type ClaimHistoryRow = z.infer<typeof claimHistoryRowSchema>;
 
 export const outboxKindSchema = z.enum(["claim", "register-distribution"]);
 export const outboxItemViewSchema = z.object({

@@ -11,6 +11,7 @@ import {
   COMPUTE_BUDGET_PROGRAM,
   MEMO_PROGRAMS,
   SYSTEM_PROGRAM,
+  TOKEN_2022_PROGRAM,
   TOKEN_PROGRAM,
 } from "../chain/program-ids.ts";
 
@@ -372,7 +373,8 @@ function decodeAssociatedToken(ix: ResolvedInstruction, context: DecodeContext):
 export function decodeInstruction(ix: ResolvedInstruction, context: DecodeContext): DecodedInstruction {
   try {
     if (ix.programId === SYSTEM_PROGRAM) return decodeSystem(ix, context);
-    if (ix.programId === TOKEN_PROGRAM) return decodeToken(ix, context);
+    // Token-2022 shares the classic program's instruction layouts for everything decoded here.
+    if (ix.programId === TOKEN_PROGRAM || ix.programId === TOKEN_2022_PROGRAM) return decodeToken(ix, context);
     if (ix.programId === COMPUTE_BUDGET_PROGRAM) return decodeComputeBudget(ix);
     if (ix.programId === context.distributionProgramId) return decodeDistribution(ix, context);
     if (ix.programId === ASSOCIATED_TOKEN_PROGRAM) return decodeAssociatedToken(ix, context);

@@ -2,7 +2,7 @@ import { VersionedTransaction } from "@solana/web3.js";
 import { fromBase64 } from "../../messaging/base64.ts";
 import { formatSol } from "../../messaging/format.ts";
 import type { InstructionSummary } from "../../messaging/shapes.ts";
-import { TOKEN_PROGRAM } from "../chain/program-ids.ts";
+import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from "../chain/program-ids.ts";
 import {
   type DecodeContext,
   type DecodedInstruction,
@@ -50,8 +50,9 @@ export function mintsOf(transaction: VersionedTransaction, distributionProgramId
   const mints = new Set<string>();
   for (const ix of instructions) {
     if (ix.programId === distributionProgramId && ix.accounts[3]) mints.add(ix.accounts[3]);
-    // TransferChecked and BurnChecked carry their decimals; Burn does not.
-    if (ix.programId === TOKEN_PROGRAM && ix.data[0] === 8 && ix.accounts[1]) mints.add(ix.accounts[1]);
+    // Burn carries no decimals; TransferChecked's mint also gives the token's name (either program).
+    const tokenProgram = ix.programId === TOKEN_PROGRAM || ix.programId === TOKEN_2022_PROGRAM;
+    if (tokenProgram && (ix.data[0] === 8 || ix.data[0] === 12) && ix.accounts[1]) mints.add(ix.accounts[1]);
   }
   return [...mints];
 }

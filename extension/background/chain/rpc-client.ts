@@ -2,7 +2,7 @@ import bs58 from "bs58";
 import { z } from "zod";
 import { fromBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
-import { TOKEN_PROGRAM } from "./program-ids.ts";
+import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from "./program-ids.ts";
 
 const rpcReplySchema = z.union([
   z.object({ result: z.unknown() }),
@@ -52,24 +52,39 @@ export class RpcClient {
     return BigInt(result.value);
   }
 
-  /** Classic SPL token accounts, decoded from their 165-byte layout (mint at 0, amount at 64). */
+  /**
+   * Token accounts of both token programs, decoded from the base layout they share (mint at 0,
+   * amount at 64; Token-2022 extensions come after byte 165).
+   */
   async getTokenHoldings(owner: string): Promise<TokenHolding[]> {
-    const result = await this.call(
-      "getTokenAccountsByOwner",
-      [owner, { programId: TOKEN_PROGRAM }, { encoding: "base64", commitment: "confirmed" }],
-      z.object({ value: z.array(z.object({ pubkey: z.string(), account: accountSchema.unwrap() })) }),
-    );
-    return result.value.map(({ account }) => {
-      const data = fromBase64(account.data[0]);
-      return { mint: bs58.encode(data.slice(0, 32)), amount: new DataView(data.buffer).getBigUint64(64, true) };
-    });
+    const holdings: TokenHolding[] = [];
+    for (const programId of [TOKEN_PROGRAM, TOKEN_2022_PROGRAM]) {
+      const result = await this.call(
+        "getTokenAccountsByOwner",
+        [owner, { programId }, { encoding: "base64", commitment: "confirmed" }],
+        z.object({ value: z.array(z.object({ pubkey: z.string(), account: accountSchema.unwrap() })) }),
+      );
+      for (const { account } of result.value) {
+        const data = fromBase64(account.data[0]);
+        holdings.push({ mint: bs58.encode(data.slice(0, 32)), amount: new DataView(data.buffer).getBigUint64(64, true) });
+      }
+    }
+    return holdings;
   }
 
-  /** A classic SPL mint keeps its decimals at byte 44. */
+  /** Both token programs keep a mint's decimals at byte 44. */
   async getMintDecimals(mint: string): Promise<number | undefined> {
     const result = await this.call("getAccountInfo", [mint, { encoding: "base64" }], z.object({ value: accountSchema }));
-    if (!result.value || result.value.owner !== TOKEN_PROGRAM) return undefined;
+    if (!result.value || ![TOKEN_PROGRAM, TOKEN_2022_PROGRAM].includes(result.value.owner)) return undefined;
     return fromBase64(result.value.data[0])[44];
+  }
+
+  async getGenesisHash(): Promise<string> {
+    return this.call("getGenesisHash", [], z.string());
+  }
+
+  async getMinimumBalanceForRentExemption(size: number): Promise<bigint> {
+    return BigInt(await this.call("getMinimumBalanceForRentExemption", [size], z.number().int().min(0)));
   }
 
   async getAccountData(address: string): Promise<{ owner: string; data: Uint8Array } | undefined> {

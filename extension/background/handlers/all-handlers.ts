@@ -4,7 +4,9 @@ import { approvalHandlers } from "./approval-handlers.ts";
 import { backendReadHandlers } from "./backend-read-handlers.ts";
 import { closeDistributionHandler } from "./close-distribution-handler.ts";
 import { diagnosticsHandlers } from "./diagnostics-handlers.ts";
+import { networkHandler } from "./network-handler.ts";
 import { outboxHandlers } from "./outbox-handlers.ts";
+import { sendHandlers } from "./send-handlers.ts";
 import { settingsHandlers } from "./settings-handlers.ts";
 import { tokenLogoHandler } from "./token-logo-handler.ts";
 import { walletHandlers } from "./wallet-handlers.ts";
@@ -14,6 +16,8 @@ import { xHandlers } from "./x-handlers.ts";
 export function allHandlers(services: BackgroundServices): Handlers {
   return {
     ...walletHandlers(services),
+    ...sendHandlers(services),
+    ...networkHandler(services),
     ...xHandlers(services),
     ...backendReadHandlers(services),
     ...outboxHandlers(services),

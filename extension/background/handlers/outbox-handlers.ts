@@ -3,8 +3,10 @@ import { registerDistributionBodySchema } from "../../../shared/api/distribution
 import { claimSchema } from "../../messaging/shapes.ts";
 import { shortAddress } from "../../ui/format.ts";
 import { listClaimHistory, mergeBackendClaims, recordQueuedClaim } from "../history/claim-history.ts";
+import { historyRows } from "../history/history-rows.ts";
 import type { Handlers } from "../router.ts";
 import { type BackgroundServices, backend, currentSession, requireSession } from "../services.ts";
+import { readSettings, rpcUrlOf } from "../storage/settings-store.ts";
 
 export function outboxHandlers(
   services: BackgroundServices,
@@ -48,7 +50,9 @@ export function outboxHandlers(
           refreshError = (error as Error).message;
         }
       }
-      return { claims: await listClaimHistory(services.db), ...(refreshError ? { refreshError } : {}) };
+      const rpcUrl = rpcUrlOf(await readSettings(services.db));
+      const claims = await historyRows(services.db, await listClaimHistory(services.db), rpcUrl);
+      return { claims, ...(refreshError ? { refreshError } : {}) };
     },
     "outbox/list": async () => ({ items: await services.outbox.list() }),
     "outbox/flush": async () => {

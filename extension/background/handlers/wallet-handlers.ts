@@ -1,6 +1,8 @@
+import { tokenResponseSchema } from "../../../shared/api/tokens.ts";
 import { walletChallengeSchema } from "../../messaging/backend-shapes.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { WalletStatus } from "../../messaging/shapes.ts";
+import type { RpcClient, TokenHolding } from "../chain/rpc-client.ts";
 import type { Handlers } from "../router.ts";
 import {
   type BackgroundServices,
@@ -30,12 +32,35 @@ export async function walletStatus(services: BackgroundServices): Promise<Wallet
       state: vault.state,
       ...(builtinAddress ? { address: builtinAddress } : {}),
       autoLockMinutes: settings.autoLockMinutes,
+      ...(vault.state === "absent" ? {} : { backup: vault.backup }),
     },
     ...(external.success ? { external: { address: external.data.address, name: external.data.name } } : {}),
     ...(activeAddress ? { activeAddress } : {}),
     activeAddressBound: activeAddress !== undefined && (session?.boundWallets.includes(activeAddress) ?? false),
     xUser: session?.xUser ?? null,
   };
+}
+
+/**
+ * A holding with the token's identity as the backend read it from the chain. Without the backend the
+ * balance is still exact (decimals from the RPC); only the name and logo are missing.
+ */
+async function describeHolding(services: BackgroundServices, rpc: RpcClient, holding: TokenHolding) {
+  const amount = holding.amount.toString();
+  try {
+    const { token } = tokenResponseSchema.parse(await backend(services, { method: "GET", path: `/tokens/${holding.mint}` }));
+    const { backendUrl } = await readSettings(services.db);
+    return {
+      mint: holding.mint,
+      amount,
+      decimals: token.decimals,
+      ...(token.name ? { name: token.name } : {}),
+      ...(token.symbol ? { symbol: token.symbol } : {}),
+      ...(token.logoUrl ? { logoUrl: `${backendUrl}/tokens/${holding.mint}/logo` } : {}),
+    };
+  } catch {
+    return { mint: holding.mint, amount, decimals: (await rpc.getMintDecimals(holding.mint).catch(() => undefined)) ?? 0 };
+  }
 }
 
 function requireBuiltin(choice: string): void {
@@ -54,6 +79,10 @@ export function walletHandlers(
   | "wallet/status"
   | "wallet/create"
   | "wallet/import"
+  | "wallet/restore"
+  | "wallet/recovery-phrase"
+  | "wallet/confirm-backup"
+  | "wallet/export-secret"
   | "wallet/unlock"
   | "wallet/lock"
   | "wallet/choose"
@@ -72,6 +101,13 @@ export function walletHandlers(
     "wallet/status": () => walletStatus(services),
     "wallet/create": async ({ password }) => ({ address: await services.vault.create(password) }),
     "wallet/import": async ({ secret, password }) => ({ address: await services.vault.importSecret(secret, password) }),
+    "wallet/restore": async ({ phrase, password }) => ({ address: await services.vault.restore(phrase, password) }),
+    "wallet/recovery-phrase": async ({ password }) => ({ words: await services.vault.recoveryPhrase(password) }),
+    "wallet/confirm-backup": async ({ password, answers }) => {
+      await services.vault.confirmBackup(password, answers);
+      return walletStatus(services);
+    },
+    "wallet/export-secret": async ({ password }) => ({ secretKey: await services.vault.exportSecretKey(password) }),
     "wallet/unlock": async ({ password }) => {
       await services.vault.unlock(password);
       return walletStatus(services);
@@ -94,11 +130,7 @@ export function walletHandlers(
       if (!address) throw new MessagingError("no_wallet", "no wallet is connected: create one or connect Phantom or Solflare");
       const rpc = await rpcClient(services);
       const [lamports, holdings] = await Promise.all([rpc.getBalance(address), rpc.getTokenHoldings(address)]);
-      const tokens = [];
-      for (const holding of holdings) {
-        const decimals = (await rpc.getMintDecimals(holding.mint).catch(() => undefined)) ?? 0;
-        tokens.push({ mint: holding.mint, amount: holding.amount.toString(), decimals });
-      }
+      const tokens = await Promise.all(holdings.map((holding) => describeHolding(services, rpc, holding)));
       return { owner: address, lamports: lamports.toString(), tokens };
     },
     "wallet/sign-and-send": async ({ transaction, purpose }, context) => {

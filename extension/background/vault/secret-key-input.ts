@@ -16,10 +16,6 @@ export function keypairFromSeed(seed: Uint8Array): KeypairBytes {
   return { secretKey, publicKey: bs58.encode(publicKey) };
 }
 
-export function generateKeypair(): KeypairBytes {
-  return keypairFromSeed(crypto.getRandomValues(new Uint8Array(32)));
-}
-
 function decodeSecretText(text: string): Uint8Array {
   const trimmed = text.trim();
   if (trimmed.startsWith("[")) {

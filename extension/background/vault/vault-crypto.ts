@@ -16,33 +16,49 @@ async function deriveKey(password: string, salt: Uint8Array<ArrayBuffer>, iterat
   );
 }
 
-function additionalData(vault: Pick<EncryptedVault, "version" | "publicKey">): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(`memefans-vault:v${vault.version}:${vault.publicKey}`);
+/** Binds each ciphertext to the record's address and to what it holds, so the two cannot be swapped. */
+function additionalData(vault: Pick<EncryptedVault, "version" | "publicKey">, part: "key" | "phrase"): Uint8Array<ArrayBuffer> {
+  const suffix = part === "phrase" ? ":recovery-phrase" : "";
+  return new TextEncoder().encode(`memefans-vault:v${vault.version}:${vault.publicKey}${suffix}`);
 }
 
-export async function encryptSecretKey(secretKey: Uint8Array, publicKey: string, password: string): Promise<EncryptedVault> {
-  const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+async function seal(key: CryptoKey, plain: Uint8Array, additional: Uint8Array<ArrayBuffer>) {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: additional },
+    key,
+    Uint8Array.from(plain),
+  );
+  return { iv: toBase64(iv), ciphertext: toBase64(new Uint8Array(ciphertext)) };
+}
+
+/** Encrypts the 64-byte secret key, and the recovery phrase it came from when there is one, under one password. */
+export async function encryptSecretKey(
+  secretKey: Uint8Array,
+  publicKey: string,
+  password: string,
+  recoveryPhrase?: string,
+): Promise<EncryptedVault> {
+  const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
   const key = await deriveKey(password, salt, PBKDF2_ITERATIONS);
   const header = { version: 1 as const, publicKey };
-  const ciphertext = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: additionalData(header) },
-    key,
-    Uint8Array.from(secretKey),
-  );
+  const sealedKey = await seal(key, secretKey, additionalData(header, "key"));
   return {
     ...header,
     kdf: { name: "PBKDF2", hash: "SHA-256", iterations: PBKDF2_ITERATIONS, salt: toBase64(salt) },
-    cipher: { name: "AES-GCM", iv: toBase64(iv) },
-    ciphertext: toBase64(new Uint8Array(ciphertext)),
+    cipher: { name: "AES-GCM", iv: sealedKey.iv },
+    ciphertext: sealedKey.ciphertext,
+    ...(recoveryPhrase === undefined
+      ? {}
+      : { recoveryPhrase: await seal(key, new TextEncoder().encode(recoveryPhrase), additionalData(header, "phrase")) }),
   };
 }
 
 /**
- * Returns the 64-byte secret key. A wrong password and a tampered record look the same to AES-GCM
- * (the tag does not verify), so both surface as "wrong_password" without revealing which.
+ * Opens both sealed parts with the password. A wrong password and a tampered record look the same
+ * to AES-GCM (the tag does not verify), so both surface as "wrong_password" without revealing which.
  */
-export async function decryptSecretKey(stored: unknown, password: string): Promise<Uint8Array> {
+async function openVault(stored: unknown, password: string): Promise<{ secretKey: Uint8Array; recoveryPhrase?: string }> {
   const parsed = encryptedVaultSchema.safeParse(stored);
   if (!parsed.success) {
     throw new MessagingError(
@@ -52,14 +68,31 @@ export async function decryptSecretKey(stored: unknown, password: string): Promi
   }
   const vault = parsed.data;
   const key = await deriveKey(password, fromBase64(vault.kdf.salt), vault.kdf.iterations);
-  try {
-    const plain = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: fromBase64(vault.cipher.iv), additionalData: additionalData(vault) },
-      key,
-      fromBase64(vault.ciphertext),
+  const open = async (sealed: { iv: string; ciphertext: string }, part: "key" | "phrase") =>
+    new Uint8Array(
+      await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: fromBase64(sealed.iv), additionalData: additionalData(vault, part) },
+        key,
+        fromBase64(sealed.ciphertext),
+      ),
     );
-    return new Uint8Array(plain);
+  try {
+    const secretKey = await open({ iv: vault.cipher.iv, ciphertext: vault.ciphertext }, "key");
+    if (!vault.recoveryPhrase) return { secretKey };
+    return { secretKey, recoveryPhrase: new TextDecoder().decode(await open(vault.recoveryPhrase, "phrase")) };
   } catch {
     throw new MessagingError("wrong_password", "wrong password (or the stored wallet was altered)");
   }
+}
+
+/** Returns the 64-byte secret key. */
+export async function decryptSecretKey(stored: unknown, password: string): Promise<Uint8Array> {
+  return (await openVault(stored, password)).secretKey;
+}
+
+/** Returns the recovery phrase, or undefined for a wallet imported from a raw key. */
+export async function decryptRecoveryPhrase(stored: unknown, password: string): Promise<string | undefined> {
+  const opened = await openVault(stored, password);
+  opened.secretKey.fill(0);
+  return opened.recoveryPhrase;
 }

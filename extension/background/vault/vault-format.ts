@@ -26,5 +26,12 @@ export const encryptedVaultSchema = z.object({
   }),
   cipher: z.object({ name: z.literal("AES-GCM"), iv: base64 }),
   ciphertext: base64,
+  /**
+   * The BIP-39 phrase the key was derived from, under the same password-derived key with its own
+   * IV. Absent for a wallet imported from a raw secret key.
+   */
+  recoveryPhrase: z.object({ iv: base64, ciphertext: base64 }).optional(),
+  /** Set once the user proved the phrase was written down; until then the popup asks for the backup. */
+  backupConfirmed: z.boolean().optional(),
 });
 export type EncryptedVault = z.infer<typeof encryptedVaultSchema>;

@@ -114,9 +114,9 @@ describe("the built-in wallet", () => {
     const vault = makeVault();
     expect(await vault.status()).toEqual({ state: "absent" });
     const address = await vault.create("a long password");
-    expect(await vault.status()).toEqual({ state: "unlocked", address });
+    expect(await vault.status()).toEqual({ state: "unlocked", address, backup: "pending" });
     await vault.lock();
-    expect(await vault.status()).toEqual({ state: "locked", address });
+    expect(await vault.status()).toEqual({ state: "locked", address, backup: "pending" });
     expect((await rejection(vault.withSecretKey(() => "signed"))).code).toBe("locked");
     expect((await rejection(vault.unlock("not the password"))).code).toBe("wrong_password");
     expect((await vault.status()).state).toBe("locked");
@@ -149,7 +149,7 @@ describe("the built-in wallet", () => {
 
     clock.now += 60_001;
     expect(await vault.lockIfIdle()).toBe(true);
-    expect(await vault.status()).toEqual({ state: "locked", address });
+    expect(await vault.status()).toEqual({ state: "locked", address, backup: "pending" });
     expect(parts.sessionValue()).toBeUndefined();
     expect(parts.alarms.has(AUTO_LOCK_ALARM)).toBe(false);
   });
@@ -158,9 +158,9 @@ describe("the built-in wallet", () => {
     const { makeVault, parts } = await setup("vault-restarts");
     const address = await makeVault().create("a long password");
     // A new Vault object is what a restarted worker has: empty memory, same session storage.
-    expect(await makeVault().status()).toEqual({ state: "unlocked", address });
+    expect(await makeVault().status()).toEqual({ state: "unlocked", address, backup: "pending" });
     parts.restartBrowser();
-    expect(await makeVault().status()).toEqual({ state: "locked", address });
+    expect(await makeVault().status()).toEqual({ state: "locked", address, backup: "pending" });
   });
 
   it("even when the alarm never fires, a use after the deadline finds the wallet locked", async () => {
@@ -169,5 +169,54 @@ describe("the built-in wallet", () => {
     await vault.create("a long password");
     clock.now += 5 * 60_000 + 1;
     expect((await rejection(vault.withSecretKey(() => "signed"))).code).toBe("locked");
+  });
+
+  it("shows a new wallet's phrase until the backup check passes, and the phrase restores the same address", async () => {
+    const { makeVault } = await setup("vault-backup");
+    const vault = makeVault();
+    const address = await vault.create("a long password");
+    expect((await rejection(vault.recoveryPhrase("not the password"))).code).toBe("wrong_password");
+    const words = await vault.recoveryPhrase("a long password");
+    expect(words).toHaveLength(12);
+    // The phrase is sealed at rest like the key: no word sequence of it is stored in clear.
+    expect(JSON.stringify(await db?.get("vault", "builtin"))).not.toContain(words.slice(0, 3).join(" "));
+
+    const wrongWord = words[2] === "zoo" ? "abandon" : "zoo";
+    const refused = await rejection(
+      vault.confirmBackup("a long password", [
+        { position: 3, word: wrongWord },
+        { position: 7, word: words[6] ?? "" },
+      ]),
+    );
+    expect(refused.message).toContain("#3");
+    expect(await vault.status()).toEqual({ state: "unlocked", address, backup: "pending" });
+    await vault.confirmBackup("a long password", [
+      { position: 3, word: ` ${(words[2] ?? "").toUpperCase()} ` },
+      { position: 7, word: words[6] ?? "" },
+    ]);
+    expect(await vault.status()).toEqual({ state: "unlocked", address, backup: "confirmed" });
+    expect((await rejection(vault.recoveryPhrase("a long password"))).message).toContain("already backed up");
+
+    const { makeVault: makeFreshVault } = await setup("vault-backup-restored");
+    const restored = await makeFreshVault().restore(words.join("  ").toUpperCase(), "another password");
+    expect(restored).toBe(address);
+  });
+
+  it("exports the secret key only with the password, and the export imports to the same address", async () => {
+    const { makeVault } = await setup("vault-export");
+    const vault = makeVault();
+    const address = await vault.create("a long password");
+    await vault.lock();
+    expect((await rejection(vault.exportSecretKey("wrong password"))).code).toBe("wrong_password");
+    const exported = await vault.exportSecretKey("a long password");
+    expect(keypairFromSecretText(exported).publicKey).toBe(address);
+  });
+
+  it("an imported raw key has no phrase to back up", async () => {
+    const { makeVault } = await setup("vault-imported-backup");
+    const vault = makeVault();
+    await vault.importSecret(bs58.encode(keypair.secretKey), "a long password");
+    expect(await vault.status()).toEqual({ state: "unlocked", address: keypair.publicKey, backup: "none" });
+    expect((await rejection(vault.recoveryPhrase("a long password"))).code).toBe("unsupported");
   });
 });

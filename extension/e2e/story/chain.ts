@@ -24,4 +24,4 @@ export async function readDistribution(connection: Connection, address: string):
   return lookup.status === "found" ? lookup.account : null;
 }
 
-export { tokenBalance } from "../../../backend/claims/testing/chain-fixtures.ts";
+export { fund, tokenBalance } from "../../../backend/claims/testing/chain-fixtures.ts";

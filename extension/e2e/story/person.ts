@@ -4,6 +4,7 @@ import type { EmulatorStore } from "../../../backend/x-emulator/store.ts";
 import { serveXSite } from "../../demo/x-site.ts";
 import { type LaunchedExtension, launchWithExtension } from "../extension-context.ts";
 import { openExtensionPage, sendFromPage } from "../extension-pages.ts";
+import { createWalletWithBackup, welcomePage } from "../wallet-steps.ts";
 
 /**
  * One person in the story: their own Chromium profile with the extension (so their own service
@@ -17,6 +18,8 @@ export interface Person {
   x: Page;
   /** The built-in wallet's address; empty for a fan who uses another wallet. */
   wallet: string;
+  /** The built-in wallet's 12 words as the backup screen showed them; empty without one. */
+  recoveryPhrase: string[];
 }
 
 export const WALLET_PASSWORD = "correct horse battery staple";
@@ -26,12 +29,14 @@ export interface PersonOptions {
   store: EmulatorStore;
   username: string;
   headless?: boolean;
-  /** Create the built-in wallet in the popup first (default); a fan with Phantom does not. */
+  /** Create the built-in wallet on the welcome page first (default); a fan with Phantom does not. */
   builtinWallet?: boolean;
+  /** Screenshots of the first run: the welcome page, then the backup screen with the words. */
+  firstRunShots?: (page: Page, step: "welcome" | "backup") => Promise<unknown>;
 }
 
 export async function openPerson(options: PersonOptions): Promise<Person> {
-  const { backendUrl, store, username, headless, builtinWallet = true } = options;
+  const { backendUrl, store, username, headless, builtinWallet = true, firstRunShots } = options;
   const launched = await launchWithExtension([], undefined, { headless: headless ?? true });
   const { context } = launched;
   await serveXSite(context, store, () => username);
@@ -39,10 +44,17 @@ export async function openPerson(options: PersonOptions): Promise<Person> {
   const settings = await sendFromPage(popup, "settings/update", { backendUrl });
   if (!settings.ok) throw new Error(`the extension refused the backend URL: ${settings.error.message}`);
   let wallet = "";
+  let recoveryPhrase: string[] = [];
   if (builtinWallet) {
-    await popup.getByLabel("Password (8+ characters)").fill(WALLET_PASSWORD);
-    await popup.getByLabel("Repeat password").fill(WALLET_PASSWORD);
-    await popup.getByRole("button", { name: "Create wallet" }).click();
+    // The first run as a new user has it: the welcome page installing opened, then the backup check.
+    const welcome = await welcomePage(context);
+    await expect(welcome.getByTestId("welcome-pitch").locator("li")).toHaveCount(3);
+    await firstRunShots?.(welcome, "welcome");
+    await welcome.getByTestId("welcome-create-wallet").click();
+    recoveryPhrase = await createWalletWithBackup(welcome, WALLET_PASSWORD, async () => firstRunShots?.(welcome, "backup"));
+    await expect(welcome.getByText("Your MEMEFANS wallet is ready")).toBeVisible();
+    await welcome.close();
+    await popup.reload();
     const address = popup.getByTestId("wallet-address");
     await expect(address).toBeVisible({ timeout: 20_000 });
     wallet = (await address.getAttribute("title")) ?? "";
@@ -50,7 +62,7 @@ export async function openPerson(options: PersonOptions): Promise<Person> {
   const x = await context.newPage();
   await x.setViewportSize({ width: 1100, height: 900 });
   await x.goto("https://x.com/home");
-  return { username, launched, context, popup, x, wallet };
+  return { username, launched, context, popup, x, wallet, recoveryPhrase };
 }
 
 /** Runs `action`, which must open X's consent page, and authorizes the app there as `username`. */

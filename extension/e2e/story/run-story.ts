@@ -1,12 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
-import { Connection, PublicKey } from "@solana/web3.js";
+import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { SEED } from "../../../backend/x-emulator/seed.ts";
 import { proposedFeeBudget } from "../../../shared/fee-budget.ts";
 import type { DemoBackend } from "../../demo/demo-backend.ts";
-import { sendFromPage } from "../extension-pages.ts";
-import { fundCreator, readDistribution, STORY_TOKEN_DECIMALS, tokenBalance } from "./chain.ts";
+import { launchWithExtension } from "../extension-context.ts";
+import { openExtensionPage, sendFromPage } from "../extension-pages.ts";
+import { restoreWallet } from "../wallet-steps.ts";
+import { fund, fundCreator, readDistribution, STORY_TOKEN_DECIMALS, tokenBalance } from "./chain.ts";
 import { injectedWallet } from "./injected-wallet.ts";
 import { approveSignature, authorizeXAs, claimCard, closePerson, connectFan, openPerson, type Person } from "./person.ts";
 
@@ -48,8 +50,8 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
     });
     expect(response.status, `emulator ${path}`).toBe(201);
   };
-  const open = (username: string, builtinWallet = true) =>
-    openPerson({ backendUrl: backend.url, store, username, builtinWallet });
+  const open = (username: string, builtinWallet = true, firstRunShots?: (page: Page, step: string) => Promise<unknown>) =>
+    openPerson({ backendUrl: backend.url, store, username, builtinWallet, ...(firstRunShots ? { firstRunShots } : {}) });
   const people: Person[] = [];
   const onChain = async () => {
     const account = await readDistribution(connection, distribution);
@@ -135,7 +137,10 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
     };
 
     await step("2. fan A meets every requirement and claims", async () => {
-      const fanA = await open(users.superfan.username);
+      // Fan A is new to all of it: the welcome page, a MEMEFANS wallet and its backup come first.
+      const fanA = await open(users.superfan.username, true, (page, firstRunStep) =>
+        shot(page, firstRunStep === "welcome" ? "00-welcome-first-run" : "01-backup-recovery-phrase"),
+      );
       people.push(fanA);
       const card = claimCard(fanA.x);
       await expect(card).toContainText(`0 / ${SLOTS} claimed`);
@@ -216,10 +221,58 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
     await step("6. each fan's popup shows their claim history", async () => {
       for (const [index, fan] of people.slice(1).entries()) {
         await fan.popup.reload();
+        await fan.popup.getByRole("tab", { name: "History" }).click();
         const history = fan.popup.getByTestId("claim-history");
         await expect(history.getByTitle(distribution)).toBeVisible();
         await expect(history).toContainText("confirmed");
         await shot(fan.popup, `08-popup-history-fan-${"abc"[index]}`);
+      }
+    });
+
+    await step("6b. fan A sends the claimed tokens to another address from the popup", async () => {
+      const fanA = people[1];
+      if (!fanA) throw new Error("fan A is missing");
+      // The fee and the recipient's token account are paid in SOL, which a fresh fan wallet lacks.
+      await fund(connection, new PublicKey(fanA.wallet), 1);
+      const recipient = Keypair.generate().publicKey;
+      const popup = fanA.popup;
+      await popup.reload();
+      await expect(popup.getByTestId("token-row")).toContainText("10");
+      await popup.getByRole("button", { name: "Send", exact: true }).click();
+      await popup.getByLabel("Token", { exact: true }).selectOption(mint.toBase58());
+      await popup.getByLabel("Recipient's Solana address").fill(recipient.toBase58());
+      await expect(popup.getByTestId("send-fee")).toContainText("Network fee: 0.000005 SOL");
+      await expect(popup.getByTestId("send-fee")).toContainText("opening the recipient's");
+      await popup.getByRole("button", { name: "Max" }).click();
+      await expect(popup.getByLabel(/^Amount/)).toHaveValue("10");
+      await shot(popup, "11-popup-send-form");
+      const shown = await approveSignature(
+        fanA.context,
+        () => popup.getByRole("button", { name: "Review and send" }).click(),
+        join(screenshotDir, "12-popup-send-approval.png"),
+      );
+      expect(shown).toContain("transfer 10");
+      expect(shown).toContain(recipient.toBase58());
+      await expect(popup.getByTestId("send-result")).toBeVisible({ timeout: 30_000 });
+      await expect.poll(() => tokenBalance(connection, mint, recipient), { timeout: PAYOUT_TIMEOUT_MS }).toBe(AMOUNT_PER_CLAIM);
+      expect(await tokenBalance(connection, mint, new PublicKey(fanA.wallet))).toBe(0n);
+      await shot(popup, "13-popup-send-result");
+    });
+
+    await step("6c. fan A restores the wallet from the recovery phrase in a fresh profile", async () => {
+      const fanA = people[1];
+      if (!fanA) throw new Error("fan A is missing");
+      const fresh = await launchWithExtension();
+      try {
+        const popup = await openExtensionPage(fresh.context, fresh.extensionId, "popup.html");
+        await sendFromPage(popup, "settings/update", { backendUrl: backend.url });
+        await popup.reload();
+        expect(await restoreWallet(popup, fanA.recoveryPhrase, "a different password")).toBe(fanA.wallet);
+        // The same wallet: the SOL left after the send is there.
+        await expect(popup.getByTestId("sol-balance")).not.toHaveText("0 SOL");
+        await shot(popup, "14-restore-from-recovery-phrase");
+      } finally {
+        await fresh.close();
       }
     });
 

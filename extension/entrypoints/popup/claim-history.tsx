@@ -1,6 +1,6 @@
 import type { ClaimRecord } from "../../messaging/shapes.ts";
 import { claimFailureWords } from "../../ui/claim-failure.ts";
-import { shortAddress } from "../../ui/format.ts";
+import { formatTokenAmount, shortAddress } from "../../ui/format.ts";
 import { useBackground } from "./use-background.ts";
 
 const statusText: Record<ClaimRecord["status"], string> = {
@@ -36,9 +36,23 @@ export function ClaimHistory() {
           <li key={claim.key} className="flex items-center justify-between gap-2 py-2 text-sm">
             <span className="flex flex-col">
               <span className="font-bold" title={claim.distribution}>
-                {shortAddress(claim.distribution)}
+                {claim.payout
+                  ? `${formatTokenAmount(claim.payout.amount, claim.payout.decimals)} ${claim.payout.symbol ?? shortAddress(claim.payout.mint)}`
+                  : shortAddress(claim.distribution)}
               </span>
-              <span className="text-xs text-[#536471]">{new Date(claim.createdAt).toLocaleString()}</span>
+              <span className="flex gap-2 text-xs text-[#536471]">
+                {new Date(claim.createdAt).toLocaleString()}
+                {claim.postUrl ? (
+                  <a className="text-[#1d9bf0]" href={claim.postUrl} target="_blank" rel="noreferrer">
+                    post
+                  </a>
+                ) : null}
+                {claim.explorerUrl ? (
+                  <a className="text-[#1d9bf0]" href={claim.explorerUrl} target="_blank" rel="noreferrer">
+                    explorer
+                  </a>
+                ) : null}
+              </span>
               {claim.reason ? (
                 <span className="text-xs text-[#f4212e]">
                   {claim.status === "failed" ? claimFailureWords(claim.reason) : claim.reason}

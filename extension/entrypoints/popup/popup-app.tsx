@@ -85,13 +85,14 @@ export function PopupApp() {
         <WalletChoiceBar status={current} onChange={update} />
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto">
-        {builtin && current.builtin.state === "absent" ? <WalletSetup onDone={refresh} /> : null}
+        {builtin && current.builtin.state === "absent" ? <WalletSetup onDone={() => void refresh()} /> : null}
         {builtin && current.builtin.state === "locked" ? (
           <UnlockForm address={current.builtin.address ?? ""} onUnlocked={update} />
         ) : null}
         {!builtin && !current.external ? (
           <p className="px-4 text-sm text-[#536471]">
-            Open x.com and press “Connect wallet” on a giveaway: {walletNames[current.choice]} connects there, inside the page.
+            {walletNames[current.choice]} connects on x.com, inside the page: under a post with a MEMEFANS giveaway, connect X,
+            then press “2 · {walletNames[current.choice]}”. {walletNames[current.choice]} asks you to approve there.
           </p>
         ) : null}
         {current.activeAddress && (!builtin || current.builtin.state === "unlocked") ? (

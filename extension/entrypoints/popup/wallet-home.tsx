@@ -2,68 +2,87 @@ import Button from "@mui/material/Button";
 import { lazy, Suspense, useState } from "react";
 import { callBackground } from "../../messaging/client.ts";
 import { formatSol } from "../../messaging/format.ts";
-import type { WalletStatus } from "../../messaging/shapes.ts";
-import { formatTokenAmount, shortAddress, tokenLabel } from "../../ui/format.ts";
+import type { Balances, WalletStatus } from "../../messaging/shapes.ts";
+import { formatTokenAmount, shortAddress } from "../../ui/format.ts";
+import { BackupCheck } from "./backup-check.tsx";
 import { ClaimHistory } from "./claim-history.tsx";
+import { NetworkBadge } from "./network-badge.tsx";
 import { OutboxList } from "./outbox-list.tsx";
+import { tokenLabel } from "./token-label.ts";
 import { useBackground } from "./use-background.ts";
 
-const SettingsPanel = lazy(() => import("./settings-panel.tsx"));
+const AdvancedPanel = lazy(() => import("./advanced-panel.tsx"));
+const SendForm = lazy(() => import("./send-form.tsx"));
+const ReceivePanel = lazy(() => import("./receive-panel.tsx"));
 
-function AddressLine({ address }: { address: string }) {
+function TokenRows({ balances }: { balances: Balances }) {
+  return (
+    <ul className="flex flex-col divide-y divide-[#cfd9de] dark:divide-[#2f3336]" data-testid="token-list">
+      <li className="flex items-center gap-3 py-2">
+        <span className="flex h-8 w-8 items-center justify-center rounded-full bg-[#0f1419] text-xs font-bold text-white">
+          SOL
+        </span>
+        <span className="flex-1 text-sm font-bold">Solana</span>
+        <span className="text-sm" data-testid="sol-balance">
+          {formatSol(balances.lamports)}
+        </span>
+      </li>
+      {balances.tokens.map((token) => {
+        const label = tokenLabel(token);
+        return (
+          <li key={token.mint} className="flex items-center gap-3 py-2" data-testid="token-row" data-mint={token.mint}>
+            {token.logoUrl ? (
+              <img src={token.logoUrl} alt="" className="h-8 w-8 rounded-full" />
+            ) : (
+              <span className="flex h-8 w-8 items-center justify-center rounded-full bg-[#cfd9de] text-xs font-bold dark:bg-[#2f3336]">
+                ?
+              </span>
+            )}
+            <span className="flex min-w-0 flex-1 flex-col">
+              <span className="truncate text-sm font-bold" title={token.mint}>
+                {label.name}
+              </span>
+              <span className="text-xs text-[#536471]">{label.ticker}</span>
+            </span>
+            <span className="text-sm">
+              {formatTokenAmount(token.amount, token.decimals)} {label.ticker}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+const tabs = ["Tokens", "History", "Pending", "Advanced"] as const;
+type Panel = (typeof tabs)[number] | "Send" | "Receive" | "Backup";
+
+/** The wallet: address, SOL and tokens, Send and Receive, then history, the outbox and the advanced settings. */
+export default function WalletHome({ status, onStatus }: { status: WalletStatus; onStatus: (status: WalletStatus) => void }) {
+  const [panel, setPanel] = useState<Panel>("Tokens");
+  const address = status.activeAddress ?? "";
+  const builtin = status.choice === "builtin";
+  const balances = useBackground("wallet/balances", { owner: address });
   const [copied, setCopied] = useState(false);
   return (
-    <div className="flex items-center gap-2">
-      <span className="font-mono text-sm" title={address} data-testid="wallet-address">
-        {shortAddress(address)}
-      </span>
-      <Button
-        size="small"
-        onClick={async () => {
-          await navigator.clipboard.writeText(address);
-          setCopied(true);
-          setTimeout(() => setCopied(false), 1500);
-        }}
-      >
-        {copied ? "Copied" : "Copy"}
-      </Button>
-    </div>
-  );
-}
-
-function Balances({ owner }: { owner: string }) {
-  const balances = useBackground("wallet/balances", { owner });
-  if (balances.error) return <p className="text-xs text-[#536471]">Balances unavailable: {balances.error}</p>;
-  if (!balances.data) return <p className="text-2xl font-extrabold text-[#536471]">…</p>;
-  return (
-    <div>
-      <p className="text-2xl font-extrabold" data-testid="sol-balance">
-        {formatSol(balances.data.lamports)}
-      </p>
-      <ul className="text-sm">
-        {balances.data.tokens.map((token) => (
-          <li key={token.mint} className="flex justify-between">
-            <span title={token.mint}>{tokenLabel(token.mint)}</span>
-            <span>{formatTokenAmount(token.amount, token.decimals)}</span>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-const tabs = ["History", "Pending", "Settings"] as const;
-
-/** The unlocked wallet: address, balances, then claim history, the outbox and settings in tabs. */
-export default function WalletHome({ status, onStatus }: { status: WalletStatus; onStatus: (status: WalletStatus) => void }) {
-  const [tab, setTab] = useState<(typeof tabs)[number]>("History");
-  const address = status.activeAddress ?? "";
-  return (
     <div className="flex flex-col">
-      <section className="flex flex-col gap-1 px-4 pb-3">
+      <section className="flex flex-col gap-2 px-4 pb-3">
         <div className="flex items-center justify-between">
-          <AddressLine address={address} />
-          {status.choice === "builtin" ? (
+          <button
+            type="button"
+            className="font-mono text-sm"
+            title={address}
+            aria-label="Copy address"
+            data-testid="wallet-address"
+            onClick={async () => {
+              await navigator.clipboard.writeText(address);
+              setCopied(true);
+            }}
+          >
+            {shortAddress(address)} <span className="text-xs text-[#1d9bf0]">{copied ? "Copied" : "Copy"}</span>
+          </button>
+          <NetworkBadge />
+          {builtin ? (
             <Button
               size="small"
               variant="outlined"
@@ -76,7 +95,24 @@ export default function WalletHome({ status, onStatus }: { status: WalletStatus;
             <span className="text-xs text-[#536471]">{status.external?.name}</span>
           )}
         </div>
-        <Balances owner={address} />
+        {builtin && status.builtin.backup === "pending" && panel !== "Backup" ? (
+          <div className="flex items-center justify-between gap-2 rounded bg-[#fff4e5] p-2 text-sm text-[#663c00]" role="alert">
+            Your recovery phrase is not backed up yet.
+            <Button size="small" onClick={() => setPanel("Backup")}>
+              Back up now
+            </Button>
+          </div>
+        ) : null}
+        <div className="flex gap-2">
+          {builtin ? (
+            <Button className="flex-1" variant="contained" disabled={!balances.data} onClick={() => setPanel("Send")}>
+              Send
+            </Button>
+          ) : null}
+          <Button className="flex-1" variant="outlined" onClick={() => setPanel("Receive")}>
+            Receive
+          </Button>
+        </div>
       </section>
       <div className="flex border-b border-[#cfd9de] dark:border-[#2f3336]" role="tablist">
         {tabs.map((name) => (
@@ -84,22 +120,47 @@ export default function WalletHome({ status, onStatus }: { status: WalletStatus;
             key={name}
             type="button"
             role="tab"
-            aria-selected={tab === name}
-            onClick={() => setTab(name)}
-            className={`flex-1 py-2 text-sm font-bold ${tab === name ? "border-b-4 border-[#1d9bf0]" : "text-[#536471]"}`}
+            aria-selected={panel === name}
+            onClick={() => setPanel(name)}
+            className={`flex-1 py-2 text-sm font-bold ${panel === name ? "border-b-4 border-[#1d9bf0]" : "text-[#536471]"}`}
           >
             {name}
           </button>
         ))}
       </div>
       <div className="px-4 py-2">
-        {tab === "History" ? <ClaimHistory /> : null}
-        {tab === "Pending" ? <OutboxList /> : null}
-        {tab === "Settings" ? (
-          <Suspense fallback={<p className="text-sm">Loading…</p>}>
-            <SettingsPanel />
-          </Suspense>
+        {panel === "Tokens" ? (
+          balances.error ? (
+            <p className="text-xs text-[#536471]">Balances unavailable: {balances.error}</p>
+          ) : balances.data ? (
+            <TokenRows balances={balances.data} />
+          ) : (
+            <p className="text-sm text-[#536471]">Loading…</p>
+          )
         ) : null}
+        {panel === "History" ? <ClaimHistory /> : null}
+        {panel === "Pending" ? <OutboxList /> : null}
+        {panel === "Backup" ? (
+          <BackupCheck
+            onDone={(next) => {
+              onStatus(next);
+              setPanel("Tokens");
+            }}
+          />
+        ) : null}
+        <Suspense fallback={<p className="text-sm">Loading…</p>}>
+          {panel === "Advanced" ? <AdvancedPanel builtin={builtin} /> : null}
+          {panel === "Receive" ? <ReceivePanel address={address} /> : null}
+          {panel === "Send" && balances.data ? (
+            <SendForm
+              balances={balances.data}
+              onSent={() => {
+                setPanel("Tokens");
+                void balances.reload();
+              }}
+            />
+          ) : null}
+        </Suspense>
       </div>
     </div>
   );
