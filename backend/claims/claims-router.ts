@@ -1,7 +1,6 @@
 import { Router } from "express";
 import {
   type Claim,
-  type CreateClaimBody,
   claimIdParamsSchema,
   claimListResponseSchema,
   claimResponseSchema,
