@@ -252,7 +252,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   /** A field and the draft schema's message for it (field names differ: "amount" is "amountPerClaim"). */
   const validated = (key: TextKey, field: string) => ({ ...bind(key), error: Boolean(shown(field)), helperText: shown(field) });
   const shown = (field: string) => (touched ? errors[field] : undefined);
-  const symbol = mint ? tokenLabel(mint) : "tokens";
+  const symbol = token?.symbol ? `$${token.symbol}` : mint ? tokenLabel(mint) : "tokens";
 
   const submit = async () => {
     setTouched(true);
@@ -268,7 +268,9 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
       const terms = await dispatch(backendApi.endpoints.creationTerms.initiate(undefined, { subscribe: false })).unwrap();
       const { blockhash } = await dispatch(backendApi.endpoints.latestBlockhash.initiate()).unwrap();
       const { buildCreateTransaction } = await loadTransactionBuilder();
-      const built = buildCreateTransaction(draft, wallet.activeAddress, terms, blockhash);
+      const built = buildCreateTransaction(draft, wallet.activeAddress, terms, blockhash, {
+        ...(token ? { tokenProgram: token.tokenProgram } : {}),
+      });
       setPhase({ kind: "working", step: "Approve the transaction in the MEMEFANS window…" });
       const { signature } = await dispatch(
         backendApi.endpoints.signAndSend.initiate({
@@ -312,7 +314,8 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
           >
             {tokens.map((candidate) => (
               <MenuItem key={candidate.mint} value={candidate.mint}>
-                {tokenLabel(candidate.mint)} · {formatTokenAmount(candidate.amount, candidate.decimals)} held
+                {candidate.symbol ? `$${candidate.symbol}` : tokenLabel(candidate.mint)}
+                {candidate.name ? ` (${candidate.name})` : ""} · {formatTokenAmount(candidate.amount, candidate.decimals)} held
               </MenuItem>
             ))}
           </TextField>

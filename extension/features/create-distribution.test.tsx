@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 import { act } from "react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -120,7 +121,7 @@ describe("the create_distribution transaction", () => {
   it("is what the service worker's approval window decodes: one create instruction, signed by the creator", () => {
     const { draft } = validateForm(form(), "1841834132160077852", 5, nowSeconds, FEE_PER_CLAIM);
     if (!draft) throw new Error("the form should be valid");
-    const built = buildCreateTransaction(draft, CREATOR, terms, BLOCKHASH, 42n);
+    const built = buildCreateTransaction(draft, CREATOR, terms, BLOCKHASH, { distributionId: 42n });
     expect(built.address).toBe(findDistributionAddress(new PublicKey(CREATOR), 42n, new PublicKey(PROGRAM)).address.toBase58());
     const transaction = decodeTransaction(built.transactionBase64);
     expect(transaction.message.recentBlockhash).toBe(BLOCKHASH);
@@ -130,6 +131,26 @@ describe("the create_distribution transaction", () => {
     expect(summary.mints).toEqual([BONK_MINT]);
     expect(summary.feeLamports).toBe(5000n);
     expect(summary.warnings.filter((warning) => warning.includes("fee payer"))).toEqual([]);
+  });
+
+  it("names the mint's own token program, so a Token-2022 coin's vault and deposit use Token-2022", () => {
+    const { draft } = validateForm(form(), "1841834132160077852", 5, nowSeconds, FEE_PER_CLAIM);
+    if (!draft) throw new Error("the form should be valid");
+    const accountsOf = (tokenProgram: "spl-token" | "token-2022") => {
+      const built = buildCreateTransaction(draft, CREATOR, terms, BLOCKHASH, { tokenProgram, distributionId: 42n });
+      const { message } = decodeTransaction(built.transactionBase64);
+      const keys = message.staticAccountKeys.map((key) => key.toBase58());
+      return message.compiledInstructions[0]?.accountKeyIndexes.map((index) => keys[index] ?? "") ?? [];
+    };
+    const classic = accountsOf("spl-token");
+    const token2022 = accountsOf("token-2022");
+    expect(classic[5]).toBe(TOKEN_PROGRAM_ID.toBase58());
+    expect(token2022[5]).toBe(TOKEN_2022_PROGRAM_ID.toBase58());
+    // The creator's source account is the associated account under the mint's program.
+    expect(token2022[4]).toBe(
+      getAssociatedTokenAddressSync(new PublicKey(BONK_MINT), new PublicKey(CREATOR), false, TOKEN_2022_PROGRAM_ID).toBase58(),
+    );
+    expect(classic[4]).not.toBe(token2022[4]);
   });
 });
 
@@ -237,7 +258,7 @@ describe("create a giveaway from the creator's own post", () => {
       "wallet/balances": () => ({
         owner: CREATOR,
         lamports: "2000000000",
-        tokens: [{ mint: BONK_MINT, amount: "100000000000", decimals: 5 }],
+        tokens: [{ mint: BONK_MINT, amount: "100000000000", decimals: 5, tokenProgram: "spl-token", symbol: "BONK" }],
       }),
       "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
       "wallet/status": () => ({
@@ -264,14 +285,14 @@ describe("create a giveaway from the creator's own post", () => {
     await eventually(() => expect(shadow.querySelector('[role="dialog"]')).not.toBeNull());
     expect(document.body.querySelector(':scope > [role="presentation"]')).toBeNull();
 
-    await eventually(() => expect(shadow.textContent).toContain("DezX…B263 · 1,000,000 held"));
+    await eventually(() => expect(shadow.textContent).toContain("$BONK · 1,000,000 held"));
     const amount = shadow.querySelector('input[data-field="amount"]') as HTMLInputElement;
     await act(async () => {
       Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set?.call(amount, "1.5");
       amount.dispatchEvent(new Event("input", { bubbles: true }));
     });
     await eventually(() =>
-      expect(shadow.querySelector('[data-testid="memefans-create-cost"]')?.textContent).toContain("150 DezX…B263"),
+      expect(shadow.querySelector('[data-testid="memefans-create-cost"]')?.textContent).toContain("150 $BONK"),
     );
     await act(async () => (shadow.querySelector('[data-testid="memefans-create-submit"]') as HTMLElement).click());
     await eventually(() => expect(shadow.querySelector('[data-testid="memefans-create-done"]')).not.toBeNull(), 5000);

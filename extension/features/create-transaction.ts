@@ -1,3 +1,4 @@
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, Transaction } from "@solana/web3.js";
 import type { DistributionDraft } from "../../shared/distribution.ts";
 import { createDistributionInstruction } from "../../shared/program/create-distribution.ts";
@@ -38,13 +39,19 @@ export function buildCreateTransaction(
   creator: string,
   terms: CreationTerms,
   recentBlockhash: string,
-  distributionId: bigint = randomDistributionId(),
+  options: {
+    /** The mint's program (the wallet's balances say which): the vault and the deposit use it. */
+    tokenProgram?: "spl-token" | "token-2022";
+    distributionId?: bigint;
+  } = {},
 ): BuiltCreation {
+  const distributionId = options.distributionId ?? randomDistributionId();
   const creatorKey = new PublicKey(creator);
   const programId = new PublicKey(terms.programId);
   const instruction = createDistributionInstruction({
     creator: creatorKey,
     mint: draft.mint,
+    tokenProgram: options.tokenProgram === "token-2022" ? TOKEN_2022_PROGRAM_ID : TOKEN_PROGRAM_ID,
     verifier: terms.verifier,
     distributionId,
     amountPerClaim: draft.amountPerClaim,

@@ -46,6 +46,8 @@ export const tokenBalanceSchema = z.object({
   mint: publicKeySchema,
   amount: decimalStringSchema,
   decimals: z.number().int().min(0).max(255),
+  /** The program that keeps the mint; a giveaway's vault and payouts must use it. */
+  tokenProgram: z.enum(["spl-token", "token-2022"]),
   /** The chain's name and ticker for the mint (GET /tokens/:mint); absent when it has none. */
   name: z.string().optional(),
   symbol: z.string().optional(),

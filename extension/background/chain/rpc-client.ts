@@ -16,6 +16,8 @@ const accountSchema = z
 export interface TokenHolding {
   mint: string;
   amount: bigint;
+  /** The program that keeps the account, and so the mint: SPL Token or Token-2022. */
+  tokenProgram: "spl-token" | "token-2022";
 }
 
 /** The few JSON-RPC calls the wallet makes, against the configured RPC URL (the backend's /rpc by default). */
@@ -66,7 +68,11 @@ export class RpcClient {
       );
       for (const { account } of result.value) {
         const data = fromBase64(account.data[0]);
-        holdings.push({ mint: bs58.encode(data.slice(0, 32)), amount: new DataView(data.buffer).getBigUint64(64, true) });
+        holdings.push({
+          mint: bs58.encode(data.slice(0, 32)),
+          amount: new DataView(data.buffer).getBigUint64(64, true),
+          tokenProgram: programId === TOKEN_2022_PROGRAM ? "token-2022" : "spl-token",
+        });
       }
     }
     return holdings;

@@ -54,12 +54,18 @@ async function describeHolding(services: BackgroundServices, rpc: RpcClient, hol
       mint: holding.mint,
       amount,
       decimals: token.decimals,
+      tokenProgram: holding.tokenProgram,
       ...(token.name ? { name: token.name } : {}),
       ...(token.symbol ? { symbol: token.symbol } : {}),
       ...(token.logoUrl ? { logoUrl: `${backendUrl}/tokens/${holding.mint}/logo` } : {}),
     };
   } catch {
-    return { mint: holding.mint, amount, decimals: (await rpc.getMintDecimals(holding.mint).catch(() => undefined)) ?? 0 };
+    return {
+      mint: holding.mint,
+      amount,
+      tokenProgram: holding.tokenProgram,
+      decimals: (await rpc.getMintDecimals(holding.mint).catch(() => undefined)) ?? 0,
+    };
   }
 }
 

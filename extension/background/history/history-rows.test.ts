@@ -1,3 +1,4 @@
+import { unknownToken } from "../../../shared/api/tokens.ts";
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import type { ClaimRecord } from "../../messaging/shapes.ts";
@@ -34,7 +35,7 @@ describe("claim history rows", () => {
         postId: "1850000000000000001",
         creator: WALLET,
         mint: MINT,
-        token: { decimals: 6, symbol: "FAN" },
+        token: { ...unknownToken(MINT, 6), name: "Fan Coin", symbol: "FAN" },
         amountPerClaim: "10000000",
         maxClaims: 3,
         claimedCount: 1,

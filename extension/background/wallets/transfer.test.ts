@@ -96,7 +96,8 @@ describe("sending from the built-in wallet", () => {
     expect(quote.recipientAccountRentLamports).toBeGreaterThan(0n);
 
     await sendSigned({ to: recipient, mint: mint.toBase58(), amount: "1.5" });
-    expect(await rpc.getTokenHoldings(recipient)).toEqual([{ mint: mint.toBase58(), amount: 1_500_000n }]);
+    const tokenProgram = program.equals(TOKEN_2022_PROGRAM_ID) ? "token-2022" : "spl-token";
+    expect(await rpc.getTokenHoldings(recipient)).toEqual([{ mint: mint.toBase58(), amount: 1_500_000n, tokenProgram }]);
     const destination = getAssociatedTokenAddressSync(mint, new PublicKey(recipient), false, program);
     expect((await rpc.getAccountData(destination.toBase58()))?.owner).toBe(program.toBase58());
     // The second send finds the account open: no rent, and the balances move by exactly the amount.
@@ -104,7 +105,7 @@ describe("sending from the built-in wallet", () => {
       0n,
     );
     await sendSigned({ to: recipient, mint: mint.toBase58(), amount: "998.5" });
-    expect(await rpc.getTokenHoldings(recipient)).toEqual([{ mint: mint.toBase58(), amount: 1_000_000_000n }]);
+    expect(await rpc.getTokenHoldings(recipient)).toEqual([{ mint: mint.toBase58(), amount: 1_000_000_000n, tokenProgram }]);
     expect((await quoteTransfer(rpc, sender.publicKey.toBase58(), recipient, mint.toBase58())).maxAmount).toBe(0n);
   });
 
