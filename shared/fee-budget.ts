@@ -9,8 +9,10 @@ export const TOKEN_ACCOUNT_RENT_LAMPORTS = 2_039_280n;
 /** A Token-2022 associated token account carries ImmutableOwner: 170 bytes, so more rent. */
 export const TOKEN_2022_ACCOUNT_RENT_LAMPORTS = 2_074_080n;
 
+export type TokenProgramName = "spl-token" | "token-2022";
+
 /** What opening a fan's associated token account costs for a mint of this token program. */
-export function tokenAccountRent(tokenProgram: "spl-token" | "token-2022"): bigint {
+export function tokenAccountRent(tokenProgram: TokenProgramName): bigint {
   return tokenProgram === "token-2022" ? TOKEN_2022_ACCOUNT_RENT_LAMPORTS : TOKEN_ACCOUNT_RENT_LAMPORTS;
 }
 
@@ -31,8 +33,9 @@ export function minimumFeeBudget(terms: Pick<FeeBudgetTerms, "feePerClaimLamport
 export function proposedFeeBudget(
   terms: Pick<FeeBudgetTerms, "feePerClaimLamports" | "maxClaims">,
   coverTokenAccounts: boolean,
+  tokenProgram: TokenProgramName = "spl-token",
 ): bigint {
-  return minimumFeeBudget(terms) + (coverTokenAccounts ? TOKEN_ACCOUNT_RENT_LAMPORTS * BigInt(terms.maxClaims) : 0n);
+  return minimumFeeBudget(terms) + (coverTokenAccounts ? tokenAccountRent(tokenProgram) * BigInt(terms.maxClaims) : 0n);
 }
 
 /** How many payouts that open the fan's token account the budget still covers, right now. */

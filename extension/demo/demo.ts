@@ -2,9 +2,10 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Connection } from "@solana/web3.js";
 import { SEED } from "../../backend/x-emulator/seed.ts";
-import { fundCreator, STORY_TOKEN_DECIMALS } from "../e2e/story/chain.ts";
+import { fundCreator, STORY_COIN, STORY_TOKEN_DECIMALS } from "../e2e/story/chain.ts";
 import { closePerson, openPerson, type Person, WALLET_PASSWORD } from "../e2e/story/person.ts";
 import { runStory } from "../e2e/story/run-story.ts";
+import { startTokenMetadataServer } from "../e2e/story/token-metadata-server.ts";
 import { startDemoBackend } from "./demo-backend.ts";
 
 /**
@@ -66,16 +67,18 @@ if (headless) {
   if (!store) throw new Error("the demo needs the X API emulator");
   const creator = await openPerson({ backendUrl: backend.url, store, username: SEED.users.creator.username, headless: false });
   people.push(creator);
+  const coinMetadata = await startTokenMetadataServer(STORY_COIN);
   await fundCreator(
     new Connection(`${backend.url}/rpc`, "confirmed"),
     creator.wallet,
     1_000n * 10n ** BigInt(STORY_TOKEN_DECIMALS),
+    coinMetadata.uri,
   );
   const fan = await openPerson({ backendUrl: backend.url, store, username: SEED.users.superfan.username, headless: false });
   people.push(fan);
   console.log(`
 Two Chromium windows are open on https://x.com/home, served locally from the X API emulator's posts:
-  • the creator, @${SEED.users.creator.username}: 5 SOL and 1,000 tokens in the built-in wallet.
+  • the creator, @${SEED.users.creator.username}: 5 SOL and 1,000 $MOODENG (a pump.fun-shaped Token-2022 coin) in the built-in wallet.
     Connect X in the extension's popup (choose @${SEED.users.creator.username} on the consent page),
     then press "🎁 Create a giveaway" under the post "Giveaway! …", sign, close the dialog and press Reply.
   • a fan, @${SEED.users.superfan.username}: reload x.com after the reply is posted, then follow the claim card's steps.
@@ -87,6 +90,7 @@ Make a fan meet a requirement with the emulator's admin API, e.g.
 Press Ctrl+C to stop.`);
   const stop = async () => {
     for (const person of people) await closePerson(person);
+    await coinMetadata.close();
     await backend.close();
     process.exit(0);
   };

@@ -13,7 +13,7 @@ import Typography from "@mui/material/Typography";
 import { useEffect, useState } from "react";
 import { type ClaimRules, claimRulesSchema, DEFAULT_CLAIM_RULES } from "../../shared/api/distributions.ts";
 import { type DistributionDraftInput, distributionDraftSchema, timingProblems } from "../../shared/distribution.ts";
-import { proposedFeeBudget, TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
+import { proposedFeeBudget, type TokenProgramName, tokenAccountRent } from "../../shared/fee-budget.ts";
 import { DEFAULT_MIN_ACCOUNT_AGE_DAYS, DEFAULT_MIN_FOLLOWERS, type RequirementInput } from "../../shared/requirements.ts";
 import { backendApi, describeApiError } from "../api/backend-api.ts";
 import { formatSol } from "../messaging/format.ts";
@@ -132,11 +132,15 @@ export function requirementsFrom(form: CreateForm): RequirementInput[] {
 }
 
 /** The fee budget the terms ask for: every payout's fee, and each one's token account when the creator covers them. */
-export function feeBudgetFor(form: CreateForm, feePerClaimLamports: bigint): bigint {
+export function feeBudgetFor(
+  form: CreateForm,
+  feePerClaimLamports: bigint,
+  tokenProgram: TokenProgramName = "spl-token",
+): bigint {
   const maxClaims = Number(form.maxClaims);
   // An invalid count is the schema's to name; it has no budget meanwhile.
   if (!Number.isSafeInteger(maxClaims) || maxClaims < 1) return 0n;
-  return proposedFeeBudget({ feePerClaimLamports, maxClaims }, form.coverTokenAccounts);
+  return proposedFeeBudget({ feePerClaimLamports, maxClaims }, form.coverTokenAccounts, tokenProgram);
 }
 
 /** The defences that are not requirements, as the registration carries them. */
@@ -152,6 +156,7 @@ export function draftFrom(
   postId: string,
   decimals: number,
   feePerClaimLamports: bigint,
+  tokenProgram: TokenProgramName = "spl-token",
 ): DistributionDraftInput {
   return {
     mint: form.mint,
@@ -161,7 +166,7 @@ export function draftFrom(
     endsAt: toUnix(form.endsAt),
     requirements: requirementsFrom(form),
     postId,
-    feeBudgetLamports: feeBudgetFor(form, feePerClaimLamports).toString(),
+    feeBudgetLamports: feeBudgetFor(form, feePerClaimLamports, tokenProgram).toString(),
   };
 }
 
@@ -172,8 +177,9 @@ export function validateForm(
   decimals: number,
   nowSeconds: number,
   feePerClaimLamports: bigint,
+  tokenProgram: TokenProgramName = "spl-token",
 ) {
-  const parsed = distributionDraftSchema.safeParse(draftFrom(form, postId, decimals, feePerClaimLamports));
+  const parsed = distributionDraftSchema.safeParse(draftFrom(form, postId, decimals, feePerClaimLamports, tokenProgram));
   const errors: Record<string, string> = {};
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -236,8 +242,16 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   const token = tokens.find((candidate) => candidate.mint === mint);
   const decimals = token?.decimals ?? 0;
   const filled = { ...form, mint };
+  const tokenProgram = token?.tokenProgram ?? "spl-token";
   // The fields are judged at once; the draft waits for the service's fee per payout, which sets the budget.
-  const validation = validateForm(filled, postId, decimals, Math.floor(Date.now() / 1000), feePerClaimLamports ?? 0n);
+  const validation = validateForm(
+    filled,
+    postId,
+    decimals,
+    Math.floor(Date.now() / 1000),
+    feePerClaimLamports ?? 0n,
+    tokenProgram,
+  );
   const draft = feePerClaimLamports === undefined ? null : validation.draft;
   const errors: Record<string, string> =
     feePerClaimLamports === undefined
@@ -370,7 +384,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
                 data-testid="memefans-cover-token-accounts"
               />
             }
-            label={`Also pay for opening fans' token accounts (${formatSol(TOKEN_ACCOUNT_RENT_LAMPORTS)} each)`}
+            label={`Also pay for opening fans' token accounts (${formatSol(tokenAccountRent(tokenProgram))} each)`}
           />
           {creationTerms.isError && <Alert severity="error">Could not read this service's fee per payout; try again.</Alert>}
           {draft && feePerClaimLamports !== undefined && (
@@ -379,6 +393,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
               maxClaims={draft.maxClaims}
               feePerClaimLamports={feePerClaimLamports}
               coversTokenAccounts={form.coverTokenAccounts}
+              accountRent={tokenAccountRent(tokenProgram)}
             />
           )}
           <CostSummary cost={cost} symbol={symbol} decimals={decimals} />
@@ -417,14 +432,21 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
 }
 
 /** What the fee budget pays for, computed from the number of claims, and that what is unused comes back. */
-function FeeBudgetNote(props: { budget: bigint; maxClaims: number; feePerClaimLamports: bigint; coversTokenAccounts: boolean }) {
+function FeeBudgetNote(props: {
+  budget: bigint;
+  maxClaims: number;
+  feePerClaimLamports: bigint;
+  coversTokenAccounts: boolean;
+  /** Rent of one fan's token account under the mint's program. */
+  accountRent: bigint;
+}) {
   const payouts = props.maxClaims.toLocaleString("en-US");
   return (
     <Typography variant="body2" color="text.secondary" data-testid="memefans-fee-budget">
       Fee budget {formatSol(props.budget)}: pays the network fee of all {payouts} payouts ({formatSol(props.feePerClaimLamports)}{" "}
       each)
       {props.coversTokenAccounts
-        ? ` and opens a token account for each fan who has none (${formatSol(TOKEN_ACCOUNT_RENT_LAMPORTS)} each).`
+        ? ` and opens a token account for each fan who has none (${formatSol(props.accountRent)} each).`
         : ". Fans without a token account for this token are not paid; your giveaway's card tells them."}{" "}
       What is left unused comes back to you when you close the giveaway.
     </Typography>

@@ -68,6 +68,10 @@ describe("the create form", () => {
       validateForm(form(overrides), "1", 5, nowSeconds, FEE_PER_CLAIM).draft?.feeBudgetLamports;
     expect(budget({ maxClaims: "100" })).toBe(FULL_BUDGET);
     expect(budget({ maxClaims: "3" })).toBe(3n * 5000n + 3n * 2_039_280n);
+    // A Token-2022 coin's fans get 170-byte accounts (ImmutableOwner): more rent each.
+    expect(validateForm(form({ maxClaims: "3" }), "1", 5, nowSeconds, FEE_PER_CLAIM, "token-2022").draft?.feeBudgetLamports).toBe(
+      3n * 5000n + 3n * 2_074_080n,
+    );
     expect(budget({ maxClaims: "100", coverTokenAccounts: false })).toBe(500_000n);
     // The least the program accepts: a budget below fee × claims is refused on chain.
     expect(budget({ maxClaims: "65536", coverTokenAccounts: false })).toBe(65_536n * 5000n);

@@ -5,17 +5,31 @@ import { type DistributionAccount, distributionProgramId } from "../../../shared
 
 /** The story's token: what the creator holds before the giveaway, minted by a third party. */
 export const STORY_TOKEN_DECIMALS = 6;
+/** The story's coin is made as pump.fun makes every coin since November 2025: Token-2022, metadata in the mint. */
+export const STORY_COIN = { name: "Moo Deng", symbol: "MOODENG" };
 
 /**
- * Gives `owner` SOL (the local chain's airdrop) and `amount` raw units of a fresh mint in its
- * associated token account, as if the creator had bought the token earlier. Returns the mint.
+ * Gives `owner` SOL (the local chain's airdrop) and `amount` raw units of a fresh pump.fun-shaped
+ * Token-2022 coin in its associated token account, as if the creator had bought the coin earlier.
+ * `metadataUri` is where the coin's off-chain metadata (its logo) lives. Returns the mint.
  */
-export async function fundCreator(connection: Connection, owner: string, amount: bigint): Promise<PublicKey> {
+export async function fundCreator(
+  connection: Connection,
+  owner: string,
+  amount: bigint,
+  metadataUri: string,
+): Promise<PublicKey> {
   const ownerKey = new PublicKey(owner);
   const issuer = Keypair.generate();
   await fund(connection, ownerKey, 5);
   await fund(connection, issuer.publicKey, 1);
-  return createHeldMint(connection, { authority: issuer, owner: ownerKey, amount, decimals: STORY_TOKEN_DECIMALS });
+  return createHeldMint(connection, {
+    authority: issuer,
+    owner: ownerKey,
+    amount,
+    decimals: STORY_TOKEN_DECIMALS,
+    token2022: { ...STORY_COIN, uri: metadataUri },
+  });
 }
 
 /** The distribution as the chain has it now; null once it is closed. */

@@ -8,9 +8,10 @@ import type { DemoBackend } from "../../demo/demo-backend.ts";
 import { launchWithExtension } from "../extension-context.ts";
 import { openExtensionPage, sendFromPage } from "../extension-pages.ts";
 import { restoreWallet } from "../wallet-steps.ts";
-import { fund, fundCreator, readDistribution, STORY_TOKEN_DECIMALS, tokenBalance } from "./chain.ts";
+import { fund, fundCreator, readDistribution, STORY_COIN, STORY_TOKEN_DECIMALS, tokenBalance } from "./chain.ts";
 import { injectedWallet } from "./injected-wallet.ts";
 import { approveSignature, authorizeXAs, claimCard, closePerson, connectFan, openPerson, type Person } from "./person.ts";
+import { startTokenMetadataServer } from "./token-metadata-server.ts";
 
 /**
  * The whole giveaway, end to end, against the real pieces: the backend on embedded defaults (PGlite,
@@ -60,12 +61,13 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
   };
   let distribution = "";
   let mint = PublicKey.default;
+  const coinMetadata = await startTokenMetadataServer(STORY_COIN);
 
   try {
     const creator = await step("1. the creator creates a giveaway on their post with the built-in wallet", async () => {
       const creator = await open(users.creator.username);
       people.push(creator);
-      mint = await fundCreator(connection, creator.wallet, CREATOR_HOLDING);
+      mint = await fundCreator(connection, creator.wallet, CREATOR_HOLDING, coinMetadata.uri);
       // Registering a giveaway needs the post author's X session.
       await authorizeXAs(creator.context, users.creator.username, () =>
         creator.popup.getByRole("button", { name: "Connect X" }).click(),
@@ -111,7 +113,8 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       expect(account.claimedCount).toBe(0);
       expect(account.amountPerClaim).toBe(AMOUNT_PER_CLAIM);
       expect(account.feeBudgetLamports).toBe(
-        proposedFeeBudget({ feePerClaimLamports: account.feePerClaimLamports, maxClaims: SLOTS }, true),
+        // Every fee, and a Token-2022 account's rent for each fan.
+        proposedFeeBudget({ feePerClaimLamports: account.feePerClaimLamports, maxClaims: SLOTS }, true, "token-2022"),
       );
       expect(account.postId).toBe(BigInt(posts.giveaway));
       expect(await tokenBalance(connection, mint, new PublicKey(creator.wallet))).toBe(
@@ -149,7 +152,10 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       await claimAndWait(fanA);
       expect(await tokenBalance(connection, mint, new PublicKey(fanA.wallet))).toBe(AMOUNT_PER_CLAIM);
       expect((await onChain()).claimedCount).toBe(1);
-      await shot(fanA.x, "04-fan-a-claimed");
+      // The coin is named and pictured as the chain and its metadata say: a pump.fun-shaped Token-2022 coin.
+      await expect(card).toContainText(`10 $${STORY_COIN.symbol} per claim`);
+      await expect(card.locator(`img[alt="${STORY_COIN.name} ($${STORY_COIN.symbol})"]`)).toBeVisible();
+      await shot(fanA.x, "04-fan-a-claimed-token-2022");
     });
 
     const fanB = await step("3. fan B misses the reply; the checklist says so; B replies", async () => {
@@ -313,5 +319,6 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
     });
   } finally {
     for (const person of people) await closePerson(person);
+    await coinMetadata.close();
   }
 }
