@@ -32,6 +32,7 @@ describe("the local x.com timeline", () => {
       authorHandle: SEED.users.creator.username,
       promoted: false,
       distribution: null,
+      linksGiveaway: false,
     });
     const ids = readings.map((reading) => reading.postId ?? "");
     const reposts = store.timeline().filter((tweet) => tweet.references.some((reference) => reference.type === "retweeted"));
@@ -51,6 +52,7 @@ describe("the local x.com timeline", () => {
       authorHandle: SEED.users.creator.username,
       promoted: false,
       distribution: ADDRESS,
+      linksGiveaway: true,
     });
     const anchor = document.querySelector('[data-testid="tweetText"] a[href^="https://t.co/"]');
     // The visible text is cut at 26 characters, as X cuts it; the whole URL sits in hidden spans.
