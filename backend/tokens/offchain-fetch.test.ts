@@ -1,15 +1,14 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchBounded, isPublicAddress, OffchainFetchError, resolveMetadataUrl, sniffImageType } from "./offchain-fetch.ts";
+import { type LoopbackServer, startLoopbackServer } from "./testing/loopback-server.ts";
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 
-let server: Server;
+let server: LoopbackServer;
 let base: string;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
+  server = await startLoopbackServer((request, response) => {
     const path = request.url ?? "/";
     if (path === "/logo.png") return response.writeHead(200, { "content-type": "image/png" }).end(PNG);
     if (path === "/huge") return response.writeHead(200).end(Buffer.alloc(10_000));
@@ -19,14 +18,10 @@ beforeAll(async () => {
     if (path === "/slow") return; // never answers
     response.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.base;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 const local = { ipfsGateway: "https://ipfs.io/ipfs/", allowLoopback: true, timeoutMs: 2_000 };
 

@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Keypair } from "@solana/web3.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { token2022MintPlan } from "../../programs/distribution/tests/harness/token-2022.ts";
@@ -9,21 +7,21 @@ import { inProcessConnection } from "../chain/in-process-fetch.ts";
 import { fund, sendAndAwait } from "../claims/testing/chain-fixtures.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
+import { type LoopbackServer, startLoopbackServer } from "./testing/loopback-server.ts";
 
 const GIF = Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;", "latin1");
 
 let backend: TestBackend;
-let metadataServer: Server;
+let metadataServer: LoopbackServer;
 let mint: string;
 
 beforeAll(async () => {
-  metadataServer = createServer((request, response) => {
+  metadataServer = await startLoopbackServer((request, response) => {
     if (request.url === "/wen.json") return response.writeHead(200).end(JSON.stringify({ image: "/wen.gif" }));
     if (request.url === "/wen.gif") return response.writeHead(200, { "content-type": "text/html" }).end(GIF);
     response.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => metadataServer.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(metadataServer.address() as AddressInfo).port}`;
+  const base = metadataServer.base;
   backend = await startTestBackend(await openDatabase({}));
   if (!backend.chain) throw new Error("the test backend runs the embedded chain");
   const connection = inProcessConnection(backend.chain);
@@ -42,8 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await backend?.close();
-  metadataServer.closeAllConnections();
-  await new Promise((resolve) => metadataServer.close(resolve));
+  await metadataServer.close();
 });
 
 it("answers a token's identity with its schema, and its logo from this origin as the image it is", async () => {

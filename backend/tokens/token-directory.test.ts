@@ -1,23 +1,22 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Keypair, type PublicKey } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { token2022MintPlan } from "../../programs/distribution/tests/harness/token-2022.ts";
 import { EmbeddedChain } from "../chain/embedded-chain.ts";
 import { inProcessConnection } from "../chain/in-process-fetch.ts";
 import { createHeldMint, fund, sendAndAwait } from "../claims/testing/chain-fixtures.ts";
+import { type LoopbackServer, startLoopbackServer } from "./testing/loopback-server.ts";
 import { TokenDirectory } from "./token-directory.ts";
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 
 let chain: EmbeddedChain;
-let server: Server;
+let server: LoopbackServer;
 let base: string;
 const requests: string[] = [];
 
 beforeAll(async () => {
   chain = new EmbeddedChain();
-  server = createServer((request, response) => {
+  server = await startLoopbackServer((request, response) => {
     requests.push(request.url ?? "");
     if (request.url === "/moodeng.json")
       return response
@@ -28,14 +27,10 @@ beforeAll(async () => {
     if (request.url === "/evil.svg") return response.writeHead(200, { "content-type": "image/png" }).end("<svg onload=alert(1)>");
     response.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.base;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 async function pumpFunMint(name: string, symbol: string, uri: string, freezeAuthority: PublicKey | null = null) {
   const connection = inProcessConnection(chain);

@@ -1,6 +1,5 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { deflateSync } from "node:zlib";
+import { startLoopbackServer } from "../../../backend/tokens/testing/loopback-server.ts";
 
 /**
  * Where the story's coin keeps its off-chain metadata, as pump.fun coins keep theirs on IPFS: a JSON
@@ -60,7 +59,7 @@ export function discPng(size: number, rgb: [number, number, number]): Buffer {
 export async function startTokenMetadataServer(token: { name: string; symbol: string }): Promise<TokenMetadataServer> {
   const image = discPng(64, [236, 72, 153]);
   let base = "";
-  const server: Server = createServer((request, response) => {
+  const server = await startLoopbackServer((request, response) => {
     if (request.url === "/coin.json") {
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ ...token, description: "A story coin", image: `${base}/coin.png` }));
@@ -69,14 +68,6 @@ export async function startTokenMetadataServer(token: { name: string; symbol: st
     if (request.url === "/coin.png") return void response.writeHead(200, { "content-type": "image/png" }).end(image);
     response.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    uri: `${base}/coin.json`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  base = server.base;
+  return { uri: `${base}/coin.json`, close: () => server.close() };
 }
