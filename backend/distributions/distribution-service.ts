@@ -259,11 +259,14 @@ export class DistributionService {
 
   async #presentAll(rows: readonly DistributionRow[]): Promise<Distribution[]> {
     if (rows.length === 0) return [];
-    const [accepted, tokens] = await Promise.all([
+    const creators = [...new Set(rows.map((row) => row.creator_x_user_id))];
+    const [accepted, tokens, profiles] = await Promise.all([
       this.dependencies.claims.acceptedCounts(rows.map((row) => row.address)),
       // A token the chain cannot describe right now is shown as unknown rather than failing the lookup.
       this.dependencies.tokens.identities(rows.map((row) => row.mint)).catch(() => new Map<string, TokenIdentity>()),
+      Promise.all(creators.map((id) => this.dependencies.accounts.profile(id))),
     ]);
+    const usernames = new Map(creators.map((id, index) => [id, profiles[index]?.username]));
     const { publicUrl, verifier } = this.dependencies;
     return rows.map((row) =>
       toDistribution(
@@ -272,6 +275,7 @@ export class DistributionService {
         verifier,
         accepted.get(row.address) ?? 0,
         tokens.get(row.mint) ?? unknownToken(row.mint, row.token_decimals),
+        usernames.get(row.creator_x_user_id),
       ),
     );
   }

@@ -90,6 +90,7 @@ export function toDistribution(
   ourVerifier: string,
   acceptedClaims: number,
   token: TokenIdentity,
+  creatorUsername?: string,
 ): Distribution {
   const claimedCount = Math.min(row.max_claims, Math.max(row.claimed_count, acceptedClaims));
   return {
@@ -97,6 +98,7 @@ export function toDistribution(
     postId: row.post_id,
     creator: row.creator,
     creatorXUserId: row.creator_x_user_id,
+    ...(creatorUsername ? { creatorUsername } : {}),
     mint: row.mint,
     // Decimals are fixed at the mint's creation and were read at registration.
     token: { ...token, decimals: row.token_decimals },

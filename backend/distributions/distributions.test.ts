@@ -86,6 +86,7 @@ describeEachEngine("distributions", (database) => {
       postId: SEED.posts.giveaway,
       creator: fields.creator.toBase58(),
       creatorXUserId: SEED.users.creator.id,
+      creatorUsername: SEED.users.creator.username,
       mint: mint.toBase58(),
       token: { decimals: 6 },
       amountPerClaim: 2_500_000n,

@@ -14,6 +14,7 @@ export const distributionSchema = z.looseObject({
   postId: xIdSchema,
   creator: publicKeySchema,
   creatorXUserId: xIdSchema.optional(),
+  creatorUsername: z.string().optional(),
   mint: publicKeySchema,
   /** The token as the chain describes it: name, ticker, logo URL, freeze authority, impersonation. */
   token: tokenIdentitySchema,

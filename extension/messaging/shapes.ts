@@ -106,6 +106,8 @@ export const claimHistoryRowSchema = claimRecordSchema.extend({
     })
     .optional(),
   postUrl: z.url().optional(),
+  /** The creator's X handle, from the giveaway as this device last saw it. */
+  creatorHandle: z.string().optional(),
   explorerUrl: z.url().optional(),
 });
 export type ClaimHistoryRow = z.infer<typeof claimHistoryRowSchema>;

@@ -59,6 +59,8 @@ export const distributionSchema = z.object({
   postId: xIdSchema,
   creator: publicKeySchema,
   creatorXUserId: xIdSchema,
+  /** The creator's X handle, as they last signed in with it. */
+  creatorUsername: z.string().optional(),
   mint: publicKeySchema,
   /** The token as the chain describes it (see shared/api/tokens.ts): never what the creator typed. */
   token: tokenIdentitySchema,

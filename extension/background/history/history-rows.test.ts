@@ -35,6 +35,7 @@ describe("claim history rows", () => {
         postId: "1850000000000000001",
         creator: WALLET,
         mint: MINT,
+        creatorUsername: "memecreator",
         token: { ...unknownToken(MINT, 6), name: "Fan Coin", symbol: "FAN" },
         amountPerClaim: "10000000",
         maxClaims: 3,
@@ -55,6 +56,7 @@ describe("claim history rows", () => {
     expect(rows[0]).toMatchObject({
       payout: { amount: "10000000", decimals: 6, mint: MINT, symbol: "FAN" },
       postUrl: "https://x.com/i/status/1850000000000000001",
+      creatorHandle: "memecreator",
       explorerUrl: `https://explorer.solana.com/tx/${SIGNATURE}?cluster=custom&customUrl=http%3A%2F%2F127.0.0.1%3A8899`,
     });
     expect(rows[1]?.explorerUrl).toBeUndefined();

@@ -24,6 +24,7 @@ export async function historyRows(db: MemefansDatabase, records: ClaimRecord[], 
               ...(distribution.token.symbol ? { symbol: distribution.token.symbol } : {}),
             },
             postUrl: `https://x.com/i/status/${distribution.postId}`,
+            ...(distribution.creatorUsername ? { creatorHandle: distribution.creatorUsername } : {}),
           }
         : {}),
       ...(record.signature && record.status === "confirmed" ? { explorerUrl: explorerTxUrl(record.signature, rpcUrl) } : {}),

@@ -42,6 +42,7 @@ export function ClaimHistory() {
               </span>
               <span className="flex gap-2 text-xs text-[#536471]">
                 {new Date(claim.createdAt).toLocaleString()}
+                {claim.creatorHandle ? <span>@{claim.creatorHandle}</span> : null}
                 {claim.postUrl ? (
                   <a className="text-[#1d9bf0]" href={claim.postUrl} target="_blank" rel="noreferrer">
                     post
