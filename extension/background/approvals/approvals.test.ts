@@ -59,6 +59,14 @@ describe("approval summaries", () => {
     postId: 1849123456789012345n,
   });
 
+  it("names the token by the ticker its on-chain metadata gives, beside its short address", () => {
+    const summary = summarize(transactionOf(creator, [create]), new Map([[BONK.toBase58(), { decimals: 5, symbol: "BONK" }]]));
+    expect(summary.instructions[0]?.action).toBe(
+      "create_distribution: escrow 100 $BONK (DezX…B263) × 50 claims, fee budget 0.05 SOL",
+    );
+    expect(summary.leaves).toContain("5,000 $BONK (DezX…B263)");
+  });
+
   it("spells out create_distribution with the token, the claims and the fee budget", () => {
     const summary = summarize(transactionOf(creator, [create]), new Map([[BONK.toBase58(), { decimals: 5 }]]));
     expect(summary.instructions).toHaveLength(1);

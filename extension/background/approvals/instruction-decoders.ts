@@ -15,9 +15,11 @@ import {
   TOKEN_PROGRAM,
 } from "../chain/program-ids.ts";
 
-/** What the window knows of a mint, read from the chain; its label is tokenLabel(mint), never a typed name. */
+/** What the window knows of a mint, read from the chain: its decimals and, from its metadata, its ticker. */
 export interface TokenInfo {
   decimals: number;
+  /** The on-chain metadata's symbol; the short mint address stands in without one, never a typed name. */
+  symbol?: string;
 }
 
 /**
@@ -52,11 +54,21 @@ export interface DecodedInstruction extends InstructionSummary {
   computeUnitLimit?: number;
 }
 
-/** An amount of a mint's tokens; raw units when the decimals are unknown, which is still exact. */
-export function tokenText(raw: bigint, mint: string | undefined, decimals: number | undefined): string {
+/**
+ * An amount of a mint's tokens, named by its on-chain ticker ("10 $WIF") or its short address; raw
+ * units when the decimals are unknown, which is still exact.
+ */
+export function tokenText(
+  raw: bigint,
+  mint: string | undefined,
+  decimals: number | undefined,
+  tokens?: ReadonlyMap<string, TokenInfo>,
+): string {
   if (!mint) return `${formatTokenAmount(raw.toString(), 0)} raw units of a token the instruction does not name`;
-  if (decimals === undefined) return `${formatTokenAmount(raw.toString(), 0)} raw units of ${tokenLabel(mint)}`;
-  return `${formatTokenAmount(raw.toString(), decimals)} ${tokenLabel(mint)}`;
+  const symbol = tokens?.get(mint)?.symbol;
+  const name = symbol ? `$${symbol} (${tokenLabel(mint)})` : tokenLabel(mint);
+  if (decimals === undefined) return `${formatTokenAmount(raw.toString(), 0)} raw units of ${name}`;
+  return `${formatTokenAmount(raw.toString(), decimals)} ${name}`;
 }
 
 function decimalsOf(mint: string | undefined, context: DecodeContext): number | undefined {
@@ -160,7 +172,7 @@ function decodeToken(ix: ResolvedInstruction, context: DecodeContext): DecodedIn
     return summary(
       program,
       ix.programId,
-      `transfer ${tokenText(raw, mint, decimals)} to token account ${shortAddress(destination)}`,
+      `transfer ${tokenText(raw, mint, decimals, context.tokens)} to token account ${shortAddress(destination)}`,
       [
         `from token account ${account(0)}`,
         `to token account ${destination}`,
@@ -178,7 +190,7 @@ function decodeToken(ix: ResolvedInstruction, context: DecodeContext): DecodedIn
     return summary(
       program,
       ix.programId,
-      `burn ${tokenText(raw, account(1), decimals)}`,
+      `burn ${tokenText(raw, account(1), decimals, context.tokens)}`,
       [`from token account ${account(0)}`, `mint ${account(1)}`],
       ["burnt tokens are destroyed for good"],
       account(2) === context.signer
@@ -283,7 +295,7 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
     const verifier = new PublicKey(reader.bytes(32, "verifier")).toBase58();
     const mint = ix.accounts[3];
     const decimals = decimalsOf(mint, context);
-    const perClaim = tokenText(amountPerClaim, mint, decimals);
+    const perClaim = tokenText(amountPerClaim, mint, decimals, context.tokens);
     // The same figures the create dialog shows: the distribution account's and the vault's rent.
     const { tokensEscrowed, rentLamports } = creationCost({ amountPerClaim, maxClaims, feeBudgetLamports: feeBudget });
     const paidBySigner = ix.accounts[0] === context.signer;
@@ -292,7 +304,7 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
       ix.programId,
       `create_distribution: escrow ${perClaim} × ${maxClaims.toLocaleString("en-US")} claims, fee budget ${formatSol(feeBudget)}`,
       [
-        `total deposit ${tokenText(tokensEscrowed, mint, decimals)} from token account ${ix.accounts[4] ?? "?"}`,
+        `total deposit ${tokenText(tokensEscrowed, mint, decimals, context.tokens)} from token account ${ix.accounts[4] ?? "?"}`,
         `rent ${formatSol(rentLamports)} for the distribution and vault accounts`,
         `fee per claim ${formatSol(feePerClaim)}`,
         `runs ${isoDate(start)} → ${isoDate(end)}`,

@@ -62,7 +62,11 @@ export function mintsOf(transaction: VersionedTransaction, distributionProgramId
  * for SOL (the network fee when the signer pays it, rent, transfers, fee budgets, with the parts
  * named) and one per token.
  */
-function walletTotals(decoded: DecodedInstruction[], networkFeeLamports: bigint): { leaves: string[]; comesBack: string[] } {
+function walletTotals(
+  decoded: DecodedInstruction[],
+  networkFeeLamports: bigint,
+  knownTokens: DecodeContext["tokens"],
+): { leaves: string[]; comesBack: string[] } {
   const solByReason = new Map<string, bigint>();
   if (networkFeeLamports > 0n) solByReason.set("network fee", networkFeeLamports);
   const tokens = new Map<string, { raw: bigint; mint: string | undefined; decimals: number | undefined }>();
@@ -79,7 +83,7 @@ function walletTotals(decoded: DecodedInstruction[], networkFeeLamports: bigint)
   return {
     leaves: [
       ...(solTotal > 0n ? [`${formatSol(solTotal)} (${parts.join(", ")})`] : []),
-      ...[...tokens.values()].map(({ raw, mint, decimals }) => tokenText(raw, mint, decimals)),
+      ...[...tokens.values()].map(({ raw, mint, decimals }) => tokenText(raw, mint, decimals, knownTokens)),
     ],
     comesBack: decoded.flatMap((ix) => ix.flows?.comesBack ?? []),
   };
@@ -105,7 +109,7 @@ export function summarizeTransaction(transaction: VersionedTransaction, context:
     instructions: decoded.map(({ program, programId, action, details }) => ({ program, programId, action, details })),
     feeLamports,
     warnings: [...warnings, ...decoded.flatMap((ix) => ix.warnings)],
-    ...walletTotals(decoded, feePayer === context.signer ? feeLamports : 0n),
+    ...walletTotals(decoded, feePayer === context.signer ? feeLamports : 0n, context.tokens),
     mints: mintsOf(transaction, context.distributionProgramId),
   };
 }

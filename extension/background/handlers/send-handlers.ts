@@ -6,7 +6,7 @@ import { readSettings, rpcUrlOf } from "../storage/settings-store.ts";
 import { signAndSendWithBuiltin } from "../wallets/builtin-signing.ts";
 import { buildTransfer, quoteTransfer } from "../wallets/transfer.ts";
 import { originLabel } from "./origin-label.ts";
-import { walletStatus } from "./wallet-handlers.ts";
+import { tokenSymbolOf, walletStatus } from "./wallet-handlers.ts";
 
 /** Sending leaves from the built-in wallet; Phantom and Solflare send from their own windows. */
 async function builtinSender(services: BackgroundServices): Promise<string> {
@@ -36,7 +36,7 @@ export function sendHandlers(services: BackgroundServices): Pick<Handlers, "wall
         toBase64(built.transaction.serialize()),
         `send ${amount.trim()} ${symbol ?? (mint ? "tokens" : "SOL")} to ${to}`,
         originLabel(context),
-        { vault: services.vault, approvals: services.approvals, rpc },
+        { vault: services.vault, approvals: services.approvals, rpc, tokenSymbol: (mint) => tokenSymbolOf(services, mint) },
       );
       return { signature, rpcUrl: rpcUrlOf(await readSettings(services.db)) };
     },

@@ -41,6 +41,12 @@ export async function walletStatus(services: BackgroundServices): Promise<Wallet
   };
 }
 
+/** The ticker the chain gives `mint`, as the backend read it; undefined when it has none. */
+export async function tokenSymbolOf(services: BackgroundServices, mint: string): Promise<string | undefined> {
+  const { token } = tokenResponseSchema.parse(await backend(services, { method: "GET", path: `/tokens/${mint}` }));
+  return token.symbol ?? undefined;
+}
+
 /**
  * A holding with the token's identity as the backend read it from the chain. Without the backend the
  * balance is still exact (decimals from the RPC); only the name and logo are missing.
@@ -102,6 +108,7 @@ export function walletHandlers(
     vault: services.vault,
     approvals: services.approvals,
     rpc: await rpcClient(services),
+    tokenSymbol: (mint: string) => tokenSymbolOf(services, mint),
   });
   return {
     "wallet/status": () => walletStatus(services),

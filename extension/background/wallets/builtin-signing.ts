@@ -13,6 +13,8 @@ export interface SigningDependencies {
   vault: Vault;
   approvals: ApprovalQueue;
   rpc: RpcClient;
+  /** The mint's on-chain ticker as the backend read it (GET /tokens/:mint); undefined when unknown or unreachable. */
+  tokenSymbol?: (mint: string) => Promise<string | undefined>;
 }
 
 async function unlockedAddress(vault: Vault): Promise<string> {
@@ -23,13 +25,16 @@ async function unlockedAddress(vault: Vault): Promise<string> {
   return status.address;
 }
 
-/** What the chain says of each mint (labels are the mint's address: ui/format.ts tokenLabel). */
+/** What the chain says of each mint: decimals from the mint, the ticker from its metadata. */
 async function tokenInfos(mints: string[], dependencies: SigningDependencies): Promise<Map<string, TokenInfo>> {
   const infos = new Map<string, TokenInfo>();
   for (const mint of mints) {
     // Without decimals the window shows raw units, which is still exact; the RPC being down must not block signing.
-    const decimals = await dependencies.rpc.getMintDecimals(mint).catch(() => undefined);
-    if (decimals !== undefined) infos.set(mint, { decimals });
+    const [decimals, symbol] = await Promise.all([
+      dependencies.rpc.getMintDecimals(mint).catch(() => undefined),
+      dependencies.tokenSymbol?.(mint).catch(() => undefined),
+    ]);
+    if (decimals !== undefined) infos.set(mint, { decimals, ...(symbol ? { symbol } : {}) });
   }
   return infos;
 }
