@@ -1,18 +1,19 @@
 import Alert from "@mui/material/Alert";
 import Button from "@mui/material/Button";
 import { useState } from "react";
+import { tokenTicker } from "../../../shared/tokens/token-label.ts";
 import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { callBackground } from "../../messaging/client.ts";
 import { formatSol } from "../../messaging/format.ts";
 import { claimFailureLabel } from "../../ui/claim-failure.ts";
-import { formatTokenAmount, tokenLabel, toUnixSeconds } from "../../ui/format.ts";
+import { formatTokenAmount, toUnixSeconds } from "../../ui/format.ts";
 import { useBackground } from "../popup/use-background.ts";
 import { BotRefusalsSummary } from "./bot-refusals.tsx";
 import { ClaimsChart } from "./claims-chart.tsx";
 
 function remainingTokens(distribution: Distribution): string {
   const left = BigInt(distribution.maxClaims - distribution.claimedCount) * BigInt(distribution.amountPerClaim);
-  return `${formatTokenAmount(left.toString(), distribution.token.decimals)} ${tokenLabel(distribution.mint)}`;
+  return `${formatTokenAmount(left.toString(), distribution.token.decimals)} ${tokenTicker(distribution.token)}`;
 }
 
 function CloseButton({ distribution, onClosed }: { distribution: Distribution; onClosed: () => void }) {
@@ -80,7 +81,7 @@ export function CreatorDistributions() {
           <div className="flex items-start justify-between gap-4">
             <div>
               <a className="font-bold text-[#1d9bf0]" href={distribution.link} target="_blank" rel="noreferrer">
-                {formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals)} {tokenLabel(distribution.mint)} ×{" "}
+                {formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals)} {tokenTicker(distribution.token)} ×{" "}
                 {distribution.maxClaims}
               </a>
               <p className="text-sm text-[#536471]">
