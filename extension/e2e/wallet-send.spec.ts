@@ -60,7 +60,8 @@ test("the popup sends a Token-2022 coin, and the recovery phrase restores the wa
     await popup.getByLabel(/^Amount/).fill("2.5");
     await popup.screenshot({ path: `${screenshots}/popup-send-form.png` });
     const shown = await approveSignature(extension.context, () => popup.getByRole("button", { name: "Review and send" }).click());
-    expect(shown).toContain(`transfer 2.5 ${mint.toBase58().slice(0, 4)}`);
+    // Named by the coin's on-chain ticker, beside its short mint address.
+    expect(shown).toContain(`transfer 2.5 $FAN (${mint.toBase58().slice(0, 4)}`);
     expect(shown).toContain(recipient.toBase58());
     await expect(popup.getByTestId("send-result")).toBeVisible({ timeout: 30_000 });
     await expect.poll(() => tokenBalance(connection, mint, recipient)).toBe(2_500_000n);
