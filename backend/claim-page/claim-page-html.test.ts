@@ -58,7 +58,7 @@ describe("public page helpers", () => {
     const creator = { id: "1001", username: "memecreator", name: "Meme <Creator>" };
     const input = (remaining: number) => ({
       distribution: { ...distribution, remaining },
-      summary: summarize({ ...distribution, remaining }, token, creator, 2_000),
+      summary: summarize({ ...distribution, remaining, token }, creator, 2_000),
       publicUrl: "https://memefans.test",
       explorerQuery: "",
       extensionUrl: undefined,
@@ -89,7 +89,6 @@ describe("public page helpers", () => {
         claimRules: { oncePerCreator: true, maxClaimsPerMinute: 60 },
         token: { ...unknownToken(mint, 6), symbol: "USDC", impersonates: "USDC", freezeAuthority: mint },
       },
-      undefined,
       undefined,
       2_000,
     );

@@ -1,7 +1,8 @@
 import type { Distribution } from "../../shared/api/distributions.ts";
 import type { Requirement } from "../../shared/requirements.ts";
+import { shortAddress } from "../../shared/tokens/token-label.ts";
 import { CARD_HEIGHT, CARD_WIDTH } from "./card-image.ts";
-import { type GiveawaySummary, shortAddress, stateWords } from "./giveaway-summary.ts";
+import { type GiveawaySummary, stateWords } from "./giveaway-summary.ts";
 import type { ClaimPageData, PageRequirement } from "./page-data.ts";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };

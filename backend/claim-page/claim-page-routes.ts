@@ -28,14 +28,12 @@ export const CLAIM_PAGE_CSP = [
 export type SummaryReader = (address: string) => Promise<{ distribution: Distribution; summary: GiveawaySummary }>;
 
 /** A giveaway as the page, its card image and its blink show it: status, token from the chain, creator from X. */
-export function summaryReader(context: Pick<AppContext, "distributions" | "tokens" | "accounts" | "now">): SummaryReader {
+export function summaryReader(context: Pick<AppContext, "distributions" | "accounts" | "now">): SummaryReader {
   return async (address) => {
+    // The status already carries the token's chain identity.
     const distribution = await context.distributions.status(address);
-    const [token, creator] = await Promise.all([
-      context.tokens.identity(distribution.mint),
-      context.accounts.profile(distribution.creatorXUserId),
-    ]);
-    return { distribution, summary: summarize(distribution, token, creator, Math.floor(context.now() / 1000)) };
+    const creator = await context.accounts.profile(distribution.creatorXUserId);
+    return { distribution, summary: summarize(distribution, creator, Math.floor(context.now() / 1000)) };
   };
 }
 

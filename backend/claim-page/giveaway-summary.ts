@@ -1,8 +1,7 @@
 import type { ClaimRules, Distribution } from "../../shared/api/distributions.ts";
 import type { XUserProfile } from "../../shared/api/identity.ts";
-import type { TokenIdentity } from "../../shared/api/tokens.ts";
 import { decimalTokenAmount } from "../../shared/primitives.ts";
-import { tokenRisks } from "../../shared/tokens/token-label.ts";
+import { shortAddress, tokenRisks } from "../../shared/tokens/token-label.ts";
 
 /** What the claim page, its card image and its blink say about a giveaway, worked out once. */
 export interface GiveawaySummary {
@@ -28,10 +27,6 @@ export interface GiveawaySummary {
 
 export type GiveawayState = "open" | "not_started" | "ended" | "sold_out" | "paused" | "closed" | "moved";
 
-export function shortAddress(address: string): string {
-  return `${address.slice(0, 4)}…${address.slice(-4)}`;
-}
-
 export function giveawayState(distribution: Distribution, nowSeconds: number): GiveawayState {
   if (distribution.closed) return "closed";
   if (distribution.verifierChanged) return "moved";
@@ -50,17 +45,9 @@ export function describeClaimRules(rules: ClaimRules): string[] {
   ];
 }
 
-/**
- * The token's identity comes from the chain (the distribution carries it; `token` is a fresher read
- * when there is one), never from what the creator typed.
- */
-export function summarize(
-  distribution: Distribution,
-  token: TokenIdentity | undefined,
-  creator: XUserProfile | undefined,
-  nowSeconds: number,
-): GiveawaySummary {
-  const identity = token ?? distribution.token;
+/** The token's identity comes from the chain (the distribution carries it), never from what the creator typed. */
+export function summarize(distribution: Distribution, creator: XUserProfile | undefined, nowSeconds: number): GiveawaySummary {
+  const identity = distribution.token;
   const amount = decimalTokenAmount(distribution.amountPerClaim, identity.decimals);
   const tokenLabel = identity.symbol ?? identity.name ?? `Unknown token (${shortAddress(distribution.mint)})`;
   return {

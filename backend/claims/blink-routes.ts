@@ -12,8 +12,9 @@ import { z } from "zod";
 import type { Claim, CreateClaimBody } from "../../shared/api/claims.ts";
 import { signatureSchema } from "../../shared/api/identity.ts";
 import { publicKeySchema } from "../../shared/primitives.ts";
+import { shortAddress } from "../../shared/tokens/token-label.ts";
 import type { AppContext } from "../app.ts";
-import { type GiveawaySummary, shortAddress, stateWords } from "../claim-page/giveaway-summary.ts";
+import { type GiveawaySummary, stateWords } from "../claim-page/giveaway-summary.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
 

@@ -1,3 +1,4 @@
+import { shortAddress } from "../../shared/tokens/token-label.ts";
 import type { Distribution } from "../messaging/backend-shapes.ts";
 
 /** Raw token units (a u64 as digits) in the token's display units: "1500000", 6 → "1.5". */
@@ -52,10 +53,6 @@ export function explorerTxUrl(signature: string, rpcUrl: string): string {
   return `https://explorer.solana.com/tx/${signature}?cluster=custom&customUrl=${encodeURIComponent(rpcUrl)}`;
 }
 
-export function shortAddress(address: string): string {
-  return `${address.slice(0, 4)}…${address.slice(-4)}`;
-}
-
 /**
  * What a token is called on screen: its mint, shortened. Never a name or symbol a creator typed, which
  * could pass a worthless mint off as USDC; names read from a mint's on-chain metadata belong here.
@@ -63,3 +60,5 @@ export function shortAddress(address: string): string {
 export function tokenLabel(mint: string): string {
   return shortAddress(mint);
 }
+
+export { shortAddress };

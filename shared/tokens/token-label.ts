@@ -1,7 +1,8 @@
 import type { TokenIdentity } from "../api/tokens.ts";
 
-function shortMint(mint: string): string {
-  return `${mint.slice(0, 4)}…${mint.slice(-4)}`;
+/** An address as people scan it: its first and last four characters ("DezX…B263"). */
+export function shortAddress(address: string): string {
+  return `${address.slice(0, 4)}…${address.slice(-4)}`;
 }
 
 /**
@@ -9,14 +10,14 @@ function shortMint(mint: string): string {
  * when it has no metadata. Never a name a creator typed.
  */
 export function tokenTicker(token: Pick<TokenIdentity, "mint" | "symbol">): string {
-  return token.symbol ? `$${token.symbol}` : shortMint(token.mint);
+  return token.symbol ? `$${token.symbol}` : shortAddress(token.mint);
 }
 
 /** The token's full name for a heading or a list: "dogwifhat ($WIF)", or "Unknown token (EKpQ…zcjm)". */
 export function tokenFullName(token: Pick<TokenIdentity, "mint" | "name" | "symbol">): string {
   if (token.name && token.symbol) return `${token.name} ($${token.symbol})`;
-  if (token.name || token.symbol) return `${token.name ?? `$${token.symbol}`} (${shortMint(token.mint)})`;
-  return `Unknown token (${shortMint(token.mint)})`;
+  if (token.name || token.symbol) return `${token.name ?? `$${token.symbol}`} (${shortAddress(token.mint)})`;
+  return `Unknown token (${shortAddress(token.mint)})`;
 }
 
 /** The warnings a fan or creator must see before relying on this token. */
