@@ -13,6 +13,7 @@ import { type ClaimActivity, noClaimActivity } from "./distributions/claim-activ
 import { DistributionService } from "./distributions/distribution-service.ts";
 import { DistributionStore } from "./distributions/distribution-store.ts";
 import { EligibilityChecker } from "./distributions/eligibility.ts";
+import { LiveEvents } from "./distributions/live-events.ts";
 import { distributionsRouter } from "./distributions/routes.ts";
 import { type DirectRoute, directDispatch } from "./http/direct-routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
@@ -84,6 +85,8 @@ export interface AppContext {
   accounts: XAccounts;
   eligibility: EligibilityChecker;
   distributions: DistributionService;
+  /** Pushes each distribution's numbers to the cards on screen; told when claims change. */
+  liveEvents: LiveEvents;
   tokens: TokenDirectory;
   walletBinding: WalletBinding;
   chain: ChainReader;
@@ -167,6 +170,13 @@ export function buildApp(dependencies: AppDependencies): {
     programId,
     now,
   });
+  const liveEvents = new LiveEvents({
+    status: (address) => distributions.status(address),
+    acceptedCounts: (addresses) => claimActivity.acceptedCounts(addresses),
+    invalidations,
+    maxStreams: config.MAX_LIVE_STREAMS,
+    onError: (error) => logger.warn({ err: error }, "a live count update failed; the next sweep sends it"),
+  });
   const walletBinding = new WalletBinding(database, {
     publicUrl: config.PUBLIC_URL,
     chainId: `solana:${config.SOLANA_CLUSTER}`,
@@ -182,6 +192,7 @@ export function buildApp(dependencies: AppDependencies): {
     accounts,
     eligibility,
     distributions,
+    liveEvents,
     tokens,
     walletBinding,
     chain,
@@ -280,8 +291,9 @@ export function buildApp(dependencies: AppDependencies): {
   app.use(claimPageRouter(context, { openapi, read: summaryReader(context) }));
   app.use(distributionsRouter({ service: distributions, eligibility, database, openapi }));
   app.use(tokensRouter({ directory: tokens, openapi }));
+  app.use(liveEvents.router(openapi));
   const directRoutes: DirectRoute[] = [];
-  const services: { stop(): Promise<void> }[] = [];
+  const services: { stop(): Promise<void> }[] = [{ stop: async () => liveEvents.stop() }];
   for (const plugin of dependencies.plugins ?? []) {
     const result = plugin(context);
     for (const router of result.routers ?? []) app.use(router);

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { errorBodySchema } from "../../shared/api/errors.ts";
+import { LIVE_COUNTS_EVENT, type LiveCountsEvent, liveCountsEventSchema } from "../../shared/api/live-events.ts";
+import { claimsPlugin } from "../claims/claims-plugin.ts";
+import { claimsBatcherService } from "../claims/claims-service.ts";
+import { fund, type TestDistribution } from "../claims/testing/chain-fixtures.ts";
+import { claimAs, fanWithWallet, registeredTestDistribution } from "../claims/testing/registered-distribution.ts";
+import { describeEachEngine } from "../db/testing/engines.ts";
+import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
+import { SEED } from "../x-emulator/seed.ts";
+
+/** Reads server-sent `counts` events from an open stream, one at a time. */
+function eventReader(response: Response) {
+  const body = response.body;
+  if (!body) throw new Error("the stream has no body");
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  return {
+    async next(): Promise<LiveCountsEvent> {
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const lines = block.split("\n");
+          if (lines.includes(`event: ${LIVE_COUNTS_EVENT}`)) {
+            const data = lines.find((line) => line.startsWith("data: "))?.slice("data: ".length) ?? "";
+            return liveCountsEventSchema.parse(JSON.parse(data));
+          }
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("the stream ended");
+        buffer += value;
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+describeEachEngine("live counts over server-sent events", (database) => {
+  let backend: TestBackend;
+  let distribution: TestDistribution;
+
+  beforeAll(async () => {
+    backend = await startTestBackend(
+      database(),
+      { MAX_LIVE_STREAMS: "2" },
+      { plugins: [claimsPlugin], background: [claimsBatcherService({ idleMs: 20 })] },
+    );
+    await fund(backend.context.connection, backend.feePayer.publicKey, 100);
+    distribution = await registeredTestDistribution(backend, { requirements: [], maxClaims: 3 });
+  }, 120_000);
+  afterAll(() => backend?.close());
+
+  it("sends the numbers when the stream opens and again when a fan's claim is accepted", async () => {
+    const address = distribution.address.toBase58();
+    const response = await fetch(`${backend.url}/live/distributions?addresses=${address}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const events = eventReader(response);
+    try {
+      expect(await events.next()).toEqual({ address, claimedCount: 0, remaining: 3, maxClaims: 3, paused: false, closed: false });
+      const fan = await fanWithWallet(backend, SEED.users.superfan.username);
+      expect((await claimAs(backend, fan, address)).status).toBe(202);
+      expect(await events.next()).toMatchObject({ address, claimedCount: 1, remaining: 2 });
+    } finally {
+      await events.cancel();
+    }
+  }, 60_000);
+
+  it("refuses malformed address lists and more streams than the instance serves", async () => {
+    const address = distribution.address.toBase58();
+    const malformed = await fetch(`${backend.url}/live/distributions?addresses=not-an-address`);
+    expect(malformed.status).toBe(400);
+    const open = [
+      await fetch(`${backend.url}/live/distributions?addresses=${address}`),
+      await fetch(`${backend.url}/live/distributions?addresses=${address}`),
+    ];
+    try {
+      for (const response of open) expect(response.status).toBe(200);
+      await expect.poll(() => backend.context.liveEvents.streamCount).toBe(2);
+      const third = await fetch(`${backend.url}/live/distributions?addresses=${address}`);
+      expect(third.status).toBe(503);
+      expect(errorBodySchema.parse(await third.json()).error.code).toBe("rate_limited");
+    } finally {
+      for (const response of open) await response.body?.cancel();
+    }
+    // A closed stream frees its place.
+    await expect.poll(() => backend.context.liveEvents.streamCount).toBe(0);
+  }, 60_000);
+});
