@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { errorBodySchema } from "../../shared/api/errors.ts";
-import { LIVE_COUNTS_EVENT, type LiveCountsEvent, liveCountsEventSchema } from "../../shared/api/live-events.ts";
+import { type LiveCountsEvent, readLiveCounts } from "../../shared/api/live-events.ts";
 import { claimsPlugin } from "../claims/claims-plugin.ts";
 import { claimsBatcherService } from "../claims/claims-service.ts";
 import { fund, type TestDistribution } from "../claims/testing/chain-fixtures.ts";
@@ -9,32 +9,28 @@ import { describeEachEngine } from "../db/testing/engines.ts";
 import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 
-/** Reads server-sent `counts` events from an open stream, one at a time. */
+/** The stream's `counts` events, one at a time, as readLiveCounts (what the extension runs) parses them. */
 function eventReader(response: Response) {
   const body = response.body;
   if (!body) throw new Error("the stream has no body");
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  return {
-    async next(): Promise<LiveCountsEvent> {
-      for (;;) {
-        const end = buffer.indexOf("\n\n");
-        if (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const lines = block.split("\n");
-          if (lines.includes(`event: ${LIVE_COUNTS_EVENT}`)) {
-            const data = lines.find((line) => line.startsWith("data: "))?.slice("data: ".length) ?? "";
-            return liveCountsEventSchema.parse(JSON.parse(data));
-          }
-          continue;
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error("the stream ended");
-        buffer += value;
-      }
+  const received: LiveCountsEvent[] = [];
+  const waiting: ((event: LiveCountsEvent) => void)[] = [];
+  const closing = new AbortController();
+  readLiveCounts(
+    body,
+    (event) => {
+      const wake = waiting.shift();
+      if (wake) wake(event);
+      else received.push(event);
     },
-    cancel: () => reader.cancel(),
+    closing.signal,
+  ).catch(() => undefined);
+  return {
+    next: () => {
+      const first = received.shift();
+      return first ? Promise.resolve(first) : new Promise<LiveCountsEvent>((resolve) => waiting.push(resolve));
+    },
+    cancel: () => closing.abort(),
   };
 }
 
@@ -65,7 +61,7 @@ describeEachEngine("live counts over server-sent events", (database) => {
       expect((await claimAs(backend, fan, address)).status).toBe(202);
       expect(await events.next()).toMatchObject({ address, claimedCount: 1, remaining: 2 });
     } finally {
-      await events.cancel();
+      events.cancel();
     }
   }, 60_000);
 

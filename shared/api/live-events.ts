@@ -35,3 +35,41 @@ export type LiveCountsEvent = z.output<typeof liveCountsEventSchema>;
 
 /** The SSE event name the counts travel under. */
 export const LIVE_COUNTS_EVENT = "counts";
+
+/**
+ * Reads a GET /live/distributions body: calls `onEvent` with each well-formed `counts` event, skips
+ * comments (keep-alives), other fields and events that do not match the schema. Resolves when the
+ * stream ends or `signal` aborts (which cancels the body).
+ */
+export async function readLiveCounts(
+  body: ReadableStream<Uint8Array>,
+  onEvent: (event: LiveCountsEvent) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const reader = body.getReader();
+  signal?.addEventListener("abort", () => reader.cancel().catch(() => undefined), { once: true });
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true }).replaceAll("\r\n", "\n");
+    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+      const lines = buffer.slice(0, end).split("\n");
+      buffer = buffer.slice(end + 2);
+      if (!lines.includes(`event: ${LIVE_COUNTS_EVENT}`)) continue;
+      const data = lines
+        .filter((line) => line.startsWith("data:"))
+        .map((line) => line.slice(5).trimStart())
+        .join("\n");
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        continue;
+      }
+      const event = liveCountsEventSchema.safeParse(parsed);
+      if (event.success) onEvent(event.data);
+    }
+  }
+}
