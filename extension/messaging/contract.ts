@@ -167,7 +167,12 @@ export const messages = {
     z.object({ distribution: distributionSchema }),
     both,
   ),
-  "distributions/eligibility": message(z.strictObject({ address: publicKeySchema }), eligibilitySchema, both),
+  /** `recheck`: the fan is back from acting on X; ask X again about what was unmet (GET …/eligibility?recheck=unmet). */
+  "distributions/eligibility": message(
+    z.strictObject({ address: publicKeySchema, recheck: z.boolean().optional() }),
+    eligibilitySchema,
+    both,
+  ),
   /**
    * A token's logo as a data: URL, fetched by the service worker from the backend's own origin: x.com's
    * CSP would block the image there, and no fan's browser ever contacts a host a token's author chose.
@@ -230,6 +235,8 @@ export const messages = {
   ),
 
   "settings/get": message(empty, settingsSchema, both),
+  /** The creator's card under their own giveaway links here: the options page lists, pauses and closes giveaways. */
+  "dashboard/open": message(empty, z.object({ opened: z.literal(true) }), contentOnly),
   "settings/update": message(settingsPatchSchema.strict(), settingsSchema, pagesOnly),
 
   "diagnostics/report": message(diagnosticReportSchema.strict(), z.object({ recorded: z.literal(true) }), contentOnly),

@@ -1,9 +1,13 @@
-import { createEntityAdapter, createSlice } from "@reduxjs/toolkit";
+import { createEntityAdapter, createSlice, type PayloadAction } from "@reduxjs/toolkit";
+import { z } from "zod";
+import type { LiveCountsEvent } from "../../shared/api/live-events.ts";
 import { backendApi } from "../api/backend-api.ts";
-import type { Distribution } from "../messaging/backend-shapes.ts";
+import { type Distribution, distributionSchema } from "../messaging/backend-shapes.ts";
 
 /** Every distribution the overlay has heard of, by address, from the bulk lookup or a single read. */
 const adapter = createEntityAdapter<Distribution, string>({ selectId: (distribution) => distribution.address });
+
+const registeredSchema = z.object({ distribution: distributionSchema });
 
 /** Why a linked distribution could not be read (not registered, or the backend unreachable), by address. */
 const initialState = adapter.getInitialState({ unavailable: {} as Record<string, string> });
@@ -11,7 +15,14 @@ const initialState = adapter.getInitialState({ unavailable: {} as Record<string,
 export const distributionsSlice = createSlice({
   name: "distributions",
   initialState,
-  reducers: {},
+  reducers: {
+    /** The backend pushed a distribution's numbers (see features/live-counts.ts). */
+    liveCountsReceived(state, action: PayloadAction<LiveCountsEvent>) {
+      const { address, claimedCount, remaining, paused, closed } = action.payload;
+      if (state.entities[address])
+        adapter.updateOne(state, { id: address, changes: { claimedCount, remaining, paused, closed } });
+    },
+  },
   extraReducers: (builder) => {
     builder
       .addMatcher(backendApi.endpoints.distributionsForPosts.matchFulfilled, (state, action) => {
@@ -21,6 +32,12 @@ export const distributionsSlice = createSlice({
         adapter.upsertOne(state, action.payload.distribution);
         delete state.unavailable[action.payload.distribution.address];
       })
+      .addMatcher(backendApi.endpoints.registerDistribution.matchFulfilled, (state, action) => {
+        // The creator's own post shows its card (and no second "Create a giveaway") as soon as it is registered.
+        const registered =
+          action.payload.outcome === "delivered" ? registeredSchema.safeParse(action.payload.response) : undefined;
+        if (registered?.success) adapter.upsertOne(state, registered.data.distribution);
+      })
       .addMatcher(backendApi.endpoints.distribution.matchRejected, (state, action) => {
         const error = action.payload as { message?: string } | undefined;
         state.unavailable[action.meta.arg.originalArgs] = error?.message ?? action.error.message ?? "the backend did not answer";
@@ -29,3 +46,4 @@ export const distributionsSlice = createSlice({
 });
 
 export const distributionSelectors = adapter.getSelectors();
+export const { liveCountsReceived } = distributionsSlice.actions;

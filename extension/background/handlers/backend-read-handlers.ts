@@ -65,9 +65,10 @@ export function backendReadHandlers(
       await cacheDistributions(services, [distribution]);
       return { distribution };
     },
-    "distributions/eligibility": async ({ address }) => {
+    "distributions/eligibility": async ({ address, recheck }) => {
       await requireSession(services);
-      return eligibilitySchema.parse(await backend(services, { path: `/distributions/${address}/eligibility` }));
+      const query = recheck ? "?recheck=unmet" : "";
+      return eligibilitySchema.parse(await backend(services, { path: `/distributions/${address}/eligibility${query}` }));
     },
     "distributions/creation-terms": async () => creationTermsSchema.parse(await backend(services, { path: "/creation-terms" })),
     "creator/distributions": async () => {
