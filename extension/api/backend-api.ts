@@ -120,6 +120,9 @@ export const backendApi = createApi({
       query: (payload) => call("wallet/sign-and-send", payload),
       invalidatesTags: ["Wallet"],
     }),
+    openDashboard: build.mutation<ResponseOf<"dashboard/open">, void>({
+      query: () => call("dashboard/open", {}),
+    }),
     registerDistribution: build.mutation<ResponseOf<"distributions/register">, RequestOf<"distributions/register">>({
       query: (payload) => call("distributions/register", payload),
     }),

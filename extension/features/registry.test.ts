@@ -4,6 +4,7 @@ import { createOverlayStore } from "../store/store.ts";
 import type { Feature, Overlay } from "./overlay.ts";
 import { PostHub } from "./post-scanner.ts";
 import { startFeatures, watchLocation } from "./registry.ts";
+import { liveCountsDouble } from "./testing/live-counts-double.ts";
 
 const controllers: AbortController[] = [];
 afterEach(() => {
@@ -12,7 +13,14 @@ afterEach(() => {
 });
 
 function overlay(): Overlay {
-  return { store: createOverlayStore(), hub: new PostHub(), linkHosts: () => new Set(), reportMiss: () => {}, doc: document };
+  return {
+    store: createOverlayStore(),
+    hub: new PostHub(),
+    linkHosts: () => new Set(),
+    reportMiss: () => {},
+    connectLiveCounts: liveCountsDouble().connect,
+    doc: document,
+  };
 }
 
 describe("feature registry", () => {

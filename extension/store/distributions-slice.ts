@@ -10,7 +10,7 @@ const adapter = createEntityAdapter<Distribution, string>({ selectId: (distribut
 const registeredSchema = z.object({ distribution: distributionSchema });
 
 /** Why a linked distribution could not be read (not registered, or the backend unreachable), by address. */
-const initialState = adapter.getInitialState({ unavailable: {} as Record<string, string> });
+const initialState = adapter.getInitialState({ unavailable: {} as Record<string, { code: string; message: string }> });
 
 export const distributionsSlice = createSlice({
   name: "distributions",
@@ -39,8 +39,11 @@ export const distributionsSlice = createSlice({
         if (registered?.success) adapter.upsertOne(state, registered.data.distribution);
       })
       .addMatcher(backendApi.endpoints.distribution.matchRejected, (state, action) => {
-        const error = action.payload as { message?: string } | undefined;
-        state.unavailable[action.meta.arg.originalArgs] = error?.message ?? action.error.message ?? "the backend did not answer";
+        const error = action.payload as { code?: string; message?: string } | undefined;
+        state.unavailable[action.meta.arg.originalArgs] = {
+          code: error?.code ?? "internal",
+          message: error?.message ?? action.error.message ?? "the backend did not answer",
+        };
       });
   },
 });
