@@ -7,17 +7,21 @@ import { requirementLabel } from "../ui/requirement-label.ts";
 
 /**
  * The fan's checklist: ✓ or ✗ for each requirement, with screen-reader words for each, and X's own
- * button (a web intent in a small window) beside each one not met yet. When the fan comes back to the
- * tab after pressing one, the list asks the backend again, past its 30 s memory of unmet answers.
+ * button (a web intent in a small window) beside each one not met yet. When the fan comes back after
+ * pressing one (the tab regains focus or visibility, or the intent window closes), the list asks the
+ * backend again, past its 30 s memory of unmet answers.
  */
 
 /** X's intent window: a popup the fan closes to come back, as X's own share buttons open it. */
 const INTENT_WINDOW = "popup,width=600,height=700";
+/** How often the card looks whether the intent window is closed yet. */
+const WINDOW_WATCH_MS = 500;
 
 export function Checklist({ distribution, signedIn }: { distribution: Distribution; signedIn: boolean }) {
   const eligibility = backendApi.useEligibilityQuery(distribution.address, { skip: !signedIn });
   const [recheck] = backendApi.useRecheckEligibilityMutation();
   const [acted, setActed] = useState(false);
+  const [intentWindow, setIntentWindow] = useState<Window | null>(null);
   const checks = signedIn ? eligibility.data : undefined;
   const allMet = checks?.eligible ?? false;
 
@@ -28,11 +32,18 @@ export function Checklist({ distribution, signedIn }: { distribution: Distributi
     };
     window.addEventListener("focus", onReturn);
     document.addEventListener("visibilitychange", onReturn);
+    // Focus is not always reported (a browser that never lost it): the intent window closing says the same.
+    const watch = setInterval(() => {
+      if (!intentWindow?.closed) return;
+      setIntentWindow(null);
+      onReturn();
+    }, WINDOW_WATCH_MS);
     return () => {
+      clearInterval(watch);
       window.removeEventListener("focus", onReturn);
       document.removeEventListener("visibilitychange", onReturn);
     };
-  }, [acted, allMet, signedIn, recheck, distribution.address]);
+  }, [acted, allMet, signedIn, recheck, distribution.address, intentWindow]);
 
   if (!distribution.requirements.length) {
     return <p className="m-0 text-sm text-[var(--mf-muted)]">No requirements: anyone signed in with X can claim.</p>;
@@ -68,6 +79,7 @@ export function Checklist({ distribution, signedIn }: { distribution: Distributi
                     if (!opened) return; // Popups blocked: the link opens a tab instead.
                     // The intent window cannot reach back into x.com's page.
                     opened.opener = null;
+                    setIntentWindow(opened);
                     event.preventDefault();
                   }}
                   className="shrink-0 rounded-full border border-solid border-[var(--mf-border)] px-3 py-1 text-sm font-bold text-[var(--mf-text)] no-underline hover:bg-[#1d9bf01a]"
