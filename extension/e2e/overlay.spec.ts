@@ -161,10 +161,17 @@ test("widgets follow X's light, dim and dark themes", async ({ extension }) => {
       document.body.style.backgroundColor = color;
     }, backgrounds[theme]);
     await expect(first).toHaveAttribute("data-x-theme", theme);
-    const paper = await first
-      .locator('[data-testid="memefans-claim-card"]')
-      .evaluate((element) => getComputedStyle(element).backgroundColor);
-    expect(paper).toBe({ dim: "rgb(30, 39, 50)", dark: "rgb(22, 24, 28)" }[theme]);
+    // The card sits on the timeline's own background, inside X's border colour, like a post's card.
+    const colours = await first.locator('[data-testid="memefans-claim-card"]').evaluate((element) => {
+      const style = getComputedStyle(element);
+      return { background: style.backgroundColor, border: style.borderTopColor };
+    });
+    expect(colours).toEqual(
+      {
+        dim: { background: "rgb(21, 32, 43)", border: "rgb(56, 68, 77)" },
+        dark: { background: "rgb(0, 0, 0)", border: "rgb(47, 51, 54)" },
+      }[theme],
+    );
     await first.screenshot({ path: `test-results/overlay-claim-widget-${theme}.png` });
   }
 });
