@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { requirementWords } from "../../shared/requirement-words.ts";
 import { requirementSchema } from "../../shared/requirements.ts";
 import { backendApi } from "../api/backend-api.ts";
@@ -16,26 +16,33 @@ import { requirementLabel } from "../ui/requirement-label.ts";
 const INTENT_WINDOW = "popup,width=600,height=700";
 /** How often the card looks whether the intent window is closed yet. */
 const WINDOW_WATCH_MS = 500;
+/**
+ * After the fan comes back, the card asks now and twice more: X's search can take seconds to show a
+ * new reply or repost, and the backend reuses an unmet answer younger than 3 s.
+ */
+const RECHECK_AFTER_MS = [0, 4_000, 10_000];
 
 export function Checklist({ distribution, signedIn }: { distribution: Distribution; signedIn: boolean }) {
   const eligibility = backendApi.useEligibilityQuery(distribution.address, { skip: !signedIn });
   const [recheck] = backendApi.useRecheckEligibilityMutation();
   const [acted, setActed] = useState(false);
-  const [intentWindow, setIntentWindow] = useState<Window | null>(null);
+  const [returns, setReturns] = useState(0);
+  const intentWindow = useRef<Window | null>(null);
   const checks = signedIn ? eligibility.data : undefined;
   const allMet = checks?.eligible ?? false;
+  const address = distribution.address;
 
   useEffect(() => {
     if (!acted || allMet || !signedIn) return;
     const onReturn = () => {
-      if (document.visibilityState === "visible") recheck(distribution.address);
+      if (document.visibilityState === "visible") setReturns((count) => count + 1);
     };
     window.addEventListener("focus", onReturn);
     document.addEventListener("visibilitychange", onReturn);
     // Focus is not always reported (a browser that never lost it): the intent window closing says the same.
     const watch = setInterval(() => {
-      if (!intentWindow?.closed) return;
-      setIntentWindow(null);
+      if (!intentWindow.current?.closed) return;
+      intentWindow.current = null;
       onReturn();
     }, WINDOW_WATCH_MS);
     return () => {
@@ -43,7 +50,15 @@ export function Checklist({ distribution, signedIn }: { distribution: Distributi
       window.removeEventListener("focus", onReturn);
       document.removeEventListener("visibilitychange", onReturn);
     };
-  }, [acted, allMet, signedIn, recheck, distribution.address, intentWindow]);
+  }, [acted, allMet, signedIn]);
+
+  useEffect(() => {
+    if (returns === 0 || allMet) return;
+    const timers = RECHECK_AFTER_MS.map((delay) => setTimeout(() => recheck(address), delay));
+    return () => {
+      for (const timer of timers) clearTimeout(timer);
+    };
+  }, [returns, allMet, recheck, address]);
 
   if (!distribution.requirements.length) {
     return <p className="m-0 text-sm text-[var(--mf-muted)]">No requirements: anyone signed in with X can claim.</p>;
@@ -79,7 +94,7 @@ export function Checklist({ distribution, signedIn }: { distribution: Distributi
                     if (!opened) return; // Popups blocked: the link opens a tab instead.
                     // The intent window cannot reach back into x.com's page.
                     opened.opener = null;
-                    setIntentWindow(opened);
+                    intentWindow.current = opened;
                     event.preventDefault();
                   }}
                   className="shrink-0 rounded-full border border-solid border-[var(--mf-border)] px-3 py-1 text-sm font-bold text-[var(--mf-text)] no-underline hover:bg-[#1d9bf01a]"

@@ -109,13 +109,18 @@ export function claimCard(x: Page, postId: string = SEED.posts.giveaway): Locato
 
 /**
  * Presses the card's button for an unmet requirement (X's web intent opens in a small window),
- * confirms there, closes the window and comes back to the timeline, as a fan would.
+ * confirms there (a reply with `typed` added), closes the window and comes back to the timeline, as a fan would.
  */
-export async function actOnX(person: Person, card: Locator, label: string): Promise<void> {
+export async function actOnX(person: Person, card: Locator, label: string, typed?: string): Promise<void> {
   const opened = person.context.waitForEvent("page", (page) => page.url().includes("/intent/"));
   opened.catch(() => undefined);
   await card.getByTestId("memefans-action").filter({ hasText: label }).click();
   const intent = await opened;
+  if (typed) {
+    // After the phrase the card typed in, if the giveaway asks for one.
+    const text = intent.getByRole("textbox", { name: "Post text" });
+    await text.fill(`${await text.inputValue()} ${typed}`.trim());
+  }
   await intent.getByTestId("confirmationSheetConfirm").click();
   await expect(intent.getByRole("status")).toHaveText("Done. You can close this window.");
   await intent.close();

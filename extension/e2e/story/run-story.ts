@@ -166,7 +166,7 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       await shot(fanB.x, "05-fan-b-action-buttons-reply-missing");
 
       // X's reply intent, with the required phrase already typed; the emulator records the reply.
-      await actOnX(fanB, card, "Reply");
+      await actOnX(fanB, card, "Reply", "count me in!");
       await expect(card.locator('[data-testid="memefans-checklist"] li[data-met="true"]')).toHaveCount(4);
       await expect(card.getByTestId("memefans-claim")).toBeEnabled();
       expect(store.postsBy(users.casualFan.id).some((tweet) => tweet.references.some((r) => r.id === posts.giveaway))).toBe(true);
