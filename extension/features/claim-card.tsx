@@ -167,7 +167,8 @@ function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
             {amount} {symbol} per claim
           </p>
           <p className="m-0 truncate text-sm text-[var(--mf-muted)]" data-testid="memefans-time-left">
-            {creator ? `@${creator}'s giveaway` : "MEMEFANS giveaway"} · {timeLeftLabel(distribution, now)}
+            {creator ? `@${creator}'s giveaway` : "MEMEFANS giveaway"}
+            {phase === "live" || phase === "not-started" ? ` · ${timeLeftLabel(distribution, now)}` : ""}
           </p>
         </div>
         {phase !== "live" && (
