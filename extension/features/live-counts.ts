@@ -40,7 +40,14 @@ export function followLiveCounts(
 
   const open = () => {
     reconnect = undefined;
-    const opened = connect();
+    let opened: LiveCountsConnection;
+    try {
+      opened = connect();
+    } catch (error) {
+      // The extension was reloaded under this page: the cards keep the numbers they have.
+      console.warn("[memefans] live counts unavailable", error);
+      return;
+    }
     port = opened;
     opened.onMessage.addListener((message) => {
       const parsed = countsMessageSchema.safeParse(message);

@@ -201,7 +201,7 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
         const card = claimCard(fanC.x);
         await authorizeXAs(fanC.context, users.quietFan.username, () => card.getByTestId("memefans-connect-x").click());
         await card.getByTestId("memefans-connect-wallet").getByRole("button", { name: "Phantom" }).click();
-      await expect(card.getByTestId("memefans-claim")).toBeVisible();
+        await expect(card.getByTestId("memefans-claim")).toBeVisible();
         const liked = card.locator('[data-testid="memefans-checklist"] li').filter({ hasText: "Like the post" });
         await expect(liked).toHaveAttribute("data-met", "false");
         await shot(fanC.x, "07a-fan-c-action-buttons-like-missing");
