@@ -49,6 +49,14 @@ async function cachedForPosts(services: BackgroundServices, postIds: string[]): 
 export function backendReadHandlers(
   services: BackgroundServices,
 ): Pick<Handlers, BackendReadType | "chain/latest-blockhash" | "chain/send-transaction"> {
+  /** The handler of a backend read: the table's route, then what the worker keeps of the answer. */
+  const read =
+    <T extends BackendReadType>(type: T, keep?: (answer: ResponseOf<T>) => Promise<void>) =>
+    async (payload: ParsedRequestOf<T>): Promise<ResponseOf<T>> => {
+      const answer = await readBackend(services, type, payload);
+      await keep?.(answer);
+      return answer;
+    };
   return {
     "distributions/lookup": async (payload) => {
       try {
@@ -62,25 +70,13 @@ export function backendReadHandlers(
         throw error;
       }
     },
-    "distributions/get": async (payload) => {
-      const answer = await readBackend(services, "distributions/get", payload);
-      await cacheDistributions(services, [answer.distribution]);
-      return answer;
-    },
-    "distributions/eligibility": (payload) => readBackend(services, "distributions/eligibility", payload),
-    "distributions/creation-terms": (payload) => readBackend(services, "distributions/creation-terms", payload),
-    "creator/distributions": async (payload) => {
-      const answer = await readBackend(services, "creator/distributions", payload);
-      await cacheDistributions(services, answer.distributions);
-      return answer;
-    },
-    "claims/get": (payload) => readBackend(services, "claims/get", payload),
-    "auth/wallet-challenge": (payload) => readBackend(services, "auth/wallet-challenge", payload),
-    "auth/wallet-verify": async (payload) => {
-      const verified = await readBackend(services, "auth/wallet-verify", payload);
-      await rememberBoundWallet(services, verified.address);
-      return verified;
-    },
+    "distributions/get": read("distributions/get", (answer) => cacheDistributions(services, [answer.distribution])),
+    "distributions/eligibility": read("distributions/eligibility"),
+    "distributions/creation-terms": read("distributions/creation-terms"),
+    "creator/distributions": read("creator/distributions", (answer) => cacheDistributions(services, answer.distributions)),
+    "claims/get": read("claims/get"),
+    "auth/wallet-challenge": read("auth/wallet-challenge"),
+    "auth/wallet-verify": read("auth/wallet-verify", (answer) => rememberBoundWallet(services, answer.address)),
     "chain/latest-blockhash": async () => (await rpcClient(services)).getLatestBlockhash(),
     "chain/send-transaction": async ({ transaction }) => {
       // Only fully signed transactions go out: the worker never adds a signature on this path.
