@@ -221,10 +221,8 @@ export type Messages = typeof messages;
 export type MessageType = keyof Messages;
 export type RequestOf<T extends MessageType> = z.input<Messages[T]["request"]>;
 export type ParsedRequestOf<T extends MessageType> = z.output<Messages[T]["request"]>;
-/** What a handler returns and a caller receives: decoded (u64 amounts as bigints). */
+/** What a handler returns and a caller receives: decoded (u64 amounts as bigints); chrome.runtime carries its JSON side. */
 export type ResponseOf<T extends MessageType> = z.output<Messages[T]["response"]>;
-/** What crosses chrome.runtime messaging: the response schema's JSON side (u64 amounts as decimal text). */
-export type WireResponseOf<T extends MessageType> = z.input<Messages[T]["response"]>;
 
 export const messageTypes = Object.keys(messages) as MessageType[];
 

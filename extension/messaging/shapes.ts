@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { claimStatusSchema } from "../../shared/api/claims.ts";
-import { receivedErrorSchema as apiErrorSchema, receivedErrorCodeSchema } from "../../shared/api/errors.ts";
+import { receivedErrorCodeSchema, receivedErrorSchema } from "../../shared/api/errors.ts";
 import { xUserSchema } from "../../shared/api/identity.ts";
 import { publicKeySchema, u64TextSchema } from "../../shared/primitives.ts";
 
@@ -139,9 +139,6 @@ export const outboxItemViewSchema = z.object({
 });
 export type OutboxItemView = z.infer<typeof outboxItemViewSchema>;
 
-/** The backend's error, as every route answers it and a client reads it (shared/api/errors.ts). */
-export { type ReceivedError as ApiError, receivedErrorSchema as apiErrorSchema } from "../../shared/api/errors.ts";
-
 /**
  * What happened to a write that goes through the outbox: sent now, kept for later because the
  * backend was unreachable, or refused by the backend (a 4xx, with its reason).
@@ -149,7 +146,7 @@ export { type ReceivedError as ApiError, receivedErrorSchema as apiErrorSchema }
 export const outboxOutcomeSchema = z.discriminatedUnion("outcome", [
   z.object({ outcome: z.literal("delivered"), outboxId: z.string(), response: z.unknown() }),
   z.object({ outcome: z.literal("queued"), outboxId: z.string(), reason: z.string() }),
-  z.object({ outcome: z.literal("refused"), outboxId: z.string(), error: apiErrorSchema }),
+  z.object({ outcome: z.literal("refused"), outboxId: z.string(), error: receivedErrorSchema }),
 ]);
 export type OutboxOutcome = z.infer<typeof outboxOutcomeSchema>;
 
