@@ -1,12 +1,12 @@
 import { type ReactNode, useEffect, useState } from "react";
+import type { Distribution } from "../../shared/api/distributions.ts";
 import { tokenFullName, tokenRisks, tokenTicker } from "../../shared/tokens/token-label.ts";
 import { backendApi } from "../api/backend-api.ts";
-import type { Distribution } from "../messaging/backend-shapes.ts";
 import type { WalletChoice } from "../messaging/shapes.ts";
 import { type ClaimFlow, type ClaimStep, runClaimStep } from "../store/claim-flow-slice.ts";
 import { distributionSelectors } from "../store/distributions-slice.ts";
 import { useOverlayDispatch, useOverlaySelector } from "../store/hooks.ts";
-import { type DistributionPhase, distributionPhase, formatTokenAmount, timeLeftLabel, toUnixSeconds } from "../ui/format.ts";
+import { type DistributionPhase, distributionPhase, formatTokenAmount, timeLeftLabel } from "../ui/format.ts";
 import { PillButton } from "../ui/pill-button.tsx";
 import { problemWords } from "../ui/problem-words.ts";
 import { TokenAvatar } from "../ui/token-avatar.tsx";
@@ -35,7 +35,7 @@ const phaseLabels: Record<Exclude<DistributionPhase, "live">, string> = {
  */
 function useNowSeconds(distribution: Distribution): number {
   const [now, setNow] = useState(() => Math.floor(Date.now() / 1000));
-  const next = [toUnixSeconds(distribution.startsAt), toUnixSeconds(distribution.endsAt)].find((at) => at > now);
+  const next = [distribution.startsAt, distribution.endsAt].find((at) => at > now);
   const everyMs = next !== undefined && next - now <= 120 ? 1000 : 15_000;
   useEffect(() => {
     const timer = setInterval(() => setNow(Math.floor(Date.now() / 1000)), everyMs);

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from "react";
+import type { Distribution, Eligibility } from "../../shared/api/distributions.ts";
 import { requirementWords } from "../../shared/requirement-words.ts";
 import { requirementSchema } from "../../shared/requirements.ts";
 import { backendApi } from "../api/backend-api.ts";
-import type { Distribution, Eligibility } from "../messaging/backend-shapes.ts";
 import { requirementLabel } from "../ui/requirement-label.ts";
 
 /**

@@ -1,13 +1,10 @@
 import { createEntityAdapter, createSlice, type PayloadAction } from "@reduxjs/toolkit";
-import { z } from "zod";
+import { type Distribution, distributionResponseSchema } from "../../shared/api/distributions.ts";
 import type { LiveCountsEvent } from "../../shared/api/live-events.ts";
 import { backendApi } from "../api/backend-api.ts";
-import { type Distribution, distributionSchema } from "../messaging/backend-shapes.ts";
 
 /** Every distribution the overlay has heard of, by address, from the bulk lookup or a single read. */
 const adapter = createEntityAdapter<Distribution, string>({ selectId: (distribution) => distribution.address });
-
-const registeredSchema = z.object({ distribution: distributionSchema });
 
 /** Why a linked distribution could not be read (not registered, or the backend unreachable), by address. */
 const initialState = adapter.getInitialState({ unavailable: {} as Record<string, { code: string; message: string }> });
@@ -35,7 +32,7 @@ export const distributionsSlice = createSlice({
       .addMatcher(backendApi.endpoints.registerDistribution.matchFulfilled, (state, action) => {
         // The creator's own post shows its card (and no second "Create a giveaway") as soon as it is registered.
         const registered =
-          action.payload.outcome === "delivered" ? registeredSchema.safeParse(action.payload.response) : undefined;
+          action.payload.outcome === "delivered" ? distributionResponseSchema.safeParse(action.payload.response) : undefined;
         if (registered?.success) adapter.upsertOne(state, registered.data.distribution);
       })
       .addMatcher(backendApi.endpoints.distribution.matchRejected, (state, action) => {
