@@ -70,12 +70,13 @@ async function serveDistributionReads(context: BrowserContext): Promise<void> {
     const postIds = url.searchParams.get("postIds")?.split(",") ?? [];
     const distribution = onTimeline.find((candidate) => candidate.address === address);
     const payload = address ? { distribution } : { distributions: onTimeline.filter((d) => postIds.includes(d.postId)) };
-    const conforms = (address ? distributionResponseSchema : distributionListResponseSchema).safeParse(payload).success;
-    if (!conforms) {
+    // The fixtures hold amounts as bigints; the wire carries the schema's encoded form (decimal text).
+    const wire = (address ? distributionResponseSchema : distributionListResponseSchema).safeEncode(payload as never);
+    if (!wire.success) {
       const notFound = { error: { code: "not_found", message: "no such distribution" } };
       return route.fulfill({ status: 404, contentType: "application/json", body: JSON.stringify(notFound) });
     }
-    return route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(payload) });
+    return route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(wire.data) });
   });
 }
 
