@@ -70,8 +70,10 @@ export const claimWidget: Feature = {
         store: overlay.store,
         children: <ClaimCard address={address} postId={postId} authorHandle={authorHandle} />,
       });
-      // One width in the timeline column, whatever the card holds.
+      // One width in the timeline column, whatever the card holds: the card fills the post's column and
+      // its text never widens it (inline-size containment leaves the card out of the column's sizing).
       mount.host.style.width = "100%";
+      mount.host.style.contain = "inline-size";
       return { mount, address, postId, authorHandle };
     };
 

@@ -123,6 +123,12 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       await expect(claimCard(creator.x)).toContainText(`${SLOTS} of ${SLOTS} left`);
       await expect(claimCard(creator.x).getByTestId("memefans-creator-view")).toContainText("Open dashboard");
       await expect(post.locator('[data-testid="memefans-create-open"]')).toHaveCount(0);
+      // Both cards keep inside the timeline column, whatever they hold.
+      const column = await creator.x.locator("main").boundingBox();
+      for (const card of await creator.x.locator('[data-testid="memefans-claim-card"]').all()) {
+        const box = await card.boundingBox();
+        expect(box && column && box.x + box.width <= column.x + column.width).toBe(true);
+      }
       await shot(creator.x, "03-giveaway-live-on-the-timeline");
       return creator;
     });
