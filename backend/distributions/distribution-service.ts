@@ -1,5 +1,10 @@
 import type { PublicKey } from "@solana/web3.js";
-import type { CreatorDistribution, Distribution, RegisterDistributionBody } from "../../shared/api/distributions.ts";
+import {
+  type CreatorDistribution,
+  type Distribution,
+  MAX_BUCKET_ANSWERS,
+  type RegisterDistributionBody,
+} from "../../shared/api/distributions.ts";
 import { type TokenIdentity, unknownToken } from "../../shared/api/tokens.ts";
 import { minimumFeeBudget } from "../../shared/fee-budget.ts";
 import type { DistributionAccount } from "../../shared/program/index.ts";
@@ -178,6 +183,7 @@ export class DistributionService {
    * Cache-Control promises anyway), so a timeline of overlays polling together costs one query per window.
    */
   async lookup(postIds: readonly string[]): Promise<Distribution[]> {
+    if (postIds.length === 0) return [];
     const unique = [...new Set(postIds)];
     const { hits, misses } = this.#lookups.read(unique);
     if (misses.length > 0) {
@@ -189,6 +195,16 @@ export class DistributionService {
       }
     }
     return unique.flatMap((postId) => hits.get(postId) ?? []);
+  }
+
+  /**
+   * Distributions registered for posts in any of `buckets` (see shared/post-bucket.ts), at most
+   * MAX_BUCKET_ANSWERS, naming the buckets that held more. Straight from the indexed column: a
+   * bucket answer is shared by every post id that hashes there, so there is no per-post cache to keep.
+   */
+  async lookupBuckets(buckets: readonly string[]): Promise<{ distributions: Distribution[]; overfullBuckets: string[] }> {
+    const { rows, overfull } = await this.dependencies.store.byBuckets([...new Set(buckets)], MAX_BUCKET_ANSWERS);
+    return { distributions: await this.#presentAll(rows), overfullBuckets: overfull };
   }
 
   /**

@@ -2,6 +2,7 @@ import type { ClaimRules, Distribution } from "../../shared/api/distributions.ts
 import type { TokenIdentity } from "../../shared/api/tokens.ts";
 import { DISTRIBUTION_LINK_PATH } from "../../shared/constants.ts";
 import { tokenAccountCreationsCovered } from "../../shared/fee-budget.ts";
+import { postIdBucket } from "../../shared/post-bucket.ts";
 import { type Requirement, requirementsSchema } from "../../shared/requirements.ts";
 import type { Database, Queryable } from "../db/database.ts";
 
@@ -135,8 +136,8 @@ export class DistributionStore {
       `INSERT INTO distributions (address, post_id, creator, creator_x_user_id, mint, token_decimals,
          amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, requirements, requirements_hash,
          fee_budget_lamports, fee_per_claim_lamports, creation_signature, post_created_at, verifier, once_per_creator,
-         max_claims_per_minute)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+         max_claims_per_minute, post_bucket)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
        ON CONFLICT (address) DO NOTHING`,
       [
         distribution.address,
@@ -160,6 +161,7 @@ export class DistributionStore {
         distribution.verifier,
         distribution.claimRules.oncePerCreator,
         distribution.claimRules.maxClaimsPerMinute,
+        postIdBucket(distribution.postId),
       ],
     );
     return result.rowCount === 1;
@@ -179,6 +181,29 @@ export class DistributionStore {
       [postIds],
     );
     return result.rows;
+  }
+
+  /**
+   * Distributions registered for posts in any of `buckets`, at most `limit`: the buckets take turns,
+   * each giving its newest first, so a crowded bucket cannot crowd the others out. `overfull` names the
+   * buckets with more than they were given.
+   */
+  async byBuckets(buckets: readonly string[], limit: number): Promise<{ rows: DistributionRow[]; overfull: string[] }> {
+    if (buckets.length === 0) return { rows: [], overfull: [] };
+    const result = await this.database.query<DistributionRow & { post_bucket: string; in_bucket: number }>(
+      `SELECT ${COLUMNS}, post_bucket, in_bucket FROM (
+         SELECT *, count(*) OVER (PARTITION BY post_bucket)::int AS in_bucket,
+                row_number() OVER (PARTITION BY post_bucket ORDER BY registered_at DESC, address) AS turn
+           FROM distributions WHERE post_bucket = ANY($1::text[])) AS bucketed
+        ORDER BY turn, registered_at DESC, address LIMIT $2`,
+      [buckets, limit],
+    );
+    const given = new Map<string, number>();
+    for (const row of result.rows) given.set(row.post_bucket, (given.get(row.post_bucket) ?? 0) + 1);
+    const overfull = new Set(
+      result.rows.filter((row) => row.in_bucket > (given.get(row.post_bucket) ?? 0)).map((row) => row.post_bucket),
+    );
+    return { rows: result.rows, overfull: [...overfull].sort() };
   }
 
   async byCreator(xUserId: string): Promise<DistributionRow[]> {

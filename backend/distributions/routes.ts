@@ -8,6 +8,7 @@ import {
   eligibilityQuerySchema,
   eligibilityResponseSchema,
   lookupQuerySchema,
+  MAX_BUCKET_ANSWERS,
   registerDistributionBodySchema,
 } from "../../shared/api/distributions.ts";
 import type { Database } from "../db/database.ts";
@@ -69,16 +70,29 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
     {
       method: "get",
       path: "/distributions",
-      summary: "Distributions attached to any of up to 100 X posts (one call for every post on screen)",
+      summary:
+        "Distributions attached to any of up to 100 X posts, and to any post in up to 100 post buckets (one call for every post on screen)",
       request: { query: lookupQuerySchema },
       responses: {
-        200: { description: "the distributions found; posts without one are left out", schema: distributionListResponseSchema },
+        200: {
+          description: `the distributions found (posts without one are left out); buckets answer at most ${MAX_BUCKET_ANSWERS}, naming the overfull ones`,
+          schema: distributionListResponseSchema,
+        },
       },
     },
     async ({ query }, _request, response) => {
-      const distributions = await service.lookup(query.postIds);
+      const [forPosts, inBuckets] = await Promise.all([
+        service.lookup(query.postIds ?? []),
+        service.lookupBuckets(query.buckets ?? []),
+      ]);
+      const distributions = [
+        ...new Map([...forPosts, ...inBuckets.distributions].map((found) => [found.address, found])).values(),
+      ];
       response.set("Cache-Control", `public, max-age=${service.lookupTtlSeconds}`);
-      answer(response, distributionListResponseSchema, { distributions });
+      answer(response, distributionListResponseSchema, {
+        distributions,
+        ...(inBuckets.overfullBuckets.length > 0 ? { overfullBuckets: inBuckets.overfullBuckets } : {}),
+      });
     },
   );
 

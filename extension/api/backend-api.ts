@@ -42,8 +42,9 @@ export const backendApi = createApi({
   },
   tagTypes: ["Eligibility", "Session", "Wallet"],
   endpoints: (build) => ({
-    distributionsForPosts: build.query<ResponseOf<"distributions/lookup">, string[]>({
-      query: (postIds) => call("distributions/lookup", { postIds }),
+    /** By post id for posts that link a giveaway, by post bucket for the rest (store/lookup-listener.ts). */
+    distributionsForPosts: build.query<ResponseOf<"distributions/lookup">, RequestOf<"distributions/lookup">>({
+      query: (lookup) => call("distributions/lookup", lookup),
       // The lookup listener decides when to ask again; results live in the distributions slice.
       keepUnusedDataFor: 5,
     }),

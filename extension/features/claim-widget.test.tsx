@@ -4,12 +4,13 @@ import { act } from "react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Distribution, Eligibility } from "../../shared/api/distributions.ts";
 import { unknownToken } from "../../shared/api/tokens.ts";
+import { postIdBucket } from "../../shared/post-bucket.ts";
 import type { Claim, WalletStatus } from "../messaging/shapes.ts";
 import { claimWidget } from "./claim-widget.tsx";
 import { followXTheme } from "./follow-x-theme.ts";
 import { postSelectors } from "./post-scanner.ts";
 import { eventually, shadowText, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
-import { BONK_MINT, CREATOR, distributionFixture, workerDouble } from "./testing/worker-double.ts";
+import { BONK_MINT, CREATOR, distributionFixture, lookupOf, workerDouble } from "./testing/worker-double.ts";
 import { fixtureHtml, inCell, withCardLink, withTextLink } from "./testing/x-fixtures.ts";
 import { timelineWatch } from "./timeline-watch.ts";
 
@@ -59,7 +60,7 @@ function timeline(): string {
 
 function serve(distributions: Distribution[], extra: Parameters<typeof workerDouble>[0] = {}) {
   return workerDouble({
-    "distributions/lookup": ({ postIds }) => ({ distributions: distributions.filter((d) => postIds.includes(d.postId)) }),
+    "distributions/lookup": lookupOf(distributions),
     "distributions/get": ({ address }) => {
       const found = distributions.find((d) => d.address === address);
       if (!found) throw Object.assign(new Error("no such distribution"), { code: "backend_error" });
@@ -71,6 +72,9 @@ function serve(distributions: Distribution[], extra: Parameters<typeof workerDou
     ...extra,
   });
 }
+
+/** The id of the "image" fixture's post, which links nothing. */
+const IMAGE_POST_ID = "1841834132160077852";
 
 const onTimeline = [
   distributionFixture(A, "1841842569182929401"),
@@ -96,8 +100,12 @@ describe("claim widget on real X markup", () => {
     }
 
     await eventually(() => expect(shadowText(widgets[0] as HTMLElement)).toContain("1.5 $BONK per claim"));
+    // The image post links nothing: only its bucket goes along (the promoted post, nothing at all).
     expect(worker.callsOf("distributions/lookup")).toEqual([
-      { postIds: ["1841842569182929401", "1843978367558885854", "1983130065320780162"] },
+      {
+        postIds: ["1841842569182929401", "1843978367558885854", "1983130065320780162"],
+        buckets: [postIdBucket(IMAGE_POST_ID)],
+      },
     ]);
     const [basic, quote, cardOnly] = widgets.map(shadowText);
     expect(basic).toContain("88 of 100 left");
@@ -146,6 +154,27 @@ describe("claim widget on real X markup", () => {
     expect(worker.callsOf("distributions/lookup").flatMap((call) => (call as { postIds: string[] }).postIds)).not.toContain(
       "1841842569182929401",
     );
+  });
+
+  it("finds a registered post that links nothing by its bucket: the card shows, and only buckets leave for it", async () => {
+    // The home timeline shows the giveaway post alone; the creator's reply with the link is not on screen.
+    document.body.innerHTML = `${inCell(fixtureHtml("basic"))}${inCell(fixtureHtml("image"))}`;
+    const giveawayPostId = "1841842569182929401";
+    const worker = serve([distributionFixture(A, giveawayPostId), distributionFixture(B, "1983130065320780162")]);
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const [giveawayPost, other] = [...document.querySelectorAll<HTMLElement>(postSelectors.post)] as [HTMLElement, HTMLElement];
+    await eventually(() => expect(widgetsOf("claim-widget", giveawayPost)).toHaveLength(1));
+    await eventually(() =>
+      expect(shadowText(widgetsOf("claim-widget", giveawayPost)[0] as HTMLElement)).toContain("1.5 $BONK per claim"),
+    );
+    expect(widgetsOf("claim-widget", other)).toHaveLength(0);
+    expect(worker.callsOf("distributions/lookup")).toEqual([
+      { buckets: [postIdBucket(giveawayPostId), postIdBucket(IMAGE_POST_ID)].sort() },
+    ]);
+    expect(JSON.stringify(worker.calls)).not.toContain(giveawayPostId.slice(0, 12));
+    expect(JSON.stringify(worker.calls)).not.toContain(IMAGE_POST_ID.slice(0, 12));
   });
 
   it("follows a recycled cell: the widget leaves with its post and comes with a new one", async () => {

@@ -1,6 +1,7 @@
+import { postIdBucket } from "../../shared/post-bucket.ts";
 import { backendApi } from "../api/backend-api.ts";
 import { distributionSelectors } from "../store/distributions-slice.ts";
-import { postsSeen } from "../store/posts-slice.ts";
+import { postBucketsSeen, postsSeen } from "../store/posts-slice.ts";
 import { mountInShadow, type ShadowMount } from "../ui/shadow-mount.tsx";
 import { ClaimCard, placedRightly } from "./claim-card.tsx";
 import { followLiveCounts } from "./live-counts.ts";
@@ -8,8 +9,9 @@ import { everywhere, type Feature } from "./overlay.ts";
 import { type PostReading, postSelectors } from "./post-scanner.ts";
 
 /**
- * Puts a claim card under the post each distribution was registered for, once a post on screen links
- * it (the post itself, or the creator's reply carrying the link), and under the creator's own posts
+ * Puts a claim card under the post each distribution was registered for, once that post is on screen
+ * (found by its bucket when it links nothing) or a post on screen links it (the post itself, or the
+ * creator's reply carrying the link), and under the creator's own posts
  * that link it: one per post (a quote post's quoted link never adds a second), none on promoted
  * posts, and never under someone else's post that links it. The cards' numbers stay live through
  * one stream for the whole tab (live-counts.ts).
@@ -103,9 +105,16 @@ export const claimWidget: Feature = {
     const see = (article: HTMLElement, reading: PostReading) => {
       seen.set(article, reading);
       const { distribution, postId } = reading;
-      // Only posts that link a distribution are looked up (with their own id, which finds one registered for them).
-      if (reading.linksGiveaway && postId && !reading.promoted)
-        overlay.store.dispatch(postsSeen([{ postId, ...(distribution ? { linkedAddress: distribution } : {}) }]));
+      // A post that links a distribution is looked up by its own id (which finds one registered for it);
+      // any other post by its bucket alone, so a giveaway post whose link is elsewhere (the creator's
+      // reply) still gets its card while the backend never learns which posts the fan read.
+      if (postId && !reading.promoted) {
+        overlay.store.dispatch(
+          reading.linksGiveaway
+            ? postsSeen([{ postId, ...(distribution ? { linkedAddress: distribution } : {}) }])
+            : postBucketsSeen([postIdBucket(postId)]),
+        );
+      }
       sync();
     };
     const gone = (article: HTMLElement) => {

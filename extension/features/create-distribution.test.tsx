@@ -3,6 +3,7 @@ import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID 
 import { PublicKey } from "@solana/web3.js";
 import { act } from "react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { postIdBucket } from "../../shared/post-bucket.ts";
 import { findDistributionAddress } from "../../shared/program/pda.ts";
 import { decodeTransaction, summarizeTransaction } from "../background/approvals/transaction-summary.ts";
 import { claimWidget } from "./claim-widget.tsx";
@@ -12,7 +13,7 @@ import { type CreateForm, claimRulesFrom, defaultForm, toRawUnits, validateForm 
 import { createDistribution } from "./create-distribution.tsx";
 import { buildCreateTransaction, registerTransactionBuilder } from "./create-transaction.ts";
 import { eventually, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
-import { BONK_MINT, CREATOR, distributionFixture, workerDouble } from "./testing/worker-double.ts";
+import { BONK_MINT, CREATOR, distributionFixture, lookupOf, workerDouble } from "./testing/worker-double.ts";
 import { fixtureHtml, inCell, withTextLink } from "./testing/x-fixtures.ts";
 import { timelineWatch } from "./timeline-watch.ts";
 
@@ -220,7 +221,7 @@ describe("create a giveaway from the creator's own post", () => {
         activeAddressBound: false,
         xUser: null,
       }),
-      "distributions/lookup": ({ postIds }) => ({ distributions: postIds.includes(registered.postId) ? [registered] : [] }),
+      "distributions/lookup": lookupOf([registered]),
       "dashboard/open": () => ({ opened: true }),
     });
     await act(async () => {
@@ -228,7 +229,10 @@ describe("create a giveaway from the creator's own post", () => {
     });
     const [post] = [...document.querySelectorAll<HTMLElement>('article[data-testid="tweet"]')];
     await eventually(() => expect(widgetsOf("claim-widget", post)).toHaveLength(1));
-    expect(worker.callsOf("distributions/lookup")).toEqual([{ postIds: ["1841834132160077852"] }]);
+    // The creator's own post by id (create-distribution.tsx), and, linking nothing, by its bucket too (claim-widget.tsx).
+    expect(worker.callsOf("distributions/lookup")).toEqual([
+      { postIds: ["1841834132160077852"], buckets: [postIdBucket("1841834132160077852")] },
+    ]);
     await eventually(() => expect(widgetsOf("create-distribution", post)).toHaveLength(0));
     await eventually(() =>
       expect(

@@ -6,9 +6,11 @@ import {
   distributionListResponseSchema,
   distributionResponseSchema,
   eligibilityResponseSchema,
+  MAX_LOOKUP_BUCKETS,
   MAX_LOOKUP_POST_IDS,
 } from "../../shared/api/distributions.ts";
 import { walletChallengeResponseSchema, walletVerifyResponseSchema } from "../../shared/api/identity.ts";
+import { postBucketSchema } from "../../shared/post-bucket.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
 import type { Audience } from "./contract.ts";
 import { base58SignatureSchema } from "./shapes.ts";
@@ -44,11 +46,24 @@ const byAddress = z.strictObject({ address: publicKeySchema });
 
 /** Message → HTTP method and path → request schema → response schema, for every backend read. */
 export const backendReads = {
+  /** `postIds` of posts that link a giveaway; `buckets` (shared/post-bucket.ts) of posts that link nothing. */
   "distributions/lookup": read(
-    z.strictObject({
-      postIds: z.array(xIdSchema).min(1).max(MAX_LOOKUP_POST_IDS, `at most ${MAX_LOOKUP_POST_IDS} posts per lookup`),
-    }),
-    { method: "GET", path: ({ postIds }) => `/distributions?postIds=${postIds.join(",")}`, needsSession: false },
+    z
+      .strictObject({
+        postIds: z.array(xIdSchema).min(1).max(MAX_LOOKUP_POST_IDS, `at most ${MAX_LOOKUP_POST_IDS} posts per lookup`).optional(),
+        buckets: z
+          .array(postBucketSchema)
+          .min(1)
+          .max(MAX_LOOKUP_BUCKETS, `at most ${MAX_LOOKUP_BUCKETS} post buckets per lookup`)
+          .optional(),
+      })
+      .refine((lookup) => lookup.postIds || lookup.buckets, { error: "look up post ids, post buckets or both" }),
+    {
+      method: "GET",
+      path: ({ postIds, buckets }) =>
+        `/distributions?${[postIds && `postIds=${postIds.join(",")}`, buckets && `buckets=${buckets.join(",")}`].filter(Boolean).join("&")}`,
+      needsSession: false,
+    },
     distributionListResponseSchema,
   ),
   "distributions/get": read(

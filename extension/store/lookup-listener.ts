@@ -1,29 +1,38 @@
-import type { ListenerMiddlewareInstance } from "@reduxjs/toolkit";
+import { isAnyOf, type ListenerMiddlewareInstance } from "@reduxjs/toolkit";
 import { backendApi } from "../api/backend-api.ts";
 import { distributionSelectors } from "./distributions-slice.ts";
-import { postSelectors, postsSeen } from "./posts-slice.ts";
+import { postBucketsSeen, postSelectors, postsSeen } from "./posts-slice.ts";
 import type { OverlayState } from "./store.ts";
 
-/** The backend's bulk lookup takes at most this many post ids. */
+/** The backend's bulk lookup takes at most this many post ids, and as many post buckets. */
 export const LOOKUP_BATCH = 100;
 
 /**
  * Posts arrive one scroll step at a time; waiting a moment after the last one turns a screenful of
- * sightings into one GET /distributions?postIds=… call.
+ * sightings into one GET /distributions?postIds=…&buckets=… call: the ids of posts that link a
+ * giveaway, the buckets of the others (a bucket asked lately is not asked again, see posts-slice.ts).
  */
 export function startLookupListener(listener: ListenerMiddlewareInstance<OverlayState>, debounceMs: number): void {
   listener.startListening({
-    actionCreator: postsSeen,
+    matcher: isAnyOf(postsSeen, postBucketsSeen),
     effect: async (_action, api) => {
       // A newer sighting restarts the wait, so a burst of them ends in one lookup.
       api.cancelActiveListeners();
       await api.delay(debounceMs);
-      const pending = postSelectors.selectAll(api.getState().posts).filter((post) => post.lookup === "pending");
-      for (let start = 0; start < pending.length; start += LOOKUP_BATCH) {
+      const { posts } = api.getState();
+      const pending = postSelectors.selectAll(posts).filter((post) => post.lookup === "pending");
+      const pendingBuckets = Object.keys(posts.buckets)
+        .filter((bucket) => posts.buckets[bucket]?.lookup === "pending")
+        .sort();
+      for (let start = 0; start < Math.max(pending.length, pendingBuckets.length); start += LOOKUP_BATCH) {
         const batch = pending.slice(start, start + LOOKUP_BATCH);
         const postIds = batch.map((post) => post.postId).sort();
+        const buckets = pendingBuckets.slice(start, start + LOOKUP_BATCH);
         await api.dispatch(
-          backendApi.endpoints.distributionsForPosts.initiate(postIds, { subscribe: false, forceRefetch: true }),
+          backendApi.endpoints.distributionsForPosts.initiate(
+            { ...(postIds.length > 0 ? { postIds } : {}), ...(buckets.length > 0 ? { buckets } : {}) },
+            { subscribe: false, forceRefetch: true },
+          ),
         );
         // A post may link to a giveaway registered on another post (a quote of the link, say).
         const known = api.getState().distributions;

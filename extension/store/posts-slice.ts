@@ -1,10 +1,12 @@
 import { createEntityAdapter, createSlice, type PayloadAction } from "@reduxjs/toolkit";
 import { backendApi } from "../api/backend-api.ts";
+import type { RequestOf } from "../messaging/contract.ts";
 
 /**
  * Posts on screen that link to a distribution, and whether the backend has been asked about them.
- * Only these posts are looked up: sending every post id the fan scrolls past would hand the
- * backend their whole timeline.
+ * Only these posts are looked up by id: sending every post id the fan scrolls past would hand the
+ * backend their whole timeline. The other posts are looked up by bucket (shared/post-bucket.ts), kept
+ * here by bucket alone.
  */
 export interface SeenPost {
   postId: string;
@@ -13,12 +15,35 @@ export interface SeenPost {
   lookup: "pending" | "requested" | "done" | "failed";
 }
 
+/** A post bucket asked about for posts that link nothing, and when its lookup started. */
+export interface AskedBucket {
+  lookup: SeenPost["lookup"];
+  askedAt?: number;
+}
+
+/** A bucket asked in this page's life is asked again only after this long: a giveaway registered since then shows. */
+export const BUCKET_REASK_MS = 60_000;
+
 const adapter = createEntityAdapter<SeenPost, string>({ selectId: (post) => post.postId });
+const initialState = adapter.getInitialState({ buckets: {} as Record<string, AskedBucket> });
 
 export const postsSlice = createSlice({
   name: "posts",
-  initialState: adapter.getInitialState(),
+  initialState,
   reducers: {
+    /** Posts that link nothing came on screen: their buckets, never their ids. */
+    postBucketsSeen: {
+      reducer(state, action: PayloadAction<{ buckets: string[]; seenAt: number }>) {
+        const { buckets, seenAt } = action.payload;
+        for (const bucket of buckets) {
+          const known = state.buckets[bucket];
+          const stillFresh =
+            known && known.lookup !== "failed" && (known.askedAt === undefined || seenAt - known.askedAt < BUCKET_REASK_MS);
+          if (!stillFresh) state.buckets[bucket] = { lookup: "pending" };
+        }
+      },
+      prepare: (buckets: string[]) => ({ payload: { buckets, seenAt: Date.now() } }),
+    },
     postsSeen(state, action: PayloadAction<{ postId: string; linkedAddress?: string }[]>) {
       for (const { postId, linkedAddress } of action.payload) {
         const known = state.entities[postId];
@@ -30,18 +55,27 @@ export const postsSlice = createSlice({
   },
   extraReducers: (builder) => {
     const { matchPending, matchFulfilled, matchRejected } = backendApi.endpoints.distributionsForPosts;
-    const mark = (postIds: string[], lookup: SeenPost["lookup"], state: ReturnType<typeof adapter.getInitialState>) => {
+    type State = typeof initialState;
+    const mark = (
+      { postIds = [], buckets = [] }: RequestOf<"distributions/lookup">,
+      lookup: SeenPost["lookup"],
+      state: State,
+      askedAt?: number,
+    ) => {
       for (const postId of postIds) {
         const post = state.entities[postId];
         if (post) post.lookup = lookup;
       }
+      for (const bucket of buckets) state.buckets[bucket] = { ...state.buckets[bucket], lookup, ...(askedAt ? { askedAt } : {}) };
     };
     builder
-      .addMatcher(matchPending, (state, action) => mark(action.meta.arg.originalArgs, "requested", state))
+      .addMatcher(matchPending, (state, action) =>
+        mark(action.meta.arg.originalArgs, "requested", state, action.meta.startedTimeStamp),
+      )
       .addMatcher(matchFulfilled, (state, action) => mark(action.meta.arg.originalArgs, "done", state))
       .addMatcher(matchRejected, (state, action) => mark(action.meta.arg.originalArgs, "failed", state));
   },
 });
 
-export const { postsSeen } = postsSlice.actions;
+export const { postsSeen, postBucketsSeen } = postsSlice.actions;
 export const postSelectors = adapter.getSelectors();

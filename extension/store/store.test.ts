@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { distributionFixture, workerDouble } from "../features/testing/worker-double.ts";
+import { postIdBucket } from "../../shared/post-bucket.ts";
+import { eventually } from "../features/testing/overlay-harness.ts";
+import { distributionFixture, lookupOf, workerDouble } from "../features/testing/worker-double.ts";
 import { runClaimStep } from "./claim-flow-slice.ts";
 import { distributionSelectors } from "./distributions-slice.ts";
 import { LOOKUP_BATCH } from "./lookup-listener.ts";
-import { postSelectors, postsSeen } from "./posts-slice.ts";
+import { BUCKET_REASK_MS, postBucketsSeen, postSelectors, postsSeen } from "./posts-slice.ts";
 import { createOverlayStore } from "./store.ts";
 import { themeDetected } from "./theme-slice.ts";
 
@@ -20,9 +22,7 @@ function storeWith(handlers: Parameters<typeof workerDouble>[0]) {
 describe("posts and the bulk lookup", () => {
   it("turns a burst of sightings into one lookup and keeps what it returns", async () => {
     const { worker, store } = storeWith({
-      "distributions/lookup": ({ postIds }) => ({
-        distributions: postIds.includes("11") ? [distributionFixture(A, "11")] : [],
-      }),
+      "distributions/lookup": lookupOf([distributionFixture(A, "11")]),
       "distributions/get": ({ address }) => {
         if (address === B) return { distribution: distributionFixture(B, "99") };
         throw Object.assign(new Error("not registered"), { code: "backend_error" });
@@ -83,6 +83,31 @@ describe("posts and the bulk lookup", () => {
     await wait(60);
     expect(worker.callsOf("distributions/lookup")).toHaveLength(2);
     expect(distributionSelectors.selectById(store.getState().distributions, A)?.postId).toBe("5");
+  });
+});
+
+describe("posts that link nothing, by bucket", () => {
+  it("asks their buckets in the same call as the linked posts' ids, keeps the answer, and asks a bucket again only after a while", async () => {
+    const { worker, store } = storeWith({
+      "distributions/lookup": lookupOf([distributionFixture(A, "11"), distributionFixture(B, "42")]),
+    });
+    const [bucket42, bucket43] = [postIdBucket("42"), postIdBucket("43")];
+    store.dispatch(postsSeen([{ postId: "11", linkedAddress: A }]));
+    store.dispatch(postBucketsSeen([bucket42]));
+    store.dispatch(postBucketsSeen([bucket42, bucket43]));
+    await eventually(() => expect(store.getState().posts.buckets[bucket42]?.lookup).toBe("done"));
+    expect(worker.callsOf("distributions/lookup")).toEqual([{ postIds: ["11"], buckets: [bucket42, bucket43].sort() }]);
+    // The giveaway found by bucket is known with its post id: the claim widget places its card by it.
+    expect(distributionSelectors.selectById(store.getState().distributions, B)?.postId).toBe("42");
+
+    // Seen again within the minute: not asked again.
+    store.dispatch(postBucketsSeen([bucket42]));
+    await wait(60);
+    expect(worker.callsOf("distributions/lookup")).toHaveLength(1);
+    // Seen a minute after it was asked: asked again, alone (a giveaway may have been registered since).
+    store.dispatch({ type: postBucketsSeen.type, payload: { buckets: [bucket42], seenAt: Date.now() + BUCKET_REASK_MS } });
+    await eventually(() => expect(worker.callsOf("distributions/lookup")).toHaveLength(2));
+    expect(worker.callsOf("distributions/lookup")[1]).toEqual({ buckets: [bucket42] });
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_CLAIMS } from "../constants.ts";
+import { postBucketSchema } from "../post-bucket.ts";
 import { publicKeySchema, u64StringSchema, unixSecondsSchema, xIdSchema } from "../primitives.ts";
 import { requirementSchema, requirementsSchema } from "../requirements.ts";
 import { signatureSchema } from "./identity.ts";
@@ -7,6 +8,14 @@ import { tokenIdentitySchema } from "./tokens.ts";
 
 /** Most posts the overlay asks about in one lookup: a screen of timeline fits easily. */
 export const MAX_LOOKUP_POST_IDS = 100;
+/** Most post buckets (shared/post-bucket.ts) in one lookup: a screenful of posts that link nothing. */
+export const MAX_LOOKUP_BUCKETS = 100;
+/**
+ * Most distributions one lookup answers for its buckets. Buckets take turns (each one's newest
+ * first), and the cap is at least MAX_LOOKUP_BUCKETS, so every non-empty bucket asked gets some answer;
+ * a bucket holding more than its turns is named in `overfullBuckets`.
+ */
+export const MAX_BUCKET_ANSWERS = 200;
 
 /**
  * The creator's bot defences that are not requirements (account age and followers are: they are in
@@ -102,20 +111,33 @@ export type CreationTerms = z.output<typeof creationTermsResponseSchema>;
 
 export const distributionAddressParamsSchema = z.object({ address: publicKeySchema });
 
-/** `postIds=1,2,3`: up to 100 X post ids, comma separated. */
-export const lookupQuerySchema = z.object({
-  postIds: z
-    .string({ error: "postIds is required: comma-separated X post ids" })
-    .max(MAX_LOOKUP_POST_IDS * 21, "too many post ids")
-    .transform((text) => text.split(",").map((id) => id.trim()))
-    .pipe(
-      z
-        .array(xIdSchema)
-        .min(1, "give at least one post id")
-        .max(MAX_LOOKUP_POST_IDS, `at most ${MAX_LOOKUP_POST_IDS} post ids per lookup`),
-    ),
+/** A comma-separated query parameter of at most `max` items, each checked by `item`. */
+function commaSeparated(item: z.ZodType<string, string>, max: number, maxChars: number, what: string) {
+  return z
+    .string()
+    .max(maxChars, `too many ${what}`)
+    .transform((text) => text.split(",").map((part) => part.trim()))
+    .pipe(z.array(item).min(1, `give at least one of the ${what}`).max(max, `at most ${max} ${what} per lookup`));
+}
+
+/**
+ * `postIds=1,2,3` (up to 100 X post ids, for posts that link a giveaway) and/or `buckets=0a1f,…` (up
+ * to 100 post buckets, for posts that link nothing: the backend never learns their ids).
+ */
+export const lookupQuerySchema = z
+  .object({
+    postIds: commaSeparated(xIdSchema, MAX_LOOKUP_POST_IDS, MAX_LOOKUP_POST_IDS * 21, "post ids").optional(),
+    buckets: commaSeparated(postBucketSchema, MAX_LOOKUP_BUCKETS, MAX_LOOKUP_BUCKETS * 5, "post buckets").optional(),
+  })
+  .refine((query) => query.postIds || query.buckets, {
+    error: "postIds or buckets is required: comma-separated X post ids or post buckets",
+    path: ["postIds"],
+  });
+export const distributionListResponseSchema = z.object({
+  distributions: z.array(distributionSchema),
+  /** Buckets asked that hold more distributions than the answer had room for (MAX_BUCKET_ANSWERS). */
+  overfullBuckets: z.array(postBucketSchema).optional(),
 });
-export const distributionListResponseSchema = z.object({ distributions: z.array(distributionSchema) });
 
 export const eligibilityQuerySchema = z.object({
   /** Which bound wallet hold_token reads; defaults to the account's first bound wallet. */

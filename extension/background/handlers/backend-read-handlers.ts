@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Distribution, distributionSchema } from "../../../shared/api/distributions.ts";
+import { postIdBucket } from "../../../shared/post-bucket.ts";
 import { type BackendReadType, backendReads } from "../../messaging/backend-reads.ts";
 import type { ParsedRequestOf, ResponseOf } from "../../messaging/contract.ts";
 import { MessagingError } from "../../messaging/errors.ts";
@@ -32,18 +33,26 @@ async function cacheDistributions(services: BackgroundServices, distributions: D
 }
 
 /**
- * Offline, the overlay still shows what it saw before: the cache answers when the backend cannot. A
- * row an older version cached in another shape is left out rather than guessed at.
+ * Offline, the overlay still shows what it saw before: the cache answers when the backend cannot, for
+ * the post ids and the post buckets asked. A row an older version cached in another shape is left out
+ * rather than guessed at.
  */
-async function cachedForPosts(services: BackgroundServices, postIds: string[]): Promise<Distribution[]> {
-  const found: Distribution[] = [];
-  for (const postId of postIds) {
-    for (const cached of await services.db.getAllFromIndex("distributions", "by-post", postId)) {
-      const parsed = distributionSchema.safeParse(cached.distribution);
-      if (parsed.success) found.push(parsed.data);
-    }
+async function cachedForLookup(
+  services: BackgroundServices,
+  { postIds = [], buckets = [] }: ParsedRequestOf<"distributions/lookup">,
+): Promise<Distribution[]> {
+  const rows = [];
+  for (const postId of postIds) rows.push(...(await services.db.getAllFromIndex("distributions", "by-post", postId)));
+  if (buckets.length > 0) {
+    const asked = new Set(buckets);
+    rows.push(...(await services.db.getAll("distributions")).filter((row) => asked.has(postIdBucket(row.postId))));
   }
-  return found;
+  const found = new Map<string, Distribution>();
+  for (const row of rows) {
+    const parsed = distributionSchema.safeParse(row.distribution);
+    if (parsed.success) found.set(parsed.data.address, parsed.data);
+  }
+  return [...found.values()];
 }
 
 export function backendReadHandlers(
@@ -65,7 +74,7 @@ export function backendReadHandlers(
         return answer;
       } catch (error) {
         if (error instanceof MessagingError && error.code === "network_error") {
-          return { distributions: await cachedForPosts(services, payload.postIds) };
+          return { distributions: await cachedForLookup(services, payload) };
         }
         throw error;
       }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Distribution } from "../../../shared/api/distributions.ts";
 import { unknownToken } from "../../../shared/api/tokens.ts";
+import { postIdBucket } from "../../../shared/post-bucket.ts";
 import { type MessageType, messages, type RequestOf, type ResponseOf, type WireRequest } from "../../messaging/contract.ts";
 
 /**
@@ -69,4 +70,13 @@ export function distributionFixture(address: string, postId: string, overrides: 
     link: `https://memefans.app/d/${address}`,
     ...overrides,
   };
+}
+
+/** The bulk lookup as the backend answers it: the distributions registered for the post ids asked, or in the buckets asked. */
+export function lookupOf(distributions: readonly Distribution[]): Handler<"distributions/lookup"> {
+  return ({ postIds = [], buckets = [] }) => ({
+    distributions: distributions.filter(
+      (distribution) => postIds.includes(distribution.postId) || buckets.includes(postIdBucket(distribution.postId)),
+    ),
+  });
 }
