@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -15,6 +15,27 @@ const entry = fileURLToPath(new URL("./index.tsx", import.meta.url));
 /** Static imports and re-exports that leave code in the bundle: `import type` and type-only braces do not. */
 const importStatement = /^\s*(?:import|export)\s+(?!type\s)(?:([^"';]*?)\s*from\s*)?["']([^"']+)["']/gm;
 
+/** `import.meta.glob([...patterns], …)`: the feature registry imports every feature file this way. */
+const globCall = /import\.meta\.glob(?:<[^(]*>)?\(\s*(\[[^\]]*\]|"[^"]*")/g;
+
+/** The files a glob's patterns name (one folder, `*` wildcards, `!` excludes), as Vite expands them. */
+function globbed(file: string, patterns: string[]): string[] {
+  const matcher = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/^!/, "")
+        .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+        .replaceAll("*", "[^/]*")}$`,
+    );
+  const included = patterns.filter((pattern) => !pattern.startsWith("!")).map(matcher);
+  const excluded = patterns.filter((pattern) => pattern.startsWith("!")).map(matcher);
+  const folder = dirname(file);
+  return readdirSync(folder)
+    .map((name) => `./${name}`)
+    .filter((path) => included.some((re) => re.test(path)) && !excluded.some((re) => re.test(path)))
+    .map((path) => resolve(folder, path));
+}
+
 function typeOnly(clause: string | undefined): boolean {
   const braces = clause?.trim().match(/^\{([^}]*)\}$/);
   return Boolean(braces?.[1]?.split(",").every((name) => name.trim() === "" || name.trim().startsWith("type ")));
@@ -25,7 +46,7 @@ function packageOf(specifier: string): string {
   return (specifier.startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1)).join("/");
 }
 
-/** Every npm package the file imports, directly or through our own modules, with the module that imports it. */
+/** Every npm package the file imports, directly or through our own modules (globs included), with the module that imports it. */
 function packagesReachedFrom(start: string): Map<string, string> {
   const packages = new Map<string, string>();
   const visited = new Set<string>();
@@ -33,7 +54,16 @@ function packagesReachedFrom(start: string): Map<string, string> {
   for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
     if (visited.has(file)) continue;
     visited.add(file);
-    for (const [, clause, specifier = ""] of readFileSync(file, "utf8").matchAll(importStatement)) {
+    const source = readFileSync(file, "utf8");
+    for (const [, patterns = ""] of source.matchAll(globCall)) {
+      queue.push(
+        ...globbed(
+          file,
+          [...patterns.matchAll(/"([^"]+)"/g)].map(([, pattern = ""]) => pattern),
+        ),
+      );
+    }
+    for (const [, clause, specifier = ""] of source.matchAll(importStatement)) {
       if (typeOnly(clause)) continue;
       if (specifier.startsWith(".")) {
         // Our modules import with their extension; CSS and other assets (style.css?inline) hold no imports.
