@@ -186,24 +186,29 @@ export class DistributionStore {
   /**
    * Distributions registered for posts in any of `buckets`, at most `limit`: the buckets take turns,
    * each giving its newest first, so a crowded bucket cannot crowd the others out. `overfull` names the
-   * buckets with more than they were given.
+   * buckets that hold more than they gave.
    */
   async byBuckets(buckets: readonly string[], limit: number): Promise<{ rows: DistributionRow[]; overfull: string[] }> {
     if (buckets.length === 0) return { rows: [], overfull: [] };
-    const result = await this.database.query<DistributionRow & { post_bucket: string; in_bucket: number }>(
-      `SELECT ${COLUMNS}, post_bucket, in_bucket FROM (
-         SELECT *, count(*) OVER (PARTITION BY post_bucket)::int AS in_bucket,
-                row_number() OVER (PARTITION BY post_bucket ORDER BY registered_at DESC, address) AS turn
-           FROM distributions WHERE post_bucket = ANY($1::text[])) AS bucketed
-        ORDER BY turn, registered_at DESC, address LIMIT $2`,
-      [buckets, limit],
-    );
-    const given = new Map<string, number>();
-    for (const row of result.rows) given.set(row.post_bucket, (given.get(row.post_bucket) ?? 0) + 1);
-    const overfull = new Set(
-      result.rows.filter((row) => row.in_bucket > (given.get(row.post_bucket) ?? 0)).map((row) => row.post_bucket),
-    );
-    return { rows: result.rows, overfull: [...overfull].sort() };
+    const [given, held] = await Promise.all([
+      this.database.query<DistributionRow & { post_bucket: string }>(
+        `SELECT ${COLUMNS}, post_bucket FROM (
+           SELECT *, row_number() OVER (PARTITION BY post_bucket ORDER BY registered_at DESC, address) AS turn
+             FROM distributions WHERE post_bucket = ANY($1::text[])) AS bucketed
+          ORDER BY turn, registered_at DESC, address LIMIT $2`,
+        [buckets, limit],
+      ),
+      this.database.query<{ post_bucket: string; held: number }>(
+        "SELECT post_bucket, count(*)::int AS held FROM distributions WHERE post_bucket = ANY($1::text[]) GROUP BY post_bucket",
+        [buckets],
+      ),
+    ]);
+    const givenPerBucket = new Map<string, number>();
+    for (const row of given.rows) givenPerBucket.set(row.post_bucket, (givenPerBucket.get(row.post_bucket) ?? 0) + 1);
+    const overfull = held.rows
+      .filter((row) => row.held > (givenPerBucket.get(row.post_bucket) ?? 0))
+      .map((row) => row.post_bucket);
+    return { rows: given.rows, overfull: overfull.sort() };
   }
 
   async byCreator(xUserId: string): Promise<DistributionRow[]> {

@@ -6,6 +6,7 @@ import {
   distributionResponseSchema,
 } from "../../shared/api/distributions.ts";
 import { errorBodySchema } from "../../shared/api/errors.ts";
+import { postIdBucket } from "../../shared/post-bucket.ts";
 import { DISTRIBUTION_PROGRAM_ID } from "../../shared/program/index.ts";
 import { type RequirementInput, requirementsHash, requirementsSchema } from "../../shared/requirements.ts";
 import { createTestDistribution } from "../claims/testing/chain-fixtures.ts";
@@ -266,6 +267,45 @@ describeEachEngine("distributions", (database) => {
     expect(status.distribution).toMatchObject({ address, claimedCount: 3, remaining: 97 });
     expect((await backend.request("GET", `/distributions/${Keypair.generate().publicKey.toBase58()}`)).status).toBe(404);
     expect((await backend.request("GET", "/distributions/not-an-address")).status).toBe(400);
+  });
+
+  it("looks up posts that link nothing by bucket: every distribution in the buckets asked, and clear errors for bad buckets", async () => {
+    const { address } = onChain();
+    expect((await register({ address, postId: SEED.posts.giveaway, requirements })).status).toBe(201);
+    const giveawayBucket = postIdBucket(SEED.posts.giveaway);
+    const otherBucket = giveawayBucket === "0000" ? "0001" : "0000";
+
+    const response = await backend.request("GET", `/distributions?buckets=${giveawayBucket},${otherBucket}`);
+    expect(response.status).toBe(200);
+    const { distributions, overfullBuckets } = distributionListResponseSchema.parse(await response.json());
+    expect(distributions.map((distribution) => distribution.address)).toContain(address);
+    for (const distribution of distributions) expect([giveawayBucket, otherBucket]).toContain(postIdBucket(distribution.postId));
+    expect(overfullBuckets).toBeUndefined();
+
+    // Ids and buckets in one call: each distribution once.
+    const both = distributionListResponseSchema.parse(
+      await (await backend.request("GET", `/distributions?postIds=${SEED.posts.giveaway}&buckets=${giveawayBucket}`)).json(),
+    );
+    expect(both.distributions.filter((distribution) => distribution.address === address)).toHaveLength(1);
+    const other = distributionListResponseSchema.parse(
+      await (await backend.request("GET", `/distributions?buckets=${otherBucket}`)).json(),
+    );
+    expect(other.distributions.every((distribution) => postIdBucket(distribution.postId) === otherBucket)).toBe(true);
+
+    for (const [query, message] of [
+      ["buckets=ABCD", /4 lowercase hex characters/],
+      ["buckets=0a1", /4 lowercase hex characters/],
+      ["buckets=0a1f0", /4 lowercase hex characters/],
+      ["buckets=", /4 lowercase hex characters/],
+      [
+        `buckets=${Array.from({ length: 101 }, (_, index) => index.toString(16).padStart(4, "0")).join(",")}`,
+        /at most 100 post buckets/,
+      ],
+    ] as const) {
+      const refused = await backend.request("GET", `/distributions?${query}`);
+      expect(refused.status, query).toBe(400);
+      expect((await errorOf(refused)).message, query).toMatch(message);
+    }
   });
 
   it("checks a fan's eligibility with their own X token and their wallet's balance", async () => {

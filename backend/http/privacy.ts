@@ -45,7 +45,8 @@ by the operator for at most 14 days. Why: to find faults and abuse.</li>
 extension unencrypted and is never sent to us.</li>
 </ul>
 <p>The extension reads X pages (x.com, twitter.com) only to find giveaway posts and show the claim card; it
-sends us the ids of posts on screen, never their text or your timeline.</p>
+sends us the ids of posts on screen that link a giveaway and, for every other post, only a 16-bit bucket
+of its id (one of 65,536, shared by every post id that hashes there), never their text or your timeline.</p>
 
 <h2>Your choices</h2>
 <p>Sign out in the extension to end your session. To have your X account, sessions, wallets and claim

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { BrowserContext, Page } from "@playwright/test";
 import { distributionListResponseSchema, distributionResponseSchema } from "../../shared/api/distributions.ts";
+import { postIdBucket } from "../../shared/post-bucket.ts";
 import { distributionFixture } from "../features/testing/worker-double.ts";
 import { fixtureHtml, inCell, withCardLink, withTextLink } from "../features/testing/x-fixtures.ts";
 import { expect, test } from "./extension-context.ts";
@@ -23,15 +24,17 @@ const link = (address: string) => `${backendUrl}/d/${address}`;
 
 const backgrounds = { light: "rgb(255, 255, 255)", dim: "rgb(21, 32, 43)", dark: "rgb(0, 0, 0)" } as const;
 
+/** The home timeline's posts: giveaway links in several forms, a promoted post, and a post linking nothing. */
+const homeCells = () => [
+  inCell(withTextLink(fixtureHtml("basic"), link(A))),
+  withTextLink(withTextLink(fixtureHtml("quoteCell2025"), link(QUOTED), "quoted"), link(B)),
+  inCell(withTextLink(fixtureHtml("promoted"), link(A))),
+  inCell(withCardLink(fixtureHtml("cardOnly"), backendHost, `MEMEFANS giveaway ${C}`)),
+  inCell(fixtureHtml("image")),
+];
+
 /** A home timeline as x.com lays it out, signed in as @thechosenberg (the image post's author). */
-function timelinePage(background: string): string {
-  const cells = [
-    inCell(withTextLink(fixtureHtml("basic"), link(A))),
-    withTextLink(withTextLink(fixtureHtml("quoteCell2025"), link(QUOTED), "quoted"), link(B)),
-    inCell(withTextLink(fixtureHtml("promoted"), link(A))),
-    inCell(withCardLink(fixtureHtml("cardOnly"), backendHost, `MEMEFANS giveaway ${C}`)),
-    inCell(fixtureHtml("image")),
-  ];
+function timelinePage(background: string, cells: string[] = homeCells()): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Home / X</title>
 <style>
   /* Rules of the kind X's stylesheet carries; none may reach into the widgets. */
@@ -61,15 +64,21 @@ const onTimeline = [
   distributionFixture(C, "1843978367558885854", { paused: true }),
 ];
 
-/** GET /distributions?postIds= and GET /distributions/:address, checked against the HTTP contract's schemas. */
-async function serveDistributionReads(context: BrowserContext): Promise<void> {
+/**
+ * GET /distributions?postIds=…&buckets=… and GET /distributions/:address, checked against the HTTP
+ * contract's schemas. Answers the lookups' URLs to `asked`.
+ */
+async function serveDistributionReads(context: BrowserContext, asked: URL[] = []): Promise<void> {
   const reads = new RegExp(`^${backendUrl.replaceAll(".", "\\.")}/distributions(\\?|/)`);
   await context.route(reads, (route) => {
     const url = new URL(route.request().url());
     const address = url.pathname.split("/")[2];
+    if (!address) asked.push(url);
     const postIds = url.searchParams.get("postIds")?.split(",") ?? [];
+    const buckets = url.searchParams.get("buckets")?.split(",") ?? [];
     const distribution = onTimeline.find((candidate) => candidate.address === address);
-    const payload = address ? { distribution } : { distributions: onTimeline.filter((d) => postIds.includes(d.postId)) };
+    const found = onTimeline.filter((d) => postIds.includes(d.postId) || buckets.includes(postIdBucket(d.postId)));
+    const payload = address ? { distribution } : { distributions: found };
     // The fixtures hold amounts as bigints; the wire carries the schema's encoded form (decimal text).
     const wire = (address ? distributionResponseSchema : distributionListResponseSchema).safeEncode(payload as never);
     if (!wire.success) {
@@ -80,8 +89,12 @@ async function serveDistributionReads(context: BrowserContext): Promise<void> {
   });
 }
 
-async function openTimeline(context: BrowserContext, background: string = backgrounds.light): Promise<Page> {
-  await serveX(context, () => timelinePage(background));
+async function openTimeline(
+  context: BrowserContext,
+  background: string = backgrounds.light,
+  html: () => string = () => timelinePage(background),
+): Promise<Page> {
+  await serveX(context, html);
   const page = await context.newPage();
   await page.goto("https://x.com/home");
   return page;
@@ -109,6 +122,24 @@ test("one claim widget per distribution post, in a shadow root, none on the prom
   await expect(cards.nth(1)).toContainText("Sold out");
   await expect(cards.nth(2)).toContainText("Paused by the creator");
   await page.locator(claimWidgets).first().screenshot({ path: "test-results/overlay-claim-widget.png" });
+});
+
+test("the card shows under the giveaway post itself when its link is nowhere on screen, found by bucket", async ({
+  extension,
+}) => {
+  const asked: URL[] = [];
+  await serveDistributionReads(extension.context, asked);
+  // A home timeline with the original giveaway post (registered for A) and no reply carrying its link.
+  const page = await openTimeline(extension.context, backgrounds.light, () =>
+    timelinePage(backgrounds.light, [inCell(fixtureHtml("basic"))]),
+  );
+  const original = page.locator('article[data-testid="tweet"]').first();
+  const card = original.locator(`${claimWidgets} [data-testid="memefans-claim-card"]`);
+  await expect(card).toContainText("1.5 $BONK per claim");
+  await expect(page.locator(claimWidgets)).toHaveCount(1);
+  // The backend heard the post's bucket, never its id.
+  expect(asked.map((url) => url.search)).toEqual([`?buckets=${postIdBucket("1841842569182929401")}`]);
+  await original.screenshot({ path: "test-results/overlay-card-under-original-post.png" });
 });
 
 test("X's CSS stays out of the widget and ours stays out of X's page", async ({ extension }) => {

@@ -102,6 +102,19 @@ export const claimWidget: Feature = {
       followCounts([...placed.values()].map((card) => card.address));
     };
 
+    /** Buckets of the posts one scan turn brought, handed to the store in one action (one re-sync, not one per post). */
+    let bucketsThisTurn: string[] = [];
+    const askBucket = (bucket: string) => {
+      if (bucketsThisTurn.length === 0) {
+        queueMicrotask(() => {
+          const buckets = bucketsThisTurn;
+          bucketsThisTurn = [];
+          if (!signal.aborted) overlay.store.dispatch(postBucketsSeen(buckets));
+        });
+      }
+      bucketsThisTurn.push(bucket);
+    };
+
     const see = (article: HTMLElement, reading: PostReading) => {
       seen.set(article, reading);
       const { distribution, postId } = reading;
@@ -109,11 +122,9 @@ export const claimWidget: Feature = {
       // any other post by its bucket alone, so a giveaway post whose link is elsewhere (the creator's
       // reply) still gets its card while the backend never learns which posts the fan read.
       if (postId && !reading.promoted) {
-        overlay.store.dispatch(
-          reading.linksGiveaway
-            ? postsSeen([{ postId, ...(distribution ? { linkedAddress: distribution } : {}) }])
-            : postBucketsSeen([postIdBucket(postId)]),
-        );
+        if (reading.linksGiveaway)
+          overlay.store.dispatch(postsSeen([{ postId, ...(distribution ? { linkedAddress: distribution } : {}) }]));
+        else askBucket(postIdBucket(postId));
       }
       sync();
     };
