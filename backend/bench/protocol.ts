@@ -4,11 +4,23 @@ export interface BenchUser {
   wallet: string;
 }
 
+/** Milliseconds per batcher phase, batches sent and claims per batch: where settling spends its time. */
+export interface BatcherProfile {
+  phasesMs: Record<string, number>;
+  batches: number;
+  claims: number;
+}
+
 export type BenchCommand =
   /** Register a distribution with no X requirements and make `fans` signed-in fans with bound wallets. */
   | { type: "prepare"; fans: number; firstFan: number }
   /** Run the batcher until `expected` claims of `distribution` are confirmed on chain. */
   | { type: "settle"; distribution: string; expected: number }
+  /** Start the batcher as the backend runs it (woken by intake), for claims arriving while it runs. */
+  | { type: "batcher-start" }
+  /** Wait until `expected` claims of `distribution` are confirmed. */
+  | { type: "wait-paid"; distribution: string; expected: number }
+  | { type: "batcher-stop" }
   /** Fans with realistic X activity claim a typical and an all-eight giveaway; what X would bill. */
   | { type: "x-cost" }
   | { type: "close" };
@@ -16,6 +28,9 @@ export type BenchCommand =
 export type BenchReply =
   | { type: "started" }
   | { type: "prepared"; url: string; distribution: string; fans: BenchUser[] }
-  | { type: "settled"; seconds: number }
+  | { type: "settled"; seconds: number; profile: BatcherProfile }
+  | { type: "batcher-started" }
+  | { type: "paid" }
+  | { type: "batcher-stopped"; profile: BatcherProfile }
   | { type: "x-cost"; typicalUsd: number; typicalCalls: number; allEightUsd: number; allEightCalls: number }
   | { type: "closed" };

@@ -47,10 +47,11 @@ const PAUSED_RECHECK_MS = 5_000;
 const MAX_BATCH_WINDOW_MS = 40;
 /**
  * Simulation measures a batch's compute; the limit asks for this much more, plus a fixed margin. A
- * batch that opens token accounts varies more (an address someone pre-funded costs three system
- * instructions instead of one), so it gets more headroom.
+ * batch that opens token accounts varies more (the associated token program searches for each
+ * account's bump, and an address someone pre-funded costs three system instructions instead of one),
+ * so it gets more headroom.
  */
-const COMPUTE_UNIT_HEADROOM = { existing: 1.1, creating: 1.25 };
+const COMPUTE_UNIT_HEADROOM = { existing: 1.1, creating: 1.5 };
 const COMPUTE_UNIT_MARGIN = 1_000;
 /**
  * How long a measured batch shape (distribution, kind of claims, claim count) stands for the next ones
@@ -292,6 +293,8 @@ export class ClaimBatcher {
       );
       for (const batch of confirmed) this.fees.landed(batch.distribution);
       for (const { batch, err } of others) {
+        // A batch that failed may have outgrown a reused measure: this distribution's batches are measured again.
+        if (err) this.forgetMeasures(batch.distribution);
         const slots = await slotsOfBatch(database, batch.id);
         if (err) await this.settleFailure(batch, slots, decideBatchFailure(err, slots.length));
         else {
@@ -301,6 +304,10 @@ export class ClaimBatcher {
       }
     });
     return confirmed.length + others.length;
+  }
+
+  private forgetMeasures(distribution: string): void {
+    for (const shape of this.measuredUnits.keys()) if (shape.startsWith(`${distribution}:`)) this.measuredUnits.delete(shape);
   }
 
   /** The distribution as the chain has it now; null when it is gone (closed) or not one of ours. */
@@ -530,7 +537,9 @@ export class ClaimBatcher {
     const kind = entries.some((entry) => entry.createAccount) ? "creating" : "existing";
     const shape = `${distribution}:${kind}:${entries.length}`;
     const measured = this.measuredUnits.get(shape);
-    let used = measured && performance.now() - measured.at < MEASURE_TTL_MS ? measured.units : undefined;
+    // A claim retried alone (its batch failed) is always measured afresh.
+    const reuse = measured && !items.some((item) => item.claim.send_alone) && performance.now() - measured.at < MEASURE_TTL_MS;
+    let used = reuse ? measured.units : undefined;
     let refusal: PreparedBatch["refusal"];
     if (used === undefined) {
       const probe = message({ computeUnitLimit: MAX_COMPUTE_UNIT_LIMIT, microLamportsPerUnit: price(MAX_COMPUTE_UNIT_LIMIT) });
