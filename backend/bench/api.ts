@@ -264,8 +264,8 @@ try {
     settle_10k_claims_s: Number(settled.seconds.toFixed(2)),
     x_api_usd_per_verified_claim: xCost.typicalUsd,
     x_api_usd_per_verified_claim_all_8: xCost.allEightUsd,
-    x_api_calls_per_verified_claim: Number(xCost.typicalCalls.toFixed(2)),
-    x_api_calls_per_verified_claim_all_8: Number(xCost.allEightCalls.toFixed(2)),
+    x_api_calls_per_verified_claim: xCost.typicalCalls === null ? null : Number(xCost.typicalCalls.toFixed(2)),
+    x_api_calls_per_verified_claim_all_8: xCost.allEightCalls === null ? null : Number(xCost.allEightCalls.toFixed(2)),
   };
   console.log("");
   console.log("| figure | value |");

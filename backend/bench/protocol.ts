@@ -32,5 +32,6 @@ export type BenchReply =
   | { type: "batcher-started" }
   | { type: "paid" }
   | { type: "batcher-stopped"; profile: BatcherProfile }
-  | { type: "x-cost"; typicalUsd: number; typicalCalls: number; allEightUsd: number; allEightCalls: number }
+  /** Null figures when the X API emulator, starved by a loaded machine, did not answer in time. */
+  | { type: "x-cost"; typicalUsd: number | null; typicalCalls: number | null; allEightUsd: number | null; allEightCalls: number | null }
   | { type: "closed" };

@@ -1,15 +1,15 @@
-import { Keypair, type PublicKey } from "@solana/web3.js";
+import { Keypair } from "@solana/web3.js";
 import { beforeAll, expect, it } from "vitest";
 import { tokenAccountRent } from "../../shared/fee-budget.ts";
 import { type DistributionAccount, decodeDistributionAccount } from "../../shared/program/index.ts";
 import { defaultChainPrograms } from "../chain/default-programs.ts";
-import { EmbeddedChain } from "../chain/embedded-chain.ts";
+import { type Congestion, EmbeddedChain } from "../chain/embedded-chain.ts";
 import { inProcessConnection } from "../chain/in-process-fetch.ts";
 import type { Database } from "../db/database.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { ClaimBatcher } from "./claim-batcher.ts";
-import { ClaimIntake } from "./claim-intake.ts";
 import { createTestDistribution, fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { claimStatuses, queueClaims } from "./testing/queued-claims.ts";
 
 const verifier = Keypair.generate();
 let chain: EmbeddedChain;
@@ -23,32 +23,6 @@ beforeAll(async () => {
   chain = new EmbeddedChain({ programs: defaultChainPrograms() });
   await fund(inProcessConnection(chain), verifier.publicKey, 1000);
 });
-
-let userCounter = 0;
-async function queueClaims(database: Database, distribution: TestDistribution, count: number): Promise<PublicKey[]> {
-  const intake = new ClaimIntake(database);
-  const wallets = Array.from({ length: count }, () => Keypair.generate().publicKey);
-  for (const wallet of wallets) {
-    userCounter++;
-    const outcome = await intake.submit({
-      xUserId: String(500_000 + userCounter),
-      distribution: distribution.address.toBase58(),
-      maxClaims: distribution.maxClaims,
-      wallet: wallet.toBase58(),
-      idempotencyKey: `congested-${userCounter}`,
-    });
-    expect(outcome.kind).toBe("created");
-  }
-  return wallets;
-}
-
-async function statuses(database: Database, distribution: TestDistribution): Promise<Record<string, number>> {
-  const { rows } = await database.query<{ status: string; count: string }>(
-    "SELECT status, count(*) AS count FROM claims WHERE distribution = $1 GROUP BY status",
-    [distribution.address.toBase58()],
-  );
-  return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
-}
 
 async function onChain(distribution: TestDistribution): Promise<DistributionAccount> {
   const account = await inProcessConnection(chain).getAccountInfo(distribution.address);
@@ -72,11 +46,21 @@ function cappedDistribution(maxClaims: number): Promise<TestDistribution> {
 async function settleWith(batcher: ClaimBatcher, database: Database, distribution: TestDistribution, between: () => void) {
   for (let round = 0; round < 12; round++) {
     await batcher.runCycle();
-    const counts = await statuses(database, distribution);
+    const counts = await claimStatuses(database, distribution);
     if (!counts.queued && !counts.sent) return round;
     between();
   }
-  throw new Error(`claims never settled: ${JSON.stringify(await statuses(database, distribution))}`);
+  throw new Error(`claims never settled: ${JSON.stringify(await claimStatuses(database, distribution))}`);
+}
+
+/** Runs `work` on a busy chain, calm again afterwards whatever happens. */
+async function whileCongested(congestion: Congestion, work: () => Promise<void>): Promise<void> {
+  chain.congest(congestion);
+  try {
+    await work();
+  } finally {
+    chain.congest(undefined);
+  }
 }
 
 /** What the budget paid beyond each claim's fee and token account: the priority fees reimbursed. */
@@ -88,14 +72,13 @@ describeEachEngine("claims on a congested chain", (database) => {
   it("bids the recent prioritization fee, lands, and the creator pays no more priority fee than the cap", async () => {
     // The giveaway is made while the chain is calm: the fixtures bid nothing.
     const distribution = await cappedDistribution(9);
-    chain.congest({ requiredMicroLamports: 50_000 });
-    try {
+    await whileCongested({ requiredMicroLamports: 50_000 }, async () => {
       const wallets = await queueClaims(database(), distribution, 9);
       const before = await onChain(distribution);
       const batcher = new ClaimBatcher({ database: database(), connection: inProcessConnection(chain), signers: { verifier } });
       // Recent slots show the price: the first bid lands, no blockhash needs to expire.
       expect(await settleWith(batcher, database(), distribution, () => {})).toBe(0);
-      expect(await statuses(database(), distribution)).toEqual({ confirmed: 9 });
+      expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 9 });
       for (const wallet of wallets)
         expect(await tokenBalance(inProcessConnection(chain), distribution.mint, wallet)).toBe(1_000n);
       const after = await onChain(distribution);
@@ -103,23 +86,20 @@ describeEachEngine("claims on a congested chain", (database) => {
       const reimbursed = priorityReimbursed(before, after, 9);
       expect(reimbursed).toBeGreaterThan(0n);
       expect(reimbursed).toBeLessThanOrEqual(CAP_PER_CLAIM * 9n);
-    } finally {
-      chain.congest(undefined);
-    }
+    });
   });
 
   it("re-sends a batch outbid by a fee spike with a higher fee after its blockhash expired, paying each slot once", async () => {
     // The recent slots show a fifth of what it now takes: bids of 50,000, 100,000 and 200,000 expire unlanded.
     // The giveaway is made while the chain is calm: the fixtures bid nothing.
     const distribution = await cappedDistribution(5);
-    chain.congest({ requiredMicroLamports: 250_000, reportedMicroLamports: 50_000 });
-    try {
+    await whileCongested({ requiredMicroLamports: 250_000, reportedMicroLamports: 50_000 }, async () => {
       const wallets = await queueClaims(database(), distribution, 5);
       const before = await onChain(distribution);
       const batcher = new ClaimBatcher({ database: database(), connection: inProcessConnection(chain), signers: { verifier } });
       const rounds = await settleWith(batcher, database(), distribution, () => chain.warp(PAST_EXPIRY_MS));
       expect(rounds).toBeGreaterThanOrEqual(2);
-      expect(await statuses(database(), distribution)).toEqual({ confirmed: 5 });
+      expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 5 });
       const { rows } = await database().query<{ status: string; count: string }>(
         "SELECT status, count(*) AS count FROM claim_batches WHERE distribution = $1 GROUP BY status",
         [distribution.address.toBase58()],
@@ -132,16 +112,13 @@ describeEachEngine("claims on a congested chain", (database) => {
       const after = await onChain(distribution);
       expect(after.claimedCount).toBe(5);
       expect(priorityReimbursed(before, after, 5)).toBeLessThanOrEqual(CAP_PER_CLAIM * 5n);
-    } finally {
-      chain.congest(undefined);
-    }
+    });
   });
 
   it("never bids past the cap: claims wait unpaid while the cluster wants more, and are paid once it calms", async () => {
     // The giveaway is made while the chain is calm: the fixtures bid nothing.
     const distribution = await cappedDistribution(3);
-    chain.congest({ requiredMicroLamports: 1_000_000_000 });
-    try {
+    await whileCongested({ requiredMicroLamports: 1_000_000_000 }, async () => {
       const wallets = await queueClaims(database(), distribution, 3);
       const before = await onChain(distribution);
       const batcher = new ClaimBatcher({ database: database(), connection: inProcessConnection(chain), signers: { verifier } });
@@ -149,16 +126,14 @@ describeEachEngine("claims on a congested chain", (database) => {
         await batcher.runCycle();
         chain.warp(PAST_EXPIRY_MS);
       }
-      expect((await statuses(database(), distribution)).confirmed).toBeUndefined();
+      expect((await claimStatuses(database(), distribution)).confirmed).toBeUndefined();
       expect(await onChain(distribution)).toEqual(before);
       chain.congest(undefined);
       await settleWith(batcher, database(), distribution, () => chain.warp(PAST_EXPIRY_MS));
-      expect(await statuses(database(), distribution)).toEqual({ confirmed: 3 });
+      expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 3 });
       for (const wallet of wallets)
         expect(await tokenBalance(inProcessConnection(chain), distribution.mint, wallet)).toBe(1_000n);
       expect(priorityReimbursed(before, await onChain(distribution), 3)).toBeLessThanOrEqual(CAP_PER_CLAIM * 3n);
-    } finally {
-      chain.congest(undefined);
-    }
+    });
   });
 });
