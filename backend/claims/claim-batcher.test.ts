@@ -9,6 +9,7 @@ import { describeEachEngine } from "../db/testing/engines.ts";
 import { decideBatchFailure } from "./batch-failure.ts";
 import { type BatchClaimEntry, batchCapacity, signBatch } from "./batch-transaction.ts";
 import { ClaimBatcher } from "./claim-batcher.ts";
+import { claimProgress, findClaim } from "./claim-queries.ts";
 import { mintRef } from "./distribution-chain-state.ts";
 import { createTestDistribution, fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
 import { claimStatuses, queueClaims } from "./testing/queued-claims.ts";
@@ -84,6 +85,42 @@ describeEachEngine("claim batcher", (database) => {
     );
     const landed = await connection.getSignatureStatuses(rows.map((row) => row.signature as string));
     expect(landed.value.every((status) => status?.err === null)).toBe(true);
+  });
+
+  it("tells a queued fan the stage and, behind a long queue, the wait the recent pace of payments gives", async () => {
+    const connection = inProcessConnection(chain);
+    const distribution = await liveDistribution(connection, 300);
+    await queueClaims(database(), distribution, 14);
+    await runUntilSettled(
+      new ClaimBatcher({ database: database(), connection, signers: { verifier } }),
+      database(),
+      distribution,
+    );
+    await queueClaims(database(), distribution, 200);
+    const { rows } = await database().query<{ id: string }>(
+      "SELECT id FROM claims WHERE distribution = $1 AND status = 'queued' ORDER BY created_at DESC, id DESC LIMIT 1",
+      [distribution.address.toBase58()],
+    );
+    const last = await findClaim(database(), rows[0]?.id ?? "");
+    if (!last) throw new Error("the last queued claim is gone");
+    // 199 claims of this test ahead, paid at the pace of the last 10 s (this test's 14 and what other tests paid).
+    const progress = await claimProgress(database(), last);
+    expect(progress.stage).toBe("queued");
+    const { rows: pace } = await database().query<{ paid: string }>(
+      "SELECT coalesce(sum(claim_count), 0) AS paid FROM claim_batches WHERE status = 'confirmed' AND updated_at > now() - interval '10 seconds'",
+    );
+    expect(Number(pace[0]?.paid)).toBeGreaterThanOrEqual(14);
+    expect(progress.estimateSeconds).toBeGreaterThanOrEqual(Math.floor(200 / (Number(pace[0]?.paid) / 10)));
+    const paid = await findClaim(
+      database(),
+      (
+        await database().query<{ id: string }>("SELECT id FROM claims WHERE distribution = $1 AND status = 'confirmed' LIMIT 1", [
+          distribution.address.toBase58(),
+        ])
+      ).rows[0]?.id ?? "",
+    );
+    if (!paid) throw new Error("no paid claim");
+    expect(await claimProgress(database(), paid)).toEqual({ stage: "paid" });
   });
 
   it("pays a pump.fun coin (Token-2022) into fans' Token-2022 accounts, opening them from the budget", async () => {

@@ -28,7 +28,7 @@ const MAX_COUNTED_AHEAD = 100_000;
 
 /**
  * The claim's real stage and, for a queued claim behind a long queue, about how long it will wait: the
- * claims queued before it, divided by the rate claims were paid over the last RATE_WINDOW_SECONDS (no
+ * claims queued before it (in the batcher's order, created_at then id), divided by the rate claims were paid over the last RATE_WINDOW_SECONDS (no
  * estimate while nothing was paid lately: the rate is unknown, and a guess would not be honest).
  */
 export async function claimProgress(database: Queryable, claim: Claim): Promise<{ stage: ClaimStage; estimateSeconds?: number }> {
@@ -42,10 +42,10 @@ export async function claimProgress(database: Queryable, claim: Claim): Promise<
     return { stage: rows[0]?.submitted ? "confirming" : "sending" };
   }
   const { rows } = await database.query<{ ahead: string; paid: string }>(
-    `SELECT (SELECT count(*) FROM (SELECT 1 FROM claims WHERE status = 'queued' AND created_at < $1 LIMIT ${MAX_COUNTED_AHEAD}) AS queue) AS ahead,
+    `SELECT (SELECT count(*) FROM (SELECT 1 FROM claims WHERE status = 'queued' AND (created_at, id) < (SELECT created_at, id FROM claims WHERE id = $1) LIMIT ${MAX_COUNTED_AHEAD}) AS queue) AS ahead,
             (SELECT coalesce(sum(claim_count), 0) FROM claim_batches
               WHERE status = 'confirmed' AND updated_at > now() - ${RATE_WINDOW_SECONDS} * interval '1 second') AS paid`,
-    [claim.createdAt],
+    [claim.id],
   );
   const ahead = Number(rows[0]?.ahead ?? 0) + 1;
   const perSecond = Number(rows[0]?.paid ?? 0) / RATE_WINDOW_SECONDS;
