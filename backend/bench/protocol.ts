@@ -33,5 +33,11 @@ export type BenchReply =
   | { type: "paid" }
   | { type: "batcher-stopped"; profile: BatcherProfile }
   /** Null figures when the X API emulator, starved by a loaded machine, did not answer in time. */
-  | { type: "x-cost"; typicalUsd: number | null; typicalCalls: number | null; allEightUsd: number | null; allEightCalls: number | null }
+  | {
+      type: "x-cost";
+      typicalUsd: number | null;
+      typicalCalls: number | null;
+      allEightUsd: number | null;
+      allEightCalls: number | null;
+    }
   | { type: "closed" };

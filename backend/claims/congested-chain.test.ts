@@ -1,4 +1,4 @@
-import { Keypair } from "@solana/web3.js";
+import { Keypair, type PublicKey } from "@solana/web3.js";
 import { beforeAll, expect, it } from "vitest";
 import { tokenAccountRent } from "../../shared/fee-budget.ts";
 import { type DistributionAccount, decodeDistributionAccount } from "../../shared/program/index.ts";
@@ -53,11 +53,31 @@ async function settleWith(batcher: ClaimBatcher, database: Database, distributio
   throw new Error(`claims never settled: ${JSON.stringify(await claimStatuses(database, distribution))}`);
 }
 
-/** Runs `work` on a busy chain, calm again afterwards whatever happens. */
-async function whileCongested(congestion: Congestion, work: () => Promise<void>): Promise<void> {
+interface CongestedSetup {
+  distribution: TestDistribution;
+  wallets: PublicKey[];
+  /** The distribution on chain before any claim was paid. */
+  before: DistributionAccount;
+  batcher: ClaimBatcher;
+}
+
+/**
+ * A capped giveaway made while the chain is calm (the fixtures bid nothing), then `claims` claims queued
+ * and `work` run on a busy chain, calm again afterwards whatever happens.
+ */
+async function onCongestedChain(
+  database: Database,
+  claims: number,
+  congestion: Congestion,
+  work: (setup: CongestedSetup) => Promise<void>,
+): Promise<void> {
+  const distribution = await cappedDistribution(claims);
   chain.congest(congestion);
   try {
-    await work();
+    const wallets = await queueClaims(database, distribution, claims);
+    const before = await onChain(distribution);
+    const batcher = new ClaimBatcher({ database, connection: inProcessConnection(chain), signers: { verifier } });
+    await work({ distribution, wallets, before, batcher });
   } finally {
     chain.congest(undefined);
   }
@@ -70,70 +90,70 @@ function priorityReimbursed(before: DistributionAccount, after: DistributionAcco
 
 describeEachEngine("claims on a congested chain", (database) => {
   it("bids the recent prioritization fee, lands, and the creator pays no more priority fee than the cap", async () => {
-    // The giveaway is made while the chain is calm: the fixtures bid nothing.
-    const distribution = await cappedDistribution(9);
-    await whileCongested({ requiredMicroLamports: 50_000 }, async () => {
-      const wallets = await queueClaims(database(), distribution, 9);
-      const before = await onChain(distribution);
-      const batcher = new ClaimBatcher({ database: database(), connection: inProcessConnection(chain), signers: { verifier } });
-      // Recent slots show the price: the first bid lands, no blockhash needs to expire.
-      expect(await settleWith(batcher, database(), distribution, () => {})).toBe(0);
-      expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 9 });
-      for (const wallet of wallets)
-        expect(await tokenBalance(inProcessConnection(chain), distribution.mint, wallet)).toBe(1_000n);
-      const after = await onChain(distribution);
-      expect(after.claimedCount).toBe(9);
-      const reimbursed = priorityReimbursed(before, after, 9);
-      expect(reimbursed).toBeGreaterThan(0n);
-      expect(reimbursed).toBeLessThanOrEqual(CAP_PER_CLAIM * 9n);
-    });
+    await onCongestedChain(
+      database(),
+      9,
+      { requiredMicroLamports: 50_000 },
+      async ({ distribution, wallets, before, batcher }) => {
+        // Recent slots show the price: the first bid lands, no blockhash needs to expire.
+        expect(await settleWith(batcher, database(), distribution, () => {})).toBe(0);
+        expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 9 });
+        for (const wallet of wallets)
+          expect(await tokenBalance(inProcessConnection(chain), distribution.mint, wallet)).toBe(1_000n);
+        const after = await onChain(distribution);
+        expect(after.claimedCount).toBe(9);
+        const reimbursed = priorityReimbursed(before, after, 9);
+        expect(reimbursed).toBeGreaterThan(0n);
+        expect(reimbursed).toBeLessThanOrEqual(CAP_PER_CLAIM * 9n);
+      },
+    );
   });
 
   it("re-sends a batch outbid by a fee spike with a higher fee after its blockhash expired, paying each slot once", async () => {
     // The recent slots show a fifth of what it now takes: bids of 50,000, 100,000 and 200,000 expire unlanded.
-    // The giveaway is made while the chain is calm: the fixtures bid nothing.
-    const distribution = await cappedDistribution(5);
-    await whileCongested({ requiredMicroLamports: 250_000, reportedMicroLamports: 50_000 }, async () => {
-      const wallets = await queueClaims(database(), distribution, 5);
-      const before = await onChain(distribution);
-      const batcher = new ClaimBatcher({ database: database(), connection: inProcessConnection(chain), signers: { verifier } });
-      const rounds = await settleWith(batcher, database(), distribution, () => chain.warp(PAST_EXPIRY_MS));
-      expect(rounds).toBeGreaterThanOrEqual(2);
-      expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 5 });
-      const { rows } = await database().query<{ status: string; count: string }>(
-        "SELECT status, count(*) AS count FROM claim_batches WHERE distribution = $1 GROUP BY status",
-        [distribution.address.toBase58()],
-      );
-      const batches = Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
-      expect(batches.expired).toBeGreaterThanOrEqual(2);
-      expect(batches.confirmed).toBe(1);
-      for (const wallet of wallets)
-        expect(await tokenBalance(inProcessConnection(chain), distribution.mint, wallet)).toBe(1_000n);
-      const after = await onChain(distribution);
-      expect(after.claimedCount).toBe(5);
-      expect(priorityReimbursed(before, after, 5)).toBeLessThanOrEqual(CAP_PER_CLAIM * 5n);
-    });
+    await onCongestedChain(
+      database(),
+      5,
+      { requiredMicroLamports: 250_000, reportedMicroLamports: 50_000 },
+      async ({ distribution, wallets, before, batcher }) => {
+        const rounds = await settleWith(batcher, database(), distribution, () => chain.warp(PAST_EXPIRY_MS));
+        expect(rounds).toBeGreaterThanOrEqual(2);
+        expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 5 });
+        const { rows } = await database().query<{ status: string; count: string }>(
+          "SELECT status, count(*) AS count FROM claim_batches WHERE distribution = $1 GROUP BY status",
+          [distribution.address.toBase58()],
+        );
+        const batches = Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+        expect(batches.expired).toBeGreaterThanOrEqual(2);
+        expect(batches.confirmed).toBe(1);
+        for (const wallet of wallets)
+          expect(await tokenBalance(inProcessConnection(chain), distribution.mint, wallet)).toBe(1_000n);
+        const after = await onChain(distribution);
+        expect(after.claimedCount).toBe(5);
+        expect(priorityReimbursed(before, after, 5)).toBeLessThanOrEqual(CAP_PER_CLAIM * 5n);
+      },
+    );
   });
 
   it("never bids past the cap: claims wait unpaid while the cluster wants more, and are paid once it calms", async () => {
-    // The giveaway is made while the chain is calm: the fixtures bid nothing.
-    const distribution = await cappedDistribution(3);
-    await whileCongested({ requiredMicroLamports: 1_000_000_000 }, async () => {
-      const wallets = await queueClaims(database(), distribution, 3);
-      const before = await onChain(distribution);
-      const batcher = new ClaimBatcher({ database: database(), connection: inProcessConnection(chain), signers: { verifier } });
-      for (let round = 0; round < 4; round++) {
-        await batcher.runCycle();
-        chain.warp(PAST_EXPIRY_MS);
-      }
-      expect((await claimStatuses(database(), distribution)).confirmed).toBeUndefined();
-      expect(await onChain(distribution)).toEqual(before);
-      chain.congest(undefined);
-      await settleWith(batcher, database(), distribution, () => chain.warp(PAST_EXPIRY_MS));
-      expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 3 });
-      for (const wallet of wallets)
-        expect(await tokenBalance(inProcessConnection(chain), distribution.mint, wallet)).toBe(1_000n);
-      expect(priorityReimbursed(before, await onChain(distribution), 3)).toBeLessThanOrEqual(CAP_PER_CLAIM * 3n);
-    });
+    await onCongestedChain(
+      database(),
+      3,
+      { requiredMicroLamports: 1_000_000_000 },
+      async ({ distribution, wallets, before, batcher }) => {
+        for (let round = 0; round < 4; round++) {
+          await batcher.runCycle();
+          chain.warp(PAST_EXPIRY_MS);
+        }
+        expect((await claimStatuses(database(), distribution)).confirmed).toBeUndefined();
+        expect(await onChain(distribution)).toEqual(before);
+        chain.congest(undefined);
+        await settleWith(batcher, database(), distribution, () => chain.warp(PAST_EXPIRY_MS));
+        expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 3 });
+        for (const wallet of wallets)
+          expect(await tokenBalance(inProcessConnection(chain), distribution.mint, wallet)).toBe(1_000n);
+        expect(priorityReimbursed(before, await onChain(distribution), 3)).toBeLessThanOrEqual(CAP_PER_CLAIM * 3n);
+      },
+    );
   });
 });
