@@ -50,8 +50,9 @@ function mountClaims(context: AppContext): AppPluginResult {
     loading.catch(() => targets.forget(address));
     return loading;
   };
-  const intake = new ClaimIntake(database, (count) => {
+  const intake = new ClaimIntake(database, (count, distributions) => {
     metrics.claimTransitions.inc({ state: "queued" }, count);
+    context.liveEvents.claimsChanged(distributions);
     queueSignalOf(database).announce(count);
   });
   const deferred = new DeferredClaims(database, context.now);

@@ -5,7 +5,7 @@ import {
   TOKEN_2022_PROGRAM_ID,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
-import { Keypair, PublicKey, SystemProgram, SYSVAR_INSTRUCTIONS_PUBKEY } from "@solana/web3.js";
+import { Keypair, PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram } from "@solana/web3.js";
 import { describe, expect, it } from "vitest";
 import { batchClaimInstruction } from "./batch-claim.ts";
 import { closeDistributionInstruction } from "./close-distribution.ts";

@@ -41,6 +41,9 @@ export async function testServices(databaseName: string, clock = { now: 1_700_00
       onSettled: (item) => applyOutboxOutcome(db, item, now()),
     }),
     scheduleOutbox: async () => undefined,
+    openDashboard: async () => {
+      throw new Error("no options page in unit tests");
+    },
   };
   return { services, browser, clock };
 }
