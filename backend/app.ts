@@ -156,9 +156,10 @@ export function buildApp(dependencies: AppDependencies): {
     xClient: dependencies.xClient,
     claims: {
       acceptedCounts: (addresses) => claimActivity.acceptedCounts(addresses),
-      claimsOverTime: (addresses) => claimActivity.claimsOverTime(addresses),
+      claimsOverTime: (addresses, bucket) => claimActivity.claimsOverTime(addresses, bucket),
       failuresByReason: (addresses) => claimActivity.failuresByReason(addresses),
       botRefusals: (addresses) => claimActivity.botRefusals(addresses),
+      claimants: (address, query) => claimActivity.claimants(address, query),
     },
     publicUrl: config.PUBLIC_URL,
     invalidations,
