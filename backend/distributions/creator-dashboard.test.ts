@@ -6,12 +6,7 @@ import { decodeDistributionAccount } from "../../shared/program/distribution-acc
 import { claimsPlugin } from "../claims/claims-plugin.ts";
 import { claimsBatcherService } from "../claims/claims-service.ts";
 import { fund, type TestDistribution } from "../claims/testing/chain-fixtures.ts";
-import {
-  type ClaimingFan,
-  claimAs,
-  fanWithWallet,
-  registerDistribution,
-} from "../claims/testing/registered-distribution.ts";
+import { type ClaimingFan, claimAs, fanWithWallet, registerDistribution } from "../claims/testing/registered-distribution.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
@@ -51,11 +46,13 @@ describeEachEngine("creator dashboard", (database) => {
   };
 
   it("lists who claimed, newest first, with X handle, wallet, time and the paying transaction", async () => {
-    await expect.poll(async () => (await claimants()).counts, { timeout: 60_000, interval: 200 }).toEqual({
-      paid: 3,
-      pending: 0,
-      failed: 0,
-    });
+    await expect
+      .poll(async () => (await claimants()).counts, { timeout: 60_000, interval: 200 })
+      .toEqual({
+        paid: 3,
+        pending: 0,
+        failed: 0,
+      });
     const page = await claimants();
     expect(page.nextBefore).toBeNull();
     expect(page.claimants.map((claimant) => [claimant.slot, claimant.username, claimant.wallet, claimant.status])).toEqual([

@@ -164,7 +164,8 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
     {
       method: "get",
       path: "/creators/me/distributions/:address/claims",
-      summary: "Who claimed one of the signed-in creator's distributions: X handle, wallet, time, state, newest first, a page at a time",
+      summary:
+        "Who claimed one of the signed-in creator's distributions: X handle, wallet, time, state, newest first, a page at a time",
       auth: true,
       before: [sessionRequired],
       request: { params: distributionAddressParamsSchema, query: claimantsQuerySchema },
