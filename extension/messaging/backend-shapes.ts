@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { botRefusalsSchema, claimRulesSchema } from "../../shared/api/distributions.ts";
+import { claimantSchema, claimantsResponseSchema } from "../../shared/api/creator-dashboard.ts";
+import { botRefusalsSchema, claimRulesSchema, claimsBucketSchema } from "../../shared/api/distributions.ts";
 import { tokenIdentitySchema } from "../../shared/api/tokens.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
 import { decimalStringSchema } from "./shapes.ts";
@@ -36,12 +37,21 @@ export const distributionSchema = z.looseObject({
   claimRules: claimRulesSchema.optional(),
   /** Only on GET /creators/me/distributions: claims per time bucket, oldest first. */
   claimsOverTime: z.array(z.object({ bucketStart: z.string(), claims: z.number().int() })).optional(),
+  /** Only on the creator's routes: how long each claimsOverTime bucket is. */
+  claimsBucket: claimsBucketSchema.optional(),
   /** Only on GET /creators/me/distributions: failed claims per failure reason. */
   failedClaims: z.record(z.string(), z.number().int()).optional(),
   /** Only on GET /creators/me/distributions: accounts refused as likely bots, in all and per reason. */
   botRefusals: botRefusalsSchema.optional(),
 });
 export type Distribution = z.infer<typeof distributionSchema>;
+
+/** A page of a giveaway's claimants for its creator, each paid one with its explorer link. */
+export const claimantsPageSchema = claimantsResponseSchema.extend({
+  claimants: z.array(claimantSchema.extend({ explorerUrl: z.url().optional() })),
+});
+export type ClaimantsPageView = z.infer<typeof claimantsPageSchema>;
+export type ClaimantView = ClaimantsPageView["claimants"][number];
 
 export const eligibilitySchema = z.object({
   eligible: z.boolean(),

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { claimantFilterSchema, MAX_CLAIMANTS_PAGE } from "../../shared/api/creator-dashboard.ts";
 import { claimRulesSchema } from "../../shared/api/distributions.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
-import { distributionSchema, eligibilitySchema, walletChallengeSchema } from "./backend-shapes.ts";
+import { claimantsPageSchema, distributionSchema, eligibilitySchema, walletChallengeSchema } from "./backend-shapes.ts";
 import {
   approvalViewSchema,
   balancesSchema,
@@ -183,6 +184,23 @@ export const messages = {
     both,
   ),
   "creator/distributions": message(empty, z.object({ distributions: z.array(distributionSchema) }), both),
+  /** One of the signed-in creator's giveaways for its dashboard: the chain's state now, claims over time. */
+  "creator/distribution": message(
+    z.strictObject({ address: publicKeySchema }),
+    z.object({ distribution: distributionSchema }),
+    pagesOnly,
+  ),
+  /** A page of who claimed one of the creator's giveaways, newest first; `before` is the previous page's nextBefore. */
+  "creator/claimants": message(
+    z.strictObject({
+      address: publicKeySchema,
+      status: claimantFilterSchema,
+      before: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(MAX_CLAIMANTS_PAGE).optional(),
+    }),
+    claimantsPageSchema,
+    pagesOnly,
+  ),
   /** Which cluster the configured RPC is, by its genesis hash: the popup's network badge. */
   "chain/network": message(empty, z.object({ network: z.enum(["mainnet", "devnet", "testnet", "localnet"]) }), pagesOnly),
   "chain/latest-blockhash": message(empty, z.object({ blockhash: z.string(), lastValidBlockHeight: z.number() }), both),

@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { claimantsResponseSchema } from "../../../shared/api/creator-dashboard.ts";
 import { type Distribution, distributionSchema, eligibilitySchema } from "../../messaging/backend-shapes.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import { claimSchema } from "../../messaging/shapes.ts";
+import { explorerTxUrl } from "../../ui/format.ts";
 import { decodeTransaction } from "../approvals/transaction-summary.ts";
 import type { Handlers } from "../router.ts";
 import { type BackgroundServices, backend, requireSession, rpcClient } from "../services.ts";
+import { readSettings, rpcUrlOf } from "../storage/settings-store.ts";
 
 const creationTermsSchema = z.object({ programId: z.string(), verifier: z.string(), feePerClaimLamports: z.string() });
 const distributionListSchema = z.object({ distributions: z.array(distributionSchema) });
@@ -39,6 +42,8 @@ export function backendReadHandlers(
   | "distributions/eligibility"
   | "distributions/creation-terms"
   | "creator/distributions"
+  | "creator/distribution"
+  | "creator/claimants"
   | "chain/latest-blockhash"
   | "chain/send-transaction"
   | "claims/get"
@@ -75,6 +80,30 @@ export function backendReadHandlers(
       const { distributions } = distributionListSchema.parse(await backend(services, { path: "/creators/me/distributions" }));
       await cacheDistributions(services, distributions);
       return { distributions };
+    },
+    "creator/distribution": async ({ address }) => {
+      await requireSession(services);
+      return z
+        .object({ distribution: distributionSchema })
+        .parse(await backend(services, { path: `/creators/me/distributions/${address}` }));
+    },
+    "creator/claimants": async ({ address, status, before, limit }) => {
+      await requireSession(services);
+      const query = new URLSearchParams({ status });
+      if (before !== undefined) query.set("before", String(before));
+      if (limit !== undefined) query.set("limit", String(limit));
+      const page = claimantsResponseSchema.parse(
+        await backend(services, { path: `/creators/me/distributions/${address}/claims?${query}` }),
+      );
+      const rpcUrl = rpcUrlOf(await readSettings(services.db));
+      return {
+        ...page,
+        claimants: page.claimants.map((claimant) =>
+          claimant.signature && claimant.status === "confirmed"
+            ? { ...claimant, explorerUrl: explorerTxUrl(claimant.signature, rpcUrl) }
+            : claimant,
+        ),
+      };
     },
     "chain/latest-blockhash": async () => (await rpcClient(services)).getLatestBlockhash(),
     "chain/send-transaction": async ({ transaction }) => {
