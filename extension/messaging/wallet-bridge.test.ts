@@ -102,7 +102,7 @@ function transferFrom(owner: PublicKey): string {
 
 describe("wallet bridge (page world ↔ isolated relay)", () => {
   it("connects a wallet-standard wallet, signs a message and a transaction, and verifies both", async () => {
-    const { window, client } = setup();
+    const { client } = setup();
     const { keypair } = injectStandardWallet("Test Wallet");
     expect(await client.request("standard", "detect", {})).toEqual({
       wallets: [{ choice: "standard", name: "Test Wallet", icon: "data:image/svg+xml,<svg/>" }],
@@ -121,7 +121,7 @@ describe("wallet bridge (page world ↔ isolated relay)", () => {
   });
 
   it("refuses a wallet that changes the transaction or signs with another key", async () => {
-    const { window, client } = setup();
+    const { client } = setup();
     const { keypair } = injectStandardWallet("Lying Wallet", { lie: true });
     await client.request("standard", "connect", {});
     await expect(
