@@ -5,7 +5,9 @@ import { tokenTicker } from "../../../shared/tokens/token-label.ts";
 import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { callBackground } from "../../messaging/client.ts";
 import { formatSol } from "../../messaging/format.ts";
+import type { CloseResult } from "../../messaging/shapes.ts";
 import { claimFailureLabel } from "../../ui/claim-failure.ts";
+import { CloseResultNote } from "../../ui/close-result.tsx";
 import { formatTokenAmount, toUnixSeconds } from "../../ui/format.ts";
 import { useBackground } from "../popup/use-background.ts";
 import { BotRefusalsSummary } from "./bot-refusals.tsx";
@@ -17,8 +19,9 @@ function remainingTokens(distribution: Distribution): string {
 }
 
 function CloseButton({ distribution, onClosed }: { distribution: Distribution; onClosed: () => void }) {
-  const [state, setState] = useState<{ busy?: boolean; error?: string; signature?: string }>({});
+  const [state, setState] = useState<{ busy?: boolean; error?: string; result?: CloseResult }>({});
   const ended = Date.now() / 1000 >= toUnixSeconds(distribution.endsAt) || distribution.claimedCount >= distribution.maxClaims;
+  if (state.result) return <CloseResultNote result={state.result} />;
   if (distribution.closed) return <span className="text-sm text-[#536471]">closed</span>;
   if (!ended) return <span className="text-sm text-[#536471]">can be closed after the end</span>;
   return (
@@ -31,8 +34,7 @@ function CloseButton({ distribution, onClosed }: { distribution: Distribution; o
         onClick={async () => {
           setState({ busy: true });
           try {
-            const { signature } = await callBackground("distributions/close", { address: distribution.address });
-            setState({ signature });
+            setState({ result: await callBackground("distributions/close", { address: distribution.address }) });
             onClosed();
           } catch (caught) {
             setState({ error: (caught as Error).message });
@@ -42,7 +44,6 @@ function CloseButton({ distribution, onClosed }: { distribution: Distribution; o
         Close and reclaim
       </Button>
       {state.error ? <span className="text-xs text-[#f4212e]">{state.error}</span> : null}
-      {state.signature ? <span className="break-all text-xs">closed: {state.signature}</span> : null}
     </span>
   );
 }
