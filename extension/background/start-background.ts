@@ -9,6 +9,7 @@ import { type BackgroundServices, backend } from "./services.ts";
 import { openMemefansDatabase } from "./storage/database.ts";
 import { readSettings } from "./storage/settings-store.ts";
 import { AUTO_LOCK_ALARM, type UnlockedKeyStore, Vault } from "./vault/vault.ts";
+import { chromePageWalletTabs } from "./wallets/page-wallet-tabs.ts";
 
 const UNLOCKED_KEY = "unlocked-key";
 /** Chrome does not fire alarms sooner than 30 s after they are set. */
@@ -43,6 +44,7 @@ async function buildServices(): Promise<BackgroundServices> {
   const services: BackgroundServices = {
     db,
     approvals,
+    pageWallets: chromePageWalletTabs,
     fetch: (input, init) => fetch(input, init),
     now: Date.now,
     identity: {

@@ -10,6 +10,7 @@ import {
   base64Schema,
   claimHistoryRowSchema,
   claimSchema,
+  closeResultSchema,
   decimalStringSchema,
   diagnosticEntrySchema,
   diagnosticReportSchema,
@@ -240,11 +241,16 @@ export const messages = {
   "outbox/list": message(empty, z.object({ items: z.array(outboxItemViewSchema) }), both),
   "outbox/flush": message(empty, z.object({ delivered: z.number(), pending: z.number(), failed: z.number() }), both),
 
-  /** Creator clawback after the end: builds close_distribution and signs it through the approval window. */
-  "distributions/close": message(
-    z.strictObject({ address: publicKeySchema }),
+  /**
+   * Creator clawback after the end: builds close_distribution, signs it with the chosen wallet after
+   * the approval window, and answers what actually came back (the creator's balances before and after).
+   */
+  "distributions/close": message(z.strictObject({ address: publicKeySchema }), closeResultSchema, both),
+  /** Pause or resume payouts; signed like the clawback. */
+  "distributions/set-paused": message(
+    z.strictObject({ address: publicKeySchema, paused: z.boolean() }),
     z.object({ signature: base58SignatureSchema }),
-    pagesOnly,
+    both,
   ),
 
   "settings/get": message(empty, settingsSchema, both),

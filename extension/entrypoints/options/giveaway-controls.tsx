@@ -2,6 +2,8 @@ import Button from "@mui/material/Button";
 import { useState } from "react";
 import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { callBackground } from "../../messaging/client.ts";
+import type { CloseResult } from "../../messaging/shapes.ts";
+import { CloseResultNote } from "../../ui/close-result.tsx";
 import { toUnixSeconds } from "../../ui/format.ts";
 
 type Action = "pause" | "resume" | "close";
@@ -15,7 +17,7 @@ const PENDING_WORDS: Record<Action, string> = {
 const DONE_WORDS: Record<Action, string> = {
   pause: "Paused: no payouts until you resume. Claims already accepted wait in the queue.",
   resume: "Resumed: payouts go out again.",
-  close: "Closed: what was left is back in your wallet.",
+  close: "Closed.",
 };
 
 /**
@@ -23,16 +25,21 @@ const DONE_WORDS: Record<Action, string> = {
  * window. Close is offered once the program allows it: after the end, or when every slot is taken.
  */
 export function GiveawayControls({ distribution, onChanged }: { distribution: Distribution; onChanged: () => void }) {
-  const [state, setState] = useState<{ busy?: Action; error?: string; done?: Action }>({});
+  const [state, setState] = useState<{ busy?: Action; error?: string; done?: Action; closed?: CloseResult }>({});
+  // What came back, measured on chain, stays in view after the close: "Returned 2,000 $WIF and 0.05 SOL".
+  if (state.closed) return <CloseResultNote result={state.closed} />;
   if (distribution.closed) return <span className="text-sm text-[#536471]">closed</span>;
   const ended =
     Date.now() / 1000 >= toUnixSeconds(distribution.endsAt) || distribution.claimedCount >= distribution.maxClaims;
   const run = async (action: Action) => {
     setState({ busy: action });
     try {
-      if (action === "close") await callBackground("distributions/close", { address: distribution.address });
-      else await callBackground("distributions/set-paused", { address: distribution.address, paused: action === "pause" });
-      setState({ done: action });
+      if (action === "close") {
+        setState({ closed: await callBackground("distributions/close", { address: distribution.address }) });
+      } else {
+        await callBackground("distributions/set-paused", { address: distribution.address, paused: action === "pause" });
+        setState({ done: action });
+      }
       onChanged();
     } catch (caught) {
       setState({ error: (caught as Error).message });
