@@ -51,14 +51,50 @@ function parseCsv(text: string): string[][] {
 describe("claimants CSV", () => {
   it("has a header and one CRLF-terminated row per claimant, the amount only on paid rows", () => {
     const csv = claimantsCsv(
-      [claimant({ slot: 1 }), claimant({ slot: 0, status: "failed", failureReason: "needs_token_account", signature: undefined })],
+      [
+        claimant({ slot: 1 }),
+        claimant({ slot: 0, status: "failed", failureReason: "needs_token_account", signature: undefined }),
+      ],
       "2.5",
     );
     expect(csv.endsWith("\r\n")).toBe(true);
     expect(parseCsv(csv)).toEqual([
-      ["slot", "x_handle", "x_profile", "wallet", "status", "failure_reason", "claimed_at", "updated_at", "amount", "transaction"],
-      ["1", "superfan", "https://x.com/superfan", WALLET, "confirmed", "", "2026-12-05T04:00:00.000Z", "2026-12-05T04:00:03.000Z", "2.5", SIGNATURE],
-      ["0", "superfan", "https://x.com/superfan", WALLET, "failed", "needs_token_account", "2026-12-05T04:00:00.000Z", "2026-12-05T04:00:03.000Z", "", ""],
+      [
+        "slot",
+        "x_handle",
+        "x_profile",
+        "wallet",
+        "status",
+        "failure_reason",
+        "claimed_at",
+        "updated_at",
+        "amount",
+        "transaction",
+      ],
+      [
+        "1",
+        "superfan",
+        "https://x.com/superfan",
+        WALLET,
+        "confirmed",
+        "",
+        "2026-12-05T04:00:00.000Z",
+        "2026-12-05T04:00:03.000Z",
+        "2.5",
+        SIGNATURE,
+      ],
+      [
+        "0",
+        "superfan",
+        "https://x.com/superfan",
+        WALLET,
+        "failed",
+        "needs_token_account",
+        "2026-12-05T04:00:00.000Z",
+        "2026-12-05T04:00:03.000Z",
+        "",
+        "",
+      ],
     ]);
   });
 
@@ -70,7 +106,7 @@ describe("claimants CSV", () => {
   });
 
   it("defuses cells a spreadsheet would run as formulas", () => {
-    for (const attack of ["=HYPERLINK(\"https://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]) {
+    for (const attack of ['=HYPERLINK("https://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]) {
       const [cell] = parseCsv(`${csvField(attack)}\r\n`)[0] ?? [];
       expect(cell).toBe(`'${attack}`);
     }

@@ -5,7 +5,18 @@ import type { ClaimantView } from "../../messaging/backend-shapes.ts";
  * library: writing is these few lines, and the one subtle rule, formula injection, is spelled out below.
  */
 
-const HEADER = ["slot", "x_handle", "x_profile", "wallet", "status", "failure_reason", "claimed_at", "updated_at", "amount", "transaction"];
+const HEADER = [
+  "slot",
+  "x_handle",
+  "x_profile",
+  "wallet",
+  "status",
+  "failure_reason",
+  "claimed_at",
+  "updated_at",
+  "amount",
+  "transaction",
+];
 
 /**
  * A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return that hides one) as a

@@ -40,7 +40,12 @@ function ClaimantRow({ claimant }: { claimant: ClaimantView }) {
     <tr className="border-t border-[#cfd9de] dark:border-[#2f3336]" data-testid="claimant-row">
       <td className="py-1 pr-2 text-[#536471]">{claimant.slot + 1}</td>
       <td className="pr-2">
-        <a className="font-bold text-[#1d9bf0]" href={`https://x.com/${encodeURIComponent(claimant.username)}`} target="_blank" rel="noreferrer">
+        <a
+          className="font-bold text-[#1d9bf0]"
+          href={`https://x.com/${encodeURIComponent(claimant.username)}`}
+          target="_blank"
+          rel="noreferrer"
+        >
           @{claimant.username}
         </a>
       </td>
@@ -77,7 +82,10 @@ async function exportCsv(distribution: Distribution, filter: ClaimantFilter, onP
     onProgress(claimants.length);
     before = page.nextBefore ?? undefined;
   } while (before !== undefined);
-  const csv = claimantsCsv(claimants, formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals).replaceAll(",", ""));
+  const csv = claimantsCsv(
+    claimants,
+    formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals).replaceAll(",", ""),
+  );
   const link = document.createElement("a");
   link.href = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
   link.download = `memefans-claimants-${distribution.address.slice(0, 8)}-${filter}.csv`;

@@ -2,8 +2,8 @@ import Alert from "@mui/material/Alert";
 import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { dashboardPath } from "../../ui/dashboard-link.ts";
 import { useBackground } from "../popup/use-background.ts";
-import { endsAtText, GiveawayTitleLink, PhaseChip, tokensLeft } from "./giveaway-facts.tsx";
 import { GiveawayControls } from "./giveaway-controls.tsx";
+import { endsAtText, GiveawayTitleLink, PhaseChip, tokensLeft } from "./giveaway-facts.tsx";
 
 function GiveawayRow({ distribution, onChanged }: { distribution: Distribution; onChanged: () => void }) {
   return (

@@ -29,8 +29,7 @@ export function GiveawayControls({ distribution, onChanged }: { distribution: Di
   // What came back, measured on chain, stays in view after the close: "Returned 2,000 $WIF and 0.05 SOL".
   if (state.closed) return <CloseResultNote result={state.closed} />;
   if (distribution.closed) return <span className="text-sm text-[#536471]">closed</span>;
-  const ended =
-    Date.now() / 1000 >= toUnixSeconds(distribution.endsAt) || distribution.claimedCount >= distribution.maxClaims;
+  const ended = Date.now() / 1000 >= toUnixSeconds(distribution.endsAt) || distribution.claimedCount >= distribution.maxClaims;
   const run = async (action: Action) => {
     setState({ busy: action });
     try {
@@ -59,13 +58,7 @@ export function GiveawayControls({ distribution, onChanged }: { distribution: Di
           </Button>
         ) : null}
         {ended ? (
-          <Button
-            variant="outlined"
-            color="error"
-            size="small"
-            disabled={state.busy !== undefined}
-            onClick={() => run("close")}
-          >
+          <Button variant="outlined" color="error" size="small" disabled={state.busy !== undefined} onClick={() => run("close")}>
             Close and reclaim
           </Button>
         ) : null}

@@ -33,7 +33,8 @@ function Facts({ distribution }: { distribution: Distribution }) {
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
       <Fact label="Claimed" testId="fact-claimed">
-        {distribution.claimedCount.toLocaleString()} <span className="text-sm font-normal">of {distribution.maxClaims.toLocaleString()}</span>
+        {distribution.claimedCount.toLocaleString()}{" "}
+        <span className="text-sm font-normal">of {distribution.maxClaims.toLocaleString()}</span>
       </Fact>
       <Fact label="Slots left" testId="fact-slots-left">
         {slotsLeft(distribution).toLocaleString()}
@@ -84,10 +85,12 @@ export function GiveawayDashboard({ address }: { address: string }) {
                 <a className="text-[#1d9bf0]" href={postUrl(distribution)} target="_blank" rel="noreferrer">
                   View the post on X ↗
                 </a>{" "}
-                · <a className="text-[#1d9bf0]" href={distribution.link} target="_blank" rel="noreferrer">
+                ·{" "}
+                <a className="text-[#1d9bf0]" href={distribution.link} target="_blank" rel="noreferrer">
                   Claim page ↗
                 </a>{" "}
-                · starts {new Date(toUnixSeconds(distribution.startsAt) * 1000).toLocaleString()} · ends {endsAtText(distribution)}
+                · starts {new Date(toUnixSeconds(distribution.startsAt) * 1000).toLocaleString()} · ends{" "}
+                {endsAtText(distribution)}
               </p>
               <UpdatedAt at={live.updatedAt} error={live.error} />
             </div>
