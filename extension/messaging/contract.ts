@@ -202,6 +202,12 @@ export const messages = {
     claimantsPageSchema,
     pagesOnly,
   ),
+  /** The creator's card on X opens the giveaway's dashboard (options.html#/d/<address>) in a tab. */
+  "creator/open-dashboard": message(
+    z.strictObject({ address: publicKeySchema }),
+    z.object({ opened: z.literal(true) }),
+    contentOnly,
+  ),
   /** Which cluster the configured RPC is, by its genesis hash: the popup's network badge. */
   "chain/network": message(empty, z.object({ network: z.enum(["mainnet", "devnet", "testnet", "localnet"]) }), pagesOnly),
   "chain/latest-blockhash": message(empty, z.object({ blockhash: z.string(), lastValidBlockHeight: z.number() }), both),
