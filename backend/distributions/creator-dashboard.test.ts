@@ -137,7 +137,7 @@ describeEachEngine("creator dashboard", (database) => {
       .poll(async () => (await view()).feeBudgetLamports, { timeout: 30_000, interval: 500 })
       .toBe(onChain.feeBudgetLamports);
     const current = await view();
-    // The giveaway runs an hour: claims are counted per minute, the failed one left out.
+    // The giveaway began a minute ago: claims are counted per minute, the failed one left out.
     expect(current.claimsBucket).toBe("minute");
     expect(current.claimsOverTime.reduce((sum, bucket) => sum + bucket.claims, 0)).toBe(2);
     expect(current.claimsOverTime.every((bucket) => new Date(bucket.bucketStart).getUTCSeconds() === 0)).toBe(true);

@@ -227,12 +227,14 @@ export class DistributionService {
 
   /**
    * One of the creator's giveaways as its dashboard shows it: the chain's current state (paused, fee
-   * budget left), and claims over time in buckets that suit how long it runs.
+   * budget left), and claims over time in buckets that suit how long it has run.
    */
   async creatorView(xUserId: string, address: string): Promise<CreatorDistribution> {
     await this.#requireCreator(xUserId, address);
     const distribution = await this.status(address);
-    const [view] = await this.#withActivity([distribution], claimsBucketFor(distribution.startsAt, distribution.endsAt));
+    // The chart runs from the start to now (or the end): minutes while that is a few hours, even in a week-long giveaway.
+    const chartEnd = Math.min(Math.floor(this.#now() / 1000), distribution.endsAt);
+    const [view] = await this.#withActivity([distribution], claimsBucketFor(distribution.startsAt, chartEnd));
     if (!view) throw new Error("presenting a distribution returned nothing");
     return view;
   }

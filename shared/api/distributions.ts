@@ -130,9 +130,12 @@ export const claimsOverTimeSchema = z.array(z.object({ bucketStart: z.string(), 
 export const claimsBucketSchema = z.enum(["minute", "hour", "day"]);
 export type ClaimsBucket = z.output<typeof claimsBucketSchema>;
 
-/** Buckets that give a giveaway's chart tens to hundreds of points: minutes for a few hours, days for weeks. */
-export function claimsBucketFor(startsAt: number, endsAt: number): ClaimsBucket {
-  const seconds = endsAt - startsAt;
+/**
+ * Buckets that give a chart from `from` to `to` (Unix seconds) tens to hundreds of points: minutes for
+ * a few hours, days for weeks.
+ */
+export function claimsBucketFor(from: number, to: number): ClaimsBucket {
+  const seconds = to - from;
   if (seconds <= 6 * 60 * 60) return "minute";
   return seconds <= 14 * 24 * 60 * 60 ? "hour" : "day";
 }

@@ -11,8 +11,9 @@ export interface ChartPoint {
   claims: number;
 }
 
-const WIDTH = 640;
-const HEIGHT = 160;
+// Drawn about the size it is shown on the dashboard, so its 11-pixel labels stay 11 pixels.
+const WIDTH = 960;
+const HEIGHT = 180;
 const LEFT = 40;
 const BOTTOM = 22;
 const TOP = 8;
@@ -49,10 +50,10 @@ export function timeTicks(fromMs: number, toMs: number): number[] {
   return ticks;
 }
 
-/** 0 and up to four round counts up to the total. */
+/** 0 and up to five round counts up to the total. */
 export function countTicks(total: number): number[] {
   if (total <= 4) return Array.from({ length: total + 1 }, (_, index) => index);
-  const rough = total / 4;
+  const rough = total / 5;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((factor) => factor * magnitude).find((candidate) => candidate >= rough) ?? rough;
   const ticks: number[] = [];
@@ -85,14 +86,15 @@ export function ClaimsChart({ points, bucket, startsAt, endsAt, now }: ClaimsCha
   const lastBucketEnd = Math.max(...points.map((point) => Date.parse(point.bucketStart))) + BUCKET_MS[bucket];
   // A claim's bucket may start before the giveaway (buckets are round) and end after now.
   const to = Math.max(Math.min(Math.max(now, from + MINUTE), endsAt * 1000), lastBucketEnd);
-  const start = Math.min(from, ...points.map((point) => Date.parse(point.bucketStart)));
+  const start = from;
   const span = to - start;
   const x = (ms: number) => LEFT + ((ms - start) / span) * PLOT_WIDTH;
   const y = (count: number) => TOP + (1 - count / total) * (HEIGHT - TOP);
 
   let soFar = 0;
   const steps = points.map((point) => {
-    const at = Date.parse(point.bucketStart) + BUCKET_MS[bucket] / 2;
+    // Mid-bucket, kept inside the axis: the first bucket may start before the giveaway (buckets are round).
+    const at = Math.min(to, Math.max(start, Date.parse(point.bucketStart) + BUCKET_MS[bucket] / 2));
     soFar += point.claims;
     return { at, soFar, point };
   });
@@ -124,7 +126,14 @@ export function ClaimsChart({ points, bucket, startsAt, endsAt, now }: ClaimsCha
       {timeTicks(start, to).map((tick) => (
         <g key={`x${tick}`}>
           <line x1={x(tick)} x2={x(tick)} y1={HEIGHT} y2={HEIGHT + 4} stroke="#536471" />
-          <text x={x(tick)} y={HEIGHT + 17} fontSize={11} fill="#536471" textAnchor="middle" data-testid="time-tick">
+          <text
+            x={x(tick)}
+            y={HEIGHT + 17}
+            fontSize={11}
+            fill="#536471"
+            textAnchor={x(tick) > WIDTH - 40 ? "end" : x(tick) < LEFT + 30 ? "start" : "middle"}
+            data-testid="time-tick"
+          >
             {tickLabel(tick, span)}
           </text>
         </g>

@@ -3,7 +3,7 @@ import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { dashboardPath } from "../../ui/dashboard-link.ts";
 import { useBackground } from "../popup/use-background.ts";
 import { GiveawayControls } from "./giveaway-controls.tsx";
-import { endsAtText, GiveawayTitleLink, PhaseChip, tokensLeft } from "./giveaway-facts.tsx";
+import { GiveawayTitleLink, localTime, PhaseChip, tokensLeft } from "./giveaway-facts.tsx";
 
 function GiveawayRow({ distribution, onChanged }: { distribution: Distribution; onChanged: () => void }) {
   return (
@@ -16,7 +16,7 @@ function GiveawayRow({ distribution, onChanged }: { distribution: Distribution; 
           </div>
           <p className="text-sm text-[#536471]">
             {distribution.claimedCount} of {distribution.maxClaims} claimed · {tokensLeft(distribution)} left · ends{" "}
-            {endsAtText(distribution)}
+            {localTime(distribution.endsAt)}
           </p>
           <a className="text-sm font-bold text-[#1d9bf0]" href={dashboardPath(distribution.address)}>
             Open dashboard →

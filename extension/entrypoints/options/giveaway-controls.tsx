@@ -5,6 +5,7 @@ import { callBackground } from "../../messaging/client.ts";
 import type { CloseResult } from "../../messaging/shapes.ts";
 import { CloseResultNote } from "../../ui/close-result.tsx";
 import { toUnixSeconds } from "../../ui/format.ts";
+import { localTime } from "./giveaway-facts.tsx";
 
 type Action = "pause" | "resume" | "close";
 
@@ -64,9 +65,7 @@ export function GiveawayControls({ distribution, onChanged }: { distribution: Di
         ) : null}
       </div>
       {!ended ? (
-        <span className="text-xs text-[#536471]">
-          Can be closed after the end ({new Date(toUnixSeconds(distribution.endsAt) * 1000).toLocaleString()})
-        </span>
+        <span className="text-xs text-[#536471]">Can be closed after the end ({localTime(distribution.endsAt)})</span>
       ) : null}
       {state.busy ? (
         <span className="text-xs" role="status">

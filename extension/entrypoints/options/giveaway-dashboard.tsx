@@ -1,6 +1,6 @@
 import Alert from "@mui/material/Alert";
 import { type ReactNode, useState } from "react";
-import type { ClaimantFilter } from "../../../shared/api/creator-dashboard.ts";
+import type { ClaimantCounts, ClaimantFilter } from "../../../shared/api/creator-dashboard.ts";
 import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { formatSol } from "../../messaging/format.ts";
 import { dashboardPath } from "../../ui/dashboard-link.ts";
@@ -9,7 +9,7 @@ import { ClaimProblems } from "./claim-problems.tsx";
 import { ClaimantsTable, type OlderClaimants } from "./claimants-table.tsx";
 import { ClaimsChart } from "./claims-chart.tsx";
 import { GiveawayControls } from "./giveaway-controls.tsx";
-import { endsAtText, GiveawayTitleLink, PhaseChip, postUrl, slotsLeft, tokensLeft } from "./giveaway-facts.tsx";
+import { GiveawayTitleLink, localTime, PhaseChip, postUrl, slotsLeft, tokensLeft } from "./giveaway-facts.tsx";
 import { useLive } from "./use-live.ts";
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId: string }) {
@@ -29,12 +29,18 @@ function feeBudgetNote(distribution: Distribution): string {
   return `covers ${covered.toLocaleString()} more ${covered === 1 ? "payout" : "payouts"} that open a fan's token account`;
 }
 
-function Facts({ distribution }: { distribution: Distribution }) {
+function Facts({ distribution, counts }: { distribution: Distribution; counts: ClaimantCounts | undefined }) {
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
       <Fact label="Claimed" testId="fact-claimed">
         {distribution.claimedCount.toLocaleString()}{" "}
         <span className="text-sm font-normal">of {distribution.maxClaims.toLocaleString()}</span>
+        {counts ? (
+          <div className="text-xs font-normal text-[#536471]">
+            {counts.paid.toLocaleString()} paid · {counts.pending.toLocaleString()} pending · {counts.failed.toLocaleString()}{" "}
+            failed
+          </div>
+        ) : null}
       </Fact>
       <Fact label="Slots left" testId="fact-slots-left">
         {slotsLeft(distribution).toLocaleString()}
@@ -75,8 +81,8 @@ export function GiveawayDashboard({ address }: { address: string }) {
       {!distribution && !live.error ? <p className="text-sm">Loading…</p> : null}
       {distribution ? (
         <>
-          <header className="flex flex-wrap items-start justify-between gap-4">
-            <div className="flex flex-col gap-1">
+          <header className="flex items-start justify-between gap-4">
+            <div className="flex min-w-0 flex-1 flex-col gap-1">
               <div className="flex items-center gap-2">
                 <GiveawayTitleLink distribution={distribution} />
                 <PhaseChip distribution={distribution} />
@@ -89,14 +95,13 @@ export function GiveawayDashboard({ address }: { address: string }) {
                 <a className="text-[#1d9bf0]" href={distribution.link} target="_blank" rel="noreferrer">
                   Claim page ↗
                 </a>{" "}
-                · starts {new Date(toUnixSeconds(distribution.startsAt) * 1000).toLocaleString()} · ends{" "}
-                {endsAtText(distribution)}
+                · runs {localTime(distribution.startsAt)} – {localTime(distribution.endsAt)}
               </p>
               <UpdatedAt at={live.updatedAt} error={live.error} />
             </div>
             <GiveawayControls distribution={distribution} onChanged={() => void live.reload()} />
           </header>
-          <Facts distribution={distribution} />
+          <Facts distribution={distribution} counts={claimants.data?.counts} />
           <section className="flex flex-col gap-2">
             <h3 className="text-lg font-extrabold">Claims over time</h3>
             <ClaimsChart

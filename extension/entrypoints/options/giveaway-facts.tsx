@@ -22,8 +22,9 @@ export function tokensLeft(distribution: Distribution): string {
   return `${formatTokenAmount(left.toString(), distribution.token.decimals)} ${tokenTicker(distribution.token)}`;
 }
 
-export function endsAtText(distribution: Distribution): string {
-  return new Date(toUnixSeconds(distribution.endsAt) * 1000).toLocaleString();
+/** A giveaway's time in the creator's own zone and words: "Dec 5, 2026, 6:33 AM". */
+export function localTime(unixSeconds: number | string): string {
+  return new Date(toUnixSeconds(unixSeconds) * 1000).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 }
 
 const PHASE_WORDS: Record<DistributionPhase, [string, string]> = {
