@@ -52,7 +52,9 @@ function ClaimantRow({ claimant }: { claimant: ClaimantView }) {
       <td className="pr-2 font-mono text-xs" title={claimant.wallet}>
         {shortAddress(claimant.wallet)}
       </td>
-      <td className="pr-2 whitespace-nowrap">{new Date(claimant.claimedAt).toLocaleString()}</td>
+      <td className="pr-2 whitespace-nowrap">
+        {new Date(claimant.claimedAt).toLocaleString([], { dateStyle: "medium", timeStyle: "medium" })}
+      </td>
       <td className="pr-2">
         <StateCell claimant={claimant} />
       </td>
