@@ -58,19 +58,10 @@ describe("claimants CSV", () => {
       "2.5",
     );
     expect(csv.endsWith("\r\n")).toBe(true);
-    expect(parseCsv(csv)).toEqual([
-      [
-        "slot",
-        "x_handle",
-        "x_profile",
-        "wallet",
-        "status",
-        "failure_reason",
-        "claimed_at",
-        "updated_at",
-        "amount",
-        "transaction",
-      ],
+    expect(csv.slice(0, csv.indexOf("\r\n"))).toBe(
+      "slot,x_handle,x_profile,wallet,status,failure_reason,claimed_at,updated_at,amount,transaction",
+    );
+    expect(parseCsv(csv).slice(1)).toEqual([
       [
         "1",
         "superfan",

@@ -3,17 +3,14 @@ import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { dashboardPath } from "../../ui/dashboard-link.ts";
 import { useBackground } from "../popup/use-background.ts";
 import { GiveawayControls } from "./giveaway-controls.tsx";
-import { GiveawayTitleLink, localTime, PhaseChip, tokensLeft } from "./giveaway-facts.tsx";
+import { GiveawayHeading, localTime, tokensLeft } from "./giveaway-facts.tsx";
 
 function GiveawayRow({ distribution, onChanged }: { distribution: Distribution; onChanged: () => void }) {
   return (
     <li className="rounded-2xl border border-[#cfd9de] p-4 dark:border-[#2f3336]" data-testid="creator-distribution">
       <div className="flex items-start justify-between gap-4">
         <div className="flex flex-col gap-1">
-          <div className="flex items-center gap-2">
-            <GiveawayTitleLink distribution={distribution} />
-            <PhaseChip distribution={distribution} />
-          </div>
+          <GiveawayHeading distribution={distribution} />
           <p className="text-sm text-[#536471]">
             {distribution.claimedCount} of {distribution.maxClaims} claimed · {tokensLeft(distribution)} left · ends{" "}
             {localTime(distribution.endsAt)}

@@ -9,7 +9,7 @@ import { ClaimProblems } from "./claim-problems.tsx";
 import { ClaimantsTable, type OlderClaimants } from "./claimants-table.tsx";
 import { ClaimsChart } from "./claims-chart.tsx";
 import { GiveawayControls } from "./giveaway-controls.tsx";
-import { GiveawayTitleLink, localTime, PhaseChip, postUrl, slotsLeft, tokensLeft } from "./giveaway-facts.tsx";
+import { GiveawayHeading, localTime, postUrl, slotsLeft, tokensLeft } from "./giveaway-facts.tsx";
 import { useLive } from "./use-live.ts";
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId: string }) {
@@ -83,10 +83,7 @@ export function GiveawayDashboard({ address }: { address: string }) {
         <>
           <header className="flex items-start justify-between gap-4">
             <div className="flex min-w-0 flex-1 flex-col gap-1">
-              <div className="flex items-center gap-2">
-                <GiveawayTitleLink distribution={distribution} />
-                <PhaseChip distribution={distribution} />
-              </div>
+              <GiveawayHeading distribution={distribution} />
               <p className="text-sm text-[#536471]">
                 <a className="text-[#1d9bf0]" href={postUrl(distribution)} target="_blank" rel="noreferrer">
                   View the post on X ↗

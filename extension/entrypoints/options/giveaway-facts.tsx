@@ -3,7 +3,7 @@ import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { type DistributionPhase, distributionPhase, formatTokenAmount, toUnixSeconds } from "../../ui/format.ts";
 
 /** "2.5 $WIF × 100": what each fan gets, and how many fans. */
-export function giveawayTitle(distribution: Distribution): string {
+function giveawayTitle(distribution: Distribution): string {
   return `${formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals)} ${tokenTicker(distribution.token)} × ${distribution.maxClaims.toLocaleString()}`;
 }
 
@@ -37,7 +37,7 @@ const PHASE_WORDS: Record<DistributionPhase, [string, string]> = {
   "verifier-changed": ["Moved to another verifier", "bg-[#f4212e] text-white"],
 };
 
-export function PhaseChip({ distribution }: { distribution: Distribution }) {
+function PhaseChip({ distribution }: { distribution: Distribution }) {
   const [words, colours] = PHASE_WORDS[distributionPhase(distribution, Date.now() / 1000)];
   return (
     <span className={`rounded-full px-2 py-0.5 text-xs font-bold ${colours}`} data-testid="giveaway-phase">
@@ -46,11 +46,14 @@ export function PhaseChip({ distribution }: { distribution: Distribution }) {
   );
 }
 
-/** The title, linking to the post on X. */
-export function GiveawayTitleLink({ distribution }: { distribution: Distribution }) {
+/** The title, linking to the post on X, and where the giveaway stands. */
+export function GiveawayHeading({ distribution }: { distribution: Distribution }) {
   return (
-    <a className="text-lg font-extrabold text-[#1d9bf0]" href={postUrl(distribution)} target="_blank" rel="noreferrer">
-      {giveawayTitle(distribution)}
-    </a>
+    <div className="flex items-center gap-2">
+      <a className="text-lg font-extrabold text-[#1d9bf0]" href={postUrl(distribution)} target="_blank" rel="noreferrer">
+        {giveawayTitle(distribution)}
+      </a>
+      <PhaseChip distribution={distribution} />
+    </div>
   );
 }
