@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { claimantSchema, claimantsResponseSchema } from "../../shared/api/creator-dashboard.ts";
 import { botRefusalsSchema, claimRulesSchema, claimsBucketSchema } from "../../shared/api/distributions.ts";
 import { tokenIdentitySchema } from "../../shared/api/tokens.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
@@ -45,13 +44,6 @@ export const distributionSchema = z.looseObject({
   botRefusals: botRefusalsSchema.optional(),
 });
 export type Distribution = z.infer<typeof distributionSchema>;
-
-/** A page of a giveaway's claimants for its creator, each paid one with its explorer link. */
-export const claimantsPageSchema = claimantsResponseSchema.extend({
-  claimants: z.array(claimantSchema.extend({ explorerUrl: z.url().optional() })),
-});
-export type ClaimantsPageView = z.infer<typeof claimantsPageSchema>;
-export type ClaimantView = ClaimantsPageView["claimants"][number];
 
 export const eligibilitySchema = z.object({
   eligible: z.boolean(),

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { claimantFilterSchema, MAX_CLAIMANTS_PAGE } from "../../shared/api/creator-dashboard.ts";
+import { claimantFilterSchema, claimantsResponseSchema, MAX_CLAIMANTS_PAGE } from "../../shared/api/creator-dashboard.ts";
 import { claimRulesSchema } from "../../shared/api/distributions.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
-import { claimantsPageSchema, distributionSchema, eligibilitySchema, walletChallengeSchema } from "./backend-shapes.ts";
+import { distributionSchema, eligibilitySchema, walletChallengeSchema } from "./backend-shapes.ts";
 import {
   approvalViewSchema,
   balancesSchema,
@@ -199,7 +199,7 @@ export const messages = {
       before: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(MAX_CLAIMANTS_PAGE).optional(),
     }),
-    claimantsPageSchema,
+    claimantsResponseSchema,
     pagesOnly,
   ),
   /** The creator's card on X opens the giveaway's dashboard (options.html#/d/<address>) in a tab. */

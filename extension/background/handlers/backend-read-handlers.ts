@@ -3,11 +3,9 @@ import { claimantsResponseSchema } from "../../../shared/api/creator-dashboard.t
 import { type Distribution, distributionSchema, eligibilitySchema } from "../../messaging/backend-shapes.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import { claimSchema } from "../../messaging/shapes.ts";
-import { explorerTxUrl } from "../../ui/format.ts";
 import { decodeTransaction } from "../approvals/transaction-summary.ts";
 import type { Handlers } from "../router.ts";
 import { type BackgroundServices, backend, requireSession, rpcClient } from "../services.ts";
-import { readSettings, rpcUrlOf } from "../storage/settings-store.ts";
 
 const creationTermsSchema = z.object({ programId: z.string(), verifier: z.string(), feePerClaimLamports: z.string() });
 const distributionListSchema = z.object({ distributions: z.array(distributionSchema) });
@@ -92,18 +90,9 @@ export function backendReadHandlers(
       const query = new URLSearchParams({ status });
       if (before !== undefined) query.set("before", String(before));
       if (limit !== undefined) query.set("limit", String(limit));
-      const page = claimantsResponseSchema.parse(
+      return claimantsResponseSchema.parse(
         await backend(services, { path: `/creators/me/distributions/${address}/claims?${query}` }),
       );
-      const rpcUrl = rpcUrlOf(await readSettings(services.db));
-      return {
-        ...page,
-        claimants: page.claimants.map((claimant) =>
-          claimant.signature && claimant.status === "confirmed"
-            ? { ...claimant, explorerUrl: explorerTxUrl(claimant.signature, rpcUrl) }
-            : claimant,
-        ),
-      };
     },
     "chain/latest-blockhash": async () => (await rpcClient(services)).getLatestBlockhash(),
     "chain/send-transaction": async ({ transaction }) => {

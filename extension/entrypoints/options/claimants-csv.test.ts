@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { ClaimantView } from "../../messaging/backend-shapes.ts";
+import type { Claimant } from "../../../shared/api/creator-dashboard.ts";
 import { claimantsCsv, csvField } from "./claimants-csv.ts";
 
 const WALLET = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin";
 const SIGNATURE = "5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW";
 
-function claimant(overrides: Partial<ClaimantView>): ClaimantView {
+function claimant(overrides: Partial<Claimant>): Claimant {
   return {
     slot: 0,
     xUserId: "1399000000000000002",

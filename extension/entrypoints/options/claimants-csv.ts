@@ -1,4 +1,4 @@
-import type { ClaimantView } from "../../messaging/backend-shapes.ts";
+import type { Claimant } from "../../../shared/api/creator-dashboard.ts";
 
 /**
  * The claimants as CSV (RFC 4180) for the creator's spreadsheet. Written here rather than with a CSV
@@ -31,7 +31,7 @@ export function csvField(value: string): string {
 }
 
 /** `amount` is what each paid claim received, in the token's units ("2.5"); unpaid rows leave it empty. */
-export function claimantsCsv(claimants: readonly ClaimantView[], amount: string): string {
+export function claimantsCsv(claimants: readonly Claimant[], amount: string): string {
   const rows = claimants.map((claimant) => [
     String(claimant.slot),
     // Without the "@": a cell that starts with one is a formula to a spreadsheet.

@@ -1,6 +1,7 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import type { ClaimantView, Distribution } from "../../messaging/backend-shapes.ts";
+import type { Claimant } from "../../../shared/api/creator-dashboard.ts";
+import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { ClaimantsTable } from "./claimants-table.tsx";
 
 const text = (markup: string) =>
@@ -9,11 +10,12 @@ const text = (markup: string) =>
     .replace(/\s+/g, " ")
     .trim();
 const WALLET = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin";
-const EXPLORER = "https://explorer.solana.com/tx/5VERv8NM?cluster=custom&customUrl=http%3A%2F%2F127.0.0.1%3A8899";
+const SIGNATURE = "5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW";
+const EXPLORER = `https://explorer.solana.com/tx/${SIGNATURE}?cluster=custom&customUrl=http%3A%2F%2F127.0.0.1%3A8899%2Frpc`;
 
 const distribution = { address: WALLET, amountPerClaim: "25000000", token: { decimals: 6 } } as Distribution;
 
-function claimant(slot: number, overrides: Partial<ClaimantView> = {}): ClaimantView {
+function claimant(slot: number, overrides: Partial<Claimant> = {}): Claimant {
   return {
     slot,
     xUserId: String(1000 + slot),
@@ -26,7 +28,7 @@ function claimant(slot: number, overrides: Partial<ClaimantView> = {}): Claimant
   };
 }
 
-function render(claimants: ClaimantView[], nextBefore: number | null, counts = { paid: 60, pending: 1, failed: 1 }) {
+function render(claimants: Claimant[], nextBefore: number | null, counts = { paid: 60, pending: 1, failed: 1 }) {
   return renderToStaticMarkup(
     <ClaimantsTable
       distribution={distribution}
@@ -35,6 +37,7 @@ function render(claimants: ClaimantView[], nextBefore: number | null, counts = {
       page={{ claimants, nextBefore, counts }}
       older={undefined}
       onOlder={() => undefined}
+      rpcUrl="http://127.0.0.1:8899/rpc"
     />,
   );
 }
@@ -44,8 +47,8 @@ describe("the claimants table", () => {
     const markup = render(
       [
         claimant(2, { status: "queued" }),
-        claimant(1, { status: "failed", failureReason: "slot_taken" }),
-        claimant(0, { explorerUrl: EXPLORER }),
+        claimant(1, { status: "failed", failureReason: "slot_taken", signature: SIGNATURE }),
+        claimant(0, { signature: SIGNATURE }),
       ],
       null,
       { paid: 1, pending: 1, failed: 1 },

@@ -1,12 +1,16 @@
 import Button from "@mui/material/Button";
 import { useState } from "react";
-import type { ClaimantFilter } from "../../../shared/api/creator-dashboard.ts";
-import { MAX_CLAIMANTS_PAGE } from "../../../shared/api/creator-dashboard.ts";
+import {
+  type Claimant,
+  type ClaimantFilter,
+  type ClaimantsPage,
+  MAX_CLAIMANTS_PAGE,
+} from "../../../shared/api/creator-dashboard.ts";
 import { shortAddress } from "../../../shared/tokens/token-label.ts";
-import type { ClaimantsPageView, ClaimantView, Distribution } from "../../messaging/backend-shapes.ts";
+import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { callBackground } from "../../messaging/client.ts";
 import { claimFailureLabel, claimFailureWords } from "../../ui/claim-failure.ts";
-import { formatTokenAmount } from "../../ui/format.ts";
+import { explorerTxUrl, formatTokenAmount } from "../../ui/format.ts";
 import { claimantsCsv } from "./claimants-csv.ts";
 
 const FILTERS: { filter: ClaimantFilter; label: string }[] = [
@@ -16,13 +20,13 @@ const FILTERS: { filter: ClaimantFilter; label: string }[] = [
   { filter: "failed", label: "Failed" },
 ];
 
-function countOf(page: ClaimantsPageView | undefined, filter: ClaimantFilter): number | undefined {
+function countOf(page: ClaimantsPage | undefined, filter: ClaimantFilter): number | undefined {
   if (!page) return undefined;
   const { paid, pending, failed } = page.counts;
   return { all: paid + pending + failed, paid, pending, failed }[filter];
 }
 
-function StateCell({ claimant }: { claimant: ClaimantView }) {
+function StateCell({ claimant }: { claimant: Claimant }) {
   if (claimant.status === "confirmed") return <span className="font-bold text-[#00ba7c]">Paid</span>;
   if (claimant.status === "failed") {
     const reason = claimant.failureReason ?? "unknown";
@@ -35,7 +39,7 @@ function StateCell({ claimant }: { claimant: ClaimantView }) {
   return <span className="text-[#536471]">{claimant.status === "sent" ? "Sending" : "Queued"}</span>;
 }
 
-function ClaimantRow({ claimant }: { claimant: ClaimantView }) {
+function ClaimantRow({ claimant, rpcUrl }: { claimant: Claimant; rpcUrl: string | undefined }) {
   return (
     <tr className="border-t border-[#cfd9de] dark:border-[#2f3336]" data-testid="claimant-row">
       <td className="py-1 pr-2 text-[#536471]">{claimant.slot + 1}</td>
@@ -59,8 +63,8 @@ function ClaimantRow({ claimant }: { claimant: ClaimantView }) {
         <StateCell claimant={claimant} />
       </td>
       <td>
-        {claimant.explorerUrl ? (
-          <a className="text-[#1d9bf0]" href={claimant.explorerUrl} target="_blank" rel="noreferrer">
+        {claimant.status === "confirmed" && claimant.signature && rpcUrl ? (
+          <a className="text-[#1d9bf0]" href={explorerTxUrl(claimant.signature, rpcUrl)} target="_blank" rel="noreferrer">
             explorer ↗
           </a>
         ) : null}
@@ -71,7 +75,7 @@ function ClaimantRow({ claimant }: { claimant: ClaimantView }) {
 
 /** Every claimant of the filter, read a page at a time through the service worker, as one CSV download. */
 async function exportCsv(distribution: Distribution, filter: ClaimantFilter, onProgress: (read: number) => void): Promise<void> {
-  const claimants: ClaimantView[] = [];
+  const claimants: Claimant[] = [];
   let before: number | undefined;
   do {
     const page = await callBackground("creator/claimants", {
@@ -100,19 +104,21 @@ export interface ClaimantsTableProps {
   filter: ClaimantFilter;
   onFilter: (filter: ClaimantFilter) => void;
   /** The newest page, refreshed live by the dashboard. */
-  page: ClaimantsPageView | undefined;
+  page: ClaimantsPage | undefined;
   /** Older pages the creator asked for with "Show more", kept while the newest page refreshes. */
   older: OlderClaimants | undefined;
   onOlder: (older: OlderClaimants) => void;
+  /** The chain the extension reads, for the payouts' explorer links. */
+  rpcUrl: string | undefined;
 }
 
 export interface OlderClaimants {
-  claimants: ClaimantView[];
+  claimants: Claimant[];
   nextBefore: number | null;
 }
 
 /** Who claimed: X handle, wallet, time, state and the payout on the explorer, newest first. */
-export function ClaimantsTable({ distribution, filter, onFilter, page, older, onOlder }: ClaimantsTableProps) {
+export function ClaimantsTable({ distribution, filter, onFilter, page, older, onOlder, rpcUrl }: ClaimantsTableProps) {
   const [exporting, setExporting] = useState<{ read: number; error?: string }>();
   const newest = page?.claimants ?? [];
   const oldestShown = newest.at(-1)?.slot;
@@ -184,7 +190,7 @@ export function ClaimantsTable({ distribution, filter, onFilter, page, older, on
           </thead>
           <tbody>
             {rows.map((claimant) => (
-              <ClaimantRow key={claimant.slot} claimant={claimant} />
+              <ClaimantRow key={claimant.slot} claimant={claimant} rpcUrl={rpcUrl} />
             ))}
           </tbody>
         </table>

@@ -1,9 +1,9 @@
 import Alert from "@mui/material/Alert";
 import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { dashboardPath } from "../../ui/dashboard-link.ts";
-import { useBackground } from "../popup/use-background.ts";
 import { GiveawayControls } from "./giveaway-controls.tsx";
 import { GiveawayHeading, localTime, tokensLeft } from "./giveaway-facts.tsx";
+import { useLive } from "./use-live.ts";
 
 function GiveawayRow({ distribution, onChanged }: { distribution: Distribution; onChanged: () => void }) {
   return (
@@ -25,10 +25,10 @@ function GiveawayRow({ distribution, onChanged }: { distribution: Distribution; 
   );
 }
 
-/** Every giveaway of the signed-in creator, newest first, each opening its own dashboard. */
+/** Every giveaway of the signed-in creator, newest first, each opening its own dashboard; live while shown. */
 export function CreatorDistributions() {
-  const list = useBackground("creator/distributions", {});
-  if (list.error) return <Alert severity="info">{list.error}</Alert>;
+  const list = useLive("creator/distributions", {});
+  if (list.error && !list.data) return <Alert severity="info">{list.error}</Alert>;
   if (!list.data) return <p className="text-sm">Loading…</p>;
   if (list.data.distributions.length === 0) return <p className="text-sm text-[#536471]">You have not posted a giveaway yet.</p>;
   return (

@@ -1,10 +1,12 @@
 import Alert from "@mui/material/Alert";
 import { type ReactNode, useState } from "react";
 import type { ClaimantCounts, ClaimantFilter } from "../../../shared/api/creator-dashboard.ts";
+import { rpcUrlOf } from "../../background/storage/settings-store.ts";
 import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { formatSol } from "../../messaging/format.ts";
 import { dashboardPath } from "../../ui/dashboard-link.ts";
 import { toUnixSeconds } from "../../ui/format.ts";
+import { useBackground } from "../popup/use-background.ts";
 import { ClaimProblems } from "./claim-problems.tsx";
 import { ClaimantsTable, type OlderClaimants } from "./claimants-table.tsx";
 import { ClaimsChart } from "./claims-chart.tsx";
@@ -71,6 +73,7 @@ export function GiveawayDashboard({ address }: { address: string }) {
   const [filter, setFilter] = useState<ClaimantFilter>("all");
   const [older, setOlder] = useState<OlderClaimants>();
   const claimants = useLive("creator/claimants", { address, status: filter });
+  const settings = useBackground("settings/get", {});
   const distribution = live.data?.distribution;
   return (
     <div className="flex flex-col gap-6" data-testid="giveaway-dashboard">
@@ -120,6 +123,7 @@ export function GiveawayDashboard({ address }: { address: string }) {
             page={claimants.data}
             older={older}
             onOlder={setOlder}
+            rpcUrl={settings.data ? rpcUrlOf(settings.data) : undefined}
           />
         </>
       ) : null}
