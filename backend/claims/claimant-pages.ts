@@ -24,16 +24,23 @@ interface ClaimantRow {
 
 /**
  * One page of a distribution's claimants, newest first. Pages are cut by slot (unique per distribution,
- * handed out in order), so each page is one range read of an index however many claims came before:
- * (distribution, slot) for every claim, migration 190's (distribution, status, slot) for one state.
+ * handed out in order), so a page reads at most `limit + 1` index entries per state, however many
+ * claims came before (migration 190's (distribution, status, slot)).
  */
 export async function claimantsPage(database: Queryable, distribution: string, query: ClaimantsQuery): Promise<ClaimantsPage> {
   const [page, counts] = await Promise.all([
+    // Per state, the newest `limit + 1` below `before` by a backward range read of (distribution,
+    // status, slot); then the newest of those, and only their X handles.
     database.query<ClaimantRow>(
       `SELECT claim.slot, claim.x_user_id, account.username, claim.wallet, claim.status, claim.failure_reason,
               claim.signature, claim.created_at, claim.updated_at
-         FROM claims AS claim LEFT JOIN x_accounts AS account ON account.x_user_id = claim.x_user_id
-        WHERE claim.distribution = $1 AND claim.status = ANY($2::text[]) AND claim.slot < $3
+         FROM unnest($2::text[]) AS wanted (status)
+         CROSS JOIN LATERAL (
+           SELECT * FROM claims
+            WHERE claims.distribution = $1 AND claims.status = wanted.status AND claims.slot < $3
+            ORDER BY claims.slot DESC LIMIT $4
+         ) AS claim
+         LEFT JOIN x_accounts AS account ON account.x_user_id = claim.x_user_id
         ORDER BY claim.slot DESC LIMIT $4`,
       [distribution, STATUSES[query.status], query.before ?? 2 ** 31 - 1, query.limit + 1],
     ),
