@@ -53,13 +53,20 @@ export const bridgeRequestSchema = z.object({
 });
 export type BridgeRequest = z.infer<typeof bridgeRequestSchema>;
 
+/**
+ * Why a page wallet call failed, the wallet boundary's closed set: no such wallet on the page, the
+ * person declined or the wallet failed (its own words travel in the message), or no answer in time.
+ */
+export const walletErrorCodeSchema = z.enum(["no_wallet", "rejected", "unsupported", "timeout"]);
+export type WalletErrorCode = z.infer<typeof walletErrorCodeSchema>;
+
 export const bridgeReplySchema = z.discriminatedUnion("ok", [
   z.object({ kind: z.literal("reply"), id: z.string(), ok: z.literal(true), result: z.unknown() }),
   z.object({
     kind: z.literal("reply"),
     id: z.string(),
     ok: z.literal(false),
-    error: z.object({ code: z.string(), message: z.string() }),
+    error: z.object({ code: walletErrorCodeSchema, message: z.string() }),
   }),
 ]);
 export type BridgeReply = z.infer<typeof bridgeReplySchema>;

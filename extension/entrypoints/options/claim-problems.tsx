@@ -1,5 +1,5 @@
 import type { ClaimantCounts } from "../../../shared/api/creator-dashboard.ts";
-import type { Distribution } from "../../messaging/backend-shapes.ts";
+import type { CreatorDistribution as Distribution } from "../../../shared/api/distributions.ts";
 import { claimFailureLabel } from "../../ui/claim-failure.ts";
 import { BotRefusalsSummary } from "./bot-refusals.tsx";
 

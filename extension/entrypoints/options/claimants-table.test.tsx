@@ -1,7 +1,6 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { Claimant } from "../../../shared/api/creator-dashboard.ts";
-import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { ClaimantsTable } from "./claimants-table.tsx";
 
 const text = (markup: string) =>
@@ -13,7 +12,7 @@ const WALLET = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin";
 const SIGNATURE = "5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW";
 const EXPLORER = `https://explorer.solana.com/tx/${SIGNATURE}?cluster=custom&customUrl=http%3A%2F%2F127.0.0.1%3A8899%2Frpc`;
 
-const distribution = { address: WALLET, amountPerClaim: "25000000", token: { decimals: 6 } } as Distribution;
+const distribution = { address: WALLET, amountPerClaim: 25_000_000n, token: { decimals: 6 } };
 
 function claimant(slot: number, overrides: Partial<Claimant> = {}): Claimant {
   return {

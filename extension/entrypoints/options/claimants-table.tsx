@@ -6,8 +6,8 @@ import {
   type ClaimantsPage,
   MAX_CLAIMANTS_PAGE,
 } from "../../../shared/api/creator-dashboard.ts";
+import type { CreatorDistribution as Distribution } from "../../../shared/api/distributions.ts";
 import { shortAddress } from "../../../shared/tokens/token-label.ts";
-import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { callBackground } from "../../messaging/client.ts";
 import { claimFailureLabel, claimFailureWords } from "../../ui/claim-failure.ts";
 import { explorerTxUrl, formatTokenAmount } from "../../ui/format.ts";
@@ -74,7 +74,11 @@ function ClaimantRow({ claimant, rpcUrl }: { claimant: Claimant; rpcUrl: string 
 }
 
 /** Every claimant of the filter, read a page at a time through the service worker, as one CSV download. */
-async function exportCsv(distribution: Distribution, filter: ClaimantFilter, onProgress: (read: number) => void): Promise<void> {
+async function exportCsv(
+  distribution: ClaimantsTableProps["distribution"],
+  filter: ClaimantFilter,
+  onProgress: (read: number) => void,
+): Promise<void> {
   const claimants: Claimant[] = [];
   let before: number | undefined;
   do {
@@ -100,7 +104,8 @@ async function exportCsv(distribution: Distribution, filter: ClaimantFilter, onP
 }
 
 export interface ClaimantsTableProps {
-  distribution: Distribution;
+  /** What the export needs of the giveaway: its address, and the amount each paid claim received. */
+  distribution: Pick<Distribution, "address" | "amountPerClaim"> & { token: Pick<Distribution["token"], "decimals"> };
   filter: ClaimantFilter;
   onFilter: (filter: ClaimantFilter) => void;
   /** The newest page, refreshed live by the dashboard. */

@@ -1,5 +1,5 @@
 import Alert from "@mui/material/Alert";
-import type { Distribution } from "../../messaging/backend-shapes.ts";
+import type { CreatorDistribution as Distribution } from "../../../shared/api/distributions.ts";
 import { dashboardPath } from "../../ui/dashboard-link.ts";
 import { GiveawayControls } from "./giveaway-controls.tsx";
 import { GiveawayHeading, localTime, tokensLeft } from "./giveaway-facts.tsx";

@@ -1,10 +1,9 @@
 import Button from "@mui/material/Button";
 import { useState } from "react";
-import type { Distribution } from "../../messaging/backend-shapes.ts";
+import type { CreatorDistribution as Distribution } from "../../../shared/api/distributions.ts";
 import { callBackground } from "../../messaging/client.ts";
 import type { CloseResult } from "../../messaging/shapes.ts";
 import { CloseResultNote } from "../../ui/close-result.tsx";
-import { toUnixSeconds } from "../../ui/format.ts";
 import { localTime } from "./giveaway-facts.tsx";
 
 type Action = "pause" | "resume" | "close";
@@ -30,7 +29,7 @@ export function GiveawayControls({ distribution, onChanged }: { distribution: Di
   // What came back, measured on chain, stays in view after the close: "Returned 2,000 $WIF and 0.05 SOL".
   if (state.closed) return <CloseResultNote result={state.closed} />;
   if (distribution.closed) return <span className="text-sm text-[#536471]">closed</span>;
-  const ended = Date.now() / 1000 >= toUnixSeconds(distribution.endsAt) || distribution.claimedCount >= distribution.maxClaims;
+  const ended = Date.now() / 1000 >= distribution.endsAt || distribution.claimedCount >= distribution.maxClaims;
   const run = async (action: Action) => {
     setState({ busy: action });
     try {

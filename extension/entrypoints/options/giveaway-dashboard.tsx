@@ -1,11 +1,10 @@
 import Alert from "@mui/material/Alert";
 import { type ReactNode, useState } from "react";
 import type { ClaimantCounts, ClaimantFilter } from "../../../shared/api/creator-dashboard.ts";
+import type { CreatorDistribution as Distribution } from "../../../shared/api/distributions.ts";
 import { rpcUrlOf } from "../../background/storage/settings-store.ts";
-import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { formatSol } from "../../messaging/format.ts";
 import { dashboardPath } from "../../ui/dashboard-link.ts";
-import { toUnixSeconds } from "../../ui/format.ts";
 import { useBackground } from "../popup/use-background.ts";
 import { ClaimProblems } from "./claim-problems.tsx";
 import { ClaimantsTable, type OlderClaimants } from "./claimants-table.tsx";
@@ -107,8 +106,8 @@ export function GiveawayDashboard({ address }: { address: string }) {
             <ClaimsChart
               points={distribution.claimsOverTime ?? []}
               bucket={distribution.claimsBucket ?? "hour"}
-              startsAt={toUnixSeconds(distribution.startsAt)}
-              endsAt={toUnixSeconds(distribution.endsAt)}
+              startsAt={distribution.startsAt}
+              endsAt={distribution.endsAt}
               now={live.updatedAt ?? Date.now()}
             />
           </section>

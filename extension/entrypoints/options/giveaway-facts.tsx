@@ -1,6 +1,6 @@
+import type { CreatorDistribution as Distribution } from "../../../shared/api/distributions.ts";
 import { tokenTicker } from "../../../shared/tokens/token-label.ts";
-import type { Distribution } from "../../messaging/backend-shapes.ts";
-import { type DistributionPhase, distributionPhase, formatTokenAmount, toUnixSeconds } from "../../ui/format.ts";
+import { type DistributionPhase, distributionPhase, formatTokenAmount } from "../../ui/format.ts";
 
 /** "2.5 $WIF × 100": what each fan gets, and how many fans. */
 function giveawayTitle(distribution: Distribution): string {
@@ -23,8 +23,8 @@ export function tokensLeft(distribution: Distribution): string {
 }
 
 /** A giveaway's time in the creator's own zone and words: "Dec 5, 2026, 6:33 AM". */
-export function localTime(unixSeconds: number | string): string {
-  return new Date(toUnixSeconds(unixSeconds) * 1000).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+export function localTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 }
 
 const PHASE_WORDS: Record<DistributionPhase, [string, string]> = {
