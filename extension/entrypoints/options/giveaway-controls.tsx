@@ -14,10 +14,9 @@ const PENDING_WORDS: Record<Action, string> = {
   close: "Closing… approve in the window that opened",
 };
 
-const DONE_WORDS: Record<Action, string> = {
+const DONE_WORDS: Record<Exclude<Action, "close">, string> = {
   pause: "Paused: no payouts until you resume. Claims already accepted wait in the queue.",
   resume: "Resumed: payouts go out again.",
-  close: "Closed.",
 };
 
 /**
@@ -25,9 +24,16 @@ const DONE_WORDS: Record<Action, string> = {
  * window. Close is offered once the program allows it: after the end, or when every slot is taken.
  */
 export function GiveawayControls({ distribution, onChanged }: { distribution: Distribution; onChanged: () => void }) {
-  const [state, setState] = useState<{ busy?: Action; error?: string; done?: Action; closed?: CloseResult }>({});
+  const [state, setState] = useState<{ busy?: Action; error?: string; done?: Exclude<Action, "close">; closed?: CloseResult }>({});
   // What came back, measured on chain, stays in view after the close: "Returned 2,000 $WIF and 0.05 SOL".
-  if (state.closed) return <CloseResultNote result={state.closed} />;
+  if (state.closed) {
+    return (
+      <span className="flex flex-col items-end gap-1">
+        <span className="text-sm text-[#536471]">closed</span>
+        <CloseResultNote result={state.closed} />
+      </span>
+    );
+  }
   if (distribution.closed) return <span className="text-sm text-[#536471]">closed</span>;
   const ended = Date.now() / 1000 >= distribution.endsAt || distribution.claimedCount >= distribution.maxClaims;
   const run = async (action: Action) => {
