@@ -14,7 +14,9 @@ const PENDING_WORDS: Record<Action, string> = {
   close: "Closing… approve in the window that opened",
 };
 
-const DONE_WORDS: Record<Exclude<Action, "close">, string> = {
+type Toggle = Exclude<Action, "close">;
+
+const DONE_WORDS: Record<Toggle, string> = {
   pause: "Paused: no payouts until you resume. Claims already accepted wait in the queue.",
   resume: "Resumed: payouts go out again.",
 };
@@ -24,7 +26,7 @@ const DONE_WORDS: Record<Exclude<Action, "close">, string> = {
  * window. Close is offered once the program allows it: after the end, or when every slot is taken.
  */
 export function GiveawayControls({ distribution, onChanged }: { distribution: Distribution; onChanged: () => void }) {
-  const [state, setState] = useState<{ busy?: Action; error?: string; done?: Exclude<Action, "close">; closed?: CloseResult }>({});
+  const [state, setState] = useState<{ busy?: Action; error?: string; done?: Toggle; closed?: CloseResult }>({});
   // What came back, measured on chain, stays in view after the close: "Returned 2,000 $WIF and 0.05 SOL".
   if (state.closed) {
     return (
