@@ -163,12 +163,6 @@ export const messages = {
    * CSP would block the image there, and no fan's browser ever contacts a host a token's author chose.
    */
   "tokens/logo": message(z.strictObject({ mint: publicKeySchema }), z.object({ dataUrl: z.string().nullable() }), both),
-  /** The creator's card on X opens the giveaway's dashboard (options.html#/d/<address>) in a tab. */
-  "creator/open-dashboard": message(
-    z.strictObject({ address: publicKeySchema }),
-    z.object({ opened: z.literal(true) }),
-    contentOnly,
-  ),
   /** Which cluster the configured RPC is, by its genesis hash: the popup's network badge. */
   "chain/network": message(empty, z.object({ network: z.enum(["mainnet", "devnet", "testnet", "localnet"]) }), pagesOnly),
   "chain/latest-blockhash": message(empty, z.object({ blockhash: z.string(), lastValidBlockHeight: z.number() }), both),
@@ -214,8 +208,15 @@ export const messages = {
   ),
 
   "settings/get": message(empty, settingsSchema, both),
-  /** The creator's card under their own giveaway links here: the options page lists, pauses and closes giveaways. */
-  "dashboard/open": message(empty, z.object({ opened: z.literal(true) }), contentOnly),
+  /**
+   * The creator's card under their own giveaway opens its dashboard (options.html#/d/<address>); without
+   * an address, the list of the creator's giveaways.
+   */
+  "dashboard/open": message(
+    z.strictObject({ address: publicKeySchema.optional() }),
+    z.object({ opened: z.literal(true) }),
+    contentOnly,
+  ),
   "settings/update": message(settingsPatchSchema.strict(), settingsSchema, pagesOnly),
 
   "diagnostics/report": message(diagnosticReportSchema.strict(), z.object({ recorded: z.literal(true) }), contentOnly),

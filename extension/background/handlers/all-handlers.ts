@@ -3,7 +3,6 @@ import type { BackgroundServices } from "../services.ts";
 import { approvalHandlers } from "./approval-handlers.ts";
 import { backendReadHandlers } from "./backend-read-handlers.ts";
 import { closeDistributionHandler } from "./close-distribution-handler.ts";
-import { dashboardHandler } from "./dashboard-handler.ts";
 import { diagnosticsHandlers } from "./diagnostics-handlers.ts";
 import { networkHandler } from "./network-handler.ts";
 import { outboxHandlers } from "./outbox-handlers.ts";
@@ -24,7 +23,6 @@ export function allHandlers(services: BackgroundServices): Handlers {
     ...backendReadHandlers(services),
     ...outboxHandlers(services),
     ...closeDistributionHandler(services),
-    ...dashboardHandler(),
     ...pauseDistributionHandler(services),
     ...settingsHandlers(services),
     ...diagnosticsHandlers(services),
