@@ -19,7 +19,8 @@ import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
  * answered → first GET /claims/:id saying confirmed: claim_to_paid_p50_ms/p99_ms), and 10,000 claims
  * as fast as intake takes them until the last is confirmed (burst_10k_all_paid_s). The X API cost per
  * verified claim is what the emulator bills (X's pay-per-use table) for fans with realistic activity
- * claiming a typical giveaway and one with all eight requirements. Prints tables, then one JSON line.
+ * claiming a typical giveaway and one with all eight requirements. The creator's dashboard is read, as
+ * it polls, on the giveaway of 10,000 paid claims. Prints tables, then one JSON line.
  */
 // As many as are measured: V8 is still compiling the hot path through the first thousands of requests.
 const WARMUP_CLAIMS = 10_000;
@@ -35,6 +36,9 @@ const STEADY_CLAIMS_PER_S = 100;
 const STEADY_CLAIMS = 1_000;
 /** How often a fan's page asks for its claim's status (the claim page polls at this pace). */
 const STATUS_POLL_MS = 100;
+/** A few creators' dashboards open at once, each polling its giveaway and its newest claimants. */
+const DASHBOARD_CONNECTIONS = 4;
+const DASHBOARD_SECONDS = 5;
 
 const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-bench-"));
 const server: ChildProcess = fork(fileURLToPath(new URL("./bench-server.ts", import.meta.url)), [dataDirectory], {
@@ -207,6 +211,20 @@ try {
   const burstSeconds = (performance.now() - burstStartedAt) / 1000;
   const burstProfile = (await ask({ type: "batcher-stop" }, "batcher-stopped")).profile;
 
+  const dashboard = (path: string) =>
+    autocannon({
+      url: `${measured.url}/creators/me/distributions/${measured.distribution}${path}`,
+      headers: { authorization: `Bearer ${measured.creatorToken}` },
+      connections: DASHBOARD_CONNECTIONS,
+      duration: DASHBOARD_SECONDS,
+    });
+  const dashboardView = await dashboard("");
+  const claimantsPage = await dashboard("/claims?status=all&limit=50");
+  const failedPage = await dashboard("/claims?status=failed&limit=50");
+  const lastPage = await dashboard("/claims?status=all&limit=50&before=50");
+  for (const [name, result] of Object.entries({ dashboardView, claimantsPage, failedPage, lastPage })) {
+    if (result.non2xx > 0 || result["2xx"] === 0) throw new Error(`the dashboard read ${name} failed: ${result.non2xx} non-2xx`);
+  }
   const runs = [{ connections: CONNECTIONS, result: claims, perSecond: claimsPerSecond }];
   let firstFan = WARMUP_CLAIMS + MEASURED_CLAIMS;
   for (const connections of MORE_CONNECTIONS) {
@@ -262,6 +280,12 @@ try {
     lookup_per_s: requestsPerSecond(lookup),
     lookup_p99_ms: lookup.latency.p99,
     settle_10k_claims_s: Number(settled.seconds.toFixed(2)),
+    dashboard_view_10k_claims_per_s: requestsPerSecond(dashboardView),
+    dashboard_view_10k_claims_p99_ms: dashboardView.latency.p99,
+    dashboard_claimants_page_10k_claims_per_s: requestsPerSecond(claimantsPage),
+    dashboard_claimants_page_10k_claims_p99_ms: claimantsPage.latency.p99,
+    dashboard_failed_page_10k_claims_p99_ms: failedPage.latency.p99,
+    dashboard_oldest_page_10k_claims_p99_ms: lastPage.latency.p99,
     x_api_usd_per_verified_claim: xCost.typicalUsd,
     x_api_usd_per_verified_claim_all_8: xCost.allEightUsd,
     x_api_calls_per_verified_claim: xCost.typicalCalls === null ? null : Number(xCost.typicalCalls.toFixed(2)),

@@ -157,6 +157,7 @@ process.on("message", async (command: BenchCommand) => {
         url: backend.url,
         distribution: distribution.address.toBase58(),
         fans: await makeFans(command.firstFan, command.fans),
+        creatorToken: creator.sessionToken,
       });
     } else if (command.type === "settle") {
       reply({ type: "settled", ...(await settle(command.distribution, command.expected)) });

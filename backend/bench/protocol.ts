@@ -27,7 +27,8 @@ export type BenchCommand =
 
 export type BenchReply =
   | { type: "started" }
-  | { type: "prepared"; url: string; distribution: string; fans: BenchUser[] }
+  /** `creatorToken`: the session of the creator who registered `distribution`, for the dashboard's routes. */
+  | { type: "prepared"; url: string; distribution: string; fans: BenchUser[]; creatorToken: string }
   | { type: "settled"; seconds: number; profile: BatcherProfile }
   | { type: "batcher-started" }
   | { type: "paid" }

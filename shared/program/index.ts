@@ -13,3 +13,4 @@ export * from "./ids.ts";
 export * from "./layout.ts";
 export * from "./pda.ts";
 export * from "./program-address.ts";
+export * from "./program-id.ts";
