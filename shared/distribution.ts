@@ -24,6 +24,8 @@ export const distributionDraftSchema = z
     postId: xIdSchema,
     /** Lamports escrowed to reimburse the operator's fee payer for each paid claim. */
     feeBudgetLamports: u64StringSchema.default(0n),
+    /** The most priority fee per paid claim the budget reimburses, so batches still land on a busy cluster. */
+    priorityFeeCapLamports: u64StringSchema.default(0n),
   })
   // zod runs this even when a field above failed, so each cross-field check first confirms that
   // the fields it combines are themselves valid; otherwise the person would see a second, wrong message.

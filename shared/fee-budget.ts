@@ -1,7 +1,7 @@
 /**
  * The fee budget's arithmetic, as the program enforces it (create_distribution, batch_claim): the budget
- * always keeps fee_per_claim for every unpaid slot, and a payout that opens the fan's token account also
- * takes that account's rent, only from what lies above that reserve.
+ * always keeps fee_per_claim and the priority fee cap for every unpaid slot, and a payout that opens the
+ * fan's token account also takes that account's rent, only from what lies above that reserve.
  */
 
 /** Rent-exempt minimum of a classic SPL token account (165 bytes): what opening one costs. */
@@ -19,19 +19,28 @@ export function tokenAccountRent(tokenProgram: TokenProgramName): bigint {
 export interface FeeBudgetTerms {
   feeBudgetLamports: bigint;
   feePerClaimLamports: bigint;
+  /** The most priority fee per claim the budget reimburses (0 or absent: none). */
+  priorityFeeCapLamports?: bigint;
   maxClaims: number;
   /** Slots the chain has paid so far. */
   claimedCount: number;
 }
 
-/** The least budget the program accepts: every payout's fee. */
-export function minimumFeeBudget(terms: Pick<FeeBudgetTerms, "feePerClaimLamports" | "maxClaims">): bigint {
-  return terms.feePerClaimLamports * BigInt(terms.maxClaims);
+type PerClaimTerms = Pick<FeeBudgetTerms, "feePerClaimLamports" | "priorityFeeCapLamports" | "maxClaims">;
+
+/** What the budget keeps for each unpaid slot: its fee and its priority fee cap. */
+function reservedPerClaim(terms: Omit<PerClaimTerms, "maxClaims">): bigint {
+  return terms.feePerClaimLamports + (terms.priorityFeeCapLamports ?? 0n);
+}
+
+/** The least budget the program accepts: every payout's fee and priority fee cap. */
+export function minimumFeeBudget(terms: PerClaimTerms): bigint {
+  return reservedPerClaim(terms) * BigInt(terms.maxClaims);
 }
 
 /** The budget the create dialog proposes: every payout's fee, plus a token account's rent for each when asked. */
 export function proposedFeeBudget(
-  terms: Pick<FeeBudgetTerms, "feePerClaimLamports" | "maxClaims">,
+  terms: PerClaimTerms,
   coverTokenAccounts: boolean,
   tokenProgram: TokenProgramName = "spl-token",
 ): bigint {
@@ -40,7 +49,7 @@ export function proposedFeeBudget(
 
 /** How many payouts that open the fan's token account the budget still covers, right now. */
 export function tokenAccountCreationsCovered(terms: FeeBudgetTerms, rent: bigint = TOKEN_ACCOUNT_RENT_LAMPORTS): number {
-  const reserve = terms.feePerClaimLamports * BigInt(Math.max(0, terms.maxClaims - terms.claimedCount));
+  const reserve = reservedPerClaim(terms) * BigInt(Math.max(0, terms.maxClaims - terms.claimedCount));
   const surplus = terms.feeBudgetLamports - reserve;
   return surplus <= 0n ? 0 : Number(surplus / rent);
 }

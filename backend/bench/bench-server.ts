@@ -3,6 +3,7 @@ import { Keypair } from "@solana/web3.js";
 import pino from "pino";
 import { ClaimBatcher } from "../claims/claim-batcher.ts";
 import { batcherMetricsHooks, claimsPlugin } from "../claims/claims-plugin.ts";
+import { queueSignalOf } from "../claims/queue-signal.ts";
 import { fund } from "../claims/testing/chain-fixtures.ts";
 import { registerDistribution } from "../claims/testing/registered-distribution.ts";
 import { openDatabase } from "../db/open-database.ts";
@@ -10,7 +11,7 @@ import { createDatabaseOn, startPostgresServer } from "../db/testing/postgres-se
 import { createLogger } from "../http/logging.ts";
 import { startTestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
-import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
+import type { BatcherProfile, BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
 import { ALL_REQUIREMENTS, addActiveFans, claimAndBill, heldToken, TYPICAL_REQUIREMENTS, usdPerClaim } from "./x-cost.ts";
 
 /** Fans per measured giveaway in the X cost figures. */
@@ -66,27 +67,61 @@ async function makeFans(first: number, count: number): Promise<BenchUser[]> {
   return fans;
 }
 
-async function settle(distribution: string, expected: number): Promise<number> {
-  const startedAt = performance.now();
+/** The batcher as claimsBatcherService runs it (woken by the intake's signal), its phases added up. */
+function startBatcher(): { batcher: ClaimBatcher; profile: BatcherProfile; stop(): Promise<BatcherProfile> } {
+  const profile: BatcherProfile = { phasesMs: {}, batches: 0, claims: 0 };
+  const metrics = batcherMetricsHooks(backend.context.metrics, (error) => console.error("batcher:", error));
   const batcher = new ClaimBatcher({
     database,
     connection,
     signers: { verifier: backend.verifier, feePayer: backend.feePayer },
-    idleMs: 5,
-    hooks: batcherMetricsHooks(backend.context.metrics, (error) => console.error("batcher:", error)),
+    hooks: {
+      ...metrics,
+      onBatchSent(size) {
+        metrics.onBatchSent?.(size);
+        profile.batches++;
+        profile.claims += size;
+      },
+      onPhase(phase, milliseconds) {
+        profile.phasesMs[phase] = (profile.phasesMs[phase] ?? 0) + milliseconds;
+      },
+    },
   });
+  const onQueued = (count: number) => batcher.notifyQueued(count);
+  queueSignalOf(database).on("queued", onQueued);
   batcher.start();
+  return {
+    batcher,
+    profile,
+    async stop() {
+      queueSignalOf(database).off("queued", onQueued);
+      await batcher.stop();
+      profile.phasesMs = Object.fromEntries(Object.entries(profile.phasesMs).map(([phase, ms]) => [phase, Math.round(ms)]));
+      return profile;
+    },
+  };
+}
+
+async function waitPaid(distribution: string, expected: number): Promise<void> {
   for (;;) {
     const { rows } = await database.query<{ confirmed: string }>(
       "SELECT count(*) AS confirmed FROM claims WHERE distribution = $1 AND status = 'confirmed'",
       [distribution],
     );
-    if (Number(rows[0]?.confirmed) >= expected) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (Number(rows[0]?.confirmed) >= expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  await batcher.stop();
-  return (performance.now() - startedAt) / 1000;
 }
+
+async function settle(distribution: string, expected: number): Promise<{ seconds: number; profile: BatcherProfile }> {
+  const startedAt = performance.now();
+  const running = startBatcher();
+  await waitPaid(distribution, expected);
+  const seconds = (performance.now() - startedAt) / 1000;
+  return { seconds, profile: await running.stop() };
+}
+
+let running: ReturnType<typeof startBatcher> | undefined;
 
 /**
  * X API cost per verified claim, by the emulator's bill: fans with realistic activity (x-cost.ts)
@@ -122,11 +157,28 @@ process.on("message", async (command: BenchCommand) => {
         url: backend.url,
         distribution: distribution.address.toBase58(),
         fans: await makeFans(command.firstFan, command.fans),
+        creatorToken: creator.sessionToken,
       });
     } else if (command.type === "settle") {
-      reply({ type: "settled", seconds: await settle(command.distribution, command.expected) });
+      reply({ type: "settled", ...(await settle(command.distribution, command.expected)) });
+    } else if (command.type === "batcher-start") {
+      running = startBatcher();
+      reply({ type: "batcher-started" });
+    } else if (command.type === "wait-paid") {
+      await waitPaid(command.distribution, command.expected);
+      reply({ type: "paid" });
+    } else if (command.type === "batcher-stop") {
+      const profile = (await running?.stop()) ?? { phasesMs: {}, batches: 0, claims: 0 };
+      running = undefined;
+      reply({ type: "batcher-stopped", profile });
     } else if (command.type === "x-cost") {
-      reply(await measureXCost());
+      // On a loaded machine the emulator may time out: the other figures are not lost for it.
+      reply(
+        await measureXCost().catch((error: unknown) => {
+          console.error("x-cost not measured:", error instanceof Error ? error.message : error);
+          return { type: "x-cost", typicalUsd: null, typicalCalls: null, allEightUsd: null, allEightCalls: null } as const;
+        }),
+      );
     } else {
       await backend.close();
       await database.close();

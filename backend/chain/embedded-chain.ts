@@ -21,6 +21,28 @@ export const LAMPORTS_PER_SIGNATURE = 5000;
 const DEFAULT_SLOT_MS = 400;
 /** Statuses kept for getSignatureStatuses; far more than a blockhash window's worth of batches. */
 const DEFAULT_REMEMBERED_STATUSES = 50_000;
+/** getRecentPrioritizationFees answers for this many recent slots, as a validator's cache does. */
+export const PRIORITIZATION_FEE_SLOTS = 150;
+const COMPUTE_BUDGET_PROGRAM = "ComputeBudget111111111111111111111111111111";
+const SET_COMPUTE_UNIT_PRICE = 3;
+
+/**
+ * A busy cluster, simulated: a transaction bidding less than `requiredMicroLamports` per compute
+ * unit is not included (it never lands, as a leader with better-paying transactions drops it), and
+ * every recent slot reports at least `reportedMicroLamports` (others' traffic) to getRecentPrioritizationFees.
+ */
+export interface Congestion {
+  requiredMicroLamports: number;
+  /** Defaults to the required price; lower models a fee spike the recent slots do not show yet. */
+  reportedMicroLamports?: number;
+}
+
+/** One landed transaction's bid, for getRecentPrioritizationFees. */
+interface LandedFee {
+  slot: number;
+  microLamports: number;
+  writable: string[];
+}
 
 export interface ChainProgram {
   programId: string;
@@ -111,6 +133,9 @@ interface DecodedTransaction {
   transaction: Transaction;
   signature: string;
   blockhash: string;
+  /** SetComputeUnitPrice's micro-lamports per unit, 0 without one. */
+  priorityMicroLamports: number;
+  writableAccounts: string[];
 }
 
 /**
@@ -130,6 +155,8 @@ export class EmbeddedChain extends EventEmitter<{ landed: [LandedTransaction] }>
   private savedTransactionCount = 0;
   private readonly snapshotPath: string | undefined;
   private readonly rememberedStatuses: number;
+  private congestion: Congestion | undefined;
+  private readonly landedFees: LandedFee[] = [];
 
   constructor(options: EmbeddedChainOptions = {}) {
     super();
@@ -210,6 +237,33 @@ export class EmbeddedChain extends EventEmitter<{ landed: [LandedTransaction] }>
     this.syncClock();
   }
 
+  /** Tests and development only: makes the chain a busy cluster (see Congestion), or calm again with undefined. */
+  congest(congestion: Congestion | undefined): void {
+    this.congestion = congestion;
+  }
+
+  /**
+   * What getRecentPrioritizationFees answers: for each of the last 150 slots, the lowest price of a
+   * landed transaction that wrote one of `accounts` (any transaction when none are named), 0 when
+   * none did, and never less than what a congestion reports.
+   */
+  recentPrioritizationFees(accounts: string[]): { slot: number; prioritizationFee: number }[] {
+    const slot = this.syncClock();
+    const wanted = new Set(accounts);
+    const lowest = new Map<number, number>();
+    for (const fee of this.landedFees) {
+      if (fee.slot <= slot - PRIORITIZATION_FEE_SLOTS) continue;
+      if (wanted.size && !fee.writable.some((account) => wanted.has(account))) continue;
+      lowest.set(fee.slot, Math.min(lowest.get(fee.slot) ?? Number.POSITIVE_INFINITY, fee.microLamports));
+    }
+    const reported = this.congestion ? (this.congestion.reportedMicroLamports ?? this.congestion.requiredMicroLamports) : 0;
+    const first = Math.max(0, slot - PRIORITIZATION_FEE_SLOTS + 1);
+    return Array.from({ length: slot - first + 1 }, (_, offset) => ({
+      slot: first + offset,
+      prioritizationFee: Math.max(reported, lowest.get(first + offset) ?? 0),
+    }));
+  }
+
   /**
    * Sends like a validator's sendTransaction: with preflight, a failing transaction is refused and
    * nothing is charged; without it, a transaction the runtime would execute lands (fee charged, error
@@ -225,12 +279,17 @@ export class EmbeddedChain extends EventEmitter<{ landed: [LandedTransaction] }>
       if (preflight.err !== null) throw new PreflightFailure(preflight);
     }
     if (!blockhashValid) return decoded.signature;
+    // Outbid on a busy cluster: the node took it, no leader includes it, and its blockhash will expire.
+    if (this.congestion && decoded.priorityMicroLamports < this.congestion.requiredMicroLamports) return decoded.signature;
     const result = this.runSigned(() => this.svm.sendTransaction(decoded.transaction));
     // A failure that left no trace in the runtime's history (a duplicate, a bad signature) never landed.
     const landed =
       !(result instanceof FailedTransactionMetadata) ||
       (!this.statuses.has(decoded.signature) && this.svm.getTransaction(toSignature(decoded.signature)) !== null);
-    if (landed) this.record(decoded.signature, result);
+    if (landed) {
+      this.record(decoded.signature, result);
+      this.rememberFee(decoded);
+    }
     return decoded.signature;
   }
 
@@ -310,6 +369,18 @@ export class EmbeddedChain extends EventEmitter<{ landed: [LandedTransaction] }>
     this.emit("landed", landed);
   }
 
+  private rememberFee(decoded: DecodedTransaction): void {
+    this.landedFees.push({
+      slot: this.syncedSlot,
+      microLamports: decoded.priorityMicroLamports,
+      writable: decoded.writableAccounts,
+    });
+    const oldest = this.syncedSlot - PRIORITIZATION_FEE_SLOTS;
+    let expired = 0;
+    while (expired < this.landedFees.length && (this.landedFees[expired] as LandedFee).slot <= oldest) expired++;
+    if (expired) this.landedFees.splice(0, expired);
+  }
+
   private execute(
     decoded: DecodedTransaction,
     mode: "simulate" | "simulate-unsigned",
@@ -360,10 +431,30 @@ export class EmbeddedChain extends EventEmitter<{ landed: [LandedTransaction] }>
       const transaction = getTransactionDecoder().decode(bytes);
       const message = getCompiledTransactionMessageDecoder().decode(transaction.messageBytes);
       const firstSignature = Object.values(transaction.signatures)[0];
+      const { header, staticAccounts } = message;
+      // A v1 message (no instruction list in this form) is read as bidding nothing.
+      const instructions = "instructions" in message ? message.instructions : [];
+      const signers = header.numSignerAccounts;
+      const writableAccounts = staticAccounts.filter(
+        (_, index) =>
+          index < signers - header.numReadonlySignerAccounts ||
+          (index >= signers && index < staticAccounts.length - header.numReadonlyNonSignerAccounts),
+      );
+      const price = instructions.find(
+        (instruction) =>
+          staticAccounts[instruction.programAddressIndex] === COMPUTE_BUDGET_PROGRAM &&
+          instruction.data?.[0] === SET_COMPUTE_UNIT_PRICE &&
+          instruction.data.length >= 9,
+      );
+      const priorityMicroLamports = price?.data
+        ? Number(new DataView(price.data.buffer, price.data.byteOffset + 1, 8).getBigUint64(0, true))
+        : 0;
       return {
         transaction,
         signature: bs58.encode(firstSignature ?? new Uint8Array(64)),
         blockhash: message.lifetimeToken,
+        priorityMicroLamports,
+        writableAccounts,
       };
     } catch {
       throw new MalformedTransactionError("failed to deserialize the transaction");

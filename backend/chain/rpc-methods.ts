@@ -345,6 +345,11 @@ method("getFeeForMessage", params(z.string().min(1), contextConfig.optional()), 
   value: asRpcErrors(() => chain.feeForMessage(decodeWire(message, "base64"))),
 }));
 method(
+  "getRecentPrioritizationFees",
+  params(z.array(publicKeySchema).max(MAX_ACCOUNTS_PER_REQUEST).optional()),
+  (chain, [accounts]) => chain.recentPrioritizationFees(accounts ?? []),
+);
+method(
   "requestAirdrop",
   params(publicKeySchema, z.number().int().positive().max(Number.MAX_SAFE_INTEGER), contextConfig.optional()),
   (chain, [key, amount]) => chain.airdrop(key, BigInt(amount)),

@@ -69,26 +69,81 @@ export async function releaseClaims(database: Queryable, owner: string, claimIds
 }
 
 /**
- * Writes the batch and moves its claims to `sent` before the transaction leaves the process: after a
- * crash, recovery finds the signature and blockhash and can ask the chain what happened. If any claim's
- * lease was lost to another instance, nothing is written and the caller must not send.
+ * Writes the batches and moves their claims to `sent` before any transaction leaves the process (one
+ * database transaction for a whole cycle's batches): after a crash, recovery finds each signature and
+ * blockhash and can ask the chain what happened. If any claim's lease was lost to another instance,
+ * nothing is written and the caller must send none of them. Returns the batch ids in order.
  */
-export async function recordSentBatch(database: Database, owner: string, leaseMs: number, batch: SentBatch): Promise<string> {
+export async function recordSentBatches(
+  database: Database,
+  owner: string,
+  leaseMs: number,
+  batches: SentBatch[],
+): Promise<string[]> {
+  if (!batches.length) return [];
+  return database.transaction(async (transaction) => {
+    const { rows } = await transaction.query<{ id: string; signature: string }>(
+      `INSERT INTO claim_batches (distribution, status, signature, blockhash, last_valid_block_height, claim_count, lease_owner, lease_expires_at)
+       SELECT distribution, 'sent', signature, blockhash, last_valid_block_height, claim_count, $6, now() + $7 * interval '1 millisecond'
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[])
+           AS batch (distribution, signature, blockhash, last_valid_block_height, claim_count)
+       RETURNING id, signature`,
+      [
+        batches.map((batch) => batch.distribution),
+        batches.map((batch) => batch.signature),
+        batches.map((batch) => batch.blockhash),
+        batches.map((batch) => batch.lastValidBlockHeight),
+        batches.map((batch) => batch.claimIds.length),
+        owner,
+        leaseMs,
+      ],
+    );
+    const idOf = new Map(rows.map((row) => [row.signature, row.id]));
+    const ids = batches.map((batch) => idOf.get(batch.signature) as string);
+    const claimIds = batches.flatMap((batch) => batch.claimIds);
+    const moved = await transaction.query(
+      `UPDATE claims SET status = 'sent', batch_id = sent.batch_id, signature = sent.signature, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS sent (claim_id, batch_id, signature)
+        WHERE claims.id = sent.claim_id AND claims.status = 'queued' AND claims.lease_owner = $4 AND claims.lease_expires_at > now()`,
+      [
+        claimIds,
+        batches.flatMap((batch, index) => batch.claimIds.map(() => ids[index])),
+        batches.flatMap((batch) => batch.claimIds.map(() => batch.signature)),
+        owner,
+      ],
+    );
+    if (moved.rowCount !== claimIds.length)
+      throw new LeaseLostError(`lost the lease on ${claimIds.length - moved.rowCount} claims`);
+    return ids;
+  });
+}
+
+/** The node took these batches' transactions: their claims now wait for confirmation (for the fans' progress). */
+export async function markBatchesSubmitted(database: Queryable, batchIds: string[]): Promise<void> {
+  if (!batchIds.length) return;
+  await database.query("UPDATE claim_batches SET submitted_at = now() WHERE id = ANY($1::bigint[]) AND submitted_at IS NULL", [
+    batchIds,
+  ]);
+}
+
+/**
+ * Confirms batches the chain confirmed without error, in one database transaction: batch_claim is all
+ * or nothing, so every claim such a batch carries was paid. A batch already settled is left alone.
+ */
+export async function settleConfirmedBatches(database: Database, batchIds: string[]): Promise<number> {
+  if (!batchIds.length) return 0;
   return database.transaction(async (transaction) => {
     const { rows } = await transaction.query<{ id: string }>(
-      `INSERT INTO claim_batches (distribution, status, signature, blockhash, last_valid_block_height, claim_count, lease_owner, lease_expires_at)
-       VALUES ($1, 'sent', $2, $3, $4, $5, $6, now() + $7 * interval '1 millisecond') RETURNING id`,
-      [batch.distribution, batch.signature, batch.blockhash, batch.lastValidBlockHeight, batch.claimIds.length, owner, leaseMs],
+      `UPDATE claim_batches SET status = 'confirmed', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE id = ANY($1::bigint[]) AND status = 'sent' RETURNING id`,
+      [batchIds],
     );
-    const batchId = rows[0]?.id as string;
-    const moved = await transaction.query(
-      `UPDATE claims SET status = 'sent', batch_id = $1, signature = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE id = ANY($3::uuid[]) AND status = 'queued' AND lease_owner = $4 AND lease_expires_at > now()`,
-      [batchId, batch.signature, batch.claimIds, owner],
+    if (!rows.length) return 0;
+    const confirmed = await transaction.query(
+      "UPDATE claims SET status = 'confirmed', updated_at = now() WHERE batch_id = ANY($1::bigint[]) AND status = 'sent'",
+      [rows.map((row) => row.id)],
     );
-    if (moved.rowCount !== batch.claimIds.length)
-      throw new LeaseLostError(`lost the lease on ${batch.claimIds.length - moved.rowCount} claims`);
-    return batchId;
+    return confirmed.rowCount;
   });
 }
 

@@ -1,31 +1,29 @@
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { ComputeBudgetProgram, type Keypair, PublicKey, Transaction } from "@solana/web3.js";
+import { createPrivateKey, type KeyObject, sign } from "node:crypto";
+import { ComputeBudgetProgram, type Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import bs58 from "bs58";
 import {
+  associatedTokenAddress,
   type BatchShape,
   batchClaimInstruction,
   distributionProgramId,
   maxClaimsPerLegacyTransaction,
 } from "../../shared/program/index.ts";
 
-/**
- * The runtime's ceiling. A batch that creates token accounts runs one ATA program CPI per claim;
- * on a real cluster with priority fees, lower this to what simulation measures.
- */
-export const BATCH_COMPUTE_UNIT_LIMIT = 1_400_000;
+/** The runtime's ceiling, which a batch asks for when it is simulated to measure what it uses. */
+export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
 
 const associatedAccounts = new Map<string, PublicKey>();
 const MAX_REMEMBERED_ACCOUNTS = 100_000;
 
 /**
- * The wallet's associated token account for the mint, remembered: deriving it searches for a bump
- * with an ed25519 curve check per try, which in JavaScript costs more than the rest of a batch.
+ * The wallet's associated token account for the mint, remembered: the batcher asks for it when it
+ * checks which accounts exist and again when it builds the batch.
  */
 export function associatedTokenAccount(mint: MintRef, wallet: string): PublicKey {
   const key = `${mint.text}:${wallet}`;
   let account = associatedAccounts.get(key);
   if (!account) {
-    account = getAssociatedTokenAddressSync(mint.key, new PublicKey(wallet), true, mint.tokenProgram);
+    account = associatedTokenAddress(mint.key, new PublicKey(wallet), mint.tokenProgram);
     if (associatedAccounts.size >= MAX_REMEMBERED_ACCOUNTS) associatedAccounts.clear();
     associatedAccounts.set(key, account);
   }
@@ -51,16 +49,35 @@ export interface BatchSigners {
   feePayer?: Keypair;
 }
 
+/** The compute budget a batch asks for: its unit limit and the priority fee per unit. */
+export interface BatchFees {
+  computeUnitLimit: number;
+  /** Micro-lamports per compute unit; 0 sends no price instruction (no priority fee). */
+  microLamportsPerUnit: number;
+}
+
 export interface SignedBatch {
   signature: string;
   wire: Buffer;
+}
+
+/** The lamports a batch's priority fee costs: ⌈limit × price / 10⁶⌉, as the runtime charges it. */
+export function priorityFeeLamports(fees: BatchFees): bigint {
+  return (BigInt(fees.computeUnitLimit) * BigInt(fees.microLamportsPerUnit) + 999_999n) / 1_000_000n;
+}
+
+function computeBudgetInstructions(fees: BatchFees): TransactionInstruction[] {
+  const limit = ComputeBudgetProgram.setComputeUnitLimit({ units: fees.computeUnitLimit });
+  if (fees.microLamportsPerUnit === 0) return [limit];
+  return [limit, ComputeBudgetProgram.setComputeUnitPrice({ microLamports: fees.microLamportsPerUnit })];
 }
 
 function shape(signers: BatchSigners, createAccounts: boolean): BatchShape {
   return {
     createAccounts,
     separateFeePayer: signers.feePayer !== undefined && !signers.feePayer.publicKey.equals(signers.verifier.publicKey),
-    extraInstructions: [ComputeBudgetProgram.setComputeUnitLimit({ units: BATCH_COMPUTE_UNIT_LIMIT })],
+    // The largest budget a batch carries: a unit limit and a price.
+    extraInstructions: computeBudgetInstructions({ computeUnitLimit: MAX_COMPUTE_UNIT_LIMIT, microLamportsPerUnit: 1 }),
   };
 }
 
@@ -76,23 +93,109 @@ export function batchCapacity(signers: BatchSigners): { creating: number; existi
   };
 }
 
-/** Builds and signs one batch_claim transaction; its signature is known before it is sent. */
-export function signBatch(
+/** An ed25519 secret seed as a KeyObject, so signing runs in OpenSSL instead of JavaScript. */
+const signingKeys = new WeakMap<Keypair, KeyObject>();
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+
+function signingKey(keypair: Keypair): KeyObject {
+  let key = signingKeys.get(keypair);
+  if (!key) {
+    key = createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, keypair.secretKey.subarray(0, 32)]),
+      format: "der",
+      type: "pkcs8",
+    });
+    signingKeys.set(keypair, key);
+  }
+  return key;
+}
+
+function compactLength(length: number): number[] {
+  const bytes: number[] = [];
+  let rest = length;
+  for (;;) {
+    const low = rest & 0x7f;
+    rest >>= 7;
+    if (rest === 0) {
+      bytes.push(low);
+      return bytes;
+    }
+    bytes.push(low | 0x80);
+  }
+}
+
+interface KeyEntry {
+  key: PublicKey;
+  bytes: Uint8Array;
+  signer: boolean;
+  writable: boolean;
+}
+
+/**
+ * A legacy message, compiled as Transaction.compileMessage does (payer first, then signers, writable
+ * before read-only) but keyed by raw bytes: the library's compiler sorts keys by their base58 text,
+ * which cost more than signing and executing the batch together.
+ */
+export function compileLegacyMessage(payer: PublicKey, instructions: TransactionInstruction[], blockhash: string): Buffer {
+  const entries = new Map<string, KeyEntry>();
+  const note = (key: PublicKey, signer: boolean, writable: boolean) => {
+    const bytes = key.toBytes();
+    const id = Buffer.from(bytes).toString("latin1");
+    const entry = entries.get(id);
+    if (entry) {
+      entry.signer ||= signer;
+      entry.writable ||= writable;
+    } else entries.set(id, { key, bytes, signer, writable });
+  };
+  note(payer, true, true);
+  for (const instruction of instructions) {
+    for (const meta of instruction.keys) note(meta.pubkey, meta.isSigner, meta.isWritable);
+    note(instruction.programId, false, false);
+  }
+  const rank = (entry: KeyEntry) => (entry.signer ? 0 : 2) + (entry.writable ? 0 : 1);
+  // Array.prototype.sort is stable: the payer stays first, the others keep their order within a rank.
+  const ordered = [...entries.values()].sort((left, right) => rank(left) - rank(right));
+  const index = new Map(ordered.map((entry, position) => [Buffer.from(entry.bytes).toString("latin1"), position]));
+  const indexOf = (key: PublicKey) => index.get(Buffer.from(key.toBytes()).toString("latin1")) as number;
+  const signers = ordered.filter((entry) => entry.signer);
+  const parts: Uint8Array[] = [
+    Uint8Array.of(
+      signers.length,
+      signers.filter((entry) => !entry.writable).length,
+      ordered.filter((entry) => !entry.signer && !entry.writable).length,
+    ),
+    Uint8Array.from(compactLength(ordered.length)),
+    ...ordered.map((entry) => entry.bytes),
+    bs58.decode(blockhash),
+    Uint8Array.from(compactLength(instructions.length)),
+  ];
+  for (const instruction of instructions) {
+    parts.push(
+      Uint8Array.of(indexOf(instruction.programId), ...compactLength(instruction.keys.length)),
+      Uint8Array.from(instruction.keys.map((meta) => indexOf(meta.pubkey))),
+      Uint8Array.from(compactLength(instruction.data.length)),
+      instruction.data,
+    );
+  }
+  return Buffer.concat(parts);
+}
+
+/** The batch_claim instruction paying `entries`; `vault` (the distribution's, as the chain stores it) spares deriving it. */
+export function batchInstruction(
   signers: BatchSigners,
   distribution: string,
   mint: MintRef,
   entries: BatchClaimEntry[],
-  blockhash: string,
-  programId: PublicKey = distributionProgramId,
-): SignedBatch {
-  const feePayer = signers.feePayer ?? signers.verifier;
-  const instruction = batchClaimInstruction({
+  options: { programId?: PublicKey; vault?: PublicKey } = {},
+): TransactionInstruction {
+  return batchClaimInstruction({
     verifier: signers.verifier.publicKey,
-    feePayer: feePayer.publicKey,
+    feePayer: (signers.feePayer ?? signers.verifier).publicKey,
     distribution,
+    vault: options.vault,
     mint: mint.key,
     tokenProgram: mint.tokenProgram,
-    programId,
+    programId: options.programId ?? distributionProgramId,
     claims: entries.map((entry) => {
       const owner = new PublicKey(entry.wallet);
       return entry.createAccount
@@ -100,12 +203,48 @@ export function signBatch(
         : { slot: entry.slot, tokenAccount: associatedTokenAccount(mint, entry.wallet) };
     }),
   });
-  const transaction = new Transaction({ feePayer: feePayer.publicKey, recentBlockhash: blockhash }).add(
-    ...(shape(signers, false).extraInstructions ?? []),
-    instruction,
-  );
-  const distinctSigners = feePayer === signers.verifier ? [feePayer] : [feePayer, signers.verifier];
-  transaction.sign(...distinctSigners);
-  // Just signed here, so checking the signatures again would only cost time.
-  return { signature: bs58.encode(transaction.signature as Buffer), wire: transaction.serialize({ verifySignatures: false }) };
+}
+
+function signersOf(signers: BatchSigners): Keypair[] {
+  const feePayer = signers.feePayer ?? signers.verifier;
+  return feePayer === signers.verifier ? [feePayer] : [feePayer, signers.verifier];
+}
+
+/** The batch's message: its compute budget, then the batch instruction. */
+export function batchMessage(
+  signers: BatchSigners,
+  instruction: TransactionInstruction,
+  blockhash: string,
+  fees: BatchFees,
+): Buffer {
+  const feePayer = signers.feePayer ?? signers.verifier;
+  return compileLegacyMessage(feePayer.publicKey, [...computeBudgetInstructions(fees), instruction], blockhash);
+}
+
+/** The wire form with every signature zero: what simulation without signature checks takes. */
+export function unsignedWire(signers: BatchSigners, message: Buffer): Buffer {
+  const count = signersOf(signers).length;
+  return Buffer.concat([Uint8Array.of(...compactLength(count)), new Uint8Array(64 * count), message]);
+}
+
+/** Signs a batch's message; the signature is known before it is sent. */
+export function signBatchMessage(signers: BatchSigners, message: Buffer): SignedBatch {
+  const signatures = signersOf(signers).map((signer) => sign(null, message, signingKey(signer)));
+  return {
+    signature: bs58.encode(signatures[0] as Buffer),
+    wire: Buffer.concat([Uint8Array.of(...compactLength(signatures.length)), ...signatures, message]),
+  };
+}
+
+/** Builds and signs one batch_claim transaction (for tests and tools; the batcher measures its batches first). */
+export function signBatch(
+  signers: BatchSigners,
+  distribution: string,
+  mint: MintRef,
+  entries: BatchClaimEntry[],
+  blockhash: string,
+  fees: BatchFees = { computeUnitLimit: MAX_COMPUTE_UNIT_LIMIT, microLamportsPerUnit: 0 },
+): SignedBatch {
+  const instruction = batchInstruction(signers, distribution, mint, entries);
+  return signBatchMessage(signers, batchMessage(signers, instruction, blockhash, fees));
 }

@@ -9,9 +9,10 @@ import { describeEachEngine } from "../db/testing/engines.ts";
 import { decideBatchFailure } from "./batch-failure.ts";
 import { type BatchClaimEntry, batchCapacity, signBatch } from "./batch-transaction.ts";
 import { ClaimBatcher } from "./claim-batcher.ts";
-import { ClaimIntake } from "./claim-intake.ts";
+import { claimProgress, findClaim } from "./claim-queries.ts";
 import { mintRef } from "./distribution-chain-state.ts";
 import { createTestDistribution, fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { claimStatuses, queueClaims } from "./testing/queued-claims.ts";
 
 const verifier = Keypair.generate();
 let chain: EmbeddedChain;
@@ -21,41 +22,13 @@ beforeAll(async () => {
   await fund(inProcessConnection(chain), verifier.publicKey, 1000);
 });
 
-let userCounter = 0;
-async function queueClaims(database: Database, distribution: TestDistribution, count: number): Promise<PublicKey[]> {
-  const intake = new ClaimIntake(database);
-  const wallets = Array.from({ length: count }, () => Keypair.generate().publicKey);
-  const outcomes = await Promise.all(
-    wallets.map((wallet) => {
-      userCounter++;
-      return intake.submit({
-        xUserId: String(userCounter),
-        distribution: distribution.address.toBase58(),
-        maxClaims: distribution.maxClaims,
-        wallet: wallet.toBase58(),
-        idempotencyKey: `claim-${userCounter}`,
-      });
-    }),
-  );
-  expect(outcomes.every((outcome) => outcome.kind === "created")).toBe(true);
-  return wallets;
-}
-
-async function statuses(database: Database, distribution: TestDistribution): Promise<Record<string, number>> {
-  const { rows } = await database.query<{ status: string; count: string }>(
-    "SELECT status, count(*) AS count FROM claims WHERE distribution = $1 GROUP BY status",
-    [distribution.address.toBase58()],
-  );
-  return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
-}
-
 async function runUntilSettled(batcher: ClaimBatcher, database: Database, distribution: TestDistribution): Promise<void> {
   for (let cycle = 0; cycle < 100; cycle++) {
     await batcher.runCycle();
-    const counts = await statuses(database, distribution);
+    const counts = await claimStatuses(database, distribution);
     if (!counts.queued && !counts.sent) return;
   }
-  throw new Error(`claims never settled: ${JSON.stringify(await statuses(database, distribution))}`);
+  throw new Error(`claims never settled: ${JSON.stringify(await claimStatuses(database, distribution))}`);
 }
 
 /** A distribution open now on the test chain, whose claims `verifier` may batch. */
@@ -97,7 +70,7 @@ describeEachEngine("claim batcher", (database) => {
     });
     await runUntilSettled(batcher, database(), distribution);
 
-    expect(await statuses(database(), distribution)).toEqual({ confirmed: 40 });
+    expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 40 });
     expect(transitions).toEqual({ sent: 40, confirmed: 40 });
     const capacity = batchCapacity({ verifier });
     expect(Math.max(...batchSizes)).toBe(capacity.creating);
@@ -114,6 +87,42 @@ describeEachEngine("claim batcher", (database) => {
     expect(landed.value.every((status) => status?.err === null)).toBe(true);
   });
 
+  it("tells a queued fan the stage and, behind a long queue, the wait the recent pace of payments gives", async () => {
+    const connection = inProcessConnection(chain);
+    const distribution = await liveDistribution(connection, 300);
+    await queueClaims(database(), distribution, 14);
+    await runUntilSettled(
+      new ClaimBatcher({ database: database(), connection, signers: { verifier } }),
+      database(),
+      distribution,
+    );
+    await queueClaims(database(), distribution, 200);
+    const { rows } = await database().query<{ id: string }>(
+      "SELECT id FROM claims WHERE distribution = $1 AND status = 'queued' ORDER BY created_at DESC, id DESC LIMIT 1",
+      [distribution.address.toBase58()],
+    );
+    const last = await findClaim(database(), rows[0]?.id ?? "");
+    if (!last) throw new Error("the last queued claim is gone");
+    // 199 claims of this test ahead, paid at the pace of the last 10 s (this test's 14 and what other tests paid).
+    const progress = await claimProgress(database(), last);
+    expect(progress.stage).toBe("queued");
+    const { rows: pace } = await database().query<{ paid: string }>(
+      "SELECT coalesce(sum(claim_count), 0) AS paid FROM claim_batches WHERE status = 'confirmed' AND updated_at > now() - interval '10 seconds'",
+    );
+    expect(Number(pace[0]?.paid)).toBeGreaterThanOrEqual(14);
+    expect(progress.estimateSeconds).toBeGreaterThanOrEqual(Math.floor(200 / (Number(pace[0]?.paid) / 10)));
+    const paid = await findClaim(
+      database(),
+      (
+        await database().query<{ id: string }>("SELECT id FROM claims WHERE distribution = $1 AND status = 'confirmed' LIMIT 1", [
+          distribution.address.toBase58(),
+        ])
+      ).rows[0]?.id ?? "",
+    );
+    if (!paid) throw new Error("no paid claim");
+    expect(await claimProgress(database(), paid)).toEqual({ stage: "paid" });
+  });
+
   it("pays a pump.fun coin (Token-2022) into fans' Token-2022 accounts, opening them from the budget", async () => {
     const connection = inProcessConnection(chain);
     const distribution = await createTestDistribution(connection, {
@@ -125,7 +134,7 @@ describeEachEngine("claim batcher", (database) => {
     const wallets = await queueClaims(database(), distribution, 6);
     const batcher = new ClaimBatcher({ database: database(), connection, signers: { verifier } });
     await runUntilSettled(batcher, database(), distribution);
-    expect(await statuses(database(), distribution)).toEqual({ confirmed: 6 });
+    expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 6 });
     for (const wallet of wallets)
       expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
     expect((await onChainState(distribution)).claimedCount).toBe(6);
@@ -169,19 +178,19 @@ describeEachEngine("claim batcher", (database) => {
     });
     const first = new ClaimBatcher({ database: database(), connection: flaky, signers: { verifier }, leaseMs: 1_000 });
     await first.sendQueued();
-    expect(await statuses(database(), distribution)).toEqual({ sent: 30 });
+    expect(await claimStatuses(database(), distribution)).toEqual({ sent: 30 });
 
     // Restarted as a new instance before the unsent blockhashes expire: only the landed batches settle.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const second = new ClaimBatcher({ database: database(), connection, signers: { verifier }, leaseMs: 1_000 });
     await second.settleInFlight();
-    const midway = await statuses(database(), distribution);
+    const midway = await claimStatuses(database(), distribution);
     expect(midway.confirmed).toBeGreaterThan(0);
     expect(midway.sent).toBeGreaterThan(0);
 
     chain.warp(61_000);
     await runUntilSettled(second, database(), distribution);
-    expect(await statuses(database(), distribution)).toEqual({ confirmed: 30 });
+    expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 30 });
     for (const wallet of wallets)
       expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
     expect((await onChainState(distribution)).claimedCount).toBe(30);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
-import { type Connection, type PublicKey, SendTransactionError } from "@solana/web3.js";
+import { type Connection, PublicKey, SendTransactionError, VersionedTransaction } from "@solana/web3.js";
 import type { ClaimFailureReason, ClaimStatus } from "../../shared/api/claims.ts";
 import { tokenAccountCreationsCovered, tokenAccountRent } from "../../shared/fee-budget.ts";
 import { type DistributionAccount, distributionProgramId, isSlotClaimed } from "../../shared/program/index.ts";
@@ -15,18 +15,63 @@ import {
   LeaseLostError,
   leaseInFlightBatches,
   leaseQueuedClaims,
+  markBatchesSubmitted,
   postponeQueuedClaims,
-  recordSentBatch,
+  recordSentBatches,
   releaseClaims,
+  type SentBatch,
   settleBatch,
+  settleConfirmedBatches,
   slotsOfBatch,
 } from "./batch-store.ts";
-import { type BatchClaimEntry, type BatchSigners, batchCapacity, type MintRef, signBatch } from "./batch-transaction.ts";
+import {
+  type BatchClaimEntry,
+  type BatchFees,
+  type BatchSigners,
+  batchCapacity,
+  batchInstruction,
+  batchMessage,
+  MAX_COMPUTE_UNIT_LIMIT,
+  type MintRef,
+  type SignedBatch,
+  signBatchMessage,
+  unsignedWire,
+} from "./batch-transaction.ts";
 import { mintRef, walletsWithoutTokenAccount } from "./distribution-chain-state.ts";
+import { batchPriorityPrice, PriorityFeeMarket } from "./priority-fees.ts";
 
 /** getSignatureStatuses answers at most 256 signatures per call. */
 const STATUSES_PER_REQUEST = 256;
 const PAUSED_RECHECK_MS = 5_000;
+/** The longest a claim waits for others to share its batch (the adaptive window's ceiling). */
+const MAX_BATCH_WINDOW_MS = 40;
+/**
+ * Simulation measures a batch's compute; the limit asks for this much more, plus a fixed margin. A
+ * batch that opens token accounts varies more (the associated token program searches for each
+ * account's bump, and an address someone pre-funded costs three system instructions instead of one),
+ * so it gets more headroom.
+ */
+const COMPUTE_UNIT_HEADROOM = { existing: 1.1, creating: 1.5 };
+const COMPUTE_UNIT_MARGIN = 1_000;
+/**
+ * How long a measured batch shape (distribution, kind of claims, claim count) stands for the next ones
+ * of the same shape: simulating each batch executes it twice, which on the embedded chain halves
+ * throughput, while batches of one shape use the same compute.
+ */
+const MEASURE_TTL_MS = 5_000;
+const MAX_MEASURED_SHAPES = 1_000;
+
+/** Where a cycle spends its time: reported through hooks.onPhase for `bench:api`'s profile. */
+export type BatcherPhase =
+  | "batch_window"
+  | "lease_claims"
+  | "chain_reads"
+  | "build_and_sign"
+  | "simulate"
+  | "record_batches"
+  | "send"
+  | "status_poll"
+  | "settle_db";
 
 /** The slot's bit is set on chain: someone was paid for it. */
 function isTaken(state: DistributionAccount, slot: number): boolean {
@@ -38,6 +83,8 @@ export interface ClaimBatcherHooks {
   onTransition?(state: ClaimStatus, count: number): void;
   /** A batch_claim transaction with `size` claims was sent (for memefans_batch_claims). */
   onBatchSent?(size: number): void;
+  /** `milliseconds` were spent in `phase` (wall time, awaits included). */
+  onPhase?(phase: BatcherPhase, milliseconds: number): void;
   onError?(error: unknown): void;
 }
 
@@ -50,8 +97,14 @@ export interface ClaimBatcherOptions {
   instanceId?: string;
   /** How long a lease on claims or an in-flight batch lasts before another instance may take over. */
   leaseMs?: number;
-  /** Pause between cycles that found nothing to do. */
+  /**
+   * Pause between cycles that found nothing to do, when no claim was announced: claims queued by
+   * another instance are found within this time. Claims announced through `notifyQueued` wake the
+   * batcher at once.
+   */
   idleMs?: number;
+  /** The ceiling of the adaptive batch window (see `batchWindowMs`). */
+  maxBatchWindowMs?: number;
   /** Batches built per cycle: the pipeline depth. */
   batchesPerCycle?: number;
   /** How long the claims of a paused distribution wait before the chain is asked again. */
@@ -85,11 +138,18 @@ export class ClaimBatcher {
   private readonly chain: ChainReader;
   private readonly leaseMs: number;
   private readonly capacity: { creating: number; existing: number };
+  private readonly fees: PriorityFeeMarket;
+  /** Compute units measured by simulation per batch shape, reused for MEASURE_TTL_MS. */
+  private readonly measuredUnits = new Map<string, { units: number; at: number }>();
   /** Each mint's token program, which never changes: looked up once per mint. */
   private readonly mints = new Map<string, Promise<MintRef>>();
   private running: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
+  /** Claims announced since the last lease, and the arrival rate they show (claims per millisecond). */
+  private announced = 0;
+  private arrivalPerMs = 0;
+  private lastAnnouncedAt = 0;
 
   constructor(private readonly options: ClaimBatcherOptions) {
     this.instanceId = options.instanceId ?? `batcher-${randomUUID()}`;
@@ -97,6 +157,7 @@ export class ClaimBatcher {
     this.chain = connectionChainReader(options.connection, this.programId);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.capacity = batchCapacity(options.signers);
+    this.fees = new PriorityFeeMarket(options.connection);
   }
 
   start(): void {
@@ -112,6 +173,35 @@ export class ClaimBatcher {
     this.running = undefined;
   }
 
+  /** `count` claims were queued (by this instance's intake or, through NOTIFY, another's): wake up. */
+  notifyQueued(count: number): void {
+    const now = performance.now();
+    if (this.lastAnnouncedAt) {
+      // An exponentially weighted rate over the last few announcements.
+      const elapsed = Math.max(1, now - this.lastAnnouncedAt);
+      this.arrivalPerMs = 0.7 * this.arrivalPerMs + 0.3 * (count / elapsed);
+    }
+    this.lastAnnouncedAt = now;
+    this.announced += count;
+    this.wake?.();
+  }
+
+  /**
+   * How long to hold the queue open before leasing, so claims arriving together share a batch: none
+   * when a full batch already waits or claims arrive too slowly to fill one soon (a lone claim goes out
+   * at once), otherwise the time the arrival rate needs to fill a batch, at most maxBatchWindowMs.
+   * Under load a cycle takes longer than the window, so batches are full without any wait.
+   */
+  batchWindowMs(): number {
+    const missing = this.capacity.existing - this.announced;
+    if (missing <= 0 || this.arrivalPerMs <= 0) return 0;
+    const maxWindow = this.options.maxBatchWindowMs ?? MAX_BATCH_WINDOW_MS;
+    const toFill = missing / this.arrivalPerMs;
+    // A rate this slow would not add a claim within the window: waiting only delays the ones waiting.
+    if (this.arrivalPerMs * maxWindow < 1) return 0;
+    return Math.min(maxWindow, toFill);
+  }
+
   /** One round: settle what is in flight, send what is queued, and settle again what just went out. */
   async runCycle(): Promise<CycleReport> {
     const settledBefore = await this.settleInFlight();
@@ -124,16 +214,33 @@ export class ClaimBatcher {
     while (!this.stopping) {
       let report: CycleReport = { sent: 0, settled: 0 };
       try {
+        const window = this.batchWindowMs();
+        if (window > 0) await this.timed("batch_window", () => new Promise((resolve) => setTimeout(resolve, window)));
         report = await this.runCycle();
       } catch (error) {
         this.options.hooks?.onError?.(error);
       }
-      if (!this.stopping && report.sent === 0 && report.settled === 0) {
+      if (!this.stopping && report.sent === 0 && report.settled === 0 && this.announced === 0) {
         await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, this.options.idleMs ?? 200);
+          const timer = setTimeout(resolve, this.options.idleMs ?? 200);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
+        this.wake = undefined;
       }
+    }
+  }
+
+  private async timed<T>(phase: BatcherPhase, work: () => Promise<T>): Promise<T> {
+    const onPhase = this.options.hooks?.onPhase;
+    if (!onPhase) return work();
+    const startedAt = performance.now();
+    try {
+      return await work();
+    } finally {
+      onPhase(phase, performance.now() - startedAt);
     }
   }
 
@@ -145,36 +252,62 @@ export class ClaimBatcher {
     for (const { state, count } of await settleBatch(this.options.database, batchId, settlement)) this.transition(state, count);
   }
 
-  /** Asks the chain about every batch in flight (this instance's, and those of instances that died). */
+  /**
+   * Asks the chain about every batch in flight (this instance's, and those of instances that died).
+   * Confirmed batches are settled together in one database transaction; the rare others one by one.
+   */
   async settleInFlight(): Promise<number> {
     const { connection, database } = this.options;
-    const batches = await leaseInFlightBatches(database, this.instanceId, this.leaseMs, STATUSES_PER_REQUEST);
+    const batches = await this.timed("settle_db", () =>
+      leaseInFlightBatches(database, this.instanceId, this.leaseMs, STATUSES_PER_REQUEST),
+    );
     if (!batches.length) return 0;
-    const { value: statuses } = await connection.getSignatureStatuses(
-      batches.map((batch) => batch.signature),
-      { searchTransactionHistory: true },
+    const { value: statuses } = await this.timed("status_poll", () =>
+      connection.getSignatureStatuses(
+        batches.map((batch) => batch.signature),
+        { searchTransactionHistory: true },
+      ),
     );
     let blockHeight: number | undefined;
-    let settled = 0;
+    const confirmed: InFlightBatch[] = [];
+    const others: { batch: InFlightBatch; err: unknown }[] = [];
     for (const [index, batch] of batches.entries()) {
       const status = statuses[index];
-      const confirmed = status?.confirmationStatus === "confirmed" || status?.confirmationStatus === "finalized";
-      let expired = false;
-      if (!status) {
-        blockHeight ??= await connection.getBlockHeight("confirmed");
-        expired = blockHeight > Number(batch.last_valid_block_height);
+      if (status?.err) others.push({ batch, err: status.err });
+      else if (status?.confirmationStatus === "confirmed" || status?.confirmationStatus === "finalized") confirmed.push(batch);
+      else if (!status) {
+        blockHeight ??= await this.timed("status_poll", () => connection.getBlockHeight("confirmed"));
+        // Its blockhash is past and the chain never saw it: it can never land, so its claims go out again.
+        if (blockHeight > Number(batch.last_valid_block_height)) others.push({ batch, err: undefined });
       }
-      // Still on its way: its slots are read only once it settles.
-      if (!status?.err && !confirmed && !expired) continue;
-      const slots = await slotsOfBatch(database, batch.id);
-      if (status?.err) await this.settleFailure(batch, slots, decideBatchFailure(status.err, slots.length));
-      // All-or-nothing: our signed, recorded batch succeeded, so it paid each of its entries.
-      else if (confirmed) await this.settle(batch.id, { batchStatus: "confirmed", confirmedSlots: slots });
-      // Its blockhash is past and the chain never saw it: it can never land.
-      else await this.settle(batch.id, { batchStatus: "expired", confirmedSlots: [], requeue: { slots } });
-      settled++;
+      // Otherwise still on its way: its slots are read only once it settles.
     }
-    return settled;
+    await this.timed("settle_db", async () => {
+      // All-or-nothing: our signed, recorded batch succeeded, so it paid each of its entries.
+      this.transition(
+        "confirmed",
+        await settleConfirmedBatches(
+          database,
+          confirmed.map((batch) => batch.id),
+        ),
+      );
+      for (const batch of confirmed) this.fees.landed(batch.distribution);
+      for (const { batch, err } of others) {
+        // A batch that failed may have outgrown a reused measure: this distribution's batches are measured again.
+        if (err) this.forgetMeasures(batch.distribution);
+        const slots = await slotsOfBatch(database, batch.id);
+        if (err) await this.settleFailure(batch, slots, decideBatchFailure(err, slots.length));
+        else {
+          this.fees.expired(batch.distribution);
+          await this.settle(batch.id, { batchStatus: "expired", confirmedSlots: [], requeue: { slots } });
+        }
+      }
+    });
+    return confirmed.length + others.length;
+  }
+
+  private forgetMeasures(distribution: string): void {
+    for (const shape of this.measuredUnits.keys()) if (shape.startsWith(`${distribution}:`)) this.measuredUnits.delete(shape);
   }
 
   /** The distribution as the chain has it now; null when it is gone (closed) or not one of ours. */
@@ -230,30 +363,36 @@ export class ClaimBatcher {
     }
   }
 
-  /** Leases queued claims, packs them per distribution into batches, records and sends each. */
+  /**
+   * Leases queued claims, packs them per distribution into batches, measures each by simulation, then
+   * records them all (one database transaction) before sending any.
+   */
   async sendQueued(): Promise<number> {
     const { database, connection } = this.options;
-    const leased = await leaseQueuedClaims(
-      database,
-      this.instanceId,
-      this.leaseMs,
-      this.capacity.creating * (this.options.batchesPerCycle ?? 16),
+    this.announced = 0;
+    const leased = await this.timed("lease_claims", () =>
+      leaseQueuedClaims(database, this.instanceId, this.leaseMs, this.capacity.existing * (this.options.batchesPerCycle ?? 16)),
     );
     if (!leased.length) return 0;
     const byDistribution = new Map<string, LeasedClaim[]>();
-    for (const claim of leased)
-      byDistribution.set(claim.distribution, [...(byDistribution.get(claim.distribution) ?? []), claim]);
-    let sent = 0;
+    for (const claim of leased) {
+      const claims = byDistribution.get(claim.distribution);
+      if (claims) claims.push(claim);
+      else byDistribution.set(claim.distribution, [claim]);
+    }
     try {
-      const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
+      const { blockhash, lastValidBlockHeight } = await this.timed("chain_reads", () =>
+        connection.getLatestBlockhash("confirmed"),
+      );
+      const prepared: PreparedBatch[] = [];
       for (const [distribution, claims] of byDistribution) {
-        const state = await this.distributionState(distribution);
+        const state = await this.timed("chain_reads", () => this.distributionState(distribution));
         const sendable = await this.screen(state, claims);
         if (!state || !sendable.length) continue;
-        for (const batch of await this.packBatches(state, sendable)) {
-          if (await this.sendBatch(distribution, state, batch, blockhash, lastValidBlockHeight)) sent++;
-        }
+        for (const batch of await this.timed("chain_reads", () => this.packBatches(state, sendable)))
+          prepared.push(await this.prepareBatch(distribution, state, batch, blockhash));
       }
+      return await this.recordAndSend(prepared, blockhash, lastValidBlockHeight);
     } finally {
       // Claims that went into a batch or were settled are no longer queued, so this frees only the
       // ones left over (by a lost lease or a failed call), for the next cycle or another instance.
@@ -263,7 +402,6 @@ export class ClaimBatcher {
         leased.map((claim) => claim.id),
       );
     }
-    return sent;
   }
 
   private async failLeased(claims: LeasedClaim[], reason: ClaimFailureReason): Promise<void> {
@@ -321,10 +459,7 @@ export class ClaimBatcher {
     return found;
   }
 
-  private async packBatches(
-    state: DistributionAccount,
-    claims: LeasedClaim[],
-  ): Promise<{ claim: LeasedClaim; entry: BatchClaimEntry }[][]> {
+  private async packBatches(state: DistributionAccount, claims: LeasedClaim[]): Promise<PackedClaim[][]> {
     const mint = await this.mintRef(state.mint);
     const missing = await walletsWithoutTokenAccount(
       this.options.connection,
@@ -336,7 +471,7 @@ export class ClaimBatcher {
     const rent = tokenAccountRent(mint.tokenProgram.equals(TOKEN_2022_PROGRAM_ID) ? "token-2022" : "spl-token");
     let creationsCovered = tokenAccountCreationsCovered(state, rent);
     const uncovered: LeasedClaim[] = [];
-    const entries: { claim: LeasedClaim; entry: BatchClaimEntry }[] = [];
+    const entries: PackedClaim[] = [];
     for (const claim of claims) {
       const createAccount = missing.has(claim.wallet);
       if (createAccount && creationsCovered <= 0) {
@@ -367,49 +502,147 @@ export class ClaimBatcher {
     return batches;
   }
 
-  private async sendBatch(
+  /**
+   * Sets the batch's compute unit limit from simulation, then signs it with the priority fee the market
+   * and the creator's cap allow. A batch of a shape not measured in the last MEASURE_TTL_MS is
+   * simulated (which also shows, before anything is paid, whether the chain would refuse it); the
+   * others reuse that measure. The batcher reads the distribution before each cycle and never sends a
+   * claim whose slot is taken, so a send that fails anyway is a race, settled like any refusal.
+   */
+  private async prepareBatch(
     distribution: string,
     state: DistributionAccount,
-    items: { claim: LeasedClaim; entry: BatchClaimEntry }[],
+    items: PackedClaim[],
     blockhash: string,
-    lastValidBlockHeight: number,
-  ): Promise<boolean> {
-    const { database, connection, signers, hooks } = this.options;
-    const signed = signBatch(
-      signers,
-      distribution,
-      await this.mintRef(state.mint),
-      items.map((item) => item.entry),
-      blockhash,
-      this.programId,
+  ): Promise<PreparedBatch> {
+    const { signers, connection } = this.options;
+    const mint = await this.mintRef(state.mint);
+    const entries = items.map((item) => item.entry);
+    const instruction = await this.timed("build_and_sign", async () =>
+      batchInstruction(signers, distribution, mint, entries, { programId: this.programId, vault: state.vault }),
     );
-    let batchId: string;
-    try {
-      batchId = await recordSentBatch(database, this.instanceId, this.leaseMs, {
-        distribution,
-        signature: signed.signature,
-        blockhash,
-        lastValidBlockHeight,
-        claimIds: items.map((item) => item.claim.id),
+    const message = (fees: BatchFees) => batchMessage(signers, instruction, blockhash, fees);
+    const recent =
+      state.priorityFeeCapLamports > 0n
+        ? await this.timed("chain_reads", () => this.fees.recentMicroLamports(distribution, [new PublicKey(distribution)]))
+        : 0;
+    const price = (computeUnitLimit: number) =>
+      batchPriorityPrice({
+        recentMicroLamports: recent,
+        escalations: this.fees.escalationsOf(distribution),
+        capLamportsPerClaim: state.priorityFeeCapLamports,
+        claims: items.length,
+        computeUnitLimit,
       });
+    const kind = entries.some((entry) => entry.createAccount) ? "creating" : "existing";
+    const shape = `${distribution}:${kind}:${entries.length}`;
+    const measured = this.measuredUnits.get(shape);
+    // A claim retried alone (its batch failed) is always measured afresh.
+    const reuse = measured && !items.some((item) => item.claim.send_alone) && performance.now() - measured.at < MEASURE_TTL_MS;
+    let used = reuse ? measured.units : undefined;
+    let refusal: PreparedBatch["refusal"];
+    if (used === undefined) {
+      const probe = message({ computeUnitLimit: MAX_COMPUTE_UNIT_LIMIT, microLamportsPerUnit: price(MAX_COMPUTE_UNIT_LIMIT) });
+      const simulation = await this.timed("simulate", () =>
+        connection.simulateTransaction(VersionedTransaction.deserialize(unsignedWire(signers, probe)), {
+          sigVerify: false,
+          commitment: "confirmed",
+        }),
+      );
+      used = simulation.value.unitsConsumed ?? MAX_COMPUTE_UNIT_LIMIT;
+      if (simulation.value.err) refusal = { err: simulation.value.err, logs: simulation.value.logs ?? [] };
+      else {
+        if (this.measuredUnits.size >= MAX_MEASURED_SHAPES) this.measuredUnits.clear();
+        this.measuredUnits.set(shape, { units: used, at: performance.now() });
+      }
+    }
+    const computeUnitLimit = Math.min(
+      MAX_COMPUTE_UNIT_LIMIT,
+      Math.ceil(used * COMPUTE_UNIT_HEADROOM[kind]) + COMPUTE_UNIT_MARGIN,
+    );
+    const signed = await this.timed("build_and_sign", async () =>
+      signBatchMessage(signers, message({ computeUnitLimit, microLamportsPerUnit: price(computeUnitLimit) })),
+    );
+    // A refused batch is still recorded (and settled as refused, never sent), so its claims move as any refusal's do.
+    return { distribution, items, signed, ...(refusal ? { refusal } : {}) };
+  }
+
+  /**
+   * Records every prepared batch before sending any, sends them without a second preflight (each was
+   * just simulated), then settles those the chain refused. Returns the batches recorded.
+   */
+  private async recordAndSend(prepared: PreparedBatch[], blockhash: string, lastValidBlockHeight: number): Promise<number> {
+    const { database, connection, hooks } = this.options;
+    if (!prepared.length) return 0;
+    let batchIds: string[];
+    try {
+      batchIds = await this.timed("record_batches", () =>
+        recordSentBatches(
+          database,
+          this.instanceId,
+          this.leaseMs,
+          prepared.map(
+            (batch): SentBatch => ({
+              distribution: batch.distribution,
+              signature: batch.signed.signature,
+              blockhash,
+              lastValidBlockHeight,
+              claimIds: batch.items.map((item) => item.claim.id),
+            }),
+          ),
+        ),
+      );
     } catch (error) {
-      if (error instanceof LeaseLostError) return false;
+      if (error instanceof LeaseLostError) return 0;
       throw error;
     }
-    this.transition("sent", items.length);
-    hooks?.onBatchSent?.(items.length);
-    try {
-      await connection.sendRawTransaction(signed.wire, { skipPreflight: false, preflightCommitment: "confirmed", maxRetries: 0 });
-    } catch (error) {
-      // Only an answer from the node proves the transaction was not taken; anything else (a timeout,
-      // a dropped connection) leaves it in flight until its blockhash expires.
-      if (!(error instanceof SendTransactionError)) {
-        hooks?.onError?.(error);
-        return true;
+    const submitted: string[] = [];
+    for (const [index, batch] of prepared.entries()) {
+      const batchId = batchIds[index] as string;
+      this.transition("sent", batch.items.length);
+      hooks?.onBatchSent?.(batch.items.length);
+      const slots = batch.items.map((item) => item.entry.slot);
+      if (batch.refusal) {
+        // Simulation refused it: it is never sent, and settles as a refusal would.
+        await this.settleFailure(
+          { id: batchId, distribution: batch.distribution },
+          slots,
+          decideBatchFailure(typeof batch.refusal.err === "string" ? batch.refusal.err : batch.refusal, slots.length),
+        );
+        continue;
       }
-      const slots = items.map((item) => item.entry.slot);
-      await this.settleFailure({ id: batchId, distribution }, slots, decideBatchFailure(error, slots.length));
+      try {
+        await this.timed("send", () => connection.sendRawTransaction(batch.signed.wire, { skipPreflight: true, maxRetries: 0 }));
+        submitted.push(batchId);
+      } catch (error) {
+        // Only an answer from the node proves the transaction was not taken; anything else (a timeout,
+        // a dropped connection) leaves it in flight until its blockhash expires.
+        if (!(error instanceof SendTransactionError)) {
+          hooks?.onError?.(error);
+          continue;
+        }
+        await this.settleFailure(
+          { id: batchId, distribution: batch.distribution },
+          slots,
+          decideBatchFailure(error, slots.length),
+        );
+      }
     }
-    return true;
+    await this.timed("record_batches", () => markBatchesSubmitted(database, submitted));
+    return prepared.length;
   }
+}
+
+/** A claim and its entry in a batch. */
+interface PackedClaim {
+  claim: LeasedClaim;
+  entry: BatchClaimEntry;
+}
+
+/** A batch signed and ready to record; `refusal` when simulation showed the chain would refuse it. */
+interface PreparedBatch {
+  distribution: string;
+  items: PackedClaim[];
+  signed: SignedBatch;
+  refusal?: { err: unknown; logs: string[] };
 }

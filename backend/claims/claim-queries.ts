@@ -1,4 +1,4 @@
-import type { Claim } from "../../shared/api/claims.ts";
+import type { Claim, ClaimStage } from "../../shared/api/claims.ts";
 import { Coalescer } from "../db/coalescer.ts";
 import type { Queryable } from "../db/database.ts";
 import { CLAIM_COLUMNS, type ClaimRow, claimFromRow } from "./claim-rows.ts";
@@ -17,6 +17,41 @@ export async function listClaimsOfUser(database: Queryable, xUserId: string): Pr
     [xUserId],
   );
   return rows.map(claimFromRow);
+}
+
+/** Paid rates are measured over this window. */
+const RATE_WINDOW_SECONDS = 10;
+/** Shorter waits are not worth a number: the progress line says "Queued…" alone. */
+const SHORTEST_ESTIMATE_SECONDS = 5;
+/** Claims ahead are counted up to this many; a longer queue is estimated from that many. */
+const MAX_COUNTED_AHEAD = 100_000;
+
+/**
+ * The claim's real stage and, for a queued claim behind a long queue, about how long it will wait: the
+ * claims queued before it (in the batcher's order, created_at then id), divided by the rate claims were paid over the last RATE_WINDOW_SECONDS (no
+ * estimate while nothing was paid lately: the rate is unknown, and a guess would not be honest).
+ */
+export async function claimProgress(database: Queryable, claim: Claim): Promise<{ stage: ClaimStage; estimateSeconds?: number }> {
+  if (claim.status === "confirmed") return { stage: "paid" };
+  if (claim.status === "failed") return { stage: "failed" };
+  if (claim.status === "sent") {
+    const { rows } = await database.query<{ submitted: boolean }>(
+      "SELECT batch.submitted_at IS NOT NULL AS submitted FROM claims JOIN claim_batches AS batch ON batch.id = claims.batch_id WHERE claims.id = $1",
+      [claim.id],
+    );
+    return { stage: rows[0]?.submitted ? "confirming" : "sending" };
+  }
+  const { rows } = await database.query<{ ahead: string; paid: string }>(
+    `SELECT (SELECT count(*) FROM (SELECT 1 FROM claims WHERE status = 'queued' AND (created_at, id) < (SELECT created_at, id FROM claims WHERE id = $1) LIMIT ${MAX_COUNTED_AHEAD}) AS queue) AS ahead,
+            (SELECT coalesce(sum(claim_count), 0) FROM claim_batches
+              WHERE status = 'confirmed' AND updated_at > now() - ${RATE_WINDOW_SECONDS} * interval '1 second') AS paid`,
+    [claim.id],
+  );
+  const ahead = Number(rows[0]?.ahead ?? 0) + 1;
+  const perSecond = Number(rows[0]?.paid ?? 0) / RATE_WINDOW_SECONDS;
+  if (perSecond <= 0) return { stage: "queued" };
+  const seconds = Math.ceil(ahead / perSecond);
+  return seconds >= SHORTEST_ESTIMATE_SECONDS ? { stage: "queued", estimateSeconds: seconds } : { stage: "queued" };
 }
 
 /** Claims per state, for the memefans_claims gauge. */

@@ -12,6 +12,7 @@ import { ClaimIntake } from "./claim-intake.ts";
 import { countClaimsByStatus } from "./claim-queries.ts";
 import { type ClaimsRouterDependencies, claimsRouter } from "./claims-router.ts";
 import { DeferredClaims, startDeferredClaims } from "./deferred-claims.ts";
+import { queueSignalOf } from "./queue-signal.ts";
 
 /** The batcher's hooks wired to the app's Prometheus instruments. */
 export function batcherMetricsHooks(metrics: Metrics, onError?: (error: unknown) => void): ClaimBatcherHooks {
@@ -52,6 +53,7 @@ function mountClaims(context: AppContext): AppPluginResult {
   const intake = new ClaimIntake(database, (count, distributions) => {
     metrics.claimTransitions.inc({ state: "queued" }, count);
     context.liveEvents.claimsChanged(distributions);
+    queueSignalOf(database).announce(count);
   });
   const deferred = new DeferredClaims(database, context.now);
   const claimDependencies: ClaimsRouterDependencies<Distribution> = {

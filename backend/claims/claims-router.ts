@@ -19,7 +19,7 @@ import { requireSession, sessionRequired } from "../identity/sessions.ts";
 import { failQueuedClaimsOfDistribution } from "./batch-store.ts";
 import type { BotDefences, DefendedTarget } from "./bot-defences.ts";
 import { type ClaimIntake, claimRequestHash, type IntakeOutcome } from "./claim-intake.ts";
-import { claimContextReader, findClaim, listClaimsOfUser } from "./claim-queries.ts";
+import { claimContextReader, claimProgress, findClaim, listClaimsOfUser } from "./claim-queries.ts";
 import { claimFromRow } from "./claim-rows.ts";
 import type { ClaimRequest, DeferredClaims, ProcessClaim } from "./deferred-claims.ts";
 
@@ -198,7 +198,8 @@ export function claimsRouter<Target extends ClaimTarget>(
     {
       method: "get",
       path: "/claims/:id",
-      summary: "One of the signed-in fan's claims and where it stands: queued, sent, confirmed or failed",
+      summary:
+        "One of the signed-in fan's claims and where it stands: its status, its real stage (queued, sending, confirming, paid, failed) and, behind a long queue, about how long until it is paid",
       auth: true,
       before: [sessionRequired],
       request: { params: claimIdParamsSchema },
@@ -210,7 +211,8 @@ export function claimsRouter<Target extends ClaimTarget>(
       // Another fan's claim is answered as missing: it names their X account and wallet.
       if (!claim || claim.xUserId !== xUserId) throw notFound("you have no claim with this id");
       response.set("Cache-Control", "no-store");
-      answer(response, claimResponseSchema, { claim: await withChainState(claim) });
+      const current = await withChainState(claim);
+      answer(response, claimResponseSchema, { claim: { ...current, ...(await claimProgress(database, current)) } });
     },
   );
 

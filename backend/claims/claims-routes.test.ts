@@ -67,13 +67,18 @@ describeEachEngine("claims over HTTP", (database) => {
     expect((await errorOf(otherKey)).code).toBe("already_claimed");
 
     let current = accepted;
+    const stages = new Set<string | undefined>();
     for (let attempt = 0; attempt < 100 && current.status !== "confirmed"; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       current = claimResponseSchema.parse(
         await (await backend.request("GET", `/claims/${accepted.id}`, { token: fan.sessionToken })).json(),
       ).claim;
+      stages.add(current.stage);
     }
     expect(current.status).toBe("confirmed");
+    // Every answer names the real stage, which agrees with the status; a paid claim is "paid".
+    expect(current.stage).toBe("paid");
+    expect([...stages].every((stage) => stage && ["queued", "sending", "confirming", "paid"].includes(stage))).toBe(true);
     // The claim names the fan's X account and wallet: only that fan reads it.
     expect((await backend.request("GET", `/claims/${accepted.id}`)).status).toBe(401);
     const otherFan = await backend.signIn(SEED.users.casualFan.username);

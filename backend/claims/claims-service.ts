@@ -2,10 +2,14 @@ import type { AppContext } from "../app.ts";
 import type { BackgroundService } from "../start-backend.ts";
 import { ClaimBatcher, type ClaimBatcherHooks, type ClaimBatcherOptions } from "./claim-batcher.ts";
 import { batcherMetricsHooks, refreshClaimsGauge } from "./claims-plugin.ts";
+import { queueSignalOf } from "./queue-signal.ts";
 
 const GAUGE_REFRESH_MS = 5_000;
 
-export type BatcherTuning = Pick<ClaimBatcherOptions, "leaseMs" | "idleMs" | "batchesPerCycle" | "instanceId">;
+export type BatcherTuning = Pick<
+  ClaimBatcherOptions,
+  "leaseMs" | "idleMs" | "batchesPerCycle" | "instanceId" | "maxBatchWindowMs"
+>;
 
 /**
  * The batcher as a background service of startBackend: signs with the backend's verifier and fee
@@ -24,6 +28,8 @@ export function claimsBatcherService(tuning: BatcherTuning = {}) {
         batcherMetricsHooks(context.metrics, (error) => context.logger.error({ err: error }, "claim batcher cycle failed")),
       ),
     });
+    const onQueued = (count: number) => batcher.notifyQueued(count);
+    queueSignalOf(context.database).on("queued", onQueued);
     batcher.start();
     const gauge = setInterval(() => {
       refreshClaimsGauge(context).catch((error) => context.logger.warn({ err: error }, "claims gauge refresh failed"));
@@ -32,6 +38,7 @@ export function claimsBatcherService(tuning: BatcherTuning = {}) {
     return {
       async stop() {
         clearInterval(gauge);
+        queueSignalOf(context.database).off("queued", onQueued);
         await batcher.stop();
       },
     };

@@ -9,6 +9,7 @@ import type { Outbox } from "./outbox/outbox.ts";
 import type { MemefansDatabase } from "./storage/database.ts";
 import { readSettings, readValue, rpcUrlOf, writeValue } from "./storage/settings-store.ts";
 import type { Vault } from "./vault/vault.ts";
+import type { PageWalletTabs } from "./wallets/page-wallet-signing.ts";
 
 /** chrome.identity, reduced to what the X sign-in needs. */
 export interface IdentityFlow {
@@ -22,13 +23,15 @@ export interface BackgroundServices {
   vault: Vault;
   outbox: Outbox;
   approvals: ApprovalQueue;
+  /** Phantom, Solflare and wallet-standard wallets sign in an x.com tab. */
+  pageWallets: PageWalletTabs;
   identity: IdentityFlow;
   fetch: typeof fetch;
   now: () => number;
   /** Makes sure an alarm will retry the outbox when something is waiting. */
   scheduleOutbox: () => Promise<void>;
-  /** Opens the options page, where a creator manages their giveaways. */
-  openDashboard: () => Promise<void>;
+  /** Opens the options page, where a creator manages their giveaways: one giveaway's dashboard when given its address. */
+  openDashboard: (address?: string) => Promise<void>;
 }
 
 export const X_SESSION_KEY = "x-session";

@@ -7,6 +7,6 @@ export default defineContentScript({
   world: "MAIN",
   runAt: "document_start",
   main() {
-    startPageWalletBridge(window, pageWalletDirectory(window));
+    startPageWalletBridge(window, pageWalletDirectory());
   },
 });

@@ -7,6 +7,15 @@ import { explorerTxUrl } from "../ui/format.ts";
 
 const CLAIM_POLL_MS = 2000;
 
+/** The progress line, by the claim's real stage. */
+const claimStageWords = {
+  queued: "Claim accepted: waiting for the next payout batch…",
+  sending: "Sending…",
+  confirming: "Confirming…",
+  paid: "In your wallet: claimed!",
+  failed: "The payout failed.",
+} as const;
+
 const claimStatusWords = {
   queued: "Claim accepted: waiting for the next payout batch…",
   sent: "Payout sent: waiting for confirmation…",
@@ -20,6 +29,8 @@ export function ClaimStatus({ claimId }: { claimId: string }) {
   const settings = backendApi.useSettingsQuery();
   const status = claim.data?.claim.status;
   const waitingFor = claim.data?.claim.waitingFor;
+  const stage = claim.data?.claim.stage;
+  const estimateSeconds = claim.data?.claim.estimateSeconds;
   useEffect(() => {
     if (status === "confirmed" || status === "failed") setSettled(true);
   }, [status]);
@@ -30,9 +41,13 @@ export function ClaimStatus({ claimId }: { claimId: string }) {
       <p className={`m-0 text-[15px] ${status === "confirmed" ? "font-bold" : ""}`} role="status">
         {status === "queued" && waitingFor === "paused"
           ? "Claim accepted: the creator paused this giveaway. It will be paid once they resume it."
-          : status
-            ? claimStatusWords[status]
-            : "Checking the claim…"}
+          : stage === "queued" && estimateSeconds !== undefined
+            ? `Claim accepted: many fans are claiming, about ${estimateSeconds} s…`
+            : stage
+              ? claimStageWords[stage]
+              : status
+                ? claimStatusWords[status]
+                : "Checking the claim…"}
       </p>
       {status === "failed" && claim.data?.claim.failureReason && (
         <p className="m-0 text-sm text-[var(--mf-danger)]" data-testid="memefans-failure-reason">

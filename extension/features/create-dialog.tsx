@@ -50,6 +50,8 @@ export interface CreateForm {
   endsAt: string;
   /** The fee budget also pays for opening fans' token accounts; without it, only holders are paid. */
   coverTokenAccounts: boolean;
+  /** Lamports of priority fee per claim the budget pays at most, so payouts land on a busy network. */
+  priorityFeeCap: string;
 }
 
 type ToggleKey = { [K in keyof CreateForm]: CreateForm[K] extends boolean ? K : never }[keyof CreateForm];
@@ -114,7 +116,16 @@ export function defaultForm(now: Date, firstMint = ""): CreateForm {
     startsAt: localInput(now),
     endsAt: localInput(new Date(now.getTime() + 7 * 86_400_000)),
     coverTokenAccounts: true,
+    priorityFeeCap: String(DEFAULT_PRIORITY_FEE_CAP_LAMPORTS),
   };
+}
+
+/** Lamports per claim: 0.000001 SOL, enough for a batch to outbid a busy network's typical priority fee. */
+const DEFAULT_PRIORITY_FEE_CAP_LAMPORTS = 1_000;
+
+/** The cap as typed, in lamports, for the budget; a value that is not a whole number is the draft schema's to name. */
+function priorityFeeCapOf(form: CreateForm): bigint {
+  return /^\d{1,15}$/.test(form.priorityFeeCap.trim()) ? BigInt(form.priorityFeeCap.trim()) : 0n;
 }
 
 export function requirementsFrom(form: CreateForm): RequirementInput[] {
@@ -140,7 +151,11 @@ export function feeBudgetFor(
   const maxClaims = Number(form.maxClaims);
   // An invalid count is the schema's to name; it has no budget meanwhile.
   if (!Number.isSafeInteger(maxClaims) || maxClaims < 1) return 0n;
-  return proposedFeeBudget({ feePerClaimLamports, maxClaims }, form.coverTokenAccounts, tokenProgram);
+  return proposedFeeBudget(
+    { feePerClaimLamports, priorityFeeCapLamports: priorityFeeCapOf(form), maxClaims },
+    form.coverTokenAccounts,
+    tokenProgram,
+  );
 }
 
 /** The defences that are not requirements, as the registration carries them. */
@@ -167,6 +182,7 @@ export function draftFrom(
     requirements: requirementsFrom(form),
     postId,
     feeBudgetLamports: feeBudgetFor(form, feePerClaimLamports, tokenProgram).toString(),
+    priorityFeeCapLamports: form.priorityFeeCap.trim() || "0",
   };
 }
 
@@ -386,6 +402,11 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
             }
             label={`Also pay for opening fans' token accounts (${formatSol(tokenAccountRent(tokenProgram))} each)`}
           />
+          <TextField
+            label="Priority fee per claim at most (lamports)"
+            {...validated("priorityFeeCap", "priorityFeeCapLamports")}
+            slotProps={{ htmlInput: { "data-testid": "memefans-priority-fee-cap", inputMode: "numeric" } }}
+          />
           {creationTerms.isError && <Alert severity="error">Could not read this service's fee per payout; try again.</Alert>}
           {draft && feePerClaimLamports !== undefined && (
             <FeeBudgetNote
@@ -394,6 +415,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
               feePerClaimLamports={feePerClaimLamports}
               coversTokenAccounts={form.coverTokenAccounts}
               accountRent={tokenAccountRent(tokenProgram)}
+              priorityFeeCapLamports={draft.priorityFeeCapLamports}
             />
           )}
           <CostSummary cost={cost} symbol={symbol} decimals={decimals} />
@@ -439,12 +461,17 @@ function FeeBudgetNote(props: {
   coversTokenAccounts: boolean;
   /** Rent of one fan's token account under the mint's program. */
   accountRent: bigint;
+  priorityFeeCapLamports: bigint;
 }) {
   const payouts = props.maxClaims.toLocaleString("en-US");
   return (
     <Typography variant="body2" color="text.secondary" data-testid="memefans-fee-budget">
       Fee budget {formatSol(props.budget)}: pays the network fee of all {payouts} payouts ({formatSol(props.feePerClaimLamports)}{" "}
-      each)
+      each
+      {props.priorityFeeCapLamports > 0n
+        ? `, and up to ${formatSol(props.priorityFeeCapLamports)} of priority fee each on a busy network`
+        : ""}
+      )
       {props.coversTokenAccounts
         ? ` and opens a token account for each fan who has none (${formatSol(props.accountRent)} each).`
         : ". Fans without a token account for this token are not paid; your giveaway's card tells them."}{" "}

@@ -25,7 +25,9 @@ const NOW = new Date("2026-11-22T12:00:00Z");
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
 const FEE_PER_CLAIM = 5000n;
 /** 100 payouts' fees, and a token account's rent for each. */
-const FULL_BUDGET = 5000n * 100n + 2_039_280n * 100n;
+/** The default priority fee cap, lamports per claim, which the budget reserves for every claim. */
+const CAP = 1_000n;
+const FULL_BUDGET = (5000n + CAP) * 100n + 2_039_280n * 100n;
 
 function form(overrides: Partial<CreateForm> = {}): CreateForm {
   return { ...defaultForm(NOW, BONK_MINT), amount: "1.5", ...overrides };
@@ -42,7 +44,12 @@ describe("the create form", () => {
   it("accepts a complete form", () => {
     const { draft, errors } = validateForm(form(), "1841834132160077852", 5, nowSeconds, FEE_PER_CLAIM);
     expect(errors).toEqual({});
-    expect(draft).toMatchObject({ amountPerClaim: 150_000n, maxClaims: 100, feeBudgetLamports: FULL_BUDGET });
+    expect(draft).toMatchObject({
+      amountPerClaim: 150_000n,
+      maxClaims: 100,
+      feeBudgetLamports: FULL_BUDGET,
+      priorityFeeCapLamports: CAP,
+    });
     expect(draft?.requirements).toEqual([
       { type: "follow" },
       { type: "like" },
@@ -68,14 +75,18 @@ describe("the create form", () => {
     const budget = (overrides: Partial<CreateForm>) =>
       validateForm(form(overrides), "1", 5, nowSeconds, FEE_PER_CLAIM).draft?.feeBudgetLamports;
     expect(budget({ maxClaims: "100" })).toBe(FULL_BUDGET);
-    expect(budget({ maxClaims: "3" })).toBe(3n * 5000n + 3n * 2_039_280n);
+    expect(budget({ maxClaims: "3" })).toBe(3n * (5000n + CAP) + 3n * 2_039_280n);
     // A Token-2022 coin's fans get 170-byte accounts (ImmutableOwner): more rent each.
     expect(validateForm(form({ maxClaims: "3" }), "1", 5, nowSeconds, FEE_PER_CLAIM, "token-2022").draft?.feeBudgetLamports).toBe(
-      3n * 5000n + 3n * 2_074_080n,
+      3n * (5000n + CAP) + 3n * 2_074_080n,
     );
-    expect(budget({ maxClaims: "100", coverTokenAccounts: false })).toBe(500_000n);
-    // The least the program accepts: a budget below fee × claims is refused on chain.
-    expect(budget({ maxClaims: "65536", coverTokenAccounts: false })).toBe(65_536n * 5000n);
+    expect(budget({ maxClaims: "100", coverTokenAccounts: false })).toBe(600_000n);
+    // The least the program accepts: a budget below (fee + priority fee cap) × claims is refused on chain.
+    expect(budget({ maxClaims: "65536", coverTokenAccounts: false })).toBe(65_536n * (5000n + CAP));
+    expect(budget({ maxClaims: "100", coverTokenAccounts: false, priorityFeeCap: "0" })).toBe(500_000n);
+    expect(validateForm(form({ priorityFeeCap: "lots" }), "1", 5, nowSeconds, FEE_PER_CLAIM).errors).toHaveProperty(
+      "priorityFeeCapLamports",
+    );
   });
 
   it("puts each shared-schema message on its own field", () => {
@@ -116,7 +127,7 @@ describe("the create form", () => {
     if (!draft) throw new Error("the form should be valid");
     const cost = creationCost(draft);
     // 244-byte header + 4-byte length + 13 bytes of bitmap for 100 slots; a token account is 165 bytes.
-    expect(cost.rentLamports).toBe(rentExemptLamports(244 + 4 + 13) + rentExemptLamports(165));
+    expect(cost.rentLamports).toBe(rentExemptLamports(252 + 4 + 13) + rentExemptLamports(165));
     expect(cost).toMatchObject({ tokensEscrowed: 15_000_000n, feeBudgetLamports: FULL_BUDGET, networkFeeLamports: 5000n });
     expect(cost.totalLamports).toBe(cost.rentLamports + FULL_BUDGET + 5000n);
   });

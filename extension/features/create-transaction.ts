@@ -54,6 +54,7 @@ export function buildCreateTransaction(
     endTs: draft.endsAt,
     feePerClaimLamports: terms.feePerClaimLamports,
     feeBudgetLamports: draft.feeBudgetLamports,
+    priorityFeeCapLamports: draft.priorityFeeCapLamports,
     requirementsHash: new Uint8Array(requirementsHash(draft.requirements)),
     postId: BigInt(draft.postId),
     programId,

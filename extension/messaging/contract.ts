@@ -8,6 +8,7 @@ import {
   base58SignatureSchema,
   base64Schema,
   claimHistoryRowSchema,
+  closeResultSchema,
   decimalStringSchema,
   diagnosticEntrySchema,
   diagnosticReportSchema,
@@ -194,16 +195,28 @@ export const messages = {
   "outbox/list": message(empty, z.object({ items: z.array(outboxItemViewSchema) }), both),
   "outbox/flush": message(empty, z.object({ delivered: z.number(), pending: z.number(), failed: z.number() }), both),
 
-  /** Creator clawback after the end: builds close_distribution and signs it through the approval window. */
-  "distributions/close": message(
-    z.strictObject({ address: publicKeySchema }),
+  /**
+   * Creator clawback after the end: builds close_distribution, signs it with the chosen wallet after
+   * the approval window, and answers what actually came back (the creator's balances before and after).
+   */
+  "distributions/close": message(z.strictObject({ address: publicKeySchema }), closeResultSchema, both),
+  /** Pause or resume payouts; signed like the clawback. */
+  "distributions/set-paused": message(
+    z.strictObject({ address: publicKeySchema, paused: z.boolean() }),
     z.object({ signature: base58SignatureSchema }),
-    pagesOnly,
+    both,
   ),
 
   "settings/get": message(empty, settingsSchema, both),
-  /** The creator's card under their own giveaway links here: the options page lists, pauses and closes giveaways. */
-  "dashboard/open": message(empty, z.object({ opened: z.literal(true) }), contentOnly),
+  /**
+   * The creator's card under their own giveaway opens its dashboard (options.html#/d/<address>); without
+   * an address, the list of the creator's giveaways.
+   */
+  "dashboard/open": message(
+    z.strictObject({ address: publicKeySchema.optional() }),
+    z.object({ opened: z.literal(true) }),
+    contentOnly,
+  ),
   "settings/update": message(settingsPatchSchema.strict(), settingsSchema, pagesOnly),
 
   "diagnostics/report": message(diagnosticReportSchema.strict(), z.object({ recorded: z.literal(true) }), contentOnly),
@@ -251,6 +264,8 @@ export const errorCodes = [
   "network_error",
   "rpc_error",
   "unsupported",
+  /** A page wallet is connected to another account than the one that must sign. */
+  "wrong_account",
   "internal",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,3 +1,8 @@
+import type { Adapter } from "@solana/wallet-adapter-base";
+import { isWalletAdapterCompatibleStandardWallet } from "@solana/wallet-adapter-base";
+import { StandardWalletAdapter } from "@solana/wallet-standard-wallet-adapter-base";
+import { VersionedTransaction } from "@solana/web3.js";
+import { getWallets } from "@wallet-standard/app";
 import type { ExternalWalletChoice } from "./shapes.ts";
 
 /** What the page bridge needs of a wallet, whatever API it speaks underneath. Bytes in, bytes out. */
@@ -11,94 +16,61 @@ export interface PageWallet {
   signMessage(message: Uint8Array): Promise<Uint8Array>;
 }
 
-/** The parts of the Wallet Standard (github.com/wallet-standard) the bridge uses. */
-interface StandardAccount {
-  address: string;
-  chains: readonly string[];
-}
-interface StandardWallet {
-  name: string;
-  icon: string;
-  chains: readonly string[];
-  accounts: readonly StandardAccount[];
-  features: Record<string, unknown>;
-}
-type ConnectFeature = { connect(input?: { silent?: boolean }): Promise<{ accounts: readonly StandardAccount[] }> };
-type DisconnectFeature = { disconnect(): Promise<void> };
-type SignTransactionFeature = {
-  signTransaction(
-    ...inputs: { account: StandardAccount; transaction: Uint8Array; chain?: string }[]
-  ): Promise<{ signedTransaction: Uint8Array }[]>;
-};
-type SignMessageFeature = {
-  signMessage(
-    ...inputs: { account: StandardAccount; message: Uint8Array }[]
-  ): Promise<{ signedMessage: Uint8Array; signature: Uint8Array }[]>;
+/** An adapter that can sign: Phantom's and Solflare's own, or a wallet-standard wallet wrapped in one. */
+export type SigningAdapter = Adapter & {
+  signTransaction?(transaction: VersionedTransaction): Promise<VersionedTransaction>;
+  signMessage?(message: Uint8Array): Promise<Uint8Array>;
 };
 
-function feature<T>(wallet: StandardWallet, name: string): T {
-  const found = wallet.features[name];
-  if (!found) throw new Error(`${wallet.name} does not support ${name}`);
-  return found as T;
-}
-
-/** Adapts one wallet-standard wallet that speaks Solana. */
-export function standardPageWallet(wallet: StandardWallet, choice: ExternalWalletChoice): PageWallet {
-  let account: StandardAccount | undefined;
-  // A wallet that was connected earlier (another tab, an earlier bridge) lists its account itself.
-  const current = () => {
-    const found = account ?? wallet.accounts.find((candidate) => candidate.chains.some((chain) => chain.startsWith("solana:")));
-    if (!found) throw new Error(`${wallet.name} is not connected`);
-    return found;
-  };
+/** Adapts a wallet adapter to what the bridge asks; a wallet without a capability says so by name. */
+export function adapterPageWallet(adapter: SigningAdapter, choice: ExternalWalletChoice): PageWallet {
+  const missing = (what: string) => Object.assign(new Error(`${adapter.name} cannot ${what}`), { code: "unsupported" });
   return {
     choice,
-    name: wallet.name,
-    icon: wallet.icon,
+    name: adapter.name,
+    icon: adapter.icon,
     async connect() {
-      const { accounts } = await feature<ConnectFeature>(wallet, "standard:connect").connect();
-      account = accounts.find((candidate) => candidate.chains.some((chain) => chain.startsWith("solana:"))) ?? accounts[0];
-      if (!account) throw new Error(`${wallet.name} connected without an account`);
-      return account.address;
+      if (!adapter.connected) await adapter.connect();
+      if (!adapter.publicKey) throw new Error(`${adapter.name} connected without an account`);
+      return adapter.publicKey.toBase58();
     },
-    async disconnect() {
-      const disconnect = wallet.features["standard:disconnect"] as DisconnectFeature | undefined;
-      await disconnect?.disconnect();
-      account = undefined;
-    },
-    async signTransaction(transaction) {
-      const [signed] = await feature<SignTransactionFeature>(wallet, "solana:signTransaction").signTransaction({
-        account: current(),
-        transaction,
-      });
-      if (!signed) throw new Error(`${wallet.name} returned no transaction`);
-      return signed.signedTransaction;
+    disconnect: () => adapter.disconnect(),
+    async signTransaction(bytes) {
+      if (!adapter.signTransaction) throw missing("sign transactions");
+      return (await adapter.signTransaction(VersionedTransaction.deserialize(bytes))).serialize();
     },
     async signMessage(message) {
-      const [signed] = await feature<SignMessageFeature>(wallet, "solana:signMessage").signMessage({
-        account: current(),
-        message,
-      });
-      if (!signed) throw new Error(`${wallet.name} returned no signature`);
-      return signed.signature;
+      if (!adapter.signMessage) throw missing("sign messages");
+      return adapter.signMessage(message);
     },
   };
+}
+
+/** Which of our choices a wallet-standard wallet counts as: newer Phantom and Solflare register this way. */
+function choiceOf(name: string): ExternalWalletChoice {
+  const lower = name.toLowerCase();
+  return lower.includes("phantom") ? "phantom" : lower.includes("solflare") ? "solflare" : "standard";
 }
 
 /**
- * Collects wallet-standard wallets the way a dapp does: announce "app-ready" with a register
- * callback, and listen for wallets that register later.
+ * The wallet-standard wallets on the page that can sign Solana transactions, found the way dapps find
+ * them (@wallet-standard/app's getWallets: it announces app-ready and hears wallets that register
+ * later), each wrapped once in wallet-adapter's StandardWalletAdapter.
  */
-export function watchStandardWallets(win: Window): () => StandardWallet[] {
-  const wallets: StandardWallet[] = [];
-  const register = (...added: StandardWallet[]) => {
-    for (const wallet of added) if (!wallets.includes(wallet)) wallets.push(wallet);
-    return () => undefined;
-  };
-  win.addEventListener("wallet-standard:register-wallet", (event) => {
-    const callback = (event as CustomEvent<(api: { register: typeof register }) => void>).detail;
-    if (typeof callback === "function") callback({ register });
-  });
-  win.dispatchEvent(new CustomEvent("wallet-standard:app-ready", { detail: { register } }));
-  return () => wallets.filter((wallet) => wallet.chains.some((chain) => chain.startsWith("solana:")));
+export function watchStandardWallets(): () => PageWallet[] {
+  const registry = getWallets();
+  const adapted = new Map<unknown, PageWallet>();
+  return () =>
+    registry
+      .get()
+      .filter(isWalletAdapterCompatibleStandardWallet)
+      .filter((wallet) => wallet.chains.some((chain) => chain.startsWith("solana:")))
+      .map((wallet) => {
+        let page = adapted.get(wallet);
+        if (!page) {
+          page = adapterPageWallet(new StandardWalletAdapter({ wallet }) as SigningAdapter, choiceOf(wallet.name));
+          adapted.set(wallet, page);
+        }
+        return page;
+      });
 }

@@ -189,6 +189,10 @@ export const approvalViewSchema = z.discriminatedUnion("kind", [
     leaves: z.array(z.string()),
     /** What comes back, now or later (rent and unused fee budget on close). */
     comesBack: z.array(z.string()),
+    /** The page wallet (Phantom, Solflare, …) that signs after this preview; absent for the built-in wallet. */
+    wallet: z.string().optional(),
+    /** One sentence of what the signer sends in all, when the transaction creates a giveaway. */
+    headline: z.string().optional(),
     expiresAt: z.number(),
   }),
   z.object({
@@ -202,3 +206,20 @@ export const approvalViewSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 export type ApprovalView = z.infer<typeof approvalViewSchema>;
+
+/** What closing a giveaway returned to the creator, measured on chain. */
+export const closeResultSchema = z.object({
+  signature: base58SignatureSchema,
+  /** For the explorer link. */
+  rpcUrl: z.string(),
+  returned: z.object({
+    mint: publicKeySchema,
+    /** Raw units the creator's token account gained. */
+    amount: decimalStringSchema,
+    decimals: z.number().int().min(0),
+    symbol: z.string().optional(),
+    /** SOL the creator's wallet gained, before the network fee it paid. */
+    lamports: decimalStringSchema,
+  }),
+});
+export type CloseResult = z.infer<typeof closeResultSchema>;

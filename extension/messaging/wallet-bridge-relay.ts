@@ -11,6 +11,8 @@ import {
   bridgeMethods,
   bridgeReplySchema,
   bridgeWelcomeSchema,
+  type PageSigningReply,
+  pageSigningRequestSchema,
 } from "./wallet-bridge.ts";
 
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -175,4 +177,27 @@ export function startWalletRelay(win: Window = window): WalletBridgeClient {
 /** The overlay's way to Phantom, Solflare and wallet-standard wallets on the page. */
 export function walletBridge(): WalletBridgeClient {
   return startWalletRelay();
+}
+
+/**
+ * Answers the service worker's page-signing request (see pageSigningRequestSchema): the wallet must
+ * be on the account the extension knows, and its signature is verified before it leaves the tab.
+ */
+export async function signForServiceWorker(client: WalletBridgeClient, raw: unknown): Promise<PageSigningReply> {
+  const request = pageSigningRequestSchema.safeParse(raw);
+  if (!request.success) return { ok: false, error: { code: "bad_request", message: "the signing request is malformed" } };
+  const { wallet, address, transaction } = request.data;
+  try {
+    const connected = await client.request(wallet, "connect", {});
+    if (connected.address !== address) {
+      throw new MessagingError(
+        "wrong_account",
+        `${connected.name} is on account ${connected.address}, but this giveaway is ${address}'s: switch accounts in ${connected.name}`,
+      );
+    }
+    return { ok: true, transaction: (await client.request(wallet, "signTransaction", { transaction })).transaction };
+  } catch (error) {
+    const code = error instanceof MessagingError ? error.code : "rejected";
+    return { ok: false, error: { code, message: (error as Error).message ?? String(error) } };
+  }
 }

@@ -1,9 +1,10 @@
+// @vitest-environment happy-dom
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { Keypair, type PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
 import bs58 from "bs58";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { startPageWalletBridge } from "./page-wallet-bridge.ts";
-import { standardPageWallet, watchStandardWallets } from "./page-wallets.ts";
+import { watchStandardWallets } from "./page-wallets.ts";
 import { WalletBridgeClient } from "./wallet-bridge-relay.ts";
 
 /**
@@ -26,15 +27,24 @@ function tabWindow(origin = "https://x.com"): Window {
   return win as unknown as Window;
 }
 
-/** A wallet-standard wallet as an extension would inject it: real ed25519 keys, no UI. */
-function injectStandardWallet(win: Window, name: string, options: { lie?: boolean } = {}) {
+/** Wallets a test registered; each test unregisters its own (the wallet-standard registry is global). */
+const unregister: (() => void)[] = [];
+afterEach(() => {
+  for (const off of unregister.splice(0)) off();
+});
+
+/**
+ * A wallet-standard wallet as an extension would inject it, registering through the window event
+ * the standard defines: real ed25519 keys, no UI.
+ */
+function injectStandardWallet(name: string, options: { lie?: boolean } = {}) {
   const keypair = Keypair.generate();
   const liar = Keypair.generate();
   const account = {
     address: keypair.publicKey.toBase58(),
     publicKey: keypair.publicKey.toBytes(),
     chains: ["solana:localnet"],
-    features: [],
+    features: ["solana:signMessage", "solana:signTransaction"],
   };
   const wallet = {
     version: "1.0.0",
@@ -44,6 +54,7 @@ function injectStandardWallet(win: Window, name: string, options: { lie?: boolea
     accounts: [account],
     features: {
       "standard:connect": { version: "1.0.0", connect: async () => ({ accounts: [account] }) },
+      "standard:events": { version: "1.0.0", on: () => () => undefined },
       "solana:signMessage": {
         version: "1.0.0",
         signMessage: async ({ message }: { message: Uint8Array }) => [
@@ -52,6 +63,7 @@ function injectStandardWallet(win: Window, name: string, options: { lie?: boolea
       },
       "solana:signTransaction": {
         version: "1.0.0",
+        supportedTransactionVersions: ["legacy", 0],
         signTransaction: async ({ transaction }: { transaction: Uint8Array }) => {
           const parsed = VersionedTransaction.deserialize(transaction);
           parsed.sign([keypair]);
@@ -61,22 +73,22 @@ function injectStandardWallet(win: Window, name: string, options: { lie?: boolea
       },
     },
   };
-  win.dispatchEvent(
+  window.dispatchEvent(
     new CustomEvent("wallet-standard:register-wallet", {
-      detail: ({ register }: { register: (w: unknown) => void }) => register(wallet),
+      detail: ({ register }: { register: (w: unknown) => () => void }) => unregister.push(register(wallet)),
     }),
   );
   return { keypair, wallet };
 }
 
 function setup() {
-  const window = tabWindow();
-  const standard = watchStandardWallets(window);
-  startPageWalletBridge(window, {
-    list: () => standard().map((wallet) => standardPageWallet(wallet, "standard")),
-    find: (choice) => (choice === "standard" ? standard().map((wallet) => standardPageWallet(wallet, "standard"))[0] : undefined),
+  const tab = tabWindow();
+  const standard = watchStandardWallets();
+  startPageWalletBridge(tab, {
+    list: standard,
+    find: (choice) => standard().find((wallet) => wallet.choice === choice),
   });
-  return { window, client: new WalletBridgeClient(window) };
+  return { window: tab, client: new WalletBridgeClient(tab) };
 }
 
 function transferFrom(owner: PublicKey): string {
@@ -90,8 +102,8 @@ function transferFrom(owner: PublicKey): string {
 
 describe("wallet bridge (page world ↔ isolated relay)", () => {
   it("connects a wallet-standard wallet, signs a message and a transaction, and verifies both", async () => {
-    const { window, client } = setup();
-    const { keypair } = injectStandardWallet(window, "Test Wallet");
+    const { client } = setup();
+    const { keypair } = injectStandardWallet("Test Wallet");
     expect(await client.request("standard", "detect", {})).toEqual({
       wallets: [{ choice: "standard", name: "Test Wallet", icon: "data:image/svg+xml,<svg/>" }],
     });
@@ -109,8 +121,8 @@ describe("wallet bridge (page world ↔ isolated relay)", () => {
   });
 
   it("refuses a wallet that changes the transaction or signs with another key", async () => {
-    const { window, client } = setup();
-    const { keypair } = injectStandardWallet(window, "Lying Wallet", { lie: true });
+    const { client } = setup();
+    const { keypair } = injectStandardWallet("Lying Wallet", { lie: true });
     await client.request("standard", "connect", {});
     await expect(
       client.request("standard", "signTransaction", { transaction: transferFrom(keypair.publicKey) }),
@@ -128,7 +140,7 @@ describe("wallet bridge (page world ↔ isolated relay)", () => {
     const { window, client } = setup();
     const seen: unknown[] = [];
     window.addEventListener("message", (event) => seen.push((event as MessageEvent).data));
-    injectStandardWallet(window, "Quiet Wallet");
+    injectStandardWallet("Quiet Wallet");
     // A page script's own hello after ours: the bridge is already taken, so it is never welcomed.
     const intruder = new MessageChannel();
     const welcomed: unknown[] = [];

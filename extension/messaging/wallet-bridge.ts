@@ -70,3 +70,22 @@ export const bridgeReplySchema = z.discriminatedUnion("ok", [
   }),
 ]);
 export type BridgeReply = z.infer<typeof bridgeReplySchema>;
+
+/**
+ * The service worker's request to an x.com tab: have the chosen page wallet sign this transaction
+ * as `address`. The relay connects the wallet (silently when already trusted), refuses if the wallet
+ * is on another account, and checks the signature before answering (WalletBridgeClient.check).
+ */
+export const PAGE_SIGNING_CHANNEL = "memefans-page-signing";
+export const pageSigningRequestSchema = z.object({
+  channel: z.literal(PAGE_SIGNING_CHANNEL),
+  wallet: externalWalletChoiceSchema,
+  address: publicKeySchema,
+  transaction: base64Schema.min(1),
+});
+export type PageSigningRequest = z.infer<typeof pageSigningRequestSchema>;
+export const pageSigningReplySchema = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), transaction: base64Schema.min(1) }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type PageSigningReply = z.infer<typeof pageSigningReplySchema>;

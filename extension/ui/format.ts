@@ -23,6 +23,21 @@ export function distributionPhase(distribution: Distribution, nowSeconds: number
   return "live";
 }
 
+/**
+ * A moment in the viewer's own time zone, named: "Dec 5, 2026, 4:30 PM CET". The create dialog and
+ * the approval window both show a giveaway's start and end this way.
+ */
+export function formatLocalTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toLocaleString("en-US", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+  });
+}
+
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const days = Math.floor(s / 86_400);

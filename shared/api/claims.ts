@@ -40,6 +40,13 @@ export const claimFailureReasonSchema = z.enum([
 ]);
 export type ClaimFailureReason = z.output<typeof claimFailureReasonSchema>;
 
+/**
+ * Where a claim really is, for the fan's progress line: waiting in the queue, in a batch being handed to
+ * the chain, handed over and waiting for confirmation, paid (the chain confirmed its batch), or failed.
+ */
+export const claimStageSchema = z.enum(["queued", "sending", "confirming", "paid", "failed"]);
+export type ClaimStage = z.output<typeof claimStageSchema>;
+
 /** Why a queued claim is not going out now (it still will): the creator paused the giveaway. */
 export const claimWaitReasonSchema = z.enum(["paused"]);
 
@@ -57,6 +64,13 @@ export const claimSchema = z.object({
   failureReason: z.string().optional(),
   /** Why a queued claim waits, read from the chain when the claim was asked for. */
   waitingFor: claimWaitReasonSchema.optional(),
+  /** The real stage (GET /claims/:id). */
+  stage: claimStageSchema.optional(),
+  /**
+   * For a queued claim behind a long queue (GET /claims/:id): about how many seconds until it is paid,
+   * from the claims ahead of it and the rate claims were paid in the last seconds. Absent when short or unknown.
+   */
+  estimateSeconds: z.number().int().positive().optional(),
   /** ISO 8601. */
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -1,10 +1,11 @@
-import { ASSOCIATED_TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { type AccountMeta, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import { ASSOCIATED_TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { type AccountMeta, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import { z } from "zod";
 import { distributionProgramId } from "./ids.ts";
 import { instructionData, toInstructionBuffer } from "./instruction-data.ts";
 import { MAX_SLOT } from "./layout.ts";
 import { findVaultAddress } from "./pda.ts";
+import { associatedTokenAddress } from "./program-address.ts";
 import { parseBuilderInput, publicKeyInputSchema, tokenProgramInputSchema } from "./schemas.ts";
 
 const slotSchema = z
@@ -50,7 +51,7 @@ type Claim = BatchClaimArgs["claims"][number];
 
 function recipientAccounts(claim: Claim, index: number, args: BatchClaimArgs): AccountMeta[] {
   if (!("owner" in claim)) return [{ pubkey: claim.tokenAccount, isSigner: false, isWritable: true }];
-  const associated = getAssociatedTokenAddressSync(args.mint, claim.owner, true, args.tokenProgram);
+  const associated = associatedTokenAddress(args.mint, claim.owner, args.tokenProgram);
   if (claim.tokenAccount && !claim.tokenAccount.equals(associated)) {
     throw new TypeError(`batchClaimInstruction: claims.${index}.tokenAccount is not the owner's associated token account`);
   }
@@ -69,6 +70,8 @@ export function batchClaimInstruction(input: BatchClaimInput): TransactionInstru
     { pubkey: args.vault ?? findVaultAddress(args.distribution, args.programId).address, isSigner: false, isWritable: true },
     { pubkey: args.mint, isSigner: false, isWritable: false },
     { pubkey: args.tokenProgram, isSigner: false, isWritable: false },
+    // The program reads the compute budget instructions from it to reimburse the priority fee.
+    { pubkey: SYSVAR_INSTRUCTIONS_PUBKEY, isSigner: false, isWritable: false },
   ];
   if (args.claims.some((claim) => "owner" in claim)) {
     keys.push(

@@ -35,6 +35,8 @@ export const createDistributionInputSchema = z.object({
   feeBudgetLamports: u64InputSchema,
   requirementsHash: bytes32Schema,
   postId: u64InputSchema,
+  /** The most priority fee per paid claim the fee budget reimburses the operator (0: batches carry none). */
+  priorityFeeCapLamports: u64InputSchema.default(0n),
   programId: publicKeyInputSchema.default(distributionProgramId),
 });
 
@@ -58,7 +60,8 @@ export function createDistributionInstruction(input: CreateDistributionInput): T
     .u64(args.feeBudgetLamports)
     .raw(args.requirementsHash)
     .u64(args.postId)
-    .publicKey(args.verifier);
+    .publicKey(args.verifier)
+    .u64(args.priorityFeeCapLamports);
   return new TransactionInstruction({
     programId: args.programId,
     keys: [

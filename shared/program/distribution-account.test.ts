@@ -38,6 +38,7 @@ function accountBytes(
     .u64(123_456n)
     .u64(3_000_000n)
     .raw(new Uint8Array(32).fill(9))
+    .u64(700n)
     .u32(bitmap.length)
     .raw(Uint8Array.from(bitmap))
     .toBytes();
@@ -67,6 +68,7 @@ describe("decodeDistributionAccount", () => {
       feeBudgetLamports: 123_456n,
       totalClaimedAmount: 3_000_000n,
       requirementsHash: new Uint8Array(32).fill(9),
+      priorityFeeCapLamports: 700n,
       claimedBitmap: Uint8Array.from([0b0000_0101, 0, 0b1000_0000]),
     });
   });

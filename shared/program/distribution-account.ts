@@ -23,6 +23,8 @@ export interface DistributionAccount {
   feeBudgetLamports: bigint;
   totalClaimedAmount: bigint;
   requirementsHash: Uint8Array;
+  /** The most priority fee per paid claim the fee budget reimburses the operator's fee payer. */
+  priorityFeeCapLamports: bigint;
   claimedBitmap: Uint8Array;
 }
 
@@ -76,6 +78,7 @@ export function decodeDistributionAccount(data: Uint8Array): DistributionAccount
       feeBudgetLamports: reader.u64("fee_budget_lamports"),
       totalClaimedAmount: reader.u64("total_claimed_amount"),
       requirementsHash: reader.bytes(32, "requirements_hash"),
+      priorityFeeCapLamports: reader.u64("priority_fee_cap_lamports"),
     };
     const length = reader.u32("claimed_bitmap length");
     if (length !== bitmapLength(account.maxClaims)) {

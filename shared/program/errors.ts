@@ -93,6 +93,11 @@ export const DISTRIBUTION_ERRORS = [
     name: "AccountBorrowFailed",
     message: "An account passed twice was used in two conflicting ways at once",
   },
+  {
+    code: 6049,
+    name: "InvalidInstructionsSysvar",
+    message: "The instructions sysvar is not Sysvar1nstructions1111111111111111111111111 or is malformed",
+  },
 ] as const;
 
 export type DistributionErrorName = (typeof DISTRIBUTION_ERRORS)[number]["name"];

@@ -12,4 +12,5 @@ export * from "./explain-error.ts";
 export * from "./ids.ts";
 export * from "./layout.ts";
 export * from "./pda.ts";
+export * from "./program-address.ts";
 export * from "./program-id.ts";

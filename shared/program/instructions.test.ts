@@ -5,7 +5,7 @@ import {
   TOKEN_2022_PROGRAM_ID,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
-import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import { Keypair, PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram } from "@solana/web3.js";
 import { describe, expect, it } from "vitest";
 import { batchClaimInstruction } from "./batch-claim.ts";
 import { closeDistributionInstruction } from "./close-distribution.ts";
@@ -69,7 +69,7 @@ describe("create_distribution", () => {
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const distribution = findDistributionAddress(creator, 7n);
     const vault = findVaultAddress(distribution.address);
-    expect(data.length).toBe(8 + 8 + 1 + 1 + 8 + 4 + 8 + 8 + 8 + 8 + 32 + 8 + 32);
+    expect(data.length).toBe(8 + 8 + 1 + 1 + 8 + 4 + 8 + 8 + 8 + 8 + 32 + 8 + 32 + 8);
     expect(data.subarray(0, 8)).toEqual(sha256Prefix("global:create_distribution"));
     expect(view.getBigUint64(8, true)).toBe(7n);
     expect(data[16]).toBe(distribution.bump);
@@ -83,6 +83,10 @@ describe("create_distribution", () => {
     expect(data.subarray(62, 94)).toEqual(new Uint8Array(32).fill(9));
     expect(view.getBigUint64(94, true)).toBe(1_849_123_456_789_012_345n);
     expect(new PublicKey(data.subarray(102, 134))).toEqual(verifier);
+    // The priority fee cap per claim, 0 unless given.
+    expect(view.getBigUint64(134, true)).toBe(0n);
+    const capped = new Uint8Array(createDistributionInstruction({ ...createArgs, priorityFeeCapLamports: 1_000n }).data);
+    expect(new DataView(capped.buffer, capped.byteOffset).getBigUint64(134, true)).toBe(1_000n);
     expect(instruction.keys.map(({ pubkey, isSigner, isWritable }) => [pubkey.toBase58(), isSigner, isWritable])).toEqual([
       [creator.toBase58(), true, true],
       [distribution.address.toBase58(), false, true],
@@ -145,6 +149,7 @@ describe("batch_claim", () => {
       [findVaultAddress(distribution).address.toBase58(), false, true],
       [mint.toBase58(), false, false],
       [TOKEN_PROGRAM_ID.toBase58(), false, false],
+      [SYSVAR_INSTRUCTIONS_PUBKEY.toBase58(), false, false],
       [existing.toBase58(), false, true],
       [existing.toBase58(), false, true],
     ]);
@@ -165,6 +170,7 @@ describe("batch_claim", () => {
     expect(instruction.keys.slice(4).map(({ pubkey, isWritable }) => [pubkey.toBase58(), isWritable])).toEqual([
       [mint.toBase58(), false],
       [TOKEN_PROGRAM_ID.toBase58(), false],
+      [SYSVAR_INSTRUCTIONS_PUBKEY.toBase58(), false],
       [ASSOCIATED_TOKEN_PROGRAM_ID.toBase58(), false],
       [SystemProgram.programId.toBase58(), false],
       [getAssociatedTokenAddressSync(mint, owner, true).toBase58(), true],

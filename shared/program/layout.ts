@@ -3,7 +3,7 @@
 export const DISTRIBUTION_ACCOUNT_VERSION = 1;
 
 /** Everything before the bitmap's u32 length prefix. */
-export const DISTRIBUTION_HEADER_SIZE = 244;
+export const DISTRIBUTION_HEADER_SIZE = 252;
 
 /** An SPL Token (classic) account is always this long. */
 export const TOKEN_ACCOUNT_SIZE = 165;

@@ -1,6 +1,6 @@
 import type { MessageSignerWalletAdapter } from "@solana/wallet-adapter-base";
 import bs58 from "bs58";
-import type { Claim } from "../../../shared/api/claims.ts";
+import type { Claim, ClaimStage } from "../../../shared/api/claims.ts";
 import type { EligibilityCheck } from "../../../shared/api/distributions.ts";
 import type { XUserProfile } from "../../../shared/api/identity.ts";
 import { claimPageDataSchema } from "../page-data.ts";
@@ -10,7 +10,8 @@ import { walletBrowserLinks, watchWallets } from "./wallets.ts";
 
 /** How often the slots left and a claim's status are read again while the page is open. */
 const LIVE_COUNT_MS = 5_000;
-const CLAIM_STATUS_MS = 2_000;
+/** A claim is paid within about a second: its status is asked often until then. */
+const CLAIM_STATUS_MS = 500;
 
 const giveaway = claimPageDataSchema.parse(JSON.parse(document.getElementById("giveaway")?.textContent ?? "null"));
 const root = document.getElementById("claim-app") as HTMLElement;
@@ -276,18 +277,31 @@ function explorerUrl(signature: string): string {
   return `https://explorer.solana.com/tx/${signature}${giveaway.explorerQuery}`;
 }
 
+/** The stage a claim answer without one (POST /claims) is at. */
+const stageOfStatus: Record<Claim["status"], ClaimStage> = {
+  queued: "queued",
+  sent: "sending",
+  confirmed: "paid",
+  failed: "failed",
+};
+
 function claimStep(): HTMLElement | null {
   const claim = state.claim;
   if (claim) {
+    const stage = claim.stage ?? stageOfStatus[claim.status];
     const words = {
-      queued: "Queued: your payment goes out in the next batch…",
-      sent: "Sent: waiting for the chain to confirm…",
-      confirmed: `Paid: ${giveaway.amountText} are in your wallet.`,
+      queued:
+        claim.estimateSeconds === undefined
+          ? "Queued: your payment goes out in the next batch…"
+          : `Queued: many fans are claiming, about ${claim.estimateSeconds} s…`,
+      sending: "Sending…",
+      confirming: "Confirming…",
+      paid: `In your wallet: ${giveaway.amountText}.`,
       failed: `Not paid: ${claim.failureReason ?? "the claim failed"}.`,
-    }[claim.status];
+    }[stage];
     return section(
       "Claim",
-      h("p", { "data-testid": "claim-status", "data-status": claim.status, role: "status" }, words),
+      h("p", { "data-testid": "claim-status", "data-status": claim.status, "data-stage": stage, role: "status" }, words),
       claim.signature && claim.status === "confirmed"
         ? h(
             "a",

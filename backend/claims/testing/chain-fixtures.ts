@@ -122,6 +122,8 @@ export async function createTestDistribution(
     amountPerClaim?: bigint;
     feeBudgetLamports?: bigint;
     feePerClaimLamports?: bigint;
+    /** The most priority fee per claim the budget reimburses (0 by default: none). */
+    priorityFeeCapLamports?: bigint;
     requirementsHash?: Uint8Array<ArrayBuffer>;
     postId?: bigint;
     /** Give away a pump.fun-shaped Token-2022 coin with this metadata. */
@@ -157,6 +159,7 @@ export async function createTestDistribution(
       feeBudgetLamports: options.feeBudgetLamports ?? BigInt(LAMPORTS_PER_SOL) * 50n,
       requirementsHash: options.requirementsHash ?? new Uint8Array(32),
       postId: options.postId ?? 1n,
+      priorityFeeCapLamports: options.priorityFeeCapLamports ?? 0n,
     }),
   );
   return {

@@ -1,7 +1,7 @@
 import { MessagingError } from "../../messaging/errors.ts";
 import type { ApprovalView } from "../../messaging/shapes.ts";
 
-type ApprovalRequest = ApprovalView extends infer View
+export type ApprovalRequest = ApprovalView extends infer View
   ? View extends ApprovalView
     ? Omit<View, "id" | "expiresAt">
     : never
@@ -16,6 +16,8 @@ export interface ApprovalWindows {
 interface Pending {
   view: ApprovalView;
   windowId?: number;
+  /** Approving hands over to a page wallet: the window stays open beside the wallet's own until done. */
+  handoff: boolean;
   settle: (approved: boolean, reason?: MessagingError) => void;
 }
 
@@ -38,6 +40,20 @@ export class ApprovalQueue {
 
   /** Resolves when approved; throws MessagingError "rejected" or "timeout" otherwise. */
   async request(request: ApprovalRequest): Promise<void> {
+    await this.ask(request, false);
+  }
+
+  /**
+   * For a page wallet (Phantom, Solflare, a wallet-standard wallet): once approved, the window keeps
+   * showing the decoded transaction beside the wallet's own approval screen; `done()` closes it when
+   * the wallet has answered.
+   */
+  async requestHandoff(request: ApprovalRequest): Promise<{ done(): void }> {
+    const windowId = await this.ask(request, true);
+    return { done: () => windowId !== undefined && void this.windows.close(windowId).catch(() => undefined) };
+  }
+
+  private async ask(request: ApprovalRequest, handoff: boolean): Promise<number | undefined> {
     const id = crypto.randomUUID();
     const view = { ...request, id, expiresAt: this.now() + this.timeoutMs } as ApprovalView;
     const decision = new Promise<void>((resolve, reject) => {
@@ -47,10 +63,12 @@ export class ApprovalQueue {
       );
       const entry: Pending = {
         view,
+        handoff,
         settle: (approved, reason) => {
           if (!this.pending.delete(id)) return;
           clearTimeout(timer);
-          if (entry.windowId !== undefined) this.windows.close(entry.windowId).catch(() => undefined);
+          const keepOpen = approved && entry.handoff;
+          if (entry.windowId !== undefined && !keepOpen) this.windows.close(entry.windowId).catch(() => undefined);
           if (approved) resolve();
           else reject(reason ?? new MessagingError("rejected", "you rejected the request"));
         },
@@ -64,7 +82,8 @@ export class ApprovalQueue {
     } catch (error) {
       entry?.settle(false, new MessagingError("internal", `the approval window could not open: ${(error as Error).message}`));
     }
-    return decision;
+    await decision;
+    return entry?.windowId;
   }
 
   view(id: string): ApprovalView {

@@ -15,9 +15,10 @@ import { inProcessFetch } from "../../../backend/chain/in-process-fetch.ts";
 import { closeDistributionInstruction } from "../../../shared/program/close-distribution.ts";
 import { createDistributionInstruction } from "../../../shared/program/create-distribution.ts";
 import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/program-id.ts";
-import { creationCost } from "../../features/create-cost.ts";
+import { creationCost, creationTotalText } from "../../features/create-cost.ts";
 import { toBase64 } from "../../messaging/base64.ts";
 import { formatSol } from "../../messaging/format.ts";
+import { formatLocalTime } from "../../ui/format.ts";
 import { RpcClient } from "../chain/rpc-client.ts";
 import { testServices } from "../testing/test-services.ts";
 import { signAndSendWithBuiltin, signMessageWithBuiltin } from "../wallets/builtin-signing.ts";
@@ -65,6 +66,12 @@ describe("approval summaries", () => {
       "create_distribution: escrow 100 $BONK (DezX…B263) × 50 claims, fee budget 0.05 SOL",
     );
     expect(summary.leaves).toContain("5,000 $BONK (DezX…B263)");
+    // The create dialog's sentence, from the same function and the same figures.
+    const cost = creationCost({ amountPerClaim: 100n * 10n ** 5n, maxClaims: 50, feeBudgetLamports: 50_000_000n });
+    expect(summary.headline).toBe(creationTotalText(cost, { name: "$BONK", decimals: 5 }));
+    expect(summary.headline).toBe(
+      `You send 5,000 $BONK and ${formatSol(cost.totalLamports)} (${formatSol(cost.rentLamports)} rent and the unused fee budget come back when you close)`,
+    );
   });
 
   it("spells out create_distribution with the token, the claims and the fee budget", () => {
@@ -78,7 +85,8 @@ describe("approval summaries", () => {
         expect.stringMatching(/^total deposit 5,000 DezX…B263 from token account \w+$/),
         `mint ${BONK.toBase58()}`,
         "fee per claim 0.001 SOL",
-        "runs 2027-01-15T08:00:00Z → 2027-01-16T08:00:00Z",
+        // In the creator's own time zone, as the create dialog shows it.
+        `runs ${formatLocalTime(1_800_000_000)} → ${formatLocalTime(1_800_086_400)}`,
         "for post 1849123456789012345",
       ]),
     );

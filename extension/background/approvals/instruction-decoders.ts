@@ -2,10 +2,10 @@ import { PublicKey } from "@solana/web3.js";
 import { BorshReader } from "../../../shared/program/borsh.ts";
 import { INSTRUCTION_DISCRIMINATORS, type InstructionName } from "../../../shared/program/discriminators.ts";
 import { TOKEN_ACCOUNT_SIZE } from "../../../shared/program/layout.ts";
-import { creationCost, rentExemptLamports } from "../../features/create-cost.ts";
+import { creationCost, creationTotalText, rentExemptLamports } from "../../features/create-cost.ts";
 import { formatSol } from "../../messaging/format.ts";
 import type { InstructionSummary } from "../../messaging/shapes.ts";
-import { formatTokenAmount, shortAddress, tokenLabel } from "../../ui/format.ts";
+import { formatLocalTime, formatTokenAmount, shortAddress, tokenLabel } from "../../ui/format.ts";
 import {
   ASSOCIATED_TOKEN_PROGRAM,
   COMPUTE_BUDGET_PROGRAM,
@@ -49,6 +49,8 @@ export interface DecodeContext {
 export interface DecodedInstruction extends InstructionSummary {
   warnings: string[];
   flows?: Partial<WalletFlows>;
+  /** The one-sentence total of a giveaway's creation, as the create dialog words it. */
+  headline?: string;
   /** Lamports per compute unit × 10⁶, from ComputeBudget instructions, for the fee estimate. */
   computeUnitPrice?: bigint;
   computeUnitLimit?: number;
@@ -263,10 +265,6 @@ function matchDistributionInstruction(data: Uint8Array): InstructionName | undef
   return undefined;
 }
 
-function isoDate(seconds: bigint): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
-}
-
 function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): DecodedInstruction {
   const name = matchDistributionInstruction(ix.data);
   const program = "MEMEFANS distribution";
@@ -296,10 +294,16 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
     const mint = ix.accounts[3];
     const decimals = decimalsOf(mint, context);
     const perClaim = tokenText(amountPerClaim, mint, decimals, context.tokens);
-    // The same figures the create dialog shows: the distribution account's and the vault's rent.
-    const { tokensEscrowed, rentLamports } = creationCost({ amountPerClaim, maxClaims, feeBudgetLamports: feeBudget });
+    // The same figures and the same sentence the create dialog shows (features/create-cost.ts).
+    const cost = creationCost({ amountPerClaim, maxClaims, feeBudgetLamports: feeBudget });
+    const { tokensEscrowed, rentLamports } = cost;
     const paidBySigner = ix.accounts[0] === context.signer;
-    return summary(
+    const symbol = mint ? context.tokens.get(mint)?.symbol : undefined;
+    const headline =
+      paidBySigner && mint && decimals !== undefined
+        ? creationTotalText(cost, { name: symbol ? `$${symbol}` : tokenLabel(mint), decimals })
+        : undefined;
+    const decoded = summary(
       program,
       ix.programId,
       `create_distribution: escrow ${perClaim} × ${maxClaims.toLocaleString("en-US")} claims, fee budget ${formatSol(feeBudget)}`,
@@ -307,7 +311,7 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
         `total deposit ${tokenText(tokensEscrowed, mint, decimals, context.tokens)} from token account ${ix.accounts[4] ?? "?"}`,
         `rent ${formatSol(rentLamports)} for the distribution and vault accounts`,
         `fee per claim ${formatSol(feePerClaim)}`,
-        `runs ${isoDate(start)} → ${isoDate(end)}`,
+        `runs ${formatLocalTime(Number(start))} → ${formatLocalTime(Number(end))}`,
         `for post ${postId}`,
         `mint ${mint ?? "?"}`,
         `distribution ${distribution}`,
@@ -327,6 +331,7 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
           }
         : undefined,
     );
+    return headline ? { ...decoded, headline } : decoded;
   }
   if (name === "close_distribution") {
     const creator = ix.accounts[0] ?? "?";

@@ -23,6 +23,8 @@ export interface TransactionSummary {
   comesBack: string[];
   /** Mints the instructions move, so the caller can look up their decimals. */
   mints: string[];
+  /** The one-sentence total when the transaction creates a giveaway (the create dialog's words). */
+  headline?: string;
 }
 
 export function decodeTransaction(base64: string): VersionedTransaction {
@@ -89,6 +91,11 @@ function walletTotals(
   };
 }
 
+function headlineOf(decoded: DecodedInstruction[]): { headline?: string } {
+  const headline = decoded.find((ix) => ix.headline)?.headline;
+  return headline ? { headline } : {};
+}
+
 /**
  * What the approval window shows: each instruction in words, the fee the signer pays (5,000
  * lamports per signature plus any priority fee), and warnings for anything unusual: unknown
@@ -111,5 +118,6 @@ export function summarizeTransaction(transaction: VersionedTransaction, context:
     warnings: [...warnings, ...decoded.flatMap((ix) => ix.warnings)],
     ...walletTotals(decoded, feePayer === context.signer ? feeLamports : 0n, context.tokens),
     mints: mintsOf(transaction, context.distributionProgramId),
+    ...headlineOf(decoded),
   };
 }

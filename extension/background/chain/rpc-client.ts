@@ -112,4 +112,23 @@ export class RpcClient {
     for (const byte of serialized) binary += String.fromCharCode(byte);
     return this.call("sendTransaction", [btoa(binary), { encoding: "base64", preflightCommitment: "confirmed" }], z.string());
   }
+
+  /**
+   * Waits until the cluster says the transaction is confirmed; a transaction that failed on chain
+   * throws with the chain's error, one not seen within `timeoutMs` throws "timeout".
+   */
+  async confirmTransaction(signature: string, { timeoutMs = 60_000, pollMs = 500 } = {}): Promise<void> {
+    const statusSchema = z.object({
+      value: z.array(z.object({ err: z.unknown(), confirmationStatus: z.string().nullish() }).nullable()),
+    });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { value } = await this.call("getSignatureStatuses", [[signature]], statusSchema);
+      const status = value[0];
+      if (status?.err) throw new MessagingError("rpc_error", `the transaction failed on chain: ${JSON.stringify(status.err)}`);
+      if (status && (status.confirmationStatus === "confirmed" || status.confirmationStatus === "finalized")) return;
+      if (Date.now() > deadline) throw new MessagingError("timeout", `the transaction ${signature} was not confirmed in time`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
 }

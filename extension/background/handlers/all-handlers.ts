@@ -6,6 +6,7 @@ import { closeDistributionHandler } from "./close-distribution-handler.ts";
 import { diagnosticsHandlers } from "./diagnostics-handlers.ts";
 import { networkHandler } from "./network-handler.ts";
 import { outboxHandlers } from "./outbox-handlers.ts";
+import { pauseDistributionHandler } from "./pause-distribution-handler.ts";
 import { sendHandlers } from "./send-handlers.ts";
 import { settingsHandlers } from "./settings-handlers.ts";
 import { tokenLogoHandler } from "./token-logo-handler.ts";
@@ -22,6 +23,7 @@ export function allHandlers(services: BackgroundServices): Handlers {
     ...backendReadHandlers(services),
     ...outboxHandlers(services),
     ...closeDistributionHandler(services),
+    ...pauseDistributionHandler(services),
     ...settingsHandlers(services),
     ...diagnosticsHandlers(services),
     ...approvalHandlers(services),

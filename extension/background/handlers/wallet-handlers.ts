@@ -13,8 +13,9 @@ import {
   rpcClient,
 } from "../services.ts";
 import { readSettings, readValue, updateSettings, writeValue } from "../storage/settings-store.ts";
-import { signAndSendWithBuiltin, signMessageWithBuiltin } from "../wallets/builtin-signing.ts";
+import { signMessageWithBuiltin } from "../wallets/builtin-signing.ts";
 import { readBackend } from "./backend-read-handlers.ts";
+import { signAndSendWithChosenWallet } from "./chosen-wallet.ts";
 import { originLabel } from "./origin-label.ts";
 
 export async function walletStatus(services: BackgroundServices): Promise<WalletStatus> {
@@ -146,10 +147,9 @@ export function walletHandlers(
       const tokens = await Promise.all(holdings.map((holding) => describeHolding(services, rpc, holding)));
       return { owner: address, lamports: lamports.toString(), tokens };
     },
-    "wallet/sign-and-send": async ({ transaction, purpose }, context) => {
-      requireBuiltin((await readSettings(services.db)).walletChoice);
-      return { signature: await signAndSendWithBuiltin(transaction, purpose, originLabel(context), await signing()) };
-    },
+    "wallet/sign-and-send": async ({ transaction, purpose }, context) => ({
+      signature: await signAndSendWithChosenWallet(services, transaction, purpose, context),
+    }),
     "wallet/sign-message": async ({ message, purpose }, context) => {
       requireBuiltin((await readSettings(services.db)).walletChoice);
       return signMessageWithBuiltin(message, purpose, originLabel(context), await signing());

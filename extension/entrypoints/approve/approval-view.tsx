@@ -9,10 +9,12 @@ import { shortAddress } from "../../ui/format.ts";
 /** Asking again now and then keeps the service worker (which holds the request) from idling out. */
 const KEEPALIVE_MS = 15_000;
 
-function useApproval(id: string) {
+function useApproval(id: string, handedOff: boolean) {
   const [view, setView] = useState<View>();
   const [error, setError] = useState<string>();
   useEffect(() => {
+    // Once handed to a page wallet the request is answered; the window only keeps showing it.
+    if (handedOff) return;
     let stopped = false;
     const load = () =>
       callBackground("approval/get", { id })
@@ -24,7 +26,7 @@ function useApproval(id: string) {
       stopped = true;
       clearInterval(timer);
     };
-  }, [id]);
+  }, [id, handedOff]);
   return { view, error };
 }
 
@@ -49,12 +51,19 @@ function numbered<T>(items: T[]): (T & { number: number })[] {
  * (every instruction it cannot read gets one); closing the window counts as Reject.
  */
 export function ApprovalView({ id }: { id: string }) {
-  const { view, error } = useApproval(id);
+  const [handedOff, setHandedOff] = useState(false);
+  const { view, error } = useApproval(id, handedOff);
   const [deciding, setDeciding] = useState(false);
+  const wallet = view?.kind === "transaction" ? view.wallet : undefined;
   const decide = async (approved: boolean) => {
     setDeciding(true);
-    await callBackground("approval/decide", { id, approved }).catch(() => undefined);
-    window.close();
+    const decided = await callBackground("approval/decide", { id, approved }).then(
+      () => true,
+      () => false,
+    );
+    // A page wallet signs next: this window stays beside its approval screen until it answers.
+    if (decided && approved && wallet) setHandedOff(true);
+    else window.close();
   };
   if (error)
     return (
@@ -71,11 +80,16 @@ export function ApprovalView({ id }: { id: string }) {
           <strong>{view.origin}</strong> asks to {view.purpose}
         </p>
         <p className="text-sm text-[#536471]" title={view.signer}>
-          Signer: <span className="font-mono">{shortAddress(view.signer)}</span> (built-in wallet)
+          Signer: <span className="font-mono">{shortAddress(view.signer)}</span> ({wallet ?? "built-in wallet"})
         </p>
       </header>
       {view.kind === "transaction" ? (
         <>
+          {view.headline && (
+            <p className="rounded-2xl bg-[#e8f5fd] p-3 text-sm font-bold dark:bg-[#031018]" data-testid="approval-headline">
+              {view.headline}
+            </p>
+          )}
           <section className="rounded-2xl bg-[#f7f9f9] p-3 dark:bg-[#16181c]" data-testid="approval-totals">
             <h2 className="text-sm font-bold">Leaves your wallet</h2>
             <ul className="text-sm" data-testid="approval-leaves">
@@ -126,17 +140,23 @@ export function ApprovalView({ id }: { id: string }) {
           {view.message}
         </pre>
       )}
-      <footer className="mt-auto flex items-center gap-2">
-        <span className="mr-auto text-xs text-[#536471]">
-          <Countdown expiresAt={view.expiresAt} />
-        </span>
-        <Button variant="outlined" color="inherit" disabled={deciding} onClick={() => decide(false)}>
-          Reject
-        </Button>
-        <Button variant="contained" disabled={deciding} onClick={() => decide(true)}>
-          Approve
-        </Button>
-      </footer>
+      {handedOff ? (
+        <Alert severity="info" className="mt-auto" data-testid="approval-handed-off">
+          Now approve it in {wallet}'s own window: it should show this same transaction. This window closes when {wallet} answers.
+        </Alert>
+      ) : (
+        <footer className="mt-auto flex items-center gap-2">
+          <span className="mr-auto text-xs text-[#536471]">
+            <Countdown expiresAt={view.expiresAt} />
+          </span>
+          <Button variant="outlined" color="inherit" disabled={deciding} onClick={() => decide(false)}>
+            Reject
+          </Button>
+          <Button variant="contained" disabled={deciding} onClick={() => decide(true)} data-testid="approval-approve">
+            {wallet ? `Continue in ${wallet}` : "Approve"}
+          </Button>
+        </footer>
+      )}
     </main>
   );
 }

@@ -71,6 +71,7 @@ distribution_errors!(
     MintHasConfidentialTransfers,
     MintHasUnknownExtension,
     AccountBorrowFailed,
+    InvalidInstructionsSysvar,
 );
 
 /// Why an instruction failed: one of ours, or a runtime error passed through unchanged (a syscall

@@ -27,6 +27,20 @@ pub const ASSOCIATED_TOKEN_PROGRAM_ID: Pubkey = [
     255, 16, 132, 4, 142, 123, 216, 219, 233, 248, 89,
 ];
 
+/// Compute budget program, ComputeBudget111111111111111111111111111111: sets a transaction's
+/// compute unit limit and price, from which the runtime charges the priority fee.
+pub const COMPUTE_BUDGET_PROGRAM_ID: Pubkey = [
+    3, 6, 70, 111, 229, 33, 23, 50, 255, 236, 173, 186, 114, 195, 155, 231, 188, 140, 229, 187,
+    197, 247, 18, 107, 44, 67, 155, 58, 64, 0, 0, 0,
+];
+
+/// Instructions sysvar, Sysvar1nstructions1111111111111111111111111: the transaction's
+/// instructions, read by batch_claim to learn the priority fee the fee payer pays.
+pub const INSTRUCTIONS_SYSVAR_ID: Pubkey = [
+    6, 167, 213, 23, 24, 123, 209, 102, 53, 218, 212, 4, 85, 253, 194, 192, 193, 36, 198, 143, 33,
+    86, 117, 165, 219, 186, 203, 95, 8, 0, 0, 0,
+];
+
 /// System program, 11111111111111111111111111111111.
 pub const SYSTEM_PROGRAM_ID: Pubkey = [0; 32];
 

@@ -88,6 +88,7 @@ pub struct CreateArgs {
     pub requirements_hash: [u8; 32],
     pub post_id: u64,
     pub verifier: Pubkey,
+    pub priority_fee_cap_lamports: u64,
 }
 
 impl CreateArgs {
@@ -106,6 +107,7 @@ impl CreateArgs {
             requirements_hash: reader.take()?,
             post_id: reader.u64()?,
             verifier: reader.take()?,
+            priority_fee_cap_lamports: reader.u64()?,
         };
         reader.finish()?;
         Ok(args)
@@ -199,6 +201,7 @@ pub mod tests {
             requirements_hash: [3; 32],
             post_id: 42,
             verifier: [4; 32],
+            priority_fee_cap_lamports: 0,
         }
     }
 
@@ -216,6 +219,7 @@ pub mod tests {
         data.extend_from_slice(&args.requirements_hash);
         data.extend_from_slice(&args.post_id.to_le_bytes());
         data.extend_from_slice(&args.verifier);
+        data.extend_from_slice(&args.priority_fee_cap_lamports.to_le_bytes());
         data
     }
 
@@ -261,9 +265,9 @@ pub mod tests {
     }
 
     #[test]
-    fn create_args_parse_is_126_bytes_in_wire_order() {
+    fn create_args_parse_is_134_bytes_in_wire_order() {
         let data = encode_create_args(&create_args());
-        assert_eq!(data.len(), 126);
+        assert_eq!(data.len(), 134);
         assert_eq!(CreateArgs::parse(&data), Ok(create_args()));
     }
 

@@ -22,6 +22,7 @@ pub mod instruction_data;
 pub mod instructions;
 pub mod math;
 pub mod pda;
+pub mod priority_fee;
 pub mod rules;
 pub mod state;
 pub mod syscalls;

@@ -31,7 +31,11 @@ pub fn validate_create_args(args: &CreateArgs, now: i64) -> Result<u64, Distribu
     if is_default_key(&args.verifier) {
         return Err(DistributionError::InvalidVerifier);
     }
-    let fees = checked_mul(args.fee_per_claim_lamports, args.max_claims as u64)
+    let per_claim = args
+        .fee_per_claim_lamports
+        .checked_add(args.priority_fee_cap_lamports)
+        .ok_or(DistributionError::FeeBudgetTooSmall)?;
+    let fees = checked_mul(per_claim, args.max_claims as u64)
         .ok_or(DistributionError::FeeBudgetTooSmall)?;
     if args.fee_budget_lamports < fees {
         return Err(DistributionError::FeeBudgetTooSmall);
@@ -39,22 +43,35 @@ pub fn validate_create_args(args: &CreateArgs, now: i64) -> Result<u64, Distribu
     Ok(deposit)
 }
 
-/// Lamports of the fee budget promised to the fees of the slots still unpaid. The budget never
-/// falls below this (create starts above it, each payout takes one fee), so every payout can
-/// reimburse its fee and only the rest can pay for opening recipients' token accounts.
+/// Lamports of the fee budget promised to the slots still unpaid: each one's fee and its priority
+/// fee cap. The budget never falls below this (create starts above it, each payout takes at most
+/// one fee and one cap), so every payout can reimburse both and only the rest can pay for opening
+/// recipients' token accounts.
 pub fn reserved_for_fees(distribution: &Distribution) -> Result<u64, DistributionError> {
     let unpaid = distribution
         .max_claims
         .checked_sub(distribution.claimed_count)
         .ok_or(DistributionError::ArithmeticOverflow)?;
-    checked_mul(distribution.fee_per_claim_lamports, unpaid as u64)
-        .ok_or(DistributionError::ArithmeticOverflow)
+    let per_claim = distribution
+        .fee_per_claim_lamports
+        .checked_add(distribution.priority_fee_cap_lamports)
+        .ok_or(DistributionError::ArithmeticOverflow)?;
+    checked_mul(per_claim, unpaid as u64).ok_or(DistributionError::ArithmeticOverflow)
 }
 
 /// Takes one payout's cost from the fee budget: `rent` lamports the fee payer put into a new
-/// token account (FeeBudgetExhausted unless the budget beyond the reserved fees covers it) and
-/// the payout's fee. Returns what the fee payer is owed; call before counting the payout.
-pub fn charge_payout(distribution: &mut Distribution, rent: u64) -> Result<u64, DistributionError> {
+/// token account (FeeBudgetExhausted unless the budget beyond the reserve covers it), the payout's
+/// fee, and `priority_share` of the batch's priority fee, at most priority_fee_cap_lamports
+/// (ArithmeticOverflow otherwise: the caller splits the fee by the cap). Returns what the fee payer
+/// is owed; call before counting the payout.
+pub fn charge_payout(
+    distribution: &mut Distribution,
+    rent: u64,
+    priority_share: u64,
+) -> Result<u64, DistributionError> {
+    if priority_share > distribution.priority_fee_cap_lamports {
+        return Err(DistributionError::ArithmeticOverflow);
+    }
     let reserved = reserved_for_fees(distribution)?;
     let spare = distribution.fee_budget_lamports.saturating_sub(reserved);
     if rent > spare {
@@ -62,6 +79,7 @@ pub fn charge_payout(distribution: &mut Distribution, rent: u64) -> Result<u64, 
     }
     let owed = rent
         .checked_add(distribution.fee_per_claim_lamports)
+        .and_then(|owed| owed.checked_add(priority_share))
         .ok_or(DistributionError::ArithmeticOverflow)?;
     distribution.fee_budget_lamports = distribution
         .fee_budget_lamports
@@ -263,26 +281,80 @@ mod tests {
             claimed_count: 0,
             fee_per_claim_lamports: 5_000,
             fee_budget_lamports: 15_000 + 2_100_000,
+            priority_fee_cap_lamports: 0,
             ..sample()
         };
         assert_eq!(reserved_for_fees(&distribution), Ok(15_000));
-        assert_eq!(charge_payout(&mut distribution, 2_039_280), Ok(2_044_280));
+        assert_eq!(
+            charge_payout(&mut distribution, 2_039_280, 0),
+            Ok(2_044_280)
+        );
         distribution.claimed_count = 1;
         assert_eq!(distribution.fee_budget_lamports, 10_000 + 60_720);
         // The next account would eat into the fees still owed to the two unpaid slots.
         let before = distribution.clone();
         assert_eq!(
-            charge_payout(&mut distribution, 2_039_280),
+            charge_payout(&mut distribution, 2_039_280, 0),
             Err(DistributionError::FeeBudgetExhausted)
         );
         assert_eq!(distribution, before);
         // Payouts to existing accounts still get their fee, down to exactly nothing left over.
-        assert_eq!(charge_payout(&mut distribution, 0), Ok(5_000));
+        assert_eq!(charge_payout(&mut distribution, 0, 0), Ok(5_000));
         distribution.claimed_count = 2;
-        assert_eq!(charge_payout(&mut distribution, 60_720), Ok(65_720));
+        assert_eq!(charge_payout(&mut distribution, 60_720, 0), Ok(65_720));
         distribution.claimed_count = 3;
         assert_eq!(distribution.fee_budget_lamports, 0);
         assert_eq!(reserved_for_fees(&distribution), Ok(0));
+    }
+
+    #[test]
+    fn the_priority_fee_cap_is_reserved_for_every_slot_and_bounds_each_share() {
+        let args = CreateArgs {
+            priority_fee_cap_lamports: 1_000,
+            fee_budget_lamports: 100 * 6_000 - 1,
+            ..create_args()
+        };
+        assert_eq!(
+            validate_create_args(&args, NOW),
+            Err(DistributionError::FeeBudgetTooSmall)
+        );
+        assert!(validate_create_args(
+            &CreateArgs {
+                fee_budget_lamports: 100 * 6_000,
+                ..args
+            },
+            NOW
+        )
+        .is_ok());
+
+        // 2 slots reserve (200 + 1,000) each; 500 spare.
+        let mut distribution = Distribution {
+            max_claims: 2,
+            claimed_count: 0,
+            fee_per_claim_lamports: 200,
+            priority_fee_cap_lamports: 1_000,
+            fee_budget_lamports: 2_400 + 500,
+            ..sample()
+        };
+        assert_eq!(reserved_for_fees(&distribution), Ok(2_400));
+        let before = distribution.clone();
+        assert_eq!(
+            charge_payout(&mut distribution, 0, 1_001),
+            Err(DistributionError::ArithmeticOverflow)
+        );
+        assert_eq!(distribution, before);
+        // Rent beyond the spare is refused even though the cap is not used.
+        assert_eq!(
+            charge_payout(&mut distribution, 501, 0),
+            Err(DistributionError::FeeBudgetExhausted)
+        );
+        assert_eq!(charge_payout(&mut distribution, 500, 1_000), Ok(1_700));
+        distribution.claimed_count = 1;
+        assert_eq!(distribution.fee_budget_lamports, 1_200);
+        assert_eq!(reserved_for_fees(&distribution), Ok(1_200));
+        assert_eq!(charge_payout(&mut distribution, 0, 1_000), Ok(1_200));
+        distribution.claimed_count = 2;
+        assert_eq!(distribution.fee_budget_lamports, 0);
     }
 
     #[test]

@@ -22,8 +22,9 @@
 //! | 196    | fee_budget_lamports    | u64      |
 //! | 204    | total_claimed_amount   | u64      |
 //! | 212    | requirements_hash      | [u8; 32] |
-//! | 244    | claimed_bitmap length  | u32      |
-//! | 248    | claimed_bitmap         | [u8]     |
+//! | 244    | priority_fee_cap_lamports | u64   |
+//! | 252    | claimed_bitmap length  | u32      |
+//! | 256    | claimed_bitmap         | [u8]     |
 
 use crate::bytes::{array_at, put, u64_at};
 use crate::error::DistributionError;
@@ -41,7 +42,7 @@ pub const VERSION: u8 = 1;
 /// 10 KiB a CPI-created account may have.
 pub const MAX_CLAIMS: u32 = 65_536;
 
-pub const HEADER_LEN: usize = 244;
+pub const HEADER_LEN: usize = 252;
 pub const BITMAP_OFFSET: usize = HEADER_LEN + 4;
 
 mod offset {
@@ -65,6 +66,7 @@ mod offset {
     pub const FEE_BUDGET_LAMPORTS: usize = 196;
     pub const TOTAL_CLAIMED_AMOUNT: usize = 204;
     pub const REQUIREMENTS_HASH: usize = 212;
+    pub const PRIORITY_FEE_CAP_LAMPORTS: usize = 244;
     pub const BITMAP_LEN: usize = super::HEADER_LEN;
 }
 
@@ -89,6 +91,9 @@ pub struct Distribution {
     pub fee_budget_lamports: u64,
     pub total_claimed_amount: u64,
     pub requirements_hash: [u8; 32],
+    /// The most priority fee per paid claim the fee budget reimburses the fee payer; the creator's
+    /// cap, reserved in the budget for every unpaid slot like the base fee.
+    pub priority_fee_cap_lamports: u64,
 }
 
 /// Bytes of bitmap for `max_claims` slots: ceil(max_claims / 8).
@@ -143,6 +148,7 @@ impl Distribution {
             fee_budget_lamports: u64_at(data, offset::FEE_BUDGET_LAMPORTS),
             total_claimed_amount: u64_at(data, offset::TOTAL_CLAIMED_AMOUNT),
             requirements_hash: array_at(data, offset::REQUIREMENTS_HASH),
+            priority_fee_cap_lamports: u64_at(data, offset::PRIORITY_FEE_CAP_LAMPORTS),
         })
     }
 
@@ -197,6 +203,11 @@ impl Distribution {
             &self.total_claimed_amount.to_le_bytes(),
         );
         put(data, offset::REQUIREMENTS_HASH, &self.requirements_hash);
+        put(
+            data,
+            offset::PRIORITY_FEE_CAP_LAMPORTS,
+            &self.priority_fee_cap_lamports.to_le_bytes(),
+        );
         put(
             data,
             offset::BITMAP_LEN,
@@ -259,6 +270,7 @@ pub mod tests {
             fee_budget_lamports: 1_000_000,
             total_claimed_amount: 3_000_000,
             requirements_hash: [9; 32],
+            priority_fee_cap_lamports: 700,
         }
     }
 
@@ -300,14 +312,14 @@ pub mod tests {
     fn header_is_244_bytes_and_accounts_grow_with_the_bitmap() {
         assert_eq!(
             HEADER_LEN,
-            8 + 1 + 1 + 1 + 1 + 32 * 4 + 8 * 3 + 4 * 2 + 8 * 2 + 8 * 3 + 32
+            8 + 1 + 1 + 1 + 1 + 32 * 4 + 8 * 3 + 4 * 2 + 8 * 2 + 8 * 3 + 32 + 8
         );
-        assert_eq!(HEADER_LEN, 244);
-        assert_eq!(offset::REQUIREMENTS_HASH + 32, HEADER_LEN);
-        assert_eq!(account_len(1), 249);
-        assert_eq!(account_len(8), 249);
-        assert_eq!(account_len(9), 250);
-        assert_eq!(account_len(MAX_CLAIMS), 248 + 8_192);
+        assert_eq!(HEADER_LEN, 252);
+        assert_eq!(offset::PRIORITY_FEE_CAP_LAMPORTS + 8, HEADER_LEN);
+        assert_eq!(account_len(1), 257);
+        assert_eq!(account_len(8), 257);
+        assert_eq!(account_len(9), 258);
+        assert_eq!(account_len(MAX_CLAIMS), 256 + 8_192);
     }
 
     #[test]
@@ -332,7 +344,8 @@ pub mod tests {
         assert_eq!(data[172..180], (-5i64).to_le_bytes());
         assert_eq!(data[204..212], 3_000_000u64.to_le_bytes());
         assert_eq!(&data[212..244], &[9; 32]);
-        assert_eq!(data[244..248], 3u32.to_le_bytes());
+        assert_eq!(data[244..252], 700u64.to_le_bytes());
+        assert_eq!(data[252..256], 3u32.to_le_bytes());
     }
 
     #[test]
@@ -348,7 +361,7 @@ pub mod tests {
         wrong_version[8] = 2;
         assert_eq!(Distribution::load(&wrong_version), refused);
         let mut wrong_bitmap_len = data.clone();
-        wrong_bitmap_len[244] = 4;
+        wrong_bitmap_len[252] = 4;
         assert_eq!(Distribution::load(&wrong_bitmap_len), refused);
         assert_eq!(Distribution::load(&data[..data.len() - 1]), refused);
         assert_eq!(Distribution::load(&data[..100]), refused);
@@ -387,7 +400,7 @@ pub mod tests {
     fn bitmap_is_the_data_after_the_length() {
         let mut data = vec![0u8; account_len(16)];
         bitmap_mut(&mut data)[1] = 0xaa;
-        assert_eq!(data[249], 0xaa);
+        assert_eq!(data[257], 0xaa);
         assert_eq!(bitmap_mut(&mut data).len(), 2);
     }
 }

@@ -54,6 +54,7 @@ const cases: Case[] = [
       feeBudgetLamports: 987_654_321n,
       requirementsHash,
       postId: 1_849_123_456_789_012_345n,
+      priorityFeeCapLamports: 1_234n,
     }),
     anchorArgs: {
       distribution_id: new BN(42),
@@ -68,6 +69,7 @@ const cases: Case[] = [
       requirements_hash: [...requirementsHash],
       post_id: new BN("1849123456789012345"),
       verifier,
+      priority_fee_cap_lamports: new BN(1_234),
     },
   },
   {
@@ -169,8 +171,8 @@ describe("Anchor compatibility of the checked-in IDL", () => {
   it.each(cases)("$name: the IDL's accounts have our builder's order, signers and writability", ({ name, ours }) => {
     const instruction = (idl.instructions as unknown as IdlInstructionShape[]).find((candidate) => candidate.name === name);
     const idlFlags = (instruction?.accounts ?? []).map((account) => [account.signer ?? false, account.writable ?? false]);
-    // batch_claim's mint, ATA program and system program come only with account creation; recipients are remaining accounts.
-    const fixedCount = name === "batch_claim" ? 8 : ours.keys.length;
+    // batch_claim's ATA program and system program come only with account creation; recipients are remaining accounts.
+    const fixedCount = name === "batch_claim" ? 9 : ours.keys.length;
     expect(idlFlags).toEqual(ours.keys.slice(0, fixedCount).map((key) => [key.isSigner, key.isWritable]));
   });
 

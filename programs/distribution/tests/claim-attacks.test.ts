@@ -287,13 +287,13 @@ describe("batch_claim guards the accounts it creates and pays", () => {
     );
     expectRefused(fixture, "InvalidAssociatedTokenProgram", () =>
       sendTampered(fixture, [{ slot: 0, owner }], (instruction) => {
-        const associatedTokenProgram = instruction.keys[6];
+        const associatedTokenProgram = instruction.keys[7];
         if (associatedTokenProgram) associatedTokenProgram.pubkey = TOKEN_PROGRAM_ID;
       }),
     );
     expectRefused(fixture, "InvalidSystemProgram", () =>
       sendTampered(fixture, [{ slot: 0, owner }], (instruction) => {
-        const systemProgram = instruction.keys[7];
+        const systemProgram = instruction.keys[8];
         if (systemProgram) systemProgram.pubkey = TOKEN_PROGRAM_ID;
       }),
     );
@@ -304,7 +304,7 @@ describe("batch_claim guards the accounts it creates and pays", () => {
     const owner = Keypair.generate().publicKey;
     const before = testbed.tokenBalancesOfMint(fixture.mint);
     const result = sendTampered(fixture, [{ slot: 0, owner }], (instruction) => {
-      const recipientAccount = instruction.keys[8];
+      const recipientAccount = instruction.keys[9];
       if (recipientAccount) recipientAccount.pubkey = PublicKey.unique();
     });
     expect(outcomeOf(result)).not.toBe("ok");

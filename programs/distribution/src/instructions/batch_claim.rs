@@ -15,9 +15,13 @@
 //! - 3 vault is the stored vault (VaultMismatch), kept by 5 token_program, SPL Token or
 //!   Token-2022 (InvalidTokenProgram);
 //! - 4 mint is the stored mint (MintMismatch), for TransferChecked;
+//! - 6 instructions sysvar is Sysvar1nstructions1111111111111111111111111 and its data is
+//!   well formed (InvalidInstructionsSysvar): the transaction's priority fee is read from its
+//!   compute budget instructions (`priority_fee::priority_fee_lamports`), ⌈limit × price / 10⁶⌉,
+//!   nothing without an explicit limit and price;
 //! - not paused (Paused), now >= start_ts (NotStarted), now <= end_ts (Ended);
-//! - only when an entry creates its recipient's account: 6 associated_token_program
-//!   (InvalidAssociatedTokenProgram), 7 system_program (InvalidSystemProgram);
+//! - only when an entry creates its recipient's account: 7 associated_token_program
+//!   (InvalidAssociatedTokenProgram), 8 system_program (InvalidSystemProgram);
 //! - then exactly one recipient token account per entry, followed by its owner when the entry
 //!   creates the account (NotEnoughAccounts);
 //! - every slot < max_claims (SlotOutOfRange), no slot twice in the batch
@@ -27,19 +31,25 @@
 //!   program and not the vault (RecipientNotTokenAccount) of the distribution's mint
 //!   (RecipientMintMismatch); a recipient owner is checked by the associated token program, which
 //!   refuses an address not derived from (owner, token program, mint);
-//! - per entry: the fee budget reimburses the fee payer this payout's fee and the rent it put
-//!   into a token account it created, and the rent only from what the fees of the unpaid slots
-//!   leave (FeeBudgetExhausted), so the operator never advances what it cannot recover;
+//! - per entry: the fee budget reimburses the fee payer this payout's fee, its share of the
+//!   priority fee (at most priority_fee_cap_lamports per entry: a batch's reimbursement is
+//!   min(priority fee, cap × entries), the rest is the operator's) and the rent it put into a
+//!   token account it created, the rent only from what the fees and caps of the unpaid slots
+//!   leave (FeeBudgetExhausted), so the operator never advances what it cannot recover and the
+//!   creator never pays more than the cap they set;
 //! - claimed_count, total_claimed_amount and the fee payer's balance do not overflow
 //!   (ArithmeticOverflow).
 
 use super::{check_mint, check_vault_and_token_program, load_distribution};
 use crate::cpi::{CreateAssociatedTokenAccountIdempotent, TransferChecked};
 use crate::error::{DistributionError, ProgramError, ProgramResult};
-use crate::ids::{keys_equal, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID};
+use crate::ids::{
+    keys_equal, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, INSTRUCTIONS_SYSVAR_ID, SYSTEM_PROGRAM_ID,
+};
 use crate::input::{AccountInfo, Accounts};
 use crate::instruction_data::ClaimEntries;
 use crate::pda::DistributionSeeds;
+use crate::priority_fee::priority_fee_lamports;
 use crate::rules::{charge_payout, check_claim_window};
 use crate::state::{bitmap_len, bitmap_mut, test_and_set, Distribution, MAX_CLAIMS};
 use crate::syscalls::{unix_timestamp, zero};
@@ -61,6 +71,7 @@ pub fn process(
     let vault = accounts.next_account()?;
     let mint = accounts.next_account()?;
     let token_program = accounts.next_account()?;
+    let instructions_sysvar = accounts.next_account()?;
 
     if !verifier.is_signer() {
         return Err(DistributionError::MissingVerifierSignature.into());
@@ -74,6 +85,15 @@ pub fn process(
     }
     check_vault_and_token_program(&vault, &token_program, &distribution)?;
     let decimals = check_mint(&mint, &distribution)?;
+    if !keys_equal(instructions_sysvar.key(), &INSTRUCTIONS_SYSVAR_ID) {
+        return Err(DistributionError::InvalidInstructionsSysvar.into());
+    }
+    // The loan of the sysvar ends with this statement, before any CPI.
+    let mut priority_fee_unreimbursed = if distribution.priority_fee_cap_lamports == 0 {
+        0
+    } else {
+        priority_fee_lamports(&instructions_sysvar.try_borrow_data()?)?
+    };
     check_claim_window(&distribution, unix_timestamp()?)?;
     let system_program = if claims.any_creates_recipient_account() {
         Some(take_account_creation_programs(&mut accounts)?)
@@ -118,8 +138,10 @@ pub fn process(
             rent_paid = recipient.lamports().saturating_sub(lamports_before);
         }
         check_recipient(&recipient, token_program.key(), &distribution)?;
+        let priority_share = priority_fee_unreimbursed.min(distribution.priority_fee_cap_lamports);
+        priority_fee_unreimbursed -= priority_share;
         lamports_owed_to_fee_payer = lamports_owed_to_fee_payer
-            .checked_add(charge_payout(&mut distribution, rent_paid)?)
+            .checked_add(charge_payout(&mut distribution, rent_paid, priority_share)?)
             .ok_or(DistributionError::ArithmeticOverflow)?;
         distribution.claimed_count = distribution
             .claimed_count

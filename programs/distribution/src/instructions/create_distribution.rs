@@ -7,8 +7,8 @@
 //!   amount_per_claim × max_claims fits in a u64 (DepositOverflow);
 //! - start_ts < end_ts, end_ts - start_ts <= 90 days, end_ts > now (InvalidTimeRange);
 //! - verifier is not the default key (InvalidVerifier);
-//! - fee_budget_lamports >= fee_per_claim_lamports × max_claims (FeeBudgetTooSmall), so every
-//!   payout can reimburse its fee;
+//! - fee_budget_lamports >= (fee_per_claim_lamports + priority_fee_cap_lamports) × max_claims
+//!   (FeeBudgetTooSmall), so every payout can reimburse its fee and its priority fee up to the cap;
 //! - exactly 7 accounts (NotEnoughAccounts);
 //! - 0 creator: signed (MissingCreatorSignature); pays rent and the fee budget and authorizes
 //!   the token transfer, so the runtime also requires it writable;
@@ -169,6 +169,7 @@ pub fn process(program_id: &Pubkey, mut accounts: Accounts, data: &[u8]) -> Prog
         fee_budget_lamports: args.fee_budget_lamports,
         total_claimed_amount: 0,
         requirements_hash: args.requirements_hash,
+        priority_fee_cap_lamports: args.priority_fee_cap_lamports,
     };
     // CreateAccount gave the account its size and zeroed it, so the bitmap starts all unclaimed.
     distribution.store(&mut distribution_account.try_borrow_mut_data()?)?;

@@ -1,0 +1,88 @@
+import type { Connection, PublicKey } from "@solana/web3.js";
+
+/** How long recent fees read for a distribution are reused: a slot is 400 ms, the market moves slower. */
+const RECENT_FEES_TTL_MS = 2_000;
+/** Batches price at this percentile of the recent slots' fees: above most of what landed lately. */
+const RECENT_FEE_PERCENTILE = 0.75;
+/** After a batch expired unlanded while the cluster reported no fees, the price starts here (micro-lamports per unit). */
+const ESCALATION_FLOOR_MICRO_LAMPORTS = 1_000;
+/** Each expiry doubles the price, up to 2^MAX_ESCALATIONS times the recent fee; the cap binds long before. */
+const MAX_ESCALATIONS = 20;
+
+/** What a batch's price is decided from. */
+export interface PriceInputs {
+  /** The recent fee percentile for the distribution's accounts, micro-lamports per compute unit. */
+  recentMicroLamports: number;
+  /** Batches of this distribution that expired unlanded, not yet followed by a landed one. */
+  escalations: number;
+  /** The creator's cap, lamports of priority fee per claim, read from the distribution on chain. */
+  capLamportsPerClaim: bigint;
+  claims: number;
+  computeUnitLimit: number;
+}
+
+/**
+ * The priority fee of a batch in micro-lamports per compute unit: the recent fee, doubled for each
+ * expiry, and never more than the cap allows for the batch (⌈limit × price / 10⁶⌉ ≤ cap × claims, the
+ * reimbursement the program allows). No cap, no priority fee: the creator did not fund one.
+ */
+export function batchPriorityPrice(inputs: PriceInputs): number {
+  if (inputs.capLamportsPerClaim <= 0n) return 0;
+  const escalations = Math.min(inputs.escalations, MAX_ESCALATIONS);
+  const base =
+    escalations > 0 ? Math.max(inputs.recentMicroLamports, ESCALATION_FLOOR_MICRO_LAMPORTS) : inputs.recentMicroLamports;
+  const wanted = BigInt(Math.ceil(base)) * 2n ** BigInt(escalations);
+  const capPrice = (inputs.capLamportsPerClaim * BigInt(inputs.claims) * 1_000_000n) / BigInt(inputs.computeUnitLimit);
+  return Number(wanted < capPrice ? wanted : capPrice);
+}
+
+/** The value at `fraction` of the sorted values (nearest rank); 0 for none. */
+function percentile(values: number[], fraction: number): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] as number;
+}
+
+/**
+ * Recent prioritization fees per distribution (getRecentPrioritizationFees over the accounts a batch
+ * writes), reused for a couple of seconds, and the escalation each distribution's expired batches earned.
+ */
+export class PriorityFeeMarket {
+  private readonly recent = new Map<string, { at: number; microLamports: Promise<number> }>();
+  private readonly escalations = new Map<string, number>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  recentMicroLamports(distribution: string, writableAccounts: PublicKey[]): Promise<number> {
+    const cached = this.recent.get(distribution);
+    if (cached && this.now() - cached.at < RECENT_FEES_TTL_MS) return cached.microLamports;
+    const microLamports = this.connection.getRecentPrioritizationFees({ lockedWritableAccounts: writableAccounts }).then((fees) =>
+      percentile(
+        fees.map((fee) => fee.prioritizationFee),
+        RECENT_FEE_PERCENTILE,
+      ),
+    );
+    // A failed read is tried again on the next batch.
+    microLamports.catch(() => this.recent.delete(distribution));
+    this.recent.set(distribution, { at: this.now(), microLamports });
+    return microLamports;
+  }
+
+  escalationsOf(distribution: string): number {
+    return this.escalations.get(distribution) ?? 0;
+  }
+
+  /** A batch of the distribution expired without landing: the next one bids higher. */
+  expired(distribution: string): void {
+    this.escalations.set(distribution, this.escalationsOf(distribution) + 1);
+  }
+
+  /** A batch landed: the bid that got it in is kept, one step lower. */
+  landed(distribution: string): void {
+    const escalations = this.escalationsOf(distribution);
+    if (escalations > 0) this.escalations.set(distribution, escalations - 1);
+  }
+}

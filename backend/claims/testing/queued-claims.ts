@@ -1,0 +1,36 @@
+import { Keypair, type PublicKey } from "@solana/web3.js";
+import { expect } from "vitest";
+import type { Database } from "../../db/database.ts";
+import { ClaimIntake } from "../claim-intake.ts";
+import type { TestDistribution } from "./chain-fixtures.ts";
+
+let userCounter = 0;
+
+/** Queues one claim for each of `count` fresh wallets through the intake, as POST /claims would; returns the wallets. */
+export async function queueClaims(database: Database, distribution: TestDistribution, count: number): Promise<PublicKey[]> {
+  const intake = new ClaimIntake(database);
+  const wallets = Array.from({ length: count }, () => Keypair.generate().publicKey);
+  const outcomes = await Promise.all(
+    wallets.map((wallet) => {
+      userCounter++;
+      return intake.submit({
+        xUserId: String(userCounter),
+        distribution: distribution.address.toBase58(),
+        maxClaims: distribution.maxClaims,
+        wallet: wallet.toBase58(),
+        idempotencyKey: `claim-${userCounter}`,
+      });
+    }),
+  );
+  expect(outcomes.every((outcome) => outcome.kind === "created")).toBe(true);
+  return wallets;
+}
+
+/** The distribution's claims counted by status. */
+export async function claimStatuses(database: Database, distribution: TestDistribution): Promise<Record<string, number>> {
+  const { rows } = await database.query<{ status: string; count: string }>(
+    "SELECT status, count(*) AS count FROM claims WHERE distribution = $1 GROUP BY status",
+    [distribution.address.toBase58()],
+  );
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+}
