@@ -7,7 +7,7 @@ import { z } from "zod";
  * overlay asks the backend about the buckets of the posts a fan scrolls past, never their ids, so the
  * backend learns one of 65,536 buckets per post (each holding every post id that hashes there), not
  * the fan's reading history. The backend stores the same value per distribution (migration
- * 181_post_bucket.sql computes it in SQL; a test keeps the two equal).
+ * 191_post_bucket.sql computes it in SQL; a test keeps the two equal).
  */
 export function postIdBucket(postId: string): string {
   return bytesToHex(sha256(utf8ToBytes(postId)).subarray(0, 2));

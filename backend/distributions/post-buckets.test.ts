@@ -9,7 +9,7 @@ import { describeEachEngine } from "../db/testing/engines.ts";
 import { DistributionStore, type NewDistribution } from "./distribution-store.ts";
 
 /** The backfill's expression, read from the migration itself, so the test checks the SQL that ran. */
-const MIGRATION = readFileSync(`${MIGRATIONS_DIRECTORY}/181_post_bucket.sql`, "utf8");
+const MIGRATION = readFileSync(`${MIGRATIONS_DIRECTORY}/191_post_bucket.sql`, "utf8");
 const BACKFILL_EXPRESSION = /SET post_bucket = (.+);/.exec(MIGRATION)?.[1];
 
 function registration(postId: string, registeredOrder: number): NewDistribution {
