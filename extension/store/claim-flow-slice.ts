@@ -22,6 +22,8 @@ export interface ClaimFlow {
 
 /** Phantom and Solflare, reached through the page-world bridge relay. */
 export interface ExternalWallets {
+  /** The wallets on the page now: Phantom, Solflare and any wallet-standard wallet. */
+  detect(): Promise<{ choice: ExternalWalletChoice; name: string; icon?: string | undefined }[]>;
   connect(choice: ExternalWalletChoice): Promise<{ address: string; name: string }>;
   signMessage(choice: ExternalWalletChoice, message: string): Promise<{ address: string; signature: string }>;
 }
