@@ -453,27 +453,35 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
             />
           )}
           <CostSummary cost={cost} token={{ name: symbol, decimals }} />
-          {shortfall && (
-            <Alert severity="error" data-testid="memefans-shortfall">
-              Your wallet is short of {shortfallText(shortfall, { name: symbol, decimals })} for these terms: lower the amount or
-              the number of claims, or add to the wallet.
-            </Alert>
-          )}
-          {builder === "failed" && <Alert severity="error">The signing part of MEMEFANS did not load; reload the page.</Alert>}
-          {phase.kind === "working" && <Alert severity="info">{phase.step}</Alert>}
-          {phase.kind === "done" && (
-            <Alert severity="success" data-testid="memefans-create-done">
-              The giveaway is on chain{phase.queued ? " (its registration will be sent when you are back online)" : ""}.{" "}
-              {phase.inserted ? "Its link is in your reply: post it." : `Post this link in a reply: ${phase.link}`}
-            </Alert>
-          )}
-          {phase.kind === "failed" && (
-            <Alert severity="error" role="alert">
-              {phase.message}
-            </Alert>
-          )}
         </Box>
       </DialogContent>
+      {/* Outside the scrolling form, so the total and what happens now stay in view beside the button. */}
+      <Box className="flex flex-col gap-2 px-6 pt-3" data-testid="memefans-create-footer">
+        {cost && (
+          <Typography variant="body2" sx={{ fontWeight: 700 }} data-testid="memefans-create-total">
+            {creationTotalText(cost, { name: symbol, decimals })}
+          </Typography>
+        )}
+        {shortfall && (
+          <Alert severity="error" data-testid="memefans-shortfall">
+            Your wallet is short of {shortfallText(shortfall, { name: symbol, decimals })} for these terms: lower the amount or
+            the number of claims, or add to the wallet.
+          </Alert>
+        )}
+        {builder === "failed" && <Alert severity="error">The signing part of MEMEFANS did not load; reload the page.</Alert>}
+        {phase.kind === "working" && <Alert severity="info">{phase.step}</Alert>}
+        {phase.kind === "done" && (
+          <Alert severity="success" data-testid="memefans-create-done">
+            The giveaway is on chain{phase.queued ? " (its registration will be sent when you are back online)" : ""}.{" "}
+            {phase.inserted ? "Its link is in your reply: post it." : `Post this link in a reply: ${phase.link}`}
+          </Alert>
+        )}
+        {phase.kind === "failed" && (
+          <Alert severity="error" role="alert">
+            {phase.message}
+          </Alert>
+        )}
+      </Box>
       <DialogActions>
         <Button onClick={onClose} disabled={working}>
           {phase.kind === "done" ? "Close" : "Cancel"}
@@ -625,7 +633,7 @@ function Toggles({
   );
 }
 
-/** The honest total first, in one sentence (the approval window shows the same), then its parts. */
+/** The total's parts; the one-sentence total (the approval window's words) stays beside the button. */
 function CostSummary({ cost, token }: { cost: CreationCost | null; token: CostToken }) {
   if (!cost) {
     return (
@@ -643,9 +651,6 @@ function CostSummary({ cost, token }: { cost: CreationCost | null; token: CostTo
   ];
   return (
     <Box className="flex flex-col gap-2">
-      <Typography variant="body1" sx={{ fontWeight: 700 }} data-testid="memefans-create-total">
-        {creationTotalText(cost, token)}
-      </Typography>
       <Box component="dl" className="m-0 grid grid-cols-2 gap-x-3 gap-y-1" data-testid="memefans-create-cost">
         {rows.map(([label, value]) => (
           <Box key={label} className="contents">

@@ -92,7 +92,7 @@ function pageWallet(input: {
   const wallet = {
     version: "1.0.0",
     name: input.name,
-    icon: "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAxIDEiLz4=",
+    icon: "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAzMiAzMiI+PGNpcmNsZSBjeD0iMTYiIGN5PSIxNiIgcj0iMTYiIGZpbGw9IiNhYjlmZjIiLz48cGF0aCBkPSJNOCAxOGE4IDggMCAwIDEgMTYgMHY2SDh6IiBmaWxsPSIjZmZmIi8+PC9zdmc+",
     chains,
     get accounts() {
       return connected ? [account] : [];
