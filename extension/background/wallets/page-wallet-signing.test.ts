@@ -64,10 +64,9 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 describe("signing with a page wallet", () => {
   it("shows the decoded transaction first, keeps it beside the wallet's screen, then sends what the wallet signed", async () => {
     const { services, browser, chain, rpc, tabs } = await setup("page-wallet-approve");
-    let approveInWallet = () => undefined as void;
-    const walletApproval = new Promise<void>((resolve) => {
-      approveInWallet = resolve;
-    });
+    const clicks: (() => void)[] = [];
+    const walletApproval = new Promise<void>((resolve) => clicks.push(resolve));
+    const approveInWallet = () => clicks.forEach((click) => click());
     const { keypair } = injectStandardWallet("Backpack", { approval: walletApproval });
     const address = keypair.publicKey.toBase58();
     chain.airdrop(address, 1_000_000_000n);
