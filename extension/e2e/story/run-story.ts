@@ -341,12 +341,22 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       const account = await onChain();
       const endMs = Number(account.endTs) * 1000;
       backend.chain?.warp(endMs - Date.now() + DAY_MS);
-      const before = BigInt(await connection.getBalance(creatorAddress));
       const options = await creator.context.newPage();
       await options.goto(`chrome-extension://${creator.launched.extensionId}/options.html`);
       const row = options.getByTestId("creator-distribution");
       await expect(row).toContainText(`${SLOTS} of ${SLOTS} claimed`);
       // The options page has no wallet of its own: the service worker has the creator's x.com tab sign.
+      // Pause and resume first, each through our preview and the wallet's own approval.
+      for (const paused of [true, false]) {
+        let answer: Promise<unknown> = Promise.resolve();
+        const preview = await approveWithPageWallet(creator.context, creator.x, creatorWallet, async () => {
+          answer = sendFromPage(options, "distributions/set-paused", { address: distribution, paused });
+        });
+        expect(preview).toContain(paused ? "pause the giveaway's payouts" : "resume the giveaway's payouts");
+        expect(await answer).toMatchObject({ ok: true });
+        expect((await onChain()).paused).toBe(paused);
+      }
+      const before = BigInt(await connection.getBalance(creatorAddress));
       const shown = await approveWithPageWallet(
         creator.context,
         creator.x,
