@@ -404,4 +404,65 @@ describe("create a giveaway from the creator's own post", () => {
     stopOverlay = undefined;
     expect(widgetsOf("create-dialog")).toHaveLength(0);
   });
+
+  it("unlocks a locked wallet in the extension's window, and keeps Sign and create off while the wallet is short", async () => {
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
+    const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
+    let unlocked = false;
+    const worker = workerDouble({
+      "x/session": () => ({ xUser: null }),
+      "wallet/balances": () => ({
+        owner: CREATOR,
+        lamports: "2000000000",
+        tokens: [{ mint: BONK_MINT, amount: "10000000", decimals: 5, tokenProgram: "spl-token", symbol: "BONK" }],
+      }),
+      "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
+      "wallet/status": () => ({
+        choice: "builtin",
+        builtin: { state: unlocked ? "unlocked" : "locked", address: CREATOR, autoLockMinutes: 15 },
+        activeAddress: CREATOR,
+        activeAddressBound: false,
+        xUser: null,
+      }),
+      // The person types the password in the popup's own window; the worker's wallet is then unlocked.
+      "wallet/open-unlock": () => {
+        unlocked = true;
+        return { opened: true };
+      },
+      "distributions/creation-terms": () => terms,
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, createDistribution], worker).stop;
+    });
+    const open = widgetsOf("create-distribution", article)[0]?.shadowRoot?.querySelector("button") as HTMLElement;
+    await act(async () => open.click());
+    const shadow = widgetsOf("create-dialog")[0]?.shadowRoot as ShadowRoot;
+    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-wallet-locked"]')).not.toBeNull());
+    await act(async () => (shadow.querySelector('[data-testid="memefans-unlock-wallet"]') as HTMLElement).click());
+    expect(worker.callsOf("wallet/open-unlock")).toHaveLength(1);
+    // The dialog re-reads the wallet while it is locked: no reload, no second click.
+    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-wallet-locked"]')).toBeNull(), 5000);
+
+    const type = async (field: string, value: string) => {
+      const input = shadow.querySelector(`input[data-field="${field}"]`) as HTMLInputElement;
+      await act(async () => {
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set?.call(input, value);
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    };
+    const submit = () => shadow.querySelector('[data-testid="memefans-create-submit"]') as HTMLButtonElement;
+    // 100 $BONK held; 2 × 100 claims needs 200.
+    await type("amount", "2");
+    await eventually(() =>
+      expect(shadow.querySelector('[data-testid="memefans-shortfall"]')?.textContent).toContain("short of 100 $BONK"),
+    );
+    expect(submit().disabled).toBe(true);
+    await type("amount", "0.5");
+    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-shortfall"]')).toBeNull());
+    expect(submit().disabled).toBe(false);
+    expect(shadow.querySelector('[data-testid="memefans-create-total"]')?.textContent).toMatch(/^You send 50 \$BONK and /);
+    expect(shadow.querySelector('[data-testid="memefans-fee-budget"]')?.textContent).toContain(
+      "it covers all 100 payouts (0.000005 SOL network fee each), every one of them even when the fan has no token account yet",
+    );
+  });
 });

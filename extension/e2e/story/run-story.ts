@@ -108,6 +108,7 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       await dialog.locator('input[data-field="maxClaims"]').fill("101");
       await expect(dialog.getByTestId("memefans-shortfall")).toContainText(`10 $${STORY_COIN.symbol}`);
       await expect(dialog.getByTestId("memefans-create-submit")).toBeDisabled();
+      await shot(creator.x, "01a-creator-external-wallet-shortfall");
       await dialog.locator('input[data-field="maxClaims"]').fill(String(SLOTS));
       await expect(dialog.getByTestId("memefans-shortfall")).toHaveCount(0);
       await dialog.getByRole("checkbox", { name: "Reply" }).check();
@@ -128,6 +129,8 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       await expect(total).toContainText(`You send 30 $${STORY_COIN.symbol} and `);
       const totalText = (await total.textContent()) ?? "";
       await shot(creator.x, "01-creator-external-wallet-create-dialog");
+      await dialog.getByTestId("memefans-create-cost").scrollIntoViewIfNeeded();
+      await shot(creator.x, "01b-creator-external-wallet-fee-budget-and-cost");
 
       const approval = await approveWithPageWallet(
         creator.context,
