@@ -254,6 +254,28 @@ function replyComposerOnClick(article: Element): void {
   });
 }
 
+/** The worker as a creator's dialog finds it: `heldRaw` of BONK, 2 SOL, the built-in wallet in `walletState()`. */
+function creatorWorker(heldRaw: string, walletState: () => "locked" | "unlocked", more: Parameters<typeof workerDouble>[0] = {}) {
+  return workerDouble({
+    "x/session": () => ({ xUser: null }),
+    "wallet/balances": () => ({
+      owner: CREATOR,
+      lamports: "2000000000",
+      tokens: [{ mint: BONK_MINT, amount: heldRaw, decimals: 5, tokenProgram: "spl-token", symbol: "BONK" }],
+    }),
+    "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
+    "wallet/status": () => ({
+      choice: "builtin",
+      builtin: { state: walletState(), address: CREATOR, autoLockMinutes: 15 },
+      activeAddress: CREATOR,
+      activeAddressBound: false,
+      xUser: null,
+    }),
+    "distributions/creation-terms": () => terms,
+    ...more,
+  });
+}
+
 describe("create a giveaway from the creator's own post", () => {
   it("offers the button on own posts only, never on a post that already has a giveaway", async () => {
     document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}${inCell(fixtureHtml("basic"))}${inCell(
@@ -320,22 +342,7 @@ describe("create a giveaway from the creator's own post", () => {
     document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
     const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
     replyComposerOnClick(article);
-    const worker = workerDouble({
-      "x/session": () => ({ xUser: null }),
-      "wallet/balances": () => ({
-        owner: CREATOR,
-        lamports: "2000000000",
-        tokens: [{ mint: BONK_MINT, amount: "100000000000", decimals: 5, tokenProgram: "spl-token", symbol: "BONK" }],
-      }),
-      "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
-      "wallet/status": () => ({
-        choice: "builtin",
-        builtin: { state: "unlocked", address: CREATOR, autoLockMinutes: 15 },
-        activeAddress: CREATOR,
-        activeAddressBound: false,
-        xUser: null,
-      }),
-      "distributions/creation-terms": () => terms,
+    const worker = creatorWorker("100000000000", () => "unlocked", {
       "chain/latest-blockhash": () => ({ blockhash: BLOCKHASH, lastValidBlockHeight: 100 }),
       "wallet/sign-and-send": () => ({ signature: "5".repeat(88) }),
       "distributions/register": () => ({ outcome: "delivered", outboxId: "o-9", response: {} }),
@@ -409,27 +416,12 @@ describe("create a giveaway from the creator's own post", () => {
     document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
     const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
     let unlocked = false;
-    const worker = workerDouble({
-      "x/session": () => ({ xUser: null }),
-      "wallet/balances": () => ({
-        owner: CREATOR,
-        lamports: "2000000000",
-        tokens: [{ mint: BONK_MINT, amount: "10000000", decimals: 5, tokenProgram: "spl-token", symbol: "BONK" }],
-      }),
-      "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
-      "wallet/status": () => ({
-        choice: "builtin",
-        builtin: { state: unlocked ? "unlocked" : "locked", address: CREATOR, autoLockMinutes: 15 },
-        activeAddress: CREATOR,
-        activeAddressBound: false,
-        xUser: null,
-      }),
+    const worker = creatorWorker("10000000", () => (unlocked ? "unlocked" : "locked"), {
       // The person types the password in the popup's own window; the worker's wallet is then unlocked.
       "wallet/open-unlock": () => {
         unlocked = true;
-        return { opened: true };
+        return { opened: true } as const;
       },
-      "distributions/creation-terms": () => terms,
     });
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, createDistribution], worker).stop;

@@ -66,7 +66,9 @@ describe("signing with a page wallet", () => {
     const { services, browser, chain, rpc, tabs } = await setup("page-wallet-approve");
     const clicks: (() => void)[] = [];
     const walletApproval = new Promise<void>((resolve) => clicks.push(resolve));
-    const approveInWallet = () => clicks.forEach((click) => click());
+    const approveInWallet = () => {
+      for (const click of clicks) click();
+    };
     const { keypair } = injectStandardWallet("Backpack", { approval: walletApproval });
     const address = keypair.publicKey.toBase58();
     chain.airdrop(address, 1_000_000_000n);
@@ -98,51 +100,35 @@ describe("signing with a page wallet", () => {
     const address = keypair.publicKey.toBase58();
     chain.airdrop(address, 1_000_000_000n);
     const recipient = Keypair.generate().publicKey;
-    const sign = (wallet: { address: string }) =>
-      signAndSendWithPageWallet(transfer(new Keypair().publicKey, recipient), "tip", "https://x.com", {
+    /** Sends `from`'s transfer through the page wallet as `signer`, answering our window with `approve`. */
+    const attempt = async (from: PublicKey, signer: string, approve: boolean) => {
+      const opened = browser.openedApprovals.length;
+      const sending = signAndSendWithPageWallet(transfer(from, recipient), "tip", "https://x.com", {
         approvals: services.approvals,
         rpc,
         tabs,
-        wallet: { choice: "standard", name: "Lying Wallet", ...wallet },
+        wallet: { choice: "standard", address: signer, name: "Lying Wallet" },
       });
-    const refused = signAndSendWithPageWallet(transfer(keypair.publicKey, recipient), "tip", "https://x.com", {
-      approvals: services.approvals,
-      rpc,
-      tabs,
-      wallet: { choice: "standard", address, name: "Lying Wallet" },
+      sending.catch(() => undefined);
+      await settle();
+      if (browser.openedApprovals.length > opened) services.approvals.decide(browser.openedApprovals[opened] ?? "", approve);
+      return sending;
+    };
+    await expect(attempt(keypair.publicKey, address, false)).rejects.toMatchObject({
+      code: "rejected",
+      message: "you rejected the request",
     });
-    await settle();
-    services.approvals.decide(browser.openedApprovals[0] ?? "", false);
-    await expect(refused).rejects.toMatchObject({ code: "rejected", message: "you rejected the request" });
-
-    const altered = signAndSendWithPageWallet(transfer(keypair.publicKey, recipient), "tip", "https://x.com", {
-      approvals: services.approvals,
-      rpc,
-      tabs,
-      wallet: { choice: "standard", address, name: "Lying Wallet" },
-    });
-    await settle();
-    services.approvals.decide(browser.openedApprovals[1] ?? "", true);
-    await expect(altered).rejects.toMatchObject({
+    await expect(attempt(keypair.publicKey, address, true)).rejects.toMatchObject({
       code: "rejected",
       message: "the wallet returned a different transaction than the one it was asked to sign",
     });
     // The preview window closes with the refusal.
     expect(browser.closedWindows).toEqual([1, 2]);
-
     const someoneElse = Keypair.generate().publicKey;
-    const otherAccount = signAndSendWithPageWallet(transfer(someoneElse, recipient), "tip", "https://x.com", {
-      approvals: services.approvals,
-      rpc,
-      tabs,
-      wallet: { choice: "standard", address: someoneElse.toBase58(), name: "Lying Wallet" },
-    });
-    await settle();
-    services.approvals.decide(browser.openedApprovals[2] ?? "", true);
-    await expect(otherAccount).rejects.toMatchObject({ code: "wrong_account" });
+    await expect(attempt(someoneElse, someoneElse.toBase58(), true)).rejects.toMatchObject({ code: "wrong_account" });
     expect(chain.balance(recipient.toBase58())).toBe(0n);
     // A transaction that does not ask the wallet to sign never reaches the window.
-    await expect(sign({ address })).rejects.toMatchObject({ code: "bad_request" });
+    await expect(attempt(someoneElse, address, true)).rejects.toMatchObject({ code: "bad_request" });
     expect(browser.openedApprovals).toHaveLength(3);
   });
 });
