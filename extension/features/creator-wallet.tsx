@@ -23,16 +23,16 @@ export const detectPageWallets = createAsyncThunk<PageWalletOption[], void, { ex
   async (_, { extra }) => (await extra.externalWallets?.detect()) ?? [],
 );
 
-export const chooseCreatorWallet = createAsyncThunk<void, WalletChoice, { extra: ClaimExtra }>(
+export const chooseCreatorWallet = createAsyncThunk<void, { choice: WalletChoice; name: string }, { extra: ClaimExtra }>(
   "creatorWallet/choose",
-  async (choice, { dispatch, extra }) => {
+  async ({ choice, name: wanted }, { dispatch, extra }) => {
     const api = backendApi.endpoints;
     if (choice === "builtin") {
       await dispatch(api.chooseWallet.initiate({ choice })).unwrap();
       return;
     }
     if (!extra.externalWallets) throw new Error(`${choice} is not reachable on this page`);
-    const { address, name } = await extra.externalWallets.connect(choice);
+    const { address, name } = await extra.externalWallets.connect(choice, wanted);
     await dispatch(api.externalWalletConnected.initiate({ choice, address, name })).unwrap();
   },
 );
@@ -65,11 +65,11 @@ export function CreatorWallet() {
     option.choice === "builtin"
       ? wallet?.choice === "builtin"
       : wallet?.choice === option.choice && wallet.external?.name === option.name;
-  const choose = async (choice: WalletChoice) => {
+  const choose = async (option: { choice: WalletChoice; name: string }) => {
     setBusy(true);
     setError(undefined);
     try {
-      await dispatch(chooseCreatorWallet(choice)).unwrap();
+      await dispatch(chooseCreatorWallet({ choice: option.choice, name: option.name })).unwrap();
     } catch (caught) {
       setError(describeApiError(caught));
     } finally {
@@ -92,7 +92,7 @@ export function CreatorWallet() {
             size="small"
             variant={isCurrent(option) ? "contained" : "outlined"}
             disabled={busy}
-            onClick={() => choose(option.choice)}
+            onClick={() => choose(option)}
             startIcon={option.icon ? <img src={option.icon} alt="" width={16} height={16} /> : undefined}
           >
             {option.name}

@@ -4,17 +4,13 @@ import { Keypair, type PublicKey, SystemProgram, TransactionMessage, VersionedTr
 import bs58 from "bs58";
 import { afterEach, describe, expect, it } from "vitest";
 import { startPageWalletBridge } from "./page-wallet-bridge.ts";
-import { watchStandardWallets } from "./page-wallets.ts";
+import { pageWalletDirectory } from "./page-wallet-directory.ts";
 import { injectStandardWallet, tabWindow, unregisterInjectedWallets } from "./testing/page-world.ts";
 import { WalletBridgeClient } from "./wallet-bridge-relay.ts";
 
 function setup() {
   const tab = tabWindow();
-  const standard = watchStandardWallets();
-  startPageWalletBridge(tab, {
-    list: standard,
-    find: (choice) => standard().find((wallet) => wallet.choice === choice),
-  });
+  startPageWalletBridge(tab, pageWalletDirectory());
   return { window: tab, client: new WalletBridgeClient(tab) };
 }
 
@@ -87,5 +83,17 @@ describe("wallet bridge (page world ↔ isolated relay)", () => {
     // Only the two hellos ever crossed window.postMessage; every reply went over the private port.
     expect(seen.map((data) => (data as { kind: string }).kind)).toEqual(["relay-hello", "relay-hello"]);
     intruder.port1.close();
+  });
+
+  it("reaches the wallet named, among several wallet-standard wallets", async () => {
+    const { client } = setup();
+    injectStandardWallet("Backpack");
+    const { keypair } = injectStandardWallet("Glow");
+    const { wallets } = await client.request("standard", "detect", {});
+    expect(wallets.map((wallet) => wallet.name)).toEqual(["Backpack", "Glow"]);
+    expect(await client.request("standard", "connect", {}, "Glow")).toEqual({
+      address: keypair.publicKey.toBase58(),
+      name: "Glow",
+    });
   });
 });

@@ -48,6 +48,8 @@ export const bridgeRequestSchema = z.object({
   kind: z.literal("request"),
   id: z.string().min(8).max(100),
   wallet: externalWalletChoiceSchema,
+  /** Which wallet of that choice, as it names itself: several wallet-standard wallets can be installed. */
+  name: z.string().min(1).max(100).optional(),
   method: z.enum(Object.keys(bridgeMethods) as [BridgeMethod, ...BridgeMethod[]]),
   params: z.unknown(),
 });
@@ -73,6 +75,7 @@ export const PAGE_SIGNING_CHANNEL = "memefans-page-signing";
 export const pageSigningRequestSchema = z.object({
   channel: z.literal(PAGE_SIGNING_CHANNEL),
   wallet: externalWalletChoiceSchema,
+  name: z.string().min(1).max(100),
   address: publicKeySchema,
   transaction: base64Schema.min(1),
 });

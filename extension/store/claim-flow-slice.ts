@@ -24,7 +24,8 @@ export interface ClaimFlow {
 export interface ExternalWallets {
   /** The wallets on the page now: Phantom, Solflare and any wallet-standard wallet. */
   detect(): Promise<{ choice: ExternalWalletChoice; name: string; icon?: string | undefined }[]>;
-  connect(choice: ExternalWalletChoice): Promise<{ address: string; name: string }>;
+  /** `name` picks one of several wallet-standard wallets; without it, the first of that choice. */
+  connect(choice: ExternalWalletChoice, name?: string): Promise<{ address: string; name: string }>;
   signMessage(choice: ExternalWalletChoice, message: string): Promise<{ address: string; signature: string }>;
 }
 

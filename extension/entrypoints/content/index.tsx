@@ -36,7 +36,7 @@ export default defineContentScript({
     // Phantom and Solflare answer through the page bridge, whose relay content script shares this world.
     const externalWallets: ExternalWallets = {
       detect: async () => (await walletBridge().request("standard", "detect", {})).wallets,
-      connect: (choice) => walletBridge().request(choice, "connect", {}),
+      connect: (choice, name) => walletBridge().request(choice, "connect", {}, name),
       signMessage: (choice, message) => walletBridge().request(choice, "signMessage", { message }),
     };
     const store = createOverlayStore({ extra: { externalWallets } });
