@@ -1,6 +1,6 @@
 import type { RequestListener } from "node:http";
 import type { Connection, PublicKey } from "@solana/web3.js";
-import express, { type RequestHandler, type Router } from "express";
+import express, { type Express, type RequestHandler, type Router } from "express";
 import type { Logger } from "pino";
 import { distributionProgramId } from "../shared/program/index.ts";
 import { claimPageRouter, summaryReader } from "./claim-page/claim-page-routes.ts";
@@ -14,7 +14,7 @@ import { DistributionService } from "./distributions/distribution-service.ts";
 import { DistributionStore } from "./distributions/distribution-store.ts";
 import { EligibilityChecker } from "./distributions/eligibility.ts";
 import { distributionsRouter } from "./distributions/routes.ts";
-import { type DirectRoute, directDispatch } from "./http/direct-routes.ts";
+import { type DirectRoute, directDispatch, mountSteps } from "./http/direct-routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import { healthRouter } from "./http/health.ts";
 import { createLogger, requestLogger } from "./http/logging.ts";
@@ -97,31 +97,33 @@ export interface AppPluginResult {
   routers?: Router[];
   /** Hot routes among `routers`, also served without Express's router (see direct-routes.ts). */
   directRoutes?: DirectRoute[];
-  /** Accepted claims per distribution, so counts and charts include claims not yet on chain. */
-  claimActivity?: ClaimActivity;
   /** Work the plugin runs on its own (timers); stopped when the backend closes. */
   services?: { stop(): Promise<void> }[];
 }
-export type AppPlugin = (context: AppContext) => AppPluginResult;
 
-/**
- * Builds the Express app and the services behind it, and returns the request listener to serve it
- * with (the app plus its direct routes) and the classes the HTTP server makes requests and responses
- * of. Starting servers, the chain and the batcher is main.ts's job.
- */
-export function buildApp(dependencies: AppDependencies): {
-  listener: RequestListener;
-  serverClasses: AppServerClasses;
-  context: AppContext;
-  /** The plugins' own work, to stop when the backend closes. */
-  services: { stop(): Promise<void> }[];
-} {
+/** A module (claims) that adds routes and work to the app, built on the app's services. */
+export interface AppPlugin {
+  /**
+   * Accepted claims per distribution, so counts and charts include claims not yet on chain. Asked
+   * for before the services are built: the distributions service is made with it.
+   */
+  claimActivity?: (database: Database) => ClaimActivity;
+  mount: (context: AppContext) => AppPluginResult;
+}
+
+/** The one claim activity the plugins provide, or none (a backend without the claims module). */
+function claimActivityOf(plugins: readonly AppPlugin[], database: Database): ClaimActivity {
+  const providers = plugins.flatMap((plugin) => (plugin.claimActivity ? [plugin.claimActivity] : []));
+  if (providers.length > 1) throw new Error("only one plugin may provide the claim activity");
+  return providers[0]?.(database) ?? noClaimActivity;
+}
+
+/** The services behind the routes, each built once from the dependencies. */
+function appContext(dependencies: AppDependencies, claimActivity: ClaimActivity): AppContext {
   const { config, database } = dependencies;
   const now = dependencies.now ?? Date.now;
   const logger = dependencies.logger ?? createLogger(config.LOG_LEVEL);
-  const metrics = dependencies.metrics ?? new Metrics();
   const programId = dependencies.programId ?? distributionProgramId;
-  const openapi = new OpenApiRegistry();
   const invalidations = dependencies.invalidations ?? localInvalidations();
   const sessions = new SessionStore(database, config.SESSION_TTL_DAYS, now, invalidations);
   const accounts = new XAccounts(database, dependencies.tokenCipher, dependencies.oauth, now);
@@ -138,9 +140,6 @@ export function buildApp(dependencies: AppDependencies): {
           }
         : {}),
     });
-  const eligibility = new EligibilityChecker({ database, accounts, xClient: dependencies.xClient, chain, cache, now });
-  // Plugins register their claim activity after the service exists; the service reads it at call time.
-  let claimActivity: ClaimActivity = noClaimActivity;
   const tokens = new TokenDirectory({
     connection: dependencies.connection,
     publicUrl: config.PUBLIC_URL,
@@ -154,12 +153,7 @@ export function buildApp(dependencies: AppDependencies): {
     tokens,
     accounts,
     xClient: dependencies.xClient,
-    claims: {
-      acceptedCounts: (addresses) => claimActivity.acceptedCounts(addresses),
-      claimsOverTime: (addresses) => claimActivity.claimsOverTime(addresses),
-      failuresByReason: (addresses) => claimActivity.failuresByReason(addresses),
-      botRefusals: (addresses) => claimActivity.botRefusals(addresses),
-    },
+    claims: claimActivity,
     publicUrl: config.PUBLIC_URL,
     invalidations,
     verifier: dependencies.verifier.toBase58(),
@@ -167,57 +161,33 @@ export function buildApp(dependencies: AppDependencies): {
     programId,
     now,
   });
-  const walletBinding = new WalletBinding(database, {
-    publicUrl: config.PUBLIC_URL,
-    chainId: `solana:${config.SOLANA_CLUSTER}`,
-    now,
-  });
-  const context: AppContext = {
+  return {
     config,
     database,
     logger,
-    metrics,
-    openapi,
+    metrics: dependencies.metrics ?? new Metrics(),
+    openapi: new OpenApiRegistry(),
     sessions,
     accounts,
-    eligibility,
+    eligibility: new EligibilityChecker({ database, accounts, xClient: dependencies.xClient, chain, cache, now }),
     distributions,
     tokens,
-    walletBinding,
+    walletBinding: new WalletBinding(database, { publicUrl: config.PUBLIC_URL, chainId: `solana:${config.SOLANA_CLUSTER}`, now }),
     chain,
     connection: dependencies.connection,
     verifier: dependencies.verifier,
     programId,
     now,
   };
+}
 
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("trust proxy", config.TRUST_PROXY_HOPS);
-  // Amounts are bigints in the services and decimal strings on the wire.
-  app.set("json replacer", (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
-  const everyRequest: RequestHandler[] = [requestLogger(logger), metrics.middleware(), securityHeaders(), corsFor(config)];
-  app.use(everyRequest);
-  // Before the per-IP limit: the development /rpc counts against a limit of its own.
-  for (const router of dependencies.rawRouters ?? []) app.use(router);
-
-  const limits = rateLimits({
-    perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
-    perAccountPerMinute: config.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
-    accountOf: (response) => sessionOf(response)?.xUserId,
-    now,
-    // PGlite serves one process; on a PostgreSQL server, several instances may share it.
-    ...(database.engine === "postgres" ? { shared: database } : {}),
-  });
-  // Every route below, /healthz, /metrics and /openapi.json included, counts against the per-IP limit.
-  app.use(limits.perIp);
-
-  app.use(healthRouter({ database, connection: dependencies.connection, programId, openapi }));
-  app.use(privacyRouter(openapi));
-  app.get("/metrics", async (_request, response) => {
+/** GET /metrics and GET /openapi.json. */
+function operationsRouter({ metrics, openapi, config }: AppContext): Router {
+  const router = express.Router();
+  router.get("/metrics", async (_request, response) => {
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.get("/openapi.json", (_request, response) => {
+  router.get("/openapi.json", (_request, response) => {
     response.json(openapi.document({ title: "MEMEFANS backend", version: "1", serverUrl: config.PUBLIC_URL }));
   });
   openapi.describe({
@@ -234,69 +204,87 @@ export function buildApp(dependencies: AppDependencies): {
     request: {},
     responses: { 200: { description: "OpenAPI 3.1" } },
   });
-  const everyApiRequest: RequestHandler[] = [
-    sessions.middleware(),
-    limits.perAccount,
-    express.json({ limit: JSON_BODY_LIMIT }),
-    rejectNulCharacters,
-  ];
-  app.use(everyApiRequest);
+  return router;
+}
 
+/** The API's own routers, after the middleware, in the order Express tries them. */
+function apiRouters(context: AppContext, dependencies: AppDependencies): Router[] {
+  const { config, database, sessions, accounts, openapi, walletBinding, distributions, now } = context;
   const extensionIds = config.EXTENSION_ORIGINS.filter((origin) => origin.startsWith("chrome-extension://")).map((origin) =>
     origin.slice("chrome-extension://".length),
   );
-  app.use(
-    xLoginRouter({
-      database,
-      sessions,
-      accounts,
-      xClient: dependencies.xClient,
-      oauth: dependencies.oauth,
-      extensionIds,
-      openapi,
-      now,
-    }),
-  );
-  app.use(
-    walletRouter({
-      binding: walletBinding,
-      accounts,
-      openapi,
-    }),
-  );
-  app.use(
-    webLoginRouter({
-      database,
-      sessions,
-      accounts,
-      xClient: dependencies.xClient,
-      oauth: dependencies.oauth,
-      publicUrl: config.PUBLIC_URL,
-      binding: walletBinding,
-      openapi,
-      now,
-    }),
-  );
-  app.use(claimPageRouter(context, { openapi, read: summaryReader(context) }));
-  app.use(distributionsRouter({ service: distributions, eligibility, database, openapi }));
-  app.use(tokensRouter({ directory: tokens, openapi }));
+  const x = { database, sessions, accounts, xClient: dependencies.xClient, oauth: dependencies.oauth, openapi, now };
+  return [
+    xLoginRouter({ ...x, extensionIds }),
+    walletRouter({ binding: walletBinding, accounts, openapi }),
+    webLoginRouter({ ...x, publicUrl: config.PUBLIC_URL, binding: walletBinding }),
+    claimPageRouter(context, { openapi, read: summaryReader(context) }),
+    distributionsRouter({ service: distributions, eligibility: context.eligibility, database, openapi }),
+    tokensRouter({ directory: context.tokens, openapi }),
+  ];
+}
+
+/**
+ * Builds the Express app and the services behind it, and returns the request listener to serve it
+ * with (the app plus its direct routes) and the classes the HTTP server makes requests and responses
+ * of. Starting servers, the chain and the batcher is main.ts's job.
+ */
+export function buildApp(dependencies: AppDependencies): {
+  listener: RequestListener;
+  serverClasses: AppServerClasses;
+  context: AppContext;
+  /** The plugins' own work, to stop when the backend closes. */
+  services: { stop(): Promise<void> }[];
+  /** The middleware every request passes before the routes, in order; the direct routes run it too. */
+  middleware: readonly RequestHandler[];
+  app: Express;
+} {
+  const plugins = dependencies.plugins ?? [];
+  const context = appContext(dependencies, claimActivityOf(plugins, dependencies.database));
+  const { config, database, logger, metrics, openapi, sessions, now } = context;
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.TRUST_PROXY_HOPS);
+  // Amounts are bigints in the services and decimal strings on the wire.
+  app.set("json replacer", (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+  const limits = rateLimits({
+    perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
+    perAccountPerMinute: config.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
+    accountOf: (response) => sessionOf(response)?.xUserId,
+    now,
+    // PGlite serves one process; on a PostgreSQL server, several instances may share it.
+    ...(database.engine === "postgres" ? { shared: database } : {}),
+  });
+  const middleware = mountSteps(app, [
+    { middleware: [requestLogger(logger), metrics.middleware(), securityHeaders(), corsFor(config)] },
+    // Before the per-IP limit: the development /rpc counts against a limit of its own.
+    { routes: dependencies.rawRouters ?? [] },
+    // Every route below, /healthz, /metrics and /openapi.json included, counts against the per-IP limit.
+    { middleware: [limits.perIp] },
+    {
+      routes: [
+        healthRouter({ database, connection: context.connection, programId: context.programId, openapi }),
+        privacyRouter(openapi),
+        operationsRouter(context),
+      ],
+    },
+    { middleware: [sessions.middleware(), limits.perAccount, express.json({ limit: JSON_BODY_LIMIT }), rejectNulCharacters] },
+  ]);
+
+  for (const router of apiRouters(context, dependencies)) app.use(router);
   const directRoutes: DirectRoute[] = [];
   const services: { stop(): Promise<void> }[] = [];
-  for (const plugin of dependencies.plugins ?? []) {
-    const result = plugin(context);
+  for (const plugin of plugins) {
+    const result = plugin.mount(context);
     for (const router of result.routers ?? []) app.use(router);
     directRoutes.push(...(result.directRoutes ?? []));
     services.push(...(result.services ?? []));
-    if (result.claimActivity) claimActivity = result.claimActivity;
   }
 
   const errors = errorHandler(logger);
   app.use(notFoundHandler);
   app.use(errors);
-  const listener = directDispatch(app, {
-    middleware: [...everyRequest, limits.perIp, ...everyApiRequest],
-    routes: directRoutes,
-    errorHandler: errors,
-  });
-  return { listener, serverClasses: appServerClasses(app), context, services };
+  const listener = directDispatch(app, { middleware, routes: directRoutes, errorHandler: errors });
+  return { listener, serverClasses: appServerClasses(app), context, services, middleware, app };
 }

@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
+import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { type AppContext, type AppPlugin, buildApp } from "./app.ts";
@@ -51,6 +52,8 @@ export interface RunningBackend {
   url: string;
   server: Server;
   context: AppContext;
+  /** The Express app and the middleware its direct routes run (direct-routes.test.ts compares them). */
+  http: { app: Express; middleware: readonly RequestHandler[] };
   database: Database;
   /** The embedded chain, when SOLANA_RPC_URL is unset. */
   chain?: EmbeddedChain;
@@ -138,7 +141,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       baseUrl: xApiBaseUrl,
       onCall: (call) => metrics.xApiCalls.inc({ endpoint: call.endpoint, status: String(call.status) }),
     });
-    const { listener, serverClasses, context, services } = buildApp({
+    const { listener, serverClasses, context, services, app, middleware } = buildApp({
       config,
       database,
       logger,
@@ -215,6 +218,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       url: `http://${config.HOST}:${port}`,
       server,
       context,
+      http: { app, middleware },
       database,
       ...(chain ? { chain } : {}),
       ...(emulator ? { emulator } : {}),

@@ -14,12 +14,20 @@ export const publicKeySchema = z.string().refine(
   { message: "must be a Solana address (base58 text of 32 bytes)" },
 );
 
-/** A u64 amount in the token's smallest unit, carried as decimal text so JSON never rounds it. */
-export const u64StringSchema = z
+/** A u64 as JSON carries it: decimal text, so no number ever rounds it. */
+export const u64TextSchema = z
   .string()
-  .regex(/^\d{1,20}$/, "must be a whole number in the token's smallest unit, written as digits")
-  .transform((text) => BigInt(text))
-  .refine((value) => value <= U64_MAX, { message: "must fit in 64 bits (at most 18446744073709551615)" });
+  .regex(/^\d{1,20}$/, "must be a whole number in the token's smallest unit, written as digits");
+
+/**
+ * A u64 amount in the token's smallest unit: decimal text on the wire (u64TextSchema), a bigint once
+ * decoded. A codec, so `z.encode` writes the wire form back: one schema describes both sides.
+ */
+export const u64StringSchema = z.codec(
+  u64TextSchema,
+  z.bigint().max(U64_MAX, { message: "must fit in 64 bits (at most 18446744073709551615)" }),
+  { decode: (text) => BigInt(text), encode: (value) => value.toString() },
+);
 
 /** X ids are 64-bit snowflakes, carried as decimal text as the X API does. */
 export const xIdSchema = z.string().regex(/^\d{1,19}$/, "must be an X id: 1 to 19 digits");

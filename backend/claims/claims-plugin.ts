@@ -1,6 +1,6 @@
 import { claimStatusSchema } from "../../shared/api/claims.ts";
 import type { Distribution } from "../../shared/api/distributions.ts";
-import type { AppContext, AppPlugin } from "../app.ts";
+import type { AppContext, AppPlugin, AppPluginResult } from "../app.ts";
 import { summaryReader } from "../claim-page/claim-page-routes.ts";
 import { LookupCache } from "../distributions/lookup-cache.ts";
 import type { Metrics } from "../http/metrics.ts";
@@ -36,7 +36,9 @@ export async function refreshClaimsGauge(context: Pick<AppContext, "database" | 
 const TARGET_TTL_MS = 1_000;
 
 /** Mounts the claim routes on the app and tells the distributions module about accepted claims. */
-export const claimsPlugin: AppPlugin = (context) => {
+export const claimsPlugin: AppPlugin = { claimActivity, mount: mountClaims };
+
+function mountClaims(context: AppContext): AppPluginResult {
   const { database, metrics } = context;
   const targets = new LookupCache<Promise<Distribution>>(TARGET_TTL_MS, 10_000, context.now);
   const distribution = (address: string): Promise<Distribution> => {
@@ -80,7 +82,6 @@ export const claimsPlugin: AppPlugin = (context) => {
   return {
     routers: [router, blink],
     directRoutes: direct,
-    claimActivity: claimActivity(database),
     services: [deferredChecks],
   };
-};
+}

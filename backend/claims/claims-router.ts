@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { z } from "zod";
 import {
   type Claim,
   claimIdParamsSchema,
@@ -13,7 +14,7 @@ import type { Database } from "../db/database.ts";
 import type { DirectRoute } from "../http/direct-routes.ts";
 import { conflict, HttpError, notFound, validationFailed } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
-import { sendJson } from "../http/send-json.ts";
+import { answer, sendJson } from "../http/send-json.ts";
 import { requireSession, sessionRequired } from "../identity/sessions.ts";
 import { failQueuedClaimsOfDistribution } from "./batch-store.ts";
 import type { BotDefences, DefendedTarget } from "./bot-defences.ts";
@@ -188,7 +189,7 @@ export function claimsRouter<Target extends ClaimTarget>(
         // X's per-user limit is no reason to lose the claim: it is kept and checked when the window resets.
         throw (await dependencies.deferred?.deferIfRateLimited(error, claimRequest)) ?? error;
       }
-      sendJson(response, 202, { claim });
+      sendJson(response, 202, z.encode(claimResponseSchema, { claim }));
     },
   );
 
@@ -209,7 +210,7 @@ export function claimsRouter<Target extends ClaimTarget>(
       // Another fan's claim is answered as missing: it names their X account and wallet.
       if (!claim || claim.xUserId !== xUserId) throw notFound("you have no claim with this id");
       response.set("Cache-Control", "no-store");
-      response.json({ claim: await withChainState(claim) });
+      answer(response, claimResponseSchema, { claim: await withChainState(claim) });
     },
   );
 
@@ -227,7 +228,7 @@ export function claimsRouter<Target extends ClaimTarget>(
     async (_input, _request, response) => {
       const { xUserId } = requireSession(response);
       response.set("Cache-Control", "private, no-store");
-      response.json({ claims: await listClaimsOfUser(database, xUserId) });
+      answer(response, claimListResponseSchema, { claims: await listClaimsOfUser(database, xUserId) });
     },
   );
 

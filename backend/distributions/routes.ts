@@ -13,6 +13,7 @@ import {
 import type { Database } from "../db/database.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
+import { answer } from "../http/send-json.ts";
 import { requireSession, sessionRequired } from "../identity/sessions.ts";
 import type { DistributionService } from "./distribution-service.ts";
 import type { EligibilityChecker } from "./eligibility.ts";
@@ -38,7 +39,7 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
       responses: { 200: { description: "the terms", schema: creationTermsResponseSchema } },
     },
     async (_input, _request, response) => {
-      response.json(service.creationTerms);
+      answer(response, creationTermsResponseSchema, service.creationTerms);
     },
   );
 
@@ -59,7 +60,7 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
     async ({ body }, _request, response) => {
       const { xUserId } = requireSession(response);
       const { distribution, created } = await service.register(xUserId, body);
-      response.status(created ? 201 : 200).json({ distribution });
+      answer(response, distributionResponseSchema, { distribution }, created ? 201 : 200);
     },
   );
 
@@ -77,7 +78,7 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
     async ({ query }, _request, response) => {
       const distributions = await service.lookup(query.postIds);
       response.set("Cache-Control", `public, max-age=${service.lookupTtlSeconds}`);
-      response.json({ distributions });
+      answer(response, distributionListResponseSchema, { distributions });
     },
   );
 
@@ -91,7 +92,7 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
       responses: { 200: { description: "the distribution", schema: distributionResponseSchema } },
     },
     async ({ params }, _request, response) => {
-      response.json({ distribution: await service.status(params.address) });
+      answer(response, distributionResponseSchema, { distribution: await service.status(params.address) });
     },
   );
 
@@ -114,7 +115,7 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
       if (query.wallet) await requireOwnWallet(dependencies.database, xUserId, query.wallet);
       const report = await dependencies.eligibility.check(xUserId, distribution, query.wallet);
       response.set("Cache-Control", "private, no-store");
-      response.json({
+      answer(response, eligibilityResponseSchema, {
         eligible: report.met,
         checks: report.checks.map(({ requirement, met, detail }) => ({ requirement, met, detail })),
       });
@@ -135,7 +136,7 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
     async (_input, _request, response) => {
       const { xUserId } = requireSession(response);
       response.set("Cache-Control", "private, no-store");
-      response.json({ distributions: await service.forCreator(xUserId) });
+      answer(response, creatorDistributionsResponseSchema, { distributions: await service.forCreator(xUserId) });
     },
   );
 

@@ -74,6 +74,28 @@ describe("the direct POST /claims path", () => {
     }
   });
 
+  it("runs exactly the middleware Express runs for /claims, in the same order", () => {
+    // Every layer of the app, and of the routers mounted on it, that is not a route's own and that a
+    // request for /claims passes through: what the Express spelling of the route runs before it.
+    interface Layer {
+      handle: unknown;
+      route?: unknown;
+      match(path: string): boolean;
+    }
+    const passedBefore = (stack: Layer[]): unknown[] =>
+      stack.flatMap((layer) => {
+        if (layer.route || !layer.match("/claims")) return [];
+        const nested = (layer.handle as { stack?: Layer[] }).stack;
+        return nested ? passedBefore(nested) : [layer.handle];
+      });
+    const { app, middleware } = backend.http;
+    const expressMiddleware = passedBefore((app as unknown as { router: { stack: Layer[] } }).router.stack);
+    // After the middleware, Express's chain ends in the not-found and error handlers, which the direct path has as its own.
+    expect(expressMiddleware.slice(0, middleware.length)).toEqual(middleware);
+    expect(expressMiddleware.length).toBe(middleware.length + 2);
+    expect(middleware.length).toBeGreaterThanOrEqual(9);
+  });
+
   it("applies the per-account rate limit", async () => {
     const statuses: number[] = [];
     for (let index = 0; index < 3; index++) statuses.push((await post("/claims", "{}")).status);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from "express";
+import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response, Router } from "express";
 
 /** A route served without Express's router: the exact method and path, and its handlers after the app's middleware. */
 export interface DirectRoute {
@@ -9,8 +9,32 @@ export interface DirectRoute {
   handlers: RequestHandler[];
 }
 
+/**
+ * One step of what the app does before its API routes: middleware that every request passes, or
+ * routes only Express serves (health, metrics, the development /rpc), whose paths no direct route has.
+ */
+export type AppStep = { middleware: RequestHandler[] } | { routes: Router[] };
+
+/**
+ * Mounts the steps on the app in order and returns their middleware, in the same order, for the
+ * direct routes: the one list both paths are built from, so a middleware cannot reach one and not
+ * the other (direct-routes.test.ts checks the app has no other).
+ */
+export function mountSteps(app: Express, steps: AppStep[]): RequestHandler[] {
+  const middleware: RequestHandler[] = [];
+  for (const step of steps) {
+    if ("middleware" in step) {
+      app.use(step.middleware);
+      middleware.push(...step.middleware);
+    } else {
+      for (const router of step.routes) app.use(router);
+    }
+  }
+  return middleware;
+}
+
 export interface DirectDispatch {
-  /** Everything the app runs before its routes, in the order the app mounts it. */
+  /** Everything the app runs before its routes, in the order the app mounts it: mountSteps' answer. */
   middleware: RequestHandler[];
   routes: DirectRoute[];
   errorHandler: ErrorRequestHandler;

@@ -35,7 +35,7 @@ export function validationFailed(error: z.ZodError, where?: string): HttpError {
   return new HttpError(400, "validation_failed", `invalid request: ${summary}`, { issues });
 }
 
-function errorBody(code: ErrorCode | string, message: string, details?: unknown): ErrorBody {
+function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 

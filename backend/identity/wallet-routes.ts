@@ -7,6 +7,7 @@ import {
 } from "../../shared/api/identity.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
+import { answer } from "../http/send-json.ts";
 import { requireSession, sessionRequired } from "./sessions.ts";
 import type { WalletBinding } from "./wallet-binding.ts";
 import type { XAccounts } from "./x-accounts.ts";
@@ -30,7 +31,7 @@ export function walletRouter(dependencies: { binding: WalletBinding; accounts: X
       const { xUserId } = requireSession(response);
       const profile = await accounts.profile(xUserId);
       if (!profile) throw new HttpError(401, "unauthorized", "this X account is no longer known; sign in with X again");
-      response.json(await binding.challenge(xUserId, profile.username, body.address));
+      answer(response, walletChallengeResponseSchema, await binding.challenge(xUserId, profile.username, body.address));
     },
   );
 
@@ -47,7 +48,7 @@ export function walletRouter(dependencies: { binding: WalletBinding; accounts: X
     },
     async ({ body }, _request, response) => {
       const { xUserId } = requireSession(response);
-      response.json(await binding.verify(xUserId, body));
+      answer(response, walletVerifyResponseSchema, await binding.verify(xUserId, body));
     },
   );
 

@@ -11,6 +11,7 @@ import {
 import type { Database } from "../db/database.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
+import { answer } from "../http/send-json.ts";
 import { fromXError } from "../http/upstream-errors.ts";
 import {
   buildAuthorizeUrl,
@@ -147,7 +148,7 @@ export function xLoginRouter(dependencies: XLoginDependencies): Router {
           issues: [{ path: "query.redirect_uri", message: "unknown extension id" }],
         });
       }
-      response.json(await startOAuthLogin(dependencies, redirectUri));
+      answer(response, authStartResponseSchema, await startOAuthLogin(dependencies, redirectUri));
     },
   );
 
@@ -162,7 +163,7 @@ export function xLoginRouter(dependencies: XLoginDependencies): Router {
     },
     async ({ body }, _request, response) => {
       const pending = await claimOAuthState(database, body.state, "extension", now);
-      response.json(await signInWithCode(dependencies, pending, body.code));
+      answer(response, authCallbackResponseSchema, await signInWithCode(dependencies, pending, body.code));
     },
   );
 
@@ -185,7 +186,7 @@ export function xLoginRouter(dependencies: XLoginDependencies): Router {
         "SELECT address FROM wallets WHERE x_user_id = $1 ORDER BY bound_at",
         [xUserId],
       );
-      response.json({ xUser, wallets: wallets.rows.map((row) => row.address) });
+      answer(response, meResponseSchema, { xUser, wallets: wallets.rows.map((row) => row.address) });
     },
   );
 
@@ -203,7 +204,7 @@ export function xLoginRouter(dependencies: XLoginDependencies): Router {
     async (_input, request, response) => {
       const token = bearerTokenOf(request);
       if (token) await dependencies.sessions.revoke(token);
-      response.json({ signedOut: true });
+      answer(response, logoutResponseSchema, { signedOut: true });
     },
   );
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { tokenParamsSchema, tokenResponseSchema } from "../../shared/api/tokens.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
+import { answer } from "../http/send-json.ts";
 import type { TokenDirectory } from "./token-directory.ts";
 
 /** A token's identity and logo, read from the chain and its metadata, served from this backend's origin. */
@@ -26,7 +27,7 @@ export function tokensRouter(dependencies: { directory: TokenDirectory; openapi:
       const token = await directory.identity(params.mint);
       if (!token) throw notAMint(params.mint);
       response.set("Cache-Control", "public, max-age=300");
-      response.json({ token });
+      answer(response, tokenResponseSchema, { token });
     },
   );
 

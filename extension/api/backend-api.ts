@@ -1,6 +1,6 @@
 import { createApi } from "@reduxjs/toolkit/query/react";
 import { callBackground, type Transport } from "../messaging/client.ts";
-import type { MessageType, RequestOf, ResponseOf } from "../messaging/contract.ts";
+import type { ErrorCode, MessageType, RequestOf, ResponseOf } from "../messaging/contract.ts";
 import { MessagingError } from "../messaging/errors.ts";
 
 /**
@@ -15,7 +15,7 @@ export interface OverlayExtra {
 }
 
 export interface OverlayApiError {
-  code: string;
+  code: ErrorCode;
   message: string;
   details?: unknown;
 }

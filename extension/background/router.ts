@@ -1,7 +1,8 @@
-import { ZodError } from "zod";
+import { ZodError, z } from "zod";
 import { describeIssues } from "../../shared/distribution.ts";
 import {
   type Audience,
+  type ErrorCode,
   type MessageType,
   messages,
   type ParsedRequestOf,
@@ -21,14 +22,14 @@ export type Handlers = {
   [T in MessageType]: (payload: ParsedRequestOf<T>, context: HandlerContext) => Promise<ResponseOf<T>>;
 };
 
-function failure(code: string, message: string, details?: unknown): WireResponse {
+function failure(code: ErrorCode, message: string, details?: unknown): WireResponse {
   return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
 }
 
 /**
  * The service worker's single entry for runtime messages: sender first, then shape, then the
- * message's audience, then the handler, whose answer is checked against the contract too (the
- * response schemas only let declared fields through, so nothing extra leaks by accident).
+ * message's audience, then the handler, whose answer is encoded with the contract's response schema
+ * (which checks it, and lets only declared fields through, so nothing extra leaks by accident).
  */
 export function createRouter(extensionId: string, handlers: Handlers) {
   return async function route(message: unknown, sender: MessageSenderInfo): Promise<WireResponse> {
@@ -46,7 +47,8 @@ export function createRouter(extensionId: string, handlers: Handlers) {
     try {
       const handler = handlers[type] as (payload: unknown, context: HandlerContext) => Promise<unknown>;
       const result = await handler(payload.data, { audience: verdict.audience, sender });
-      const checked = definition.response.safeParse(result);
+      // Encoding checks the answer and writes it as JSON can carry it (bigints back to decimal text).
+      const checked = z.safeEncode(definition.response as z.ZodType, result);
       if (!checked.success)
         return failure("internal", `${type}: the answer broke the contract: ${describeIssues(checked.error).join("; ")}`);
       return { ok: true, data: checked.data };

@@ -79,7 +79,7 @@ test("the popup creates a wallet, locks and unlocks it, shows balances, claim hi
     await popup.getByRole("tab", { name: "Pending" }).click();
     await expect(popup.getByTestId("outbox-list").getByText(/claim from DezX…B263/)).toBeVisible();
     await expect(
-      popup.getByTestId("outbox-list").getByText(/network: the backend at http:\/\/127\.0\.0\.1:9 is unreachable/),
+      popup.getByTestId("outbox-list").getByText(/the backend at http:\/\/127\.0\.0\.1:9 is unreachable/),
     ).toBeVisible();
     await popup.getByRole("tab", { name: "History" }).click();
     await expect(popup.getByTestId("claim-history").getByText("waiting to send")).toBeVisible();

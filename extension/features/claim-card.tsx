@@ -1,20 +1,13 @@
 import { type ReactNode, useEffect, useState } from "react";
+import type { Distribution, Eligibility } from "../../shared/api/distributions.ts";
 import { tokenFullName, tokenRisks, tokenTicker } from "../../shared/tokens/token-label.ts";
 import { backendApi } from "../api/backend-api.ts";
-import type { Distribution, Eligibility } from "../messaging/backend-shapes.ts";
 import type { WalletChoice } from "../messaging/shapes.ts";
 import { type ClaimFlow, type ClaimStep, runClaimStep } from "../store/claim-flow-slice.ts";
 import { distributionSelectors } from "../store/distributions-slice.ts";
 import { useOverlayDispatch, useOverlaySelector } from "../store/hooks.ts";
 import { claimFailureWords } from "../ui/claim-failure.ts";
-import {
-  type DistributionPhase,
-  distributionPhase,
-  explorerTxUrl,
-  formatTokenAmount,
-  timeLeftLabel,
-  toUnixSeconds,
-} from "../ui/format.ts";
+import { type DistributionPhase, distributionPhase, explorerTxUrl, formatTokenAmount, timeLeftLabel } from "../ui/format.ts";
 import { PillButton } from "../ui/pill-button.tsx";
 import { requirementLabel } from "../ui/requirement-label.ts";
 import { TokenAvatar } from "../ui/token-avatar.tsx";
@@ -39,7 +32,7 @@ const CLAIM_POLL_MS = 2000;
  */
 function useNowSeconds(distribution: Distribution): number {
   const [now, setNow] = useState(() => Math.floor(Date.now() / 1000));
-  const next = [toUnixSeconds(distribution.startsAt), toUnixSeconds(distribution.endsAt)].find((at) => at > now);
+  const next = [distribution.startsAt, distribution.endsAt].find((at) => at > now);
   const everyMs = next !== undefined && next - now <= 120 ? 1000 : 15_000;
   useEffect(() => {
     const timer = setInterval(() => setNow(Math.floor(Date.now() / 1000)), everyMs);

@@ -2,8 +2,8 @@
 
 import { act } from "react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Distribution, Eligibility } from "../../shared/api/distributions.ts";
 import { unknownToken } from "../../shared/api/tokens.ts";
-import type { Distribution } from "../messaging/backend-shapes.ts";
 import type { Claim, WalletStatus } from "../messaging/shapes.ts";
 import { claimWidget } from "./claim-widget.tsx";
 import { followXTheme } from "./follow-x-theme.ts";
@@ -212,12 +212,12 @@ describe("claim widget on real X markup", () => {
   });
 });
 
-const allMet = {
+const allMet: Eligibility = {
   eligible: true,
   checks: [
-    { requirement: { type: "follow" }, met: true },
-    { requirement: { type: "like" }, met: true },
-    { requirement: { type: "reply", mustContain: "gm" }, met: true },
+    { requirement: { type: "follow" }, met: true, detail: "follows @creator" },
+    { requirement: { type: "like" }, met: true, detail: "liked the post" },
+    { requirement: { type: "reply", mustContain: "gm" }, met: true, detail: "replied with “gm”" },
   ],
 };
 
@@ -333,8 +333,8 @@ describe("claim button", () => {
         eligible: false,
         checks: [
           { requirement: { type: "reply", mustContain: "gm" }, met: false, detail: "no reply containing “gm” yet" },
-          { requirement: { type: "follow" }, met: true },
-          { requirement: { type: "like" }, met: true },
+          { requirement: { type: "follow" }, met: true, detail: "follows @creator" },
+          { requirement: { type: "like" }, met: true, detail: "liked the post" },
         ],
       }),
     });
@@ -410,7 +410,7 @@ describe("claim button", () => {
         freezeAuthority: CREATOR,
       },
       mint: "EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm",
-      amountPerClaim: "10000000",
+      amountPerClaim: 10_000_000n,
     });
     const worker = serve([withIdentity], {
       "tokens/logo": ({ mint }) => {

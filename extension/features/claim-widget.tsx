@@ -27,7 +27,6 @@ function anchorFor(article: HTMLElement): Element | null {
 }
 
 export const claimWidget: Feature = {
-  name: "claim-widget",
   runsOn: everywhere,
   init(signal, overlay) {
     const placed = new Map<HTMLElement, Placed>();

@@ -32,7 +32,6 @@ function repliedPost(toolBar: Element, overlay: Overlay): PostReading | null {
 }
 
 export const composerGiveaway: Feature = {
-  name: "composer-giveaway",
   runsOn: (url) => composerPages.test(url.pathname),
   init(signal, overlay) {
     const myHandle = cachedHandle(overlay);

@@ -20,7 +20,7 @@ import { timelineWatch } from "./timeline-watch.ts";
 const PROGRAM = "MFansDist1111111111111111111111111111111111";
 const VERIFIER = "4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T";
 const BLOCKHASH = "EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k";
-const terms = { programId: PROGRAM, verifier: VERIFIER, feePerClaimLamports: "5000" };
+const terms = { programId: PROGRAM, verifier: VERIFIER, feePerClaimLamports: 5000n };
 const NOW = new Date("2026-11-22T12:00:00Z");
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
 const FEE_PER_CLAIM = 5000n;

@@ -76,7 +76,6 @@ export function cachedHandle(overlay: Overlay): () => string | null {
 }
 
 export const createDistribution: Feature = {
-  name: "create-distribution",
   runsOn: everywhere,
   init(signal, overlay) {
     const session = overlay.store.dispatch(backendApi.endpoints.xSession.initiate());

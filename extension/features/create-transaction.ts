@@ -1,5 +1,6 @@
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, Transaction } from "@solana/web3.js";
+import type { CreationTerms } from "../../shared/api/distributions.ts";
 import type { DistributionDraft } from "../../shared/distribution.ts";
 import { createDistributionInstruction } from "../../shared/program/create-distribution.ts";
 import { findDistributionAddress } from "../../shared/program/pda.ts";
@@ -14,13 +15,6 @@ import { TRANSACTION_BUILDER_KEY } from "./load-transaction-builder.ts";
  * so it ships as its own file (entrypoints/create-transaction.ts) that the create dialog loads the
  * first time a creator signs; see load-transaction-builder.ts.
  */
-
-/** What this backend requires of a distribution it will pay claims for. */
-export interface CreationTerms {
-  programId: string;
-  verifier: string;
-  feePerClaimLamports: string;
-}
 
 export interface BuiltCreation {
   address: string;
@@ -58,7 +52,7 @@ export function buildCreateTransaction(
     maxClaims: draft.maxClaims,
     startTs: draft.startsAt,
     endTs: draft.endsAt,
-    feePerClaimLamports: BigInt(terms.feePerClaimLamports),
+    feePerClaimLamports: terms.feePerClaimLamports,
     feeBudgetLamports: draft.feeBudgetLamports,
     requirementsHash: new Uint8Array(requirementsHash(draft.requirements)),
     postId: BigInt(draft.postId),

@@ -8,7 +8,6 @@ import { everywhere, type Feature } from "./overlay.ts";
  * Test URLs: https://x.com/i/display (switch the background there).
  */
 export const followXTheme: Feature = {
-  name: "follow-x-theme",
   runsOn: everywhere,
   init(signal, overlay) {
     watchXTheme((theme) => overlay.store.dispatch(themeDetected(theme)), signal, overlay.doc);

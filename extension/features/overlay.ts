@@ -16,9 +16,9 @@ export interface Overlay {
 /**
  * One overlay feature, refined-github style: where it runs, and one init that observes selectors
  * until the signal aborts (navigation to a page it does not run on, or the extension unloading).
+ * Its id is its file's name (all-features.ts).
  */
 export interface Feature {
-  name: string;
   runsOn(url: URL): boolean;
   init(signal: AbortSignal, overlay: Overlay): void | Promise<void>;
 }

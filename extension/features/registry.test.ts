@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from "vitest";
 import { createOverlayStore } from "../store/store.ts";
+import { allFeatures, featuresIn } from "./all-features.ts";
 import type { Feature, Overlay } from "./overlay.ts";
 import { PostHub } from "./post-scanner.ts";
 import { startFeatures, watchLocation } from "./registry.ts";
@@ -15,11 +16,28 @@ function overlay(): Overlay {
   return { store: createOverlayStore(), hub: new PostHub(), linkHosts: () => new Set(), reportMiss: () => {}, doc: document };
 }
 
+describe("the overlay's features", () => {
+  it("are every file of features/ that exports a feature, named after the file", () => {
+    expect([...allFeatures.keys()]).toEqual([
+      "claim-widget",
+      "composer-giveaway",
+      "create-distribution",
+      "follow-x-theme",
+      "timeline-watch",
+    ]);
+  });
+
+  it("refuses a file with two features, and skips files with none", () => {
+    const feature: Feature = { runsOn: () => true, init() {} };
+    expect([...featuresIn({ "./new-thing.tsx": { feature }, "./helper.ts": { helper: () => 1 } }).keys()]).toEqual(["new-thing"]);
+    expect(() => featuresIn({ "./two.ts": { one: feature, other: { ...feature } } })).toThrow(/one feature per file/);
+  });
+});
+
 describe("feature registry", () => {
   it("starts a feature on the pages it runs on and stops it when SPA navigation leaves them", async () => {
     const log: string[] = [];
     const statusOnly: Feature = {
-      name: "status-only",
       runsOn: (url) => /^\/[^/]+\/status\/\d+/.test(url.pathname),
       init(signal) {
         log.push(`start ${location.pathname}`);
@@ -27,7 +45,6 @@ describe("feature registry", () => {
       },
     };
     const broken: Feature = {
-      name: "broken",
       runsOn: () => true,
       init() {
         throw new Error("selector exploded");
@@ -36,7 +53,11 @@ describe("feature registry", () => {
     const controller = new AbortController();
     controllers.push(controller);
     history.replaceState({}, "", "/home");
-    const running = startFeatures([broken, statusOnly], overlay(), controller.signal, (onUrl, signal) =>
+    const features = new Map([
+      ["broken", broken],
+      ["status-only", statusOnly],
+    ]);
+    const running = startFeatures(features, overlay(), controller.signal, (onUrl, signal) =>
       watchLocation(onUrl, signal, window, 10),
     );
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -5,25 +5,25 @@ import type { Feature, Overlay } from "./overlay.ts";
  * them. A feature that throws is logged and not retried until it stops matching; the others keep running.
  */
 export function startFeatures(
-  features: readonly Feature[],
+  features: ReadonlyMap<string, Feature>,
   overlay: Overlay,
   signal: AbortSignal,
   watchUrl: (onUrl: (url: URL) => void, signal: AbortSignal) => void,
 ): ReadonlyMap<string, AbortController> {
   const running = new Map<string, AbortController>();
   const apply = (url: URL) => {
-    for (const feature of features) {
+    for (const [id, feature] of features) {
       const shouldRun = feature.runsOn(url);
-      const controller = running.get(feature.name);
+      const controller = running.get(id);
       if (controller && !shouldRun) {
         controller.abort();
-        running.delete(feature.name);
+        running.delete(id);
       } else if (!controller && shouldRun) {
         const child = new AbortController();
-        running.set(feature.name, child);
+        running.set(id, child);
         Promise.resolve()
           .then(() => feature.init(child.signal, overlay))
-          .catch((error: unknown) => console.error(`[memefans] feature ${feature.name} failed to start`, error));
+          .catch((error: unknown) => console.error(`[memefans] feature ${id} failed to start`, error));
       }
     }
   };

@@ -9,7 +9,6 @@ import { watchTimelineHealth } from "./selector-health.ts";
  * Test URLs: https://x.com/home, https://x.com/explore, https://x.com/<user>/status/<id>
  */
 export const timelineWatch: Feature = {
-  name: "timeline-watch",
   runsOn: everywhere,
   init(signal, overlay) {
     scanPosts({ root: overlay.doc.body, hub: overlay.hub, hosts: overlay.linkHosts, reportMiss: overlay.reportMiss }, signal);

@@ -25,6 +25,7 @@ export async function callBackground<T extends MessageType>(
   const wire = wireResponseSchema.safeParse(raw);
   if (!wire.success) throw new MessagingError("internal", `${type}: the service worker's answer is malformed`);
   if (!wire.data.ok) throw new MessagingError(wire.data.error.code, wire.data.error.message, wire.data.error.details);
+  // Decoding turns the JSON form back into values (u64 decimal text into bigints).
   const response = messages[type].response.safeParse(wire.data.data);
   if (!response.success) throw new MessagingError("internal", `${type}: the service worker's answer does not match the contract`);
   return response.data as ResponseOf<T>;

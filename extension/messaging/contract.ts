@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { claimRulesSchema } from "../../shared/api/distributions.ts";
 import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
-import { distributionSchema, eligibilitySchema, walletChallengeSchema } from "./backend-shapes.ts";
+import { backendReads } from "./backend-reads.ts";
 import {
   approvalViewSchema,
   balancesSchema,
   base58SignatureSchema,
   base64Schema,
   claimHistoryRowSchema,
-  claimSchema,
   closeResultSchema,
   decimalStringSchema,
   diagnosticEntrySchema,
@@ -159,33 +158,13 @@ export const messages = {
   "x/session": message(empty, z.object({ xUser: xUserSchema.nullable() }), both),
   "x/disconnect": message(empty, z.object({ xUser: z.null() }), pagesOnly),
 
-  // Backend reads, answered through the service worker (which holds the session and the cache).
-  "distributions/lookup": message(
-    z.strictObject({ postIds: z.array(xIdSchema).min(1).max(100, "at most 100 posts per lookup") }),
-    z.object({ distributions: z.array(distributionSchema) }),
-    both,
-  ),
-  "distributions/get": message(
-    z.strictObject({ address: publicKeySchema }),
-    z.object({ distribution: distributionSchema }),
-    both,
-  ),
-  "distributions/eligibility": message(z.strictObject({ address: publicKeySchema }), eligibilitySchema, both),
+  // Backend reads, answered through the service worker (which holds the session and the cache): one table.
+  ...backendReads,
   /**
    * A token's logo as a data: URL, fetched by the service worker from the backend's own origin: x.com's
    * CSP would block the image there, and no fan's browser ever contacts a host a token's author chose.
    */
   "tokens/logo": message(z.strictObject({ mint: publicKeySchema }), z.object({ dataUrl: z.string().nullable() }), both),
-  /**
-   * What this backend requires of a new distribution so it will pay its claims: the program, its
-   * verifier key and its fee per claim. The overlay's create dialog builds the transaction with them.
-   */
-  "distributions/creation-terms": message(
-    empty,
-    z.object({ programId: publicKeySchema, verifier: publicKeySchema, feePerClaimLamports: decimalStringSchema }),
-    both,
-  ),
-  "creator/distributions": message(empty, z.object({ distributions: z.array(distributionSchema) }), both),
   /** Which cluster the configured RPC is, by its genesis hash: the popup's network badge. */
   "chain/network": message(empty, z.object({ network: z.enum(["mainnet", "devnet", "testnet", "localnet"]) }), pagesOnly),
   "chain/latest-blockhash": message(empty, z.object({ blockhash: z.string(), lastValidBlockHeight: z.number() }), both),
@@ -194,12 +173,6 @@ export const messages = {
     z.strictObject({ transaction: base64Schema.min(1).max(2000) }),
     z.object({ signature: base58SignatureSchema }),
     contentOnly,
-  ),
-  "auth/wallet-challenge": message(z.strictObject({ address: publicKeySchema }), walletChallengeSchema, both),
-  "auth/wallet-verify": message(
-    z.strictObject({ message: z.string().min(1).max(4000), signature: base58SignatureSchema, address: publicKeySchema }),
-    z.object({ address: publicKeySchema }),
-    both,
   ),
 
   // Writes go through the outbox: delivered now, or queued and delivered exactly once later.
@@ -216,7 +189,6 @@ export const messages = {
     outboxOutcomeSchema,
     both,
   ),
-  "claims/get": message(z.strictObject({ id: z.string().min(1).max(100) }), z.object({ claim: claimSchema }), both),
   "claims/history": message(
     z.strictObject({ refresh: z.boolean().optional() }),
     z.object({ claims: z.array(claimHistoryRowSchema), refreshError: z.string().optional() }),
@@ -257,6 +229,7 @@ export type Messages = typeof messages;
 export type MessageType = keyof Messages;
 export type RequestOf<T extends MessageType> = z.input<Messages[T]["request"]>;
 export type ParsedRequestOf<T extends MessageType> = z.output<Messages[T]["request"]>;
+/** What a handler returns and a caller receives: decoded (u64 amounts as bigints); chrome.runtime carries its JSON side. */
 export type ResponseOf<T extends MessageType> = z.output<Messages[T]["response"]>;
 
 export const messageTypes = Object.keys(messages) as MessageType[];
@@ -288,8 +261,10 @@ export const errorCodes = [
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
+export const errorCodeSchema = z.enum(errorCodes);
+
 export const wireErrorSchema = z.object({
-  code: z.string(),
+  code: errorCodeSchema,
   message: z.string(),
   details: z.unknown().optional(),
 });

@@ -6,7 +6,7 @@ import type { ErrorCode } from "./contract.ts";
  */
 export class MessagingError extends Error {
   constructor(
-    readonly code: ErrorCode | (string & {}),
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {

@@ -2,7 +2,14 @@ import bs58 from "bs58";
 import { toBase64 } from "./base64.ts";
 import type { PageWallet } from "./page-wallets.ts";
 import type { ExternalWalletChoice } from "./shapes.ts";
-import { BRIDGE_CHANNEL, type BridgeMethod, bridgeMethods, bridgeRequestSchema, relayHelloSchema } from "./wallet-bridge.ts";
+import {
+  BRIDGE_CHANNEL,
+  type BridgeMethod,
+  bridgeMethods,
+  bridgeRequestSchema,
+  relayHelloSchema,
+  walletErrorCodeSchema,
+} from "./wallet-bridge.ts";
 
 export interface WalletDirectory {
   /** Wallets on the page now; extensions inject theirs at different times. */
@@ -59,12 +66,13 @@ export function startPageWalletBridge(win: Window, directory: WalletDirectory): 
         const result = await answer(directory, wallet, name, method, params);
         offered.postMessage({ kind: "reply", id, ok: true, result });
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
+        // A wallet's own codes (4001, "WalletSignTransactionError"…) all mean it did not sign.
+        const code = walletErrorCodeSchema.catch("rejected").parse((error as { code?: unknown }).code);
         offered.postMessage({
           kind: "reply",
           id,
           ok: false,
-          error: { code: typeof code === "string" ? code : "rejected", message: (error as Error).message ?? String(error) },
+          error: { code, message: (error as Error).message ?? String(error) },
         });
       }
     };

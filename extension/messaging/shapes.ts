@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { claimStatusSchema } from "../../shared/api/claims.ts";
-import { errorBodySchema } from "../../shared/api/errors.ts";
+import { receivedErrorCodeSchema, receivedErrorSchema } from "../../shared/api/errors.ts";
 import { xUserSchema } from "../../shared/api/identity.ts";
-import { publicKeySchema } from "../../shared/primitives.ts";
+import { publicKeySchema, u64TextSchema } from "../../shared/primitives.ts";
 
 /**
  * Shapes that travel between the service worker and its callers. Everything crosses
  * chrome.runtime messaging as JSON, so u64 amounts stay decimal strings and times are numbers.
  */
 
-export const decimalStringSchema = z.string().regex(/^\d{1,20}$/, "must be a whole number written as digits");
+/** A u64 as JSON carries it (shared/primitives.ts): balances and quotes travel as this text. */
+export const decimalStringSchema = u64TextSchema;
 export const base58SignatureSchema = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,90}$/, "must be a base58 signature");
 export const base64Schema = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64 text");
 
@@ -112,6 +113,19 @@ export const claimHistoryRowSchema = claimRecordSchema.extend({
 });
 export type ClaimHistoryRow = z.infer<typeof claimHistoryRowSchema>;
 
+/**
+ * Why an outbox item's last delivery did not go through, kept as data: the backend refused it (its
+ * code), the backend could not be reached, the backend answered with a retryable status, or
+ * something else failed on this side. Nothing reads the reason back out of its message.
+ */
+export const deliveryErrorSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("refused"), code: receivedErrorCodeSchema, message: z.string() }),
+  z.object({ kind: z.literal("network"), message: z.string() }),
+  z.object({ kind: z.literal("http"), status: z.number().int(), message: z.string() }),
+  z.object({ kind: z.literal("internal"), message: z.string() }),
+]);
+export type DeliveryError = z.output<typeof deliveryErrorSchema>;
+
 export const outboxKindSchema = z.enum(["claim", "register-distribution"]);
 export const outboxItemViewSchema = z.object({
   id: z.string(),
@@ -120,14 +134,10 @@ export const outboxItemViewSchema = z.object({
   status: z.enum(["pending", "delivering", "delivered", "failed"]),
   attempts: z.number(),
   nextAttemptAt: z.number(),
-  lastError: z.string().optional(),
+  lastError: deliveryErrorSchema.optional(),
   createdAt: z.number(),
 });
 export type OutboxItemView = z.infer<typeof outboxItemViewSchema>;
-
-/** The backend's error, as every route answers it (shared/api/errors.ts). */
-export const apiErrorSchema = errorBodySchema.shape.error;
-export type ApiError = z.infer<typeof apiErrorSchema>;
 
 /**
  * What happened to a write that goes through the outbox: sent now, kept for later because the
@@ -136,7 +146,7 @@ export type ApiError = z.infer<typeof apiErrorSchema>;
 export const outboxOutcomeSchema = z.discriminatedUnion("outcome", [
   z.object({ outcome: z.literal("delivered"), outboxId: z.string(), response: z.unknown() }),
   z.object({ outcome: z.literal("queued"), outboxId: z.string(), reason: z.string() }),
-  z.object({ outcome: z.literal("refused"), outboxId: z.string(), error: apiErrorSchema }),
+  z.object({ outcome: z.literal("refused"), outboxId: z.string(), error: receivedErrorSchema }),
 ]);
 export type OutboxOutcome = z.infer<typeof outboxOutcomeSchema>;
 

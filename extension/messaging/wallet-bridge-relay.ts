@@ -12,6 +12,7 @@ import {
   bridgeReplySchema,
   bridgeWelcomeSchema,
   type PageSigningReply,
+  pageSigningErrorCodeSchema,
   pageSigningRequestSchema,
 } from "./wallet-bridge.ts";
 
@@ -193,13 +194,13 @@ export async function signForServiceWorker(client: WalletBridgeClient, raw: unkn
     const connected = await client.request(wallet, "connect", {}, name);
     if (connected.address !== address) {
       throw new MessagingError(
-        "wrong_account",
+        "no_wallet",
         `${connected.name} is on account ${connected.address}, but this giveaway is ${address}'s: switch accounts in ${connected.name}`,
       );
     }
     return { ok: true, transaction: (await client.request(wallet, "signTransaction", { transaction }, name)).transaction };
   } catch (error) {
-    const code = error instanceof MessagingError ? error.code : "rejected";
+    const code = pageSigningErrorCodeSchema.catch("rejected").parse(error instanceof MessagingError ? error.code : undefined);
     return { ok: false, error: { code, message: (error as Error).message ?? String(error) } };
   }
 }

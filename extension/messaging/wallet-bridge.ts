@@ -55,13 +55,20 @@ export const bridgeRequestSchema = z.object({
 });
 export type BridgeRequest = z.infer<typeof bridgeRequestSchema>;
 
+/**
+ * Why a page wallet call failed, the wallet boundary's closed set: no such wallet on the page, the
+ * person declined or the wallet failed (its own words travel in the message), or no answer in time.
+ */
+export const walletErrorCodeSchema = z.enum(["no_wallet", "rejected", "unsupported", "timeout"]);
+export type WalletErrorCode = z.infer<typeof walletErrorCodeSchema>;
+
 export const bridgeReplySchema = z.discriminatedUnion("ok", [
   z.object({ kind: z.literal("reply"), id: z.string(), ok: z.literal(true), result: z.unknown() }),
   z.object({
     kind: z.literal("reply"),
     id: z.string(),
     ok: z.literal(false),
-    error: z.object({ code: z.string(), message: z.string() }),
+    error: z.object({ code: walletErrorCodeSchema, message: z.string() }),
   }),
 ]);
 export type BridgeReply = z.infer<typeof bridgeReplySchema>;
@@ -72,6 +79,8 @@ export type BridgeReply = z.infer<typeof bridgeReplySchema>;
  * is on another account, and checks the signature before answering (WalletBridgeClient.check).
  */
 export const PAGE_SIGNING_CHANNEL = "memefans-page-signing";
+/** The wallet's own refusals, and the relay's checks of the request and of what the wallet returned. */
+export const pageSigningErrorCodeSchema = z.enum([...walletErrorCodeSchema.options, "bad_request", "internal"]);
 export const pageSigningRequestSchema = z.object({
   channel: z.literal(PAGE_SIGNING_CHANNEL),
   wallet: externalWalletChoiceSchema,
@@ -82,6 +91,6 @@ export const pageSigningRequestSchema = z.object({
 export type PageSigningRequest = z.infer<typeof pageSigningRequestSchema>;
 export const pageSigningReplySchema = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(true), transaction: base64Schema.min(1) }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({ ok: z.literal(false), error: z.object({ code: pageSigningErrorCodeSchema, message: z.string() }) }),
 ]);
 export type PageSigningReply = z.infer<typeof pageSigningReplySchema>;

@@ -1,6 +1,8 @@
 import { createAsyncThunk, createSlice, type ThunkDispatch, type UnknownAction } from "@reduxjs/toolkit";
 import { z } from "zod";
+import type { ReceivedErrorCode } from "../../shared/api/errors.ts";
 import { backendApi, describeApiError, type OverlayApiError, type OverlayExtra } from "../api/backend-api.ts";
+import type { ErrorCode } from "../messaging/contract.ts";
 import { claimSchema, type ExternalWalletChoice, type WalletChoice } from "../messaging/shapes.ts";
 import { requirementLabel } from "../ui/requirement-label.ts";
 
@@ -17,7 +19,7 @@ export interface ClaimFlow {
   claimId?: string;
   /** Set while the claim waits in the service worker's outbox (offline). */
   queuedOutboxId?: string;
-  error?: { code: string; message: string; unmet?: string[] };
+  error?: { code: ClaimStepErrorCode; message: string; unmet?: string[] };
 }
 
 /** Phantom and Solflare, reached through the page-world bridge relay. */
@@ -33,9 +35,12 @@ export interface ClaimExtra extends OverlayExtra {
   externalWallets?: ExternalWallets;
 }
 
+/** Why a step failed: the service worker's code, or the backend's when it refused the claim. */
+export type ClaimStepErrorCode = ErrorCode | ReceivedErrorCode;
+
 class StepError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ClaimStepErrorCode,
     message: string,
     readonly unmet?: string[],
   ) {

@@ -1,6 +1,6 @@
 import { createEntityAdapter, createSlice } from "@reduxjs/toolkit";
+import type { Distribution } from "../../shared/api/distributions.ts";
 import { backendApi } from "../api/backend-api.ts";
-import type { Distribution } from "../messaging/backend-shapes.ts";
 
 /** Every distribution the overlay has heard of, by address, from the bulk lookup or a single read. */
 const adapter = createEntityAdapter<Distribution, string>({ selectId: (distribution) => distribution.address });

@@ -1,4 +1,4 @@
-import { combineReducers, configureStore, createListenerMiddleware } from "@reduxjs/toolkit";
+import { combineReducers, configureStore, createListenerMiddleware, isPlain } from "@reduxjs/toolkit";
 import { backendApi } from "../api/backend-api.ts";
 import { type ClaimExtra, claimFlowSlice } from "./claim-flow-slice.ts";
 import { distributionsSlice } from "./distributions-slice.ts";
@@ -29,7 +29,11 @@ export function createOverlayStore({ extra = {}, lookupDebounceMs = 150 }: Overl
   return configureStore({
     reducer,
     middleware: (getDefault) =>
-      getDefault({ thunk: { extraArgument: extra } })
+      getDefault({
+        thunk: { extraArgument: extra },
+        // Decoded backend answers hold u64 amounts as bigints (shared/api): exact, and structured-clonable.
+        serializableCheck: { isSerializable: (value: unknown) => typeof value === "bigint" || isPlain(value) },
+      })
         .prepend(listener.middleware)
         .concat(backendApi.middleware),
   });

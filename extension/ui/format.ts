@@ -1,8 +1,8 @@
+import type { Distribution } from "../../shared/api/distributions.ts";
 import { shortAddress } from "../../shared/tokens/token-label.ts";
-import type { Distribution } from "../messaging/backend-shapes.ts";
 
-/** Raw token units (a u64 as digits) in the token's display units: "1500000", 6 → "1.5". */
-export function formatTokenAmount(raw: string, decimals: number): string {
+/** Raw token units (a u64, or its decimal text) in the token's display units: 1500000n, 6 → "1.5". */
+export function formatTokenAmount(raw: bigint | string, decimals: number): string {
   const units = BigInt(raw);
   if (decimals === 0) return units.toLocaleString("en-US");
   const scale = 10n ** BigInt(decimals);
@@ -11,21 +11,14 @@ export function formatTokenAmount(raw: string, decimals: number): string {
   return fraction ? `${whole}.${fraction}` : whole;
 }
 
-/** The backend sends times as Unix seconds, digits, or ISO text; all become Unix seconds. */
-export function toUnixSeconds(value: number | string): number {
-  if (typeof value === "number") return value;
-  if (/^\d+$/.test(value)) return Number(value);
-  return Math.floor(Date.parse(value) / 1000);
-}
-
 export type DistributionPhase = "live" | "not-started" | "ended" | "sold-out" | "paused" | "closed" | "verifier-changed";
 
 export function distributionPhase(distribution: Distribution, nowSeconds: number): DistributionPhase {
   if (distribution.closed) return "closed";
   if (distribution.verifierChanged) return "verifier-changed";
   if (distribution.paused) return "paused";
-  if (nowSeconds < toUnixSeconds(distribution.startsAt)) return "not-started";
-  if (nowSeconds >= toUnixSeconds(distribution.endsAt)) return "ended";
+  if (nowSeconds < distribution.startsAt) return "not-started";
+  if (nowSeconds >= distribution.endsAt) return "ended";
   if (distribution.claimedCount >= distribution.maxClaims) return "sold-out";
   return "live";
 }
@@ -57,8 +50,8 @@ export function formatDuration(seconds: number): string {
 }
 
 export function timeLeftLabel(distribution: Distribution, nowSeconds: number): string {
-  const starts = toUnixSeconds(distribution.startsAt);
-  const ends = toUnixSeconds(distribution.endsAt);
+  const starts = distribution.startsAt;
+  const ends = distribution.endsAt;
   if (nowSeconds < starts) return `starts in ${formatDuration(starts - nowSeconds)}`;
   if (nowSeconds < ends) return `${formatDuration(ends - nowSeconds)} left`;
   return "ended";

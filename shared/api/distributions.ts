@@ -124,6 +124,7 @@ export const eligibilityQuerySchema = z.object({
 export const eligibilityCheckSchema = z.object({ requirement: requirementSchema, met: z.boolean(), detail: z.string() });
 export const eligibilityResponseSchema = z.object({ eligible: z.boolean(), checks: z.array(eligibilityCheckSchema) });
 export type EligibilityCheck = z.output<typeof eligibilityCheckSchema>;
+export type Eligibility = z.output<typeof eligibilityResponseSchema>;
 
 /** Claims accepted per hour since the distribution was registered, for the creator's chart. */
 export const claimsOverTimeSchema = z.array(z.object({ bucketStart: z.string(), claims: z.number().int() }));

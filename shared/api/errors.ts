@@ -46,12 +46,28 @@ export type ErrorCode = z.infer<typeof errorCodeSchema>;
 export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
 export type FieldIssue = z.infer<typeof fieldIssueSchema>;
 
-/** The one error shape every route answers with. `code` stays a plain string so a newer backend's codes still parse. */
+/** The one error shape every route answers with. */
 export const errorBodySchema = z.object({
   error: z.object({
-    code: z.string(),
+    code: errorCodeSchema,
     message: z.string(),
     details: z.unknown().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/**
+ * An error code as a client reads it: one of errorCodes, or "unrecognized" for a code this client
+ * does not know yet (a newer backend's) and for a reply that is not this API's error body at all (a
+ * proxy's 502 page). The message still says what happened; the code is never guessed from it.
+ */
+export const receivedErrorCodeSchema = z.enum([...errorCodes, "unrecognized"]).catch("unrecognized");
+export type ReceivedErrorCode = z.output<typeof receivedErrorCodeSchema>;
+
+/** An error body's `error` as a client reads it. */
+export const receivedErrorSchema = z.object({
+  code: receivedErrorCodeSchema,
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ReceivedError = z.output<typeof receivedErrorSchema>;

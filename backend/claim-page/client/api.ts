@@ -6,14 +6,21 @@ import {
   type EligibilityCheck,
   eligibilityResponseSchema,
 } from "../../../shared/api/distributions.ts";
+import { type ReceivedErrorCode, receivedErrorSchema } from "../../../shared/api/errors.ts";
 import { meResponseSchema, walletChallengeResponseSchema, walletVerifyResponseSchema } from "../../../shared/api/identity.ts";
 
 const SESSION_KEY = "memefans.session";
 
+/**
+ * Why a call failed: the backend's code, or this page's own when no answer came ("offline") or the
+ * answer was not one this page understands ("bad_response").
+ */
+export type ApiErrorCode = ReceivedErrorCode | "offline" | "bad_response";
+
 /** One failure of a call to the backend, in words a fan can act on, with the backend's code as data. */
 export class ApiError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -43,13 +50,10 @@ async function call<T extends z.ZodType>(schema: T, path: string, init: RequestI
   }
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    const error = receivedErrorSchema.safeParse((body as { error?: unknown } | undefined)?.error);
     if (response.status === 401) saveSession(null);
-    throw new ApiError(
-      error?.code ?? `http_${response.status}`,
-      error?.message ?? `MEMEFANS answered ${response.status}; retry.`,
-      error?.details,
-    );
+    if (!error.success) throw new ApiError("unrecognized", `MEMEFANS answered ${response.status}; retry.`);
+    throw new ApiError(error.data.code, error.data.message, error.data.details);
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success)

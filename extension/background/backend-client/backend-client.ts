@@ -1,6 +1,6 @@
 import { IDEMPOTENCY_KEY_HEADER } from "../../../shared/api/claims.ts";
+import { type ReceivedError, type ReceivedErrorCode, receivedErrorSchema } from "../../../shared/api/errors.ts";
 import { MessagingError } from "../../messaging/errors.ts";
-import { apiErrorSchema } from "../../messaging/shapes.ts";
 
 export interface BackendRequest {
   method?: "GET" | "POST";
@@ -14,7 +14,7 @@ export interface BackendRequest {
 export class BackendHttpError extends MessagingError {
   constructor(
     readonly status: number,
-    readonly apiCode: string,
+    readonly apiCode: ReceivedErrorCode,
     message: string,
     details?: unknown,
   ) {
@@ -50,9 +50,9 @@ export async function callBackend(baseUrl: string, request: BackendRequest, fetc
     json = undefined;
   }
   if (response.ok) return json;
-  const parsed = apiErrorSchema.safeParse((json as { error?: unknown } | undefined)?.error);
-  const apiError = parsed.success
+  const parsed = receivedErrorSchema.safeParse((json as { error?: unknown } | undefined)?.error);
+  const apiError: ReceivedError = parsed.success
     ? parsed.data
-    : { code: `http_${response.status}`, message: text.slice(0, 200) || response.statusText };
+    : { code: "unrecognized", message: `HTTP ${response.status}: ${text.slice(0, 200) || response.statusText}` };
   throw new BackendHttpError(response.status, apiError.code, apiError.message, apiError.details);
 }

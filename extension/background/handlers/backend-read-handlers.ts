@@ -1,24 +1,40 @@
 import { z } from "zod";
-import { type Distribution, distributionSchema, eligibilitySchema } from "../../messaging/backend-shapes.ts";
+import { type Distribution, distributionSchema } from "../../../shared/api/distributions.ts";
+import { type BackendReadType, backendReads } from "../../messaging/backend-reads.ts";
+import type { ParsedRequestOf, ResponseOf } from "../../messaging/contract.ts";
 import { MessagingError } from "../../messaging/errors.ts";
-import { claimSchema } from "../../messaging/shapes.ts";
 import { decodeTransaction } from "../approvals/transaction-summary.ts";
 import type { Handlers } from "../router.ts";
-import { type BackgroundServices, backend, requireSession, rpcClient } from "../services.ts";
+import { type BackgroundServices, backend, rememberBoundWallet, requireSession, rpcClient } from "../services.ts";
 
-const creationTermsSchema = z.object({ programId: z.string(), verifier: z.string(), feePerClaimLamports: z.string() });
-const distributionListSchema = z.object({ distributions: z.array(distributionSchema) });
+/** Asks the backend the route `type` names in the table (messaging/backend-reads.ts) and decodes its answer. */
+export async function readBackend<T extends BackendReadType>(
+  services: BackgroundServices,
+  type: T,
+  payload: ParsedRequestOf<T>,
+): Promise<ResponseOf<T>> {
+  const { http, response } = backendReads[type];
+  if (http.needsSession) await requireSession(services);
+  const path = (http.path as (request: ParsedRequestOf<T>) => string)(payload);
+  const json = await backend(services, http.method === "POST" ? { method: "POST", path, body: payload } : { path });
+  return (response as z.ZodType).parse(json) as ResponseOf<T>;
+}
 
+/** The cache keeps the JSON form (decimal text), what IndexedDB rows from every version hold. */
 async function cacheDistributions(services: BackgroundServices, distributions: Distribution[]): Promise<void> {
   const transaction = services.db.transaction("distributions", "readwrite");
   const fetchedAt = services.now();
   for (const distribution of distributions) {
-    await transaction.store.put({ address: distribution.address, postId: distribution.postId, distribution, fetchedAt });
+    const wire = z.encode(distributionSchema, distribution);
+    await transaction.store.put({ address: distribution.address, postId: distribution.postId, distribution: wire, fetchedAt });
   }
   await transaction.done;
 }
 
-/** Offline, the overlay still shows what it saw before: the cache answers when the backend cannot. */
+/**
+ * Offline, the overlay still shows what it saw before: the cache answers when the backend cannot. A
+ * row an older version cached in another shape is left out rather than guessed at.
+ */
 async function cachedForPosts(services: BackgroundServices, postIds: string[]): Promise<Distribution[]> {
   const found: Distribution[] = [];
   for (const postId of postIds) {
@@ -32,50 +48,35 @@ async function cachedForPosts(services: BackgroundServices, postIds: string[]): 
 
 export function backendReadHandlers(
   services: BackgroundServices,
-): Pick<
-  Handlers,
-  | "distributions/lookup"
-  | "distributions/get"
-  | "distributions/eligibility"
-  | "distributions/creation-terms"
-  | "creator/distributions"
-  | "chain/latest-blockhash"
-  | "chain/send-transaction"
-  | "claims/get"
-> {
+): Pick<Handlers, BackendReadType | "chain/latest-blockhash" | "chain/send-transaction"> {
+  /** The handler of a backend read: the table's route, then what the worker keeps of the answer. */
+  const read =
+    <T extends BackendReadType>(type: T, keep?: (answer: ResponseOf<T>) => Promise<void>) =>
+    async (payload: ParsedRequestOf<T>): Promise<ResponseOf<T>> => {
+      const answer = await readBackend(services, type, payload);
+      await keep?.(answer);
+      return answer;
+    };
   return {
-    "distributions/lookup": async ({ postIds }) => {
+    "distributions/lookup": async (payload) => {
       try {
-        const { distributions } = distributionListSchema.parse(
-          await backend(services, { path: `/distributions?postIds=${postIds.join(",")}` }),
-        );
-        await cacheDistributions(services, distributions);
-        return { distributions };
+        const answer = await readBackend(services, "distributions/lookup", payload);
+        await cacheDistributions(services, answer.distributions);
+        return answer;
       } catch (error) {
         if (error instanceof MessagingError && error.code === "network_error") {
-          return { distributions: await cachedForPosts(services, postIds) };
+          return { distributions: await cachedForPosts(services, payload.postIds) };
         }
         throw error;
       }
     },
-    "distributions/get": async ({ address }) => {
-      const { distribution } = z
-        .object({ distribution: distributionSchema })
-        .parse(await backend(services, { path: `/distributions/${address}` }));
-      await cacheDistributions(services, [distribution]);
-      return { distribution };
-    },
-    "distributions/eligibility": async ({ address }) => {
-      await requireSession(services);
-      return eligibilitySchema.parse(await backend(services, { path: `/distributions/${address}/eligibility` }));
-    },
-    "distributions/creation-terms": async () => creationTermsSchema.parse(await backend(services, { path: "/creation-terms" })),
-    "creator/distributions": async () => {
-      await requireSession(services);
-      const { distributions } = distributionListSchema.parse(await backend(services, { path: "/creators/me/distributions" }));
-      await cacheDistributions(services, distributions);
-      return { distributions };
-    },
+    "distributions/get": read("distributions/get", (answer) => cacheDistributions(services, [answer.distribution])),
+    "distributions/eligibility": read("distributions/eligibility"),
+    "distributions/creation-terms": read("distributions/creation-terms"),
+    "creator/distributions": read("creator/distributions", (answer) => cacheDistributions(services, answer.distributions)),
+    "claims/get": read("claims/get"),
+    "auth/wallet-challenge": read("auth/wallet-challenge"),
+    "auth/wallet-verify": read("auth/wallet-verify", (answer) => rememberBoundWallet(services, answer.address)),
     "chain/latest-blockhash": async () => (await rpcClient(services)).getLatestBlockhash(),
     "chain/send-transaction": async ({ transaction }) => {
       // Only fully signed transactions go out: the worker never adds a signature on this path.
@@ -85,7 +86,5 @@ export function backendReadHandlers(
       }
       return { signature: await (await rpcClient(services)).sendTransaction(decoded.serialize()) };
     },
-    "claims/get": async ({ id }) =>
-      z.object({ claim: claimSchema }).parse(await backend(services, { path: `/claims/${encodeURIComponent(id)}` })),
   };
 }

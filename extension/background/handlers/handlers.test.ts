@@ -82,7 +82,7 @@ describe("claims through the outbox", () => {
     const outcome = await callBackground("claims/submit", { distribution: DISTRIBUTION, wallet: WALLET }, fromX);
     expect(outcome).toMatchObject({ outcome: "refused", error: { code: "requirements_not_met" } });
     const { claims } = await callBackground("claims/history", {}, fromPopup);
-    expect(claims[0]).toMatchObject({ status: "refused", reason: "requirements_not_met: follow the creator first" });
+    expect(claims[0]).toMatchObject({ status: "refused", reason: "follow the creator first" });
   });
 
   it("refuses a registration whose requirements the backend would refuse, before queueing it", async () => {

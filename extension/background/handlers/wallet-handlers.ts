@@ -1,5 +1,4 @@
 import { tokenResponseSchema } from "../../../shared/api/tokens.ts";
-import { walletChallengeSchema } from "../../messaging/backend-shapes.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { WalletStatus } from "../../messaging/shapes.ts";
 import type { RpcClient, TokenHolding } from "../chain/rpc-client.ts";
@@ -15,6 +14,7 @@ import {
 } from "../services.ts";
 import { readSettings, readValue, updateSettings, writeValue } from "../storage/settings-store.ts";
 import { signMessageWithBuiltin } from "../wallets/builtin-signing.ts";
+import { readBackend } from "./backend-read-handlers.ts";
 import { signAndSendWithChosenWallet } from "./chosen-wallet.ts";
 import { originLabel } from "./origin-label.ts";
 
@@ -163,18 +163,17 @@ export function walletHandlers(
       const status = await walletStatus(services);
       if (!status.xUser) throw new MessagingError("not_signed_in", "connect your X account first");
       if (!status.builtin.address) throw new MessagingError("no_wallet", "there is no built-in wallet yet: create or import one");
-      const challenge = walletChallengeSchema.parse(
-        await backend(services, { path: "/auth/wallet/challenge", body: { address: status.builtin.address } }),
-      );
+      const challenge = await readBackend(services, "auth/wallet-challenge", { address: status.builtin.address });
       const signed = await signMessageWithBuiltin(
         challenge.message,
         `link this wallet to @${status.xUser.username}`,
         originLabel(context),
         await signing(),
       );
-      await backend(services, {
-        path: "/auth/wallet/verify",
-        body: { message: challenge.message, signature: signed.signature, address: signed.address },
+      await readBackend(services, "auth/wallet-verify", {
+        message: challenge.message,
+        signature: signed.signature,
+        address: signed.address,
       });
       await rememberBoundWallet(services, signed.address);
       return { address: signed.address };

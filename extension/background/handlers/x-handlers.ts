@@ -1,11 +1,7 @@
-import { z } from "zod";
-import { logoutResponseSchema, meResponseSchema } from "../../../shared/api/identity.ts";
-import { walletChallengeSchema } from "../../messaging/backend-shapes.ts";
+import { authStartResponseSchema, logoutResponseSchema, meResponseSchema } from "../../../shared/api/identity.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import type { Handlers } from "../router.ts";
-import { type BackgroundServices, backend, currentXUser, rememberBoundWallet, saveSession, xSessionSchema } from "../services.ts";
-
-const startSchema = z.object({ authorizeUrl: z.url(), state: z.string().min(1) });
+import { type BackgroundServices, backend, currentXUser, saveSession, xSessionSchema } from "../services.ts";
 
 /**
  * X sign-in: the backend makes the PKCE pair and the authorize URL, chrome.identity shows X's
@@ -14,7 +10,7 @@ const startSchema = z.object({ authorizeUrl: z.url(), state: z.string().min(1) }
  */
 async function connectX(services: BackgroundServices) {
   const redirectUri = services.identity.redirectUrl("x");
-  const start = startSchema.parse(
+  const start = authStartResponseSchema.parse(
     await backend(services, { path: `/auth/x/start?redirect_uri=${encodeURIComponent(redirectUri)}` }),
   );
   let finalUrl: string;
@@ -39,9 +35,7 @@ async function connectX(services: BackgroundServices) {
   return { xUser: session.xUser };
 }
 
-export function xHandlers(
-  services: BackgroundServices,
-): Pick<Handlers, "x/connect" | "x/session" | "x/disconnect" | "auth/wallet-challenge" | "auth/wallet-verify"> {
+export function xHandlers(services: BackgroundServices): Pick<Handlers, "x/connect" | "x/session" | "x/disconnect"> {
   return {
     "x/connect": () => connectX(services),
     "x/session": async () => ({ xUser: await currentXUser(services) }),
@@ -55,15 +49,6 @@ export function xHandlers(
         await saveSession(services, undefined);
       }
       return { xUser: null };
-    },
-    "auth/wallet-challenge": async ({ address }) =>
-      walletChallengeSchema.parse(await backend(services, { path: "/auth/wallet/challenge", body: { address } })),
-    "auth/wallet-verify": async (payload) => {
-      const verified = z
-        .object({ address: z.string() })
-        .parse(await backend(services, { path: "/auth/wallet/verify", body: payload }));
-      await rememberBoundWallet(services, verified.address);
-      return { address: verified.address };
     },
   };
 }

@@ -31,7 +31,12 @@ export async function applyOutboxOutcome(db: MemefansDatabase, item: OutboxRecor
   const record = await db.get("claims", item.id);
   if (!record) return;
   if (item.status === "failed") {
-    await db.put("claims", { ...record, status: "refused", reason: item.lastError ?? "refused by the backend", updatedAt: now });
+    await db.put("claims", {
+      ...record,
+      status: "refused",
+      reason: item.lastError?.message ?? "refused by the backend",
+      updatedAt: now,
+    });
     return;
   }
   const delivered = claimSchema.safeParse((item.response as { claim?: unknown } | undefined)?.claim);

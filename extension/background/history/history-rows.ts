@@ -1,7 +1,16 @@
-import { distributionSchema } from "../../messaging/backend-shapes.ts";
+import { distributionSchema } from "../../../shared/api/distributions.ts";
 import type { ClaimHistoryRow, ClaimRecord } from "../../messaging/shapes.ts";
 import { explorerTxUrl } from "../../ui/format.ts";
 import type { MemefansDatabase } from "../storage/database.ts";
+
+/** Only the fields a history row shows, so rows cached by older versions (fewer fields) still serve. */
+const cachedPayoutSchema = distributionSchema.pick({
+  postId: true,
+  mint: true,
+  token: true,
+  amountPerClaim: true,
+  creatorUsername: true,
+});
 
 /**
  * Joins each claim with the giveaway this device cached when it showed it (amount per claim, token,
@@ -11,14 +20,14 @@ import type { MemefansDatabase } from "../storage/database.ts";
 export async function historyRows(db: MemefansDatabase, records: ClaimRecord[], rpcUrl: string): Promise<ClaimHistoryRow[]> {
   const rows: ClaimHistoryRow[] = [];
   for (const record of records) {
-    const cached = distributionSchema.safeParse((await db.get("distributions", record.distribution))?.distribution);
+    const cached = cachedPayoutSchema.safeParse((await db.get("distributions", record.distribution))?.distribution);
     const distribution = cached.success ? cached.data : undefined;
     rows.push({
       ...record,
       ...(distribution
         ? {
             payout: {
-              amount: distribution.amountPerClaim,
+              amount: distribution.amountPerClaim.toString(),
               decimals: distribution.token.decimals,
               mint: distribution.mint,
               ...(distribution.token.symbol ? { symbol: distribution.token.symbol } : {}),

@@ -1,5 +1,5 @@
 import { MessagingError } from "../../messaging/errors.ts";
-import type { OutboxItemView, OutboxOutcome } from "../../messaging/shapes.ts";
+import type { DeliveryError, OutboxItemView, OutboxOutcome } from "../../messaging/shapes.ts";
 import { BackendHttpError } from "../backend-client/backend-client.ts";
 import type { MemefansDatabase, OutboxRecord } from "../storage/database.ts";
 
@@ -123,7 +123,7 @@ export class Outbox {
     for (const id of candidates) {
       const settled = await this.attempt(id);
       // One unreachable backend means all of them are; the rest wait for the next trigger.
-      if (settled?.status === "pending" && settled.lastError?.startsWith("network:")) break;
+      if (settled?.status === "pending" && settled.lastError?.kind === "network") break;
     }
     const all = await this.options.db.getAll("outbox");
     return {
@@ -171,16 +171,16 @@ export class Outbox {
         ...item,
         status: "failed",
         leaseUntil: 0,
-        lastError: `${error.apiCode}: ${error.message}`,
+        lastError: { kind: "refused", code: error.apiCode, message: error.message },
         response: error.details,
       };
     }
-    const reason =
+    const reason: DeliveryError =
       error instanceof BackendHttpError
-        ? `http ${error.status}: ${error.message}`
+        ? { kind: "http", status: error.status, message: error.message }
         : error instanceof MessagingError && error.code === "network_error"
-          ? `network: ${error.message}`
-          : `error: ${(error as Error).message}`;
+          ? { kind: "network", message: error.message }
+          : { kind: "internal", message: error instanceof Error ? error.message : String(error) };
     const delay = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (item.attempts - 1));
     return { ...item, status: "pending", leaseUntil: 0, nextAttemptAt: this.now() + delay, lastError: reason };
   }
@@ -189,12 +189,16 @@ export class Outbox {
 export function outcomeOf(item: OutboxRecord): OutboxOutcome {
   if (item.status === "delivered") return { outcome: "delivered", outboxId: item.id, response: item.response };
   if (item.status === "failed") {
-    const [code, ...rest] = (item.lastError ?? "refused: the backend refused").split(": ");
+    const refusal = item.lastError?.kind === "refused" ? item.lastError : undefined;
     return {
       outcome: "refused",
       outboxId: item.id,
-      error: { code: code ?? "refused", message: rest.join(": "), details: item.response },
+      error: {
+        code: refusal?.code ?? "unrecognized",
+        message: item.lastError?.message ?? "the backend refused",
+        details: item.response,
+      },
     };
   }
-  return { outcome: "queued", outboxId: item.id, reason: item.lastError ?? "waiting to be sent" };
+  return { outcome: "queued", outboxId: item.id, reason: item.lastError?.message ?? "waiting to be sent" };
 }

@@ -45,6 +45,43 @@ describe("IndexedDB schema", () => {
     current.close();
   });
 
+  it('upgrades v2 outbox errors kept as "code: message" text to data', async () => {
+    const name = "migrate-v2-errors";
+    const v2 = await openMemefansDatabase(name, 2);
+    const item = {
+      kind: "claim",
+      path: "/claims",
+      body: {},
+      label: "claim",
+      attempts: 1,
+      nextAttemptAt: 0,
+      leaseUntil: 0,
+      createdAt: 1,
+    };
+    const rows = [
+      { ...item, id: "refused", status: "failed", lastError: "requirements_not_met: follow the creator first: then retry" },
+      { ...item, id: "newer-code", status: "failed", lastError: "some_future_code: a newer backend said no" },
+      { ...item, id: "offline", status: "pending", lastError: "network: the backend at http://x is unreachable (fetch failed)" },
+      { ...item, id: "server", status: "pending", lastError: "http 503: the chain is not ready" },
+      { ...item, id: "other", status: "pending", lastError: "error: boom" },
+      { ...item, id: "fine", status: "delivered" },
+    ];
+    for (const row of rows) await v2.put("outbox", row as never);
+    v2.close();
+
+    const current = await openMemefansDatabase(name);
+    const lastErrors = Object.fromEntries((await current.getAll("outbox")).map((row) => [row.id, row.lastError]));
+    expect(lastErrors).toEqual({
+      refused: { kind: "refused", code: "requirements_not_met", message: "follow the creator first: then retry" },
+      "newer-code": { kind: "refused", code: "unrecognized", message: "a newer backend said no" },
+      offline: { kind: "network", message: "the backend at http://x is unreachable (fetch failed)" },
+      server: { kind: "http", status: 503, message: "the chain is not ready" },
+      other: { kind: "internal", message: "boom" },
+      fine: undefined,
+    });
+    current.close();
+  });
+
   it("opening the current version again changes nothing", async () => {
     const first = await openMemefansDatabase("reopen");
     await first.put("claims", { key: "c1", distribution: "D", wallet: "W", status: "pending", createdAt: 1, updatedAt: 1 });

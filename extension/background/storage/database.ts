@@ -1,5 +1,6 @@
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
-import type { ClaimRecord, DiagnosticEntry } from "../../messaging/shapes.ts";
+import type { ClaimRecord, DeliveryError, DiagnosticEntry } from "../../messaging/shapes.ts";
+import { legacyDeliveryError } from "../outbox/delivery-error.ts";
 import type { EncryptedVault } from "../vault/vault-format.ts";
 
 export const DATABASE_NAME = "memefans";
@@ -16,7 +17,7 @@ export interface OutboxRecord {
   nextAttemptAt: number;
   /** While delivering: until when this attempt owns the item; past it, another attempt may take over. */
   leaseUntil: number;
-  lastError?: string;
+  lastError?: DeliveryError;
   response?: unknown;
   createdAt: number;
   deliveredAt?: number;
@@ -73,6 +74,17 @@ export const migrations: readonly Migration[] = [
         label: old.label ?? old.kind ?? "queued request",
         createdAt: old.createdAt ?? Date.now(),
       } as OutboxRecord);
+      cursor = await cursor.continue();
+    }
+  },
+  // v3: an outbox item's last error is data ({ kind, code, message }), no longer "code: message" text.
+  async (_db, transaction) => {
+    let cursor = await transaction.objectStore("outbox").openCursor();
+    while (cursor) {
+      const old = cursor.value as Omit<OutboxRecord, "lastError"> & { lastError?: unknown };
+      if (typeof old.lastError === "string") {
+        await cursor.update({ ...old, lastError: legacyDeliveryError(old.lastError, old.status === "failed") });
+      }
       cursor = await cursor.continue();
     }
   },

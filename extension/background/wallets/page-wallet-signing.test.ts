@@ -125,7 +125,10 @@ describe("signing with a page wallet", () => {
     // The preview window closes with the refusal.
     expect(browser.closedWindows).toEqual([1, 2]);
     const someoneElse = Keypair.generate().publicKey;
-    await expect(attempt(someoneElse, someoneElse.toBase58(), true)).rejects.toMatchObject({ code: "wrong_account" });
+    await expect(attempt(someoneElse, someoneElse.toBase58(), true)).rejects.toMatchObject({
+      code: "no_wallet",
+      message: expect.stringContaining("switch accounts in Lying Wallet"),
+    });
     expect(chain.balance(recipient.toBase58())).toBe(0n);
     // A transaction that does not ask the wallet to sign never reaches the window.
     await expect(attempt(someoneElse, address, true)).rejects.toMatchObject({ code: "bad_request" });

@@ -1,24 +1,17 @@
 import { setupListeners } from "@reduxjs/toolkit/query";
 import { BUILT_IN_BACKEND_URL } from "../../build-settings.ts";
-import { claimWidget } from "../../features/claim-widget.tsx";
-import { composerGiveaway } from "../../features/composer-giveaway.tsx";
-import { createDistribution } from "../../features/create-distribution.tsx";
+import { allFeatures } from "../../features/all-features.ts";
 import { linkHostsFrom } from "../../features/distribution-links.ts";
-import { followXTheme } from "../../features/follow-x-theme.ts";
-import type { Feature, Overlay } from "../../features/overlay.ts";
+import type { Overlay } from "../../features/overlay.ts";
 import { PostHub } from "../../features/post-scanner.ts";
 import { startFeatures, watchLocation } from "../../features/registry.ts";
 import { createMissReporter } from "../../features/selector-health.ts";
-import { timelineWatch } from "../../features/timeline-watch.ts";
 import { callBackground } from "../../messaging/client.ts";
 import { walletBridge } from "../../messaging/wallet-bridge-relay.ts";
 import type { ExternalWallets } from "../../store/claim-flow-slice.ts";
 import { createOverlayStore } from "../../store/store.ts";
 import { installOverlayCss } from "../../ui/overlay-styles.ts";
 import overlayCss from "./style.css?inline";
-
-/** The overlay's feature registry: each feature says where it runs and starts from its init(signal). */
-const features: readonly Feature[] = [timelineWatch, followXTheme, claimWidget, createDistribution, composerGiveaway];
 
 export default defineContentScript({
   matches: ["https://x.com/*", "https://twitter.com/*"],
@@ -54,6 +47,6 @@ export default defineContentScript({
     };
     const controller = new AbortController();
     ctx.onInvalidated(() => controller.abort());
-    startFeatures(features, overlay, controller.signal, (onUrl, signal) => watchLocation(onUrl, signal));
+    startFeatures(allFeatures, overlay, controller.signal, (onUrl, signal) => watchLocation(onUrl, signal));
   },
 });

@@ -1,14 +1,14 @@
 import Alert from "@mui/material/Alert";
 import Button from "@mui/material/Button";
 import { useState } from "react";
+import type { CreatorDistribution as Distribution } from "../../../shared/api/distributions.ts";
 import { tokenTicker } from "../../../shared/tokens/token-label.ts";
-import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { callBackground } from "../../messaging/client.ts";
 import { formatSol } from "../../messaging/format.ts";
 import type { CloseResult } from "../../messaging/shapes.ts";
 import { claimFailureLabel } from "../../ui/claim-failure.ts";
 import { CloseResultNote } from "../../ui/close-result.tsx";
-import { formatTokenAmount, toUnixSeconds } from "../../ui/format.ts";
+import { formatTokenAmount } from "../../ui/format.ts";
 import { useBackground } from "../popup/use-background.ts";
 import { BotRefusalsSummary } from "./bot-refusals.tsx";
 import { ClaimsChart } from "./claims-chart.tsx";
@@ -20,7 +20,7 @@ function remainingTokens(distribution: Distribution): string {
 
 function CloseButton({ distribution, onClosed }: { distribution: Distribution; onClosed: () => void }) {
   const [state, setState] = useState<{ busy?: boolean; error?: string; result?: CloseResult }>({});
-  const ended = Date.now() / 1000 >= toUnixSeconds(distribution.endsAt) || distribution.claimedCount >= distribution.maxClaims;
+  const ended = Date.now() / 1000 >= distribution.endsAt || distribution.claimedCount >= distribution.maxClaims;
   if (state.result) return <CloseResultNote result={state.result} />;
   if (distribution.closed) return <span className="text-sm text-[#536471]">closed</span>;
   if (!ended) return <span className="text-sm text-[#536471]">can be closed after the end</span>;
@@ -87,7 +87,7 @@ export function CreatorDistributions() {
               </a>
               <p className="text-sm text-[#536471]">
                 {distribution.claimedCount} of {distribution.maxClaims} claimed · ends{" "}
-                {new Date(toUnixSeconds(distribution.endsAt) * 1000).toLocaleString()}
+                {new Date(distribution.endsAt * 1000).toLocaleString()}
               </p>
               <p className="text-sm">
                 Remaining: <strong>{remainingTokens(distribution)}</strong>

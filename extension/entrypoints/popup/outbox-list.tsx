@@ -18,7 +18,7 @@ export function OutboxList() {
                 ? "refused"
                 : `attempt ${item.attempts}, next ${new Date(item.nextAttemptAt).toLocaleTimeString()}`}
             </div>
-            {item.lastError ? <div className="break-all text-xs text-[#f4212e]">{item.lastError}</div> : null}
+            {item.lastError ? <div className="break-all text-xs text-[#f4212e]">{item.lastError.message}</div> : null}
           </li>
         ))}
       </ul>

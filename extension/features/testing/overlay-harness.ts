@@ -1,4 +1,5 @@
 import { createOverlayStore } from "../../store/store.ts";
+import { featureId } from "../all-features.ts";
 import { linkHostsFrom } from "../distribution-links.ts";
 import type { Feature, Overlay } from "../overlay.ts";
 import { PostHub } from "../post-scanner.ts";
@@ -20,7 +21,9 @@ export function startOverlay(features: readonly Feature[], worker: WorkerDouble,
     doc: document,
   };
   const controller = new AbortController();
-  startFeatures(features, overlay, controller.signal, (onUrl) => onUrl(new URL(url)));
+  startFeatures(new Map(features.map((feature) => [featureId(feature), feature])), overlay, controller.signal, (onUrl) =>
+    onUrl(new URL(url)),
+  );
   return { overlay, misses, stop: () => controller.abort() };
 }
 

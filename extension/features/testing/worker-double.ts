@@ -1,10 +1,11 @@
+import { z } from "zod";
+import type { Distribution } from "../../../shared/api/distributions.ts";
 import { unknownToken } from "../../../shared/api/tokens.ts";
-import type { Distribution } from "../../messaging/backend-shapes.ts";
 import { type MessageType, messages, type RequestOf, type ResponseOf, type WireRequest } from "../../messaging/contract.ts";
 
 /**
- * Answers the overlay's runtime messages the way the service worker's router does (checked against
- * the contract on both sides), from state a test controls. It stands where chrome.runtime.sendMessage
+ * Answers the overlay's runtime messages the way the service worker's router does (encoded with the
+ * contract's response schema, decoded again by the overlay's client), from state a test controls. It stands where chrome.runtime.sendMessage
  * would reach the worker; everything on the overlay's side of that call is the real code.
  */
 
@@ -29,7 +30,7 @@ export function workerDouble(handlers: WorkerHandlers): WorkerDouble {
       const handler = handlers[request.type] as Handler<MessageType> | undefined;
       if (!handler) return { ok: false, error: { code: "unsupported", message: `${request.type} is not handled in this test` } };
       try {
-        const data = definition.response.parse(await handler(payload as never));
+        const data = z.encode(definition.response as z.ZodType, await handler(payload as never));
         return { ok: true, data };
       } catch (error) {
         const failure = error as { code?: string; message?: string };
@@ -51,7 +52,7 @@ export function distributionFixture(address: string, postId: string, overrides: 
     creatorXUserId: "1001",
     mint: BONK_MINT,
     token: { ...unknownToken(BONK_MINT, 5), name: "Bonk", symbol: "BONK" },
-    amountPerClaim: "150000",
+    amountPerClaim: 150_000n,
     maxClaims: 100,
     claimedCount: 12,
     remaining: 88,
@@ -63,8 +64,8 @@ export function distributionFixture(address: string, postId: string, overrides: 
     tokenAccountsCovered: 100,
     requirements: [{ type: "follow" }, { type: "like" }, { type: "reply", mustContain: "gm" }],
     claimRules: { oncePerCreator: false, maxClaimsPerMinute: 120 },
-    feeBudgetLamports: "10000000",
-    feePerClaimLamports: "5000",
+    feeBudgetLamports: 10_000_000n,
+    feePerClaimLamports: 5000n,
     link: `https://memefans.app/d/${address}`,
     ...overrides,
   };

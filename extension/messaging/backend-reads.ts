@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { claimResponseSchema } from "../../shared/api/claims.ts";
+import {
+  creationTermsResponseSchema,
+  creatorDistributionsResponseSchema,
+  distributionListResponseSchema,
+  distributionResponseSchema,
+  eligibilityResponseSchema,
+  MAX_LOOKUP_POST_IDS,
+} from "../../shared/api/distributions.ts";
+import { walletChallengeResponseSchema, walletVerifyResponseSchema } from "../../shared/api/identity.ts";
+import { publicKeySchema, xIdSchema } from "../../shared/primitives.ts";
+import type { Audience } from "./contract.ts";
+import { base58SignatureSchema } from "./shapes.ts";
+
+/**
+ * One message the service worker answers by calling the backend: who may send it, what it carries,
+ * which HTTP route it becomes, and that route's response schema from shared/api. The response
+ * schema is the backend's own (its routes answer with it), so a field added there reaches the
+ * service worker's check, the message contract and the overlay's types in one edit.
+ */
+export interface BackendReadDefinition<Request extends z.ZodType, Response extends z.ZodType> {
+  request: Request;
+  response: Response;
+  audience: readonly Audience[];
+  http: {
+    method: "GET" | "POST";
+    /** The route for this payload, query included; a POST sends the payload as its JSON body. */
+    path: (request: z.output<Request>) => string;
+    /** Refused with not_signed_in before any request when no X session is held. */
+    needsSession: boolean;
+  };
+}
+
+function read<Request extends z.ZodType, Response extends z.ZodType>(
+  request: Request,
+  http: BackendReadDefinition<Request, Response>["http"],
+  response: Response,
+): BackendReadDefinition<Request, Response> {
+  return { request, response, audience: ["content", "page"], http };
+}
+
+const byAddress = z.strictObject({ address: publicKeySchema });
+
+/** Message → HTTP method and path → request schema → response schema, for every backend read. */
+export const backendReads = {
+  "distributions/lookup": read(
+    z.strictObject({
+      postIds: z.array(xIdSchema).min(1).max(MAX_LOOKUP_POST_IDS, `at most ${MAX_LOOKUP_POST_IDS} posts per lookup`),
+    }),
+    { method: "GET", path: ({ postIds }) => `/distributions?postIds=${postIds.join(",")}`, needsSession: false },
+    distributionListResponseSchema,
+  ),
+  "distributions/get": read(
+    byAddress,
+    { method: "GET", path: ({ address }) => `/distributions/${address}`, needsSession: false },
+    distributionResponseSchema,
+  ),
+  "distributions/eligibility": read(
+    byAddress,
+    { method: "GET", path: ({ address }) => `/distributions/${address}/eligibility`, needsSession: true },
+    eligibilityResponseSchema,
+  ),
+  /**
+   * What this backend requires of a new distribution so it will pay its claims: the program, its
+   * verifier key and its fee per claim. The overlay's create dialog builds the transaction with them.
+   */
+  "distributions/creation-terms": read(
+    z.strictObject({}),
+    { method: "GET", path: () => "/creation-terms", needsSession: false },
+    creationTermsResponseSchema,
+  ),
+  "creator/distributions": read(
+    z.strictObject({}),
+    { method: "GET", path: () => "/creators/me/distributions", needsSession: true },
+    creatorDistributionsResponseSchema,
+  ),
+  "claims/get": read(
+    z.strictObject({ id: z.uuid({ error: "a claim id is a UUID" }) }),
+    { method: "GET", path: ({ id }) => `/claims/${id}`, needsSession: false },
+    claimResponseSchema,
+  ),
+  "auth/wallet-challenge": read(
+    byAddress,
+    { method: "POST", path: () => "/auth/wallet/challenge", needsSession: false },
+    walletChallengeResponseSchema,
+  ),
+  "auth/wallet-verify": read(
+    z.strictObject({ message: z.string().min(1).max(4000), signature: base58SignatureSchema, address: publicKeySchema }),
+    { method: "POST", path: () => "/auth/wallet/verify", needsSession: false },
+    walletVerifyResponseSchema,
+  ),
+} as const;
+
+export type BackendReads = typeof backendReads;
+export type BackendReadType = keyof BackendReads;
