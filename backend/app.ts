@@ -13,6 +13,7 @@ import { type ClaimActivity, noClaimActivity } from "./distributions/claim-activ
 import { DistributionService } from "./distributions/distribution-service.ts";
 import { DistributionStore } from "./distributions/distribution-store.ts";
 import { EligibilityChecker } from "./distributions/eligibility.ts";
+import { LiveEvents } from "./distributions/live-events.ts";
 import { distributionsRouter } from "./distributions/routes.ts";
 import { type DirectRoute, directDispatch, mountSteps } from "./http/direct-routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
@@ -84,6 +85,8 @@ export interface AppContext {
   accounts: XAccounts;
   eligibility: EligibilityChecker;
   distributions: DistributionService;
+  /** Pushes each distribution's numbers to the cards on screen; told when claims change. */
+  liveEvents: LiveEvents;
   tokens: TokenDirectory;
   walletBinding: WalletBinding;
   chain: ChainReader;
@@ -161,6 +164,13 @@ function appContext(dependencies: AppDependencies, claimActivity: ClaimActivity)
     programId,
     now,
   });
+  const liveEvents = new LiveEvents({
+    status: (address) => distributions.status(address),
+    acceptedCounts: (addresses) => claimActivity.acceptedCounts(addresses),
+    invalidations,
+    maxStreams: config.MAX_LIVE_STREAMS,
+    onError: (error) => logger.warn({ err: error }, "a live count update failed; the next sweep sends it"),
+  });
   return {
     config,
     database,
@@ -171,6 +181,7 @@ function appContext(dependencies: AppDependencies, claimActivity: ClaimActivity)
     accounts,
     eligibility: new EligibilityChecker({ database, accounts, xClient: dependencies.xClient, chain, cache, now }),
     distributions,
+    liveEvents,
     tokens,
     walletBinding: new WalletBinding(database, { publicUrl: config.PUBLIC_URL, chainId: `solana:${config.SOLANA_CLUSTER}`, now }),
     chain,
@@ -221,6 +232,7 @@ function apiRouters(context: AppContext, dependencies: AppDependencies): Router[
     claimPageRouter(context, { openapi, read: summaryReader(context) }),
     distributionsRouter({ service: distributions, eligibility: context.eligibility, database, openapi }),
     tokensRouter({ directory: context.tokens, openapi }),
+    context.liveEvents.router(openapi),
   ];
 }
 
@@ -274,7 +286,7 @@ export function buildApp(dependencies: AppDependencies): {
 
   for (const router of apiRouters(context, dependencies)) app.use(router);
   const directRoutes: DirectRoute[] = [];
-  const services: { stop(): Promise<void> }[] = [];
+  const services: { stop(): Promise<void> }[] = [{ stop: async () => context.liveEvents.stop() }];
   for (const plugin of plugins) {
     const result = plugin.mount(context);
     for (const router of result.routers ?? []) app.use(router);

@@ -96,6 +96,8 @@ const environmentSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: positiveInteger("HTTP_REQUEST_TIMEOUT_MS", DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
   /** Open connections one address may hold; behind a proxy every client shares the proxy's address. */
   MAX_CONNECTIONS_PER_ADDRESS: positiveInteger("MAX_CONNECTIONS_PER_ADDRESS", DEFAULT_CONNECTION_LIMITS.maxConnectionsPerAddress),
+  /** Live-count streams (GET /live/distributions) one instance serves at once; each holds a connection. */
+  MAX_LIVE_STREAMS: positiveInteger("MAX_LIVE_STREAMS", 2_000),
   /** How long an instance holds claims and batches it works on; another instance takes them over after it dies. */
   CLAIM_LEASE_MS: positiveInteger("CLAIM_LEASE_MS", 30_000),
   /** Reverse proxies in front of the backend whose X-Forwarded-For is trusted for the client IP (rate limits, logs). */

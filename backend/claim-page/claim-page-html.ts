@@ -1,6 +1,6 @@
 import type { Distribution } from "../../shared/api/distributions.ts";
+import { requirementWords } from "../../shared/requirement-words.ts";
 import type { Requirement } from "../../shared/requirements.ts";
-import { shortAddress } from "../../shared/tokens/token-label.ts";
 import { CARD_HEIGHT, CARD_WIDTH } from "./card-image.ts";
 import { type GiveawaySummary, stateWords } from "./giveaway-summary.ts";
 import type { ClaimPageData, PageRequirement } from "./page-data.ts";
@@ -19,58 +19,7 @@ function scriptJson(value: unknown): string {
 
 /** Each requirement in people's words, and the X web intent that does it (the fan then comes back and checks again). */
 export function pageRequirement(requirement: Requirement, postId: string, creatorHandle: string | undefined): PageRequirement {
-  const creator = creatorHandle ? `@${creatorHandle}` : "the creator";
-  const post = encodeURIComponent(postId);
-  switch (requirement.type) {
-    case "follow":
-      return {
-        requirement,
-        text: `Follow ${creator}`,
-        ...(creatorHandle
-          ? {
-              action: {
-                label: `Follow ${creator}`,
-                url: `https://x.com/intent/follow?screen_name=${encodeURIComponent(creatorHandle)}`,
-              },
-            }
-          : {}),
-      };
-    case "like":
-      return { requirement, text: "Like the post", action: { label: "Like", url: `https://x.com/intent/like?tweet_id=${post}` } };
-    case "repost":
-      return {
-        requirement,
-        text: "Repost the post",
-        action: { label: "Repost", url: `https://x.com/intent/retweet?tweet_id=${post}` },
-      };
-    case "reply": {
-      const phrase = requirement.mustContain;
-      const text = phrase ? `&text=${encodeURIComponent(phrase)}` : "";
-      return {
-        requirement,
-        text: phrase ? `Reply to the post with “${phrase}”` : "Reply to the post",
-        action: { label: "Reply", url: `https://x.com/intent/post?in_reply_to=${post}${text}` },
-      };
-    }
-    case "quote":
-      return {
-        requirement,
-        text: "Quote the post",
-        action: {
-          label: "Quote",
-          url: `https://x.com/intent/post?url=${encodeURIComponent(`https://x.com/i/status/${postId}`)}`,
-        },
-      };
-    case "hold_token":
-      return {
-        requirement,
-        text: `Hold at least ${requirement.minAmount} raw units of the token ${shortAddress(requirement.mint)}`,
-      };
-    case "account_age":
-      return { requirement, text: `Have an X account at least ${requirement.minDays} days old` };
-    case "min_followers":
-      return { requirement, text: `Have at least ${requirement.minFollowers} followers on X` };
-  }
+  return { requirement, ...requirementWords(requirement, postId, creatorHandle) };
 }
 
 export interface ClaimPageAssets {

@@ -53,7 +53,8 @@ export class ClaimIntake {
 
   constructor(
     private readonly database: Database,
-    private readonly onQueued: (count: number) => void = () => {},
+    /** Told after each write how many claims it queued and for which distributions. */
+    private readonly onQueued: (count: number, distributions: string[]) => void = () => {},
   ) {
     // Serial: claims arriving while a group is written form the next group. No timer holds a group
     // open: with the database on its own thread, the time one write takes gathers groups of dozens.
@@ -69,8 +70,8 @@ export class ClaimIntake {
       if (isUniqueViolation(error)) return this.writeAgainstStored(group);
       throw error;
     });
-    const created = outcomes.filter((outcome) => outcome.kind === "created").length;
-    if (created) this.onQueued(created);
+    const created = outcomes.flatMap((outcome) => (outcome.kind === "created" ? [outcome.claim.distribution] : []));
+    if (created.length) this.onQueued(created.length, created);
     return outcomes;
   }
 

@@ -49,7 +49,10 @@ function mountClaims(context: AppContext): AppPluginResult {
     loading.catch(() => targets.forget(address));
     return loading;
   };
-  const intake = new ClaimIntake(database, (count) => metrics.claimTransitions.inc({ state: "queued" }, count));
+  const intake = new ClaimIntake(database, (count, distributions) => {
+    metrics.claimTransitions.inc({ state: "queued" }, count);
+    context.liveEvents.claimsChanged(distributions);
+  });
   const deferred = new DeferredClaims(database, context.now);
   const claimDependencies: ClaimsRouterDependencies<Distribution> = {
     database,

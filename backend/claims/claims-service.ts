@@ -1,6 +1,6 @@
 import type { AppContext } from "../app.ts";
 import type { BackgroundService } from "../start-backend.ts";
-import { ClaimBatcher, type ClaimBatcherOptions } from "./claim-batcher.ts";
+import { ClaimBatcher, type ClaimBatcherHooks, type ClaimBatcherOptions } from "./claim-batcher.ts";
 import { batcherMetricsHooks, refreshClaimsGauge } from "./claims-plugin.ts";
 
 const GAUGE_REFRESH_MS = 5_000;
@@ -19,7 +19,10 @@ export function claimsBatcherService(tuning: BatcherTuning = {}) {
       connection: context.connection,
       signers: keys,
       programId: context.programId,
-      hooks: batcherMetricsHooks(context.metrics, (error) => context.logger.error({ err: error }, "claim batcher cycle failed")),
+      hooks: liveCountHooks(
+        context,
+        batcherMetricsHooks(context.metrics, (error) => context.logger.error({ err: error }, "claim batcher cycle failed")),
+      ),
     });
     batcher.start();
     const gauge = setInterval(() => {
@@ -32,5 +35,16 @@ export function claimsBatcherService(tuning: BatcherTuning = {}) {
         await batcher.stop();
       },
     };
+  };
+}
+
+/** A failed payout frees its slot: the cards on screen learn it now rather than at the next sweep. */
+function liveCountHooks(context: AppContext, hooks: ClaimBatcherHooks): ClaimBatcherHooks {
+  return {
+    ...hooks,
+    onTransition(state, count) {
+      hooks.onTransition?.(state, count);
+      if (state === "confirmed" || state === "failed") context.liveEvents.sweepNow();
+    },
   };
 }

@@ -12,6 +12,7 @@ import { createTestDistribution } from "../claims/testing/chain-fixtures.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { startTestBackend, TEST_PUBLIC_URL, type TestBackend } from "../http/testing/test-backend.ts";
+import { RECHECK_FLOOR_MS } from "../x/cache.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import { type DistributionFields, putDistribution, putMint, putTokenAccount } from "./testing/chain-fixtures.ts";
 
@@ -300,6 +301,25 @@ describeEachEngine("distributions", (database) => {
     };
     expect(notYet.eligible).toBe(false);
     expect(notYet.checks.every((check) => !check.met && check.detail.length > 0)).toBe(true);
+
+    // The newcomer likes the post on X and comes back: a plain read keeps the 30 s unmet answer, a
+    // re-check past the 3 s floor asks X again.
+    backend.emulator?.store.like(SEED.users.newcomer.id, SEED.posts.giveaway);
+    const likeMet = async (query: string) => {
+      const response = await backend.request("GET", `/distributions/${address}/eligibility${query}`, {
+        token: newcomer.sessionToken,
+      });
+      expect(response.status).toBe(200);
+      const { checks } = (await response.json()) as { checks: { requirement: { type: string }; met: boolean }[] };
+      return checks.find((check) => check.requirement.type === "like")?.met;
+    };
+    expect(await likeMet("")).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, RECHECK_FLOOR_MS));
+    expect(await likeMet("?recheck=unmet")).toBe(true);
+    expect(
+      (await backend.request("GET", `/distributions/${address}/eligibility?recheck=all`, { token: newcomer.sessionToken }))
+        .status,
+    ).toBe(400);
 
     const foreignWallet = await backend.request(
       "GET",

@@ -30,8 +30,16 @@ export interface EligibilityDependencies {
 export class EligibilityChecker {
   constructor(private readonly dependencies: EligibilityDependencies) {}
 
-  /** `wallet` picks which bound wallet hold_token reads; without it, the first wallet the fan bound. */
-  async check(xUserId: string, target: EligibilityTarget, wallet?: string): Promise<VerificationReport> {
+  /**
+   * `wallet` picks which bound wallet hold_token reads; without it, the first wallet the fan bound.
+   * `recheckUnmet` asks X again about what it last found unmet (see RequirementCache.get).
+   */
+  async check(
+    xUserId: string,
+    target: EligibilityTarget,
+    wallet?: string,
+    options: { recheckUnmet?: boolean } = {},
+  ): Promise<VerificationReport> {
     // Nothing to check, so nothing to ask X or the chain (and no X token needed).
     if (target.requirements.length === 0) return { met: true, checks: [], xCalls: 0 };
     const { dependencies } = this;
@@ -61,6 +69,7 @@ export class EligibilityChecker {
             ...(target.postCreatedAt ? { createdAt: target.postCreatedAt * 1000 } : {}),
           },
           requirements: target.requirements,
+          recheckUnmet: options.recheckUnmet ?? false,
         },
       );
     } catch (error) {

@@ -113,7 +113,9 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
       const { xUserId } = requireSession(response);
       const distribution = await service.status(params.address);
       if (query.wallet) await requireOwnWallet(dependencies.database, xUserId, query.wallet);
-      const report = await dependencies.eligibility.check(xUserId, distribution, query.wallet);
+      const report = await dependencies.eligibility.check(xUserId, distribution, query.wallet, {
+        recheckUnmet: query.recheck === "unmet",
+      });
       response.set("Cache-Control", "private, no-store");
       answer(response, eligibilityResponseSchema, {
         eligible: report.met,

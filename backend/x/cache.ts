@@ -11,6 +11,8 @@ export interface ResultLifetime {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** An unmet answer younger than this is reused even when the fan asks for a re-check. */
+export const RECHECK_FLOOR_MS = 3_000;
 /** How often an instance deletes expired shared results (any instance may; the others find nothing). */
 const SHARED_PRUNE_MS = 10 * MINUTE;
 
@@ -71,15 +73,27 @@ export class RequirementCache {
     for (const row of rows) this.#remember(row.key, { met: row.met, detail: row.detail }, row.expires_at.getTime());
   }
 
-  get(fanXUserId: string, requirement: Requirement, post: PostTarget): RequirementResult | undefined {
+  /**
+   * The unexpired result, if any. With `recheckUnmet`, an unmet result older than RECHECK_FLOOR_MS is
+   * a miss: the fan is back from acting on X. The floor bounds what a fan re-checking in a loop costs in X calls.
+   */
+  get(
+    fanXUserId: string,
+    requirement: Requirement,
+    post: PostTarget,
+    options: { recheckUnmet?: boolean } = {},
+  ): RequirementResult | undefined {
     const key = cacheKey(fanXUserId, requirement, post);
-    if (key === undefined) return undefined;
+    if (key === undefined || requirement.type === "hold_token") return undefined;
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= this.#now()) {
+    const now = this.#now();
+    if (entry.expiresAt <= now) {
       this.#entries.delete(key);
       return undefined;
     }
+    const storedAt = entry.expiresAt - this.#lifetimes[requirement.type].unmetMs;
+    if (options.recheckUnmet && !entry.result.met && now - storedAt >= RECHECK_FLOOR_MS) return undefined;
     return entry.result;
   }
 

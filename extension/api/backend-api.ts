@@ -54,6 +54,14 @@ export const backendApi = createApi({
       query: (address) => call("distributions/eligibility", { address }),
       providesTags: (_result, _error, address) => [{ type: "Eligibility", id: address }],
     }),
+    /** The fan is back from acting on X: ask again about what was unmet, and show the answer in place of the cached one. */
+    recheckEligibility: build.mutation<ResponseOf<"distributions/eligibility">, string>({
+      query: (address) => call("distributions/eligibility", { address, recheck: true }),
+      async onQueryStarted(address, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled.catch(() => ({ data: undefined }));
+        if (data) dispatch(backendApi.util.upsertQueryData("eligibility", address, data));
+      },
+    }),
     tokenLogo: build.query<ResponseOf<"tokens/logo">, string>({
       query: (mint) => call("tokens/logo", { mint }),
       keepUnusedDataFor: 600,
@@ -114,6 +122,9 @@ export const backendApi = createApi({
     signAndSend: build.mutation<ResponseOf<"wallet/sign-and-send">, RequestOf<"wallet/sign-and-send">>({
       query: (payload) => call("wallet/sign-and-send", payload),
       invalidatesTags: ["Wallet"],
+    }),
+    openDashboard: build.mutation<ResponseOf<"dashboard/open">, void>({
+      query: () => call("dashboard/open", {}),
     }),
     registerDistribution: build.mutation<ResponseOf<"distributions/register">, RequestOf<"distributions/register">>({
       query: (payload) => call("distributions/register", payload),

@@ -32,6 +32,8 @@ export interface BackgroundServices {
   now: () => number;
   /** Makes sure an alarm will retry the outbox when something is waiting. */
   scheduleOutbox: () => Promise<void>;
+  /** Opens the options page, where a creator manages their giveaways. */
+  openDashboard: () => Promise<void>;
 }
 
 export const X_SESSION_KEY = "x-session";

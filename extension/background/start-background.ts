@@ -3,6 +3,7 @@ import type { WireResponse } from "../messaging/contract.ts";
 import { ApprovalQueue } from "./approvals/approval-queue.ts";
 import { allHandlers } from "./handlers/all-handlers.ts";
 import { applyOutboxOutcome } from "./history/claim-history.ts";
+import { serveLiveCounts } from "./live-counts-port.ts";
 import { OUTBOX_ALARM, Outbox } from "./outbox/outbox.ts";
 import { createRouter } from "./router.ts";
 import { type BackgroundServices, backend } from "./services.ts";
@@ -69,6 +70,7 @@ async function buildServices(): Promise<BackgroundServices> {
       send: (item) => backend(services, { path: item.path, body: item.body, idempotencyKey: item.id }),
       onSettled: (item) => applyOutboxOutcome(db, item, Date.now()),
     }),
+    openDashboard: () => browser.runtime.openOptionsPage(),
     scheduleOutbox: async () => {
       const due = await services.outbox.nextDueAt();
       if (due === undefined) await browser.alarms.clear(OUTBOX_ALARM);
@@ -99,6 +101,15 @@ export function startBackground(): void {
       .then(sendResponse);
     return true;
   });
+
+  // One live-counts stream per tab that shows claim cards (see live-counts-port.ts).
+  browser.runtime.onConnect.addListener((port) =>
+    serveLiveCounts(port, {
+      extensionId: browser.runtime.id,
+      backendUrl: async () => (await readSettings((await ready).db)).backendUrl,
+      fetch: (input, init) => fetch(input, init),
+    }),
+  );
 
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === AUTO_LOCK_ALARM) void ready.then((services) => services.vault.lockIfIdle());

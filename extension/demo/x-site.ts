@@ -1,6 +1,7 @@
 import type { BrowserContext } from "@playwright/test";
 import { z } from "zod";
 import type { EmulatorStore } from "../../backend/x-emulator/store.ts";
+import { applyIntent, intentPage } from "./x-intents.ts";
 import { type TimelinePost, timelinePage } from "./x-timeline.ts";
 
 /** How many posts the home timeline shows, newest first. */
@@ -29,7 +30,8 @@ export function timelinePosts(store: EmulatorStore): TimelinePost[] {
 /**
  * Serves https://x.com and https://twitter.com in one browser context from the X API emulator's
  * world, signed in as `viewer` (an emulated account's username). A reply posted in the page's
- * composer becomes an emulated reply, so the next load of the timeline shows it, as X would.
+ * composer becomes an emulated reply, so the next load of the timeline shows it, as X would; X's web
+ * intents (x-intents.ts) record follows, likes, reposts and replies the same way.
  * X's CDNs answer empty: nothing leaves the machine.
  */
 export async function serveXSite(context: BrowserContext, store: EmulatorStore, viewer: () => string): Promise<void> {
@@ -47,7 +49,15 @@ export async function serveXSite(context: BrowserContext, store: EmulatorStore, 
       const reply = store.reply({ authorId: account().id, tweetId: body.data.postId, text: body.data.text });
       return route.fulfill({ status: 201, contentType: "application/json", body: JSON.stringify({ id: reply.id }) });
     }
+    if (request.method() === "POST" && pathname === "/i/api/intent") {
+      const done = applyIntent(request.postDataJSON(), account(), store);
+      return done.ok
+        ? route.fulfill({ status: 201, contentType: "application/json", body: "{}" })
+        : route.fulfill({ status: 400, body: done.error });
+    }
     if (request.resourceType() !== "document") return route.fulfill({ status: 204, body: "" });
+    const intent = intentPage(new URL(request.url()), store);
+    if (intent) return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: intent });
     const user = account();
     return route.fulfill({
       status: 200,

@@ -100,7 +100,7 @@ export function timelinePage(posts: TimelinePost[], viewer: { username: string; 
   /* The few of X's atomic classes (react-native-web) that lay out the captured markup. */
   .css-175oi2r { display: flex; flex-direction: column; box-sizing: border-box; position: relative; min-width: 0; min-height: 0; flex-shrink: 0; }
   .r-18u37iz { flex-direction: row; } .r-1awozwy { align-items: center; } .r-1wtj0ep { justify-content: space-between; }
-  .r-13awgt0, .r-1iusvr4 { flex-grow: 1; flex-basis: 0; } .r-1kbdv8c { max-width: 425px; margin-top: 12px; }
+  .r-13awgt0, .r-1iusvr4 { flex-grow: 1; flex-basis: 0; } .r-16y2uox { flex-grow: 1; } .r-1kbdv8c { max-width: 425px; margin-top: 12px; }
   .r-qlhcfr { font-size: 0.001px; line-height: 0; } .css-146c3p1 { font-size: 15px; line-height: 20px; }
   [data-testid="cellInnerDiv"] { border-bottom: 1px solid rgb(239, 243, 244); }
   article[data-testid="tweet"] { padding: 12px 16px; }

@@ -70,12 +70,13 @@ async function serveDistributionReads(context: BrowserContext): Promise<void> {
     const postIds = url.searchParams.get("postIds")?.split(",") ?? [];
     const distribution = onTimeline.find((candidate) => candidate.address === address);
     const payload = address ? { distribution } : { distributions: onTimeline.filter((d) => postIds.includes(d.postId)) };
-    const conforms = (address ? distributionResponseSchema : distributionListResponseSchema).safeParse(payload).success;
-    if (!conforms) {
+    // The fixtures hold amounts as bigints; the wire carries the schema's encoded form (decimal text).
+    const wire = (address ? distributionResponseSchema : distributionListResponseSchema).safeEncode(payload as never);
+    if (!wire.success) {
       const notFound = { error: { code: "not_found", message: "no such distribution" } };
       return route.fulfill({ status: 404, contentType: "application/json", body: JSON.stringify(notFound) });
     }
-    return route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(payload) });
+    return route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(wire.data) });
   });
 }
 
@@ -104,7 +105,7 @@ test("one claim widget per distribution post, in a shadow root, none on the prom
   await expect(page.locator(`${claimWidgets} [data-testid="memefans-claim-card"]`)).toHaveCount(3);
   const cards = page.locator(`${claimWidgets} [data-testid="memefans-claim-card"]`);
   await expect(cards.nth(0)).toContainText("1.5 $BONK per claim");
-  await expect(cards.nth(0)).toContainText("12 / 100 claimed");
+  await expect(cards.nth(0)).toContainText("88 of 100 left");
   await expect(cards.nth(1)).toContainText("Sold out");
   await expect(cards.nth(2)).toContainText("Paused by the creator");
   await page.locator(claimWidgets).first().screenshot({ path: "test-results/overlay-claim-widget.png" });
@@ -126,7 +127,8 @@ test("X's CSS stays out of the widget and ours stays out of X's page", async ({ 
     .toEqual({
       color: expect.not.stringMatching(/^(rgb\(255, 0, 0\))?$/),
       letterSpacing: "normal",
-      font: expect.not.stringMatching(/^(serif)?$/),
+      // X's own font, which the host's `all: initial` reset used to replace with the browser's serif.
+      font: expect.stringContaining("TwitterChirp"),
     });
   const page_ = await page.evaluate(() => {
     const button = document.getElementById("x-button") as HTMLElement;
@@ -160,10 +162,17 @@ test("widgets follow X's light, dim and dark themes", async ({ extension }) => {
       document.body.style.backgroundColor = color;
     }, backgrounds[theme]);
     await expect(first).toHaveAttribute("data-x-theme", theme);
-    const paper = await first
-      .locator('[data-testid="memefans-claim-card"]')
-      .evaluate((element) => getComputedStyle(element).backgroundColor);
-    expect(paper).toBe({ dim: "rgb(30, 39, 50)", dark: "rgb(22, 24, 28)" }[theme]);
+    // The card sits on the timeline's own background, inside X's border colour, like a post's card.
+    const colours = await first.locator('[data-testid="memefans-claim-card"]').evaluate((element) => {
+      const style = getComputedStyle(element);
+      return { background: style.backgroundColor, border: style.borderTopColor };
+    });
+    expect(colours).toEqual(
+      {
+        dim: { background: "rgb(21, 32, 43)", border: "rgb(56, 68, 77)" },
+        dark: { background: "rgb(0, 0, 0)", border: "rgb(47, 51, 54)" },
+      }[theme],
+    );
     await first.screenshot({ path: `test-results/overlay-claim-widget-${theme}.png` });
   }
 });

@@ -1,18 +1,23 @@
 import { type ReactNode, useEffect, useState } from "react";
-import type { Distribution, Eligibility } from "../../shared/api/distributions.ts";
+import type { Distribution } from "../../shared/api/distributions.ts";
 import { tokenFullName, tokenRisks, tokenTicker } from "../../shared/tokens/token-label.ts";
 import { backendApi } from "../api/backend-api.ts";
 import type { WalletChoice } from "../messaging/shapes.ts";
 import { type ClaimFlow, type ClaimStep, runClaimStep } from "../store/claim-flow-slice.ts";
 import { distributionSelectors } from "../store/distributions-slice.ts";
 import { useOverlayDispatch, useOverlaySelector } from "../store/hooks.ts";
-import { claimFailureWords } from "../ui/claim-failure.ts";
-import { type DistributionPhase, distributionPhase, explorerTxUrl, formatTokenAmount, timeLeftLabel } from "../ui/format.ts";
+import { type DistributionPhase, distributionPhase, formatTokenAmount, timeLeftLabel } from "../ui/format.ts";
 import { PillButton } from "../ui/pill-button.tsx";
-import { requirementLabel } from "../ui/requirement-label.ts";
+import { problemWords } from "../ui/problem-words.ts";
 import { TokenAvatar } from "../ui/token-avatar.tsx";
+import { Checklist } from "./claim-checklist.tsx";
+import { ClaimStatus } from "./claim-status.tsx";
 
-/** What a fan sees under a giveaway post: the token, the terms, their checklist and the claim button. */
+/**
+ * What a fan sees under a giveaway post: the token, the terms, the slots left (live), their
+ * checklist with X's buttons for each requirement, and the steps to claim. The creator sees their
+ * own giveaway's numbers and where to manage it instead.
+ */
 
 const phaseLabels: Record<Exclude<DistributionPhase, "live">, string> = {
   "not-started": "Not started yet",
@@ -22,8 +27,6 @@ const phaseLabels: Record<Exclude<DistributionPhase, "live">, string> = {
   closed: "Closed",
   "verifier-changed": "Moved to another service by the creator",
 };
-
-const CLAIM_POLL_MS = 2000;
 
 /**
  * The clock the card's countdown reads. It ticks every second only in the last two minutes before
@@ -42,34 +45,43 @@ function useNowSeconds(distribution: Distribution): number {
 }
 
 /**
- * The card for the distribution `address`, linked from post `postId`. It shows only under the post
- * the distribution was registered for: anyone can link a giveaway from their own post, and a card
- * there would lend that post the giveaway's standing.
+ * The card for the distribution `address`, placed under post `postId` by `authorHandle`. It shows
+ * under the post the distribution was registered for, and under the creator's own posts that link it
+ * (their reply carrying the link): anyone can link a giveaway from their own post, and a card there
+ * would lend that post the giveaway's standing.
  */
-export function ClaimCard({ address, postId }: { address: string; postId: string }) {
+export function ClaimCard({ address, postId, authorHandle }: { address: string; postId: string; authorHandle: string | null }) {
   const distribution = useOverlaySelector((state) => distributionSelectors.selectById(state.distributions, address));
   const unavailable = useOverlaySelector((state) => state.distributions.unavailable[address]);
-  if (!distribution) return unavailable ? <UnavailableCard reason={unavailable} /> : <LoadingCard />;
-  if (distribution.postId !== postId) return null;
+  const dispatch = useOverlayDispatch();
+  if (!distribution) {
+    if (!unavailable) return <LoadingCard />;
+    const retry = () => dispatch(backendApi.endpoints.distribution.initiate(address, { subscribe: false, forceRefetch: true }));
+    return (
+      <Frame>
+        <ProblemLine problem={problemWords(unavailable)} onRetry={retry} testId="memefans-unavailable" />
+      </Frame>
+    );
+  }
+  if (!placedRightly(distribution, postId, authorHandle)) return null;
   return <LoadedClaimCard distribution={distribution} />;
+}
+
+export function placedRightly(distribution: Distribution, postId: string, authorHandle: string | null): boolean {
+  if (distribution.postId === postId) return true;
+  const creator = distribution.creatorUsername?.toLowerCase();
+  return Boolean(creator && authorHandle?.toLowerCase() === creator);
 }
 
 function LoadingCard() {
   return (
     <Frame>
-      <p className="m-0 flex items-center gap-2 text-sm text-[var(--mf-muted)]">
-        <span className="inline-block size-3 animate-spin rounded-full border-2 border-[#1d9bf0] border-t-transparent" />
+      <p className="m-0 flex items-center gap-2 text-[var(--mf-muted)]" role="status">
+        <span
+          aria-hidden
+          className="inline-block size-3 animate-spin rounded-full border-2 border-[#1d9bf0] border-t-transparent"
+        />
         Loading giveaway…
-      </p>
-    </Frame>
-  );
-}
-
-function UnavailableCard({ reason }: { reason: string }) {
-  return (
-    <Frame>
-      <p className="m-0 text-sm text-[var(--mf-muted)]" data-testid="memefans-unavailable">
-        MEMEFANS giveaway: cannot be shown right now ({reason}).
       </p>
     </Frame>
   );
@@ -78,15 +90,43 @@ function UnavailableCard({ reason }: { reason: string }) {
 /**
  * The card is plain elements styled by Tailwind (MUI serves the create dialog). A timeline can hold
  * many cards, and each MUI component costs a styled() render and an emotion pass per shadow root.
+ * It spans the post's column, whatever its content.
  */
 function Frame({ children }: { children: ReactNode }) {
   return (
     <section
       data-testid="memefans-claim-card"
-      className="my-3 flex flex-col gap-3 rounded-2xl border border-[var(--mf-border)] bg-[var(--mf-paper)] p-3 font-sans text-[15px] leading-5 text-[var(--mf-text)]"
+      aria-label="MEMEFANS giveaway"
+      className="my-3 box-border flex w-full min-w-0 flex-col gap-3 rounded-2xl border border-solid border-[var(--mf-border)] bg-[var(--mf-bg)] p-4 text-[15px] leading-5 text-[var(--mf-text)]"
     >
       {children}
     </section>
+  );
+}
+
+/** A problem in the fan's words, with Retry when trying again can help. */
+export function ProblemLine({
+  problem,
+  onRetry,
+  testId,
+}: {
+  problem: { text: string; retry: boolean };
+  onRetry(): void;
+  testId: string;
+}) {
+  return (
+    <p className="m-0 flex flex-wrap items-center gap-2 text-sm text-[var(--mf-danger)]" role="alert" data-testid={testId}>
+      <span>{problem.text}</span>
+      {problem.retry && (
+        <button
+          type="button"
+          onClick={onRetry}
+          className="cursor-pointer border-0 bg-transparent p-0 text-sm font-bold text-[var(--mf-text)] underline"
+        >
+          Retry
+        </button>
+      )}
+    </p>
   );
 }
 
@@ -103,225 +143,222 @@ function useSessionAndWallet() {
 
 function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
   const now = useNowSeconds(distribution);
-  const dispatch = useOverlayDispatch();
   const flow = useOverlaySelector((state) => state.claimFlow[distribution.address]) ?? { busy: null };
-  const { xUser, activeAddress, walletBound } = useSessionAndWallet();
-  const signedIn = xUser !== null;
-  const eligibility = backendApi.useEligibilityQuery(distribution.address, { skip: !signedIn });
+  const { xUser } = useSessionAndWallet();
   const phase = distributionPhase(distribution, now);
   const symbol = tokenTicker(distribution.token);
   const logo = backendApi.useTokenLogoQuery(distribution.mint, { skip: distribution.token.logoUrl === null });
-  const risks = tokenRisks(distribution.token);
   const amount = formatTokenAmount(distribution.amountPerClaim, distribution.token.decimals);
-  const claimed = Math.min(distribution.claimedCount, distribution.maxClaims);
-  const percent = distribution.maxClaims ? (claimed / distribution.maxClaims) * 100 : 0;
-
-  // The backend pays only a wallet bound to the fan's X account, so an unbound wallet is step 2 too.
-  const step: ClaimStep = !signedIn ? "connect-x" : !activeAddress || !walletBound ? "connect-wallet" : "claim";
-  const run = (walletChoice?: WalletChoice) => dispatch(runClaimStep({ address: distribution.address, step, walletChoice }));
+  // The fan's own accepted claim is among the claimed, even before the count catches up.
+  const claimed = Math.min(Math.max(distribution.claimedCount, flow.claimId ? 1 : 0), distribution.maxClaims);
+  const left = distribution.maxClaims - claimed;
+  const creator = distribution.creatorUsername;
+  const isCreator =
+    xUser !== null &&
+    (xUser.id === distribution.creatorXUserId ||
+      (creator !== undefined && xUser.username.toLowerCase() === creator.toLowerCase()));
 
   return (
     <Frame>
-      <header className="flex items-center gap-3">
-        <TokenAvatar token={distribution.token} logo={logo.data?.dataUrl} />
+      <header className="flex min-w-0 items-center gap-3">
+        <TokenAvatar token={distribution.token} logo={logo.data?.dataUrl} size={40} />
         <div className="min-w-0 flex-1">
           <p className="m-0 truncate font-bold" title={`${tokenFullName(distribution.token)} · mint ${distribution.mint}`}>
             {amount} {symbol} per claim
           </p>
-          <p className="m-0 text-[13px] text-[var(--mf-muted)]" data-testid="memefans-time-left">
-            MEMEFANS giveaway · {timeLeftLabel(distribution, now)}
+          <p className="m-0 truncate text-sm text-[var(--mf-muted)]" data-testid="memefans-time-left">
+            {creator ? `@${creator}'s giveaway` : "MEMEFANS giveaway"}
+            {phase === "live" || phase === "not-started" ? ` · ${timeLeftLabel(distribution, now)}` : ""}
           </p>
         </div>
         {phase !== "live" && (
-          <span className="rounded-full bg-[#f4a100] px-2 py-0.5 text-xs font-bold text-black" data-testid="memefans-phase">
+          <span
+            className="shrink-0 rounded-full border border-solid border-[var(--mf-border)] px-2 py-0.5 text-[13px] font-bold"
+            data-testid="memefans-phase"
+          >
             {phaseLabels[phase]}
           </span>
         )}
       </header>
 
-      <div>
-        <div
-          role="progressbar"
-          aria-label="slots claimed"
-          aria-valuemin={0}
-          aria-valuemax={distribution.maxClaims}
-          aria-valuenow={claimed}
-          className="h-1.5 overflow-hidden rounded-full bg-[var(--mf-border)]"
-        >
-          <div className="h-full rounded-full bg-[#1d9bf0]" style={{ width: `${percent}%` }} />
-        </div>
-        <p className="m-0 mt-1 text-[13px] text-[var(--mf-muted)]" data-testid="memefans-progress">
-          {claimed.toLocaleString("en-US")} / {distribution.maxClaims.toLocaleString("en-US")} claimed
-        </p>
-      </div>
+      <SlotsLeft claimed={claimed} left={left} maxClaims={distribution.maxClaims} />
 
-      {distribution.tokenAccountsCovered === 0 && phase === "live" && (
-        <p className="m-0 text-[13px] text-[var(--mf-muted)]" data-testid="memefans-holders-only">
-          Pays only fans who already hold a {symbol} token account: the giveaway's fee budget no longer covers opening one.
-        </p>
+      {isCreator ? (
+        <CreatorView />
+      ) : (
+        <FanView distribution={distribution} phase={phase} flow={flow} symbol={symbol} amount={amount} />
       )}
-
-      {risks.map((risk) => (
-        <p key={risk} role="note" className="m-0 text-[13px] text-[var(--mf-warning,#b45309)]" data-testid="memefans-token-risk">
-          {risk}
-        </p>
-      ))}
-
-      <Checklist requirements={distribution.requirements} eligibility={signedIn ? eligibility.data : undefined} />
-
-      <ClaimAction
-        phase={phase}
-        step={step}
-        flow={flow}
-        symbol={symbol}
-        amount={amount}
-        eligible={eligibility.data?.eligible ?? !signedIn}
-        onRun={run}
-      />
     </Frame>
   );
 }
 
-function Checklist({ requirements, eligibility }: { requirements: unknown[]; eligibility?: Eligibility }) {
-  if (!requirements.length) {
-    return <p className="m-0 text-sm text-[var(--mf-muted)]">No requirements: anyone signed in with X can claim.</p>;
-  }
+/** "12 of 100 left", kept live by the backend's push and announced to screen readers as it moves. */
+function SlotsLeft({ claimed, left, maxClaims }: { claimed: number; left: number; maxClaims: number }) {
+  const percent = maxClaims ? (claimed / maxClaims) * 100 : 0;
+  const words =
+    left === 0
+      ? `All ${maxClaims.toLocaleString("en-US")} claimed`
+      : `${left.toLocaleString("en-US")} of ${maxClaims.toLocaleString("en-US")} left`;
   return (
-    <ul className="m-0 flex list-none flex-col gap-1 p-0" data-testid="memefans-checklist">
-      {requirements.map((requirement) => {
-        const label = requirementLabel(requirement);
-        // The backend may list its checks in its own (canonical) order: pair them by requirement.
-        const check = eligibility?.checks.find((candidate) => requirementLabel(candidate.requirement) === label);
-        return (
-          <li key={label} className="flex items-start gap-2 text-sm" data-met={check?.met ?? "unknown"}>
-            <span
-              aria-hidden
-              className={`font-bold ${check ? (check.met ? "text-[#00ba7c]" : "text-[#f4212e]") : "text-[var(--mf-muted)]"}`}
-            >
-              {check ? (check.met ? "✓" : "✗") : "•"}
-            </span>
-            <span>
-              {label}
-              {check?.detail && !check.met ? <span className="text-[13px] text-[var(--mf-muted)]"> — {check.detail}</span> : null}
-            </span>
-          </li>
-        );
-      })}
-    </ul>
-  );
-}
-
-interface ClaimActionProps {
-  phase: DistributionPhase;
-  step: ClaimStep;
-  flow: ClaimFlow;
-  symbol: string;
-  amount: string;
-  eligible: boolean;
-  onRun(walletChoice?: WalletChoice): void;
-}
-
-function ClaimAction({ phase, step, flow, symbol, amount, eligible, onRun }: ClaimActionProps) {
-  if (flow.claimId) return <ClaimStatus claimId={flow.claimId} />;
-  if (flow.queuedOutboxId) {
-    return (
-      <p className="m-0 text-sm" data-testid="memefans-claim-status">
-        You are offline: the claim is saved and will be sent once, as soon as you are back online.
+    <div>
+      <div
+        role="progressbar"
+        aria-label="slots claimed"
+        aria-valuemin={0}
+        aria-valuemax={maxClaims}
+        aria-valuenow={claimed}
+        className="h-1.5 overflow-hidden rounded-full bg-[var(--mf-border)]"
+      >
+        <div className="h-full rounded-full bg-[#1d9bf0] transition-[width] duration-500" style={{ width: `${percent}%` }} />
+      </div>
+      <p className="m-0 mt-1.5 text-sm text-[var(--mf-muted)]" data-testid="memefans-progress" aria-live="polite">
+        {words}
       </p>
-    );
-  }
-  const busy = flow.busy !== null;
-  const closedReason = phase === "live" ? null : phaseLabels[phase];
-  return (
-    <div className="flex flex-col gap-2">
-      {step === "connect-x" && (
-        <PillButton
-          variant="contained"
-          disabled={busy || Boolean(closedReason)}
-          onClick={() => onRun()}
-          data-testid="memefans-connect-x"
-        >
-          {busy ? "Waiting for X…" : "1 · Connect X to claim"}
-        </PillButton>
-      )}
-      {step === "connect-wallet" && (
-        <div className="flex flex-wrap gap-2" data-testid="memefans-connect-wallet">
-          {(["builtin", "phantom", "solflare"] as const).map((choice) => (
-            <PillButton key={choice} variant="outlined" disabled={busy} onClick={() => onRun(choice)}>
-              2 · {choice === "builtin" ? "MEMEFANS wallet" : choice === "phantom" ? "Phantom" : "Solflare"}
-            </PillButton>
-          ))}
-        </div>
-      )}
-      {step === "claim" && (
-        <PillButton
-          variant="contained"
-          disabled={busy || Boolean(closedReason) || !eligible}
-          onClick={() => onRun()}
-          data-testid="memefans-claim"
-        >
-          {busy ? "Claiming…" : `3 · Claim ${amount} ${symbol}`}
-        </PillButton>
-      )}
-      {closedReason && (
-        <p className="m-0 text-sm text-[var(--mf-muted)]" data-testid="memefans-closed-reason">
-          {closedReason}: claiming is not possible.
-        </p>
-      )}
-      {step === "claim" && !eligible && !closedReason && (
-        <p className="m-0 text-sm text-[#f4212e]">Requirements not met yet: see ✗ above.</p>
-      )}
-      {flow.error && (
-        <p className="m-0 text-sm text-[#f4212e]" role="alert" data-testid="memefans-error">
-          {flow.error.message}
-          {flow.error.unmet?.length ? ` Missing: ${flow.error.unmet.join(", ")}.` : ""}
-        </p>
-      )}
     </div>
   );
 }
 
-const claimStatusWords = {
-  queued: "Claim accepted: waiting for the next payout batch…",
-  sent: "Payout sent: waiting for confirmation…",
-  confirmed: "Claimed! The tokens are in your wallet.",
-  failed: "The payout failed.",
-} as const;
-
-function ClaimStatus({ claimId }: { claimId: string }) {
-  const [settled, setSettled] = useState(false);
-  const claim = backendApi.useClaimQuery(claimId, { pollingInterval: settled ? 0 : CLAIM_POLL_MS });
-  const settings = backendApi.useSettingsQuery();
-  const status = claim.data?.claim.status;
-  const waitingFor = claim.data?.claim.waitingFor;
-  useEffect(() => {
-    if (status === "confirmed" || status === "failed") setSettled(true);
-  }, [status]);
-  const signature = claim.data?.claim.signature;
-  const rpcUrl = settings.data ? settings.data.rpcUrl || `${settings.data.backendUrl.replace(/\/$/, "")}/rpc` : undefined;
+/** The creator's own giveaway: its numbers are above; pausing, closing and the rest are on the dashboard. */
+function CreatorView() {
+  const [openDashboard, opening] = backendApi.useOpenDashboardMutation();
   return (
-    <div className="flex flex-col gap-1" data-testid="memefans-claim-status" data-status={status ?? "loading"}>
-      <p className="m-0 text-sm">
-        {status === "queued" && waitingFor === "paused"
-          ? "Claim accepted: the creator paused this giveaway. It will be paid once they resume it."
-          : status
-            ? claimStatusWords[status]
-            : "Checking the claim…"}
+    <div className="flex flex-wrap items-center justify-between gap-2" data-testid="memefans-creator-view">
+      <p className="m-0 min-w-0 flex-1 text-sm text-[var(--mf-muted)]">
+        Your giveaway. Pause it or close it and take back what is left from your dashboard.
       </p>
-      {status === "failed" && claim.data?.claim.failureReason && (
-        <p className="m-0 text-[13px] text-[#f4212e]" data-testid="memefans-failure-reason">
-          {claimFailureWords(claim.data.claim.failureReason)}
+      <PillButton variant="outlined" className="px-3 py-1.5 text-sm" disabled={opening.isLoading} onClick={() => openDashboard()}>
+        Open dashboard
+      </PillButton>
+    </div>
+  );
+}
+
+interface FanViewProps {
+  distribution: Distribution;
+  phase: DistributionPhase;
+  flow: ClaimFlow;
+  symbol: string;
+  amount: string;
+}
+
+function FanView({ distribution, phase, flow, symbol, amount }: FanViewProps) {
+  const dispatch = useOverlayDispatch();
+  const { xUser, activeAddress, walletBound } = useSessionAndWallet();
+  const signedIn = xUser !== null;
+  // The backend pays only a wallet bound to the fan's X account, so an unbound wallet is a step too.
+  const step: ClaimStep = !signedIn ? "connect-x" : !activeAddress || !walletBound ? "connect-wallet" : "claim";
+  const run = (walletChoice?: WalletChoice) => dispatch(runClaimStep({ address: distribution.address, step, walletChoice }));
+  const risks = tokenRisks(distribution.token);
+
+  if (flow.claimId) return <ClaimStatus claimId={flow.claimId} />;
+  if (phase !== "live") {
+    return (
+      <p className="m-0 text-sm text-[var(--mf-muted)]" data-testid="memefans-closed-reason">
+        {phase === "sold-out"
+          ? "Every slot is taken: this giveaway is over."
+          : phase === "ended"
+            ? "This giveaway has ended."
+            : `${phaseLabels[phase]}: claiming is not possible right now.`}
+      </p>
+    );
+  }
+  return (
+    <>
+      {distribution.tokenAccountsCovered === 0 && (
+        <p className="m-0 text-sm text-[var(--mf-muted)]" data-testid="memefans-holders-only">
+          Pays only fans who already hold a {symbol} token account: the giveaway's fee budget no longer covers opening one.
         </p>
       )}
-      {signature && rpcUrl && (
-        <a
-          href={explorerTxUrl(signature, rpcUrl)}
-          target="_blank"
-          rel="noopener noreferrer"
-          className="text-sm text-[#1d9bf0] no-underline hover:underline"
-        >
-          View the transaction in the explorer
-        </a>
+      {risks.map((risk) => (
+        <p key={risk} role="note" className="m-0 text-sm text-[var(--mf-danger)]" data-testid="memefans-token-risk">
+          {risk}
+        </p>
+      ))}
+      <Checklist distribution={distribution} signedIn={signedIn} />
+      <ClaimSteps step={step} flow={flow} symbol={symbol} amount={amount} address={distribution.address} onRun={run} />
+    </>
+  );
+}
+
+interface ClaimStepsProps {
+  step: ClaimStep;
+  flow: ClaimFlow;
+  symbol: string;
+  amount: string;
+  address: string;
+  onRun(walletChoice?: WalletChoice): void;
+}
+
+const walletNames: Record<"builtin" | "phantom" | "solflare", string> = {
+  builtin: "MEMEFANS wallet",
+  phantom: "Phantom",
+  solflare: "Solflare",
+};
+
+function ClaimSteps({ step, flow, symbol, amount, address, onRun }: ClaimStepsProps) {
+  const eligibility = backendApi.useEligibilityQuery(address, { skip: step === "connect-x" });
+  const eligible = eligibility.data?.eligible ?? false;
+  const busy = flow.busy !== null;
+  if (flow.queuedOutboxId) {
+    return (
+      <p className="m-0 text-sm" data-testid="memefans-claim-status" role="status">
+        You are offline: the claim is saved and will be sent once, as soon as you are back online.
+      </p>
+    );
+  }
+  return (
+    <div className="flex flex-col gap-2">
+      {step === "connect-x" && (
+        <PillButton variant="contained" disabled={busy} onClick={() => onRun()} data-testid="memefans-connect-x">
+          {busy ? "Waiting for X…" : "Sign in with X to claim"}
+        </PillButton>
+      )}
+      {step === "connect-wallet" && (
+        <fieldset className="m-0 flex flex-col gap-2 border-0 p-0" data-testid="memefans-connect-wallet">
+          <legend className="mb-2 p-0 text-sm font-bold">Choose a wallet for the tokens</legend>
+          <div className="flex flex-wrap gap-2">
+            {(["builtin", "phantom", "solflare"] as const).map((choice) => (
+              <PillButton
+                key={choice}
+                variant="outlined"
+                className="px-3 py-1.5 text-sm"
+                disabled={busy}
+                onClick={() => onRun(choice)}
+              >
+                {walletNames[choice]}
+              </PillButton>
+            ))}
+          </div>
+        </fieldset>
+      )}
+      {step === "claim" && (
+        <PillButton variant="contained" disabled={busy || !eligible} onClick={() => onRun()} data-testid="memefans-claim">
+          {busy ? "Claiming…" : `Claim ${amount} ${symbol}`}
+        </PillButton>
+      )}
+      {step === "claim" && eligibility.isError && (
+        <ProblemLine
+          problem={problemWords(eligibility.error as { code?: string })}
+          onRetry={() => eligibility.refetch()}
+          testId="memefans-error"
+        />
+      )}
+      {step === "claim" && eligibility.data && !eligible && (
+        <p className="m-0 text-sm text-[var(--mf-muted)]" role="status">
+          Do what is marked ✗ above: the list checks again when you come back.
+        </p>
+      )}
+      {flow.error && (
+        <ProblemLine
+          problem={{
+            ...problemWords(flow.error),
+            ...(flow.error.unmet?.length
+              ? { text: `${problemWords(flow.error).text} Missing: ${flow.error.unmet.join(", ")}.`, retry: false }
+              : {}),
+          }}
+          onRetry={() => onRun()}
+          testId="memefans-error"
+        />
       )}
     </div>
   );

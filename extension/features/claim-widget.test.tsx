@@ -100,10 +100,13 @@ describe("claim widget on real X markup", () => {
       { postIds: ["1841842569182929401", "1843978367558885854", "1983130065320780162"] },
     ]);
     const [basic, quote, cardOnly] = widgets.map(shadowText);
-    expect(basic).toContain("12 / 100 claimed");
+    expect(basic).toContain("88 of 100 left");
     expect(basic).toMatch(/2d 3h left/);
-    expect(basic).toContain("Reply with “gm”");
+    expect(basic).toContain("Reply to the post with “gm”");
     expect(quote).toContain("Sold out");
+    expect(quote).toContain("All 100 claimed");
+    // A sold-out card says so and offers no sign-in.
+    expect(widgets[1]?.shadowRoot?.querySelector('[data-testid="memefans-connect-x"]')).toBeNull();
     await eventually(() => expect(shadowText(widgets[2] as HTMLElement)).toContain("Paused by the creator"));
     expect(cardOnly).toContain("per claim");
   });
@@ -236,12 +239,13 @@ function fanClaim(state: Pick<Claim, "status"> & Partial<Claim>): Claim {
 }
 
 /** Starts the overlay for a signed-in fan with a wallet and presses the claim button once it is enabled. */
-async function claimOnce(worker: ReturnType<typeof serve>): Promise<ShadowRoot> {
+async function claimOnce(worker: ReturnType<typeof serve>, before?: (shadow: ShadowRoot) => void): Promise<ShadowRoot> {
   await act(async () => {
     stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
   });
   const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
   await eventually(() => expect(shadow.querySelector('[data-testid="memefans-claim"]')?.hasAttribute("disabled")).toBe(false));
+  before?.(shadow);
   await act(async () => {
     (shadow.querySelector('[data-testid="memefans-claim"]') as HTMLElement).click();
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -347,10 +351,11 @@ describe("claim button", () => {
       item.getAttribute("data-met"),
       item.textContent,
     ]);
+    // Screen readers hear "done" or "not done yet" for ✓ and ✗; only the unmet one offers X's button.
     expect(items).toEqual([
-      ["true", "✓Follow the creator"],
-      ["true", "✓Like this post"],
-      ["false", "✗Reply with “gm” — no reply containing “gm” yet"],
+      ["true", "✓done: Follow the creator"],
+      ["true", "✓done: Like the post"],
+      ["false", "✗not done yet: Reply to the post with “gm”Reply"],
     ]);
     expect(shadow.querySelector('[data-testid="memefans-claim"]')?.hasAttribute("disabled")).toBe(true);
   });
@@ -379,7 +384,7 @@ describe("claim button", () => {
     const shadow = await claimOnce(worker);
     await eventually(() =>
       expect(shadow.querySelector('[data-testid="memefans-error"]')?.textContent).toBe(
-        "Some requirements are not met. Missing: Like this post.",
+        "Some requirements are not met. Missing: Like the post.",
       ),
     );
   });
@@ -464,9 +469,10 @@ describe("claim button", () => {
       "claims/submit": () => ({ outcome: "delivered", outboxId: "o-4", response: { claim: claim() } }),
       "claims/get": () => ({ claim: claim() }),
     });
-    const shadow = await claimOnce(worker);
-    expect(shadow.querySelector('[data-testid="memefans-holders-only"]')?.textContent).toContain(
-      "Pays only fans who already hold a $BONK token account",
+    const shadow = await claimOnce(worker, (before) =>
+      expect(before.querySelector('[data-testid="memefans-holders-only"]')?.textContent).toContain(
+        "Pays only fans who already hold a $BONK token account",
+      ),
     );
     await eventually(() =>
       expect(shadow.querySelector('[data-testid="memefans-claim-status"]')?.textContent).toContain("the creator paused"),
@@ -491,5 +497,148 @@ describe("claim button", () => {
     });
     const shadow = await claimOnce(worker);
     await eventually(() => expect(shadow.querySelector('[data-testid="memefans-claim-status"]')?.textContent).toContain("saved"));
+  });
+});
+
+describe("the card in the timeline", () => {
+  const signedInFan = { xUser: { id: "2002", username: "fan", name: "Fan" } };
+
+  it("moves its slots-left count when the backend pushes one, through one stream for every card of the tab", async () => {
+    document.body.innerHTML = timeline();
+    let started: ReturnType<typeof startOverlay> | undefined;
+    await act(async () => {
+      started = startOverlay([timelineWatch, claimWidget], serve(onTimeline));
+      stopOverlay = started.stop;
+    });
+    const [widget] = widgetsOf("claim-widget");
+    await eventually(() => expect(shadowText(widget as HTMLElement)).toContain("88 of 100 left"));
+    const live = started?.liveCounts;
+    await eventually(() => expect(live?.followed.at(-1)).toEqual([B, A, C].sort()));
+    expect(live?.connections()).toBe(1);
+    await act(async () => {
+      live?.push({ address: A, claimedCount: 13, remaining: 87, maxClaims: 100, paused: false, closed: false });
+    });
+    expect(shadowText(widget as HTMLElement)).toContain("87 of 100 left");
+    expect(widget?.shadowRoot?.querySelector('[data-testid="memefans-progress"]')?.getAttribute("aria-live")).toBe("polite");
+  });
+
+  it("offers X's intent for each unmet requirement and checks again, past the backend's memory, when the fan comes back", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    let liked = false;
+    const worker = serve([distributionFixture(A, "1841842569182929401", { creatorUsername: "memecreator" })], {
+      "x/session": () => signedInFan,
+      "wallet/status": () => unlockedWallet,
+      "distributions/eligibility": () => ({
+        eligible: false,
+        checks: [
+          { requirement: { type: "follow" }, met: false, detail: "you do not follow the creator yet" },
+          { requirement: { type: "like" }, met: liked, detail: "" },
+          { requirement: { type: "reply", mustContain: "gm" }, met: false, detail: "" },
+        ],
+      }),
+    });
+    const opened: string[] = [];
+    const realOpen = window.open;
+    // The intent window X would show; the card only cuts its opener.
+    window.open = ((url?: string | URL) => {
+      opened.push(String(url));
+      return { opener: window } as unknown as Window;
+    }) as typeof window.open;
+    try {
+      await act(async () => {
+        stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+      });
+      const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+      await eventually(() => expect(shadow.querySelectorAll('[data-met="false"]')).toHaveLength(3));
+      const actions = [...shadow.querySelectorAll<HTMLAnchorElement>('[data-testid="memefans-action"]')];
+      expect(actions.map((action) => [action.textContent, action.getAttribute("href")])).toEqual([
+        ["Follow @memecreator", "https://x.com/intent/follow?screen_name=memecreator"],
+        ["Like", "https://x.com/intent/like?tweet_id=1841842569182929401"],
+        ["Reply", "https://x.com/intent/post?in_reply_to=1841842569182929401&text=gm"],
+      ]);
+      // The checklist names the creator; X's intent notes are not repeated beside an action.
+      expect(shadow.textContent).toContain("Follow @memecreator");
+      expect(shadow.textContent).not.toContain("you do not follow the creator yet");
+      await act(async () => {
+        actions[1]?.click();
+      });
+      expect(opened).toEqual(["https://x.com/intent/like?tweet_id=1841842569182929401"]);
+      liked = true;
+      await act(async () => {
+        window.dispatchEvent(new Event("focus"));
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      });
+      await eventually(() => expect(shadow.querySelectorAll('[data-met="true"]')).toHaveLength(1));
+      expect(worker.callsOf("distributions/eligibility")).toContainEqual({ address: A, recheck: true });
+      expect(shadow.querySelectorAll('[data-testid="memefans-action"]')).toHaveLength(2);
+    } finally {
+      window.open = realOpen;
+    }
+  });
+
+  it("shows the creator their own giveaway's numbers and the dashboard, not a fan's checklist", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    const worker = serve(onTimeline, {
+      "x/session": () => ({ xUser: { id: "1001", username: "jarvis_best", name: "Jarvis" } }),
+      "wallet/status": () => unlockedWallet,
+      "dashboard/open": () => ({ opened: true }),
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-creator-view"]')).not.toBeNull());
+    expect(shadow.textContent).toContain("88 of 100 left");
+    expect(shadow.querySelector('[data-testid="memefans-checklist"]')).toBeNull();
+    expect(shadow.querySelector('[data-testid="memefans-claim"]')).toBeNull();
+    expect(worker.callsOf("distributions/eligibility")).toEqual([]);
+    await act(async () => {
+      [...shadow.querySelectorAll("button")].find((button) => button.textContent === "Open dashboard")?.click();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(worker.callsOf("dashboard/open")).toHaveLength(1);
+  });
+
+  it("says it cannot reach MEMEFANS, in words, with Retry", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(B)));
+    let reachable = false;
+    const worker = serve([], {
+      "distributions/get": () => {
+        if (!reachable) {
+          throw Object.assign(new Error("the backend at http://127.0.0.1:8787 is unreachable (Failed to fetch)"), {
+            code: "network_error",
+          });
+        }
+        return { distribution: distributionFixture(B, "1841842569182929401") };
+      },
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const shadow = () => widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    await eventually(() =>
+      expect(shadow().querySelector('[data-testid="memefans-unavailable"]')?.textContent).toBe("Can't reach MEMEFANS.Retry"),
+    );
+    expect(shadow().textContent).not.toContain("127.0.0.1");
+    reachable = true;
+    await act(async () => {
+      shadow().querySelector<HTMLButtonElement>('[data-testid="memefans-unavailable"] button')?.click();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    await eventually(() => expect(shadow().textContent).toContain("1.5 $BONK per claim"));
+  });
+
+  it("shows the card under the giveaway post and under the creator's own reply linking it, not under another's", async () => {
+    // thechosenberg's post links A; A belongs to thechosenberg's other post, so both show it.
+    document.body.innerHTML = `${inCell(fixtureHtml("basic"))}${inCell(withTextLink(fixtureHtml("image"), link(A)))}`;
+    const worker = serve([distributionFixture(A, "1841842569182929401", { creatorUsername: "TheChosenBerg" })]);
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const [giveawayPost, reply] = [...document.querySelectorAll<HTMLElement>(postSelectors.post)] as [HTMLElement, HTMLElement];
+    for (const post of [giveawayPost, reply]) {
+      await eventually(() => expect(shadowText(widgetsOf("claim-widget", post)[0] as HTMLElement)).toContain("per claim"));
+    }
+    expect(shadowText(widgetsOf("claim-widget", giveawayPost)[0] as HTMLElement)).toContain("@TheChosenBerg's giveaway");
   });
 });

@@ -13,7 +13,7 @@ import { type CreateForm, claimRulesFrom, defaultForm, shortfallOf, validateForm
 import { createDistribution } from "./create-distribution.tsx";
 import { buildCreateTransaction, registerTransactionBuilder } from "./create-transaction.ts";
 import { eventually, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
-import { BONK_MINT, CREATOR, workerDouble } from "./testing/worker-double.ts";
+import { BONK_MINT, CREATOR, distributionFixture, workerDouble } from "./testing/worker-double.ts";
 import { fixtureHtml, inCell, withTextLink } from "./testing/x-fixtures.ts";
 import { timelineWatch } from "./timeline-watch.ts";
 
@@ -290,6 +290,36 @@ describe("create a giveaway from the creator's own post", () => {
     const articles = [...document.querySelectorAll('article[data-testid="tweet"]')];
     expect(articles.map((article) => widgetsOf("create-distribution", article).length)).toEqual([1, 0, 0]);
     expect(articles.map((article) => widgetsOf("claim-widget", article).length)).toEqual([0, 0, 1]);
+  });
+
+  it("looks up the creator's own posts: a registered one shows the creator's card, not the button again", async () => {
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
+    const registered = distributionFixture("7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU", "1841834132160077852", {
+      creatorUsername: "thechosenberg",
+    });
+    const worker = workerDouble({
+      "x/session": () => ({ xUser: { id: "1001", username: "thechosenberg", name: "Berg" } }),
+      "wallet/status": () => ({
+        choice: "builtin",
+        builtin: { state: "absent", autoLockMinutes: 15 },
+        activeAddressBound: false,
+        xUser: null,
+      }),
+      "distributions/lookup": ({ postIds }) => ({ distributions: postIds.includes(registered.postId) ? [registered] : [] }),
+      "dashboard/open": () => ({ opened: true }),
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, createDistribution, claimWidget], worker).stop;
+    });
+    const [post] = [...document.querySelectorAll<HTMLElement>('article[data-testid="tweet"]')];
+    await eventually(() => expect(widgetsOf("claim-widget", post)).toHaveLength(1));
+    expect(worker.callsOf("distributions/lookup")).toEqual([{ postIds: ["1841834132160077852"] }]);
+    await eventually(() => expect(widgetsOf("create-distribution", post)).toHaveLength(0));
+    await eventually(() =>
+      expect(
+        widgetsOf("claim-widget", post)[0]?.shadowRoot?.querySelector('[data-testid="memefans-creator-view"]'),
+      ).not.toBeNull(),
+    );
   });
 
   it("offers the button in the reply composer under the creator's own post, on the post's page only", async () => {

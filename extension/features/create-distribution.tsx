@@ -1,4 +1,6 @@
 import { backendApi } from "../api/backend-api.ts";
+import { distributionSelectors } from "../store/distributions-slice.ts";
+import { postsSeen } from "../store/posts-slice.ts";
 import { PillButton } from "../ui/pill-button.tsx";
 import { mountInShadow, type ShadowMount } from "../ui/shadow-mount.tsx";
 import { replyWithText } from "./composer-text.ts";
@@ -7,9 +9,10 @@ import { everywhere, type Feature, type Overlay } from "./overlay.ts";
 import { type PostReading, postSelectors } from "./post-scanner.ts";
 
 /**
- * Offers "Create a giveaway" on the signed-in creator's own posts (composer-giveaway.tsx does the
- * same in the reply composer). The dialog builds, signs and registers the distribution, then types
- * its link into a reply.
+ * Offers "Create a giveaway" on the signed-in creator's own posts that carry none yet
+ * (composer-giveaway.tsx does the same in the reply composer). The dialog builds, signs and registers
+ * the distribution, then types its link into a reply. The creator's own posts are looked up (they are
+ * theirs to ask about), so a registered one shows its card instead of the button.
  *
  * Test URLs: https://x.com/<me>, https://x.com/home (own posts).
  */
@@ -85,9 +88,15 @@ export const createDistribution: Feature = {
       onPosts.get(article)?.remove();
       onPosts.delete(article);
     };
+    const readings = new Map<HTMLElement, PostReading>();
+    const registered = (postId: string | null) =>
+      postId !== null && distributionSelectors.selectAll(overlay.store.getState().distributions).some((d) => d.postId === postId);
     const place = (article: HTMLElement, reading: PostReading) => {
+      readings.set(article, reading);
       const existing = onPosts.get(article);
-      const wanted = !reading.distribution && isOwnPost(reading, reading.authorHandle ? myHandle() : null);
+      const own = isOwnPost(reading, reading.authorHandle ? myHandle() : null);
+      if (own && reading.postId) overlay.store.dispatch(postsSeen([{ postId: reading.postId }]));
+      const wanted = !reading.distribution && own && !registered(reading.postId);
       if (existing?.host.isConnected && wanted) return;
       if (existing) remove(article);
       if (!wanted || !reading.postId) return;
@@ -105,9 +114,22 @@ export const createDistribution: Feature = {
         }),
       );
     };
-    overlay.hub.subscribe({ onPost: place, onPostRerendered: place, onPostGone: remove }, signal);
+    const gone = (article: HTMLElement) => {
+      readings.delete(article);
+      remove(article);
+    };
+    overlay.hub.subscribe({ onPost: place, onPostRerendered: place, onPostGone: gone }, signal);
+    // A giveaway registered (or found) for an own post takes its button away.
+    let known = overlay.store.getState().distributions.ids;
+    const unsubscribeStore = overlay.store.subscribe(() => {
+      const ids = overlay.store.getState().distributions.ids;
+      if (ids === known) return;
+      known = ids;
+      for (const [article, reading] of readings) if (onPosts.has(article) && registered(reading.postId)) remove(article);
+    });
 
     signal.addEventListener("abort", () => {
+      unsubscribeStore();
       for (const mount of onPosts.values()) mount.remove();
       session.unsubscribe();
     });

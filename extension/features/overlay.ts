@@ -1,4 +1,5 @@
 import type { OverlayStore } from "../store/store.ts";
+import type { LiveCountsConnection } from "./live-counts.ts";
 import type { PostHub } from "./post-scanner.ts";
 import type { ReportMiss } from "./selector-health.ts";
 
@@ -9,6 +10,8 @@ export interface Overlay {
   /** Hosts that serve distribution links, from the backend URL setting. */
   linkHosts(): ReadonlySet<string>;
   reportMiss: ReportMiss;
+  /** Opens the tab's live-counts port to the service worker (chrome.runtime.connect in the extension). */
+  connectLiveCounts(): LiveCountsConnection;
   /** The document the overlay works on (x.com's, or a test's). */
   doc: Document;
 }

@@ -5,6 +5,7 @@ import { allFeatures, featuresIn } from "./all-features.ts";
 import type { Feature, Overlay } from "./overlay.ts";
 import { PostHub } from "./post-scanner.ts";
 import { startFeatures, watchLocation } from "./registry.ts";
+import { liveCountsDouble } from "./testing/live-counts-double.ts";
 
 const controllers: AbortController[] = [];
 afterEach(() => {
@@ -13,7 +14,14 @@ afterEach(() => {
 });
 
 function overlay(): Overlay {
-  return { store: createOverlayStore(), hub: new PostHub(), linkHosts: () => new Set(), reportMiss: () => {}, doc: document };
+  return {
+    store: createOverlayStore(),
+    hub: new PostHub(),
+    linkHosts: () => new Set(),
+    reportMiss: () => {},
+    connectLiveCounts: liveCountsDouble().connect,
+    doc: document,
+  };
 }
 
 describe("the overlay's features", () => {

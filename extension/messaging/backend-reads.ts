@@ -56,9 +56,14 @@ export const backendReads = {
     { method: "GET", path: ({ address }) => `/distributions/${address}`, needsSession: false },
     distributionResponseSchema,
   ),
+  /** `recheck`: the fan is back from acting on X; ask X again about what was unmet (`?recheck=unmet`). */
   "distributions/eligibility": read(
-    byAddress,
-    { method: "GET", path: ({ address }) => `/distributions/${address}/eligibility`, needsSession: true },
+    z.strictObject({ address: publicKeySchema, recheck: z.boolean().optional() }),
+    {
+      method: "GET",
+      path: ({ address, recheck }) => `/distributions/${address}/eligibility${recheck ? "?recheck=unmet" : ""}`,
+      needsSession: true,
+    },
     eligibilityResponseSchema,
   ),
   /**

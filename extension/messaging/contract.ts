@@ -210,6 +210,8 @@ export const messages = {
   ),
 
   "settings/get": message(empty, settingsSchema, both),
+  /** The creator's card under their own giveaway links here: the options page lists, pauses and closes giveaways. */
+  "dashboard/open": message(empty, z.object({ opened: z.literal(true) }), contentOnly),
   "settings/update": message(settingsPatchSchema.strict(), settingsSchema, pagesOnly),
 
   "diagnostics/report": message(diagnosticReportSchema.strict(), z.object({ recorded: z.literal(true) }), contentOnly),

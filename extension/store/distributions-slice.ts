@@ -1,17 +1,25 @@
-import { createEntityAdapter, createSlice } from "@reduxjs/toolkit";
-import type { Distribution } from "../../shared/api/distributions.ts";
+import { createEntityAdapter, createSlice, type PayloadAction } from "@reduxjs/toolkit";
+import { type Distribution, distributionResponseSchema } from "../../shared/api/distributions.ts";
+import type { LiveCountsEvent } from "../../shared/api/live-events.ts";
 import { backendApi } from "../api/backend-api.ts";
 
 /** Every distribution the overlay has heard of, by address, from the bulk lookup or a single read. */
 const adapter = createEntityAdapter<Distribution, string>({ selectId: (distribution) => distribution.address });
 
 /** Why a linked distribution could not be read (not registered, or the backend unreachable), by address. */
-const initialState = adapter.getInitialState({ unavailable: {} as Record<string, string> });
+const initialState = adapter.getInitialState({ unavailable: {} as Record<string, { code: string; message: string }> });
 
 export const distributionsSlice = createSlice({
   name: "distributions",
   initialState,
-  reducers: {},
+  reducers: {
+    /** The backend pushed a distribution's numbers (see features/live-counts.ts). */
+    liveCountsReceived(state, action: PayloadAction<LiveCountsEvent>) {
+      const { address, claimedCount, remaining, paused, closed } = action.payload;
+      if (state.entities[address])
+        adapter.updateOne(state, { id: address, changes: { claimedCount, remaining, paused, closed } });
+    },
+  },
   extraReducers: (builder) => {
     builder
       .addMatcher(backendApi.endpoints.distributionsForPosts.matchFulfilled, (state, action) => {
@@ -21,11 +29,21 @@ export const distributionsSlice = createSlice({
         adapter.upsertOne(state, action.payload.distribution);
         delete state.unavailable[action.payload.distribution.address];
       })
+      .addMatcher(backendApi.endpoints.registerDistribution.matchFulfilled, (state, action) => {
+        // The creator's own post shows its card (and no second "Create a giveaway") as soon as it is registered.
+        const registered =
+          action.payload.outcome === "delivered" ? distributionResponseSchema.safeParse(action.payload.response) : undefined;
+        if (registered?.success) adapter.upsertOne(state, registered.data.distribution);
+      })
       .addMatcher(backendApi.endpoints.distribution.matchRejected, (state, action) => {
-        const error = action.payload as { message?: string } | undefined;
-        state.unavailable[action.meta.arg.originalArgs] = error?.message ?? action.error.message ?? "the backend did not answer";
+        const error = action.payload as { code?: string; message?: string } | undefined;
+        state.unavailable[action.meta.arg.originalArgs] = {
+          code: error?.code ?? "internal",
+          message: error?.message ?? action.error.message ?? "the backend did not answer",
+        };
       });
   },
 });
 
 export const distributionSelectors = adapter.getSelectors();
+export const { liveCountsReceived } = distributionsSlice.actions;

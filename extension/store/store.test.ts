@@ -40,7 +40,9 @@ describe("posts and the bulk lookup", () => {
     ]);
     const state = store.getState();
     expect(distributionSelectors.selectIds(state.distributions)).toEqual([A, B]);
-    expect(state.distributions.unavailable).toEqual({ So11111111111111111111111111111111111111112: "not registered" });
+    expect(state.distributions.unavailable).toEqual({
+      So11111111111111111111111111111111111111112: { code: "backend_error", message: "not registered" },
+    });
     expect(postSelectors.selectAll(state.posts).map((post) => post.lookup)).toEqual(["done", "done", "done"]);
 
     // Seen again (a recycled cell): already known, not asked again.

@@ -1,11 +1,39 @@
 import { createTheme, type Theme } from "@mui/material/styles";
 import type { XTheme } from "./x-theme.ts";
 
-/** X's own colours for each display theme, so a widget reads as part of the post. */
+/**
+ * X's own colours for each display theme, so a widget reads as part of the post. `danger` and
+ * `success` are X's red and green, darkened or lightened until text in them meets WCAG AA (4.5:1)
+ * on both `background` and `paper` (mui-theme.test.ts computes it).
+ */
 export const xPalettes = {
-  light: { background: "#ffffff", paper: "#f7f9f9", text: "#0f1419", secondary: "#536471", border: "#cfd9de" },
-  dim: { background: "#15202b", paper: "#1e2732", text: "#f7f9f9", secondary: "#8b98a5", border: "#38444d" },
-  dark: { background: "#000000", paper: "#16181c", text: "#e7e9ea", secondary: "#71767b", border: "#2f3336" },
+  light: {
+    background: "#ffffff",
+    paper: "#f7f9f9",
+    text: "#0f1419",
+    secondary: "#536471",
+    border: "#cfd9de",
+    danger: "#c8121e",
+    success: "#00795a",
+  },
+  dim: {
+    background: "#15202b",
+    paper: "#1e2732",
+    text: "#f7f9f9",
+    secondary: "#8b98a5",
+    border: "#38444d",
+    danger: "#ff6b74",
+    success: "#2ed3a0",
+  },
+  dark: {
+    background: "#000000",
+    paper: "#16181c",
+    text: "#e7e9ea",
+    secondary: "#8b9298",
+    border: "#2f3336",
+    danger: "#ff5c66",
+    success: "#1fcf94",
+  },
 } as const;
 
 const X_BLUE = "#1d9bf0";

@@ -7,8 +7,12 @@ import { splitShadowRootCss } from "wxt/utils/split-shadow-root-css";
  * rules (Tailwind's --tw-* registrations, inert for X's page) go to the document once.
  */
 
-/** Stops X's inherited styles (font, color, line-height…) from piercing into the shadow root. */
-const HOST_RESET = ":host{all:initial;display:block;}";
+/**
+ * Stops X's inherited styles (color, line-height…) from piercing into the shadow root, then gives
+ * widgets X's own font. The reset is unlayered, so it beats Tailwind's base layer, which sets the
+ * font on :host too: the font must be named here.
+ */
+const HOST_RESET = `:host{all:initial;display:block;font-family:TwitterChirp,-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:20px;-webkit-font-smoothing:antialiased;}`;
 
 let shared: { sheet: CSSStyleSheet; doc: Document } | null = null;
 

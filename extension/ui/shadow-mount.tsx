@@ -107,6 +107,8 @@ function XThemed({ host, mui, children }: { host: HTMLElement; mui: MuiLayer | n
           "--mf-text": palette.text,
           "--mf-muted": palette.secondary,
           "--mf-border": palette.border,
+          "--mf-danger": palette.danger,
+          "--mf-success": palette.success,
           color: palette.text,
         } as CSSProperties
       }

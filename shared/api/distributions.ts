@@ -120,6 +120,11 @@ export const distributionListResponseSchema = z.object({ distributions: z.array(
 export const eligibilityQuerySchema = z.object({
   /** Which bound wallet hold_token reads; defaults to the account's first bound wallet. */
   wallet: publicKeySchema.optional(),
+  /**
+   * `unmet`: ask X again about requirements it last found unmet, instead of keeping that answer for
+   * 30 s (the fan is back from following or liking). An answer younger than a few seconds is still reused.
+   */
+  recheck: z.literal("unmet").optional(),
 });
 export const eligibilityCheckSchema = z.object({ requirement: requirementSchema, met: z.boolean(), detail: z.string() });
 export const eligibilityResponseSchema = z.object({ eligible: z.boolean(), checks: z.array(eligibilityCheckSchema) });

@@ -12,16 +12,14 @@ export const checkFollow: RequirementChecker<{ type: "follow" }> = async (_requi
   const creator = await context.client.getUserConnection(context.post.creatorXUserId, context.fan.accessToken);
   const connection = creator.found ? creator.value.connection_status : undefined;
   if (connection !== undefined) {
-    return connection.includes("following") ? FOLLOWS : { met: false, detail: "follow the creator first" };
+    return connection.includes("following") ? FOLLOWS : { met: false, detail: "you do not follow the creator yet" };
   }
   const pages = context.client.following(context.fan.xUserId, context.fan.accessToken, {
     pageSize: 1000,
     maxPages: context.paging.followingPages,
   });
-  let checked = 0;
   for await (const page of pages) {
     if (page.items.some((user) => user.id === context.post.creatorXUserId)) return FOLLOWS;
-    checked += page.items.length;
   }
-  return { met: false, detail: `follow the creator first (not among your ${checked} followed accounts)` };
+  return { met: false, detail: "you do not follow the creator yet" };
 };

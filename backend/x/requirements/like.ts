@@ -18,5 +18,5 @@ export const checkLike: RequirementChecker<{ type: "like" }> = async (_requireme
   for await (const page of pages) {
     if (page.items.some((tweet) => tweet.id === context.post.id)) return { met: true, detail: "you liked the post" };
   }
-  return { met: false, detail: "like the post first (it is not among your recent likes)" };
+  return { met: false, detail: "you have not liked the post yet" };
 };

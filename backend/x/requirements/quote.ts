@@ -15,7 +15,5 @@ export const checkQuote: RequirementChecker<{ type: "quote" }> = async (_require
     `quotes_of_tweet_id:${postId}`,
     (tweet) => references(tweet, "quoted", postId) && !isRepost(tweet),
   );
-  return quote
-    ? { met: true, detail: "you quoted the post" }
-    : { met: false, detail: "quote the post first (no quote of it found)" };
+  return quote ? { met: true, detail: "you quoted the post" } : { met: false, detail: "you have not quoted the post yet" };
 };

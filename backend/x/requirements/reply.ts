@@ -24,7 +24,7 @@ export const checkReply: RequirementChecker<{ type: "reply"; mustContain?: strin
   return {
     met: false,
     detail: requirement.mustContain
-      ? `reply to the post with "${requirement.mustContain}" first (no such reply found)`
-      : "reply to the post first (no reply found)",
+      ? `you have not replied with "${requirement.mustContain}" yet`
+      : "you have not replied to the post yet",
   };
 };

@@ -9,7 +9,5 @@ import { findFanPost, references } from "./fan-posts.ts";
 export const checkRepost: RequirementChecker<{ type: "repost" }> = async (_requirement, context) => {
   const postId = context.post.id;
   const repost = await findFanPost(context, `retweets_of_tweet_id:${postId}`, (tweet) => references(tweet, "retweeted", postId));
-  return repost
-    ? { met: true, detail: "you reposted the post" }
-    : { met: false, detail: "repost the post first (no repost of it found)" };
+  return repost ? { met: true, detail: "you reposted the post" } : { met: false, detail: "you have not reposted the post yet" };
 };

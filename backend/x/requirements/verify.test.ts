@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Requirement, requirementSchema } from "../../../shared/requirements.ts";
 import { type RunningXApiEmulator, startXApiEmulator } from "../../x-emulator/listen.ts";
 import { SEED } from "../../x-emulator/seed.ts";
-import { RequirementCache } from "../cache.ts";
+import { RECHECK_FLOOR_MS, RequirementCache } from "../cache.ts";
 import { createXApiClient } from "../client.ts";
 import { XUnauthorizedError } from "../errors.ts";
 import { ManualClock } from "../manual-clock.ts";
@@ -305,6 +305,23 @@ describe("the requirement cache", () => {
     expect(await verify("newcomer", [like])).toMatchObject({ met: false, xCalls: 0 });
     clock.advance(5_001);
     expect(await verify("newcomer", [like])).toMatchObject({ met: true, xCalls: 1 });
+  });
+
+  it("asks X again about an unmet result when the fan re-checks, but not within the re-check floor, and keeps met results", async () => {
+    const cache = new RequirementCache({ now: () => clock.now() });
+    const client = createXApiClient({ baseUrl: emulator.url, clock });
+    const dependencies = { client, cache, now: () => clock.now(), tokenBalanceOf: async () => 0n };
+    const fan = { xUserId: users.newcomer.id, accessToken: emulator.issueUserToken(users.newcomer.id).access_token };
+    const like = requirement({ type: "like" });
+    const recheck = () => verifyRequirements(dependencies, { fan, post, requirements: [like], recheckUnmet: true });
+    expect((await verifyRequirements(dependencies, { fan, post, requirements: [like] })).met).toBe(false);
+    emulator.store.like(users.newcomer.id, posts.giveaway);
+    // Right after the first answer, a re-check reuses it: a fan clicking in a loop costs no X calls.
+    expect(await recheck()).toMatchObject({ met: false, xCalls: 0 });
+    clock.advance(RECHECK_FLOOR_MS);
+    expect(await recheck()).toMatchObject({ met: true, xCalls: 1 });
+    // A met answer is kept for its whole lifetime, re-check or not.
+    expect(await recheck()).toMatchObject({ met: true, xCalls: 0 });
   });
 
   it("shares profile results across posts but keeps post actions per post", async () => {

@@ -35,6 +35,8 @@ export interface VerifyRequirementsInput {
   fan: FanIdentity;
   post: PostTarget;
   requirements: readonly Requirement[];
+  /** Ask X again about requirements the cache holds as unmet (the fan says they just acted). */
+  recheckUnmet?: boolean;
 }
 
 export interface RequirementCheck extends RequirementResult {
@@ -93,7 +95,9 @@ export async function verifyRequirements(
 
   const checks = await Promise.all(
     input.requirements.map(async (requirement): Promise<RequirementCheck> => {
-      const cached = dependencies.cache?.get(input.fan.xUserId, requirement, input.post);
+      const cached = dependencies.cache?.get(input.fan.xUserId, requirement, input.post, {
+        recheckUnmet: input.recheckUnmet ?? false,
+      });
       if (cached) return { requirement, ...cached, cached: true };
       const result = await checkOne(requirement, context);
       dependencies.cache?.set(input.fan.xUserId, requirement, input.post, result);

@@ -56,6 +56,9 @@ export async function testServices(
       onSettled: (item) => applyOutboxOutcome(db, item, now()),
     }),
     scheduleOutbox: async () => undefined,
+    openDashboard: async () => {
+      throw new Error("no options page in unit tests");
+    },
   };
   return { services, browser, clock };
 }

@@ -1,5 +1,6 @@
 import type { BrowserContext, Locator, Page } from "@playwright/test";
 import { expect } from "@playwright/test";
+import { SEED } from "../../../backend/x-emulator/seed.ts";
 import type { EmulatorStore } from "../../../backend/x-emulator/store.ts";
 import { serveXSite } from "../../demo/x-site.ts";
 import { type LaunchedExtension, launchWithExtension } from "../extension-context.ts";
@@ -142,12 +143,35 @@ export async function approveWithPageWallet(
   return shown;
 }
 
-export function claimCard(x: Page): Locator {
-  return x.locator('memefans-widget[data-memefans-feature="claim-widget"] [data-testid="memefans-claim-card"]');
+/** The card under the giveaway post (the creator's reply linking it carries one too). */
+export function claimCard(x: Page, postId: string = SEED.posts.giveaway): Locator {
+  return x.locator(
+    `article[data-testid="tweet"]:has(a[href$="/status/${postId}"] > time) memefans-widget[data-memefans-feature="claim-widget"] [data-testid="memefans-claim-card"]`,
+  );
 }
 
 /**
- * The claim card's first two steps: X's consent page, then "2 · MEMEFANS wallet", which binds the
+ * Presses the card's button for an unmet requirement (X's web intent opens in a small window),
+ * confirms there (a reply with `typed` added), closes the window and comes back to the timeline, as a fan would.
+ */
+export async function actOnX(person: Person, card: Locator, label: string, typed?: string): Promise<void> {
+  const opened = person.context.waitForEvent("page", (page) => page.url().includes("/intent/"));
+  opened.catch(() => undefined);
+  await card.getByTestId("memefans-action").filter({ hasText: label }).click();
+  const intent = await opened;
+  if (typed) {
+    // After the phrase the card typed in, if the giveaway asks for one.
+    const text = intent.getByRole("textbox", { name: "Post text" });
+    await text.fill(`${await text.inputValue()} ${typed}`.trim());
+  }
+  await intent.getByTestId("confirmationSheetConfirm").click();
+  await expect(intent.getByRole("status")).toHaveText("Done. You can close this window.");
+  await intent.close();
+  await person.x.bringToFront();
+}
+
+/**
+ * The claim card's first two steps: "Sign in with X" (X's consent page), then "MEMEFANS wallet", which binds the
  * built-in wallet to the X account through the approval window (the backend pays only bound wallets).
  */
 export async function connectFan(person: Person): Promise<void> {

@@ -12,6 +12,7 @@ import { restoreWallet } from "../wallet-steps.ts";
 import { fund, fundCreator, readDistribution, STORY_COIN, STORY_TOKEN_DECIMALS, tokenBalance } from "./chain.ts";
 import { injectedWallet } from "./injected-wallet.ts";
 import {
+  actOnX,
   approveSignature,
   approveWithPageWallet,
   authorizeXAs,
@@ -53,14 +54,6 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
   const connection = new Connection(`${backend.url}/rpc`, "confirmed");
   const store = backend.emulator?.store;
   if (!store) throw new Error("the story needs the backend's X API emulator");
-  const emulatorAdmin = async (path: string, body: unknown) => {
-    const response = await fetch(`${backend.emulator?.url}/__emulator/${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    expect(response.status, `emulator ${path}`).toBe(201);
-  };
   const open = (username: string, builtinWallet = true, firstRunShots?: (page: Page, step: string) => Promise<unknown>) =>
     openPerson({ backendUrl: backend.url, store, username, builtinWallet, ...(firstRunShots ? { firstRunShots } : {}) });
   const people: Person[] = [];
@@ -170,7 +163,17 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       const editor = creator.x.locator('[data-testid="tweetTextarea_0"]');
       await expect(editor).toContainText(`/d/${distribution}`);
       await creator.x.locator('[data-testid="tweetButton"]').click();
-      await expect(claimCard(creator.x)).toContainText(`0 / ${SLOTS} claimed`);
+      // The creator sees their own giveaway under the post: its numbers and the dashboard, no checklist,
+      // and the post no longer offers to create a giveaway.
+      await expect(claimCard(creator.x)).toContainText(`${SLOTS} of ${SLOTS} left`);
+      await expect(claimCard(creator.x).getByTestId("memefans-creator-view")).toContainText("Open dashboard");
+      await expect(post.locator('[data-testid="memefans-create-open"]')).toHaveCount(0);
+      // Both cards keep inside the timeline column, whatever they hold.
+      const column = await creator.x.locator("main").boundingBox();
+      for (const card of await creator.x.locator('[data-testid="memefans-claim-card"]').all()) {
+        const box = await card.boundingBox();
+        expect(box && column && box.x + box.width <= column.x + column.width).toBe(true);
+      }
       await shot(creator.x, "03-giveaway-live-on-the-timeline");
       return creator;
     });
@@ -190,7 +193,7 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       );
       people.push(fanA);
       const card = claimCard(fanA.x);
-      await expect(card).toContainText(`0 / ${SLOTS} claimed`);
+      await expect(card).toContainText(`${SLOTS} of ${SLOTS} left`);
       await connectFan(fanA);
       await expect(card.locator('[data-testid="memefans-checklist"] li[data-met="true"]')).toHaveCount(4);
       await claimAndWait(fanA);
@@ -202,7 +205,7 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       await shot(fanA.x, "04-fan-a-claimed-token-2022");
     });
 
-    const fanB = await step("3. fan B misses the reply; the checklist says so; B replies", async () => {
+    const fanB = await step("3. fan B misses the reply; the card's Reply button fixes it without a reload", async () => {
       const fanB = await open(users.casualFan.username);
       people.push(fanB);
       await connectFan(fanB);
@@ -211,13 +214,14 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       await expect(unmet).toHaveCount(1);
       await expect(unmet).toContainText("Reply");
       await expect(card.getByTestId("memefans-claim")).toBeDisabled();
-      await shot(fanB.x, "05-fan-b-checklist-shows-the-missing-reply");
+      await shot(fanB.x, "05-fan-b-action-buttons-reply-missing");
 
-      await emulatorAdmin("replies", { userId: users.casualFan.username, postId: posts.giveaway, text: "count me in!" });
-      // The backend keeps an unmet answer for 30 s; let that time pass rather than wait for it.
-      backend.advanceClock(31_000);
-      await fanB.x.reload();
+      // X's reply intent, with the required phrase already typed; the emulator records the reply.
+      await actOnX(fanB, card, "Reply", "count me in!");
       await expect(card.locator('[data-testid="memefans-checklist"] li[data-met="true"]')).toHaveCount(4);
+      await expect(card.getByTestId("memefans-claim")).toBeEnabled();
+      expect(store.postsBy(users.casualFan.id).some((tweet) => tweet.references.some((r) => r.id === posts.giveaway))).toBe(true);
+      await shot(fanB.x, "05b-fan-b-action-buttons-reply-done-without-reload");
       return fanB;
     });
 
@@ -237,24 +241,44 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       expect(outbox).toMatchObject({ ok: true, data: { items: [{ status: "delivered" }] } });
     });
 
-    await step("4. fan C claims with a wallet-standard wallet injected into the page", async () => {
-      const wallet = injectedWallet("Phantom");
-      const fanC = await open(users.quietFan.username, false);
-      people.push(fanC);
-      await wallet.install(fanC.context);
-      await emulatorAdmin("likes", { userId: users.quietFan.username, postId: posts.giveaway });
-      await fanC.x.reload();
-      const card = claimCard(fanC.x);
-      await authorizeXAs(fanC.context, users.quietFan.username, () => card.getByTestId("memefans-connect-x").click());
-      await card.getByRole("button", { name: "2 · Phantom" }).click();
-      await expect(card.getByTestId("memefans-claim")).toBeEnabled();
-      const signed = await wallet.signedMessages(fanC.x);
-      expect(signed).toHaveLength(1);
-      expect(signed[0]).toContain(wallet.address);
-      await claimAndWait(fanC);
-      expect(await tokenBalance(connection, mint, new PublicKey(wallet.address))).toBe(AMOUNT_PER_CLAIM);
-      await shot(fanC.x, "07-fan-c-claimed-with-an-injected-wallet");
-    });
+    await step(
+      "4. fan C likes through the card's Like button and claims with an injected wallet; fan A's card counts it live",
+      async () => {
+        const wallet = injectedWallet("Phantom");
+        const fanC = await open(users.quietFan.username, false);
+        people.push(fanC);
+        await wallet.install(fanC.context);
+        await fanC.x.reload();
+        const card = claimCard(fanC.x);
+        await authorizeXAs(fanC.context, users.quietFan.username, () => card.getByTestId("memefans-connect-x").click());
+        await card.getByTestId("memefans-connect-wallet").getByRole("button", { name: "Phantom" }).click();
+        await expect(card.getByTestId("memefans-claim")).toBeVisible();
+        const liked = card.locator('[data-testid="memefans-checklist"] li').filter({ hasText: "Like the post" });
+        await expect(liked).toHaveAttribute("data-met", "false");
+        await shot(fanC.x, "07a-fan-c-action-buttons-like-missing");
+        expect(store.likersOf(posts.giveaway).some((user) => user.id === users.quietFan.id)).toBe(false);
+        await actOnX(fanC, card, "Like");
+        // The intent page recorded the like in the X emulator; the card checked again without a reload.
+        expect(store.likersOf(posts.giveaway).some((user) => user.id === users.quietFan.id)).toBe(true);
+        await expect(liked).toHaveAttribute("data-met", "true");
+        await expect(card.getByTestId("memefans-claim")).toBeEnabled();
+        const signed = await wallet.signedMessages(fanC.x);
+        expect(signed).toHaveLength(1);
+        expect(signed[0]).toContain(wallet.address);
+
+        // Fan A's card has been on screen all along: it moves as fan C claims the last slot.
+        const fanA = people[1];
+        if (!fanA) throw new Error("fan A is missing");
+        const countOnA = claimCard(fanA.x).getByTestId("memefans-progress");
+        await expect(countOnA).toHaveText(`1 of ${SLOTS} left`);
+        await shot(fanA.x, "07b-live-count-before-fan-c-claims");
+        await claimAndWait(fanC);
+        await expect(countOnA).toHaveText(`All ${SLOTS} claimed`);
+        await shot(fanA.x, "07c-live-count-moved-while-on-screen");
+        expect(await tokenBalance(connection, mint, new PublicKey(wallet.address))).toBe(AMOUNT_PER_CLAIM);
+        await shot(fanC.x, "07-fan-c-claimed-with-an-injected-wallet");
+      },
+    );
 
     await step("5. the claims were paid in batches by the verifier; the tokens arrived", async () => {
       const account = await onChain();
@@ -330,10 +354,11 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       const fanD = await open(users.newcomer.username);
       people.push(fanD);
       const card = claimCard(fanD.x);
-      await expect(card).toContainText(`${SLOTS} / ${SLOTS} claimed`);
+      await expect(card).toContainText(`All ${SLOTS} claimed`);
       await expect(card.getByTestId("memefans-phase")).toHaveText("Sold out");
-      await expect(card.getByTestId("memefans-closed-reason")).toHaveText("Sold out: claiming is not possible.");
-      await expect(card.getByTestId("memefans-connect-x")).toBeDisabled();
+      await expect(card.getByTestId("memefans-closed-reason")).toHaveText("Every slot is taken: this giveaway is over.");
+      // Nothing to sign in for.
+      await expect(card.getByTestId("memefans-connect-x")).toHaveCount(0);
       await shot(fanD.x, "09-fan-d-sold-out");
       const status = await fetch(`${backend.url}/distributions/${distribution}`);
       expect(await status.json()).toMatchObject({ distribution: { claimedCount: SLOTS, remaining: 0 } });

@@ -7,6 +7,7 @@ import { PostHub } from "../../features/post-scanner.ts";
 import { startFeatures, watchLocation } from "../../features/registry.ts";
 import { createMissReporter } from "../../features/selector-health.ts";
 import { callBackground } from "../../messaging/client.ts";
+import { LIVE_COUNTS_PORT } from "../../messaging/live-counts.ts";
 import { walletBridge } from "../../messaging/wallet-bridge-relay.ts";
 import type { ExternalWallets } from "../../store/claim-flow-slice.ts";
 import { createOverlayStore } from "../../store/store.ts";
@@ -43,6 +44,7 @@ export default defineContentScript({
         (report) => callBackground("diagnostics/report", report),
         () => location.href,
       ),
+      connectLiveCounts: () => browser.runtime.connect({ name: LIVE_COUNTS_PORT }),
       doc: document,
     };
     const controller = new AbortController();

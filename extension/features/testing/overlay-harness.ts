@@ -5,6 +5,7 @@ import type { Feature, Overlay } from "../overlay.ts";
 import { PostHub } from "../post-scanner.ts";
 import { startFeatures } from "../registry.ts";
 import type { SelectorMiss } from "../selector-health.ts";
+import { liveCountsDouble } from "./live-counts-double.ts";
 import type { WorkerDouble } from "./worker-double.ts";
 
 export const TEST_LINK_HOSTS = ["https://memefans.app"];
@@ -13,18 +14,20 @@ export const TEST_LINK_HOSTS = ["https://memefans.app"];
 export function startOverlay(features: readonly Feature[], worker: WorkerDouble, url = "https://x.com/home") {
   const misses: SelectorMiss[] = [];
   const hosts = linkHostsFrom(TEST_LINK_HOSTS);
+  const liveCounts = liveCountsDouble();
   const overlay: Overlay = {
     store: createOverlayStore({ extra: { transport: worker.transport }, lookupDebounceMs: 20 }),
     hub: new PostHub(),
     linkHosts: () => hosts,
     reportMiss: (miss) => misses.push(miss),
+    connectLiveCounts: liveCounts.connect,
     doc: document,
   };
   const controller = new AbortController();
   startFeatures(new Map(features.map((feature) => [featureId(feature), feature])), overlay, controller.signal, (onUrl) =>
     onUrl(new URL(url)),
   );
-  return { overlay, misses, stop: () => controller.abort() };
+  return { overlay, misses, liveCounts, stop: () => controller.abort() };
 }
 
 /** Waits until `check` passes (React renders and the debounced lookup run on timers). */

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { errorBodySchema } from "../../shared/api/errors.ts";
+import { type LiveCountsEvent, readLiveCounts } from "../../shared/api/live-events.ts";
+import { claimsPlugin } from "../claims/claims-plugin.ts";
+import { claimsBatcherService } from "../claims/claims-service.ts";
+import { fund, type TestDistribution } from "../claims/testing/chain-fixtures.ts";
+import { claimAs, fanWithWallet, registeredTestDistribution } from "../claims/testing/registered-distribution.ts";
+import { describeEachEngine } from "../db/testing/engines.ts";
+import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
+import { SEED } from "../x-emulator/seed.ts";
+
+/** The stream's `counts` events, one at a time, as readLiveCounts (what the extension runs) parses them. */
+function eventReader(response: Response) {
+  const body = response.body;
+  if (!body) throw new Error("the stream has no body");
+  const received: LiveCountsEvent[] = [];
+  const waiting: ((event: LiveCountsEvent) => void)[] = [];
+  const closing = new AbortController();
+  readLiveCounts(
+    body,
+    (event) => {
+      const wake = waiting.shift();
+      if (wake) wake(event);
+      else received.push(event);
+    },
+    closing.signal,
+  ).catch(() => undefined);
+  return {
+    next: () => {
+      const first = received.shift();
+      return first ? Promise.resolve(first) : new Promise<LiveCountsEvent>((resolve) => waiting.push(resolve));
+    },
+    cancel: () => closing.abort(),
+  };
+}
+
+describeEachEngine("live counts over server-sent events", (database) => {
+  let backend: TestBackend;
+  let distribution: TestDistribution;
+
+  beforeAll(async () => {
+    backend = await startTestBackend(
+      database(),
+      { MAX_LIVE_STREAMS: "2" },
+      { plugins: [claimsPlugin], background: [claimsBatcherService({ idleMs: 20 })] },
+    );
+    await fund(backend.context.connection, backend.feePayer.publicKey, 100);
+    distribution = await registeredTestDistribution(backend, { requirements: [], maxClaims: 3 });
+  }, 120_000);
+  afterAll(() => backend?.close());
+
+  it("sends the numbers when the stream opens and again when a fan's claim is accepted", async () => {
+    const address = distribution.address.toBase58();
+    const response = await fetch(`${backend.url}/live/distributions?addresses=${address}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const events = eventReader(response);
+    try {
+      expect(await events.next()).toEqual({ address, claimedCount: 0, remaining: 3, maxClaims: 3, paused: false, closed: false });
+      const fan = await fanWithWallet(backend, SEED.users.superfan.username);
+      expect((await claimAs(backend, fan, address)).status).toBe(202);
+      expect(await events.next()).toMatchObject({ address, claimedCount: 1, remaining: 2 });
+    } finally {
+      events.cancel();
+    }
+  }, 60_000);
+
+  it("refuses malformed address lists and more streams than the instance serves", async () => {
+    const address = distribution.address.toBase58();
+    const malformed = await fetch(`${backend.url}/live/distributions?addresses=not-an-address`);
+    expect(malformed.status).toBe(400);
+    const open = [
+      await fetch(`${backend.url}/live/distributions?addresses=${address}`),
+      await fetch(`${backend.url}/live/distributions?addresses=${address}`),
+    ];
+    try {
+      for (const response of open) expect(response.status).toBe(200);
+      await expect.poll(() => backend.context.liveEvents.streamCount).toBe(2);
+      const third = await fetch(`${backend.url}/live/distributions?addresses=${address}`);
+      expect(third.status).toBe(503);
+      expect(errorBodySchema.parse(await third.json()).error.code).toBe("rate_limited");
+    } finally {
+      for (const response of open) await response.body?.cancel();
+    }
+    // A closed stream frees its place.
+    await expect.poll(() => backend.context.liveEvents.streamCount).toBe(0);
+  }, 60_000);
+});

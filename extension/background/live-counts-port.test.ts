@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { claimsPlugin } from "../../backend/claims/claims-plugin.ts";
+import { claimAs, fanWithWallet, registeredTestDistribution } from "../../backend/claims/testing/registered-distribution.ts";
+import { describeEachEngine } from "../../backend/db/testing/engines.ts";
+import { startTestBackend, type TestBackend } from "../../backend/http/testing/test-backend.ts";
+import { SEED } from "../../backend/x-emulator/seed.ts";
+import { type CountsMessage, LIVE_COUNTS_PORT } from "../messaging/live-counts.ts";
+import { type LiveCountsPort, serveLiveCounts } from "./live-counts-port.ts";
+
+const EXTENSION_ID = "a".repeat(32);
+const fromX = { id: EXTENSION_ID, url: "https://x.com/home", origin: "https://x.com", tab: { id: 7, url: "https://x.com/home" } };
+
+/** chrome.runtime.Port as the worker sees it: the tab's messages go in, the worker's come out. */
+function portFrom(sender: LiveCountsPort["sender"]) {
+  const received: CountsMessage[] = [];
+  const onMessage: ((message: unknown) => void)[] = [];
+  const onDisconnect: (() => void)[] = [];
+  let disconnected = false;
+  const port: LiveCountsPort = {
+    name: LIVE_COUNTS_PORT,
+    ...(sender ? { sender } : {}),
+    postMessage: (message) => received.push(message),
+    disconnect: () => {
+      disconnected = true;
+    },
+    onMessage: { addListener: (listener) => onMessage.push(listener) },
+    onDisconnect: { addListener: (listener) => onDisconnect.push(listener) },
+  };
+  return {
+    port,
+    received,
+    disconnected: () => disconnected,
+    fromTab: (message: unknown) => {
+      for (const listener of onMessage) listener(message);
+    },
+    tabClosed: () => {
+      for (const listener of onDisconnect) listener();
+    },
+  };
+}
+
+describeEachEngine("the service worker's live-counts port", (database) => {
+  let backend: TestBackend;
+  let address: string;
+
+  beforeAll(async () => {
+    backend = await startTestBackend(database(), {}, { plugins: [claimsPlugin] });
+    address = (await registeredTestDistribution(backend, { requirements: [], maxClaims: 5 })).address.toBase58();
+  }, 120_000);
+  afterAll(() => backend?.close());
+
+  const dependencies = () => ({ extensionId: EXTENSION_ID, backendUrl: async () => backend.url, fetch, retryMs: 50 });
+
+  it("holds one backend stream for what the tab follows, forwards each count, and closes it with the port", async () => {
+    const tab = portFrom(fromX);
+    serveLiveCounts(tab.port, dependencies());
+    tab.fromTab({ follow: [address] });
+    // Not the tab's business: anything but a follow list or a keep-alive is ignored.
+    tab.fromTab({ follow: ["not an address"] });
+    await expect.poll(() => tab.received.at(-1)?.counts).toMatchObject({ address, claimedCount: 0, remaining: 5 });
+    const fan = await fanWithWallet(backend, SEED.users.superfan.username);
+    expect((await claimAs(backend, fan, address)).status).toBe(202);
+    await expect.poll(() => tab.received.at(-1)?.counts).toMatchObject({ address, claimedCount: 1, remaining: 4 });
+    expect(backend.context.liveEvents.streamCount).toBe(1);
+    tab.tabClosed();
+    await expect.poll(() => backend.context.liveEvents.streamCount).toBe(0);
+  }, 60_000);
+
+  it("refuses a port from anywhere but our content script on X", async () => {
+    for (const sender of [
+      { ...fromX, id: "b".repeat(32) },
+      { ...fromX, url: "https://evil.example/", origin: "https://evil.example", tab: { id: 7, url: "https://evil.example/" } },
+      undefined,
+    ]) {
+      const tab = portFrom(sender);
+      serveLiveCounts(tab.port, dependencies());
+      expect(tab.disconnected()).toBe(true);
+      tab.fromTab({ follow: [address] });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(backend.context.liveEvents.streamCount).toBe(0);
+  });
+});

@@ -1,0 +1,69 @@
+import { readLiveCounts } from "../../shared/api/live-events.ts";
+import { type CountsMessage, LIVE_COUNTS_PORT, tabMessageSchema } from "../messaging/live-counts.ts";
+import { classifySender, type MessageSenderInfo } from "./sender.ts";
+
+/** What the worker needs from a chrome.runtime.Port. */
+export interface LiveCountsPort {
+  name: string;
+  sender?: MessageSenderInfo;
+  postMessage(message: CountsMessage): void;
+  disconnect(): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+}
+
+export interface LiveCountsDependencies {
+  extensionId: string;
+  backendUrl(): Promise<string>;
+  fetch: typeof fetch;
+  /** Wait before opening the stream again after it failed or ended. */
+  retryMs?: number;
+}
+
+/**
+ * Serves one tab's live-counts port: one GET /live/distributions stream for the distributions the
+ * tab follows, opened again (after `retryMs`) when it drops, replaced when the tab follows others,
+ * and closed with the port. Only our content scripts on X may connect; every message is checked.
+ */
+export function serveLiveCounts(port: LiveCountsPort, dependencies: LiveCountsDependencies): void {
+  if (port.name !== LIVE_COUNTS_PORT) return;
+  const verdict = classifySender(port.sender ?? {}, dependencies.extensionId);
+  if (!("audience" in verdict) || verdict.audience !== "content") {
+    port.disconnect();
+    return;
+  }
+  let current: AbortController | null = null;
+  let following: string[] = [];
+
+  const open = async (addresses: string[], signal: AbortSignal): Promise<void> => {
+    while (!signal.aborted) {
+      try {
+        const base = (await dependencies.backendUrl()).replace(/\/$/, "");
+        const response = await dependencies.fetch(`${base}/live/distributions?addresses=${addresses.join(",")}`, {
+          headers: { accept: "text/event-stream" },
+          signal,
+        });
+        if (response.ok && response.body) await readLiveCounts(response.body, (counts) => port.postMessage({ counts }), signal);
+      } catch {
+        // Unreachable or dropped: the cards keep their last numbers until the stream is back.
+      }
+      if (signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, dependencies.retryMs ?? 5_000));
+    }
+  };
+
+  port.onMessage.addListener((message) => {
+    const parsed = tabMessageSchema.safeParse(message);
+    if (!parsed.success || !("follow" in parsed.data)) return;
+    const next = [...new Set(parsed.data.follow)].sort();
+    if (next.join() === following.join()) return;
+    following = next;
+    current?.abort();
+    current = null;
+    if (next.length === 0) return;
+    const controller = new AbortController();
+    current = controller;
+    void open(next, controller.signal);
+  });
+  port.onDisconnect.addListener(() => current?.abort());
+}
