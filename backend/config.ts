@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_BACKEND_PORT } from "../shared/constants.ts";
 import { publicKeySchema } from "../shared/primitives.ts";
-import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/ids.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/program-id.ts";
 import { DEFAULT_RPC_REQUESTS_PER_MINUTE } from "./chain/rpc-router.ts";
 import { DEFAULT_CONNECTION_LIMITS } from "./http/connection-limits.ts";
 import { isLoopbackHost, productionProblems } from "./production-settings.ts";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/ids.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/program-id.ts";
 import { readConfig } from "./config.ts";
 import { anchorProgramId } from "./production-settings.ts";
 

@@ -1,5 +1,5 @@
 import { DEFAULT_BACKEND_PORT } from "../shared/constants.ts";
-import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/ids.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/program-id.ts";
 
 /**
  * The backend this build talks to until the user picks another: the one a store build bakes in

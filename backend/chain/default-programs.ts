@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SHIPPED_PROGRAM_PATH } from "../../programs/build/shipped-program.ts";
-import { DISTRIBUTION_PROGRAM_ID } from "../../shared/program/ids.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../../shared/program/program-id.ts";
 import type { ChainProgram } from "./embedded-chain.ts";
 
 /** Where `npm run build:program` writes the distribution program. */

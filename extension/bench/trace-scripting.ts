@@ -2,10 +2,11 @@ import type { CDPSession } from "@playwright/test";
 
 /**
  * Chromium's own trace, read over CDP: how long the renderer's main thread ran our content
- * script's code, and which long tasks our code made long.
+ * script's code, how long it ran at all (so our part is a share that holds on a slower or busier
+ * machine), and which long tasks our code made long.
  */
 
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   ph: string;
   ts: number;
@@ -54,6 +55,13 @@ export interface ScriptingSummary {
    */
   gcInsideOursMs: number;
   calls: number;
+  /**
+   * The whole main thread's CPU time in the renderer that ran our script (the page's scripts,
+   * style, layout, paint, garbage collection and ours): the sum of its outermost scheduler tasks.
+   */
+  mainThreadMs: number;
+  /** scriptingMs ÷ mainThreadMs. */
+  shareOfMainThread: number;
   longTasks: number;
   /** Long tasks (> 50 ms wall clock) in which our code used more than 50 ms of CPU. */
   longTasksCausedByUs: number;
@@ -61,6 +69,10 @@ export interface ScriptingSummary {
 }
 
 const SCRIPT_EVENTS = new Set(["FunctionCall", "EvaluateScript", "v8.compile", "TimerFire", "FireAnimationFrame"]);
+/** A scheduler task, as DevTools' performance panel reads it: every piece of work a thread runs is inside one. */
+const TASK_EVENT = "RunTask";
+
+const cpu = (event: TraceEvent) => event.tdur ?? event.dur ?? 0;
 
 export function summarizeScripting(events: TraceEvent[], scriptUrlPart: string): ScriptingSummary {
   const ours = events.filter(
@@ -73,9 +85,9 @@ export function summarizeScripting(events: TraceEvent[], scriptUrlPart: string):
   const intervals = outermost.map((event) => [event.ts, event.ts + (event.dur ?? 0)] as [number, number]);
   const collections = events.filter((event) => event.ph === "X" && GC_EVENTS.has(event.name));
   const gcInside = collections.filter((gc) => intervals.some(([start, end]) => gc.ts >= start && gc.ts < end));
-  const cpu = (event: TraceEvent) => event.tdur ?? event.dur ?? 0;
   const gcInsideOurs = gcInside.reduce((sum, gc) => sum + cpu(gc), 0);
-  const tasks = events.filter((event) => event.ph === "X" && event.name === "RunTask" && (event.dur ?? 0) > 50_000);
+  const mainThread = mainThreadTasks(events, ours);
+  const tasks = mainThread.filter((event) => (event.dur ?? 0) > 50_000);
   let longTasksCausedByUs = 0;
   let longestTaskOfOursMs = 0;
   for (const task of tasks) {
@@ -87,11 +99,15 @@ export function summarizeScripting(events: TraceEvent[], scriptUrlPart: string):
     if (inside > 50) longTasksCausedByUs += 1;
     longestTaskOfOursMs = Math.max(longestTaskOfOursMs, inside);
   }
+  const scriptingMs = (outermost.reduce((sum, event) => sum + cpu(event), 0) - gcInsideOurs) / 1000;
+  const mainThreadMs = mainThread.reduce((sum, event) => sum + cpu(event), 0) / 1000;
   return {
-    scriptingMs: (outermost.reduce((sum, event) => sum + cpu(event), 0) - gcInsideOurs) / 1000,
+    scriptingMs,
     wallScriptingMs: intervals.reduce((sum, [a, b]) => sum + (b - a), 0) / 1000,
     gcInsideOursMs: gcInsideOurs / 1000,
     calls: ours.length,
+    mainThreadMs,
+    shareOfMainThread: mainThreadMs > 0 ? scriptingMs / mainThreadMs : Number.NaN,
     longTasks: tasks.length,
     longTasksCausedByUs,
     longestTaskOfOursMs,
@@ -101,9 +117,22 @@ export function summarizeScripting(events: TraceEvent[], scriptUrlPart: string):
 /** The top-level collection events; their V8.GC_* children would count the same time twice. */
 const GC_EVENTS = new Set(["MajorGC", "MinorGC"]);
 
-/** Our calls that no other of our calls contains (a microtask run inside a callback is one call). */
+/**
+ * The outermost scheduler tasks of the thread our calls ran on (the page's renderer main thread;
+ * the browser, GPU and other renderers have their own), each counted once though tasks can nest.
+ */
+function mainThreadTasks(events: TraceEvent[], ours: TraceEvent[]): TraceEvent[] {
+  const [first] = ours;
+  if (!first) throw new Error("the trace holds no call of our content script: did it run on the page?");
+  return outermostOf(
+    events.filter((event) => event.ph === "X" && event.name === TASK_EVENT && event.pid === first.pid && event.tid === first.tid),
+  );
+}
+
+/** The events no other event of the list contains (a microtask run inside our callback is one call). */
 function outermostOf(events: TraceEvent[]): TraceEvent[] {
-  const sorted = [...events].sort((a, b) => a.ts - b.ts);
+  // Of two events that start together, the longer one holds the other.
+  const sorted = [...events].sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
   const outer: TraceEvent[] = [];
   let end = Number.NEGATIVE_INFINITY;
   for (const event of sorted) {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from "vitest";
 import { distributionAddressInCard, distributionAddressInText, linkHostsFrom } from "./distribution-links.ts";
-import { PostHub, type PostReading, postSelectors, readPost, scanPosts } from "./post-scanner.ts";
+import { isOwnContent, PostHub, type PostReading, postSelectors, readPost, scanPosts } from "./post-scanner.ts";
 import { checkTimelineHealth, createMissReporter, type SelectorMiss } from "./selector-health.ts";
 import { allFixtureFiles, type FixtureName, fixtureHtml, inCell, withCardLink, withTextLink } from "./testing/x-fixtures.ts";
 
@@ -153,6 +153,45 @@ describe("reading a post", () => {
     expect(quotedOnly.distribution).toBeNull();
     const both = withTextLink(withTextLink(fixtureHtml(name), link(OTHER_ADDRESS), "quoted"), link(), "outer");
     expect(readPost(article(both), hosts).distribution).toBe(ADDRESS);
+  });
+});
+
+describe("a post's own content", () => {
+  it("is what no clickable box holding an author line encloses, inside the article", () => {
+    const post = article(withTextLink(fixtureHtml("quoteCell2025"), link(), "quoted"));
+    const quotedLink = quotedBox(post).querySelector('a[href^="https://t.co/"]');
+    const ownTime = post.querySelector(postSelectors.permalinkTime);
+    if (!quotedLink || !ownTime) throw new Error("the fixture lacks the quoted link or the post's permalink");
+    expect(isOwnContent(quotedLink, post)).toBe(false);
+    expect(isOwnContent(ownTime, post)).toBe(true);
+  });
+
+  it("looks past a clickable box without an author line to the quoted post around it", () => {
+    const post = article(withTextLink(fixtureHtml("quoteCell2025"), link(), "quoted"));
+    const quotedText = quotedBox(post).querySelector(postSelectors.text);
+    if (!quotedText) throw new Error("the quoted post has no text");
+    const plainBox = document.createElement("div");
+    plainBox.setAttribute("role", "link");
+    quotedText.replaceWith(plainBox);
+    plainBox.append(quotedText);
+    expect(readPost(post, hosts)).toMatchObject({ distribution: null, linksGiveaway: false });
+  });
+
+  it("keeps the post's own link in a clickable box of its own, and ignores boxes around the article", () => {
+    const post = article(withTextLink(fixtureHtml("basic"), link()));
+    const text = post.querySelector(postSelectors.text);
+    if (!text) throw new Error("the fixture has no text");
+    const plainBox = document.createElement("div");
+    plainBox.setAttribute("role", "link");
+    text.replaceWith(plainBox);
+    plainBox.append(text);
+    // A page wrapping the whole article in a box with some author line does not make it a quote.
+    const outer = document.createElement("div");
+    outer.setAttribute("role", "link");
+    outer.innerHTML = '<div data-testid="User-Name">Someone</div>';
+    post.replaceWith(outer);
+    outer.append(post);
+    expect(readPost(post, hosts)).toMatchObject({ postId: "1841842569182929401", distribution: ADDRESS, linksGiveaway: true });
   });
 });
 

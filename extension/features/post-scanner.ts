@@ -73,18 +73,25 @@ const timesAndLinks = 'time, a[href^="http" i], a[href^="//"]';
 const permalinkPath = /^\/([A-Za-z0-9_]{1,15})\/status\/(\d{1,19})(?:[/?#]|$)/;
 
 /**
+ * Whether `element` is the post's own, not the quoted post's: no clickable box between it and the
+ * article holds an author line. Walks up from the element (a few ancestors) instead of listing the
+ * article's boxes, because the scanner asks this of every post's permalink and links.
+ */
+export function isOwnContent(element: Element, article: Element): boolean {
+  for (let box = element.closest(postSelectors.quoteBox); box && box !== article && article.contains(box); ) {
+    if (box.querySelector(postSelectors.userName)) return false;
+    box = box.parentElement?.closest(postSelectors.quoteBox) ?? null;
+  }
+  return true;
+}
+
+/**
  * Reads one post. The scanner calls this for every post the fan scrolls past, so it walks the
- * article once, for <time>s and absolute links; quoted boxes are looked up once, for the permalink
- * and any candidate link, and the header only for the few posts without a permalink.
+ * article once, for <time>s and absolute links, looks above the permalink and candidate links for
+ * a quoted post's box, and reads the header only for the few posts without a permalink.
  */
 export function readPost(article: Element, hosts: ReadonlySet<string>): PostReading {
-  let quoteBoxes: Element[] | null = null;
-  const ownContent = (element: Element) => {
-    quoteBoxes ??= [...article.querySelectorAll(postSelectors.quoteBox)].filter((box) =>
-      box.querySelector(postSelectors.userName),
-    );
-    return !quoteBoxes.some((box) => box.contains(element));
-  };
+  const ownContent = (element: Element) => isOwnContent(element, article);
 
   let postId: string | null = null;
   let authorHandle: string | null = null;
@@ -111,9 +118,10 @@ export function readPost(article: Element, hosts: ReadonlySet<string>): PostRead
         ? distributionAddressInCard(card, hosts)
         : null
       : distributionAddressInAnchor(element as HTMLAnchorElement, hosts);
-    if (!ownContent(element)) continue;
-    if (found) distribution = found;
-    if (found || ourCard) linksGiveaway = true;
+    if ((found || ourCard) && ownContent(element)) {
+      distribution = found;
+      linksGiveaway = true;
+    }
   }
 
   const promoted = postId === null && hasAdLabel(article, ownContent);

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { DISTRIBUTION_PROGRAM_ID } from "../../shared/program/ids.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../../shared/program/program-id.ts";
 import { hostPermissions, StoreBuildError, storeBackendOrigin, storeProgramId } from "./store-build.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

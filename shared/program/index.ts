@@ -12,3 +12,4 @@ export * from "./explain-error.ts";
 export * from "./ids.ts";
 export * from "./layout.ts";
 export * from "./pda.ts";
+export * from "./program-id.ts";

@@ -14,7 +14,7 @@ import { EmbeddedChain } from "../../../backend/chain/embedded-chain.ts";
 import { inProcessFetch } from "../../../backend/chain/in-process-fetch.ts";
 import { closeDistributionInstruction } from "../../../shared/program/close-distribution.ts";
 import { createDistributionInstruction } from "../../../shared/program/create-distribution.ts";
-import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/ids.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/program-id.ts";
 import { creationCost, creationTotalText } from "../../features/create-cost.ts";
 import { toBase64 } from "../../messaging/base64.ts";
 import { formatSol } from "../../messaging/format.ts";

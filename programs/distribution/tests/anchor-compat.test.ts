@@ -12,8 +12,8 @@ import {
 } from "../../../shared/program/discriminators.ts";
 import { type DistributionAccount, decodeDistributionAccount } from "../../../shared/program/distribution-account.ts";
 import { DISTRIBUTION_ERRORS } from "../../../shared/program/errors.ts";
-import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/ids.ts";
 import { findDistributionAddress, findVaultAddress } from "../../../shared/program/pda.ts";
+import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/program-id.ts";
 import { createdFixture, programTestbed, recipients, sendClaims } from "./harness/distribution-fixture.ts";
 import { checkInvariantAfterEachTest } from "./harness/invariant.ts";
 import { readIdl } from "./harness/program-binary.ts";
