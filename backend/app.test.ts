@@ -131,6 +131,8 @@ describe("backend app", () => {
       "/distributions/{address}",
       "/distributions/{address}/eligibility",
       "/creators/me/distributions",
+      "/creators/me/distributions/{address}",
+      "/creators/me/distributions/{address}/claims",
       "/d/{address}",
     ]) {
       expect(document.paths, path).toHaveProperty([path]);

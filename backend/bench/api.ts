@@ -13,8 +13,8 @@ import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
  * Claim intake is measured with 64, 128, 192 and 256 concurrent clients, 10,000 new claims each;
  * claims_intake_per_s is the highest rate of those whose p99 is under the goal of 100 ms. The X API
  * cost per verified claim is what the emulator bills (X's pay-per-use table) for fans with realistic
- * activity claiming a typical giveaway and one with all eight requirements. Prints tables, then one
- * JSON line.
+ * activity claiming a typical giveaway and one with all eight requirements. The creator's dashboard
+ * is read, as it polls, on the giveaway of 10,000 paid claims. Prints tables, then one JSON line.
  */
 // As many as are measured: V8 is still compiling the hot path through the first thousands of requests.
 const WARMUP_CLAIMS = 10_000;
@@ -25,6 +25,9 @@ const MORE_CONNECTIONS = [128, 192, 256];
 /** The latency goal: the headline intake rate is the highest one measured with p99 under it. */
 const P99_GOAL_MS = 100;
 const LOOKUP_SECONDS = 5;
+/** A few creators' dashboards open at once, each polling its giveaway and its newest claimants. */
+const DASHBOARD_CONNECTIONS = 4;
+const DASHBOARD_SECONDS = 5;
 
 const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-bench-"));
 const server: ChildProcess = fork(fileURLToPath(new URL("./bench-server.ts", import.meta.url)), [dataDirectory], {
@@ -123,6 +126,20 @@ try {
     duration: LOOKUP_SECONDS,
   });
   const settled = await ask({ type: "settle", distribution: measured.distribution, expected: claims["2xx"] }, "settled");
+  const dashboard = (path: string) =>
+    autocannon({
+      url: `${measured.url}/creators/me/distributions/${measured.distribution}${path}`,
+      headers: { authorization: `Bearer ${measured.creatorToken}` },
+      connections: DASHBOARD_CONNECTIONS,
+      duration: DASHBOARD_SECONDS,
+    });
+  const dashboardView = await dashboard("");
+  const claimantsPage = await dashboard("/claims?status=all&limit=50");
+  const failedPage = await dashboard("/claims?status=failed&limit=50");
+  const lastPage = await dashboard("/claims?status=all&limit=50&before=50");
+  for (const [name, result] of Object.entries({ dashboardView, claimantsPage, failedPage, lastPage })) {
+    if (result.non2xx > 0 || result["2xx"] === 0) throw new Error(`the dashboard read ${name} failed: ${result.non2xx} non-2xx`);
+  }
   const runs = [{ connections: CONNECTIONS, result: claims, perSecond: claimsPerSecond }];
   let firstFan = WARMUP_CLAIMS + MEASURED_CLAIMS;
   for (const connections of MORE_CONNECTIONS) {
@@ -157,6 +174,12 @@ try {
     lookup_per_s: requestsPerSecond(lookup),
     lookup_p99_ms: lookup.latency.p99,
     settle_10k_claims_s: Number(settled.seconds.toFixed(2)),
+    dashboard_view_10k_claims_per_s: requestsPerSecond(dashboardView),
+    dashboard_view_10k_claims_p99_ms: dashboardView.latency.p99,
+    dashboard_claimants_page_10k_claims_per_s: requestsPerSecond(claimantsPage),
+    dashboard_claimants_page_10k_claims_p99_ms: claimantsPage.latency.p99,
+    dashboard_failed_page_10k_claims_p99_ms: failedPage.latency.p99,
+    dashboard_oldest_page_10k_claims_p99_ms: lastPage.latency.p99,
     x_api_usd_per_verified_claim: xCost.typicalUsd,
     x_api_usd_per_verified_claim_all_8: xCost.allEightUsd,
     x_api_calls_per_verified_claim: Number(xCost.typicalCalls.toFixed(2)),

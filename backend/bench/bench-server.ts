@@ -122,6 +122,7 @@ process.on("message", async (command: BenchCommand) => {
         url: backend.url,
         distribution: distribution.address.toBase58(),
         fans: await makeFans(command.firstFan, command.fans),
+        creatorToken: creator.sessionToken,
       });
     } else if (command.type === "settle") {
       reply({ type: "settled", seconds: await settle(command.distribution, command.expected) });

@@ -15,7 +15,8 @@ export type BenchCommand =
 
 export type BenchReply =
   | { type: "started" }
-  | { type: "prepared"; url: string; distribution: string; fans: BenchUser[] }
+  /** `creatorToken`: the session of the creator who registered `distribution`, for the dashboard's routes. */
+  | { type: "prepared"; url: string; distribution: string; fans: BenchUser[]; creatorToken: string }
   | { type: "settled"; seconds: number }
   | { type: "x-cost"; typicalUsd: number; typicalCalls: number; allEightUsd: number; allEightCalls: number }
   | { type: "closed" };

@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.ts";
 import type { ClaimActivity } from "../distributions/claim-activity.ts";
 import { botRefusalCounts } from "./bot-defences.ts";
+import { claimantsPage } from "./claimant-pages.ts";
 
 /**
  * Accepted claims per distribution, for the distributions module's counts and charts. The count is the
@@ -17,12 +18,12 @@ export function claimActivity(database: Database): ClaimActivity {
       );
       return new Map(rows.map((row) => [row.distribution, row.next_slot]));
     },
-    async claimsOverTime(addresses) {
+    async claimsOverTime(addresses, bucket = "hour") {
       const { rows } = await database.query<{ distribution: string; bucket: Date; count: string }>(
-        `SELECT distribution, date_trunc('hour', created_at) AS bucket, count(*) AS count
+        `SELECT distribution, date_trunc($2, created_at) AS bucket, count(*) AS count
            FROM claims WHERE distribution = ANY($1::text[]) AND status <> 'failed'
           GROUP BY distribution, bucket ORDER BY bucket`,
-        [addresses],
+        [addresses, bucket],
       );
       const buckets = new Map<string, { bucketStart: string; claims: number }[]>();
       for (const row of rows) {
@@ -47,5 +48,6 @@ export function claimActivity(database: Database): ClaimActivity {
       return failures;
     },
     botRefusals: (addresses) => botRefusalCounts(database, addresses),
+    claimants: (address, query) => claimantsPage(database, address, query),
   };
 }

@@ -1,5 +1,12 @@
 import type { PublicKey } from "@solana/web3.js";
-import type { CreatorDistribution, Distribution, RegisterDistributionBody } from "../../shared/api/distributions.ts";
+import type { ClaimantsPage, ClaimantsQuery } from "../../shared/api/creator-dashboard.ts";
+import {
+  type ClaimsBucket,
+  type CreatorDistribution,
+  claimsBucketFor,
+  type Distribution,
+  type RegisterDistributionBody,
+} from "../../shared/api/distributions.ts";
 import { type TokenIdentity, unknownToken } from "../../shared/api/tokens.ts";
 import { minimumFeeBudget } from "../../shared/fee-budget.ts";
 import type { DistributionAccount } from "../../shared/program/index.ts";
@@ -215,16 +222,48 @@ export class DistributionService {
 
   async forCreator(xUserId: string): Promise<CreatorDistribution[]> {
     const rows = await this.dependencies.store.byCreator(xUserId);
-    const addresses = rows.map((row) => row.address);
-    const [distributions, buckets, failures, refusals] = await Promise.all([
-      this.#presentAll(rows),
-      this.dependencies.claims.claimsOverTime(addresses),
+    return this.#withActivity(await this.#presentAll(rows), "hour");
+  }
+
+  /**
+   * One of the creator's giveaways as its dashboard shows it: the chain's current state (paused, fee
+   * budget left), and claims over time in buckets that suit how long it has run.
+   */
+  async creatorView(xUserId: string, address: string): Promise<CreatorDistribution> {
+    await this.#requireCreator(xUserId, address);
+    const distribution = await this.status(address);
+    // The chart runs from the start to now (or the end): minutes while that is a few hours, even in a week-long giveaway.
+    const chartEnd = Math.min(Math.floor(this.#now() / 1000), distribution.endsAt);
+    const [view] = await this.#withActivity([distribution], claimsBucketFor(distribution.startsAt, chartEnd));
+    if (!view) throw new Error("presenting a distribution returned nothing");
+    return view;
+  }
+
+  async claimantsFor(xUserId: string, address: string, query: ClaimantsQuery): Promise<ClaimantsPage> {
+    await this.#requireCreator(xUserId, address);
+    return this.dependencies.claims.claimants(address, query);
+  }
+
+  /** Only the account that registered a giveaway reads who claimed it and why claims failed. */
+  async #requireCreator(xUserId: string, address: string): Promise<void> {
+    const row = await this.dependencies.store.byAddress(address);
+    if (!row) throw new HttpError(404, "not_found", "no distribution is registered at this address");
+    if (row.creator_x_user_id !== xUserId) {
+      throw new HttpError(403, "forbidden", "only the X account that posted this giveaway can see its claimants");
+    }
+  }
+
+  async #withActivity(distributions: Distribution[], bucket: ClaimsBucket): Promise<CreatorDistribution[]> {
+    const addresses = distributions.map((distribution) => distribution.address);
+    const [buckets, failures, refusals] = await Promise.all([
+      this.dependencies.claims.claimsOverTime(addresses, bucket),
       this.dependencies.claims.failuresByReason(addresses),
       this.dependencies.claims.botRefusals(addresses),
     ]);
     return distributions.map((distribution) => ({
       ...distribution,
       claimsOverTime: buckets.get(distribution.address) ?? [],
+      claimsBucket: bucket,
       failedClaims: failures.get(distribution.address) ?? {},
       botRefusals: refusals.get(distribution.address) ?? { accounts: 0, byReason: {} },
     }));

@@ -1,6 +1,8 @@
 import { Router } from "express";
+import { claimantsQuerySchema, claimantsResponseSchema } from "../../shared/api/creator-dashboard.ts";
 import {
   creationTermsResponseSchema,
+  creatorDistributionResponseSchema,
   creatorDistributionsResponseSchema,
   distributionAddressParamsSchema,
   distributionListResponseSchema,
@@ -139,6 +141,43 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
       const { xUserId } = requireSession(response);
       response.set("Cache-Control", "private, no-store");
       answer(response, creatorDistributionsResponseSchema, { distributions: await service.forCreator(xUserId) });
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "get",
+      path: "/creators/me/distributions/:address",
+      summary: "One of the signed-in creator's distributions as the chain shows it now, with its claims over time",
+      auth: true,
+      before: [sessionRequired],
+      request: { params: distributionAddressParamsSchema },
+      responses: { 200: { description: "the distribution", schema: creatorDistributionResponseSchema } },
+    },
+    async ({ params }, _request, response) => {
+      const { xUserId } = requireSession(response);
+      response.set("Cache-Control", "private, no-store");
+      response.json({ distribution: await service.creatorView(xUserId, params.address) });
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "get",
+      path: "/creators/me/distributions/:address/claims",
+      summary:
+        "Who claimed one of the signed-in creator's distributions: X handle, wallet, time, state, newest first, a page at a time",
+      auth: true,
+      before: [sessionRequired],
+      request: { params: distributionAddressParamsSchema, query: claimantsQuerySchema },
+      responses: { 200: { description: "a page of claimants and the counts per state", schema: claimantsResponseSchema } },
+    },
+    async ({ params, query }, _request, response) => {
+      const { xUserId } = requireSession(response);
+      response.set("Cache-Control", "private, no-store");
+      response.json(await service.claimantsFor(xUserId, params.address, query));
     },
   );
 

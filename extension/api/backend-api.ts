@@ -123,8 +123,8 @@ export const backendApi = createApi({
       query: (payload) => call("wallet/sign-and-send", payload),
       invalidatesTags: ["Wallet"],
     }),
-    openDashboard: build.mutation<ResponseOf<"dashboard/open">, void>({
-      query: () => call("dashboard/open", {}),
+    openDashboard: build.mutation<ResponseOf<"dashboard/open">, RequestOf<"dashboard/open">>({
+      query: (payload) => call("dashboard/open", payload),
     }),
     registerDistribution: build.mutation<ResponseOf<"distributions/register">, RequestOf<"distributions/register">>({
       query: (payload) => call("distributions/register", payload),

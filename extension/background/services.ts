@@ -32,8 +32,8 @@ export interface BackgroundServices {
   now: () => number;
   /** Makes sure an alarm will retry the outbox when something is waiting. */
   scheduleOutbox: () => Promise<void>;
-  /** Opens the options page, where a creator manages their giveaways. */
-  openDashboard: () => Promise<void>;
+  /** Opens the options page, where a creator manages their giveaways: one giveaway's dashboard when given its address. */
+  openDashboard: (address?: string) => Promise<void>;
 }
 
 export const X_SESSION_KEY = "x-session";

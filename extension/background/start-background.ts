@@ -1,5 +1,6 @@
 import { browser } from "wxt/browser";
 import type { WireResponse } from "../messaging/contract.ts";
+import { dashboardPath } from "../ui/dashboard-link.ts";
 import { ApprovalQueue } from "./approvals/approval-queue.ts";
 import { allHandlers } from "./handlers/all-handlers.ts";
 import { applyOutboxOutcome } from "./history/claim-history.ts";
@@ -70,7 +71,13 @@ async function buildServices(): Promise<BackgroundServices> {
       send: (item) => backend(services, { path: item.path, body: item.body, idempotencyKey: item.id }),
       onSettled: (item) => applyOutboxOutcome(db, item, Date.now()),
     }),
-    openDashboard: () => browser.runtime.openOptionsPage(),
+    // x.com cannot link to an extension page itself (Chrome blocks it unless the page is web-accessible,
+    // which would let any site frame it), so the worker opens the tab. dashboardPath builds
+    // "/options.html#/d/<address>" from a checked address; WXT types getURL's argument by its pages.
+    openDashboard: async (address) => {
+      if (!address) return browser.runtime.openOptionsPage();
+      await browser.tabs.create({ url: browser.runtime.getURL(dashboardPath(address) as "/options.html") });
+    },
     scheduleOutbox: async () => {
       const due = await services.outbox.nextDueAt();
       if (due === undefined) await browser.alarms.clear(OUTBOX_ALARM);

@@ -160,12 +160,15 @@ test("the approval window decodes create_distribution before anything is signed"
   });
 });
 
-test("the options page shows the creator dashboard and the diagnostics panel", async ({ extension }) => {
+test("the options page shows the creator dashboard, with the diagnostics panel under Advanced", async ({ extension }) => {
   const options = await openExtensionPage(extension.context, extension.extensionId, "options.html");
   await options.setViewportSize({ width: 900, height: 700 });
-  await expect(options.getByRole("heading", { name: "Your distributions" })).toBeVisible();
+  await expect(options.getByRole("heading", { name: "Your giveaways" })).toBeVisible();
   // Not signed in to X: the dashboard says so instead of showing an empty list.
   await expect(options.getByText("connect your X account first")).toBeVisible();
-  await expect(options.getByTestId("diagnostics").getByText("Every selector matched X's page so far.")).toBeVisible();
+  const diagnostics = options.getByTestId("diagnostics").getByText("Every selector matched X's page so far.");
+  await expect(diagnostics).toBeHidden();
+  await options.getByText("Advanced").click();
+  await expect(diagnostics).toBeVisible();
   await options.screenshot({ path: "test-results/options.png" });
 });

@@ -184,7 +184,7 @@ function LoadedClaimCard({ distribution }: { distribution: Distribution }) {
       <SlotsLeft claimed={claimed} left={left} maxClaims={distribution.maxClaims} />
 
       {isCreator ? (
-        <CreatorView />
+        <CreatorView address={distribution.address} />
       ) : (
         <FanView distribution={distribution} phase={phase} flow={flow} symbol={symbol} amount={amount} />
       )}
@@ -219,14 +219,19 @@ function SlotsLeft({ claimed, left, maxClaims }: { claimed: number; left: number
 }
 
 /** The creator's own giveaway: its numbers are above; pausing, closing and the rest are on the dashboard. */
-function CreatorView() {
+function CreatorView({ address }: { address: string }) {
   const [openDashboard, opening] = backendApi.useOpenDashboardMutation();
   return (
     <div className="flex flex-wrap items-center justify-between gap-2" data-testid="memefans-creator-view">
       <p className="m-0 min-w-0 flex-1 text-sm text-[var(--mf-muted)]">
         Your giveaway. Pause it or close it and take back what is left from your dashboard.
       </p>
-      <PillButton variant="outlined" className="px-3 py-1.5 text-sm" disabled={opening.isLoading} onClick={() => openDashboard()}>
+      <PillButton
+        variant="outlined"
+        className="px-3 py-1.5 text-sm"
+        disabled={opening.isLoading}
+        onClick={() => openDashboard({ address })}
+      >
         Open dashboard
       </PillButton>
     </div>

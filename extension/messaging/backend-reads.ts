@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { claimResponseSchema } from "../../shared/api/claims.ts";
+import { claimantFilterSchema, claimantsResponseSchema, MAX_CLAIMANTS_PAGE } from "../../shared/api/creator-dashboard.ts";
 import {
   creationTermsResponseSchema,
+  creatorDistributionResponseSchema,
   creatorDistributionsResponseSchema,
   distributionListResponseSchema,
   distributionResponseSchema,
@@ -36,8 +38,9 @@ function read<Request extends z.ZodType, Response extends z.ZodType>(
   request: Request,
   http: BackendReadDefinition<Request, Response>["http"],
   response: Response,
+  audience: readonly Audience[] = ["content", "page"],
 ): BackendReadDefinition<Request, Response> {
-  return { request, response, audience: ["content", "page"], http };
+  return { request, response, audience, http };
 }
 
 const byAddress = z.strictObject({ address: publicKeySchema });
@@ -79,6 +82,33 @@ export const backendReads = {
     z.strictObject({}),
     { method: "GET", path: () => "/creators/me/distributions", needsSession: true },
     creatorDistributionsResponseSchema,
+  ),
+  /** One of the signed-in creator's giveaways for its dashboard: the chain's state now, claims over time. */
+  "creator/distribution": read(
+    byAddress,
+    { method: "GET", path: ({ address }) => `/creators/me/distributions/${address}`, needsSession: true },
+    creatorDistributionResponseSchema,
+    ["page"],
+  ),
+  /**
+   * A page of who claimed one of the creator's giveaways, newest first; `before` is the previous
+   * page's nextBefore. For our own pages only: fans' wallets have no business in x.com's content script.
+   */
+  "creator/claimants": read(
+    z.strictObject({
+      address: publicKeySchema,
+      status: claimantFilterSchema,
+      before: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(MAX_CLAIMANTS_PAGE).optional(),
+    }),
+    {
+      method: "GET",
+      path: ({ address, ...query }) =>
+        `/creators/me/distributions/${address}/claims?${new URLSearchParams(Object.entries(query).map(([key, value]) => [key, String(value)]))}`,
+      needsSession: true,
+    },
+    claimantsResponseSchema,
+    ["page"],
   ),
   "claims/get": read(
     z.strictObject({ id: z.uuid({ error: "a claim id is a UUID" }) }),

@@ -210,8 +210,15 @@ export const messages = {
   ),
 
   "settings/get": message(empty, settingsSchema, both),
-  /** The creator's card under their own giveaway links here: the options page lists, pauses and closes giveaways. */
-  "dashboard/open": message(empty, z.object({ opened: z.literal(true) }), contentOnly),
+  /**
+   * The creator's card under their own giveaway opens its dashboard (options.html#/d/<address>); without
+   * an address, the list of the creator's giveaways.
+   */
+  "dashboard/open": message(
+    z.strictObject({ address: publicKeySchema.optional() }),
+    z.object({ opened: z.literal(true) }),
+    contentOnly,
+  ),
   "settings/update": message(settingsPatchSchema.strict(), settingsSchema, pagesOnly),
 
   "diagnostics/report": message(diagnosticReportSchema.strict(), z.object({ recorded: z.literal(true) }), contentOnly),
@@ -259,6 +266,8 @@ export const errorCodes = [
   "network_error",
   "rpc_error",
   "unsupported",
+  /** A page wallet is connected to another account than the one that must sign. */
+  "wrong_account",
   "internal",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -131,8 +131,20 @@ export const eligibilityResponseSchema = z.object({ eligible: z.boolean(), check
 export type EligibilityCheck = z.output<typeof eligibilityCheckSchema>;
 export type Eligibility = z.output<typeof eligibilityResponseSchema>;
 
-/** Claims accepted per hour since the distribution was registered, for the creator's chart. */
+/** Claims accepted per bucket (a minute, an hour or a day: see claimsBucketFor), oldest first, for the creator's chart. */
 export const claimsOverTimeSchema = z.array(z.object({ bucketStart: z.string(), claims: z.number().int() }));
+export const claimsBucketSchema = z.enum(["minute", "hour", "day"]);
+export type ClaimsBucket = z.output<typeof claimsBucketSchema>;
+
+/**
+ * Buckets that give a chart from `from` to `to` (Unix seconds) tens to hundreds of points: minutes for
+ * a few hours, days for weeks.
+ */
+export function claimsBucketFor(from: number, to: number): ClaimsBucket {
+  const seconds = to - from;
+  if (seconds <= 6 * 60 * 60) return "minute";
+  return seconds <= 14 * 24 * 60 * 60 ? "hour" : "day";
+}
 /** Failed claims per failure reason (claimFailureReasonSchema's words, or the chain's for other failures). */
 export const failedClaimsSchema = z.record(z.string(), z.number().int());
 /** Accounts refused as likely bots: how many in all, and how many per reason (an account can have several). */
@@ -143,8 +155,12 @@ export const botRefusalsSchema = z.object({
 export type BotRefusals = z.output<typeof botRefusalsSchema>;
 export const creatorDistributionSchema = distributionSchema.extend({
   claimsOverTime: claimsOverTimeSchema,
+  /** How long each of claimsOverTime's buckets is. */
+  claimsBucket: claimsBucketSchema,
   failedClaims: failedClaimsSchema,
   botRefusals: botRefusalsSchema,
 });
 export type CreatorDistribution = z.output<typeof creatorDistributionSchema>;
 export const creatorDistributionsResponseSchema = z.object({ distributions: z.array(creatorDistributionSchema) });
+/** One giveaway on its creator's dashboard, with the chain's current state (paused, fee budget left). */
+export const creatorDistributionResponseSchema = z.object({ distribution: creatorDistributionSchema });

@@ -74,6 +74,8 @@ export function backendReadHandlers(
     "distributions/eligibility": read("distributions/eligibility"),
     "distributions/creation-terms": read("distributions/creation-terms"),
     "creator/distributions": read("creator/distributions", (answer) => cacheDistributions(services, answer.distributions)),
+    "creator/distribution": read("creator/distribution"),
+    "creator/claimants": read("creator/claimants"),
     "claims/get": read("claims/get"),
     "auth/wallet-challenge": read("auth/wallet-challenge"),
     "auth/wallet-verify": read("auth/wallet-verify", (answer) => rememberBoundWallet(services, answer.address)),

@@ -7,8 +7,8 @@ export function settingsHandlers(
 ): Pick<Handlers, "settings/get" | "dashboard/open" | "settings/update"> {
   return {
     "settings/get": () => readSettings(services.db),
-    "dashboard/open": async () => {
-      await services.openDashboard();
+    "dashboard/open": async ({ address }) => {
+      await services.openDashboard(address);
       return { opened: true };
     },
     "settings/update": (patch) => updateSettings(services.db, patch),

@@ -1,5 +1,6 @@
 import { browser } from "wxt/browser";
 import { X_HOST_PERMISSIONS } from "../../listing/store-build.ts";
+import { errorCodeSchema } from "../../messaging/contract.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import { PAGE_SIGNING_CHANNEL, pageSigningReplySchema } from "../../messaging/wallet-bridge.ts";
 import type { PageWalletTabs } from "./page-wallet-signing.ts";
@@ -22,7 +23,10 @@ export const chromePageWalletTabs: PageWalletTabs = {
         .catch(() => undefined);
       const reply = pageSigningReplySchema.safeParse(raw);
       if (!reply.success) continue;
-      if (!reply.data.ok) throw new MessagingError(reply.data.error.code, reply.data.error.message);
+      if (!reply.data.ok) {
+        // The page's code is kept when it is one the worker knows; anything else is the page's fault.
+        throw new MessagingError(errorCodeSchema.catch("internal").parse(reply.data.error.code), reply.data.error.message);
+      }
       return reply.data.transaction;
     }
     throw new MessagingError(

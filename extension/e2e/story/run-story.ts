@@ -167,6 +167,14 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       // and the post no longer offers to create a giveaway.
       await expect(claimCard(creator.x)).toContainText(`${SLOTS} of ${SLOTS} left`);
       await expect(claimCard(creator.x).getByTestId("memefans-creator-view")).toContainText("Open dashboard");
+      // "Open dashboard" opens this giveaway's own dashboard in a tab: options.html#/d/<address>.
+      const dashboardTab = creator.context.waitForEvent("page", (page) =>
+        page.url().endsWith(`/options.html#/d/${distribution}`),
+      );
+      await claimCard(creator.x).getByRole("button", { name: "Open dashboard" }).click();
+      const dashboard = await dashboardTab;
+      await expect(dashboard.getByTestId("fact-claimed")).toContainText(`0 of ${SLOTS}`);
+      await dashboard.close();
       await expect(post.locator('[data-testid="memefans-create-open"]')).toHaveCount(0);
       // Both cards keep inside the timeline column, whatever they hold.
       const column = await creator.x.locator("main").boundingBox();

@@ -62,7 +62,7 @@ export default function AdvancedPanel({ builtin }: { builtin: boolean }) {
         ) : null}
       </form>
       <Button size="small" onClick={() => browser.runtime.openOptionsPage()}>
-        Creator dashboard and diagnostics
+        Diagnostics (in the creator dashboard's Advanced section)
       </Button>
       {builtin ? <ExportSecretKey /> : null}
     </div>

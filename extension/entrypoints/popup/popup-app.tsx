@@ -1,6 +1,7 @@
 import Alert from "@mui/material/Alert";
 import Button from "@mui/material/Button";
 import { lazy, Suspense, useState } from "react";
+import { browser } from "wxt/browser";
 import { callBackground } from "../../messaging/client.ts";
 import type { WalletChoice, WalletStatus } from "../../messaging/shapes.ts";
 import { UnlockForm } from "./unlock-form.tsx";
@@ -83,6 +84,9 @@ export function PopupApp() {
       </header>
       <div className="flex items-center justify-between px-4 py-2">
         <WalletChoiceBar status={current} onChange={update} />
+        <Button size="small" onClick={() => browser.runtime.openOptionsPage()} data-testid="open-dashboard">
+          Creator dashboard
+        </Button>
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto">
         {builtin && current.builtin.state === "absent" ? <WalletSetup onDone={() => void refresh()} /> : null}
