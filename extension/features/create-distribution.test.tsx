@@ -99,7 +99,7 @@ describe("the create form", () => {
     // distribution account (244 + 4 + 63 bytes of bitmap) and the vault (165), each (128 + size) × 6,960.
     const cost = creationCost({ amountPerClaim: 10_000_000n, maxClaims: 500, feeBudgetLamports: 500n * (5000n + 2_039_280n) });
     expect(creationTotalText(cost, { name: "$WIF", decimals: 6 })).toBe(
-      "You send 5,000 $WIF and 1.02723972 SOL (0.00509472 SOL rent and the unused fee budget come back when you close)",
+      "You send 5,000 $WIF and 1.0272954 SOL (0.0051504 SOL rent and the unused fee budget come back when you close)",
     );
   });
 
@@ -495,7 +495,7 @@ describe("create a giveaway from the creator's own post", () => {
     expect(submit().disabled).toBe(false);
     expect(shadow.querySelector('[data-testid="memefans-create-total"]')?.textContent).toMatch(/^You send 50 \$BONK and /);
     expect(shadow.querySelector('[data-testid="memefans-fee-budget"]')?.textContent).toContain(
-      "it covers all 100 payouts (0.000005 SOL network fee each), every one of them even when the fan has no token account yet",
+      "it covers all 100 payouts (0.000005 SOL network fee each, and up to 0.000001 SOL of priority fee each on a busy network), every one of them even when the fan has no token account yet",
     );
   });
 });
