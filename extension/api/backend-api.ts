@@ -89,6 +89,9 @@ export const backendApi = createApi({
       query: () => call("x/connect", {}),
       invalidatesTags: ["Session", "Eligibility", "Wallet"],
     }),
+    openWalletUnlock: build.mutation<ResponseOf<"wallet/open-unlock">, void>({
+      query: () => call("wallet/open-unlock", {}),
+    }),
     chooseWallet: build.mutation<ResponseOf<"wallet/choose">, RequestOf<"wallet/choose">>({
       query: (payload) => call("wallet/choose", payload),
       invalidatesTags: ["Wallet"],

@@ -23,6 +23,8 @@ export interface BackgroundServices {
   vault: Vault;
   outbox: Outbox;
   approvals: ApprovalQueue;
+  /** Opens the popup in a window of its own, where the built-in wallet is unlocked. */
+  openUnlockWindow(): Promise<void>;
   /** Phantom, Solflare and wallet-standard wallets sign in an x.com tab. */
   pageWallets: PageWalletTabs;
   identity: IdentityFlow;

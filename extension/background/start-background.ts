@@ -47,6 +47,9 @@ async function buildServices(): Promise<BackgroundServices> {
     db,
     approvals,
     pageWallets: chromePageWalletTabs,
+    openUnlockWindow: async () => {
+      await browser.windows.create({ url: browser.runtime.getURL("/popup.html"), type: "popup", width: 400, height: 640 });
+    },
     fetch: (input, init) => fetch(input, init),
     now: Date.now,
     identity: {

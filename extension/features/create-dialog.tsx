@@ -13,14 +13,21 @@ import Typography from "@mui/material/Typography";
 import { useEffect, useState } from "react";
 import { type ClaimRules, claimRulesSchema, DEFAULT_CLAIM_RULES } from "../../shared/api/distributions.ts";
 import { type DistributionDraftInput, distributionDraftSchema, timingProblems } from "../../shared/distribution.ts";
-import { proposedFeeBudget, type TokenProgramName, tokenAccountRent } from "../../shared/fee-budget.ts";
+import {
+  proposedFeeBudget,
+  type TokenProgramName,
+  tokenAccountCreationsCovered,
+  tokenAccountRent,
+} from "../../shared/fee-budget.ts";
 import { DEFAULT_MIN_ACCOUNT_AGE_DAYS, DEFAULT_MIN_FOLLOWERS, type RequirementInput } from "../../shared/requirements.ts";
 import { backendApi, describeApiError } from "../api/backend-api.ts";
 import { formatSol } from "../messaging/format.ts";
 import type { Balances } from "../messaging/shapes.ts";
 import { useOverlayDispatch } from "../store/hooks.ts";
-import { formatTokenAmount, tokenLabel } from "../ui/format.ts";
-import { creationCost } from "./create-cost.ts";
+import { formatLocalTime, formatTokenAmount, tokenLabel } from "../ui/format.ts";
+import { readTokenAmount } from "./create-amounts.ts";
+import { type CostToken, type CreationCost, creationCost, creationTotalText } from "./create-cost.ts";
+import { CreatorWallet } from "./creator-wallet.tsx";
 import { loadTransactionBuilder } from "./load-transaction-builder.ts";
 
 /** The creator's form: terms, per-field validation with the shared draft schema, the cost, then sign. */
@@ -36,8 +43,12 @@ export interface CreateForm {
   reply: boolean;
   replyPhrase: string;
   holdToken: boolean;
+  /** Picked from the wallet's tokens, by name. */
   holdMint: string;
+  /** In that token's own units ("1,000"), not raw units. */
   holdMin: string;
+  /** The hold token's decimals, known from the wallet's balances when it was picked. */
+  holdDecimals: number;
   accountAge: boolean;
   accountAgeDays: string;
   minFollowers: boolean;
@@ -52,6 +63,8 @@ export interface CreateForm {
   coverTokenAccounts: boolean;
   /** Lamports of priority fee per claim the budget pays at most, so payouts land on a busy network. */
   priorityFeeCap: string;
+  /** With no requirement at all anyone can claim, bots included: the creator says so explicitly. */
+  botsAcknowledged: boolean;
 }
 
 type ToggleKey = { [K in keyof CreateForm]: CreateForm[K] extends boolean ? K : never }[keyof CreateForm];
@@ -74,13 +87,10 @@ const defenceToggles: [ToggleKey, string][] = [
   ["oncePerCreator", "One claim per account and wallet across my giveaways"],
 ];
 
-/** "1.5" in a token with 6 decimals → "1500000"; text that is not such a number is passed on for the schema to name. */
-export function toRawUnits(text: string, decimals: number): string {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
-  if (!match) return text.trim();
-  const [, whole = "0", fraction = ""] = match;
-  if (fraction.length > decimals) return text.trim();
-  return (BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0")).toString();
+/** Raw units for the draft; a typed amount that is not one passes on as text, and its field names the problem. */
+function rawOrText(text: string, decimals: number): string {
+  const reading = readTokenAmount(text, decimals);
+  return "raw" in reading ? reading.raw.toString() : text.trim();
 }
 
 function toUnix(local: string): number {
@@ -106,6 +116,7 @@ export function defaultForm(now: Date, firstMint = ""): CreateForm {
     holdToken: false,
     holdMint: "",
     holdMin: "",
+    holdDecimals: 0,
     accountAge: true,
     accountAgeDays: String(DEFAULT_MIN_ACCOUNT_AGE_DAYS),
     minFollowers: true,
@@ -117,6 +128,7 @@ export function defaultForm(now: Date, firstMint = ""): CreateForm {
     endsAt: localInput(new Date(now.getTime() + 7 * 86_400_000)),
     coverTokenAccounts: true,
     priorityFeeCap: String(DEFAULT_PRIORITY_FEE_CAP_LAMPORTS),
+    botsAcknowledged: false,
   };
 }
 
@@ -136,7 +148,8 @@ export function requirementsFrom(form: CreateForm): RequirementInput[] {
   if (form.quote) requirements.push({ type: "quote" });
   if (form.reply)
     requirements.push(form.replyPhrase.trim() ? { type: "reply", mustContain: form.replyPhrase } : { type: "reply" });
-  if (form.holdToken) requirements.push({ type: "hold_token", mint: form.holdMint.trim(), minAmount: form.holdMin.trim() });
+  if (form.holdToken)
+    requirements.push({ type: "hold_token", mint: form.holdMint.trim(), minAmount: rawOrText(form.holdMin, form.holdDecimals) });
   if (form.accountAge) requirements.push({ type: "account_age", minDays: Number(form.accountAgeDays) });
   if (form.minFollowers) requirements.push({ type: "min_followers", minFollowers: Number(form.minFollowersCount) });
   return requirements;
@@ -175,7 +188,7 @@ export function draftFrom(
 ): DistributionDraftInput {
   return {
     mint: form.mint,
-    amountPerClaim: toRawUnits(form.amount, decimals),
+    amountPerClaim: rawOrText(form.amount, decimals),
     maxClaims: Number(form.maxClaims),
     startsAt: toUnix(form.startsAt),
     endsAt: toUnix(form.endsAt),
@@ -197,6 +210,12 @@ export function validateForm(
 ) {
   const parsed = distributionDraftSchema.safeParse(draftFrom(form, postId, decimals, feePerClaimLamports, tokenProgram));
   const errors: Record<string, string> = {};
+  // The typed amounts' own words ("not a number", "negative") come before the schema's.
+  const amount = readTokenAmount(form.amount, decimals);
+  if ("problem" in amount) errors.amountPerClaim = amount.problem;
+  const holdMin = readTokenAmount(form.holdMin, form.holdDecimals);
+  if (form.holdToken && !form.holdMint) errors.holdMint = "pick the token fans must hold";
+  if (form.holdToken && "problem" in holdMin) errors.holdMin = holdMin.problem;
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0] ?? "form");
@@ -204,11 +223,23 @@ export function validateForm(
     }
     return { draft: null, errors };
   }
+  if (parsed.data.requirements.length === 0 && !form.botsAcknowledged)
+    errors.botsAcknowledged = "with no requirement at all, anyone can claim, bots too: confirm that this is what you want";
   const [late] = timingProblems(parsed.data, nowSeconds);
   if (late) errors.endsAt = late;
   const rules = claimRulesSchema.safeParse(claimRulesFrom(form));
   if (!rules.success) errors.maxClaimsPerMinute = rules.error.issues[0]?.message ?? "not a valid number of claims";
   return { draft: Object.keys(errors).length ? null : parsed.data, errors };
+}
+
+/** What the wallet lacks for this draft: tokens for amount × claims, SOL for rent, fee budget and fee. */
+export function shortfallOf(
+  cost: CreationCost,
+  wallet: { tokenRaw: bigint; lamports: bigint },
+): { tokens: bigint; lamports: bigint } | null {
+  const tokens = cost.tokensEscrowed > wallet.tokenRaw ? cost.tokensEscrowed - wallet.tokenRaw : 0n;
+  const lamports = cost.totalLamports > wallet.lamports ? cost.totalLamports - wallet.lamports : 0n;
+  return tokens || lamports ? { tokens, lamports } : null;
 }
 
 /** Starts loading the transaction builder as the dialog opens, so signing does not wait for it. */
@@ -246,6 +277,7 @@ export interface CreateDialogProps {
 export function CreateDistributionDialog({ postId, onClose, insertLink }: CreateDialogProps) {
   const dispatch = useOverlayDispatch();
   const balances = backendApi.useBalancesQuery();
+  const wallet = backendApi.useWalletStatusQuery();
   const settings = backendApi.useSettingsQuery();
   const creationTerms = backendApi.useCreationTermsQuery();
   const feePerClaimLamports = creationTerms.data ? BigInt(creationTerms.data.feePerClaimLamports) : undefined;
@@ -268,40 +300,51 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
     feePerClaimLamports ?? 0n,
     tokenProgram,
   );
-  const draft = feePerClaimLamports === undefined ? null : validation.draft;
+  const cost = validation.draft ? creationCost(validation.draft) : null;
+  const shortfall =
+    cost && balances.data
+      ? shortfallOf(cost, { tokenRaw: BigInt(token?.amount ?? "0"), lamports: BigInt(balances.data.lamports) })
+      : null;
+  const draft = feePerClaimLamports === undefined || shortfall ? null : validation.draft;
   const errors: Record<string, string> =
     feePerClaimLamports === undefined
       ? { ...validation.errors, form: "reading this service's fee per payout…" }
       : validation.errors;
-  const cost = draft ? creationCost(draft) : null;
   const set = <K extends keyof CreateForm>(key: K, value: CreateForm[K]) => setForm((current) => ({ ...current, [key]: value }));
   const bind = (key: TextKey) => ({
     value: form[key],
     onChange: (event: { target: { value: string } }) => set(key, event.target.value),
   });
-  /** A field and the draft schema's message for it (field names differ: "amount" is "amountPerClaim"). */
-  const validated = (key: TextKey, field: string) => ({ ...bind(key), error: Boolean(shown(field)), helperText: shown(field) });
   const shown = (field: string) => (touched ? errors[field] : undefined);
-  const symbol = token?.symbol ? `$${token.symbol}` : mint ? tokenLabel(mint) : "tokens";
+  /** A field and its message; the amounts say what is wrong as soon as something is typed. */
+  const validated = (key: TextKey, field: string, eager = false) => {
+    const message = eager && form[key] ? errors[field] : shown(field);
+    return { ...bind(key), error: Boolean(message), helperText: message };
+  };
+  const symbol = tokenName(token, mint);
+  const pageWalletName = wallet.data?.choice !== "builtin" ? wallet.data?.external?.name : undefined;
 
   const submit = async () => {
     setTouched(true);
     if (!draft) return;
     try {
       setPhase({ kind: "working", step: "Preparing the transaction…" });
-      const wallet = await dispatch(
+      const status = await dispatch(
         backendApi.endpoints.walletStatus.initiate(undefined, { forceRefetch: true, subscribe: false }),
       ).unwrap();
-      if (wallet.choice !== "builtin" || !wallet.activeAddress) {
-        throw new Error("creating a giveaway signs with the MEMEFANS wallet: unlock it in the extension's popup");
-      }
+      if (!status.activeAddress) throw new Error("choose the wallet that signs, above");
       const terms = await dispatch(backendApi.endpoints.creationTerms.initiate(undefined, { subscribe: false })).unwrap();
       const { blockhash } = await dispatch(backendApi.endpoints.latestBlockhash.initiate()).unwrap();
       const { buildCreateTransaction } = await loadTransactionBuilder();
-      const built = buildCreateTransaction(draft, wallet.activeAddress, terms, blockhash, {
+      const built = buildCreateTransaction(draft, status.activeAddress, terms, blockhash, {
         ...(token ? { tokenProgram: token.tokenProgram } : {}),
       });
-      setPhase({ kind: "working", step: "Approve the transaction in the MEMEFANS window…" });
+      setPhase({
+        kind: "working",
+        step: pageWalletName
+          ? `Check the transaction in the MEMEFANS window, then approve it in ${pageWalletName}…`
+          : "Approve the transaction in the MEMEFANS window…",
+      });
       const { signature } = await dispatch(
         backendApi.endpoints.signAndSend.initiate({
           transaction: built.transactionBase64,
@@ -328,58 +371,61 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   };
 
   const working = phase.kind === "working";
+  const noRequirement = requirementsFrom(filled).length === 0;
   return (
     <Dialog open onClose={working ? undefined : onClose} fullWidth maxWidth="sm" aria-labelledby="memefans-create-title">
       <DialogTitle id="memefans-create-title">Create a giveaway on this post</DialogTitle>
       <DialogContent dividers data-testid="memefans-create-dialog" data-builder={builder}>
         <Box className="flex flex-col gap-3">
-          <TextField
-            select
+          <CreatorWallet />
+          <TokenPicker
             label="Token"
+            tokens={tokens}
             value={mint}
-            onChange={(event) => set("mint", event.target.value)}
-            error={Boolean(shown("mint"))}
-            helperText={shown("mint") ?? (balances.isError ? "could not read the wallet's tokens" : "from your wallet")}
-            disabled={!tokens.length}
-          >
-            {tokens.map((candidate) => (
-              <MenuItem key={candidate.mint} value={candidate.mint}>
-                {candidate.symbol ? `$${candidate.symbol}` : tokenLabel(candidate.mint)}
-                {candidate.name ? ` (${candidate.name})` : ""} · {formatTokenAmount(candidate.amount, candidate.decimals)} held
-              </MenuItem>
-            ))}
-          </TextField>
+            onChange={(picked) => set("mint", picked.mint)}
+            error={shown("mint")}
+            helperText={balances.isError ? "could not read the wallet's tokens" : "from your wallet"}
+          />
           <Box className="grid grid-cols-2 gap-3">
             <TextField
               label={`Amount per claim (${symbol})`}
-              {...validated("amount", "amountPerClaim")}
+              {...validated("amount", "amountPerClaim", true)}
               slotProps={{ htmlInput: { inputMode: "decimal", "data-field": "amount" } }}
             />
             <TextField
               label="Number of claims"
-              {...validated("maxClaims", "maxClaims")}
+              {...validated("maxClaims", "maxClaims", true)}
               slotProps={{ htmlInput: { inputMode: "numeric", "data-field": "maxClaims" } }}
             />
-            <TextField
-              label="Starts"
-              type="datetime-local"
-              {...validated("startsAt", "startsAt")}
-              slotProps={{ inputLabel: { shrink: true } }}
-            />
-            <TextField
-              label="Ends"
-              type="datetime-local"
-              {...validated("endsAt", "endsAt")}
-              slotProps={{ inputLabel: { shrink: true } }}
-            />
+            <LocalTimeField label="Starts" field={validated("startsAt", "startsAt")} value={form.startsAt} />
+            <LocalTimeField label="Ends" field={validated("endsAt", "endsAt")} value={form.endsAt} />
           </Box>
           <Typography variant="subtitle2">Fans must</Typography>
           <Toggles toggles={requirementToggles} form={form} set={set} />
           {form.reply && <TextField label="The reply must contain (optional)" {...bind("replyPhrase")} />}
           {form.holdToken && (
-            <Box className="grid grid-cols-2 gap-3">
-              <TextField label="Token to hold (mint)" {...bind("holdMint")} />
-              <TextField label="At least (raw units)" {...bind("holdMin")} />
+            <Box className="grid grid-cols-2 gap-3" data-testid="memefans-hold-token">
+              <TokenPicker
+                label="Token to hold"
+                tokens={tokens}
+                value={form.holdMint}
+                onChange={(picked) =>
+                  setForm((current) => ({ ...current, holdMint: picked.mint, holdDecimals: picked.decimals }))
+                }
+                error={shown("holdMint")}
+              />
+              <TextField
+                label={`At least (${
+                  form.holdMint
+                    ? tokenName(
+                        tokens.find((t) => t.mint === form.holdMint),
+                        form.holdMint,
+                      )
+                    : "tokens"
+                })`}
+                {...validated("holdMin", "holdMin", true)}
+                slotProps={{ htmlInput: { inputMode: "decimal", "data-field": "holdMin" } }}
+              />
             </Box>
           )}
           <Typography variant="subtitle2">Keep bots out</Typography>
@@ -392,6 +438,16 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
             )}
           </Box>
           {shown("requirements") && <Alert severity="error">Requirements: {shown("requirements")}</Alert>}
+          {noRequirement && (
+            <Alert severity="warning" data-testid="memefans-no-requirement">
+              <FormControlLabel
+                control={
+                  <Checkbox checked={form.botsAcknowledged} onChange={(event) => set("botsAcknowledged", event.target.checked)} />
+                }
+                label="There is no requirement at all: anyone can claim, bots too. Give away anyway."
+              />
+            </Alert>
+          )}
           <FormControlLabel
             control={
               <Checkbox
@@ -408,32 +464,46 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
             slotProps={{ htmlInput: { "data-testid": "memefans-priority-fee-cap", inputMode: "numeric" } }}
           />
           {creationTerms.isError && <Alert severity="error">Could not read this service's fee per payout; try again.</Alert>}
-          {draft && feePerClaimLamports !== undefined && (
+          {validation.draft && feePerClaimLamports !== undefined && (
             <FeeBudgetNote
-              budget={draft.feeBudgetLamports}
-              maxClaims={draft.maxClaims}
+              budget={validation.draft.feeBudgetLamports}
+              maxClaims={validation.draft.maxClaims}
               feePerClaimLamports={feePerClaimLamports}
               coversTokenAccounts={form.coverTokenAccounts}
               accountRent={tokenAccountRent(tokenProgram)}
-              priorityFeeCapLamports={draft.priorityFeeCapLamports}
+              priorityFeeCapLamports={validation.draft.priorityFeeCapLamports}
             />
           )}
-          <CostSummary cost={cost} symbol={symbol} decimals={decimals} />
-          {builder === "failed" && <Alert severity="error">The signing part of MEMEFANS did not load; reload the page.</Alert>}
-          {phase.kind === "working" && <Alert severity="info">{phase.step}</Alert>}
-          {phase.kind === "done" && (
-            <Alert severity="success" data-testid="memefans-create-done">
-              The giveaway is on chain{phase.queued ? " (its registration will be sent when you are back online)" : ""}.{" "}
-              {phase.inserted ? "Its link is in your reply: post it." : `Post this link in a reply: ${phase.link}`}
-            </Alert>
-          )}
-          {phase.kind === "failed" && (
-            <Alert severity="error" role="alert">
-              {phase.message}
-            </Alert>
-          )}
+          <CostSummary cost={cost} token={{ name: symbol, decimals }} />
         </Box>
       </DialogContent>
+      {/* Outside the scrolling form, so the total and what happens now stay in view beside the button. */}
+      <Box className="flex flex-col gap-2 px-6 pt-3" data-testid="memefans-create-footer">
+        {cost && (
+          <Typography variant="body2" sx={{ fontWeight: 700 }} data-testid="memefans-create-total">
+            {creationTotalText(cost, { name: symbol, decimals })}
+          </Typography>
+        )}
+        {shortfall && (
+          <Alert severity="error" data-testid="memefans-shortfall">
+            Your wallet is short of {shortfallText(shortfall, { name: symbol, decimals })} for these terms: lower the amount or
+            the number of claims, or add to the wallet.
+          </Alert>
+        )}
+        {builder === "failed" && <Alert severity="error">The signing part of MEMEFANS did not load; reload the page.</Alert>}
+        {phase.kind === "working" && <Alert severity="info">{phase.step}</Alert>}
+        {phase.kind === "done" && (
+          <Alert severity="success" data-testid="memefans-create-done">
+            The giveaway is on chain{phase.queued ? " (its registration will be sent when you are back online)" : ""}.{" "}
+            {phase.inserted ? "Its link is in your reply: post it." : `Post this link in a reply: ${phase.link}`}
+          </Alert>
+        )}
+        {phase.kind === "failed" && (
+          <Alert severity="error" role="alert">
+            {phase.message}
+          </Alert>
+        )}
+      </Box>
       <DialogActions>
         <Button onClick={onClose} disabled={working}>
           {phase.kind === "done" ? "Close" : "Cancel"}
@@ -442,7 +512,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
           <Button
             variant="contained"
             onClick={submit}
-            disabled={working || (touched && !draft)}
+            disabled={working || Boolean(shortfall) || (noRequirement && !form.botsAcknowledged) || (touched && !draft)}
             data-testid="memefans-create-submit"
           >
             Sign and create
@@ -453,7 +523,83 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   );
 }
 
-/** What the fee budget pays for, computed from the number of claims, and that what is unused comes back. */
+/** How the dialog names a token: its on-chain ticker, else its short mint address. */
+function tokenName(token: Balances["tokens"][number] | undefined, mint: string): string {
+  return token?.symbol ? `$${token.symbol}` : mint ? tokenLabel(mint) : "tokens";
+}
+
+function shortfallText(shortfall: { tokens: bigint; lamports: bigint }, token: CostToken): string {
+  const parts = [
+    ...(shortfall.tokens ? [`${formatTokenAmount(shortfall.tokens.toString(), token.decimals)} ${token.name}`] : []),
+    ...(shortfall.lamports ? [formatSol(shortfall.lamports)] : []),
+  ];
+  return parts.join(" and ");
+}
+
+/** A token's logo as the service worker fetched it (x.com's CSP keeps the page from loading it). */
+function TokenLogo({ token }: { token: Balances["tokens"][number] }) {
+  const logo = backendApi.useTokenLogoQuery(token.mint, { skip: !token.logoUrl });
+  if (!logo.data?.dataUrl) return <span className="inline-block h-5 w-5 rounded-full bg-[#cfd9de]" aria-hidden />;
+  return <img src={logo.data.dataUrl} alt="" width={20} height={20} className="rounded-full" />;
+}
+
+/** Picks one of the wallet's tokens by its name, logo and holding; never a pasted mint. */
+function TokenPicker(props: {
+  label: string;
+  tokens: Balances["tokens"];
+  value: string;
+  onChange(token: Balances["tokens"][number]): void;
+  error?: string | undefined;
+  helperText?: string;
+}) {
+  return (
+    <TextField
+      select
+      label={props.label}
+      value={props.tokens.some((token) => token.mint === props.value) ? props.value : ""}
+      onChange={(event) => {
+        const picked = props.tokens.find((token) => token.mint === event.target.value);
+        if (picked) props.onChange(picked);
+      }}
+      error={Boolean(props.error)}
+      helperText={props.error ?? props.helperText}
+      disabled={!props.tokens.length}
+    >
+      {props.tokens.map((candidate) => (
+        <MenuItem key={candidate.mint} value={candidate.mint}>
+          <span className="flex items-center gap-2">
+            <TokenLogo token={candidate} />
+            {tokenName(candidate, candidate.mint)}
+            {candidate.name ? ` (${candidate.name})` : ""} · {formatTokenAmount(candidate.amount, candidate.decimals)} held
+          </span>
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
+/** The browser's local date-time input, with the moment spelled out in the creator's own time zone. */
+function LocalTimeField(props: {
+  label: string;
+  value: string;
+  field: { value: string; onChange(event: { target: { value: string } }): void; error: boolean; helperText: string | undefined };
+}) {
+  const seconds = toUnix(props.value);
+  return (
+    <TextField
+      label={props.label}
+      type="datetime-local"
+      {...props.field}
+      helperText={props.field.helperText ?? (Number.isFinite(seconds) ? formatLocalTime(seconds) : undefined)}
+      slotProps={{
+        inputLabel: { shrink: true },
+        formHelperText: { "data-testid": `memefans-${props.label.toLowerCase()}-local` } as object,
+      }}
+    />
+  );
+}
+
+/** What the fee budget pays for, computed from the number of claims, how many payouts it covers, and that what is unused comes back. */
 function FeeBudgetNote(props: {
   budget: bigint;
   maxClaims: number;
@@ -464,16 +610,26 @@ function FeeBudgetNote(props: {
   priorityFeeCapLamports: bigint;
 }) {
   const payouts = props.maxClaims.toLocaleString("en-US");
+  const openings = tokenAccountCreationsCovered(
+    {
+      feeBudgetLamports: props.budget,
+      feePerClaimLamports: props.feePerClaimLamports,
+      priorityFeeCapLamports: props.priorityFeeCapLamports,
+      maxClaims: props.maxClaims,
+      claimedCount: 0,
+    },
+    props.accountRent,
+  );
   return (
     <Typography variant="body2" color="text.secondary" data-testid="memefans-fee-budget">
-      Fee budget {formatSol(props.budget)}: pays the network fee of all {payouts} payouts ({formatSol(props.feePerClaimLamports)}{" "}
+      Fee budget {formatSol(props.budget)}: it covers all {payouts} payouts ({formatSol(props.feePerClaimLamports)} network fee
       each
       {props.priorityFeeCapLamports > 0n
         ? `, and up to ${formatSol(props.priorityFeeCapLamports)} of priority fee each on a busy network`
         : ""}
       )
       {props.coversTokenAccounts
-        ? ` and opens a token account for each fan who has none (${formatSol(props.accountRent)} each).`
+        ? `, ${openings === props.maxClaims ? "every one of them" : `${openings.toLocaleString("en-US")} of them`} even when the fan has no token account yet and the payout opens one (${formatSol(props.accountRent)} rent each).`
         : ". Fans without a token account for this token are not paid; your giveaway's card tells them."}{" "}
       What is left unused comes back to you when you close the giveaway.
     </Typography>
@@ -505,15 +661,8 @@ function Toggles({
   );
 }
 
-function CostSummary({
-  cost,
-  symbol,
-  decimals,
-}: {
-  cost: ReturnType<typeof creationCost> | null;
-  symbol: string;
-  decimals: number;
-}) {
+/** The total's parts; the one-sentence total (the approval window's words) stays beside the button. */
+function CostSummary({ cost, token }: { cost: CreationCost | null; token: CostToken }) {
   if (!cost) {
     return (
       <Typography variant="body2" color="text.secondary">
@@ -522,24 +671,26 @@ function CostSummary({
     );
   }
   const rows: [string, string][] = [
-    ["Tokens escrowed", `${formatTokenAmount(cost.tokensEscrowed.toString(), decimals)} ${symbol}`],
+    ["Tokens escrowed", `${formatTokenAmount(cost.tokensEscrowed.toString(), token.decimals)} ${token.name}`],
     ["Rent (returned when you close it)", formatSol(cost.rentLamports)],
     ["Fee budget (unused part returned when you close it)", formatSol(cost.feeBudgetLamports)],
     ["Network fee", formatSol(cost.networkFeeLamports)],
     ["Total SOL", formatSol(cost.totalLamports)],
   ];
   return (
-    <Box component="dl" className="m-0 grid grid-cols-2 gap-x-3 gap-y-1" data-testid="memefans-create-cost">
-      {rows.map(([label, value]) => (
-        <Box key={label} className="contents">
-          <Typography component="dt" variant="body2" color="text.secondary">
-            {label}
-          </Typography>
-          <Typography component="dd" variant="body2" className="m-0 text-right" sx={{ fontWeight: 600 }}>
-            {value}
-          </Typography>
-        </Box>
-      ))}
+    <Box className="flex flex-col gap-2">
+      <Box component="dl" className="m-0 grid grid-cols-2 gap-x-3 gap-y-1" data-testid="memefans-create-cost">
+        {rows.map(([label, value]) => (
+          <Box key={label} className="contents">
+            <Typography component="dt" variant="body2" color="text.secondary">
+              {label}
+            </Typography>
+            <Typography component="dd" variant="body2" className="m-0 text-right" sx={{ fontWeight: 600 }}>
+              {value}
+            </Typography>
+          </Box>
+        ))}
+      </Box>
     </Box>
   );
 }

@@ -8,8 +8,9 @@ import { findDistributionAddress } from "../../shared/program/pda.ts";
 import { decodeTransaction, summarizeTransaction } from "../background/approvals/transaction-summary.ts";
 import { claimWidget } from "./claim-widget.tsx";
 import { composerGiveaway } from "./composer-giveaway.tsx";
-import { creationCost, rentExemptLamports } from "./create-cost.ts";
-import { type CreateForm, claimRulesFrom, defaultForm, toRawUnits, validateForm } from "./create-dialog.tsx";
+import { readTokenAmount } from "./create-amounts.ts";
+import { creationCost, creationTotalText, rentExemptLamports } from "./create-cost.ts";
+import { type CreateForm, claimRulesFrom, defaultForm, shortfallOf, validateForm } from "./create-dialog.tsx";
 import { createDistribution } from "./create-distribution.tsx";
 import { buildCreateTransaction, registerTransactionBuilder } from "./create-transaction.ts";
 import { eventually, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
@@ -34,11 +35,73 @@ function form(overrides: Partial<CreateForm> = {}): CreateForm {
 }
 
 describe("the create form", () => {
-  it("turns display amounts into raw units and leaves malformed text for the schema to name", () => {
-    expect(toRawUnits("1.5", 6)).toBe("1500000");
-    expect(toRawUnits("12", 0)).toBe("12");
-    expect(toRawUnits("0.0000001", 6)).toBe("0.0000001");
-    expect(toRawUnits("abc", 6)).toBe("abc");
+  it("reads amounts in the token's own units and names each kind of mistake", () => {
+    expect(readTokenAmount("1.5", 6)).toEqual({ raw: 1_500_000n });
+    expect(readTokenAmount("12", 0)).toEqual({ raw: 12n });
+    expect(readTokenAmount("1,000", 2)).toEqual({ raw: 100_000n });
+    expect(readTokenAmount(".5", 1)).toEqual({ raw: 5n });
+    expect(readTokenAmount("abc", 6)).toEqual({ problem: '"abc" is not a number: type an amount such as 10 or 2.5' });
+    expect(readTokenAmount("-1", 6)).toEqual({ problem: "the amount cannot be negative" });
+    expect(readTokenAmount("0.0000001", 6)).toEqual({ problem: 'this token has 6 decimals; "0.0000001" has more' });
+    expect(readTokenAmount("0", 6)).toEqual({ problem: "the amount must be above zero" });
+    expect(readTokenAmount(" ", 6)).toEqual({ problem: "enter an amount" });
+  });
+
+  it('gives "abc" and "-1" their own messages on the amount field', () => {
+    const errorsFor = (amount: string) => validateForm(form({ amount }), "1", 5, nowSeconds, FEE_PER_CLAIM).errors;
+    expect(errorsFor("abc")).toEqual({ amountPerClaim: '"abc" is not a number: type an amount such as 10 or 2.5' });
+    expect(errorsFor("-1")).toEqual({ amountPerClaim: "the amount cannot be negative" });
+  });
+
+  it("takes the token to hold by pick, and its amount in that token's units", () => {
+    const { draft, errors } = validateForm(
+      form({ holdToken: true, holdMint: BONK_MINT, holdMin: "2.5", holdDecimals: 5 }),
+      "1",
+      5,
+      nowSeconds,
+      FEE_PER_CLAIM,
+    );
+    expect(errors).toEqual({});
+    expect(draft?.requirements).toContainEqual({ type: "hold_token", mint: BONK_MINT, minAmount: 250_000n });
+    expect(validateForm(form({ holdToken: true }), "1", 5, nowSeconds, FEE_PER_CLAIM).errors).toMatchObject({
+      holdMint: "pick the token fans must hold",
+      holdMin: "enter an amount",
+    });
+  });
+
+  it("asks for an explicit yes before a giveaway with no requirement at all", () => {
+    const open = form({ follow: false, like: false, accountAge: false, minFollowers: false });
+    expect(validateForm(open, "1", 5, nowSeconds, FEE_PER_CLAIM)).toMatchObject({
+      draft: null,
+      errors: { botsAcknowledged: "with no requirement at all, anyone can claim, bots too: confirm that this is what you want" },
+    });
+    const acknowledged = validateForm({ ...open, botsAcknowledged: true }, "1", 5, nowSeconds, FEE_PER_CLAIM);
+    expect(acknowledged.errors).toEqual({});
+    expect(acknowledged.draft?.requirements).toEqual([]);
+  });
+
+  it("names what the wallet lacks for amount × claims and the SOL, and nothing when it has enough", () => {
+    const { draft } = validateForm(form({ amount: "10", maxClaims: "3" }), "1", 5, nowSeconds, FEE_PER_CLAIM);
+    if (!draft) throw new Error("the form should be valid");
+    const cost = creationCost(draft);
+    expect(shortfallOf(cost, { tokenRaw: 25n * 10n ** 5n, lamports: cost.totalLamports })).toEqual({
+      tokens: 5n * 10n ** 5n,
+      lamports: 0n,
+    });
+    expect(shortfallOf(cost, { tokenRaw: 30n * 10n ** 5n, lamports: cost.totalLamports - 1n })).toEqual({
+      tokens: 0n,
+      lamports: 1n,
+    });
+    expect(shortfallOf(cost, { tokenRaw: 30n * 10n ** 5n, lamports: cost.totalLamports })).toBeNull();
+  });
+
+  it("says the total in one sentence: tokens and SOL sent, and what comes back", () => {
+    // 5,000 $WIF: 500 claims of 10 at 6 decimals, every fee and account rent in the budget. Rent: the
+    // distribution account (244 + 4 + 63 bytes of bitmap) and the vault (165), each (128 + size) × 6,960.
+    const cost = creationCost({ amountPerClaim: 10_000_000n, maxClaims: 500, feeBudgetLamports: 500n * (5000n + 2_039_280n) });
+    expect(creationTotalText(cost, { name: "$WIF", decimals: 6 })).toBe(
+      "You send 5,000 $WIF and 1.0272954 SOL (0.0051504 SOL rent and the unused fee budget come back when you close)",
+    );
   });
 
   it("accepts a complete form", () => {
@@ -100,7 +163,7 @@ describe("the create form", () => {
     expect(draft).toBeNull();
     expect(errors).toEqual({
       mint: "must be a Solana address (base58 text of 32 bytes)",
-      amountPerClaim: "the amount per claim must be above zero",
+      amountPerClaim: "the amount must be above zero",
       maxClaims: "there can be at most 65,536 claims",
       endsAt: "the end must be after the start",
     });
@@ -203,6 +266,28 @@ function replyComposerOnClick(article: Element): void {
   });
 }
 
+/** The worker as a creator's dialog finds it: `heldRaw` of BONK, 2 SOL, the built-in wallet in `walletState()`. */
+function creatorWorker(heldRaw: string, walletState: () => "locked" | "unlocked", more: Parameters<typeof workerDouble>[0] = {}) {
+  return workerDouble({
+    "x/session": () => ({ xUser: null }),
+    "wallet/balances": () => ({
+      owner: CREATOR,
+      lamports: "2000000000",
+      tokens: [{ mint: BONK_MINT, amount: heldRaw, decimals: 5, tokenProgram: "spl-token", symbol: "BONK" }],
+    }),
+    "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
+    "wallet/status": () => ({
+      choice: "builtin",
+      builtin: { state: walletState(), address: CREATOR, autoLockMinutes: 15 },
+      activeAddress: CREATOR,
+      activeAddressBound: false,
+      xUser: null,
+    }),
+    "distributions/creation-terms": () => terms,
+    ...more,
+  });
+}
+
 describe("create a giveaway from the creator's own post", () => {
   it("offers the button on own posts only, never on a post that already has a giveaway", async () => {
     document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}${inCell(fixtureHtml("basic"))}${inCell(
@@ -302,22 +387,7 @@ describe("create a giveaway from the creator's own post", () => {
     document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
     const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
     replyComposerOnClick(article);
-    const worker = workerDouble({
-      "x/session": () => ({ xUser: null }),
-      "wallet/balances": () => ({
-        owner: CREATOR,
-        lamports: "2000000000",
-        tokens: [{ mint: BONK_MINT, amount: "100000000000", decimals: 5, tokenProgram: "spl-token", symbol: "BONK" }],
-      }),
-      "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
-      "wallet/status": () => ({
-        choice: "builtin",
-        builtin: { state: "unlocked", address: CREATOR, autoLockMinutes: 15 },
-        activeAddress: CREATOR,
-        activeAddressBound: false,
-        xUser: null,
-      }),
-      "distributions/creation-terms": () => terms,
+    const worker = creatorWorker("100000000000", () => "unlocked", {
       "chain/latest-blockhash": () => ({ blockhash: BLOCKHASH, lastValidBlockHeight: 100 }),
       "wallet/sign-and-send": () => ({ signature: "5".repeat(88) }),
       "distributions/register": () => ({ outcome: "delivered", outboxId: "o-9", response: {} }),
@@ -385,5 +455,51 @@ describe("create a giveaway from the creator's own post", () => {
     act(() => stopOverlay?.());
     stopOverlay = undefined;
     expect(widgetsOf("create-dialog")).toHaveLength(0);
+  });
+
+  it("unlocks a locked wallet in the extension's window, and keeps Sign and create off while the wallet is short", async () => {
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
+    const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
+    let unlocked = false;
+    const worker = creatorWorker("10000000", () => (unlocked ? "unlocked" : "locked"), {
+      // The person types the password in the popup's own window; the worker's wallet is then unlocked.
+      "wallet/open-unlock": () => {
+        unlocked = true;
+        return { opened: true } as const;
+      },
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, createDistribution], worker).stop;
+    });
+    const open = widgetsOf("create-distribution", article)[0]?.shadowRoot?.querySelector("button") as HTMLElement;
+    await act(async () => open.click());
+    const shadow = widgetsOf("create-dialog")[0]?.shadowRoot as ShadowRoot;
+    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-wallet-locked"]')).not.toBeNull());
+    await act(async () => (shadow.querySelector('[data-testid="memefans-unlock-wallet"]') as HTMLElement).click());
+    expect(worker.callsOf("wallet/open-unlock")).toHaveLength(1);
+    // The dialog re-reads the wallet while it is locked: no reload, no second click.
+    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-wallet-locked"]')).toBeNull(), 5000);
+
+    const type = async (field: string, value: string) => {
+      const input = shadow.querySelector(`input[data-field="${field}"]`) as HTMLInputElement;
+      await act(async () => {
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set?.call(input, value);
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    };
+    const submit = () => shadow.querySelector('[data-testid="memefans-create-submit"]') as HTMLButtonElement;
+    // 100 $BONK held; 2 × 100 claims needs 200.
+    await type("amount", "2");
+    await eventually(() =>
+      expect(shadow.querySelector('[data-testid="memefans-shortfall"]')?.textContent).toContain("short of 100 $BONK"),
+    );
+    expect(submit().disabled).toBe(true);
+    await type("amount", "0.5");
+    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-shortfall"]')).toBeNull());
+    expect(submit().disabled).toBe(false);
+    expect(shadow.querySelector('[data-testid="memefans-create-total"]')?.textContent).toMatch(/^You send 50 \$BONK and /);
+    expect(shadow.querySelector('[data-testid="memefans-fee-budget"]')?.textContent).toContain(
+      "it covers all 100 payouts (0.000005 SOL network fee each, and up to 0.000001 SOL of priority fee each on a busy network), every one of them even when the fan has no token account yet",
+    );
   });
 });

@@ -124,6 +124,8 @@ export const messages = {
   ),
   "wallet/unlock": message(z.strictObject({ password: z.string().min(1).max(1024) }), walletStatusSchema, pagesOnly),
   "wallet/lock": message(empty, walletStatusSchema, both),
+  /** Opens the popup in its own window so the built-in wallet is unlocked there: a password is never typed into x.com. */
+  "wallet/open-unlock": message(empty, z.object({ opened: z.literal(true) }), both),
   "wallet/choose": message(z.strictObject({ choice: walletChoiceSchema }), walletStatusSchema, both),
   /** The overlay connected Phantom, Solflare or a wallet-standard wallet through the page bridge. */
   "wallet/external-connected": message(

@@ -14,18 +14,20 @@ import {
 export interface WalletDirectory {
   /** Wallets on the page now; extensions inject theirs at different times. */
   list(): PageWallet[];
-  find(choice: ExternalWalletChoice): PageWallet | undefined;
+  /** The wallet named `name` when given and present, else the first of that choice. */
+  find(choice: ExternalWalletChoice, name?: string): PageWallet | undefined;
 }
 
 async function answer(
   directory: WalletDirectory,
   wallet: ExternalWalletChoice,
+  name: string | undefined,
   method: BridgeMethod,
   rawParams: unknown,
 ): Promise<unknown> {
   if (method === "detect")
     return { wallets: directory.list().map(({ choice, name, icon }) => ({ choice, name, ...(icon ? { icon } : {}) })) };
-  const target = directory.find(wallet);
+  const target = directory.find(wallet, name);
   if (!target) throw Object.assign(new Error(`${wallet} is not installed in this browser`), { code: "no_wallet" });
   if (method === "connect") return { address: await target.connect(), name: target.name };
   if (method === "disconnect") {
@@ -59,9 +61,9 @@ export function startPageWalletBridge(win: Window, directory: WalletDirectory): 
     port.onmessage = async (message: MessageEvent) => {
       const request = bridgeRequestSchema.safeParse(message.data);
       if (!request.success) return;
-      const { id, wallet, method, params } = request.data;
+      const { id, wallet, name, method, params } = request.data;
       try {
-        const result = await answer(directory, wallet, method, params);
+        const result = await answer(directory, wallet, name, method, params);
         offered.postMessage({ kind: "reply", id, ok: true, result });
       } catch (error) {
         // A wallet's own codes (4001, "WalletSignTransactionError"…) all mean it did not sign.

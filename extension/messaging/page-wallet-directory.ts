@@ -28,5 +28,11 @@ export function pageWalletDirectory(): WalletDirectory {
     }
     return found;
   };
-  return { list, find: (choice: ExternalWalletChoice) => list().find((wallet) => wallet.choice === choice) };
+  return {
+    list,
+    find: (choice: ExternalWalletChoice, name?: string) => {
+      const ofChoice = list().filter((wallet) => wallet.choice === choice);
+      return ofChoice.find((wallet) => wallet.name === name) ?? ofChoice[0];
+    },
+  };
 }

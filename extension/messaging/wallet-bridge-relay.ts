@@ -12,6 +12,7 @@ import {
   bridgeReplySchema,
   bridgeWelcomeSchema,
   type PageSigningReply,
+  pageSigningErrorCodeSchema,
   pageSigningRequestSchema,
 } from "./wallet-bridge.ts";
 
@@ -108,6 +109,8 @@ export class WalletBridgeClient {
     wallet: ExternalWalletChoice,
     method: M,
     params: BridgeParams<M>,
+    /** Which wallet of that choice (several wallet-standard wallets can be installed). */
+    name?: string,
   ): Promise<BridgeResult<M>> {
     const port = await this.ready;
     const id = crypto.randomUUID();
@@ -117,7 +120,7 @@ export class WalletBridgeClient {
         reject(new MessagingError("timeout", `${method}: the wallet did not answer in time`));
       }, REQUEST_TIMEOUT_MS);
       this.pending.set(id, { method, resolve, reject, timer });
-      port.postMessage({ kind: "request", id, wallet, method, params });
+      port.postMessage({ kind: "request", id, wallet, ...(name ? { name } : {}), method, params });
     });
     const result = bridgeMethods[method].result.safeParse(raw);
     if (!result.success) throw new MessagingError("internal", `${method}: the wallet bridge answered in an unexpected shape`);
@@ -186,18 +189,18 @@ export function walletBridge(): WalletBridgeClient {
 export async function signForServiceWorker(client: WalletBridgeClient, raw: unknown): Promise<PageSigningReply> {
   const request = pageSigningRequestSchema.safeParse(raw);
   if (!request.success) return { ok: false, error: { code: "bad_request", message: "the signing request is malformed" } };
-  const { wallet, address, transaction } = request.data;
+  const { wallet, name, address, transaction } = request.data;
   try {
-    const connected = await client.request(wallet, "connect", {});
+    const connected = await client.request(wallet, "connect", {}, name);
     if (connected.address !== address) {
       throw new MessagingError(
-        "wrong_account",
+        "no_wallet",
         `${connected.name} is on account ${connected.address}, but this giveaway is ${address}'s: switch accounts in ${connected.name}`,
       );
     }
-    return { ok: true, transaction: (await client.request(wallet, "signTransaction", { transaction })).transaction };
+    return { ok: true, transaction: (await client.request(wallet, "signTransaction", { transaction }, name)).transaction };
   } catch (error) {
-    const code = error instanceof MessagingError ? error.code : "rejected";
+    const code = pageSigningErrorCodeSchema.catch("rejected").parse(error instanceof MessagingError ? error.code : undefined);
     return { ok: false, error: { code, message: (error as Error).message ?? String(error) } };
   }
 }

@@ -4,90 +4,13 @@ import { Keypair, type PublicKey, SystemProgram, TransactionMessage, VersionedTr
 import bs58 from "bs58";
 import { afterEach, describe, expect, it } from "vitest";
 import { startPageWalletBridge } from "./page-wallet-bridge.ts";
-import { watchStandardWallets } from "./page-wallets.ts";
+import { pageWalletDirectory } from "./page-wallet-directory.ts";
+import { injectStandardWallet, tabWindow, unregisterInjectedWallets } from "./testing/page-world.ts";
 import { WalletBridgeClient } from "./wallet-bridge-relay.ts";
-
-/**
- * A stand-in for the tab's window (happy-dom's postMessage carries neither source nor ports): an
- * EventTarget whose postMessage delivers asynchronously with source, origin and transferred ports,
- * as Chromium does. Relay and bridge share it, as the isolated and main worlds share the real one.
- */
-function tabWindow(origin = "https://x.com"): Window {
-  const target = new EventTarget();
-  const win = Object.assign(target, {
-    location: { origin },
-    postMessage(data: unknown, targetOrigin: string, transfer: MessagePort[] = []) {
-      if (targetOrigin !== origin && targetOrigin !== "*") return;
-      setTimeout(
-        () => target.dispatchEvent(Object.assign(new Event("message"), { data, origin, source: win, ports: transfer })),
-        0,
-      );
-    },
-  });
-  return win as unknown as Window;
-}
-
-/** Wallets a test registered; each test unregisters its own (the wallet-standard registry is global). */
-const unregister: (() => void)[] = [];
-afterEach(() => {
-  for (const off of unregister.splice(0)) off();
-});
-
-/**
- * A wallet-standard wallet as an extension would inject it, registering through the window event
- * the standard defines: real ed25519 keys, no UI.
- */
-function injectStandardWallet(name: string, options: { lie?: boolean } = {}) {
-  const keypair = Keypair.generate();
-  const liar = Keypair.generate();
-  const account = {
-    address: keypair.publicKey.toBase58(),
-    publicKey: keypair.publicKey.toBytes(),
-    chains: ["solana:localnet"],
-    features: ["solana:signMessage", "solana:signTransaction"],
-  };
-  const wallet = {
-    version: "1.0.0",
-    name,
-    icon: "data:image/svg+xml,<svg/>",
-    chains: ["solana:localnet"],
-    accounts: [account],
-    features: {
-      "standard:connect": { version: "1.0.0", connect: async () => ({ accounts: [account] }) },
-      "standard:events": { version: "1.0.0", on: () => () => undefined },
-      "solana:signMessage": {
-        version: "1.0.0",
-        signMessage: async ({ message }: { message: Uint8Array }) => [
-          { signedMessage: message, signature: ed25519.sign(message, (options.lie ? liar : keypair).secretKey.slice(0, 32)) },
-        ],
-      },
-      "solana:signTransaction": {
-        version: "1.0.0",
-        supportedTransactionVersions: ["legacy", 0],
-        signTransaction: async ({ transaction }: { transaction: Uint8Array }) => {
-          const parsed = VersionedTransaction.deserialize(transaction);
-          parsed.sign([keypair]);
-          if (options.lie) parsed.message.recentBlockhash = Keypair.generate().publicKey.toBase58();
-          return [{ signedTransaction: parsed.serialize() }];
-        },
-      },
-    },
-  };
-  window.dispatchEvent(
-    new CustomEvent("wallet-standard:register-wallet", {
-      detail: ({ register }: { register: (w: unknown) => () => void }) => unregister.push(register(wallet)),
-    }),
-  );
-  return { keypair, wallet };
-}
 
 function setup() {
   const tab = tabWindow();
-  const standard = watchStandardWallets();
-  startPageWalletBridge(tab, {
-    list: standard,
-    find: (choice) => standard().find((wallet) => wallet.choice === choice),
-  });
+  startPageWalletBridge(tab, pageWalletDirectory());
   return { window: tab, client: new WalletBridgeClient(tab) };
 }
 
@@ -99,6 +22,8 @@ function transferFrom(owner: PublicKey): string {
   }).compileToV0Message();
   return Buffer.from(new VersionedTransaction(message).serialize()).toString("base64");
 }
+
+afterEach(unregisterInjectedWallets);
 
 describe("wallet bridge (page world ↔ isolated relay)", () => {
   it("connects a wallet-standard wallet, signs a message and a transaction, and verifies both", async () => {
@@ -158,5 +83,17 @@ describe("wallet bridge (page world ↔ isolated relay)", () => {
     // Only the two hellos ever crossed window.postMessage; every reply went over the private port.
     expect(seen.map((data) => (data as { kind: string }).kind)).toEqual(["relay-hello", "relay-hello"]);
     intruder.port1.close();
+  });
+
+  it("reaches the wallet named, among several wallet-standard wallets", async () => {
+    const { client } = setup();
+    injectStandardWallet("Backpack");
+    const { keypair } = injectStandardWallet("Glow");
+    const { wallets } = await client.request("standard", "detect", {});
+    expect(wallets.map((wallet) => wallet.name)).toEqual(["Backpack", "Glow"]);
+    expect(await client.request("standard", "connect", {}, "Glow")).toEqual({
+      address: keypair.publicKey.toBase58(),
+      name: "Glow",
+    });
   });
 });

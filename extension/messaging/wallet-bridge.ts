@@ -48,6 +48,8 @@ export const bridgeRequestSchema = z.object({
   kind: z.literal("request"),
   id: z.string().min(8).max(100),
   wallet: externalWalletChoiceSchema,
+  /** Which wallet of that choice, as it names itself: several wallet-standard wallets can be installed. */
+  name: z.string().min(1).max(100).optional(),
   method: z.enum(Object.keys(bridgeMethods) as [BridgeMethod, ...BridgeMethod[]]),
   params: z.unknown(),
 });
@@ -77,15 +79,18 @@ export type BridgeReply = z.infer<typeof bridgeReplySchema>;
  * is on another account, and checks the signature before answering (WalletBridgeClient.check).
  */
 export const PAGE_SIGNING_CHANNEL = "memefans-page-signing";
+/** The wallet's own refusals, and the relay's checks of the request and of what the wallet returned. */
+export const pageSigningErrorCodeSchema = z.enum([...walletErrorCodeSchema.options, "bad_request", "internal"]);
 export const pageSigningRequestSchema = z.object({
   channel: z.literal(PAGE_SIGNING_CHANNEL),
   wallet: externalWalletChoiceSchema,
+  name: z.string().min(1).max(100),
   address: publicKeySchema,
   transaction: base64Schema.min(1),
 });
 export type PageSigningRequest = z.infer<typeof pageSigningRequestSchema>;
 export const pageSigningReplySchema = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(true), transaction: base64Schema.min(1) }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({ ok: z.literal(false), error: z.object({ code: pageSigningErrorCodeSchema, message: z.string() }) }),
 ]);
 export type PageSigningReply = z.infer<typeof pageSigningReplySchema>;

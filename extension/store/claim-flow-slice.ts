@@ -24,7 +24,10 @@ export interface ClaimFlow {
 
 /** Phantom and Solflare, reached through the page-world bridge relay. */
 export interface ExternalWallets {
-  connect(choice: ExternalWalletChoice): Promise<{ address: string; name: string }>;
+  /** The wallets on the page now: Phantom, Solflare and any wallet-standard wallet. */
+  detect(): Promise<{ choice: ExternalWalletChoice; name: string; icon?: string | undefined }[]>;
+  /** `name` picks one of several wallet-standard wallets; without it, the first of that choice. */
+  connect(choice: ExternalWalletChoice, name?: string): Promise<{ address: string; name: string }>;
   signMessage(choice: ExternalWalletChoice, message: string): Promise<{ address: string; signature: string }>;
 }
 

@@ -97,6 +97,7 @@ export function walletHandlers(
   | "wallet/confirm-backup"
   | "wallet/export-secret"
   | "wallet/unlock"
+  | "wallet/open-unlock"
   | "wallet/lock"
   | "wallet/choose"
   | "wallet/external-connected"
@@ -125,6 +126,10 @@ export function walletHandlers(
     "wallet/unlock": async ({ password }) => {
       await services.vault.unlock(password);
       return walletStatus(services);
+    },
+    "wallet/open-unlock": async () => {
+      await services.openUnlockWindow();
+      return { opened: true } as const;
     },
     "wallet/lock": async () => {
       await services.vault.lock();

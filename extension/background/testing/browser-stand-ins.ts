@@ -18,6 +18,8 @@ export function browserStandIns() {
     },
   };
   const openedApprovals: string[] = [];
+  /** Popup windows opened for unlocking the built-in wallet. */
+  let unlockWindows = 0;
   const closedWindows: number[] = [];
   const windows: ApprovalWindows = {
     open: async (id) => {
@@ -33,6 +35,10 @@ export function browserStandIns() {
     unlockedKeys,
     windows,
     openedApprovals,
+    openUnlockWindow: async () => {
+      unlockWindows++;
+    },
+    unlockWindowsOpened: () => unlockWindows,
     closedWindows,
     sessionValue: () => session,
     scheduler: {

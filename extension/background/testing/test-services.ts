@@ -33,6 +33,7 @@ export async function testServices(
     fetch: (input, init) => fetch(input, init),
     approvals: new ApprovalQueue(browser.windows, 5_000, now),
     pageWallets,
+    openUnlockWindow: browser.openUnlockWindow,
     identity: {
       redirectUrl: (path) => `https://${"a".repeat(32)}.chromiumapp.org/${path}`,
       launchWebAuthFlow: async () => {

@@ -40,7 +40,7 @@ export async function signAndSendWithPageWallet(
   try {
     const requested = toBase64(transaction.serialize());
     const signed = await dependencies.tabs.sign(
-      { wallet: wallet.choice, address: wallet.address, transaction: requested },
+      { wallet: wallet.choice, name: wallet.name, address: wallet.address, transaction: requested },
       dependencies.tabId,
     );
     verifySignedTransaction(requested, signed, wallet.address);

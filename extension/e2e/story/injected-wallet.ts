@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import type { BrowserContext, Page } from "@playwright/test";
+import type { BrowserContext, Locator, Page } from "@playwright/test";
 import bs58 from "bs58";
 
 /**
@@ -13,9 +13,15 @@ export interface InjectedWallet {
   address: string;
   install(context: BrowserContext): Promise<void>;
   signedMessages(page: Page): Promise<string[]>;
+  /** The wallet's own approval panel for a transaction, when it asks before signing. */
+  approvalPanel(page: Page): Locator;
 }
 
-export function injectedWallet(name = "Phantom"): InjectedWallet {
+/**
+ * `askBeforeSigning`: the wallet shows its own approval panel in the page for each transaction and
+ * signs only when its Approve button is pressed, as Phantom's window does.
+ */
+export function injectedWallet(name = "Phantom", { askBeforeSigning = false } = {}): InjectedWallet {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const rawPublic = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
   const address = bs58.encode(rawPublic);
@@ -24,17 +30,24 @@ export function injectedWallet(name = "Phantom"): InjectedWallet {
     name,
     address,
     install: async (context) => {
-      const input = JSON.stringify({ name, address, publicKey: [...rawPublic], pkcs8 });
+      const input = JSON.stringify({ name, address, publicKey: [...rawPublic], pkcs8, askBeforeSigning });
       // As source text: tsx (the demo) wraps named functions in a __name() helper the page lacks.
       await context.addInitScript({ content: `(() => { const __name = (f) => f; (${pageWallet})(${input}); })();` });
     },
     signedMessages: (page) =>
       page.evaluate(() => (globalThis as unknown as { __storyWallet: { signed: string[] } }).__storyWallet.signed),
+    approvalPanel: (page) => page.getByTestId("story-wallet-approval"),
   };
 }
 
 /** Runs in the page's main world before x.com's own scripts. */
-function pageWallet(input: { name: string; address: string; publicKey: number[]; pkcs8: number[] }): void {
+function pageWallet(input: {
+  name: string;
+  address: string;
+  publicKey: number[];
+  pkcs8: number[];
+  askBeforeSigning: boolean;
+}): void {
   const chains = ["solana:mainnet", "solana:devnet", "solana:testnet", "solana:localnet"];
   const signed: string[] = [];
   (globalThis as unknown as { __storyWallet: { signed: string[] } }).__storyWallet = { signed };
@@ -46,10 +59,40 @@ function pageWallet(input: { name: string; address: string; publicKey: number[];
   };
   const key = crypto.subtle.importKey("pkcs8", new Uint8Array(input.pkcs8), { name: "Ed25519" }, false, ["sign"]);
   let connected = false;
+  /** The wallet's own approval screen: what it signs, for whom, and Approve / Reject. */
+  const approved = (bytes: number, signatures: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (!input.askBeforeSigning) return resolve();
+      const panel = document.createElement("div");
+      panel.dataset.testid = "story-wallet-approval";
+      panel.style.cssText =
+        "position:fixed;top:16px;right:16px;z-index:2147483647;width:300px;padding:16px;border-radius:16px;background:#1c1c28;color:#fff;font:14px system-ui;box-shadow:0 8px 32px #0008";
+      const title = document.createElement("strong");
+      title.textContent = `${input.name}: approve transaction`;
+      const detail = document.createElement("p");
+      detail.textContent = `${location.host} asks ${input.address.slice(0, 4)}…${input.address.slice(-4)} to sign a transaction (${bytes} bytes, ${signatures} signature${signatures === 1 ? "" : "s"}).`;
+      const approve = document.createElement("button");
+      approve.textContent = "Approve";
+      const refuse = document.createElement("button");
+      refuse.textContent = "Reject";
+      for (const button of [refuse, approve])
+        button.style.cssText = "margin:4px;padding:6px 16px;border-radius:999px;border:0;font-weight:700;cursor:pointer";
+      approve.style.background = "#ab9ff2";
+      panel.append(title, detail, refuse, approve);
+      approve.onclick = () => {
+        panel.remove();
+        resolve();
+      };
+      refuse.onclick = () => {
+        panel.remove();
+        reject(new Error(`${input.name}: the user rejected the request`));
+      };
+      document.body.append(panel);
+    });
   const wallet = {
     version: "1.0.0",
     name: input.name,
-    icon: "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAxIDEiLz4=",
+    icon: "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAzMiAzMiI+PGNpcmNsZSBjeD0iMTYiIGN5PSIxNiIgcj0iMTYiIGZpbGw9IiNhYjlmZjIiLz48cGF0aCBkPSJNOCAxOGE4IDggMCAwIDEgMTYgMHY2SDh6IiBmaWxsPSIjZmZmIi8+PC9zdmc+",
     chains,
     get accounts() {
       return connected ? [account] : [];
@@ -89,6 +132,7 @@ function pageWallet(input: { name: string; address: string; publicKey: number[];
                 if (key.every((byte, position) => byte === account.publicKey[position])) slot = index;
               }
               if (slot < 0) throw new Error("this transaction does not ask this wallet to sign");
+              await approved(transaction.length, signatureCount);
               const signature = new Uint8Array(await crypto.subtle.sign("Ed25519", await key, message));
               signed.set(signature, 1 + 64 * slot);
               return { signedTransaction: signed };

@@ -6,6 +6,7 @@ import { serveXSite } from "../../demo/x-site.ts";
 import { type LaunchedExtension, launchWithExtension } from "../extension-context.ts";
 import { openExtensionPage, sendFromPage } from "../extension-pages.ts";
 import { createWalletWithBackup, welcomePage } from "../wallet-steps.ts";
+import type { InjectedWallet } from "./injected-wallet.ts";
 
 /**
  * One person in the story: their own Chromium profile with the extension (so their own service
@@ -96,6 +97,48 @@ export async function approveSignature(
   await approve.click().catch((error: unknown) => {
     if (!window.isClosed()) throw error;
   });
+  await closed;
+  return shown;
+}
+
+/** Where each step of a page wallet's signing leaves a screenshot (paths), when wanted. */
+export interface PageWalletShots {
+  /** Our approval window with the decoded transaction, before handing it to the wallet. */
+  preview?: string;
+  /** The page with the wallet's own approval screen open, our window still beside it. */
+  walletScreen?: string;
+}
+
+/**
+ * Runs `action`, which must open our approval window for a page wallet: checks the decoded
+ * transaction there, continues to the wallet, and approves in the wallet's own panel on `page`.
+ * Returns what our window showed.
+ */
+export async function approveWithPageWallet(
+  context: BrowserContext,
+  page: Page,
+  wallet: InjectedWallet,
+  action: () => Promise<unknown>,
+  shots: PageWalletShots = {},
+): Promise<string> {
+  const opened = context.waitForEvent("page", (candidate) => candidate.url().includes("/approve.html"));
+  opened.catch(() => undefined);
+  await action();
+  const window = await opened;
+  const next = window.getByRole("button", { name: `Continue in ${wallet.name}` });
+  await expect(next).toBeVisible();
+  await expect(window.getByText(`(${wallet.name})`)).toBeVisible();
+  const shown = (await window.locator("body").textContent()) ?? "";
+  if (shots.preview) await window.screenshot({ path: shots.preview });
+  await next.click();
+  // Our window stays open beside the wallet's own approval screen until the wallet answers.
+  await expect(window.getByTestId("approval-handed-off")).toContainText(`Now approve it in ${wallet.name}'s own window`);
+  const panel = wallet.approvalPanel(page);
+  await expect(panel).toBeVisible();
+  await expect(panel).toContainText(`${wallet.name}: approve transaction`);
+  if (shots.walletScreen) await page.screenshot({ path: shots.walletScreen });
+  const closed = window.waitForEvent("close");
+  await panel.getByRole("button", { name: "Approve" }).click();
   await closed;
   return shown;
 }

@@ -5,12 +5,23 @@ import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { SEED } from "../../../backend/x-emulator/seed.ts";
 import { proposedFeeBudget } from "../../../shared/fee-budget.ts";
 import type { DemoBackend } from "../../demo/demo-backend.ts";
+import { formatSol } from "../../messaging/format.ts";
 import { launchWithExtension } from "../extension-context.ts";
 import { openExtensionPage, sendFromPage } from "../extension-pages.ts";
 import { restoreWallet } from "../wallet-steps.ts";
 import { fund, fundCreator, readDistribution, STORY_COIN, STORY_TOKEN_DECIMALS, tokenBalance } from "./chain.ts";
 import { injectedWallet } from "./injected-wallet.ts";
-import { actOnX, approveSignature, authorizeXAs, claimCard, closePerson, connectFan, openPerson, type Person } from "./person.ts";
+import {
+  actOnX,
+  approveSignature,
+  approveWithPageWallet,
+  authorizeXAs,
+  claimCard,
+  closePerson,
+  connectFan,
+  openPerson,
+  type Person,
+} from "./person.ts";
 import { startTokenMetadataServer } from "./token-metadata-server.ts";
 
 /**
@@ -56,10 +67,15 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
   const coinMetadata = await startTokenMetadataServer(STORY_COIN);
 
   try {
-    const creator = await step("1. the creator creates a giveaway on their post with the built-in wallet", async () => {
-      const creator = await open(users.creator.username);
+    const creatorWallet = injectedWallet("Story Wallet", { askBeforeSigning: true });
+    const creatorAddress = new PublicKey(creatorWallet.address);
+    const creator = await step("1. the creator creates a giveaway on their post with a wallet-standard wallet", async () => {
+      // The creator's tokens are in their own wallet (here a wallet-standard wallet in the page), not in MEMEFANS's.
+      const creator = await open(users.creator.username, false);
       people.push(creator);
-      mint = await fundCreator(connection, creator.wallet, CREATOR_HOLDING, coinMetadata.uri);
+      await creatorWallet.install(creator.context);
+      await creator.x.reload();
+      mint = await fundCreator(connection, creatorWallet.address, CREATOR_HOLDING, coinMetadata.uri);
       // Registering a giveaway needs the post author's X session.
       await authorizeXAs(creator.context, users.creator.username, () =>
         creator.popup.getByRole("button", { name: "Connect X" }).click(),
@@ -69,28 +85,59 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       const post = creator.x.locator(`article[data-testid="tweet"]:has(a[href$="/status/${posts.giveaway}"])`);
       await post.locator('[data-testid="memefans-create-open"]').click();
       const dialog = creator.x.locator('memefans-widget[data-memefans-feature="create-dialog"] [role="dialog"]');
+      // The dialog lists the wallets on the page; the creator signs with theirs.
+      await dialog.getByTestId("memefans-creator-wallet").getByRole("button", { name: creatorWallet.name }).click();
+      await expect(dialog.getByTestId("memefans-creator-wallet-current")).toContainText(creatorWallet.name);
       await expect(dialog.getByRole("combobox")).toContainText("1,000");
-      await dialog.locator('input[data-field="amount"]').fill("10");
+      await expect(dialog.getByRole("combobox")).toContainText(`$${STORY_COIN.symbol}`);
+      const amount = dialog.locator('input[data-field="amount"]');
+      // Typing mistakes get their own words.
+      await amount.fill("abc");
+      await expect(dialog).toContainText('"abc" is not a number');
+      await amount.fill("-1");
+      await expect(dialog).toContainText("the amount cannot be negative");
+      await amount.fill("10");
+      // More claims than the wallet can fund: the shortfall shows and signing waits.
+      await dialog.locator('input[data-field="maxClaims"]').fill("101");
+      await expect(dialog.getByTestId("memefans-shortfall")).toContainText(`10 $${STORY_COIN.symbol}`);
+      await expect(dialog.getByTestId("memefans-create-submit")).toBeDisabled();
+      await shot(creator.x, "01a-creator-external-wallet-shortfall");
       await dialog.locator('input[data-field="maxClaims"]').fill(String(SLOTS));
+      await expect(dialog.getByTestId("memefans-shortfall")).toHaveCount(0);
       await dialog.getByRole("checkbox", { name: "Reply" }).check();
       await expect(dialog.getByRole("checkbox", { name: "Follow you" })).toBeChecked();
       await expect(dialog.getByRole("checkbox", { name: "Like the post" })).toBeChecked();
       // The dialog computes the fee budget from the number of claims: every fee and every fan's token account.
       await expect(dialog.getByTestId("memefans-cover-token-accounts").locator("input")).toBeChecked();
-      await expect(dialog.getByTestId("memefans-fee-budget")).toContainText(`all ${SLOTS} payouts`);
+      await expect(dialog.getByTestId("memefans-fee-budget")).toContainText(`it covers all ${SLOTS} payouts`);
+      await expect(dialog.getByTestId("memefans-fee-budget")).toContainText(
+        "every one of them even when the fan has no token account",
+      );
       // Bot defences are on by default; this creator lets small accounts in (fan C has 2 followers).
       await expect(dialog.getByRole("checkbox", { name: "Account old enough" })).toBeChecked();
       await expect(dialog.getByRole("checkbox", { name: "Limit claims per minute" })).toBeChecked();
       await dialog.getByRole("checkbox", { name: "Enough followers" }).uncheck();
       await expect(dialog.getByTestId("memefans-create-cost")).toContainText("30");
-      await shot(creator.x, "01-creator-create-dialog");
+      const total = dialog.getByTestId("memefans-create-total");
+      await expect(total).toContainText(`You send 30 $${STORY_COIN.symbol} and `);
+      const totalText = (await total.textContent()) ?? "";
+      await shot(creator.x, "01-creator-external-wallet-create-dialog");
+      await dialog.getByTestId("memefans-create-cost").scrollIntoViewIfNeeded();
+      await shot(creator.x, "01b-creator-external-wallet-fee-budget-and-cost");
 
-      const approval = await approveSignature(
+      const approval = await approveWithPageWallet(
         creator.context,
+        creator.x,
+        creatorWallet,
         () => dialog.getByTestId("memefans-create-submit").click(),
-        join(screenshotDir, "02-creator-approves-creation.png"),
+        {
+          preview: join(screenshotDir, "02-creator-external-wallet-approval-preview.png"),
+          walletScreen: join(screenshotDir, "02b-creator-external-wallet-approves-in-the-wallet.png"),
+        },
       );
       expect(approval).toContain("Create a giveaway on post");
+      // The approval window says the same total, word for word.
+      expect(approval).toContain(totalText);
       await expect(dialog.getByTestId("memefans-create-done")).toBeVisible({ timeout: 20_000 });
 
       const lookup = await fetch(`${backend.url}/distributions?postIds=${posts.giveaway}`);
@@ -98,7 +145,7 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       expect(distributions).toHaveLength(1);
       distribution = distributions[0]?.address ?? "";
       const account = await onChain();
-      expect(account.creator.toBase58()).toBe(creator.wallet);
+      expect(account.creator.toBase58()).toBe(creatorWallet.address);
       expect(account.mint.toBase58()).toBe(mint.toBase58());
       expect(account.verifier.toBase58()).toBe(backend.verifier.publicKey.toBase58());
       expect(account.maxClaims).toBe(SLOTS);
@@ -109,9 +156,7 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
         proposedFeeBudget({ feePerClaimLamports: account.feePerClaimLamports, maxClaims: SLOTS }, true, "token-2022"),
       );
       expect(account.postId).toBe(BigInt(posts.giveaway));
-      expect(await tokenBalance(connection, mint, new PublicKey(creator.wallet))).toBe(
-        CREATOR_HOLDING - AMOUNT_PER_CLAIM * BigInt(SLOTS),
-      );
+      expect(await tokenBalance(connection, mint, creatorAddress)).toBe(CREATOR_HOLDING - AMOUNT_PER_CLAIM * BigInt(SLOTS));
 
       // The dialog typed the link into X's reply composer; the creator posts the reply.
       await dialog.getByRole("button", { name: "Close" }).click();
@@ -328,26 +373,48 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       expect((await onChain()).claimedCount).toBe(SLOTS);
     });
 
-    await step("9. after the end the creator closes it and gets the rest back", async () => {
+    await step("9. after the end the creator closes it with their wallet and sees what came back", async () => {
       const account = await onChain();
       const endMs = Number(account.endTs) * 1000;
       backend.chain?.warp(endMs - Date.now() + DAY_MS);
-      const before = BigInt(await connection.getBalance(new PublicKey(creator.wallet)));
       const options = await creator.context.newPage();
       await options.goto(`chrome-extension://${creator.launched.extensionId}/options.html`);
       const row = options.getByTestId("creator-distribution");
       await expect(row).toContainText(`${SLOTS} of ${SLOTS} claimed`);
-      await approveSignature(creator.context, () => row.getByRole("button", { name: "Close and reclaim" }).click());
+      // The options page has no wallet of its own: the service worker has the creator's x.com tab sign.
+      // Pause and resume first, each through our preview and the wallet's own approval.
+      for (const paused of [true, false]) {
+        let answer: Promise<unknown> = Promise.resolve();
+        const preview = await approveWithPageWallet(creator.context, creator.x, creatorWallet, async () => {
+          answer = sendFromPage(options, "distributions/set-paused", { address: distribution, paused });
+        });
+        expect(preview).toContain(paused ? "pause the giveaway's payouts" : "resume the giveaway's payouts");
+        expect(await answer).toMatchObject({ ok: true });
+        expect((await onChain()).paused).toBe(paused);
+      }
+      const before = BigInt(await connection.getBalance(creatorAddress));
+      const shown = await approveWithPageWallet(
+        creator.context,
+        creator.x,
+        creatorWallet,
+        () => row.getByRole("button", { name: "Close and reclaim" }).click(),
+        { preview: join(screenshotDir, "10a-creator-external-wallet-close-preview.png") },
+      );
+      expect(shown).toContain("close_distribution");
       await expect.poll(() => readDistribution(connection, distribution)).toBeNull();
-      await expect(row).toContainText("closed");
-      const after = BigInt(await connection.getBalance(new PublicKey(creator.wallet)));
+      const after = BigInt(await connection.getBalance(creatorAddress));
       const unusedFeeBudget = account.feeBudgetLamports - account.feePerClaimLamports * BigInt(SLOTS);
       // Back: the unused fee budget plus the rent of the distribution and vault accounts, less one fee.
       expect(after - before).toBeGreaterThan(unusedFeeBudget);
-      expect(await tokenBalance(connection, mint, new PublicKey(creator.wallet))).toBe(
-        CREATOR_HOLDING - AMOUNT_PER_CLAIM * BigInt(SLOTS),
+      // Every slot was claimed, so no token comes back; the SOL figure is the chain's, before the fee.
+      const result = row.getByTestId("close-result");
+      await expect(result).toContainText(`Returned 0 $${STORY_COIN.symbol} and ${formatSol(after - before + 5000n)}`);
+      await expect(result.getByRole("link", { name: "view on the explorer" })).toHaveAttribute(
+        "href",
+        /^https:\/\/explorer\.solana\.com\/tx\/\w+/,
       );
-      await shot(options, "10-creator-closed-and-reclaimed");
+      expect(await tokenBalance(connection, mint, creatorAddress)).toBe(CREATOR_HOLDING - AMOUNT_PER_CLAIM * BigInt(SLOTS));
+      await shot(options, "10-creator-external-wallet-closed-and-reclaimed");
     });
   } finally {
     for (const person of people) await closePerson(person);

@@ -13,8 +13,12 @@ function useApproval(id: string, handedOff: boolean) {
   const [view, setView] = useState<View>();
   const [error, setError] = useState<string>();
   useEffect(() => {
-    // Once handed to a page wallet the request is answered; the window only keeps showing it.
-    if (handedOff) return;
+    // Once handed to a page wallet the request is answered and the window only keeps showing it; the
+    // worker waits for the wallet meanwhile, and an idle worker is stopped after 30 s, so keep asking.
+    if (handedOff) {
+      const timer = setInterval(() => void callBackground("wallet/status", {}).catch(() => undefined), KEEPALIVE_MS);
+      return () => clearInterval(timer);
+    }
     let stopped = false;
     const load = () =>
       callBackground("approval/get", { id })

@@ -29,7 +29,8 @@ export default defineContentScript({
     const hosts = linkHostsFrom([settings?.backendUrl ?? BUILT_IN_BACKEND_URL, import.meta.env.WXT_PUBLIC_URL ?? ""]);
     // Phantom and Solflare answer through the page bridge, whose relay content script shares this world.
     const externalWallets: ExternalWallets = {
-      connect: (choice) => walletBridge().request(choice, "connect", {}),
+      detect: async () => (await walletBridge().request("standard", "detect", {})).wallets,
+      connect: (choice, name) => walletBridge().request(choice, "connect", {}, name),
       signMessage: (choice, message) => walletBridge().request(choice, "signMessage", { message }),
     };
     const store = createOverlayStore({ extra: { externalWallets } });
