@@ -73,6 +73,8 @@ export interface DistributionFields {
   feeBudgetLamports: bigint;
   requirementsHash: Uint8Array;
   paused: boolean;
+  /** The most priority fee per paid claim the fee budget reimburses; 0 unless a test sets one. */
+  priorityFeeCapLamports?: bigint;
 }
 
 /** A Distribution account at its PDA, laid out byte for byte as the program writes it. Returns its address. */
@@ -100,6 +102,7 @@ export function putDistribution(chain: EmbeddedChain, fields: DistributionFields
     .u64(fields.feeBudgetLamports)
     .u64(fields.amountPerClaim * BigInt(fields.claimedCount))
     .raw(fields.requirementsHash)
+    .u64(fields.priorityFeeCapLamports ?? 0n)
     .u32(bitmapLength(fields.maxClaims))
     .raw(new Uint8Array(bitmapLength(fields.maxClaims)))
     .toBytes();
