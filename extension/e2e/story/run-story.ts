@@ -152,8 +152,16 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
       expect(account.claimedCount).toBe(0);
       expect(account.amountPerClaim).toBe(AMOUNT_PER_CLAIM);
       expect(account.feeBudgetLamports).toBe(
-        // Every fee, and a Token-2022 account's rent for each fan.
-        proposedFeeBudget({ feePerClaimLamports: account.feePerClaimLamports, maxClaims: SLOTS }, true, "token-2022"),
+        // Every fee and priority fee cap, and a Token-2022 account's rent for each fan.
+        proposedFeeBudget(
+          {
+            feePerClaimLamports: account.feePerClaimLamports,
+            priorityFeeCapLamports: account.priorityFeeCapLamports,
+            maxClaims: SLOTS,
+          },
+          true,
+          "token-2022",
+        ),
       );
       expect(account.postId).toBe(BigInt(posts.giveaway));
       expect(await tokenBalance(connection, mint, creatorAddress)).toBe(CREATOR_HOLDING - AMOUNT_PER_CLAIM * BigInt(SLOTS));
