@@ -52,5 +52,8 @@ describe("explaining a failed transaction", () => {
       /custom program error 1, which is not a distribution program error/,
     );
     expect(describeTransactionFailure(new Error("Blockhash not found"))).toBe("Blockhash not found");
+    expect(describeTransactionFailure({ InstructionError: [1, "ComputationalBudgetExceeded"] })).toBe(
+      'transaction failed: {"InstructionError":[1,"ComputationalBudgetExceeded"]}',
+    );
   });
 });

@@ -48,7 +48,11 @@ export function customErrorCode(failure: unknown): number | undefined {
  */
 export function describeTransactionFailure(failure: unknown): string {
   const code = customErrorCode(failure);
-  if (code === undefined) return failure instanceof Error ? failure.message : `transaction failed: ${String(failure)}`;
+  if (code === undefined) {
+    if (failure instanceof Error) return failure.message;
+    // A runtime error such as {"InstructionError":[1,"ComputationalBudgetExceeded"]}, kept readable.
+    return `transaction failed: ${typeof failure === "string" ? failure : JSON.stringify(failure)}`;
+  }
   const known = distributionErrorByCode(code);
   if (known) return `${known.message} (${known.name}, error ${known.code})`;
   return `custom program error ${code}, which is not a distribution program error (it came from a program the transaction called)`;
