@@ -537,8 +537,14 @@ export class ClaimBatcher {
     const kind = entries.some((entry) => entry.createAccount) ? "creating" : "existing";
     const shape = `${distribution}:${kind}:${entries.length}`;
     const measured = this.measuredUnits.get(shape);
-    // A claim retried alone (its batch failed) is always measured afresh.
-    const reuse = measured && !items.some((item) => item.claim.send_alone) && performance.now() - measured.at < MEASURE_TTL_MS;
+    // A claim retried alone (its batch failed) is always measured afresh, and so is every batch that
+    // opens token accounts: the token-account program searches each fan's address bump, 1,500 CU a
+    // try, so one fan's opening can cost 10,000 CU more than another's and overrun a reused limit.
+    const reuse =
+      kind === "existing" &&
+      measured &&
+      !items.some((item) => item.claim.send_alone) &&
+      performance.now() - measured.at < MEASURE_TTL_MS;
     let used = reuse ? measured.units : undefined;
     let refusal: PreparedBatch["refusal"];
     if (used === undefined) {
