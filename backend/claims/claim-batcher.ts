@@ -557,7 +557,7 @@ export class ClaimBatcher {
       );
       used = simulation.value.unitsConsumed ?? MAX_COMPUTE_UNIT_LIMIT;
       if (simulation.value.err) refusal = { err: simulation.value.err, logs: simulation.value.logs ?? [] };
-      else {
+      else if (kind === "existing") {
         if (this.measuredUnits.size >= MAX_MEASURED_SHAPES) this.measuredUnits.clear();
         this.measuredUnits.set(shape, { units: used, at: performance.now() });
       }
