@@ -44,6 +44,8 @@ import { batchPriorityPrice, PriorityFeeMarket } from "./priority-fees.ts";
 
 /** getSignatureStatuses answers at most 256 signatures per call. */
 const STATUSES_PER_REQUEST = 256;
+/** How often batches still on their way are asked about: a cluster confirms in about half a second. */
+const IN_FLIGHT_POLL_MS = 100;
 const PAUSED_RECHECK_MS = 5_000;
 /** The longest a claim waits for others to share its batch (the adaptive window's ceiling). */
 const MAX_BATCH_WINDOW_MS = 40;
@@ -107,8 +109,13 @@ export interface ClaimBatcherOptions {
   idleMs?: number;
   /** The ceiling of the adaptive batch window (see `batchWindowMs`). */
   maxBatchWindowMs?: number;
-  /** Batches built per cycle: the pipeline depth. */
+  /** Batches built per cycle. */
   batchesPerCycle?: number;
+  /**
+   * Cycles sending at once, beside the one settling: while one waits for the database, another builds
+   * or sends, so the database's thread and the main thread work at the same time.
+   */
+  senders?: number;
   /** How long the claims of a paused distribution wait before the chain is asked again. */
   pausedRecheckMs?: number;
   hooks?: ClaimBatcherHooks;
@@ -150,7 +157,9 @@ export class ClaimBatcher {
   private readonly mints = new Map<string, Promise<MintRef>>();
   private running: Promise<void> | undefined;
   private stopping = false;
-  private wake: (() => void) | undefined;
+  /** Wakes the sending loops (claims were queued) and the settling loop (batches went out). */
+  private readonly queuedSignal = new Wakeup();
+  private readonly sentSignal = new Wakeup();
   /** Claims announced since the last lease, and the arrival rate they show (claims per millisecond). */
   private announced = 0;
   private arrivalPerMs = 0;
@@ -173,7 +182,8 @@ export class ClaimBatcher {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.queuedSignal.notify();
+    this.sentSignal.notify();
     await this.running;
     this.running = undefined;
   }
@@ -188,7 +198,7 @@ export class ClaimBatcher {
     }
     this.lastAnnouncedAt = now;
     this.announced += count;
-    this.wake?.();
+    this.queuedSignal.notify();
   }
 
   /**
@@ -215,26 +225,44 @@ export class ClaimBatcher {
     return { sent, settled: settledBefore + settledAfter };
   }
 
+  /**
+   * The running batcher: `senders` loops sending queued claims and one settling what is in flight, side
+   * by side. A loop that found nothing to do waits for a signal (claims queued, batches sent) or idleMs,
+   * which also finds work that another instance queued or left behind.
+   */
   private async loop(): Promise<void> {
-    while (!this.stopping) {
-      let report: CycleReport = { sent: 0, settled: 0 };
-      try {
+    const senders = Array.from({ length: this.options.senders ?? 2 }, () =>
+      this.repeat(this.queuedSignal, this.options.idleMs ?? 200, async () => {
         const window = this.batchWindowMs();
         if (window > 0) await this.timed("batch_window", () => new Promise((resolve) => setTimeout(resolve, window)));
-        report = await this.runCycle();
+        const sent = await this.sendQueued();
+        if (sent) this.sentSignal.notify();
+        return sent > 0 || this.announced > 0;
+      }),
+    );
+    let stillInFlight = false;
+    const settler = this.repeat(
+      this.sentSignal,
+      () => (stillInFlight ? IN_FLIGHT_POLL_MS : (this.options.idleMs ?? 200)),
+      async () => {
+        const { settled, unsettled } = await this.settleInFlightCounted();
+        stillInFlight = unsettled > 0;
+        return settled > 0;
+      },
+    );
+    await Promise.all([...senders, settler]);
+  }
+
+  /** Runs `work` until the batcher stops, waiting for `signal` or the pause whenever it did nothing. */
+  private async repeat(signal: Wakeup, pauseMs: number | (() => number), work: () => Promise<boolean>): Promise<void> {
+    while (!this.stopping) {
+      let busy = false;
+      try {
+        busy = await work();
       } catch (error) {
         this.options.hooks?.onError?.(error);
       }
-      if (!this.stopping && report.sent === 0 && report.settled === 0 && this.announced === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.idleMs ?? 200);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
-      }
+      if (!busy && !this.stopping) await signal.wait(typeof pauseMs === "number" ? pauseMs : pauseMs());
     }
   }
 
@@ -262,11 +290,16 @@ export class ClaimBatcher {
    * Confirmed batches are settled together in one database transaction; the rare others one by one.
    */
   async settleInFlight(): Promise<number> {
+    return (await this.settleInFlightCounted()).settled;
+  }
+
+  /** settleInFlight, also counting the batches asked about that are still on their way. */
+  private async settleInFlightCounted(): Promise<{ settled: number; unsettled: number }> {
     const { connection, database } = this.options;
     const batches = await this.timed("settle_db", () =>
       leaseInFlightBatches(database, this.instanceId, this.leaseMs, STATUSES_PER_REQUEST),
     );
-    if (!batches.length) return 0;
+    if (!batches.length) return { settled: 0, unsettled: 0 };
     const { value: statuses } = await this.timed("status_poll", () =>
       connection.getSignatureStatuses(
         batches.map((batch) => batch.signature),
@@ -308,7 +341,8 @@ export class ClaimBatcher {
         }
       }
     });
-    return confirmed.length + others.length;
+    const settled = confirmed.length + others.length;
+    return { settled, unsettled: batches.length - settled };
   }
 
   private forgetMeasures(distribution: string): void {
@@ -645,6 +679,27 @@ export class ClaimBatcher {
     }
     await this.timed("record_batches", () => markBatchesSubmitted(database, submitted));
     return prepared.length;
+  }
+}
+
+/** Lets loops sleep until something happens or a timeout passes, whichever comes first. */
+class Wakeup {
+  private waiting = new Set<() => void>();
+
+  wait(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiting.add(done);
+    });
+  }
+
+  notify(): void {
+    for (const done of [...this.waiting]) done();
   }
 }
 
