@@ -18,7 +18,7 @@ const INTENT_WINDOW = "popup,width=600,height=700";
 const WINDOW_WATCH_MS = 500;
 
 export function Checklist({ distribution, signedIn }: { distribution: Distribution; signedIn: boolean }) {
-  const eligibility = backendApi.useEligibilityQuery(distribution.address, { skip: !signedIn });
+  const eligibility = backendApi.useDistributionsEligibilityQuery({ address: distribution.address }, { skip: !signedIn });
   const [recheck] = backendApi.useRecheckEligibilityMutation();
   const [acted, setActed] = useState(false);
   const [returns, setReturns] = useState(0);

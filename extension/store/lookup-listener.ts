@@ -28,7 +28,7 @@ export function startLookupListener(listener: ListenerMiddlewareInstance<Overlay
         const batch = pending.slice(start, start + LOOKUP_BATCH);
         const postIds = batch.map((post) => post.postId).sort();
         const buckets = pendingBuckets.slice(start, start + LOOKUP_BATCH);
-        const lookup = backendApi.endpoints.distributionsForPosts.initiate;
+        const lookup = backendApi.endpoints.distributionsLookup.initiate;
         const once = { subscribe: false, forceRefetch: true };
         const { data } = await api.dispatch(
           lookup({ ...(postIds.length > 0 ? { postIds } : {}), ...(buckets.length > 0 ? { buckets } : {}) }, once),
@@ -46,7 +46,7 @@ export function startLookupListener(listener: ListenerMiddlewareInstance<Overlay
             .filter((address): address is string => address !== undefined && !distributionSelectors.selectById(known, address)),
         );
         for (const address of missing) {
-          await api.dispatch(backendApi.endpoints.distribution.initiate(address, { subscribe: false }));
+          await api.dispatch(backendApi.endpoints.distributionsGet.initiate({ address }, { subscribe: false }));
         }
       }
     },

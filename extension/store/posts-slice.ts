@@ -60,7 +60,7 @@ export const postsSlice = createSlice({
     },
   },
   extraReducers: (builder) => {
-    const { matchPending, matchFulfilled, matchRejected } = backendApi.endpoints.distributionsForPosts;
+    const { matchPending, matchFulfilled, matchRejected } = backendApi.endpoints.distributionsLookup;
     type State = typeof initialState;
     const mark = (
       { postIds = [], buckets = [] }: RequestOf<"distributions/lookup">,
