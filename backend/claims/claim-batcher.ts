@@ -31,13 +31,15 @@ import {
   batchCapacity,
   batchInstruction,
   batchMessage,
+  bumpTriesToOpen,
+  COMPUTE_UNITS_PER_BUMP_TRY,
   MAX_COMPUTE_UNIT_LIMIT,
   type MintRef,
   type SignedBatch,
   signBatchMessage,
   unsignedWire,
 } from "./batch-transaction.ts";
-import { mintRef, walletsWithoutTokenAccount } from "./distribution-chain-state.ts";
+import { accountsToOpen, mintRef } from "./distribution-chain-state.ts";
 import { batchPriorityPrice, PriorityFeeMarket } from "./priority-fees.ts";
 
 /** getSignatureStatuses answers at most 256 signatures per call. */
@@ -47,16 +49,16 @@ const PAUSED_RECHECK_MS = 5_000;
 const MAX_BATCH_WINDOW_MS = 40;
 /**
  * Simulation measures a batch's compute; the limit asks for this much more, plus a fixed margin. A
- * batch that opens token accounts varies more (the associated token program searches for each
- * account's bump, and an address someone pre-funded costs three system instructions instead of one),
- * so it gets more headroom.
+ * batch that opens token accounts gets more: its measure is carried over from another batch by the
+ * bump model (below), and the token program's account initialisation is the least-measured part.
  */
-const COMPUTE_UNIT_HEADROOM = { existing: 1.1, creating: 1.5 };
+const COMPUTE_UNIT_HEADROOM = { existing: 1.1, creating: 1.2 };
 const COMPUTE_UNIT_MARGIN = 1_000;
 /**
  * How long a measured batch shape (distribution, kind of claims, claim count) stands for the next ones
  * of the same shape: simulating each batch executes it twice, which on the embedded chain halves
- * throughput, while batches of one shape use the same compute.
+ * throughput, while batches of one shape use the same compute, except for the associated token
+ * program's bump search when they open accounts, which the batcher counts itself (bumpTriesToOpen).
  */
 const MEASURE_TTL_MS = 5_000;
 const MAX_MEASURED_SHAPES = 1_000;
@@ -139,8 +141,11 @@ export class ClaimBatcher {
   private readonly leaseMs: number;
   private readonly capacity: { creating: number; existing: number };
   private readonly fees: PriorityFeeMarket;
-  /** Compute units measured by simulation per batch shape, reused for MEASURE_TTL_MS. */
-  private readonly measuredUnits = new Map<string, { units: number; at: number }>();
+  /**
+   * Compute units measured by simulation per batch shape, with the bump tries its account openings
+   * took, reused for MEASURE_TTL_MS.
+   */
+  private readonly measuredUnits = new Map<string, { units: number; bumpTries: number; at: number }>();
   /** Each mint's token program, which never changes: looked up once per mint. */
   private readonly mints = new Map<string, Promise<MintRef>>();
   private running: Promise<void> | undefined;
@@ -461,7 +466,7 @@ export class ClaimBatcher {
 
   private async packBatches(state: DistributionAccount, claims: LeasedClaim[]): Promise<PackedClaim[][]> {
     const mint = await this.mintRef(state.mint);
-    const missing = await walletsWithoutTokenAccount(
+    const { missing, prefunded } = await accountsToOpen(
       this.options.connection,
       mint,
       claims.map((claim) => claim.wallet),
@@ -479,7 +484,12 @@ export class ClaimBatcher {
         continue;
       }
       if (createAccount) creationsCovered--;
-      entries.push({ claim, entry: { slot: claim.slot, wallet: claim.wallet, createAccount } });
+      entries.push({
+        claim,
+        entry: { slot: claim.slot, wallet: claim.wallet, createAccount },
+        bumpTries: createAccount ? bumpTriesToOpen(mint, claim.wallet) : 0,
+        prefunded: prefunded.has(claim.wallet),
+      });
     }
     await this.failLeased(uncovered, "needs_token_account");
     const batches: (typeof entries)[] = [];
@@ -506,8 +516,10 @@ export class ClaimBatcher {
    * Sets the batch's compute unit limit from simulation, then signs it with the priority fee the market
    * and the creator's cap allow. A batch of a shape not measured in the last MEASURE_TTL_MS is
    * simulated (which also shows, before anything is paid, whether the chain would refuse it); the
-   * others reuse that measure. The batcher reads the distribution before each cycle and never sends a
-   * claim whose slot is taken, so a send that fails anyway is a race, settled like any refusal.
+   * others reuse that measure, moved by 1,500 units per bump try more or fewer than the measured batch
+   * took to open its accounts. A batch with a claim retried alone or an address someone pre-funded is
+   * always simulated. The batcher reads the distribution before each cycle and never sends a claim
+   * whose slot is taken, so a send that fails anyway is a race, settled like any refusal.
    */
   private async prepareBatch(
     distribution: string,
@@ -536,16 +548,13 @@ export class ClaimBatcher {
       });
     const kind = entries.some((entry) => entry.createAccount) ? "creating" : "existing";
     const shape = `${distribution}:${kind}:${entries.length}`;
+    const bumpTries = items.reduce((sum, item) => sum + item.bumpTries, 0);
     const measured = this.measuredUnits.get(shape);
-    // A claim retried alone (its batch failed) is always measured afresh, and so is every batch that
-    // opens token accounts: the token-account program searches each fan's address bump, 1,500 CU a
-    // try, so one fan's opening can cost 10,000 CU more than another's and overrun a reused limit.
     const reuse =
-      kind === "existing" &&
       measured &&
-      !items.some((item) => item.claim.send_alone) &&
+      !items.some((item) => item.claim.send_alone || item.prefunded) &&
       performance.now() - measured.at < MEASURE_TTL_MS;
-    let used = reuse ? measured.units : undefined;
+    let used = reuse ? measured.units + (bumpTries - measured.bumpTries) * COMPUTE_UNITS_PER_BUMP_TRY : undefined;
     let refusal: PreparedBatch["refusal"];
     if (used === undefined) {
       const probe = message({ computeUnitLimit: MAX_COMPUTE_UNIT_LIMIT, microLamportsPerUnit: price(MAX_COMPUTE_UNIT_LIMIT) });
@@ -557,9 +566,9 @@ export class ClaimBatcher {
       );
       used = simulation.value.unitsConsumed ?? MAX_COMPUTE_UNIT_LIMIT;
       if (simulation.value.err) refusal = { err: simulation.value.err, logs: simulation.value.logs ?? [] };
-      else if (kind === "existing") {
+      else if (!items.some((item) => item.prefunded)) {
         if (this.measuredUnits.size >= MAX_MEASURED_SHAPES) this.measuredUnits.clear();
-        this.measuredUnits.set(shape, { units: used, at: performance.now() });
+        this.measuredUnits.set(shape, { units: used, bumpTries, at: performance.now() });
       }
     }
     const computeUnitLimit = Math.min(
@@ -643,6 +652,10 @@ export class ClaimBatcher {
 interface PackedClaim {
   claim: LeasedClaim;
   entry: BatchClaimEntry;
+  /** Bumps the associated token program tries to open the fan's account; 0 when it exists. */
+  bumpTries: number;
+  /** The account's address holds lamports someone sent it before it was opened. */
+  prefunded: boolean;
 }
 
 /** A batch signed and ready to record; `refusal` when simulation showed the chain would refuse it. */
