@@ -3,6 +3,7 @@ import {
   Keypair,
   type PublicKey,
   SendTransactionError,
+  type SimulateTransactionConfig,
   SystemProgram,
   Transaction,
   type VersionedTransaction,
@@ -161,7 +162,7 @@ describeEachEngine("claim batcher", (database) => {
     // Simulations of this distribution's batches (other tests' claims may share the batcher's cycles).
     let simulations = 0;
     const simulate = connection.simulateTransaction.bind(connection);
-    connection.simulateTransaction = ((transaction: VersionedTransaction, config) => {
+    connection.simulateTransaction = ((transaction: VersionedTransaction, config?: SimulateTransactionConfig) => {
       if (transaction.message.staticAccountKeys.some((key) => key.equals(distribution.address))) simulations++;
       return simulate(transaction, config);
     }) as typeof connection.simulateTransaction;
