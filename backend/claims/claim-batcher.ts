@@ -44,6 +44,8 @@ import { batchPriorityPrice, PriorityFeeMarket } from "./priority-fees.ts";
 
 /** getSignatureStatuses answers at most 256 signatures per call. */
 const STATUSES_PER_REQUEST = 256;
+/** Transactions on their way to the node at once, per cycle. */
+const SENDS_AT_ONCE = 8;
 /** How often batches still on their way are asked about: a cluster confirms in about half a second. */
 const IN_FLIGHT_POLL_MS = 100;
 const PAUSED_RECHECK_MS = 5_000;
@@ -646,19 +648,17 @@ export class ClaimBatcher {
       throw error;
     }
     const submitted: string[] = [];
-    for (const [index, batch] of prepared.entries()) {
-      const batchId = batchIds[index] as string;
+    const sendOne = async (batch: PreparedBatch, batchId: string) => {
       this.transition("sent", batch.items.length);
       hooks?.onBatchSent?.(batch.items.length);
       const slots = batch.items.map((item) => item.entry.slot);
       if (batch.refusal) {
         // Simulation refused it: it is never sent, and settles as a refusal would.
-        await this.settleFailure(
+        return this.settleFailure(
           { id: batchId, distribution: batch.distribution },
           slots,
           decideBatchFailure(typeof batch.refusal.err === "string" ? batch.refusal.err : batch.refusal, slots.length),
         );
-        continue;
       }
       try {
         await this.timed("send", () => connection.sendRawTransaction(batch.signed.wire, { skipPreflight: true, maxRetries: 0 }));
@@ -666,17 +666,24 @@ export class ClaimBatcher {
       } catch (error) {
         // Only an answer from the node proves the transaction was not taken; anything else (a timeout,
         // a dropped connection) leaves it in flight until its blockhash expires.
-        if (!(error instanceof SendTransactionError)) {
-          hooks?.onError?.(error);
-          continue;
-        }
+        if (!(error instanceof SendTransactionError)) return hooks?.onError?.(error);
         await this.settleFailure(
           { id: batchId, distribution: batch.distribution },
           slots,
           decideBatchFailure(error, slots.length),
         );
       }
-    }
+    };
+    // Batches are independent (each is all or nothing, on slots no other batch holds), so several are
+    // on their way to the node at once: one by one, a remote node's round trip would bound throughput.
+    let next = 0;
+    const sender = async () => {
+      while (next < prepared.length) {
+        const index = next++;
+        await sendOne(prepared[index] as PreparedBatch, batchIds[index] as string);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SENDS_AT_ONCE, prepared.length) }, sender));
     await this.timed("record_batches", () => markBatchesSubmitted(database, submitted));
     return prepared.length;
   }
