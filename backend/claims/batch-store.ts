@@ -68,57 +68,42 @@ export async function releaseClaims(database: Queryable, owner: string, claimIds
   );
 }
 
+/** The SQLSTATE record_sent_batches raises when a claim's lease was lost. */
+const LEASE_LOST_SQLSTATE = "MF001";
+
 /**
- * Writes the batches and moves their claims to `sent` before any transaction leaves the process (one
- * database transaction for a whole cycle's batches): after a crash, recovery finds each signature and
- * blockhash and can ask the chain what happened. If any claim's lease was lost to another instance,
- * nothing is written and the caller must send none of them. Returns the batch ids in order.
+ * Writes the batches and moves their claims to `sent` before any transaction leaves the process, in
+ * one call to the database (migration 200): after a crash, recovery finds each signature and blockhash
+ * and can ask the chain what happened. If any claim's lease was lost to another instance, nothing is
+ * written and the caller must send none of them. Returns the batch ids in order.
  */
 export async function recordSentBatches(
-  database: Database,
+  database: Queryable,
   owner: string,
   leaseMs: number,
   batches: SentBatch[],
 ): Promise<string[]> {
   if (!batches.length) return [];
-  return database.transaction(async (transaction) => {
-    const { rows } = await transaction.query<{ id: string; signature: string }>(
-      `INSERT INTO claim_batches (distribution, status, signature, blockhash, last_valid_block_height, claim_count, lease_owner, lease_expires_at)
-       SELECT distribution, 'sent', signature, blockhash, last_valid_block_height, claim_count, $6, now() + $7 * interval '1 millisecond'
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[])
-           AS batch (distribution, signature, blockhash, last_valid_block_height, claim_count)
-       RETURNING id, signature`,
+  try {
+    const { rows } = await database.query<{ id: string }>(
+      "SELECT id FROM record_sent_batches($1, $2, $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::uuid[], $9::int[]) AS id",
       [
+        owner,
+        leaseMs,
         batches.map((batch) => batch.distribution),
         batches.map((batch) => batch.signature),
         batches.map((batch) => batch.blockhash),
         batches.map((batch) => batch.lastValidBlockHeight),
         batches.map((batch) => batch.claimIds.length),
-        owner,
-        leaseMs,
+        batches.flatMap((batch) => batch.claimIds),
+        batches.flatMap((batch, index) => batch.claimIds.map(() => index + 1)),
       ],
     );
-    const idOf = new Map(rows.map((row) => [row.signature, row.id]));
-    const ids = batches.map((batch) => idOf.get(batch.signature) as string);
-    const claimIds = batches.flatMap((batch) => batch.claimIds);
-    // Each claim finds its batch by its place in the id array. A join with unnest() is planned as a
-    // nested loop over the whole array per claim (the lease filter makes the planner expect one row),
-    // which cost 0.1 ms a claim at 384 claims a cycle.
-    const moved = await transaction.query(
-      `UPDATE claims SET status = 'sent', batch_id = ($2::bigint[])[array_position($1::uuid[], id)],
-              signature = ($3::text[])[array_position($1::uuid[], id)], lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = 'queued' AND lease_owner = $4 AND lease_expires_at > now()`,
-      [
-        claimIds,
-        batches.flatMap((batch, index) => batch.claimIds.map(() => ids[index])),
-        batches.flatMap((batch) => batch.claimIds.map(() => batch.signature)),
-        owner,
-      ],
-    );
-    if (moved.rowCount !== claimIds.length)
-      throw new LeaseLostError(`lost the lease on ${claimIds.length - moved.rowCount} claims`);
-    return ids;
-  });
+    return rows.map((row) => String(row.id));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === LEASE_LOST_SQLSTATE) throw new LeaseLostError((error as Error).message);
+    throw error;
+  }
 }
 
 /** The node took these batches' transactions: their claims now wait for confirmation (for the fans' progress). */
@@ -130,24 +115,22 @@ export async function markBatchesSubmitted(database: Queryable, batchIds: string
 }
 
 /**
- * Confirms batches the chain confirmed without error, in one database transaction: batch_claim is all
- * or nothing, so every claim such a batch carries was paid. A batch already settled is left alone.
+ * Confirms batches the chain confirmed without error, in one statement: batch_claim is all or nothing,
+ * so every claim such a batch carries was paid. A batch already settled is left alone.
  */
-export async function settleConfirmedBatches(database: Database, batchIds: string[]): Promise<number> {
+export async function settleConfirmedBatches(database: Queryable, batchIds: string[]): Promise<number> {
   if (!batchIds.length) return 0;
-  return database.transaction(async (transaction) => {
-    const { rows } = await transaction.query<{ id: string }>(
-      `UPDATE claim_batches SET status = 'confirmed', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE id = ANY($1::bigint[]) AND status = 'sent' RETURNING id`,
-      [batchIds],
-    );
-    if (!rows.length) return 0;
-    const confirmed = await transaction.query(
-      "UPDATE claims SET status = 'confirmed', updated_at = now() WHERE batch_id = ANY($1::bigint[]) AND status = 'sent'",
-      [rows.map((row) => row.id)],
-    );
-    return confirmed.rowCount;
-  });
+  // The claims are found through the batch_id index by the given ids; only those of batches this
+  // statement moved to confirmed are changed.
+  const confirmed = await database.query(
+    `WITH settled AS (
+       UPDATE claim_batches SET status = 'confirmed', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE id = ANY($1::bigint[]) AND status = 'sent' RETURNING id)
+     UPDATE claims SET status = 'confirmed', updated_at = now()
+      WHERE batch_id = ANY($1::bigint[]) AND status = 'sent' AND batch_id IN (SELECT id FROM settled)`,
+    [batchIds],
+  );
+  return confirmed.rowCount;
 }
 
 /** Batches sent but not settled: this instance's own, and any whose owner's lease ran out (it crashed). */

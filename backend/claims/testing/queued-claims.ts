@@ -6,8 +6,11 @@ import type { TestDistribution } from "./chain-fixtures.ts";
 
 let userCounter = 0;
 
+/** What queueing claims needs of a distribution: its address and its number of slots. */
+export type QueueTarget = Pick<TestDistribution, "address" | "maxClaims">;
+
 /** Queues one claim for each of `count` fresh wallets through the intake, as POST /claims would; returns the wallets. */
-export function queueClaims(database: Database, distribution: TestDistribution, count: number): Promise<PublicKey[]> {
+export function queueClaims(database: Database, distribution: QueueTarget, count: number): Promise<PublicKey[]> {
   return queueClaimsFor(
     database,
     distribution,
@@ -16,11 +19,7 @@ export function queueClaims(database: Database, distribution: TestDistribution, 
 }
 
 /** Queues one claim for each of `wallets`, each by a fresh X account, in their order; returns the wallets. */
-export async function queueClaimsFor(
-  database: Database,
-  distribution: TestDistribution,
-  wallets: PublicKey[],
-): Promise<PublicKey[]> {
+export async function queueClaimsFor(database: Database, distribution: QueueTarget, wallets: PublicKey[]): Promise<PublicKey[]> {
   const intake = new ClaimIntake(database);
   const outcomes = await Promise.all(
     wallets.map((wallet) => {
@@ -39,7 +38,10 @@ export async function queueClaimsFor(
 }
 
 /** The distribution's claims counted by status. */
-export async function claimStatuses(database: Database, distribution: TestDistribution): Promise<Record<string, number>> {
+export async function claimStatuses(
+  database: Database,
+  distribution: Pick<TestDistribution, "address">,
+): Promise<Record<string, number>> {
   const { rows } = await database.query<{ status: string; count: string }>(
     "SELECT status, count(*) AS count FROM claims WHERE distribution = $1 GROUP BY status",
     [distribution.address.toBase58()],
