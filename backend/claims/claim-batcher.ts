@@ -164,6 +164,8 @@ export class ClaimBatcher {
   private readonly sentSignal = new Wakeup();
   /** Claims announced since the last lease, and the arrival rate they show (claims per millisecond). */
   private announced = 0;
+  /** The last lease took as many claims as it could: more are waiting. */
+  private backlogged = false;
   private arrivalPerMs = 0;
   private lastAnnouncedAt = 0;
 
@@ -205,11 +207,12 @@ export class ClaimBatcher {
 
   /**
    * How long to hold the queue open before leasing, so claims arriving together share a batch: none
-   * when a full batch already waits or claims arrive too slowly to fill one soon (a lone claim goes out
-   * at once), otherwise the time the arrival rate needs to fill a batch, at most maxBatchWindowMs.
-   * Under load a cycle takes longer than the window, so batches are full without any wait.
+   * when a full batch already waits (announced, or left behind by a lease that took all it could) or
+   * claims arrive too slowly to fill one soon (a lone claim goes out at once), otherwise the time the
+   * arrival rate needs to fill a batch, at most maxBatchWindowMs.
    */
   batchWindowMs(): number {
+    if (this.backlogged) return 0;
     const missing = this.capacity.existing - this.announced;
     if (missing <= 0 || this.arrivalPerMs <= 0) return 0;
     const maxWindow = this.options.maxBatchWindowMs ?? MAX_BATCH_WINDOW_MS;
@@ -411,9 +414,9 @@ export class ClaimBatcher {
   async sendQueued(): Promise<number> {
     const { database, connection } = this.options;
     this.announced = 0;
-    const leased = await this.timed("lease_claims", () =>
-      leaseQueuedClaims(database, this.instanceId, this.leaseMs, this.capacity.existing * (this.options.batchesPerCycle ?? 16)),
-    );
+    const limit = this.capacity.existing * (this.options.batchesPerCycle ?? 16);
+    const leased = await this.timed("lease_claims", () => leaseQueuedClaims(database, this.instanceId, this.leaseMs, limit));
+    this.backlogged = leased.length === limit;
     if (!leased.length) return 0;
     const byDistribution = new Map<string, LeasedClaim[]>();
     for (const claim of leased) {
