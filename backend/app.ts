@@ -71,6 +71,8 @@ export interface AppDependencies {
    * local (the embedded chain), never against a real cluster.
    */
   tokenMetadataFromLoopback?: boolean;
+  /** How often live streams read every followed count again (LiveEventsOptions.sweepMs); tests lengthen it to hear notifications alone. */
+  liveSweepMs?: number;
   now?: () => number;
 }
 
@@ -169,6 +171,7 @@ function appContext(dependencies: AppDependencies, claimActivity: ClaimActivity)
     acceptedCounts: (addresses) => claimActivity.acceptedCounts(addresses),
     invalidations,
     maxStreams: config.MAX_LIVE_STREAMS,
+    ...(dependencies.liveSweepMs ? { sweepMs: dependencies.liveSweepMs } : {}),
     onError: (error) => logger.warn({ err: error }, "a live count update failed; the next sweep sends it"),
   });
   return {

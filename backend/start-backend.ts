@@ -45,6 +45,8 @@ export interface BackendOptions {
   emulator?: Parameters<typeof startXApiEmulator>[0];
   /** Options for the embedded chain when SOLANA_RPC_URL is unset. */
   chainOptions?: ConstructorParameters<typeof EmbeddedChain>[0];
+  /** See AppDependencies.liveSweepMs. */
+  liveSweepMs?: number;
   now?: () => number;
 }
 
@@ -165,6 +167,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
         : [],
       ...(options.plugins ? { plugins: options.plugins } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.liveSweepMs ? { liveSweepMs: options.liveSweepMs } : {}),
     });
 
     if (devRpc) {

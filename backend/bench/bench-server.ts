@@ -9,6 +9,7 @@ import { registerDistribution } from "../claims/testing/registered-distribution.
 import { openDatabase } from "../db/open-database.ts";
 import { createDatabaseOn, startPostgresServer } from "../db/testing/postgres-server.ts";
 import { createLogger } from "../http/logging.ts";
+import { lineOf, startScript } from "../http/testing/child-processes.ts";
 import { startTestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import type { BatcherProfile, BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
@@ -19,8 +20,11 @@ const X_COST_FANS = 20;
 
 /**
  * The backend under benchmark, in a process of its own so the load generator does not share its
- * event loop: embedded defaults (PGlite in a file, the in-process chain, the X API emulator, request
- * logs at level info).
+ * event loop: PGlite in a file, the X API emulator, request logs at level info, and the embedded chain
+ * in a process of its own (`npm run chain`), reached over JSON-RPC through SOLANA_RPC_URL as a deployed
+ * backend reaches its cluster: the code path of devnet and mainnet, with the chain's execution on this
+ * machine's other core as a validator's would be on its own machine. BENCH_CHAIN=in-process runs the
+ * chain inside the backend instead (the development default of `npm start`), for comparison.
  * The driver (api.ts) sends commands over IPC.
  */
 const dataDirectory = process.argv[2];
@@ -30,13 +34,26 @@ const postgres = process.env.BENCH_POSTGRES === "1" ? await startPostgresServer(
 const database = postgres
   ? await openDatabase({ databaseUrl: await createDatabaseOn(postgres.adminUrl) })
   : await openDatabase({ dataDirectory });
+const chainProcess =
+  process.env.BENCH_CHAIN === "in-process"
+    ? undefined
+    : startScript("backend/chain/chain-main.ts", { CHAIN_PORT: "0", CHAIN_RPC_PER_MINUTE: String(1_000_000_000) });
+const chainEnvironment: Record<string, string> = chainProcess
+  ? {
+      SOLANA_RPC_URL: await lineOf(chainProcess, (line) => (JSON.parse(line) as { rpcUrl?: string }).rpcUrl),
+      VERIFIER_KEYPAIR: JSON.stringify([...Keypair.generate().secretKey]),
+    }
+  : {};
+chainProcess?.stdout?.resume();
 // At the production default level (info), one line per request, into a file as an operator's would go.
 const logger = createLogger("info", pino.destination({ dest: join(dataDirectory, "backend.log"), sync: false }));
 // The load generator opens up to 256 connections from loopback, beside the ones setting up.
-const backend = await startTestBackend(database, { MAX_CONNECTIONS_PER_ADDRESS: "1024" }, { plugins: [claimsPlugin], logger });
+const backend = await startTestBackend(
+  database,
+  { MAX_CONNECTIONS_PER_ADDRESS: "1024", ...chainEnvironment },
+  { plugins: [claimsPlugin], logger },
+);
 const connection = backend.context.connection;
-const chain = backend.chain;
-if (!chain) throw new Error("the benchmark runs on the embedded chain");
 await fund(connection, backend.feePayer.publicKey, 10_000);
 const creator = await backend.signIn(SEED.users.creator.username);
 
@@ -183,6 +200,7 @@ process.on("message", async (command: BenchCommand) => {
       await backend.close();
       await database.close();
       postgres?.stop();
+      chainProcess?.kill();
       reply({ type: "closed" });
       process.exit(0);
     }

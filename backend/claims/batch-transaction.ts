@@ -2,32 +2,48 @@ import { createPrivateKey, type KeyObject, sign } from "node:crypto";
 import { ComputeBudgetProgram, type Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import bs58 from "bs58";
 import {
-  associatedTokenAddress,
   type BatchShape,
   batchClaimInstruction,
   distributionProgramId,
+  findAssociatedTokenAddress,
   maxClaimsPerLegacyTransaction,
 } from "../../shared/program/index.ts";
 
 /** The runtime's ceiling, which a batch asks for when it is simulated to measure what it uses. */
 export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
 
-const associatedAccounts = new Map<string, PublicKey>();
+const associatedAccounts = new Map<string, { address: PublicKey; bump: number }>();
 const MAX_REMEMBERED_ACCOUNTS = 100_000;
+
+function rememberedAssociatedAccount(mint: MintRef, wallet: string): { address: PublicKey; bump: number } {
+  const key = `${mint.text}:${wallet}`;
+  let found = associatedAccounts.get(key);
+  if (!found) {
+    const [address, bump] = findAssociatedTokenAddress(mint.key, new PublicKey(wallet), mint.tokenProgram);
+    found = { address, bump };
+    if (associatedAccounts.size >= MAX_REMEMBERED_ACCOUNTS) associatedAccounts.clear();
+    associatedAccounts.set(key, found);
+  }
+  return found;
+}
 
 /**
  * The wallet's associated token account for the mint, remembered: the batcher asks for it when it
  * checks which accounts exist and again when it builds the batch.
  */
 export function associatedTokenAccount(mint: MintRef, wallet: string): PublicKey {
-  const key = `${mint.text}:${wallet}`;
-  let account = associatedAccounts.get(key);
-  if (!account) {
-    account = associatedTokenAddress(mint.key, new PublicKey(wallet), mint.tokenProgram);
-    if (associatedAccounts.size >= MAX_REMEMBERED_ACCOUNTS) associatedAccounts.clear();
-    associatedAccounts.set(key, account);
-  }
-  return account;
+  return rememberedAssociatedAccount(mint, wallet).address;
+}
+
+/** Compute units the associated token program spends per bump it tries while opening an account. */
+export const COMPUTE_UNITS_PER_BUMP_TRY = 1_500;
+
+/**
+ * How many bumps the associated token program tries when it opens this wallet's account (from 255
+ * down to the account's bump): what makes one opening cost more than another.
+ */
+export function bumpTriesToOpen(mint: MintRef, wallet: string): number {
+  return 256 - rememberedAssociatedAccount(mint, wallet).bump;
 }
 
 /** A distribution's mint with its text and its token program (the mint account's owner), looked up once. */

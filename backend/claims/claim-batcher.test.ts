@@ -1,4 +1,13 @@
-import { type Connection, Keypair, type PublicKey, SendTransactionError } from "@solana/web3.js";
+import {
+  type Connection,
+  Keypair,
+  type PublicKey,
+  SendTransactionError,
+  type SimulateTransactionConfig,
+  SystemProgram,
+  Transaction,
+  type VersionedTransaction,
+} from "@solana/web3.js";
 import { beforeAll, expect, it } from "vitest";
 import { decodeDistributionAccount } from "../../shared/program/index.ts";
 import { defaultChainPrograms } from "../chain/default-programs.ts";
@@ -7,12 +16,20 @@ import { inProcessConnection } from "../chain/in-process-fetch.ts";
 import type { Database } from "../db/database.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { decideBatchFailure } from "./batch-failure.ts";
-import { type BatchClaimEntry, batchCapacity, signBatch } from "./batch-transaction.ts";
+import {
+  associatedTokenAccount,
+  type BatchClaimEntry,
+  batchCapacity,
+  bumpTriesToOpen,
+  COMPUTE_UNITS_PER_BUMP_TRY,
+  type MintRef,
+  signBatch,
+} from "./batch-transaction.ts";
 import { ClaimBatcher } from "./claim-batcher.ts";
 import { claimProgress, findClaim } from "./claim-queries.ts";
 import { mintRef } from "./distribution-chain-state.ts";
-import { createTestDistribution, fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
-import { claimStatuses, queueClaims } from "./testing/queued-claims.ts";
+import { createTestDistribution, fund, sendAndAwait, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { claimStatuses, queueClaims, queueClaimsFor } from "./testing/queued-claims.ts";
 
 const verifier = Keypair.generate();
 let chain: EmbeddedChain;
@@ -42,6 +59,14 @@ async function sendSigned(connection: Connection, distribution: TestDistribution
   const mint = await mintRef(connection, distribution.mint);
   const batch = signBatch({ verifier }, distribution.address.toBase58(), mint, entries, blockhash);
   return connection.sendRawTransaction(batch.wire);
+}
+
+/** A fresh wallet whose associated token account the account program finds after `accepts(tries)` bump tries. */
+function walletOpenedAfter(mint: MintRef, accepts: (tries: number) => boolean): PublicKey {
+  for (;;) {
+    const wallet = Keypair.generate().publicKey;
+    if (accepts(bumpTriesToOpen(mint, wallet.toBase58()))) return wallet;
+  }
 }
 
 async function onChainState(distribution: TestDistribution) {
@@ -121,6 +146,58 @@ describeEachEngine("claim batcher", (database) => {
     );
     if (!paid) throw new Error("no paid claim");
     expect(await claimProgress(database(), paid)).toEqual({ stage: "paid" });
+  });
+
+  it("carries one measure across account-opening batches whose bump searches differ, and every batch lands", async () => {
+    const connection = inProcessConnection(chain);
+    const distribution = await liveDistribution(connection, 100);
+    const mint = await mintRef(connection, distribution.mint);
+    const perBatch = batchCapacity({ verifier }).creating;
+    // The measured batch opens accounts found at the first try; the next ones need five or more each,
+    // which a measure reused as it is (even with its headroom) would not cover.
+    const cheap = Array.from({ length: perBatch }, () => walletOpenedAfter(mint, (tries) => tries === 1));
+    const dear = Array.from({ length: 2 * perBatch }, () => walletOpenedAfter(mint, (tries) => tries >= 5));
+    await queueClaimsFor(database(), distribution, cheap);
+    await queueClaimsFor(database(), distribution, dear);
+    // Simulations of this distribution's batches (other tests' claims may share the batcher's cycles).
+    let simulations = 0;
+    const simulate = connection.simulateTransaction.bind(connection);
+    connection.simulateTransaction = ((transaction: VersionedTransaction, config?: SimulateTransactionConfig) => {
+      if (transaction.message.staticAccountKeys.some((key) => key.equals(distribution.address))) simulations++;
+      return simulate(transaction, config);
+    }) as typeof connection.simulateTransaction;
+    const batcher = new ClaimBatcher({ database: database(), connection, signers: { verifier } });
+    await runUntilSettled(batcher, database(), distribution);
+    expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 3 * perBatch });
+    const { rows: batches } = await database().query<{ claim_count: number; status: string }>(
+      "SELECT claim_count, status FROM claim_batches WHERE distribution = $1",
+      [distribution.address.toBase58()],
+    );
+    expect(batches).toEqual(Array.from({ length: 3 }, () => ({ claim_count: perBatch, status: "confirmed" })));
+    expect(simulations).toBe(1);
+    for (const wallet of [...cheap, ...dear])
+      expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
+  });
+
+  it("opens and pays a fan's account whose address someone sent lamports to first", async () => {
+    const connection = inProcessConnection(chain);
+    const distribution = await liveDistribution(connection, 10);
+    const mint = await mintRef(connection, distribution.mint);
+    const [griefed, plain] = await queueClaims(database(), distribution, 2);
+    await sendAndAwait(
+      connection,
+      [verifier],
+      SystemProgram.transfer({
+        fromPubkey: verifier.publicKey,
+        toPubkey: associatedTokenAccount(mint, (griefed as PublicKey).toBase58()),
+        lamports: 1_000_000,
+      }),
+    );
+    const batcher = new ClaimBatcher({ database: database(), connection, signers: { verifier } });
+    await runUntilSettled(batcher, database(), distribution);
+    expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 2 });
+    for (const wallet of [griefed, plain])
+      expect(await tokenBalance(connection, distribution.mint, wallet as PublicKey)).toBe(distribution.amountPerClaim);
   });
 
   it("pays a pump.fun coin (Token-2022) into fans' Token-2022 accounts, opening them from the budget", async () => {
@@ -230,4 +307,27 @@ it("a payout the fee budget cannot open a token account for is refused whole, th
   expect(decideBatchFailure(error, 2)).toEqual({ action: "isolate", reason: "needs_token_account" });
   expect(decideBatchFailure(error, 1)).toEqual({ action: "fail", reason: "needs_token_account" });
   expect((await onChainState(distribution)).claimedCount).toBe(0);
+});
+
+it("the account program spends COMPUTE_UNITS_PER_BUMP_TRY on each bump it tries: the batcher's model of what an opening costs", async () => {
+  const connection = inProcessConnection(chain);
+  const distribution = await liveDistribution(connection, 10);
+  const mint = await mintRef(connection, distribution.mint);
+  const { blockhash } = await connection.getLatestBlockhash();
+  const unitsToOpen = async (tries: number) => {
+    const wallet = walletOpenedAfter(mint, (found) => found === tries).toBase58();
+    const batch = signBatch(
+      { verifier },
+      distribution.address.toBase58(),
+      mint,
+      [{ slot: 0, wallet, createAccount: true }],
+      blockhash,
+    );
+    const { value } = await connection.simulateTransaction(Transaction.from(batch.wire));
+    expect(value.err).toBeNull();
+    return value.unitsConsumed as number;
+  };
+  const first = await unitsToOpen(1);
+  expect(await unitsToOpen(2)).toBe(first + COMPUTE_UNITS_PER_BUMP_TRY);
+  expect(await unitsToOpen(4)).toBe(first + 3 * COMPUTE_UNITS_PER_BUMP_TRY);
 });

@@ -31,32 +31,38 @@ import {
   batchCapacity,
   batchInstruction,
   batchMessage,
+  bumpTriesToOpen,
+  COMPUTE_UNITS_PER_BUMP_TRY,
   MAX_COMPUTE_UNIT_LIMIT,
   type MintRef,
   type SignedBatch,
   signBatchMessage,
   unsignedWire,
 } from "./batch-transaction.ts";
-import { mintRef, walletsWithoutTokenAccount } from "./distribution-chain-state.ts";
+import { accountsToOpen, mintRef } from "./distribution-chain-state.ts";
 import { batchPriorityPrice, PriorityFeeMarket } from "./priority-fees.ts";
 
 /** getSignatureStatuses answers at most 256 signatures per call. */
 const STATUSES_PER_REQUEST = 256;
+/** Transactions on their way to the node at once, per cycle. */
+const SENDS_AT_ONCE = 8;
+/** How often batches still on their way are asked about: a cluster confirms in about half a second. */
+const IN_FLIGHT_POLL_MS = 100;
 const PAUSED_RECHECK_MS = 5_000;
 /** The longest a claim waits for others to share its batch (the adaptive window's ceiling). */
 const MAX_BATCH_WINDOW_MS = 40;
 /**
  * Simulation measures a batch's compute; the limit asks for this much more, plus a fixed margin. A
- * batch that opens token accounts varies more (the associated token program searches for each
- * account's bump, and an address someone pre-funded costs three system instructions instead of one),
- * so it gets more headroom.
+ * batch that opens token accounts gets more: its measure is carried over from another batch by the
+ * bump model (below), and the token program's account initialisation is the least-measured part.
  */
-const COMPUTE_UNIT_HEADROOM = { existing: 1.1, creating: 1.5 };
+const COMPUTE_UNIT_HEADROOM = { existing: 1.1, creating: 1.2 };
 const COMPUTE_UNIT_MARGIN = 1_000;
 /**
  * How long a measured batch shape (distribution, kind of claims, claim count) stands for the next ones
  * of the same shape: simulating each batch executes it twice, which on the embedded chain halves
- * throughput, while batches of one shape use the same compute.
+ * throughput, while batches of one shape use the same compute, except for the associated token
+ * program's bump search when they open accounts, which the batcher counts itself (bumpTriesToOpen).
  */
 const MEASURE_TTL_MS = 5_000;
 const MAX_MEASURED_SHAPES = 1_000;
@@ -105,8 +111,13 @@ export interface ClaimBatcherOptions {
   idleMs?: number;
   /** The ceiling of the adaptive batch window (see `batchWindowMs`). */
   maxBatchWindowMs?: number;
-  /** Batches built per cycle: the pipeline depth. */
+  /** Batches built per cycle. */
   batchesPerCycle?: number;
+  /**
+   * Cycles sending at once, beside the one settling: while one waits for the database, another builds
+   * or sends, so the database's thread and the main thread work at the same time.
+   */
+  senders?: number;
   /** How long the claims of a paused distribution wait before the chain is asked again. */
   pausedRecheckMs?: number;
   hooks?: ClaimBatcherHooks;
@@ -139,13 +150,18 @@ export class ClaimBatcher {
   private readonly leaseMs: number;
   private readonly capacity: { creating: number; existing: number };
   private readonly fees: PriorityFeeMarket;
-  /** Compute units measured by simulation per batch shape, reused for MEASURE_TTL_MS. */
-  private readonly measuredUnits = new Map<string, { units: number; at: number }>();
+  /**
+   * Compute units measured by simulation per batch shape, with the bump tries its account openings
+   * took, reused for MEASURE_TTL_MS.
+   */
+  private readonly measuredUnits = new Map<string, { units: number; bumpTries: number; at: number }>();
   /** Each mint's token program, which never changes: looked up once per mint. */
   private readonly mints = new Map<string, Promise<MintRef>>();
   private running: Promise<void> | undefined;
   private stopping = false;
-  private wake: (() => void) | undefined;
+  /** Wakes the sending loops (claims were queued) and the settling loop (batches went out). */
+  private readonly queuedSignal = new Wakeup();
+  private readonly sentSignal = new Wakeup();
   /** Claims announced since the last lease, and the arrival rate they show (claims per millisecond). */
   private announced = 0;
   private arrivalPerMs = 0;
@@ -168,7 +184,8 @@ export class ClaimBatcher {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.queuedSignal.notify();
+    this.sentSignal.notify();
     await this.running;
     this.running = undefined;
   }
@@ -183,7 +200,7 @@ export class ClaimBatcher {
     }
     this.lastAnnouncedAt = now;
     this.announced += count;
-    this.wake?.();
+    this.queuedSignal.notify();
   }
 
   /**
@@ -210,26 +227,44 @@ export class ClaimBatcher {
     return { sent, settled: settledBefore + settledAfter };
   }
 
+  /**
+   * The running batcher: `senders` loops sending queued claims and one settling what is in flight, side
+   * by side. A loop that found nothing to do waits for a signal (claims queued, batches sent) or idleMs,
+   * which also finds work that another instance queued or left behind.
+   */
   private async loop(): Promise<void> {
-    while (!this.stopping) {
-      let report: CycleReport = { sent: 0, settled: 0 };
-      try {
+    const senders = Array.from({ length: this.options.senders ?? 2 }, () =>
+      this.repeat(this.queuedSignal, this.options.idleMs ?? 200, async () => {
         const window = this.batchWindowMs();
         if (window > 0) await this.timed("batch_window", () => new Promise((resolve) => setTimeout(resolve, window)));
-        report = await this.runCycle();
+        const sent = await this.sendQueued();
+        if (sent) this.sentSignal.notify();
+        return sent > 0 || this.announced > 0;
+      }),
+    );
+    let stillInFlight = false;
+    const settler = this.repeat(
+      this.sentSignal,
+      () => (stillInFlight ? IN_FLIGHT_POLL_MS : (this.options.idleMs ?? 200)),
+      async () => {
+        const { settled, unsettled } = await this.settleInFlightCounted();
+        stillInFlight = unsettled > 0;
+        return settled > 0;
+      },
+    );
+    await Promise.all([...senders, settler]);
+  }
+
+  /** Runs `work` until the batcher stops, waiting for `signal` or the pause whenever it did nothing. */
+  private async repeat(signal: Wakeup, pauseMs: number | (() => number), work: () => Promise<boolean>): Promise<void> {
+    while (!this.stopping) {
+      let busy = false;
+      try {
+        busy = await work();
       } catch (error) {
         this.options.hooks?.onError?.(error);
       }
-      if (!this.stopping && report.sent === 0 && report.settled === 0 && this.announced === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.idleMs ?? 200);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
-      }
+      if (!busy && !this.stopping) await signal.wait(typeof pauseMs === "number" ? pauseMs : pauseMs());
     }
   }
 
@@ -257,11 +292,16 @@ export class ClaimBatcher {
    * Confirmed batches are settled together in one database transaction; the rare others one by one.
    */
   async settleInFlight(): Promise<number> {
+    return (await this.settleInFlightCounted()).settled;
+  }
+
+  /** settleInFlight, also counting the batches asked about that are still on their way. */
+  private async settleInFlightCounted(): Promise<{ settled: number; unsettled: number }> {
     const { connection, database } = this.options;
     const batches = await this.timed("settle_db", () =>
       leaseInFlightBatches(database, this.instanceId, this.leaseMs, STATUSES_PER_REQUEST),
     );
-    if (!batches.length) return 0;
+    if (!batches.length) return { settled: 0, unsettled: 0 };
     const { value: statuses } = await this.timed("status_poll", () =>
       connection.getSignatureStatuses(
         batches.map((batch) => batch.signature),
@@ -303,7 +343,8 @@ export class ClaimBatcher {
         }
       }
     });
-    return confirmed.length + others.length;
+    const settled = confirmed.length + others.length;
+    return { settled, unsettled: batches.length - settled };
   }
 
   private forgetMeasures(distribution: string): void {
@@ -461,7 +502,7 @@ export class ClaimBatcher {
 
   private async packBatches(state: DistributionAccount, claims: LeasedClaim[]): Promise<PackedClaim[][]> {
     const mint = await this.mintRef(state.mint);
-    const missing = await walletsWithoutTokenAccount(
+    const { missing, prefunded } = await accountsToOpen(
       this.options.connection,
       mint,
       claims.map((claim) => claim.wallet),
@@ -479,7 +520,12 @@ export class ClaimBatcher {
         continue;
       }
       if (createAccount) creationsCovered--;
-      entries.push({ claim, entry: { slot: claim.slot, wallet: claim.wallet, createAccount } });
+      entries.push({
+        claim,
+        entry: { slot: claim.slot, wallet: claim.wallet, createAccount },
+        bumpTries: createAccount ? bumpTriesToOpen(mint, claim.wallet) : 0,
+        prefunded: prefunded.has(claim.wallet),
+      });
     }
     await this.failLeased(uncovered, "needs_token_account");
     const batches: (typeof entries)[] = [];
@@ -506,8 +552,10 @@ export class ClaimBatcher {
    * Sets the batch's compute unit limit from simulation, then signs it with the priority fee the market
    * and the creator's cap allow. A batch of a shape not measured in the last MEASURE_TTL_MS is
    * simulated (which also shows, before anything is paid, whether the chain would refuse it); the
-   * others reuse that measure. The batcher reads the distribution before each cycle and never sends a
-   * claim whose slot is taken, so a send that fails anyway is a race, settled like any refusal.
+   * others reuse that measure, moved by 1,500 units per bump try more or fewer than the measured batch
+   * took to open its accounts. A batch with a claim retried alone or an address someone pre-funded is
+   * always simulated. The batcher reads the distribution before each cycle and never sends a claim
+   * whose slot is taken, so a send that fails anyway is a race, settled like any refusal.
    */
   private async prepareBatch(
     distribution: string,
@@ -536,16 +584,13 @@ export class ClaimBatcher {
       });
     const kind = entries.some((entry) => entry.createAccount) ? "creating" : "existing";
     const shape = `${distribution}:${kind}:${entries.length}`;
+    const bumpTries = items.reduce((sum, item) => sum + item.bumpTries, 0);
     const measured = this.measuredUnits.get(shape);
-    // A claim retried alone (its batch failed) is always measured afresh, and so is every batch that
-    // opens token accounts: the token-account program searches each fan's address bump, 1,500 CU a
-    // try, so one fan's opening can cost 10,000 CU more than another's and overrun a reused limit.
     const reuse =
-      kind === "existing" &&
       measured &&
-      !items.some((item) => item.claim.send_alone) &&
+      !items.some((item) => item.claim.send_alone || item.prefunded) &&
       performance.now() - measured.at < MEASURE_TTL_MS;
-    let used = reuse ? measured.units : undefined;
+    let used = reuse ? measured.units + (bumpTries - measured.bumpTries) * COMPUTE_UNITS_PER_BUMP_TRY : undefined;
     let refusal: PreparedBatch["refusal"];
     if (used === undefined) {
       const probe = message({ computeUnitLimit: MAX_COMPUTE_UNIT_LIMIT, microLamportsPerUnit: price(MAX_COMPUTE_UNIT_LIMIT) });
@@ -557,9 +602,9 @@ export class ClaimBatcher {
       );
       used = simulation.value.unitsConsumed ?? MAX_COMPUTE_UNIT_LIMIT;
       if (simulation.value.err) refusal = { err: simulation.value.err, logs: simulation.value.logs ?? [] };
-      else if (kind === "existing") {
+      else if (!items.some((item) => item.prefunded)) {
         if (this.measuredUnits.size >= MAX_MEASURED_SHAPES) this.measuredUnits.clear();
-        this.measuredUnits.set(shape, { units: used, at: performance.now() });
+        this.measuredUnits.set(shape, { units: used, bumpTries, at: performance.now() });
       }
     }
     const computeUnitLimit = Math.min(
@@ -603,19 +648,17 @@ export class ClaimBatcher {
       throw error;
     }
     const submitted: string[] = [];
-    for (const [index, batch] of prepared.entries()) {
-      const batchId = batchIds[index] as string;
+    const sendOne = async (batch: PreparedBatch, batchId: string) => {
       this.transition("sent", batch.items.length);
       hooks?.onBatchSent?.(batch.items.length);
       const slots = batch.items.map((item) => item.entry.slot);
       if (batch.refusal) {
         // Simulation refused it: it is never sent, and settles as a refusal would.
-        await this.settleFailure(
+        return this.settleFailure(
           { id: batchId, distribution: batch.distribution },
           slots,
           decideBatchFailure(typeof batch.refusal.err === "string" ? batch.refusal.err : batch.refusal, slots.length),
         );
-        continue;
       }
       try {
         await this.timed("send", () => connection.sendRawTransaction(batch.signed.wire, { skipPreflight: true, maxRetries: 0 }));
@@ -623,19 +666,47 @@ export class ClaimBatcher {
       } catch (error) {
         // Only an answer from the node proves the transaction was not taken; anything else (a timeout,
         // a dropped connection) leaves it in flight until its blockhash expires.
-        if (!(error instanceof SendTransactionError)) {
-          hooks?.onError?.(error);
-          continue;
-        }
+        if (!(error instanceof SendTransactionError)) return hooks?.onError?.(error);
         await this.settleFailure(
           { id: batchId, distribution: batch.distribution },
           slots,
           decideBatchFailure(error, slots.length),
         );
       }
-    }
+    };
+    // Batches are independent (each is all or nothing, on slots no other batch holds), so several are
+    // on their way to the node at once: one by one, a remote node's round trip would bound throughput.
+    let next = 0;
+    const sender = async () => {
+      while (next < prepared.length) {
+        const index = next++;
+        await sendOne(prepared[index] as PreparedBatch, batchIds[index] as string);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SENDS_AT_ONCE, prepared.length) }, sender));
     await this.timed("record_batches", () => markBatchesSubmitted(database, submitted));
     return prepared.length;
+  }
+}
+
+/** Lets loops sleep until something happens or a timeout passes, whichever comes first. */
+class Wakeup {
+  private waiting = new Set<() => void>();
+
+  wait(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiting.add(done);
+    });
+  }
+
+  notify(): void {
+    for (const done of [...this.waiting]) done();
   }
 }
 
@@ -643,6 +714,10 @@ export class ClaimBatcher {
 interface PackedClaim {
   claim: LeasedClaim;
   entry: BatchClaimEntry;
+  /** Bumps the associated token program tries to open the fan's account; 0 when it exists. */
+  bumpTries: number;
+  /** The account's address holds lamports someone sent it before it was opened. */
+  prefunded: boolean;
 }
 
 /** A batch signed and ready to record; `refusal` when simulation showed the chain would refuse it. */

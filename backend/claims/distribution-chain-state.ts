@@ -1,13 +1,24 @@
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import type { Connection, PublicKey } from "@solana/web3.js";
+import { type Connection, type PublicKey, SystemProgram } from "@solana/web3.js";
 import { associatedTokenAccount, type MintRef } from "./batch-transaction.ts";
 
 /** getMultipleAccounts takes at most this many keys per call. */
 const ACCOUNTS_PER_REQUEST = 100;
 
-/** Which wallets still lack an associated token account for the mint (the batch then creates it). */
-export async function walletsWithoutTokenAccount(connection: Connection, mint: MintRef, wallets: string[]): Promise<Set<string>> {
+/**
+ * The wallets whose associated token account the batch must open. `prefunded` names those whose
+ * address already holds lamports someone sent it (a system account with no data): opening such an
+ * address takes three system instructions instead of one, and it must still be opened, or a griefer's
+ * transfer would make the fan's payout fail.
+ */
+export interface AccountsToOpen {
+  missing: Set<string>;
+  prefunded: Set<string>;
+}
+
+export async function accountsToOpen(connection: Connection, mint: MintRef, wallets: string[]): Promise<AccountsToOpen> {
   const missing = new Set<string>();
+  const prefunded = new Set<string>();
   for (let start = 0; start < wallets.length; start += ACCOUNTS_PER_REQUEST) {
     const chunk = wallets.slice(start, start + ACCOUNTS_PER_REQUEST);
     const accounts = await connection.getMultipleAccountsInfo(
@@ -15,10 +26,15 @@ export async function walletsWithoutTokenAccount(connection: Connection, mint: M
       "confirmed",
     );
     accounts.forEach((account, index) => {
-      if (!account) missing.add(chunk[index] as string);
+      const wallet = chunk[index] as string;
+      if (!account) missing.add(wallet);
+      else if (account.owner.equals(SystemProgram.programId) && account.data.length === 0) {
+        missing.add(wallet);
+        prefunded.add(wallet);
+      }
     });
   }
-  return missing;
+  return { missing, prefunded };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { errorBodySchema } from "../../shared/api/errors.ts";
-import { type LiveCountsEvent, readLiveCounts } from "../../shared/api/live-events.ts";
 import { claimsPlugin } from "../claims/claims-plugin.ts";
 import { claimsBatcherService } from "../claims/claims-service.ts";
 import { fund, type TestDistribution } from "../claims/testing/chain-fixtures.ts";
@@ -8,31 +7,7 @@ import { claimAs, fanWithWallet, registeredTestDistribution } from "../claims/te
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
-
-/** The stream's `counts` events, one at a time, as readLiveCounts (what the extension runs) parses them. */
-function eventReader(response: Response) {
-  const body = response.body;
-  if (!body) throw new Error("the stream has no body");
-  const received: LiveCountsEvent[] = [];
-  const waiting: ((event: LiveCountsEvent) => void)[] = [];
-  const closing = new AbortController();
-  readLiveCounts(
-    body,
-    (event) => {
-      const wake = waiting.shift();
-      if (wake) wake(event);
-      else received.push(event);
-    },
-    closing.signal,
-  ).catch(() => undefined);
-  return {
-    next: () => {
-      const first = received.shift();
-      return first ? Promise.resolve(first) : new Promise<LiveCountsEvent>((resolve) => waiting.push(resolve));
-    },
-    cancel: () => closing.abort(),
-  };
-}
+import { eventReader } from "./testing/live-event-reader.ts";
 
 describeEachEngine("live counts over server-sent events", (database) => {
   let backend: TestBackend;

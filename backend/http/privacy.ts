@@ -46,7 +46,11 @@ extension unencrypted and is never sent to us.</li>
 </ul>
 <p>The extension reads X pages (x.com, twitter.com) only to find giveaway posts and show the claim card; it
 sends us the ids of posts on screen that link a giveaway and, for every other post, only a 16-bit bucket
-of its id (one of 65,536, shared by every post id that hashes there), never their text or your timeline.</p>
+of its id (one of 65,536, shared by every post id that hashes there), never their text or your timeline.
+One exception: when a bucket holds more giveaways than we send back in one answer, even asked on its own,
+the bucket cannot tell the extension which of its posts carry one, so it sends us the ids of the posts on
+your screen in that bucket. That happens only for such crowded buckets, and only for the posts in them
+that you see.</p>
 
 <h2>Your choices</h2>
 <p>Sign out in the extension to end your session. To have your X account, sessions, wallets and claim

@@ -1,4 +1,6 @@
+import type { BaseQueryFn, EndpointBuilder, MutationDefinition, QueryDefinition } from "@reduxjs/toolkit/query";
 import { createApi } from "@reduxjs/toolkit/query/react";
+import { type BackendReads, type BackendReadType, backendReads } from "../messaging/backend-reads.ts";
 import { callBackground, type Transport } from "../messaging/client.ts";
 import type { ErrorCode, MessageType, RequestOf, ResponseOf } from "../messaging/contract.ts";
 import { MessagingError } from "../messaging/errors.ts";
@@ -29,46 +31,66 @@ function call<T extends MessageType>(type: T, payload: RequestOf<T>): Background
   return { type, payload };
 }
 
+const baseQuery: BaseQueryFn<BackgroundCall, unknown, OverlayApiError, object, object> = async (request, { extra }) => {
+  try {
+    const data = await callBackground(request.type, request.payload, (extra as OverlayExtra | undefined)?.transport);
+    return { data };
+  } catch (error) {
+    if (error instanceof MessagingError) return { error: { code: error.code, message: error.message, details: error.details } };
+    return { error: { code: "internal", message: error instanceof Error ? error.message : String(error) } };
+  }
+};
+
+const tagTypes = ["Eligibility", "Session", "Wallet"] as const;
+type Tag = (typeof tagTypes)[number];
+const reducerPath = "backendApi";
+type Build = EndpointBuilder<typeof baseQuery, Tag, typeof reducerPath>;
+
+/** A backend read's endpoint name: its message type in camel case ("distributions/creation-terms" → distributionsCreationTerms). */
+type EndpointNameOf<T extends string> = T extends `${infer Head}/${infer Tail}`
+  ? `${EndpointNameOf<Head>}${Capitalize<EndpointNameOf<Tail>>}`
+  : T extends `${infer Head}-${infer Tail}`
+    ? `${Head}${Capitalize<EndpointNameOf<Tail>>}`
+    : T;
+
+export function endpointNameOf<T extends BackendReadType>(type: T): EndpointNameOf<T> {
+  return type.replace(/[/-]([a-z])/g, (_separator, letter: string) => letter.toUpperCase()) as EndpointNameOf<T>;
+}
+
+/** Every backend read of the message table, its payload as the argument: a GET as a query, a POST as a mutation. */
+type ReadEndpoints = {
+  [T in BackendReadType as EndpointNameOf<T>]: BackendReads[T]["http"]["method"] extends "POST"
+    ? MutationDefinition<RequestOf<T>, typeof baseQuery, Tag, ResponseOf<T>, typeof reducerPath>
+    : QueryDefinition<RequestOf<T>, typeof baseQuery, Tag, ResponseOf<T>, typeof reducerPath>;
+};
+
+function readEndpoints(build: Build): ReadEndpoints {
+  const endpoints: Record<string, unknown> = {};
+  for (const type of Object.keys(backendReads) as BackendReadType[]) {
+    const definition = { query: (payload: RequestOf<typeof type>) => call(type, payload) };
+    endpoints[endpointNameOf(type)] =
+      backendReads[type].http.method === "POST" ? build.mutation(definition) : build.query(definition);
+  }
+  return endpoints as ReadEndpoints;
+}
+
 export const backendApi = createApi({
-  reducerPath: "backendApi",
-  baseQuery: async (request: BackgroundCall, { extra }) => {
-    try {
-      const data = await callBackground(request.type, request.payload, (extra as OverlayExtra | undefined)?.transport);
-      return { data };
-    } catch (error) {
-      if (error instanceof MessagingError) return { error: { code: error.code, message: error.message, details: error.details } };
-      return { error: { code: "internal", message: error instanceof Error ? error.message : String(error) } };
-    }
-  },
-  tagTypes: ["Eligibility", "Session", "Wallet"],
+  reducerPath,
+  baseQuery,
+  tagTypes,
   endpoints: (build) => ({
-    /** By post id for posts that link a giveaway, by post bucket for the rest (store/lookup-listener.ts). */
-    distributionsForPosts: build.query<ResponseOf<"distributions/lookup">, RequestOf<"distributions/lookup">>({
-      query: (lookup) => call("distributions/lookup", lookup),
-      // The lookup listener decides when to ask again; results live in the distributions slice.
-      keepUnusedDataFor: 5,
-    }),
-    distribution: build.query<ResponseOf<"distributions/get">, string>({
-      query: (address) => call("distributions/get", { address }),
-    }),
-    eligibility: build.query<ResponseOf<"distributions/eligibility">, string>({
-      query: (address) => call("distributions/eligibility", { address }),
-      providesTags: (_result, _error, address) => [{ type: "Eligibility", id: address }],
-    }),
+    ...readEndpoints(build),
     /** The fan is back from acting on X: ask again about what was unmet, and show the answer in place of the cached one. */
     recheckEligibility: build.mutation<ResponseOf<"distributions/eligibility">, string>({
       query: (address) => call("distributions/eligibility", { address, recheck: true }),
       async onQueryStarted(address, { dispatch, queryFulfilled }) {
         const { data } = await queryFulfilled.catch(() => ({ data: undefined }));
-        if (data) dispatch(backendApi.util.upsertQueryData("eligibility", address, data));
+        if (data) dispatch(backendApi.util.upsertQueryData("distributionsEligibility", { address }, data));
       },
     }),
     tokenLogo: build.query<ResponseOf<"tokens/logo">, string>({
       query: (mint) => call("tokens/logo", { mint }),
       keepUnusedDataFor: 600,
-    }),
-    claim: build.query<ResponseOf<"claims/get">, string>({
-      query: (id) => call("claims/get", { id }),
     }),
     xSession: build.query<ResponseOf<"x/session">, void>({
       query: () => call("x/session", {}),
@@ -104,18 +126,8 @@ export const backendApi = createApi({
       query: () => call("wallet/bind-to-x", {}),
       invalidatesTags: ["Wallet", "Eligibility"],
     }),
-    walletChallenge: build.mutation<ResponseOf<"auth/wallet-challenge">, RequestOf<"auth/wallet-challenge">>({
-      query: (payload) => call("auth/wallet-challenge", payload),
-    }),
-    walletVerify: build.mutation<ResponseOf<"auth/wallet-verify">, RequestOf<"auth/wallet-verify">>({
-      query: (payload) => call("auth/wallet-verify", payload),
-      invalidatesTags: ["Wallet", "Eligibility"],
-    }),
     submitClaim: build.mutation<ResponseOf<"claims/submit">, RequestOf<"claims/submit">>({
       query: (payload) => call("claims/submit", payload),
-    }),
-    creationTerms: build.query<ResponseOf<"distributions/creation-terms">, void>({
-      query: () => call("distributions/creation-terms", {}),
     }),
     latestBlockhash: build.mutation<ResponseOf<"chain/latest-blockhash">, void>({
       query: () => call("chain/latest-blockhash", {}),
@@ -131,6 +143,14 @@ export const backendApi = createApi({
       query: (payload) => call("distributions/register", payload),
     }),
   }),
+}).enhanceEndpoints({
+  // What the overlay's cache does with some of the table's reads.
+  endpoints: {
+    // The lookup listener decides when to ask again (store/lookup-listener.ts); results live in the distributions slice.
+    distributionsLookup: { keepUnusedDataFor: 5 },
+    distributionsEligibility: { providesTags: (_result, _error, { address }) => [{ type: "Eligibility", id: address }] },
+    authWalletVerify: { invalidatesTags: ["Wallet", "Eligibility"] },
+  },
 });
 
 export function describeApiError(error: unknown): string {

@@ -66,9 +66,10 @@ const onTimeline = [
 
 /**
  * GET /distributions?postIds=…&buckets=… and GET /distributions/:address, checked against the HTTP
- * contract's schemas. Answers the lookups' URLs to `asked`.
+ * contract's schemas. Answers the lookups' URLs to `asked`. A `crowded` bucket holds more giveaways
+ * than an answer carries: asked by bucket, it gives none of them and is named in `overfullBuckets`.
  */
-async function serveDistributionReads(context: BrowserContext, asked: URL[] = []): Promise<void> {
+async function serveDistributionReads(context: BrowserContext, asked: URL[] = [], crowded: string[] = []): Promise<void> {
   const reads = new RegExp(`^${backendUrl.replaceAll(".", "\\.")}/distributions(\\?|/)`);
   await context.route(reads, (route) => {
     const url = new URL(route.request().url());
@@ -77,8 +78,12 @@ async function serveDistributionReads(context: BrowserContext, asked: URL[] = []
     const postIds = url.searchParams.get("postIds")?.split(",") ?? [];
     const buckets = url.searchParams.get("buckets")?.split(",") ?? [];
     const distribution = onTimeline.find((candidate) => candidate.address === address);
-    const found = onTimeline.filter((d) => postIds.includes(d.postId) || buckets.includes(postIdBucket(d.postId)));
-    const payload = address ? { distribution } : { distributions: found };
+    const roomy = buckets.filter((bucket) => !crowded.includes(bucket));
+    const found = onTimeline.filter((d) => postIds.includes(d.postId) || roomy.includes(postIdBucket(d.postId)));
+    const overfullBuckets = buckets.filter((bucket) => crowded.includes(bucket));
+    const payload = address
+      ? { distribution }
+      : { distributions: found, ...(overfullBuckets.length > 0 ? { overfullBuckets } : {}) };
     // The fixtures hold amounts as bigints; the wire carries the schema's encoded form (decimal text).
     const wire = (address ? distributionResponseSchema : distributionListResponseSchema).safeEncode(payload as never);
     if (!wire.success) {
@@ -140,6 +145,19 @@ test("the card shows under the giveaway post itself when its link is nowhere on 
   // The backend heard the post's bucket, never its id.
   expect(asked.map((url) => url.search)).toEqual([`?buckets=${postIdBucket("1841842569182929401")}`]);
   await original.screenshot({ path: "test-results/overlay-card-under-original-post.png" });
+});
+
+test("a post whose bucket is crowded even asked alone is asked by its own id, and gets its card", async ({ extension }) => {
+  const asked: URL[] = [];
+  const giveawayPostId = "1841842569182929401";
+  await serveDistributionReads(extension.context, asked, [postIdBucket(giveawayPostId)]);
+  const page = await openTimeline(extension.context, backgrounds.light, () =>
+    timelinePage(backgrounds.light, [inCell(fixtureHtml("basic"))]),
+  );
+  const card = page.locator(`article[data-testid="tweet"] ${claimWidgets} [data-testid="memefans-claim-card"]`);
+  await expect(card).toContainText("1.5 $BONK per claim");
+  // The bucket first, alone; its id only once the backend said the bucket could not answer for it.
+  expect(asked.map((url) => url.search)).toEqual([`?buckets=${postIdBucket(giveawayPostId)}`, `?postIds=${giveawayPostId}`]);
 });
 
 test("X's CSS stays out of the widget and ours stays out of X's page", async ({ extension }) => {

@@ -56,7 +56,8 @@ export function ClaimCard({ address, postId, authorHandle }: { address: string; 
   const dispatch = useOverlayDispatch();
   if (!distribution) {
     if (!unavailable) return <LoadingCard />;
-    const retry = () => dispatch(backendApi.endpoints.distribution.initiate(address, { subscribe: false, forceRefetch: true }));
+    const retry = () =>
+      dispatch(backendApi.endpoints.distributionsGet.initiate({ address }, { subscribe: false, forceRefetch: true }));
     return (
       <Frame>
         <ProblemLine problem={problemWords(unavailable)} onRetry={retry} testId="memefans-unavailable" />
@@ -301,7 +302,7 @@ const walletNames: Record<"builtin" | "phantom" | "solflare", string> = {
 };
 
 function ClaimSteps({ step, flow, symbol, amount, address, onRun }: ClaimStepsProps) {
-  const eligibility = backendApi.useEligibilityQuery(address, { skip: step === "connect-x" });
+  const eligibility = backendApi.useDistributionsEligibilityQuery({ address }, { skip: step === "connect-x" });
   const eligible = eligibility.data?.eligible ?? false;
   const busy = flow.busy !== null;
   if (flow.queuedOutboxId) {

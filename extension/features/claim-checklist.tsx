@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import type { Distribution, Eligibility } from "../../shared/api/distributions.ts";
+import { type Distribution, type Eligibility, RECHECK_AFTER_RETURN_MS } from "../../shared/api/distributions.ts";
 import { requirementWords } from "../../shared/requirement-words.ts";
 import { requirementSchema } from "../../shared/requirements.ts";
 import { backendApi } from "../api/backend-api.ts";
@@ -16,14 +16,9 @@ import { requirementLabel } from "../ui/requirement-label.ts";
 const INTENT_WINDOW = "popup,width=600,height=700";
 /** How often the card looks whether the intent window is closed yet. */
 const WINDOW_WATCH_MS = 500;
-/**
- * After the fan comes back, the card asks now and twice more: X's search can take seconds to show a
- * new reply or repost, and the backend reuses an unmet answer younger than 3 s.
- */
-const RECHECK_AFTER_MS = [0, 4_000, 10_000];
 
 export function Checklist({ distribution, signedIn }: { distribution: Distribution; signedIn: boolean }) {
-  const eligibility = backendApi.useEligibilityQuery(distribution.address, { skip: !signedIn });
+  const eligibility = backendApi.useDistributionsEligibilityQuery({ address: distribution.address }, { skip: !signedIn });
   const [recheck] = backendApi.useRecheckEligibilityMutation();
   const [acted, setActed] = useState(false);
   const [returns, setReturns] = useState(0);
@@ -54,7 +49,7 @@ export function Checklist({ distribution, signedIn }: { distribution: Distributi
 
   useEffect(() => {
     if (returns === 0 || allMet) return;
-    const timers = RECHECK_AFTER_MS.map((delay) => setTimeout(() => recheck(address), delay));
+    const timers = RECHECK_AFTER_RETURN_MS.map((delay) => setTimeout(() => recheck(address), delay));
     return () => {
       for (const timer of timers) clearTimeout(timer);
     };

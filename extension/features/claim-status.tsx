@@ -25,7 +25,7 @@ const claimStatusWords = {
 
 export function ClaimStatus({ claimId }: { claimId: string }) {
   const [settled, setSettled] = useState(false);
-  const claim = backendApi.useClaimQuery(claimId, { pollingInterval: settled ? 0 : CLAIM_POLL_MS });
+  const claim = backendApi.useClaimsGetQuery({ id: claimId }, { pollingInterval: settled ? 0 : CLAIM_POLL_MS });
   const settings = backendApi.useSettingsQuery();
   const status = claim.data?.claim.status;
   const waitingFor = claim.data?.claim.waitingFor;

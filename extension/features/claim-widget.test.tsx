@@ -10,7 +10,7 @@ import { claimWidget } from "./claim-widget.tsx";
 import { followXTheme } from "./follow-x-theme.ts";
 import { postSelectors } from "./post-scanner.ts";
 import { eventually, shadowText, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
-import { BONK_MINT, CREATOR, distributionFixture, lookupOf, workerDouble } from "./testing/worker-double.ts";
+import { BONK_MINT, CREATOR, distributionFixture, lookupOf, neighbourInBucket, workerDouble } from "./testing/worker-double.ts";
 import { fixtureHtml, inCell, withCardLink, withTextLink } from "./testing/x-fixtures.ts";
 import { timelineWatch } from "./timeline-watch.ts";
 
@@ -174,6 +174,30 @@ describe("claim widget on real X markup", () => {
       { buckets: [postIdBucket(giveawayPostId), postIdBucket(IMAGE_POST_ID)].sort() },
     ]);
     expect(JSON.stringify(worker.calls)).not.toContain(giveawayPostId.slice(0, 12));
+    expect(JSON.stringify(worker.calls)).not.toContain(IMAGE_POST_ID.slice(0, 12));
+  });
+
+  it("asks by id for a post whose bucket stays overfull asked alone, and for no other post", async () => {
+    document.body.innerHTML = `${inCell(fixtureHtml("basic"))}${inCell(fixtureHtml("image"))}`;
+    const giveawayPostId = "1841842569182929401";
+    const crowded = postIdBucket(giveawayPostId);
+    // The giveaway's bucket holds a newer giveaway too, and the backend's answer has room for one.
+    const inBucket = [distributionFixture(B, neighbourInBucket(giveawayPostId)), distributionFixture(A, giveawayPostId)];
+    const worker = serve(inBucket, { "distributions/lookup": lookupOf(inBucket, { bucketRoom: 1 }) });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    const [giveawayPost, other] = [...document.querySelectorAll<HTMLElement>(postSelectors.post)] as [HTMLElement, HTMLElement];
+    await eventually(() =>
+      expect(shadowText(widgetsOf("claim-widget", giveawayPost)[0] as HTMLElement)).toContain("1.5 $BONK per claim"),
+    );
+    expect(widgetsOf("claim-widget", other)).toHaveLength(0);
+    expect(worker.callsOf("distributions/lookup")).toEqual([
+      { buckets: [crowded, postIdBucket(IMAGE_POST_ID)].sort() },
+      { buckets: [crowded] },
+      { postIds: [giveawayPostId] },
+    ]);
+    // The image post's bucket had room: its id never left.
     expect(JSON.stringify(worker.calls)).not.toContain(IMAGE_POST_ID.slice(0, 12));
   });
 

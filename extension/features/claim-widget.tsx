@@ -38,6 +38,9 @@ export const claimWidget: Feature = {
     const placed = new Map<HTMLElement, Placed>();
     /** Every post on screen, linking or not: a card may belong under a post whose link is elsewhere. */
     const seen = new Map<HTMLElement, PostReading>();
+    /** The bucket of each post on screen that links nothing (what the backend is asked for it). */
+    const bucketOfPost = new Map<HTMLElement, string>();
+    const overfull = (bucket: string) => overlay.store.getState().posts.buckets[bucket]?.overfull === true;
     // One subscription for every card: the fan's X session and wallet, re-read when the tab regains focus
     // (the fan may have unlocked the wallet in the popup meanwhile).
     const subscriptions = [
@@ -100,6 +103,21 @@ export const claimWidget: Feature = {
         if (address && postId) placed.set(article, mountCard(article, address, postId, authorHandle));
       }
       followCounts([...placed.values()].map((card) => card.address));
+      askOverfullPostsById();
+    };
+
+    /**
+     * A post whose bucket holds more giveaways than the backend answers even asked alone (posts-slice.ts)
+     * is asked by its own id: the one case the backend hears the id of a post that links nothing, the
+     * price of its card showing at all. Asked once; `see` asks again after a failure.
+     */
+    const askOverfullPostsById = () => {
+      const { posts } = overlay.store.getState();
+      const unasked = [...bucketOfPost]
+        .filter(([, bucket]) => overfull(bucket))
+        .map(([article]) => seen.get(article)?.postId)
+        .filter((postId): postId is string => typeof postId === "string" && posts.entities[postId] === undefined);
+      if (unasked.length > 0) overlay.store.dispatch(postsSeen(unasked.map((postId) => ({ postId }))));
     };
 
     /** Buckets of the posts one scan turn brought, handed to the store in one action (one re-sync, not one per post). */
@@ -117,19 +135,24 @@ export const claimWidget: Feature = {
 
     const see = (article: HTMLElement, reading: PostReading) => {
       seen.set(article, reading);
+      bucketOfPost.delete(article);
       const { distribution, postId } = reading;
       // A post that links a distribution is looked up by its own id (which finds one registered for it);
       // any other post by its bucket alone, so a giveaway post whose link is elsewhere (the creator's
-      // reply) still gets its card while the backend never learns which posts the fan read.
+      // reply) still gets its card while the backend never learns which posts the fan read (but for
+      // an overfull bucket's, see askOverfullPostsById).
       if (postId && !reading.promoted) {
-        if (reading.linksGiveaway)
+        const bucket = reading.linksGiveaway ? undefined : postIdBucket(postId);
+        if (bucket !== undefined) bucketOfPost.set(article, bucket);
+        if (bucket === undefined || overfull(bucket))
           overlay.store.dispatch(postsSeen([{ postId, ...(distribution ? { linkedAddress: distribution } : {}) }]));
-        else askBucket(postIdBucket(postId));
+        else askBucket(bucket);
       }
       sync();
     };
     const gone = (article: HTMLElement) => {
       seen.delete(article);
+      bucketOfPost.delete(article);
       remove(article);
     };
 
@@ -138,6 +161,7 @@ export const claimWidget: Feature = {
     signal.addEventListener("abort", () => {
       unsubscribeStore();
       seen.clear();
+      bucketOfPost.clear();
       for (const article of [...placed.keys()]) remove(article);
       for (const subscription of subscriptions) subscription.unsubscribe();
     });

@@ -279,7 +279,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   const balances = backendApi.useBalancesQuery();
   const wallet = backendApi.useWalletStatusQuery();
   const settings = backendApi.useSettingsQuery();
-  const creationTerms = backendApi.useCreationTermsQuery();
+  const creationTerms = backendApi.useDistributionsCreationTermsQuery({});
   const feePerClaimLamports = creationTerms.data ? BigInt(creationTerms.data.feePerClaimLamports) : undefined;
   const tokens: Balances["tokens"] = balances.data?.tokens ?? [];
   const [form, setForm] = useState<CreateForm>(() => defaultForm(new Date()));
@@ -333,7 +333,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
         backendApi.endpoints.walletStatus.initiate(undefined, { forceRefetch: true, subscribe: false }),
       ).unwrap();
       if (!status.activeAddress) throw new Error("choose the wallet that signs, above");
-      const terms = await dispatch(backendApi.endpoints.creationTerms.initiate(undefined, { subscribe: false })).unwrap();
+      const terms = await dispatch(backendApi.endpoints.distributionsCreationTerms.initiate({}, { subscribe: false })).unwrap();
       const { blockhash } = await dispatch(backendApi.endpoints.latestBlockhash.initiate()).unwrap();
       const { buildCreateTransaction } = await loadTransactionBuilder();
       const built = buildCreateTransaction(draft, status.activeAddress, terms, blockhash, {

@@ -23,12 +23,17 @@ import { base58SignatureSchema } from "./shapes.ts";
  * schema is the backend's own (its routes answer with it), so a field added there reaches the
  * service worker's check, the message contract and the overlay's types in one edit.
  */
-export interface BackendReadDefinition<Request extends z.ZodType, Response extends z.ZodType> {
+export interface BackendReadDefinition<
+  Request extends z.ZodType,
+  Response extends z.ZodType,
+  Method extends "GET" | "POST" = "GET" | "POST",
+> {
   request: Request;
   response: Response;
   audience: readonly Audience[];
   http: {
-    method: "GET" | "POST";
+    /** Also what the overlay's API makes of it: a GET is a cached query, a POST a mutation (api/backend-api.ts). */
+    method: Method;
     /** The route for this payload, query included; a POST sends the payload as its JSON body. */
     path: (request: z.output<Request>) => string;
     /** Refused with not_signed_in before any request when no X session is held. */
@@ -36,12 +41,12 @@ export interface BackendReadDefinition<Request extends z.ZodType, Response exten
   };
 }
 
-function read<Request extends z.ZodType, Response extends z.ZodType>(
+function read<Request extends z.ZodType, Response extends z.ZodType, Method extends "GET" | "POST">(
   request: Request,
-  http: BackendReadDefinition<Request, Response>["http"],
+  http: BackendReadDefinition<Request, Response, Method>["http"],
   response: Response,
   audience: readonly Audience[] = ["content", "page"],
-): BackendReadDefinition<Request, Response> {
+): BackendReadDefinition<Request, Response, Method> {
   return { request, response, audience, http };
 }
 

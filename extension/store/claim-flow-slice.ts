@@ -114,9 +114,9 @@ async function connectWallet(
   const { address, name } = await wallets.connect(choice);
   await dispatch(api.externalWalletConnected.initiate({ choice, address, name })).unwrap();
   // The backend pays claims only to a wallet bound to the fan's X account: prove ownership once.
-  const challenge = await dispatch(api.walletChallenge.initiate({ address })).unwrap();
+  const challenge = await dispatch(api.authWalletChallenge.initiate({ address })).unwrap();
   const signed = await wallets.signMessage(choice, challenge.message);
-  await dispatch(api.walletVerify.initiate({ message: challenge.message, signature: signed.signature, address })).unwrap();
+  await dispatch(api.authWalletVerify.initiate({ message: challenge.message, signature: signed.signature, address })).unwrap();
 }
 
 const initialFlow: ClaimFlow = { busy: null };

@@ -22,10 +22,10 @@ export const distributionsSlice = createSlice({
   },
   extraReducers: (builder) => {
     builder
-      .addMatcher(backendApi.endpoints.distributionsForPosts.matchFulfilled, (state, action) => {
+      .addMatcher(backendApi.endpoints.distributionsLookup.matchFulfilled, (state, action) => {
         adapter.upsertMany(state, action.payload.distributions);
       })
-      .addMatcher(backendApi.endpoints.distribution.matchFulfilled, (state, action) => {
+      .addMatcher(backendApi.endpoints.distributionsGet.matchFulfilled, (state, action) => {
         adapter.upsertOne(state, action.payload.distribution);
         delete state.unavailable[action.payload.distribution.address];
       })
@@ -35,9 +35,9 @@ export const distributionsSlice = createSlice({
           action.payload.outcome === "delivered" ? distributionResponseSchema.safeParse(action.payload.response) : undefined;
         if (registered?.success) adapter.upsertOne(state, registered.data.distribution);
       })
-      .addMatcher(backendApi.endpoints.distribution.matchRejected, (state, action) => {
+      .addMatcher(backendApi.endpoints.distributionsGet.matchRejected, (state, action) => {
         const error = action.payload as { code?: string; message?: string } | undefined;
-        state.unavailable[action.meta.arg.originalArgs] = {
+        state.unavailable[action.meta.arg.originalArgs.address] = {
           code: error?.code ?? "internal",
           message: error?.message ?? action.error.message ?? "the backend did not answer",
         };

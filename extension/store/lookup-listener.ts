@@ -28,12 +28,16 @@ export function startLookupListener(listener: ListenerMiddlewareInstance<Overlay
         const batch = pending.slice(start, start + LOOKUP_BATCH);
         const postIds = batch.map((post) => post.postId).sort();
         const buckets = pendingBuckets.slice(start, start + LOOKUP_BATCH);
-        await api.dispatch(
-          backendApi.endpoints.distributionsForPosts.initiate(
-            { ...(postIds.length > 0 ? { postIds } : {}), ...(buckets.length > 0 ? { buckets } : {}) },
-            { subscribe: false, forceRefetch: true },
-          ),
+        const lookup = backendApi.endpoints.distributionsLookup.initiate;
+        const once = { subscribe: false, forceRefetch: true };
+        const { data } = await api.dispatch(
+          lookup({ ...(postIds.length > 0 ? { postIds } : {}), ...(buckets.length > 0 ? { buckets } : {}) }, once),
         );
+        // The buckets of one answer share its room (MAX_BUCKET_ANSWERS): one cut short is asked again
+        // alone, with the whole room, before anything more precise (a post id) is said about it.
+        if (buckets.length > 1) {
+          for (const bucket of data?.overfullBuckets ?? []) await api.dispatch(lookup({ buckets: [bucket] }, once));
+        }
         // A post may link to a giveaway registered on another post (a quote of the link, say).
         const known = api.getState().distributions;
         const missing = new Set(
@@ -42,7 +46,7 @@ export function startLookupListener(listener: ListenerMiddlewareInstance<Overlay
             .filter((address): address is string => address !== undefined && !distributionSelectors.selectById(known, address)),
         );
         for (const address of missing) {
-          await api.dispatch(backendApi.endpoints.distribution.initiate(address, { subscribe: false }));
+          await api.dispatch(backendApi.endpoints.distributionsGet.initiate({ address }, { subscribe: false }));
         }
       }
     },

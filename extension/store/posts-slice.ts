@@ -19,6 +19,12 @@ export interface SeenPost {
 export interface AskedBucket {
   lookup: SeenPost["lookup"];
   askedAt?: number;
+  /**
+   * Asked alone, the backend still held more distributions in this bucket than one answer carries
+   * (`overfullBuckets`): the bucket cannot say which of its posts have one, so the claim widget asks
+   * for its posts on screen by their own ids.
+   */
+  overfull?: true;
 }
 
 /** A bucket asked in this page's life is asked again only after this long: a giveaway registered since then shows. */
@@ -54,7 +60,7 @@ export const postsSlice = createSlice({
     },
   },
   extraReducers: (builder) => {
-    const { matchPending, matchFulfilled, matchRejected } = backendApi.endpoints.distributionsForPosts;
+    const { matchPending, matchFulfilled, matchRejected } = backendApi.endpoints.distributionsLookup;
     type State = typeof initialState;
     const mark = (
       { postIds = [], buckets = [] }: RequestOf<"distributions/lookup">,
@@ -72,7 +78,14 @@ export const postsSlice = createSlice({
       .addMatcher(matchPending, (state, action) =>
         mark(action.meta.arg.originalArgs, "requested", state, action.meta.startedTimeStamp),
       )
-      .addMatcher(matchFulfilled, (state, action) => mark(action.meta.arg.originalArgs, "done", state))
+      .addMatcher(matchFulfilled, (state, action) => {
+        const asked = action.meta.arg.originalArgs;
+        mark(asked, "done", state);
+        // Cut short among other buckets says nothing yet: the lookup listener asks such a bucket again alone.
+        const [alone, ...others] = asked.buckets ?? [];
+        if (alone !== undefined && others.length === 0 && action.payload.overfullBuckets?.includes(alone))
+          state.buckets[alone] = { ...state.buckets[alone], lookup: "done", overfull: true };
+      })
       .addMatcher(matchRejected, (state, action) => mark(action.meta.arg.originalArgs, "failed", state));
   },
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { postIdBucket } from "../../shared/post-bucket.ts";
 import { eventually } from "../features/testing/overlay-harness.ts";
-import { distributionFixture, lookupOf, workerDouble } from "../features/testing/worker-double.ts";
+import { distributionFixture, lookupOf, neighbourInBucket, workerDouble } from "../features/testing/worker-double.ts";
 import { runClaimStep } from "./claim-flow-slice.ts";
 import { distributionSelectors } from "./distributions-slice.ts";
 import { LOOKUP_BATCH } from "./lookup-listener.ts";
@@ -108,6 +108,43 @@ describe("posts that link nothing, by bucket", () => {
     store.dispatch({ type: postBucketsSeen.type, payload: { buckets: [bucket42], seenAt: Date.now() + BUCKET_REASK_MS } });
     await eventually(() => expect(worker.callsOf("distributions/lookup")).toHaveLength(2));
     expect(worker.callsOf("distributions/lookup")[1]).toEqual({ buckets: [bucket42] });
+  });
+});
+
+describe("overfull buckets", () => {
+  it("asks a bucket cut short among others again alone, and marks one still cut short alone as overfull", async () => {
+    const C = "So11111111111111111111111111111111111111112";
+    // The crowded bucket is the one asked first (buckets go sorted), so it takes the answer's one place.
+    const [crowded, roomy] = [postIdBucket("42"), postIdBucket("43")].sort() as [string, string];
+    const crowdedPost = postIdBucket("42") === crowded ? "42" : "43";
+    const roomyPost = crowdedPost === "42" ? "43" : "42";
+    // One giveaway per answer: the crowded bucket holds two, the other one.
+    const { worker, store } = storeWith({
+      "distributions/lookup": lookupOf(
+        [
+          distributionFixture(B, neighbourInBucket(crowdedPost)),
+          distributionFixture(A, crowdedPost),
+          distributionFixture(C, roomyPost),
+        ],
+        { bucketRoom: 1 },
+      ),
+    });
+    store.dispatch(postBucketsSeen([crowded, roomy]));
+    await eventually(() => expect(worker.callsOf("distributions/lookup")).toHaveLength(3));
+    expect(worker.callsOf("distributions/lookup")).toEqual([
+      { buckets: [crowded, roomy] },
+      { buckets: [crowded] },
+      { buckets: [roomy] },
+    ]);
+    await eventually(() => expect(store.getState().posts.buckets[roomy]).toMatchObject({ lookup: "done" }));
+    expect(store.getState().posts.buckets[crowded]).toMatchObject({ lookup: "done", overfull: true });
+    expect(store.getState().posts.buckets[roomy]?.overfull).toBeUndefined();
+    // Alone, the roomy bucket gave its giveaway; the crowded one still cannot name A's.
+    const known = store.getState().distributions;
+    expect(distributionSelectors.selectById(known, C)?.postId).toBe(roomyPost);
+    expect(distributionSelectors.selectById(known, A)).toBeUndefined();
+    // No post id left for any of them: the claim widget alone knows which posts are on screen.
+    expect(JSON.stringify(worker.callsOf("distributions/lookup"))).not.toContain("postIds");
   });
 });
 

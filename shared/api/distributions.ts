@@ -148,6 +148,11 @@ export const eligibilityQuerySchema = z.object({
    */
   recheck: z.literal("unmet").optional(),
 });
+/**
+ * When a checklist asks `?recheck=unmet` after the fan comes back from X: now, and twice more, since
+ * X's search can take seconds to show a new reply or repost and an unmet answer younger than 3 s is reused.
+ */
+export const RECHECK_AFTER_RETURN_MS = [0, 4_000, 10_000] as const;
 export const eligibilityCheckSchema = z.object({ requirement: requirementSchema, met: z.boolean(), detail: z.string() });
 export const eligibilityResponseSchema = z.object({ eligible: z.boolean(), checks: z.array(eligibilityCheckSchema) });
 export type EligibilityCheck = z.output<typeof eligibilityCheckSchema>;

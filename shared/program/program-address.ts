@@ -57,7 +57,15 @@ export function findProgramAddressFast(seeds: Uint8Array[], programId: PublicKey
   throw new Error("no bump gives an address off the curve");
 }
 
+/**
+ * The owner's associated token account of the mint and its bump. The associated token program searches
+ * for the same bump when it opens the account, one try (and 1,500 compute units) per bump from 255 down.
+ */
+export function findAssociatedTokenAddress(mint: PublicKey, owner: PublicKey, tokenProgram: PublicKey): [PublicKey, number] {
+  return findProgramAddressFast([owner.toBytes(), tokenProgram.toBytes(), mint.toBytes()], ASSOCIATED_TOKEN_PROGRAM_ID);
+}
+
 /** The owner's associated token account of the mint (getAssociatedTokenAddressSync with owners off the curve allowed). */
 export function associatedTokenAddress(mint: PublicKey, owner: PublicKey, tokenProgram: PublicKey): PublicKey {
-  return findProgramAddressFast([owner.toBytes(), tokenProgram.toBytes(), mint.toBytes()], ASSOCIATED_TOKEN_PROGRAM_ID)[0];
+  return findAssociatedTokenAddress(mint, owner, tokenProgram)[0];
 }

@@ -67,8 +67,16 @@ export const api = {
   me: () => call(meResponseSchema, "/me"),
   distribution: async (address: string): Promise<Distribution> =>
     (await call(distributionResponseSchema, `/distributions/${address}`)).distribution,
-  eligibility: async (address: string, wallet: string): Promise<{ eligible: boolean; checks: EligibilityCheck[] }> =>
-    call(eligibilityResponseSchema, `/distributions/${address}/eligibility?wallet=${encodeURIComponent(wallet)}`),
+  /** `recheckUnmet`: the fan is back from X; ask X again about what was unmet (`?recheck=unmet`). */
+  eligibility: async (
+    address: string,
+    wallet: string,
+    recheckUnmet = false,
+  ): Promise<{ eligible: boolean; checks: EligibilityCheck[] }> =>
+    call(
+      eligibilityResponseSchema,
+      `/distributions/${address}/eligibility?${new URLSearchParams({ wallet, ...(recheckUnmet ? { recheck: "unmet" } : {}) })}`,
+    ),
   challenge: (address: string) =>
     call(walletChallengeResponseSchema, "/auth/wallet/challenge", { method: "POST", body: json({ address }) }),
   verify: (body: { message: string; signature: string; address: string }) =>

@@ -1,7 +1,7 @@
 import type { MessageSignerWalletAdapter } from "@solana/wallet-adapter-base";
 import bs58 from "bs58";
 import type { Claim, ClaimStage } from "../../../shared/api/claims.ts";
-import type { EligibilityCheck } from "../../../shared/api/distributions.ts";
+import { type EligibilityCheck, RECHECK_AFTER_RETURN_MS } from "../../../shared/api/distributions.ts";
 import type { XUserProfile } from "../../../shared/api/identity.ts";
 import { claimPageDataSchema } from "../page-data.ts";
 import { ApiError, api, saveSession, sessionToken } from "./api.ts";
@@ -86,11 +86,37 @@ async function loadMe(): Promise<void> {
   }
 }
 
-async function checkRequirements(): Promise<void> {
+/** With `recheckUnmet`, X is asked again about what it last found unmet (the fan may have just done it). */
+async function checkRequirements(recheckUnmet = false): Promise<void> {
   const address = walletAddress();
   if (!state.me || !address || !bound()) return;
-  const report = await api.eligibility(giveaway.address, address);
+  const report = await api.eligibility(giveaway.address, address, recheckUnmet);
   state.checks = report.checks;
+}
+
+const someUnmet = () => Boolean(state.checks?.some((check) => !check.met));
+/** Set once the fan opens one of X's intents from the checklist: coming back to the page then means "I did it". */
+let wentToX = false;
+let pendingRechecks: ReturnType<typeof setTimeout>[] = [];
+
+/**
+ * Back from an X intent (the tab or window regains focus or visibility): the checklist asks again about
+ * what was unmet, no reload, now and a few seconds later. A second return restarts the schedule.
+ */
+function recheckAfterReturn(): void {
+  if (!wentToX || document.hidden || !someUnmet()) return;
+  for (const timer of pendingRechecks) clearTimeout(timer);
+  pendingRechecks = RECHECK_AFTER_RETURN_MS.map((delay) =>
+    setTimeout(async () => {
+      if (!someUnmet()) return;
+      try {
+        await checkRequirements(true);
+      } catch {
+        // "Check again" stays there; the next scheduled ask may reach MEMEFANS.
+      }
+      render();
+    }, delay),
+  );
 }
 
 async function connect(adapter: MessageSignerWalletAdapter): Promise<void> {
@@ -194,7 +220,19 @@ function renderChecklist(): void {
       h("span", { class: "sr-only" }, met === true ? "Done: " : met === false ? "Not done yet: " : ""),
       h("span", { class: "requirement-text" }, line.text),
       met !== true && line.action
-        ? h("a", { class: "intent", href: line.action.url, target: "_blank", rel: "noopener noreferrer" }, line.action.label)
+        ? h(
+            "a",
+            {
+              class: "intent",
+              href: line.action.url,
+              target: "_blank",
+              rel: "noopener noreferrer",
+              onclick: () => {
+                wentToX = true;
+              },
+            },
+            line.action.label,
+          )
         : "",
     );
   });
@@ -329,7 +367,7 @@ function claimStep(): HTMLElement | null {
     ready && state.checks
       ? h(
           "button",
-          { type: "button", class: "link", onclick: () => void step("Checking again…", checkRequirements) },
+          { type: "button", class: "link", onclick: () => void step("Checking again…", () => checkRequirements(true)) },
           "Check again",
         )
       : null,
@@ -384,10 +422,8 @@ watchWallets((wallets) => {
   state.wallets = wallets;
   render();
 });
-// Back from an X intent tab: the checklist is read again, no reload.
-document.addEventListener("visibilitychange", () => {
-  if (!document.hidden && state.checks) void step("Checking again…", checkRequirements);
-});
+window.addEventListener("focus", recheckAfterReturn);
+document.addEventListener("visibilitychange", recheckAfterReturn);
 // Every button works from here on: what the claim page benchmark measures as time to interactive.
 void step("Loading…", loadMe).then(() => performance.mark("memefans:interactive"));
 liveCount();

@@ -7,9 +7,21 @@ import type { TestDistribution } from "./chain-fixtures.ts";
 let userCounter = 0;
 
 /** Queues one claim for each of `count` fresh wallets through the intake, as POST /claims would; returns the wallets. */
-export async function queueClaims(database: Database, distribution: TestDistribution, count: number): Promise<PublicKey[]> {
+export function queueClaims(database: Database, distribution: TestDistribution, count: number): Promise<PublicKey[]> {
+  return queueClaimsFor(
+    database,
+    distribution,
+    Array.from({ length: count }, () => Keypair.generate().publicKey),
+  );
+}
+
+/** Queues one claim for each of `wallets`, each by a fresh X account, in their order; returns the wallets. */
+export async function queueClaimsFor(
+  database: Database,
+  distribution: TestDistribution,
+  wallets: PublicKey[],
+): Promise<PublicKey[]> {
   const intake = new ClaimIntake(database);
-  const wallets = Array.from({ length: count }, () => Keypair.generate().publicKey);
   const outcomes = await Promise.all(
     wallets.map((wallet) => {
       userCounter++;
