@@ -79,7 +79,9 @@ interface ContextRow {
  * Who owns each asked wallet, and the id of the claim each asked account already made on the
  * distribution. Scalar subqueries, so each is one index probe whatever the planner thinks of the
  * tables' sizes: as a LEFT JOIN LATERAL of the claims row, the embedded engine (no statistics)
- * planned a hash join over a sequential scan of every claim, which grew with each claim taken.
+ * planned a hash join over a sequential scan of every claim while it took the table for small (at
+ * 10,000 claims, 15 ms for a group of 43 against 0.4 ms), and the claims' columns it returned for
+ * every request cost more than the probes.
  */
 export const CLAIM_CONTEXT_SQL = `SELECT asked.position,
        (SELECT owner.x_user_id FROM wallets AS owner WHERE owner.address = asked.wallet) AS wallet_owner,
