@@ -122,6 +122,22 @@ describe("error handling and logging", () => {
     });
     expect(completed.responseTime).toBeGreaterThanOrEqual(0);
   });
+
+  it("gives each request's own log lines its own request id", async () => {
+    lines.length = 0;
+    const ids = ["req-a", "req-b", "req-c"];
+    await Promise.all(
+      ids.map((id) =>
+        fetch(`${url}/things/1`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-request-id": id },
+          body: '{"n":3}',
+        }),
+      ),
+    );
+    const handled = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "handled");
+    expect(handled.map((entry) => entry.reqId).sort()).toEqual(ids);
+  });
 });
 
 describe("security headers", () => {

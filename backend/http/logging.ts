@@ -55,6 +55,34 @@ declare module "node:http" {
   }
 }
 
+/** What `request.log` is made from, kept on the request as plain data. */
+const requestIdKey = Symbol("requestId");
+const baseLoggerKey = Symbol("baseLogger");
+const childLoggerKey = Symbol("childLogger");
+
+interface LoggedRequest {
+  [requestIdKey]?: string;
+  [baseLoggerKey]?: Logger;
+  [childLoggerKey]?: Logger;
+}
+
+/**
+ * Defines `log` once on the prototype of the app's requests. Defined on each request, an accessor
+ * with a closure of its own turns the request into a dictionary (V8 cannot share a hidden class
+ * between objects whose accessors differ), which slows every later read of its properties.
+ */
+function defineLogAccessor(prototype: object): void {
+  if (Object.hasOwn(prototype, "log")) return;
+  Object.defineProperty(prototype, "log", {
+    configurable: true,
+    get(this: LoggedRequest) {
+      const base = this[baseLoggerKey];
+      if (base && !this[childLoggerKey]) this[childLoggerKey] = base.child({ reqId: this[requestIdKey] });
+      return this[childLoggerKey];
+    },
+  });
+}
+
 /**
  * One log line per request when its response closes, with a request id (the caller's X-Request-Id
  * when well-formed) echoed back in X-Request-Id. `request.log` is made on first use only: a pino
@@ -69,8 +97,10 @@ export function requestLogger(logger: Logger): RequestHandler {
     const incoming = request.headers["x-request-id"];
     const id = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     response.setHeader("X-Request-Id", id);
-    let child: Logger | undefined;
-    Object.defineProperty(request, "log", { configurable: true, get: () => (child ??= logger.child({ reqId: id })) });
+    defineLogAccessor(Object.getPrototypeOf(request));
+    const logged = request as LoggedRequest;
+    logged[requestIdKey] = id;
+    logged[baseLoggerKey] = logger;
     const startedAt = performance.now();
     response.once("close", () => {
       const status = response.statusCode;
