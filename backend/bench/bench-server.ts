@@ -20,11 +20,10 @@ const X_COST_FANS = 20;
 
 /**
  * The backend under benchmark, in a process of its own so the load generator does not share its
- * event loop: PGlite in a file, the X API emulator, request logs at level info, and the embedded chain
- * in a process of its own (`npm run chain`), reached over JSON-RPC through SOLANA_RPC_URL as a deployed
- * backend reaches its cluster: the code path of devnet and mainnet, with the chain's execution on this
- * machine's other core as a validator's would be on its own machine. BENCH_CHAIN=in-process runs the
- * chain inside the backend instead (the development default of `npm start`), for comparison.
+ * event loop: embedded defaults (PGlite in a file, the in-process chain, the X API emulator, request
+ * logs at level info). BENCH_CHAIN=process runs the embedded chain in a process of its own instead
+ * (`npm run chain`), reached over JSON-RPC through SOLANA_RPC_URL as a deployed backend reaches its
+ * cluster: the code path of devnet and mainnet.
  * The driver (api.ts) sends commands over IPC.
  */
 const dataDirectory = process.argv[2];
@@ -35,9 +34,9 @@ const database = postgres
   ? await openDatabase({ databaseUrl: await createDatabaseOn(postgres.adminUrl) })
   : await openDatabase({ dataDirectory });
 const chainProcess =
-  process.env.BENCH_CHAIN === "in-process"
-    ? undefined
-    : startScript("backend/chain/chain-main.ts", { CHAIN_PORT: "0", CHAIN_RPC_PER_MINUTE: String(1_000_000_000) });
+  process.env.BENCH_CHAIN === "process"
+    ? startScript("backend/chain/chain-main.ts", { CHAIN_PORT: "0", CHAIN_RPC_PER_MINUTE: String(1_000_000_000) })
+    : undefined;
 const chainEnvironment: Record<string, string> = chainProcess
   ? {
       SOLANA_RPC_URL: await lineOf(chainProcess, (line) => (JSON.parse(line) as { rpcUrl?: string }).rpcUrl),
@@ -46,7 +45,9 @@ const chainEnvironment: Record<string, string> = chainProcess
   : {};
 chainProcess?.stdout?.resume();
 // At the production default level (info), one line per request, into a file as an operator's would go.
-const logger = createLogger("info", pino.destination({ dest: join(dataDirectory, "backend.log"), sync: false }));
+// Buffered up to 4 KB a write, as a log shipper's file is: unbuffered, the async destination rescanned
+// its pending text on every line, the largest source of garbage per claim.
+const logger = createLogger("info", pino.destination({ dest: join(dataDirectory, "backend.log"), sync: false, minLength: 4096 }));
 // The load generator opens up to 256 connections from loopback, beside the ones setting up.
 const backend = await startTestBackend(
   database,
@@ -84,9 +85,18 @@ async function makeFans(first: number, count: number): Promise<BenchUser[]> {
   return fans;
 }
 
+interface RunningBatcher {
+  batcher: ClaimBatcher;
+  profile: BatcherProfile;
+  /** Claims this batcher confirmed so far. */
+  confirmed(): number;
+  stop(): Promise<BatcherProfile>;
+}
+
 /** The batcher as claimsBatcherService runs it (woken by the intake's signal), its phases added up. */
-function startBatcher(): { batcher: ClaimBatcher; profile: BatcherProfile; stop(): Promise<BatcherProfile> } {
+function startBatcher(): RunningBatcher {
   const profile: BatcherProfile = { phasesMs: {}, batches: 0, claims: 0 };
+  let confirmed = 0;
   const metrics = batcherMetricsHooks(backend.context.metrics, (error) => console.error("batcher:", error));
   const batcher = new ClaimBatcher({
     database,
@@ -94,6 +104,10 @@ function startBatcher(): { batcher: ClaimBatcher; profile: BatcherProfile; stop(
     signers: { verifier: backend.verifier, feePayer: backend.feePayer },
     hooks: {
       ...metrics,
+      onTransition(state, count) {
+        metrics.onTransition?.(state, count);
+        if (state === "confirmed") confirmed += count;
+      },
       onBatchSent(size) {
         metrics.onBatchSent?.(size);
         profile.batches++;
@@ -110,6 +124,7 @@ function startBatcher(): { batcher: ClaimBatcher; profile: BatcherProfile; stop(
   return {
     batcher,
     profile,
+    confirmed: () => confirmed,
     async stop() {
       queueSignalOf(database).off("queued", onQueued);
       await batcher.stop();
@@ -119,26 +134,33 @@ function startBatcher(): { batcher: ClaimBatcher; profile: BatcherProfile; stop(
   };
 }
 
-async function waitPaid(distribution: string, expected: number): Promise<void> {
+/**
+ * Returns once `expected` claims of the distribution are confirmed. The batcher's own count is watched
+ * until it is reached (counting in the database every few milliseconds would take a share of the very
+ * thread being measured), then the database must show them.
+ */
+async function waitPaid(distribution: string, expected: number, batcher: RunningBatcher | undefined): Promise<void> {
   for (;;) {
-    const { rows } = await database.query<{ confirmed: string }>(
-      "SELECT count(*) AS confirmed FROM claims WHERE distribution = $1 AND status = 'confirmed'",
-      [distribution],
-    );
-    if (Number(rows[0]?.confirmed) >= expected) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (!batcher || batcher.confirmed() >= expected) {
+      const { rows } = await database.query<{ confirmed: string }>(
+        "SELECT count(*) AS confirmed FROM claims WHERE distribution = $1 AND status = 'confirmed'",
+        [distribution],
+      );
+      if (Number(rows[0]?.confirmed) >= expected) return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, batcher && batcher.confirmed() < expected ? 2 : 20));
   }
 }
 
 async function settle(distribution: string, expected: number): Promise<{ seconds: number; profile: BatcherProfile }> {
   const startedAt = performance.now();
   const running = startBatcher();
-  await waitPaid(distribution, expected);
+  await waitPaid(distribution, expected, running);
   const seconds = (performance.now() - startedAt) / 1000;
   return { seconds, profile: await running.stop() };
 }
 
-let running: ReturnType<typeof startBatcher> | undefined;
+let running: RunningBatcher | undefined;
 
 /**
  * X API cost per verified claim, by the emulator's bill: fans with realistic activity (x-cost.ts)
@@ -182,7 +204,7 @@ process.on("message", async (command: BenchCommand) => {
       running = startBatcher();
       reply({ type: "batcher-started" });
     } else if (command.type === "wait-paid") {
-      await waitPaid(command.distribution, command.expected);
+      await waitPaid(command.distribution, command.expected, running);
       reply({ type: "paid" });
     } else if (command.type === "batcher-stop") {
       const profile = (await running?.stop()) ?? { phasesMs: {}, batches: 0, claims: 0 };
