@@ -164,13 +164,15 @@ export class ClaimBatcher {
   private readonly mints = new Map<string, Promise<MintRef>>();
   private running: Promise<void> | undefined;
   private stopping = false;
-  /** Wakes the sending loops (claims were queued) and the settling loop (batches went out). */
+  /** Wakes a sending loop (claims were queued) and the settling loop (batches went out). */
   private readonly queuedSignal = new Wakeup();
   private readonly sentSignal = new Wakeup();
   /** Claims announced since the last lease, and the arrival rate they show (claims per millisecond). */
   private announced = 0;
   /** The last lease took as many claims as it could: more are waiting. */
   private backlogged = false;
+  /** Sending loops in the middle of a cycle. */
+  private busySenders = 0;
   private arrivalPerMs = 0;
   private lastAnnouncedAt = 0;
 
@@ -207,7 +209,7 @@ export class ClaimBatcher {
     }
     this.lastAnnouncedAt = now;
     this.announced += count;
-    this.queuedSignal.notify();
+    this.queuedSignal.notifyOne();
   }
 
   /**
@@ -217,7 +219,8 @@ export class ClaimBatcher {
    * arrival rate needs to fill a batch, at most maxBatchWindowMs.
    */
   batchWindowMs(): number {
-    if (this.backlogged) return 0;
+    // Another loop is mid-cycle: the claims arriving meanwhile gather for whichever leases next.
+    if (this.backlogged || this.busySenders > 1) return 0;
     const missing = this.capacity.existing - this.announced;
     if (missing <= 0 || this.arrivalPerMs <= 0) return 0;
     const maxWindow = this.options.maxBatchWindowMs ?? MAX_BATCH_WINDOW_MS;
@@ -243,11 +246,16 @@ export class ClaimBatcher {
   private async loop(): Promise<void> {
     const senders = Array.from({ length: this.options.senders ?? SENDING_LOOPS }, () =>
       this.repeat(this.queuedSignal, this.options.idleMs ?? 200, async () => {
-        const window = this.batchWindowMs();
-        if (window > 0) await this.timed("batch_window", () => new Promise((resolve) => setTimeout(resolve, window)));
-        const sent = await this.sendQueued();
-        if (sent) this.sentSignal.notify();
-        return sent > 0 || this.announced > 0;
+        this.busySenders++;
+        try {
+          const window = this.batchWindowMs();
+          if (window > 0) await this.timed("batch_window", () => new Promise((resolve) => setTimeout(resolve, window)));
+          const sent = await this.sendQueued();
+          if (sent) this.sentSignal.notify();
+          return sent > 0 || this.announced > 0;
+        } finally {
+          this.busySenders--;
+        }
       }),
     );
     let stillInFlight = false;
@@ -422,6 +430,8 @@ export class ClaimBatcher {
     const limit = this.capacity.existing * (this.options.batchesPerCycle ?? 16);
     const leased = await this.timed("lease_claims", () => leaseQueuedClaims(database, this.instanceId, this.leaseMs, limit));
     this.backlogged = leased.length === limit;
+    // More are waiting than one loop takes: another loop joins in.
+    if (this.backlogged) this.queuedSignal.notifyOne();
     if (!leased.length) return 0;
     const byDistribution = new Map<string, LeasedClaim[]>();
     for (const claim of leased) {
@@ -715,6 +725,12 @@ class Wakeup {
 
   notify(): void {
     for (const done of [...this.waiting]) done();
+  }
+
+  /** Wakes the loop that has waited longest, if any waits. */
+  notifyOne(): void {
+    const [first] = this.waiting;
+    first?.();
   }
 }
 
