@@ -327,7 +327,9 @@ it("the account program spends COMPUTE_UNITS_PER_BUMP_TRY on each bump it tries:
     expect(value.err).toBeNull();
     return value.unitsConsumed as number;
   };
+  // Beyond the bump search, an opening's cost moves only by a few units: the programs compare the
+  // fan's keys with others byte by byte and stop at the first difference.
   const first = await unitsToOpen(1);
-  expect(await unitsToOpen(2)).toBe(first + COMPUTE_UNITS_PER_BUMP_TRY);
-  expect(await unitsToOpen(4)).toBe(first + 3 * COMPUTE_UNITS_PER_BUMP_TRY);
+  expect(Math.abs((await unitsToOpen(2)) - first - COMPUTE_UNITS_PER_BUMP_TRY)).toBeLessThanOrEqual(50);
+  expect(Math.abs((await unitsToOpen(4)) - first - 3 * COMPUTE_UNITS_PER_BUMP_TRY)).toBeLessThanOrEqual(50);
 });

@@ -171,8 +171,8 @@ export class ClaimBatcher {
   private announced = 0;
   /** The last lease took as many claims as it could: more are waiting. */
   private backlogged = false;
-  /** Sending loops in the middle of a cycle. */
-  private busySenders = 0;
+  /** A sending loop holds its batch window open. */
+  private gathering = false;
   private arrivalPerMs = 0;
   private lastAnnouncedAt = 0;
 
@@ -209,7 +209,8 @@ export class ClaimBatcher {
     }
     this.lastAnnouncedAt = now;
     this.announced += count;
-    this.queuedSignal.notifyOne();
+    // A loop holding its batch window open takes these too: waking another would split the batch.
+    if (!this.gathering) this.queuedSignal.notifyOne();
   }
 
   /**
@@ -219,8 +220,8 @@ export class ClaimBatcher {
    * arrival rate needs to fill a batch, at most maxBatchWindowMs.
    */
   batchWindowMs(): number {
-    // Another loop is mid-cycle: the claims arriving meanwhile gather for whichever leases next.
-    if (this.backlogged || this.busySenders > 1) return 0;
+    // One loop gathers at a time; the others lease at once what is there.
+    if (this.backlogged || this.gathering) return 0;
     const missing = this.capacity.existing - this.announced;
     if (missing <= 0 || this.arrivalPerMs <= 0) return 0;
     const maxWindow = this.options.maxBatchWindowMs ?? MAX_BATCH_WINDOW_MS;
@@ -246,16 +247,19 @@ export class ClaimBatcher {
   private async loop(): Promise<void> {
     const senders = Array.from({ length: this.options.senders ?? SENDING_LOOPS }, () =>
       this.repeat(this.queuedSignal, this.options.idleMs ?? 200, async () => {
-        this.busySenders++;
-        try {
-          const window = this.batchWindowMs();
-          if (window > 0) await this.timed("batch_window", () => new Promise((resolve) => setTimeout(resolve, window)));
-          const sent = await this.sendQueued();
-          if (sent) this.sentSignal.notify();
-          return sent > 0 || this.announced > 0;
-        } finally {
-          this.busySenders--;
+        // Another loop is holding its window open for the claims arriving now: leasing them here
+        // would split its batch. It wakes this one if it finds more than it can take.
+        if (this.gathering && !this.backlogged) return false;
+        const window = this.batchWindowMs();
+        if (window > 0) {
+          this.gathering = true;
+          await this.timed("batch_window", () => new Promise((resolve) => setTimeout(resolve, window))).finally(() => {
+            this.gathering = false;
+          });
         }
+        const sent = await this.sendQueued();
+        if (sent) this.sentSignal.notify();
+        return sent > 0 || this.announced > 0;
       }),
     );
     let stillInFlight = false;
