@@ -182,7 +182,7 @@ export class ClaimBatcher {
     this.chain = connectionChainReader(options.connection, this.programId);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.capacity = batchCapacity(options.signers);
-    this.fees = new PriorityFeeMarket(options.connection);
+    this.fees = new PriorityFeeMarket(options.connection, options.database);
   }
 
   start(): void {
@@ -351,14 +351,14 @@ export class ClaimBatcher {
           confirmed.map((batch) => batch.id),
         ),
       );
-      for (const batch of confirmed) this.fees.landed(batch.distribution);
+      await this.fees.landed(confirmed.map((batch) => batch.distribution));
       for (const { batch, err } of others) {
         // A batch that failed may have outgrown a reused measure: this distribution's batches are measured again.
         if (err) this.forgetMeasures(batch.distribution);
         const slots = await slotsOfBatch(database, batch.id);
         if (err) await this.settleFailure(batch, slots, decideBatchFailure(err, slots.length));
         else {
-          this.fees.expired(batch.distribution);
+          await this.fees.expired(batch.distribution);
           await this.settle(batch.id, { batchStatus: "expired", confirmedSlots: [], requeue: { slots } });
         }
       }
@@ -452,8 +452,11 @@ export class ClaimBatcher {
         const state = await this.timed("chain_reads", () => this.distributionState(distribution));
         const sendable = await this.screen(state, claims);
         if (!state || !sendable.length) continue;
+        // Only a distribution with a priority fee cap bids, so only its escalation is read.
+        const escalations =
+          state.priorityFeeCapLamports > 0n ? ((await this.fees.escalationsOf([distribution])).get(distribution) ?? 0) : 0;
         for (const batch of await this.timed("chain_reads", () => this.packBatches(state, sendable)))
-          prepared.push(await this.prepareBatch(distribution, state, batch, blockhash));
+          prepared.push(await this.prepareBatch(distribution, state, batch, blockhash, escalations));
       }
       return await this.recordAndSend(prepared, blockhash, lastValidBlockHeight);
     } finally {
@@ -584,6 +587,7 @@ export class ClaimBatcher {
     state: DistributionAccount,
     items: PackedClaim[],
     blockhash: string,
+    escalations: number,
   ): Promise<PreparedBatch> {
     const { signers, connection } = this.options;
     const mint = await this.mintRef(state.mint);
@@ -599,7 +603,7 @@ export class ClaimBatcher {
     const price = (computeUnitLimit: number) =>
       batchPriorityPrice({
         recentMicroLamports: recent,
-        escalations: this.fees.escalationsOf(distribution),
+        escalations,
         capLamportsPerClaim: state.priorityFeeCapLamports,
         claims: items.length,
         computeUnitLimit,

@@ -135,6 +135,35 @@ describeEachEngine("claims on a congested chain", (database) => {
     );
   });
 
+  it("a batch re-sent by another instance bids from the step the expired ones reached, paying each slot once", async () => {
+    await onCongestedChain(
+      database(),
+      4,
+      { requiredMicroLamports: 250_000, reportedMicroLamports: 50_000 },
+      async ({ distribution, wallets, before }) => {
+        // Each round is a new instance (a restart, or another replica): it sends, then settles what it
+        // sent once the blockhash has expired. Only the escalation kept in the database lets it bid higher.
+        let rounds = 0;
+        while ((await claimStatuses(database(), distribution)).queued) {
+          if (++rounds > 8) throw new Error(`still unpaid: ${JSON.stringify(await claimStatuses(database(), distribution))}`);
+          const instance = new ClaimBatcher({
+            database: database(),
+            connection: inProcessConnection(chain),
+            signers: { verifier },
+          });
+          await instance.sendQueued();
+          chain.warp(PAST_EXPIRY_MS);
+          await instance.settleInFlight();
+        }
+        expect(rounds).toBeGreaterThanOrEqual(3);
+        expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 4 });
+        for (const wallet of wallets)
+          expect(await tokenBalance(inProcessConnection(chain), distribution.mint, wallet)).toBe(1_000n);
+        expect(priorityReimbursed(before, await onChain(distribution), 4)).toBeLessThanOrEqual(CAP_PER_CLAIM * 4n);
+      },
+    );
+  });
+
   it("never bids past the cap: claims wait unpaid while the cluster wants more, and are paid once it calms", async () => {
     await onCongestedChain(
       database(),

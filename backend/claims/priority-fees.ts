@@ -1,4 +1,5 @@
 import type { Connection, PublicKey } from "@solana/web3.js";
+import type { Queryable } from "../db/database.ts";
 
 /** How long recent fees read for a distribution are reused: a slot is 400 ms, the market moves slower. */
 const RECENT_FEES_TTL_MS = 2_000;
@@ -45,14 +46,15 @@ function percentile(values: number[], fraction: number): number {
 
 /**
  * Recent prioritization fees per distribution (getRecentPrioritizationFees over the accounts a batch
- * writes), reused for a couple of seconds, and the escalation each distribution's expired batches earned.
+ * writes), reused for a couple of seconds, and the escalation each distribution's expired batches
+ * earned, kept in the database (migration 201) so every instance bids from the same step.
  */
 export class PriorityFeeMarket {
   private readonly recent = new Map<string, { at: number; microLamports: Promise<number> }>();
-  private readonly escalations = new Map<string, number>();
 
   constructor(
     private readonly connection: Connection,
+    private readonly database: Queryable,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -71,18 +73,30 @@ export class PriorityFeeMarket {
     return microLamports;
   }
 
-  escalationsOf(distribution: string): number {
-    return this.escalations.get(distribution) ?? 0;
+  /** The escalation steps of each of `distributions` that has any. */
+  async escalationsOf(distributions: string[]): Promise<Map<string, number>> {
+    const { rows } = await this.database.query<{ distribution: string; escalations: number }>(
+      "SELECT distribution, escalations FROM batch_fee_escalations WHERE distribution = ANY($1::text[]) AND escalations > 0",
+      [distributions],
+    );
+    return new Map(rows.map((row) => [row.distribution, row.escalations]));
   }
 
   /** A batch of the distribution expired without landing: the next one bids higher. */
-  expired(distribution: string): void {
-    this.escalations.set(distribution, this.escalationsOf(distribution) + 1);
+  async expired(distribution: string): Promise<void> {
+    await this.database.query(
+      `INSERT INTO batch_fee_escalations (distribution, escalations) VALUES ($1, 1)
+       ON CONFLICT (distribution) DO UPDATE SET escalations = batch_fee_escalations.escalations + 1`,
+      [distribution],
+    );
   }
 
-  /** A batch landed: the bid that got it in is kept, one step lower. */
-  landed(distribution: string): void {
-    const escalations = this.escalationsOf(distribution);
-    if (escalations > 0) this.escalations.set(distribution, escalations - 1);
+  /** Batches of these distributions landed: the bid that got them in is kept, one step lower. */
+  async landed(distributions: string[]): Promise<void> {
+    if (!distributions.length) return;
+    await this.database.query(
+      "UPDATE batch_fee_escalations SET escalations = escalations - 1 WHERE distribution = ANY($1::text[]) AND escalations > 0",
+      [[...new Set(distributions)]],
+    );
   }
 }
