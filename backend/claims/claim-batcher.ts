@@ -453,8 +453,7 @@ export class ClaimBatcher {
         const sendable = await this.screen(state, claims);
         if (!state || !sendable.length) continue;
         // Only a distribution with a priority fee cap bids, so only its escalation is read.
-        const escalations =
-          state.priorityFeeCapLamports > 0n ? ((await this.fees.escalationsOf([distribution])).get(distribution) ?? 0) : 0;
+        const escalations = state.priorityFeeCapLamports > 0n ? await this.fees.escalationsOf(distribution) : 0;
         for (const batch of await this.timed("chain_reads", () => this.packBatches(state, sendable)))
           prepared.push(await this.prepareBatch(distribution, state, batch, blockhash, escalations));
       }

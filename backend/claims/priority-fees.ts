@@ -3,6 +3,9 @@ import type { Queryable } from "../db/database.ts";
 
 /** How long recent fees read for a distribution are reused: a slot is 400 ms, the market moves slower. */
 const RECENT_FEES_TTL_MS = 2_000;
+/** How long an escalation step read from the database stands. */
+const ESCALATIONS_TTL_MS = 1_000;
+const MAX_REMEMBERED_DISTRIBUTIONS = 10_000;
 /** Batches price at this percentile of the recent slots' fees: above most of what landed lately. */
 const RECENT_FEE_PERCENTILE = 0.75;
 /** After a batch expired unlanded while the cluster reported no fees, the price starts here (micro-lamports per unit). */
@@ -51,6 +54,8 @@ function percentile(values: number[], fraction: number): number {
  */
 export class PriorityFeeMarket {
   private readonly recent = new Map<string, { at: number; microLamports: Promise<number> }>();
+  /** Escalation steps as last read or written here. */
+  private readonly escalations = new Map<string, { steps: number; at: number }>();
 
   constructor(
     private readonly connection: Connection,
@@ -73,30 +78,49 @@ export class PriorityFeeMarket {
     return microLamports;
   }
 
-  /** The escalation steps of each of `distributions` that has any. */
-  async escalationsOf(distributions: string[]): Promise<Map<string, number>> {
-    const { rows } = await this.database.query<{ distribution: string; escalations: number }>(
-      "SELECT distribution, escalations FROM batch_fee_escalations WHERE distribution = ANY($1::text[]) AND escalations > 0",
-      [distributions],
+  /**
+   * The distribution's escalation step, read again after ESCALATIONS_TTL_MS: steps change only when a
+   * batch expires, a blockhash's lifetime (about a minute) after it was sent.
+   */
+  async escalationsOf(distribution: string): Promise<number> {
+    const known = this.escalations.get(distribution);
+    if (known && this.now() - known.at < ESCALATIONS_TTL_MS) return known.steps;
+    const { rows } = await this.database.query<{ escalations: number }>(
+      "SELECT escalations FROM batch_fee_escalations WHERE distribution = $1",
+      [distribution],
     );
-    return new Map(rows.map((row) => [row.distribution, row.escalations]));
+    return this.remember(distribution, rows[0]?.escalations ?? 0);
   }
 
   /** A batch of the distribution expired without landing: the next one bids higher. */
   async expired(distribution: string): Promise<void> {
-    await this.database.query(
+    const { rows } = await this.database.query<{ escalations: number }>(
       `INSERT INTO batch_fee_escalations (distribution, escalations) VALUES ($1, 1)
-       ON CONFLICT (distribution) DO UPDATE SET escalations = batch_fee_escalations.escalations + 1`,
+       ON CONFLICT (distribution) DO UPDATE SET escalations = batch_fee_escalations.escalations + 1
+       RETURNING escalations`,
       [distribution],
     );
+    this.remember(distribution, rows[0]?.escalations ?? 1);
   }
 
-  /** Batches of these distributions landed: the bid that got them in is kept, one step lower. */
+  /**
+   * Batches of these distributions landed: the bid that got them in is kept, one step lower. Only the
+   * distributions known to have stepped up are written (nearly always none).
+   */
   async landed(distributions: string[]): Promise<void> {
-    if (!distributions.length) return;
-    await this.database.query(
-      "UPDATE batch_fee_escalations SET escalations = escalations - 1 WHERE distribution = ANY($1::text[]) AND escalations > 0",
-      [[...new Set(distributions)]],
+    const stepped = [...new Set(distributions)].filter((distribution) => (this.escalations.get(distribution)?.steps ?? 0) > 0);
+    if (!stepped.length) return;
+    const { rows } = await this.database.query<{ distribution: string; escalations: number }>(
+      `UPDATE batch_fee_escalations SET escalations = escalations - 1
+        WHERE distribution = ANY($1::text[]) AND escalations > 0 RETURNING distribution, escalations`,
+      [stepped],
     );
+    for (const row of rows) this.remember(row.distribution, row.escalations);
+  }
+
+  private remember(distribution: string, steps: number): number {
+    if (this.escalations.size >= MAX_REMEMBERED_DISTRIBUTIONS) this.escalations.clear();
+    this.escalations.set(distribution, { steps, at: this.now() });
+    return steps;
   }
 }
