@@ -233,10 +233,10 @@ export class ClaimBatcher {
 
   /** One round: settle what is in flight, send what is queued, and settle again what just went out. */
   async runCycle(): Promise<CycleReport> {
-    const settledBefore = await this.settleInFlight();
+    const before = await this.settleInFlight();
     const sent = await this.sendQueued();
-    const settledAfter = sent ? await this.settleInFlight() : 0;
-    return { sent, settled: settledBefore + settledAfter };
+    const after = sent ? (await this.settleInFlight()).settled : 0;
+    return { sent, settled: before.settled + after };
   }
 
   /**
@@ -267,7 +267,7 @@ export class ClaimBatcher {
       this.sentSignal,
       () => (stillInFlight ? IN_FLIGHT_POLL_MS : (this.options.idleMs ?? 200)),
       async () => {
-        const { settled, unsettled } = await this.settleInFlightCounted();
+        const { settled, unsettled } = await this.settleInFlight();
         stillInFlight = unsettled > 0;
         return settled > 0;
       },
@@ -309,14 +309,10 @@ export class ClaimBatcher {
 
   /**
    * Asks the chain about every batch in flight (this instance's, and those of instances that died).
-   * Confirmed batches are settled together in one database transaction; the rare others one by one.
+   * Confirmed batches are settled together in one statement; the rare others one by one. Returns how
+   * many batches settled and how many of those asked about are still on their way.
    */
-  async settleInFlight(): Promise<number> {
-    return (await this.settleInFlightCounted()).settled;
-  }
-
-  /** settleInFlight, also counting the batches asked about that are still on their way. */
-  private async settleInFlightCounted(): Promise<{ settled: number; unsettled: number }> {
+  async settleInFlight(): Promise<{ settled: number; unsettled: number }> {
     const { connection, database } = this.options;
     const batches = await this.timed("settle_db", () =>
       leaseInFlightBatches(database, this.instanceId, this.leaseMs, STATUSES_PER_REQUEST),
@@ -425,8 +421,8 @@ export class ClaimBatcher {
   }
 
   /**
-   * Leases queued claims, packs them per distribution into batches, measures each by simulation, then
-   * records them all (one database transaction) before sending any.
+   * Leases queued claims, packs them per distribution into batches, sets each one's compute limit (see
+   * prepareBatch), then records them all (one database call) before sending any.
    */
   async sendQueued(): Promise<number> {
     const { database, connection } = this.options;
@@ -611,9 +607,11 @@ export class ClaimBatcher {
     const shape = `${distribution}:${kind}:${entries.length}`;
     const bumpTries = items.reduce((sum, item) => sum + item.bumpTries, 0);
     const measured = this.measuredUnits.get(shape);
+    const opensPrefunded = items.some((item) => item.prefunded);
     const reuse =
       measured &&
-      !items.some((item) => item.claim.send_alone || item.prefunded) &&
+      !opensPrefunded &&
+      !items.some((item) => item.claim.send_alone) &&
       performance.now() - measured.at < MEASURE_TTL_MS;
     let used = reuse ? measured.units + (bumpTries - measured.bumpTries) * COMPUTE_UNITS_PER_BUMP_TRY : undefined;
     let refusal: PreparedBatch["refusal"];
@@ -627,7 +625,7 @@ export class ClaimBatcher {
       );
       used = simulation.value.unitsConsumed ?? MAX_COMPUTE_UNIT_LIMIT;
       if (simulation.value.err) refusal = { err: simulation.value.err, logs: simulation.value.logs ?? [] };
-      else if (!items.some((item) => item.prefunded)) {
+      else if (!opensPrefunded) {
         if (this.measuredUnits.size >= MAX_MEASURED_SHAPES) this.measuredUnits.clear();
         this.measuredUnits.set(shape, { units: used, bumpTries, at: performance.now() });
       }
@@ -644,8 +642,9 @@ export class ClaimBatcher {
   }
 
   /**
-   * Records every prepared batch before sending any, sends them without a second preflight (each was
-   * just simulated), then settles those the chain refused. Returns the batches recorded.
+   * Records every prepared batch before sending any, sends them without preflight (each was simulated,
+   * or measured by a batch of its shape that was), then settles those the chain refused. Returns the
+   * batches recorded.
    */
   private async recordAndSend(prepared: PreparedBatch[], blockhash: string, lastValidBlockHeight: number): Promise<number> {
     const { database, connection, hooks } = this.options;
