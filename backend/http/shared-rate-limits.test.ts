@@ -33,3 +33,20 @@ it("admits exactly the limit across two instances, and a key's first request and
   // Another key has its own window.
   expect((await second.take("other")).allowed).toBe(true);
 }, 60_000);
+
+it("forgets ended windows as new keys come, and keeps running ones whatever their order", async () => {
+  let now = clock();
+  const counter = new SharedRateCounter(database(), "forgetting", 10, WINDOW_MS, () => now);
+  for (let fan = 0; fan < 100; fan++) counter.take(`fan-${fan}`);
+  expect(counter.size).toBe(100);
+
+  now += WINDOW_MS; // every window open at the start has ended by now
+  counter.take("fan-0"); // opens a new window for an old key: it moves behind the ended ones
+  expect(counter.size).toBe(1);
+  for (let fan = 100; fan < 150; fan++) counter.take(`fan-${fan}`);
+  expect(counter.size).toBe(51);
+
+  now += WINDOW_MS;
+  expect((await counter.take("late")).allowed).toBe(true);
+  expect(counter.size).toBe(1);
+}, 60_000);

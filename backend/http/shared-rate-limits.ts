@@ -69,8 +69,10 @@ export class SharedRateCounter implements RateCounter {
       // A key's first request in a window (every new fan's first claim) does not wait: it spends a
       // token on credit, and the lease taken in the background pays it back.
       const fresh: KeyState = { windowStart, left: -1, granted: 0 };
-      this.#states.set(key, fresh);
       this.#forgetEndedWindows(now);
+      // Deleted first so that the map stays in the order windows were opened (see #forgetEndedWindows).
+      this.#states.delete(key);
+      this.#states.set(key, fresh);
       this.#requestLease(key, fresh).catch(() => {});
       return { allowed: true, remaining: this.limit - 1, resetSeconds: Math.ceil((windowStart + this.windowMs - now) / 1000) };
     }
@@ -109,9 +111,22 @@ export class SharedRateCounter implements RateCounter {
     return undefined;
   }
 
+  /** Keys whose windows may still be running. */
+  get size(): number {
+    return this.#states.size;
+  }
+
+  /**
+   * Drops ended windows from the front of the map, which holds keys in the order their windows were
+   * opened, and stops at the first one still running: each state is visited about once, however many
+   * keys are live. A window opened at t has ended by t + windowMs, so one still running at the front
+   * keeps ended windows behind it for less than a window.
+   */
   #forgetEndedWindows(now: number): void {
-    if (this.#states.size < 10_000) return;
-    for (const [key, state] of this.#states) if (state.windowStart + this.windowMs <= now) this.#states.delete(key);
+    for (const [key, state] of this.#states) {
+      if (state.windowStart + this.windowMs > now) return;
+      this.#states.delete(key);
+    }
   }
 
   async #lease(requests: LeaseRequest[]): Promise<LeaseGrant[]> {
