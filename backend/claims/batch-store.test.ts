@@ -1,7 +1,16 @@
 import { Keypair } from "@solana/web3.js";
 import { expect, it } from "vitest";
+import type { Database } from "../db/database.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
-import { LeaseLostError, leaseQueuedClaims, recordSentBatches, type SentBatch, settleConfirmedBatches } from "./batch-store.ts";
+import {
+  LeaseLostError,
+  leaseInFlightBatches,
+  leaseQueuedClaims,
+  recordSentBatches,
+  type SentBatch,
+  settleBatch,
+  settleConfirmedBatches,
+} from "./batch-store.ts";
 import { claimStatuses, queueClaims } from "./testing/queued-claims.ts";
 
 /** A distribution of `maxClaims` slots as the queue knows it (the queue never reads the chain). */
@@ -17,6 +26,48 @@ function sentBatch(distribution: string, claimIds: string[]): SentBatch {
     lastValidBlockHeight: 1_000,
     claimIds,
   };
+}
+
+/** Queues `count` claims of a fresh distribution and records them as one batch sent by `owner`. */
+async function recordedBatch(database: Database, owner: string, count: number) {
+  const target = queueTarget(count);
+  const distribution = target.address.toBase58();
+  await queueClaims(database, target, count);
+  const leased = (await leaseQueuedClaims(database, owner, 30_000, 1_000)).filter((claim) => claim.distribution === distribution);
+  const [batchId] = await recordSentBatches(database, owner, 30_000, [
+    sentBatch(
+      distribution,
+      leased.map((claim) => claim.id),
+    ),
+  ]);
+  return { target, batchId: batchId as string, slots: leased.map((claim) => claim.slot) };
+}
+
+interface SettledClaim {
+  slot: number;
+  status: string;
+  batch_id: string | null;
+  signature: string | null;
+  send_alone: boolean;
+  not_before: Date | null;
+  failure_reason: string | null;
+  lease_owner: string | null;
+}
+
+async function claimsOf(database: Database, target: ReturnType<typeof queueTarget>): Promise<SettledClaim[]> {
+  const { rows } = await database.query<SettledClaim>(
+    `SELECT slot, status, batch_id::text, signature, send_alone, not_before, failure_reason, lease_owner
+       FROM claims WHERE distribution = $1 ORDER BY slot`,
+    [target.address.toBase58()],
+  );
+  return rows;
+}
+
+async function batchRow(database: Database, batchId: string) {
+  const { rows } = await database.query("SELECT status, lease_owner, lease_expires_at FROM claim_batches WHERE id = $1", [
+    batchId,
+  ]);
+  return rows[0];
 }
 
 describeEachEngine("batch store", (database) => {
@@ -71,6 +122,61 @@ describeEachEngine("batch store", (database) => {
     );
     const { rows } = await database().query("SELECT 1 FROM claim_batches WHERE signature = $1", [batch.signature]);
     expect(rows).toEqual([]);
+    expect(await claimStatuses(database(), target)).toEqual({ queued: 3 });
+  });
+
+  it("settles a refused batch in one call: each claim confirmed, requeued or failed as told, none left behind", async () => {
+    const { target, batchId, slots } = await recordedBatch(database(), "owner-a", 6);
+    const signature = (await claimsOf(database(), target))[0]?.signature;
+    const notBefore = new Date(Date.now() + 60_000);
+    const transitions = await settleBatch(database(), batchId, {
+      batchStatus: "refused",
+      confirmedSlots: slots.slice(0, 1),
+      requeue: { slots: slots.slice(1, 3), alone: true, notBefore },
+      failed: { slots: slots.slice(3), reason: "slot_taken" },
+    });
+    expect(transitions).toEqual([
+      { state: "confirmed", count: 1 },
+      { state: "queued", count: 2 },
+      { state: "failed", count: 3 },
+    ]);
+    expect(await batchRow(database(), batchId)).toEqual({ status: "refused", lease_owner: null, lease_expires_at: null });
+    const settled = { send_alone: false, not_before: null, failure_reason: null, lease_owner: null };
+    expect(await claimsOf(database(), target)).toEqual([
+      { ...settled, slot: slots[0], status: "confirmed", batch_id: batchId, signature },
+      ...slots.slice(1, 3).map((slot) => ({
+        ...settled,
+        slot,
+        status: "queued",
+        batch_id: null,
+        signature: null,
+        send_alone: true,
+        not_before: notBefore,
+      })),
+      ...slots
+        .slice(3)
+        .map((slot) => ({ ...settled, slot, status: "failed", batch_id: batchId, signature, failure_reason: "slot_taken" })),
+    ]);
+  });
+
+  it("leaves alone a batch whose lease another instance took over and settled first", async () => {
+    const { target, batchId, slots } = await recordedBatch(database(), "owner-a", 3);
+    // Our lease on the batch ran out; instance B leases it and finds it expired.
+    await database().query("UPDATE claim_batches SET lease_expires_at = now() - interval '1 second' WHERE id = $1", [batchId]);
+    const leasedByB = await leaseInFlightBatches(database(), "owner-b", 30_000, 1_000);
+    expect(leasedByB.map((batch) => batch.id)).toContain(batchId);
+    expect(await settleBatch(database(), batchId, { batchStatus: "expired", confirmedSlots: [], requeue: { slots } })).toEqual([
+      { state: "queued", count: 3 },
+    ]);
+    // Our late settlement (it read a refusal) changes nothing: not the batch, not its claims.
+    expect(
+      await settleBatch(database(), batchId, {
+        batchStatus: "refused",
+        confirmedSlots: [],
+        failed: { slots, reason: "insufficient_funds" },
+      }),
+    ).toEqual([]);
+    expect(await batchRow(database(), batchId)).toEqual({ status: "expired", lease_owner: null, lease_expires_at: null });
     expect(await claimStatuses(database(), target)).toEqual({ queued: 3 });
   });
 });

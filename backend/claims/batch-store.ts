@@ -1,4 +1,4 @@
-import type { Database, Queryable } from "../db/database.ts";
+import type { Queryable } from "../db/database.ts";
 
 export interface LeasedClaim {
   id: string;
@@ -159,39 +159,25 @@ export interface Transition {
   count: number;
 }
 
-/** Applies a settlement atomically; a batch already settled (by another instance) is left alone. */
-export async function settleBatch(database: Database, batchId: string, settlement: BatchSettlement): Promise<Transition[]> {
-  return database.transaction(async (transaction) => {
-    const claimed = await transaction.query(
-      "UPDATE claim_batches SET status = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1 AND status = 'sent'",
-      [batchId, settlement.batchStatus],
-    );
-    if (claimed.rowCount === 0) return [];
-    const transitions: Transition[] = [];
-    const confirmed = await transaction.query(
-      "UPDATE claims SET status = 'confirmed', updated_at = now() WHERE batch_id = $1 AND status = 'sent' AND slot = ANY($2::int[])",
-      [batchId, settlement.confirmedSlots],
-    );
-    transitions.push({ state: "confirmed", count: confirmed.rowCount });
-    if (settlement.requeue?.slots.length) {
-      const requeued = await transaction.query(
-        `UPDATE claims SET status = 'queued', batch_id = NULL, signature = NULL, send_alone = send_alone OR $3, not_before = $4,
-                lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-          WHERE batch_id = $1 AND status = 'sent' AND slot = ANY($2::int[])`,
-        [batchId, settlement.requeue.slots, settlement.requeue.alone ?? false, settlement.requeue.notBefore ?? null],
-      );
-      transitions.push({ state: "queued", count: requeued.rowCount });
-    }
-    if (settlement.failed?.slots.length) {
-      const failed = await transaction.query(
-        `UPDATE claims SET status = 'failed', failure_reason = $3, updated_at = now()
-          WHERE batch_id = $1 AND status = 'sent' AND slot = ANY($2::int[])`,
-        [batchId, settlement.failed.slots, settlement.failed.reason],
-      );
-      transitions.push({ state: "failed", count: failed.rowCount });
-    }
-    return transitions.filter((transition) => transition.count > 0);
-  });
+/**
+ * Applies a settlement atomically, in one call to the database (migration 202); a batch already
+ * settled (by another instance) is left alone. Returns how many claims moved to each state.
+ */
+export async function settleBatch(database: Queryable, batchId: string, settlement: BatchSettlement): Promise<Transition[]> {
+  const { rows } = await database.query<{ state: Transition["state"]; moved: number }>(
+    "SELECT state, moved FROM settle_batch($1, $2, $3::int[], $4::int[], $5, $6::timestamptz, $7::int[], $8)",
+    [
+      batchId,
+      settlement.batchStatus,
+      settlement.confirmedSlots,
+      settlement.requeue?.slots ?? [],
+      settlement.requeue?.alone ?? false,
+      settlement.requeue?.notBefore ?? null,
+      settlement.failed?.slots ?? [],
+      settlement.failed?.reason ?? null,
+    ],
+  );
+  return rows.map((row) => ({ state: row.state, count: row.moved }));
 }
 
 export async function slotsOfBatch(database: Queryable, batchId: string): Promise<number[]> {
