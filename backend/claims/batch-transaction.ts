@@ -2,6 +2,7 @@ import { createPrivateKey, type KeyObject, sign } from "node:crypto";
 import { ComputeBudgetProgram, type Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import bs58 from "bs58";
 import {
+  type AssociatedTokenAccount,
   type BatchShape,
   batchClaimInstruction,
   distributionProgramId,
@@ -12,25 +13,25 @@ import {
 /** The runtime's ceiling, which a batch asks for when it is simulated to measure what it uses. */
 export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
 
-const associatedAccounts = new Map<string, { address: PublicKey; bump: number }>();
+const associatedAccounts = new Map<string, AssociatedTokenAccount>();
 const MAX_REMEMBERED_ACCOUNTS = 100_000;
 
-function rememberedAssociatedAccount(mint: MintRef, wallet: string): { address: PublicKey; bump: number } {
+/**
+ * The wallet's associated token account for the mint, derived once and remembered: the batcher asks
+ * for it when it checks which accounts exist and again when it builds the batch.
+ */
+function rememberedAssociatedAccount(mint: MintRef, wallet: string): AssociatedTokenAccount {
   const key = `${mint.text}:${wallet}`;
   let found = associatedAccounts.get(key);
   if (!found) {
-    const [address, bump] = findAssociatedTokenAddress(mint.key, new PublicKey(wallet), mint.tokenProgram);
-    found = { address, bump };
+    found = findAssociatedTokenAddress(mint.key, new PublicKey(wallet), mint.tokenProgram);
     if (associatedAccounts.size >= MAX_REMEMBERED_ACCOUNTS) associatedAccounts.clear();
     associatedAccounts.set(key, found);
   }
   return found;
 }
 
-/**
- * The wallet's associated token account for the mint, remembered: the batcher asks for it when it
- * checks which accounts exist and again when it builds the batch.
- */
+/** The wallet's associated token account for the mint, remembered. */
 export function associatedTokenAccount(mint: MintRef, wallet: string): PublicKey {
   return rememberedAssociatedAccount(mint, wallet).address;
 }
@@ -213,10 +214,11 @@ export function batchInstruction(
     tokenProgram: mint.tokenProgram,
     programId: options.programId ?? distributionProgramId,
     claims: entries.map((entry) => {
-      const owner = new PublicKey(entry.wallet);
+      const account = rememberedAssociatedAccount(mint, entry.wallet);
+      // The derived account spares the builder deriving the address again; it still checks it is the owner's.
       return entry.createAccount
-        ? { slot: entry.slot, owner }
-        : { slot: entry.slot, tokenAccount: associatedTokenAccount(mint, entry.wallet) };
+        ? { slot: entry.slot, owner: account.owner, tokenAccount: account }
+        : { slot: entry.slot, tokenAccount: account.address };
     }),
   });
 }

@@ -14,6 +14,7 @@ import { pauseInstruction, resumeInstruction, setVerifierInstruction } from "./c
 import { DISTRIBUTION_ACCOUNT_DISCRIMINATOR, INSTRUCTION_DISCRIMINATORS } from "./discriminators.ts";
 import { distributionProgramId } from "./ids.ts";
 import { findDistributionAddress, findVaultAddress } from "./pda.ts";
+import { AssociatedTokenAccount, findAssociatedTokenAddress } from "./program-address.ts";
 
 const creator = Keypair.generate().publicKey;
 const verifier = PublicKey.unique();
@@ -191,6 +192,43 @@ describe("batch_claim", () => {
     expect(() => batchClaimInstruction({ ...base, claims: [{ slot: 1, owner, tokenAccount: existing }] })).toThrow(
       /claims.0.tokenAccount is not the owner's associated token account/,
     );
+  });
+
+  it("takes an owner's account findAssociatedTokenAddress derived as it is, and refuses one of another owner, mint or token program", () => {
+    const base = { verifier, distribution, mint };
+    const derived = findAssociatedTokenAddress(mint, owner, TOKEN_PROGRAM_ID);
+    const given = batchClaimInstruction({ ...base, claims: [{ slot: 0, owner, tokenAccount: derived }] });
+    expect(given.keys).toEqual(batchClaimInstruction({ ...base, claims: [{ slot: 0, owner }] }).keys);
+    expect(given.keys.at(-2)?.pubkey.toBase58()).toBe(getAssociatedTokenAddressSync(mint, owner, true).toBase58());
+    const notTheirs = [
+      findAssociatedTokenAddress(mint, PublicKey.unique(), TOKEN_PROGRAM_ID),
+      findAssociatedTokenAddress(PublicKey.unique(), owner, TOKEN_PROGRAM_ID),
+      findAssociatedTokenAddress(mint, owner, TOKEN_2022_PROGRAM_ID),
+    ];
+    for (const tokenAccount of notTheirs) {
+      expect(() =>
+        batchClaimInstruction({
+          ...base,
+          claims: [
+            { slot: 1, tokenAccount: existing },
+            { slot: 2, owner, tokenAccount },
+          ],
+        }),
+      ).toThrow(/claims.1.tokenAccount is not the owner's associated token account/);
+    }
+    // Only findAssociatedTokenAddress makes one: a copy with another address is no derived account.
+    const lookAlike = { ...derived, address: existing, belongsTo: () => true };
+    expect(() =>
+      batchClaimInstruction({
+        ...base,
+        claims: [{ slot: 0, owner, tokenAccount: lookAlike as unknown as AssociatedTokenAccount }],
+      }),
+    ).toThrow(/claims.0: Invalid input/);
+    const forged = Object.assign(Object.create(AssociatedTokenAccount.prototype), { ...derived, address: existing });
+    expect(AssociatedTokenAccount.isDerived(forged)).toBe(false);
+    expect(
+      () => new AssociatedTokenAccount(Symbol("findAssociatedTokenAddress"), mint, owner, TOKEN_PROGRAM_ID, existing, 255),
+    ).toThrow(/only findAssociatedTokenAddress makes an AssociatedTokenAccount/);
   });
 });
 

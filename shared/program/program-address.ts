@@ -57,15 +57,56 @@ export function findProgramAddressFast(seeds: Uint8Array[], programId: PublicKey
   throw new Error("no bump gives an address off the curve");
 }
 
+/** Held only by this module: what findAssociatedTokenAddress hands the constructor. */
+const DERIVING = Symbol("findAssociatedTokenAddress");
+
 /**
- * The owner's associated token account of the mint and its bump. The associated token program searches
- * for the same bump when it opens the account, one try (and 1,500 compute units) per bump from 255 down.
+ * An owner's associated token account of a mint, as findAssociatedTokenAddress derived it: nothing
+ * else can make one (the constructor wants a symbol this module keeps, the private field tells a real
+ * one from a look-alike object), so whoever is handed one can use its address for its owner, mint and
+ * token program without deriving it again. Its keys are never changed afterwards, as no PublicKey is.
  */
-export function findAssociatedTokenAddress(mint: PublicKey, owner: PublicKey, tokenProgram: PublicKey): [PublicKey, number] {
-  return findProgramAddressFast([owner.toBytes(), tokenProgram.toBytes(), mint.toBytes()], ASSOCIATED_TOKEN_PROGRAM_ID);
+export class AssociatedTokenAccount {
+  readonly #derived = true;
+
+  constructor(
+    deriving: symbol,
+    readonly mint: PublicKey,
+    readonly owner: PublicKey,
+    readonly tokenProgram: PublicKey,
+    readonly address: PublicKey,
+    /** The bump the associated token program finds when it opens the account, searching from 255 down. */
+    readonly bump: number,
+  ) {
+    if (deriving !== DERIVING) throw new TypeError("only findAssociatedTokenAddress makes an AssociatedTokenAccount");
+    Object.freeze(this);
+  }
+
+  /** Whether `value` was made by findAssociatedTokenAddress, not merely shaped like it. */
+  static isDerived(value: unknown): value is AssociatedTokenAccount {
+    return typeof value === "object" && value !== null && #derived in value;
+  }
+
+  /** Whether this is the owner's account of the mint under the token program: key comparisons, no derivation. */
+  belongsTo(mint: PublicKey, owner: PublicKey, tokenProgram: PublicKey): boolean {
+    return this.owner.equals(owner) && this.mint.equals(mint) && this.tokenProgram.equals(tokenProgram);
+  }
+}
+
+/**
+ * The owner's associated token account of the mint, with its bump. The associated token program
+ * searches for the same bump when it opens the account, one try (and 1,500 compute units) per bump
+ * from 255 down.
+ */
+export function findAssociatedTokenAddress(mint: PublicKey, owner: PublicKey, tokenProgram: PublicKey): AssociatedTokenAccount {
+  const [address, bump] = findProgramAddressFast(
+    [owner.toBytes(), tokenProgram.toBytes(), mint.toBytes()],
+    ASSOCIATED_TOKEN_PROGRAM_ID,
+  );
+  return new AssociatedTokenAccount(DERIVING, mint, owner, tokenProgram, address, bump);
 }
 
 /** The owner's associated token account of the mint (getAssociatedTokenAddressSync with owners off the curve allowed). */
 export function associatedTokenAddress(mint: PublicKey, owner: PublicKey, tokenProgram: PublicKey): PublicKey {
-  return findAssociatedTokenAddress(mint, owner, tokenProgram)[0];
+  return findAssociatedTokenAddress(mint, owner, tokenProgram).address;
 }
