@@ -9,6 +9,14 @@ pub fn array_at<const N: usize>(bytes: &[u8], offset: usize) -> [u8; N] {
     field
 }
 
+/// `array_at` for a buffer whose length was not checked (data the runtime or another program
+/// wrote): `None` when the field runs past its end.
+#[inline(always)]
+pub fn checked_array_at<const N: usize>(bytes: &[u8], offset: usize) -> Option<[u8; N]> {
+    let field = bytes.get(offset..offset.checked_add(N)?)?;
+    Some(array_at(field, 0))
+}
+
 #[inline(always)]
 pub fn u64_at(bytes: &[u8], offset: usize) -> u64 {
     u64::from_le_bytes(array_at(bytes, offset))
@@ -31,5 +39,15 @@ mod tests {
         assert_eq!(buffer[10], 0x01);
         assert_eq!(u64_at(&buffer, 3), 0x0102_0304_0506_0708);
         assert_eq!(array_at::<2>(&buffer, 9), [0x02, 0x01]);
+    }
+
+    #[test]
+    fn checked_reads_refuse_a_field_past_the_end() {
+        let buffer = [1u8, 2, 3, 4, 5];
+        assert_eq!(checked_array_at::<2>(&buffer, 3), Some([4, 5]));
+        assert_eq!(checked_array_at::<5>(&buffer, 0), Some(buffer));
+        assert_eq!(checked_array_at::<2>(&buffer, 4), None);
+        assert_eq!(checked_array_at::<0>(&buffer, 6), None);
+        assert_eq!(checked_array_at::<2>(&buffer, usize::MAX), None);
     }
 }

@@ -7,6 +7,7 @@
 //! length and the data; the index of the executing instruction closes it. Every read is bounds
 //! checked: a malformed sysvar is refused (InvalidInstructionsSysvar), never read past.
 
+use crate::bytes::checked_array_at;
 use crate::error::DistributionError;
 use crate::ids::{keys_equal, Pubkey, COMPUTE_BUDGET_PROGRAM_ID};
 use crate::math::checked_mul;
@@ -15,11 +16,13 @@ const SET_COMPUTE_UNIT_LIMIT: u8 = 2;
 const SET_COMPUTE_UNIT_PRICE: u8 = 3;
 const MICRO_LAMPORTS_PER_LAMPORT: u64 = 1_000_000;
 
+/// The `N` bytes at `offset`; a sysvar too short to hold them is malformed.
+fn field_at<const N: usize>(data: &[u8], offset: usize) -> Result<[u8; N], DistributionError> {
+    checked_array_at(data, offset).ok_or(DistributionError::InvalidInstructionsSysvar)
+}
+
 fn u16_at(data: &[u8], offset: usize) -> Result<usize, DistributionError> {
-    match data.get(offset..offset + 2) {
-        Some(bytes) => Ok(u16::from_le_bytes([bytes[0], bytes[1]]) as usize),
-        None => Err(DistributionError::InvalidInstructionsSysvar),
-    }
+    Ok(u16::from_le_bytes(field_at(data, offset)?) as usize)
 }
 
 /// The compute budget instruction at `offset`, if the instruction there is one: (discriminator,
@@ -30,10 +33,7 @@ fn compute_budget_instruction(
 ) -> Result<Option<(u8, &[u8])>, DistributionError> {
     let accounts = u16_at(data, offset)?;
     let program_at = offset + 2 + accounts * 33;
-    let program: Pubkey = data
-        .get(program_at..program_at + 32)
-        .and_then(|bytes| bytes.try_into().ok())
-        .ok_or(DistributionError::InvalidInstructionsSysvar)?;
+    let program: Pubkey = field_at(data, program_at)?;
     let length = u16_at(data, program_at + 32)?;
     let body = data
         .get(program_at + 34..program_at + 34 + length)
@@ -56,18 +56,10 @@ pub fn priority_fee_lamports(sysvar_data: &[u8]) -> Result<u64, DistributionErro
         let offset = u16_at(sysvar_data, 2 + index * 2)?;
         match compute_budget_instruction(sysvar_data, offset)? {
             Some((SET_COMPUTE_UNIT_LIMIT, argument)) if limit.is_none() => {
-                let bytes: [u8; 4] = argument
-                    .get(..4)
-                    .and_then(|bytes| bytes.try_into().ok())
-                    .ok_or(DistributionError::InvalidInstructionsSysvar)?;
-                limit = Some(u32::from_le_bytes(bytes) as u64);
+                limit = Some(u32::from_le_bytes(field_at(argument, 0)?) as u64);
             }
             Some((SET_COMPUTE_UNIT_PRICE, argument)) if price.is_none() => {
-                let bytes: [u8; 8] = argument
-                    .get(..8)
-                    .and_then(|bytes| bytes.try_into().ok())
-                    .ok_or(DistributionError::InvalidInstructionsSysvar)?;
-                price = Some(u64::from_le_bytes(bytes));
+                price = Some(u64::from_le_bytes(field_at(argument, 0)?));
             }
             _ => {}
         }
