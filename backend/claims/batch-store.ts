@@ -106,12 +106,22 @@ export async function recordSentBatches(
   }
 }
 
+/**
+ * Locks the given batches in id order, so that statements updating several batches at once cannot
+ * deadlock: the sending loops mark batches submitted while the settling loop confirms them, and an
+ * UPDATE's own scan takes rows in whatever order its plan reads them (a bitmap or sequential scan
+ * reads the heap, where an updated row has moved to the end). `$1` is the asked ids.
+ */
+const lockedBatches = (condition: string) =>
+  `ARRAY(SELECT id FROM claim_batches WHERE id = ANY($1::bigint[]) AND ${condition} ORDER BY id FOR UPDATE)`;
+
 /** The node took these batches' transactions: their claims now wait for confirmation (for the fans' progress). */
 export async function markBatchesSubmitted(database: Queryable, batchIds: string[]): Promise<void> {
   if (!batchIds.length) return;
-  await database.query("UPDATE claim_batches SET submitted_at = now() WHERE id = ANY($1::bigint[]) AND submitted_at IS NULL", [
-    batchIds,
-  ]);
+  await database.query(
+    `UPDATE claim_batches SET submitted_at = now() WHERE id = ANY(${lockedBatches("submitted_at IS NULL")}) AND submitted_at IS NULL`,
+    [batchIds],
+  );
 }
 
 /**
@@ -125,7 +135,7 @@ export async function settleConfirmedBatches(database: Queryable, batchIds: stri
   const confirmed = await database.query(
     `WITH settled AS (
        UPDATE claim_batches SET status = 'confirmed', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE id = ANY($1::bigint[]) AND status = 'sent' RETURNING id)
+        WHERE id = ANY(${lockedBatches("status = 'sent'")}) AND status = 'sent' RETURNING id)
      UPDATE claims SET status = 'confirmed', updated_at = now()
       WHERE batch_id = ANY($1::bigint[]) AND status = 'sent' AND batch_id IN (SELECT id FROM settled)`,
     [batchIds],
