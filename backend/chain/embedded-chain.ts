@@ -4,6 +4,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import {
   address,
   type EncodedAccount,
+  type ReadonlyUint8Array,
   getCompiledTransactionMessageDecoder,
   getTransactionDecoder,
   lamports,
@@ -15,6 +16,7 @@ import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from "li
 import { z } from "zod";
 import { BLOCKHASH_VALIDITY_BLOCKS, ChainClock, SLOTS_PER_EPOCH } from "./chain-clock.ts";
 import { type TransactionErrorJson, transactionErrorJson } from "./transaction-error.ts";
+import { readWireTransaction } from "./transaction-wire.ts";
 
 /** Solana's default, which LiteSVM charges too. */
 export const LAMPORTS_PER_SIGNATURE = 5000;
@@ -136,6 +138,66 @@ interface DecodedTransaction {
   /** SetComputeUnitPrice's micro-lamports per unit, 0 without one. */
   priorityMicroLamports: number;
   writableAccounts: string[];
+}
+
+const COMPUTE_BUDGET_PROGRAM_BYTES = Buffer.from(bs58.decode(COMPUTE_BUDGET_PROGRAM));
+
+/** SetComputeUnitPrice's micro-lamports per unit among a transaction's instructions, 0 without one. */
+function priorityPrice(instructions: { computeBudget: boolean; data?: ReadonlyUint8Array }[]): number {
+  const price = instructions.find(
+    ({ computeBudget, data }) => computeBudget && data?.[0] === SET_COMPUTE_UNIT_PRICE && data.length >= 9,
+  )?.data;
+  return price ? Number(new DataView(price.buffer, price.byteOffset + 1, 8).getBigUint64(0, true)) : 0;
+}
+
+/** A legacy or version 0 transaction (every one the backend sends), read from the wire (transaction-wire.ts). */
+function decodeFromWire(bytes: Uint8Array): DecodedTransaction | undefined {
+  const wire = readWireTransaction(bytes);
+  if (!wire) return undefined;
+  const signatures: Record<string, Uint8Array | null> = {};
+  for (const [index, signer] of wire.signers.entries()) {
+    const signature = wire.signatures[index] as Uint8Array;
+    // As @solana/kit decodes them: an all-zero signature is a missing one.
+    signatures[bs58.encode(signer)] = signature.some((byte) => byte !== 0) ? signature : null;
+  }
+  return {
+    transaction: { messageBytes: wire.messageBytes, signatures: Object.freeze(signatures) } as unknown as Transaction,
+    signature: bs58.encode(wire.signatures[0] ?? new Uint8Array(64)),
+    blockhash: bs58.encode(wire.blockhash),
+    priorityMicroLamports: priorityPrice(
+      wire.instructions.map(({ program, data }) => ({
+        computeBudget: !!program && COMPUTE_BUDGET_PROGRAM_BYTES.equals(program),
+        data,
+      })),
+    ),
+    writableAccounts: wire.writableAccounts.map((account) => bs58.encode(account)),
+  };
+}
+
+/** Any other shape @solana/kit reads (a version 1 message is read as bidding nothing). */
+function decodeWithKit(bytes: Uint8Array): DecodedTransaction {
+  const transaction = getTransactionDecoder().decode(bytes);
+  const message = getCompiledTransactionMessageDecoder().decode(transaction.messageBytes);
+  const firstSignature = Object.values(transaction.signatures)[0];
+  const { header, staticAccounts } = message;
+  const signers = header.numSignerAccounts;
+  const instructions = "instructions" in message ? message.instructions : [];
+  return {
+    transaction,
+    signature: bs58.encode(firstSignature ?? new Uint8Array(64)),
+    blockhash: message.lifetimeToken,
+    priorityMicroLamports: priorityPrice(
+      instructions.map((instruction) => ({
+        computeBudget: staticAccounts[instruction.programAddressIndex] === COMPUTE_BUDGET_PROGRAM,
+        data: instruction.data,
+      })),
+    ),
+    writableAccounts: staticAccounts.filter(
+      (_, index) =>
+        index < signers - header.numReadonlySignerAccounts ||
+        (index >= signers && index < staticAccounts.length - header.numReadonlyNonSignerAccounts),
+    ),
+  };
 }
 
 /**
@@ -428,34 +490,7 @@ export class EmbeddedChain extends EventEmitter<{ landed: [LandedTransaction] }>
 
   private decode(bytes: Uint8Array): DecodedTransaction {
     try {
-      const transaction = getTransactionDecoder().decode(bytes);
-      const message = getCompiledTransactionMessageDecoder().decode(transaction.messageBytes);
-      const firstSignature = Object.values(transaction.signatures)[0];
-      const { header, staticAccounts } = message;
-      // A v1 message (no instruction list in this form) is read as bidding nothing.
-      const instructions = "instructions" in message ? message.instructions : [];
-      const signers = header.numSignerAccounts;
-      const writableAccounts = staticAccounts.filter(
-        (_, index) =>
-          index < signers - header.numReadonlySignerAccounts ||
-          (index >= signers && index < staticAccounts.length - header.numReadonlyNonSignerAccounts),
-      );
-      const price = instructions.find(
-        (instruction) =>
-          staticAccounts[instruction.programAddressIndex] === COMPUTE_BUDGET_PROGRAM &&
-          instruction.data?.[0] === SET_COMPUTE_UNIT_PRICE &&
-          instruction.data.length >= 9,
-      );
-      const priorityMicroLamports = price?.data
-        ? Number(new DataView(price.data.buffer, price.data.byteOffset + 1, 8).getBigUint64(0, true))
-        : 0;
-      return {
-        transaction,
-        signature: bs58.encode(firstSignature ?? new Uint8Array(64)),
-        blockhash: message.lifetimeToken,
-        priorityMicroLamports,
-        writableAccounts,
-      };
+      return decodeFromWire(bytes) ?? decodeWithKit(bytes);
     } catch {
       throw new MalformedTransactionError("failed to deserialize the transaction");
     }
