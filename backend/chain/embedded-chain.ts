@@ -4,10 +4,10 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import {
   address,
   type EncodedAccount,
-  type ReadonlyUint8Array,
   getCompiledTransactionMessageDecoder,
   getTransactionDecoder,
   lamports,
+  type ReadonlyUint8Array,
   type Transaction,
   signature as toSignature,
 } from "@solana/kit";
