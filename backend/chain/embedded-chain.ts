@@ -16,7 +16,7 @@ import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from "li
 import { z } from "zod";
 import { BLOCKHASH_VALIDITY_BLOCKS, ChainClock, SLOTS_PER_EPOCH } from "./chain-clock.ts";
 import { type TransactionErrorJson, transactionErrorJson } from "./transaction-error.ts";
-import { readWireTransaction } from "./transaction-wire.ts";
+import { isWritableStaticAccount, readWireTransaction } from "./transaction-wire.ts";
 
 /** Solana's default, which LiteSVM charges too. */
 export const LAMPORTS_PER_SIGNATURE = 5000;
@@ -180,7 +180,12 @@ function decodeWithKit(bytes: Uint8Array): DecodedTransaction {
   const message = getCompiledTransactionMessageDecoder().decode(transaction.messageBytes);
   const firstSignature = Object.values(transaction.signatures)[0];
   const { header, staticAccounts } = message;
-  const signers = header.numSignerAccounts;
+  const counts = {
+    staticAccounts: staticAccounts.length,
+    requiredSignatures: header.numSignerAccounts,
+    readonlySigned: header.numReadonlySignerAccounts,
+    readonlyUnsigned: header.numReadonlyNonSignerAccounts,
+  };
   const instructions = "instructions" in message ? message.instructions : [];
   return {
     transaction,
@@ -192,11 +197,7 @@ function decodeWithKit(bytes: Uint8Array): DecodedTransaction {
         data: instruction.data,
       })),
     ),
-    writableAccounts: staticAccounts.filter(
-      (_, index) =>
-        index < signers - header.numReadonlySignerAccounts ||
-        (index >= signers && index < staticAccounts.length - header.numReadonlyNonSignerAccounts),
-    ),
+    writableAccounts: staticAccounts.filter((_, index) => isWritableStaticAccount(index, counts)),
   };
 }
 

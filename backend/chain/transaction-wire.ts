@@ -22,6 +22,25 @@ const ADDRESS_BYTES = 32;
 
 export class WireFormatError extends Error {}
 
+/** The counts a message header gives, and how many static accounts follow it. */
+export interface MessageHeaderCounts {
+  staticAccounts: number;
+  requiredSignatures: number;
+  readonlySigned: number;
+  readonlyUnsigned: number;
+}
+
+/**
+ * Whether the static account at `index` is writable: the signers come first, the last
+ * `readonlySigned` of them read-only, then the others, the last `readonlyUnsigned` read-only.
+ */
+export function isWritableStaticAccount(index: number, header: MessageHeaderCounts): boolean {
+  const { staticAccounts, requiredSignatures, readonlySigned, readonlyUnsigned } = header;
+  return (
+    index < requiredSignatures - readonlySigned || (index >= requiredSignatures && index < staticAccounts - readonlyUnsigned)
+  );
+}
+
 class Reader {
   offset = 0;
   constructor(private readonly bytes: Uint8Array) {}
@@ -88,11 +107,8 @@ export function readWireTransaction(bytes: Uint8Array): WireTransaction | undefi
       message.take(message.shortU16());
     }
   }
-  const writableAccounts = staticAccounts.filter(
-    (_, index) =>
-      index < requiredSignatures - readonlySigned ||
-      (index >= requiredSignatures && index < staticAccounts.length - readonlyUnsigned),
-  );
+  const header = { staticAccounts: staticAccounts.length, requiredSignatures, readonlySigned, readonlyUnsigned };
+  const writableAccounts = staticAccounts.filter((_, index) => isWritableStaticAccount(index, header));
   return {
     signatures,
     messageBytes,
