@@ -6,14 +6,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { SEED } from "../x-emulator/seed.ts";
-import type { BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
+import { type BenchCommand, type BenchReply, type BenchUser, SHARED_PATH } from "./protocol.ts";
 
 /**
  * `npm run bench:api`: the backend on embedded defaults in its own process, autocannon on loopback.
  * Claim intake is measured with 64, 128, 192 and 256 concurrent clients, 10,000 new claims each;
  * claims_intake_per_s is the highest rate of those whose p99 is under the goal of 100 ms, and
  * claims_intake_ratio divides it by what a bare node:http server (hello-server.ts) answers under the
- * same load, so runs on busy or different machines compare. Settling is measured three ways, with the
+ * same load, so runs on busy or different machines compare. The backend's shared path (every middleware
+ * a claim passes, then the yardstick's answer: shared_path_ratio) is measured the same way, so the ratio
+ * splits into what serving any signed-in POST costs and what the claim's own work costs. Settling is measured three ways, with the
  * batcher as the backend runs it: 10,000 claims already queued (settle_claims_per_s, with the time of
  * each batcher phase), claims arriving at a steady 100/s, each followed from the fan's side (POST
  * answered → first GET /claims/:id saying confirmed: claim_to_paid_p50_ms/p99_ms), and 10,000 claims
@@ -73,7 +75,7 @@ async function ask<Type extends BenchReply["type"]>(
 }
 
 /**
- * Sends one claim per fan. The rate is taken from the first request to the last response: autocannon
+ * Sends one claim per fan (to `path`: POST /claims unless told). The rate is taken from the first request to the last response: autocannon
  * only notices that a fixed amount is done at its next one-second tick, so its own duration rounds up.
  */
 async function intake(
@@ -81,6 +83,7 @@ async function intake(
   distribution: string,
   fans: BenchUser[],
   connections = CONNECTIONS,
+  path = "/claims",
 ): Promise<{ result: autocannon.Result; perSecond: number }> {
   let next = 0;
   let lastResponseAt = 0;
@@ -94,7 +97,7 @@ async function intake(
         requests: [
           {
             method: "POST",
-            path: "/claims",
+            path,
             setupRequest: (request) => {
               const fan = fans[next++ % fans.length] as BenchUser;
               return {
@@ -245,21 +248,37 @@ try {
   }
   const runs = [{ connections: CONNECTIONS, result: claims, perSecond: claimsPerSecond }];
   let firstFan = WARMUP_CLAIMS + MEASURED_CLAIMS;
+  const morePrepared: Extract<BenchReply, { type: "prepared" }>[] = [];
   for (const connections of MORE_CONNECTIONS) {
     const prepared = await ask({ type: "prepare", fans: MEASURED_CLAIMS, firstFan }, "prepared");
+    morePrepared.push(prepared);
     firstFan += MEASURED_CLAIMS;
     runs.push({ connections, ...(await intake(prepared.url, prepared.distribution, prepared.fans, connections)) });
   }
   const hello = await helloPerSecond(measured.fans, [CONNECTIONS, ...MORE_CONNECTIONS]);
+  // One run per client count, each by fans whose sessions the backend resolved over 10 s ago (its
+  // session cache's lifetime), so each request looks its session up in the database as a claim does.
+  await intake(measured.url, "", steady.fans, Math.max(...MORE_CONNECTIONS), SHARED_PATH);
+  const idleFans = [warmup.fans, measured.fans, burst.fans, ...morePrepared.map((prepared) => prepared.fans)];
+  const sharedPath = new Map<number, number>();
+  for (const [index, connections] of [CONNECTIONS, ...MORE_CONNECTIONS].entries()) {
+    const fans = idleFans[index] as BenchUser[];
+    const run = await intake(measured.url, "", fans, connections, SHARED_PATH);
+    if (run.result.non2xx > 0) throw new Error(`the shared path answered ${run.result.non2xx} requests with an error`);
+    sharedPath.set(connections, run.perSecond);
+  }
   const xCost = await ask({ type: "x-cost" }, "x-cost");
 
-  console.log("| clients | claims/s | node:http hello/s | ratio | p50 ms | p99 ms | accepted | refused |");
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log(
+    "| clients | claims/s | node:http hello/s | ratio | shared path/s | shared path ratio | p50 ms | p99 ms | accepted | refused |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const run of runs) {
     const { latency } = run.result;
     const helloRate = hello.get(run.connections) ?? 0;
+    const sharedRate = sharedPath.get(run.connections) ?? 0;
     console.log(
-      `| ${run.connections} | ${run.perSecond} | ${helloRate} | ${(run.perSecond / helloRate).toFixed(2)} | ${latency.p50} | ${latency.p99} | ${run.result["2xx"]} | ${run.result.non2xx} |`,
+      `| ${run.connections} | ${run.perSecond} | ${helloRate} | ${(run.perSecond / helloRate).toFixed(2)} | ${sharedRate} | ${(sharedRate / helloRate).toFixed(2)} | ${latency.p50} | ${latency.p99} | ${run.result["2xx"]} | ${run.result.non2xx} |`,
     );
   }
   console.log("");
@@ -278,6 +297,7 @@ try {
   const best = withinGoal.sort((a, b) => b.perSecond - a.perSecond)[0];
   const saturated = runs.at(-1) as (typeof runs)[number];
   const bestHello = best ? (hello.get(best.connections) ?? null) : null;
+  const bestSharedPath = best ? (sharedPath.get(best.connections) ?? null) : null;
   const figures = {
     claim_to_paid_p50_ms: Math.round(percentile(claimToPaid, 0.5)),
     claim_to_paid_p99_ms: Math.round(percentile(claimToPaid, 0.99)),
@@ -286,6 +306,8 @@ try {
     node_http_hello_per_s: bestHello ?? hello.get(CONNECTIONS) ?? null,
     claims_intake_ratio: best && bestHello ? Number((best.perSecond / bestHello).toFixed(2)) : null,
     claims_intake_per_s: best?.perSecond ?? null,
+    shared_path_per_s: bestSharedPath,
+    shared_path_ratio: bestSharedPath && bestHello ? Number((bestSharedPath / bestHello).toFixed(2)) : null,
     claims_intake_p50_ms: best?.result.latency.p50 ?? null,
     claims_intake_p99_ms: best?.result.latency.p99 ?? null,
     claims_intake_clients: best?.connections ?? null,

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { Keypair } from "@solana/web3.js";
 import pino from "pino";
+import type { AppPlugin } from "../app.ts";
 import { ClaimBatcher } from "../claims/claim-batcher.ts";
 import { batcherMetricsHooks, claimsPlugin } from "../claims/claims-plugin.ts";
 import { queueSignalOf } from "../claims/queue-signal.ts";
@@ -9,10 +10,19 @@ import { registerDistribution } from "../claims/testing/registered-distribution.
 import { openDatabase } from "../db/open-database.ts";
 import { createDatabaseOn, startPostgresServer } from "../db/testing/postgres-server.ts";
 import { createLogger } from "../http/logging.ts";
+import { sendJson } from "../http/send-json.ts";
 import { lineOf, startScript } from "../http/testing/child-processes.ts";
 import { startTestBackend } from "../http/testing/test-backend.ts";
+import { sessionRequired } from "../identity/sessions.ts";
 import { SEED } from "../x-emulator/seed.ts";
-import type { BatcherProfile, BenchCommand, BenchReply, BenchUser } from "./protocol.ts";
+import {
+  type BatcherProfile,
+  type BenchCommand,
+  type BenchReply,
+  type BenchUser,
+  SHARED_PATH,
+  YARDSTICK_ANSWER,
+} from "./protocol.ts";
 import { ALL_REQUIREMENTS, addActiveFans, claimAndBill, heldToken, TYPICAL_REQUIREMENTS, usdPerClaim } from "./x-cost.ts";
 
 /** Fans per measured giveaway in the X cost figures. */
@@ -48,11 +58,26 @@ chainProcess?.stdout?.resume();
 // Buffered up to 4 KB a write, as a log shipper's file is: unbuffered, the async destination rescanned
 // its pending text on every line, the largest source of garbage per claim.
 const logger = createLogger("info", pino.destination({ dest: join(dataDirectory, "backend.log"), sync: false, minLength: 4096 }));
+/**
+ * POST SHARED_PATH: the request log, metrics, security headers, CORS, both rate limits, the session, the
+ * JSON body and the signed-in check, as POST /claims has them (a direct route), then the yardstick's answer.
+ */
+const sharedPathPlugin: AppPlugin = {
+  mount: () => ({
+    directRoutes: [
+      {
+        method: "POST",
+        path: SHARED_PATH,
+        handlers: [sessionRequired, (_request, response) => sendJson(response, 202, YARDSTICK_ANSWER)],
+      },
+    ],
+  }),
+};
 // The load generator opens up to 256 connections from loopback, beside the ones setting up.
 const backend = await startTestBackend(
   database,
   { MAX_CONNECTIONS_PER_ADDRESS: "1024", ...chainEnvironment },
-  { plugins: [claimsPlugin], logger },
+  { plugins: [claimsPlugin, sharedPathPlugin], logger },
 );
 const connection = backend.context.connection;
 await fund(connection, backend.feePayer.publicKey, 10_000);

@@ -1,11 +1,12 @@
 import { createServer } from "node:http";
+import { YARDSTICK_ANSWER } from "./protocol.ts";
 
 /**
  * `bench:api`'s yardstick: a bare node:http server answering every request with a fixed JSON body, in a
  * process of its own like the backend. The same load against it measures what this machine can do at
  * all right now, so claims_intake_ratio compares machines and moments fairly.
  */
-const body = JSON.stringify({ claim: { id: "00000000-0000-4000-8000-000000000000", status: "queued" } });
+const body = JSON.stringify(YARDSTICK_ANSWER);
 const server = createServer((request, response) => {
   request.resume();
   request.on("end", () => {

@@ -1,4 +1,14 @@
 /** Messages between the benchmark driver (api.ts) and the backend under test (bench-server.ts). */
+
+/** What the node:http yardstick (hello-server.ts) and the backend's shared-path route answer: a claim's answer in size. */
+export const YARDSTICK_ANSWER = { claim: { id: "00000000-0000-4000-8000-000000000000", status: "queued" } };
+
+/**
+ * A route of the backend under test only: the middleware every claim passes, then YARDSTICK_ANSWER.
+ * What it takes, beside the yardstick, is the share of claims_intake_ratio that no claim work decides.
+ */
+export const SHARED_PATH = "/bench/shared-path";
+
 export interface BenchUser {
   token: string;
   wallet: string;
