@@ -104,6 +104,45 @@ describeEachEngine("batch store", (database) => {
     expect(await claimStatuses(database(), target)).toEqual({ confirmed: 3, sent: 2 });
   });
 
+  it("leases the oldest queued claims by reading the queue in order, never by sorting all of it", async () => {
+    // Enough that, left to itself, the planner would read and sort the whole queue (it did at 3,000).
+    const crowd = queueTarget(3_000);
+    await queueClaims(database(), crowd, 3_000);
+    // The plan lease_queued_claims runs, under the settings it runs with (its SET clause).
+    const plan = await database().transaction(async (transaction) => {
+      const { rows } = await transaction.query<{ body: string; settings: string[] }>(
+        "SELECT prosrc AS body, proconfig AS settings FROM pg_proc WHERE proname = 'lease_queued_claims'",
+      );
+      const definition = rows[0];
+      if (!definition) throw new Error("lease_queued_claims is missing");
+      for (const setting of definition.settings) {
+        const separator = setting.indexOf("=");
+        await transaction.query("SELECT set_config($1, $2, true)", [setting.slice(0, separator), setting.slice(separator + 1)]);
+      }
+      await transaction.exec(`PREPARE lease_plan (text, integer, integer) AS ${definition.body}`);
+      const explained = await transaction.query<{ "QUERY PLAN": unknown }>(
+        "EXPLAIN (FORMAT JSON) EXECUTE lease_plan('planner', 30000, 40)",
+      );
+      await transaction.exec("DEALLOCATE lease_plan");
+      return JSON.stringify(explained.rows[0]?.["QUERY PLAN"]);
+    });
+    expect(plan).toContain('"Index Name":"claims_queued"');
+    expect(plan).not.toContain('"Node Type":"Sort"');
+
+    const { rows: oldest } = await database().query<{ id: string }>(
+      `SELECT id FROM claims
+        WHERE status = 'queued' AND (lease_expires_at IS NULL OR lease_expires_at < now()) AND (not_before IS NULL OR not_before <= now())
+        ORDER BY created_at, id LIMIT 40`,
+    );
+    const leased = await leaseQueuedClaims(database(), "owner-a", 30_000, 40);
+    expect(new Set(leased.map((claim) => claim.id))).toEqual(new Set(oldest.map((row) => row.id)));
+    // Leased ones are skipped: the next lease takes the next oldest.
+    const next = await leaseQueuedClaims(database(), "owner-b", 30_000, 40);
+    expect(next.some((claim) => oldest.some((row) => row.id === claim.id))).toBe(false);
+    // The other tests lease from the same queue, oldest first.
+    await database().query("DELETE FROM claims WHERE distribution = $1", [crowd.address.toBase58()]);
+  });
+
   it("writes nothing when a claim's lease went to another instance", async () => {
     const target = queueTarget(10);
     const distribution = target.address.toBase58();

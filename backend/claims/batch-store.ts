@@ -35,8 +35,9 @@ export interface BatchSettlement {
 export class LeaseLostError extends Error {}
 
 /**
- * Takes up to `limit` queued claims for this instance. SKIP LOCKED makes concurrent instances take
- * disjoint rows without waiting; the lease lets another instance take them over if this one dies.
+ * Takes up to `limit` of the oldest queued claims for this instance (lease_queued_claims, migration
+ * 203). SKIP LOCKED makes concurrent instances take disjoint rows without waiting; the lease lets
+ * another instance take them over if this one dies.
  */
 export async function leaseQueuedClaims(
   database: Queryable,
@@ -45,16 +46,7 @@ export async function leaseQueuedClaims(
   limit: number,
 ): Promise<LeasedClaim[]> {
   const { rows } = await database.query<LeasedClaim>(
-    `UPDATE claims SET lease_owner = $1, lease_expires_at = now() + $2 * interval '1 millisecond'
-      WHERE id IN (
-        SELECT id FROM claims
-         WHERE status = 'queued'
-           AND (lease_expires_at IS NULL OR lease_expires_at < now())
-           AND (not_before IS NULL OR not_before <= now())
-         ORDER BY created_at, id
-         LIMIT $3
-         FOR UPDATE SKIP LOCKED)
-      RETURNING id, distribution, wallet, slot, send_alone`,
+    "SELECT id, distribution, wallet, slot, send_alone FROM lease_queued_claims($1, $2, $3)",
     [owner, leaseMs, limit],
   );
   return rows.sort((a, b) => a.slot - b.slot);
