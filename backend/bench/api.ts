@@ -15,14 +15,15 @@ import { type BenchCommand, type BenchReply, type BenchUser, SHARED_PATH } from 
  * claims_intake_ratio divides it by what a bare node:http server (hello-server.ts) answers under the
  * same load, so runs on busy or different machines compare. The backend's shared path (every middleware
  * a claim passes, then the yardstick's answer: shared_path_ratio) is measured the same way, so the ratio
- * splits into what serving any signed-in POST costs and what the claim's own work costs. Settling is measured three ways, with the
- * batcher as the backend runs it: 10,000 claims already queued (settle_claims_per_s, with the time of
- * each batcher phase), claims arriving at a steady 100/s, each followed from the fan's side (POST
- * answered → first GET /claims/:id saying confirmed: claim_to_paid_p50_ms/p99_ms), and 10,000 claims
- * as fast as intake takes them until the last is confirmed (burst_10k_all_paid_s). The X API cost per
- * verified claim is what the emulator bills (X's pay-per-use table) for fans with realistic activity
- * claiming a typical giveaway and one with all eight requirements. The creator's dashboard is read, as
- * it polls, on the giveaway of 10,000 paid claims. Prints tables, then one JSON line.
+ * splits into what serving any signed-in POST costs and what the claim's own work costs. Settling is
+ * measured three ways, with the batcher as the backend runs it: 10,000 claims already queued
+ * (settle_claims_per_s, with the time of each batcher phase), claims arriving at a steady 100/s, each
+ * followed from the fan's side (POST answered → first GET /claims/:id saying confirmed:
+ * claim_to_paid_p50_ms/p99_ms), and 10,000 claims as fast as intake takes them until the last is
+ * confirmed (burst_10k_all_paid_s). The X API cost per verified claim is what the emulator bills (X's
+ * pay-per-use table) for fans with realistic activity claiming a typical giveaway and one with all
+ * eight requirements. The creator's dashboard is read, as it polls, on the giveaway of 10,000 paid
+ * claims. Prints tables, then one JSON line.
  */
 // As many as are measured: V8 is still compiling the hot path through the first thousands of requests.
 const WARMUP_CLAIMS = 10_000;
@@ -75,8 +76,9 @@ async function ask<Type extends BenchReply["type"]>(
 }
 
 /**
- * Sends one claim per fan (to `path`: POST /claims unless told). The rate is taken from the first request to the last response: autocannon
- * only notices that a fixed amount is done at its next one-second tick, so its own duration rounds up.
+ * Sends one claim per fan (to `path`: POST /claims unless told). The rate is taken from the first
+ * request to the last response: autocannon only notices that a fixed amount is done at its next
+ * one-second tick, so its own duration rounds up.
  */
 async function intake(
   url: string,
