@@ -6,10 +6,12 @@
 DROP INDEX claims_queued;
 CREATE INDEX claims_queued ON claims (created_at, id) WHERE status = 'queued';
 
--- Leases up to max_claims ($3) of the oldest queued claims not leased to anyone and not postponed to
--- $2 ms from now for lessee $1; SKIP LOCKED lets concurrent instances take disjoint rows without
--- waiting. It is a function for its SET clause: with sorting priced out the planner takes the ordered
--- scan whatever it believes of the queue's size, and a plan that needs a sort is never chosen.
+-- Leases to lessee ($1), for lease_ms ($2), up to max_claims ($3) of the oldest queued claims whose
+-- lease (if any) has run out and which are not postponed; SKIP LOCKED lets concurrent instances take
+-- disjoint rows without waiting. The body names its parameters by position so that it can also be
+-- prepared on its own (batch-store.test.ts explains its plan). It is a function for its SET clause:
+-- with sorting priced out the planner takes the ordered scan whatever it believes of the queue's
+-- size, and a plan that needs a sort is never chosen.
 CREATE FUNCTION lease_queued_claims(lessee text, lease_ms integer, max_claims integer)
 RETURNS TABLE (id uuid, distribution text, wallet text, slot integer, send_alone boolean)
 LANGUAGE sql
