@@ -5,22 +5,24 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { DISTRIBUTION_PROGRAM_ID } from "../shared/program/index.ts";
 
-it("`DEV_CHAIN_RPC=1 npm start` runs the backend on embedded defaults: PGlite, the chain with the program at /rpc, the X emulator, and stops on SIGTERM", async () => {
+it("`DEV_CHAIN_RPC=1 npm start` runs the backend on embedded defaults: PGlite, the chain on its own thread with the program at /rpc, the X emulator, and stops on SIGTERM", async () => {
   const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-main-"));
   const child = spawn(process.execPath, ["--import", "tsx", "backend/main.ts"], {
     env: { ...process.env, PORT: "0", DATA_DIR: dataDirectory, LOG_LEVEL: "info", DEV_CHAIN_RPC: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
+    const { url, output } = await new Promise<{ url: string; output: string }>((resolve, reject) => {
       let output = "";
       child.stdout.on("data", (chunk) => {
         output += String(chunk);
         const match = /memefans backend listening on (http:\/\/[\d.:]+)/.exec(output);
-        if (match?.[1]) resolve(match[1]);
+        if (match?.[1]) resolve({ url: match[1], output });
       });
       child.once("exit", (code) => reject(new Error(`main.ts exited ${code}: ${output}`)));
     });
+    // LiteSVM executes batches off the event loop that serves HTTP.
+    expect(output).toContain('"chain":"embedded, on its own thread, served at /rpc"');
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
     const program = await fetch(`${url}/rpc`, {
       method: "POST",

@@ -20,7 +20,7 @@ logger.info(
     publicUrl: config.PUBLIC_URL,
     instanceId,
     database: backend.database.engine,
-    chain: backend.chain ? `embedded${config.DEV_CHAIN_RPC === "0" ? "" : ", served at /rpc"}` : config.SOLANA_RPC_URL,
+    chain: backend.chainDescription,
   },
   `memefans backend listening on ${backend.url}`,
 );

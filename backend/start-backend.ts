@@ -7,11 +7,12 @@ import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { type AppContext, type AppPlugin, buildApp } from "./app.ts";
+import { ChainThread } from "./chain/chain-thread.ts";
 import { defaultChainPrograms } from "./chain/default-programs.ts";
 import { EmbeddedChain } from "./chain/embedded-chain.ts";
-import { inProcessConnection } from "./chain/in-process-fetch.ts";
+import { inProcessConnection, type RpcTextAnswerer, rpcAnswerer } from "./chain/in-process-fetch.ts";
 import { createRpcRouter } from "./chain/rpc-router.ts";
-import { listenRpcSubscriptions, serveRpcSubscriptions } from "./chain/rpc-subscriptions.ts";
+import { type LandedFeed, listenRpcSubscriptions, serveRpcSubscriptions } from "./chain/rpc-subscriptions.ts";
 import { startSnapshotAutosave } from "./chain/snapshot-autosave.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
@@ -27,6 +28,8 @@ import { type RunningXApiEmulator, startXApiEmulator } from "./x-emulator/listen
 
 /** SOL the embedded chain gives the fee payer at start, so the batcher can pay fees and create token accounts. */
 const EMBEDDED_FEE_PAYER_LAMPORTS = 1_000n * 1_000_000_000n;
+/** How often the embedded chain's snapshot is saved when something happened. */
+const SNAPSHOT_AUTOSAVE_MS = 1_000;
 
 /** A long-running part started next to the HTTP server (the claims batcher). */
 export interface BackgroundService {
@@ -43,8 +46,12 @@ export interface BackendOptions {
   background?: ((context: AppContext, keys: { verifier: Keypair; feePayer: Keypair }) => BackgroundService)[];
   /** Options for the emulator when X_API_BASE_URL is unset (tests shorten rate-limit windows). */
   emulator?: Parameters<typeof startXApiEmulator>[0];
-  /** Options for the embedded chain when SOLANA_RPC_URL is unset. */
-  chainOptions?: ConstructorParameters<typeof EmbeddedChain>[0];
+  /**
+   * Where the embedded chain runs when SOLANA_RPC_URL is unset: on a thread of its own (`npm start`),
+   * or on the main thread, for callers that drive it directly through RunningBackend.chain (tests,
+   * the demo: warp, airdrop, the clock).
+   */
+  embeddedChainOn?: "own-thread" | "main-thread";
   /** See AppDependencies.liveSweepMs. */
   liveSweepMs?: number;
   now?: () => number;
@@ -57,8 +64,10 @@ export interface RunningBackend {
   /** The Express app and the middleware its direct routes run (direct-routes.test.ts compares them). */
   http: { app: Express; middleware: readonly RequestHandler[] };
   database: Database;
-  /** The embedded chain, when SOLANA_RPC_URL is unset. */
+  /** The embedded chain, when it runs on the main thread (embeddedChainOn). */
   chain?: EmbeddedChain;
+  /** Which chain the backend pays on: the embedded one (on which thread) or a cluster's RPC. */
+  chainDescription: string;
   /** The X API emulator, when X_API_BASE_URL is unset. */
   emulator?: RunningXApiEmulator;
   verifier: Keypair;
@@ -102,6 +111,8 @@ export async function startBackend(config: BackendConfig, options: BackendOption
     };
 
     let chain: EmbeddedChain | undefined;
+    /** The embedded chain's JSON-RPC and landed transactions, for the development /rpc. */
+    let embeddedRpc: { answer: RpcTextAnswerer; landed(): LandedFeed } | undefined;
     let connection: Connection;
     if (config.SOLANA_RPC_URL) {
       connection = new Connection(config.SOLANA_RPC_URL, "confirmed");
@@ -110,24 +121,38 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       // point at a distribution the restarted chain no longer has.
       const snapshotPath = options.database ? undefined : join(config.DATA_DIR, "chain", "litesvm.snapshot");
       if (snapshotPath) mkdirSync(dirname(snapshotPath), { recursive: true });
-      const embedded = new EmbeddedChain({
-        ...(snapshotPath ? { snapshotPath } : {}),
-        ...options.chainOptions,
-        programs: defaultChainPrograms(config.DISTRIBUTION_PROGRAM_ID),
-      });
-      chain = embedded;
-      if (embedded.balance(secrets.feePayer.publicKey.toBase58()) < EMBEDDED_FEE_PAYER_LAMPORTS / 2n) {
-        embedded.airdrop(secrets.feePayer.publicKey.toBase58(), EMBEDDED_FEE_PAYER_LAMPORTS);
+      const programs = defaultChainPrograms(config.DISTRIBUTION_PROGRAM_ID);
+      const feePayer = secrets.feePayer.publicKey.toBase58();
+      const onInternalError = (error: unknown) => logger.error({ err: error }, "embedded chain failed");
+      if (options.embeddedChainOn === "main-thread") {
+        const embedded = new EmbeddedChain({ ...(snapshotPath ? { snapshotPath } : {}), programs });
+        chain = embedded;
+        if (embedded.balance(feePayer) < EMBEDDED_FEE_PAYER_LAMPORTS / 2n)
+          embedded.airdrop(feePayer, EMBEDDED_FEE_PAYER_LAMPORTS);
+        if (snapshotPath) {
+          const autosave = startSnapshotAutosave(embedded, SNAPSHOT_AUTOSAVE_MS, onInternalError);
+          stops.push(async () => autosave.stop());
+        }
+        connection = inProcessConnection(embedded);
+        embeddedRpc = { answer: rpcAnswerer(embedded, {}, onInternalError), landed: () => embedded };
+      } else {
+        const thread = await ChainThread.start(
+          {
+            programs,
+            ...(snapshotPath ? { snapshotPath } : {}),
+            autosaveMs: SNAPSHOT_AUTOSAVE_MS,
+            funded: { address: feePayer, lamports: String(EMBEDDED_FEE_PAYER_LAMPORTS) },
+          },
+          onInternalError,
+        );
+        stops.push(() => thread.close());
+        connection = thread.connection();
+        embeddedRpc = { answer: thread.answer, landed: () => thread.landed() };
       }
-      if (snapshotPath) {
-        const autosave = startSnapshotAutosave(embedded, 1_000, (error) => logger.error({ err: error }, "chain snapshot failed"));
-        stops.push(async () => autosave.stop());
-      }
-      connection = inProcessConnection(embedded);
     }
 
     // The chain's own RPC is a development tool (airdrops for anyone): served only when asked for.
-    const devRpc = config.DEV_CHAIN_RPC !== "0" ? chain : undefined;
+    const devRpc = config.DEV_CHAIN_RPC !== "0" ? embeddedRpc : undefined;
     if (devRpc) logger.warn({ host: config.HOST }, "DEV_CHAIN_RPC: the embedded chain's JSON-RPC is served at /rpc");
     // Several instances may share a PostgreSQL server: their caches hear each other's changes through it.
     const invalidations =
@@ -156,15 +181,8 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       programId: new PublicKey(config.DISTRIBUTION_PROGRAM_ID),
       invalidations,
       // On the embedded chain every token is local, and so is its metadata.
-      tokenMetadataFromLoopback: chain !== undefined,
-      rawRouters: devRpc
-        ? [
-            createRpcRouter(devRpc, {
-              requestsPerMinute: config.DEV_CHAIN_RPC_PER_MINUTE,
-              onInternalError: (error) => logger.error({ err: error }, "embedded RPC failed"),
-            }),
-          ]
-        : [],
+      tokenMetadataFromLoopback: embeddedRpc !== undefined,
+      rawRouters: devRpc ? [createRpcRouter(devRpc.answer, { requestsPerMinute: config.DEV_CHAIN_RPC_PER_MINUTE })] : [],
       ...(options.plugins ? { plugins: options.plugins } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.liveSweepMs ? { liveSweepMs: options.liveSweepMs } : {}),
@@ -202,13 +220,14 @@ export async function startBackend(config: BackendConfig, options: BackendOption
     if (devRpc) {
       // confirmTransaction waits on signatureSubscribe: served on /rpc for clients that name a
       // wsEndpoint, and on port + 1, where Connection looks by default (a validator's convention).
-      const subscriptions = serveRpcSubscriptions(devRpc, server, { path: "/rpc" });
+      const landed = devRpc.landed();
+      const subscriptions = serveRpcSubscriptions(landed, server, { path: "/rpc" });
       stops.push(async () => subscriptions.close());
       // Only on a fixed port: beside a random one (tests), port + 1 belongs to nobody in particular.
       const conventional =
         config.PORT === 0
           ? undefined
-          : await listenRpcSubscriptions(devRpc, port + 1, config.HOST, limits).catch((error: unknown) => {
+          : await listenRpcSubscriptions(landed, port + 1, config.HOST, limits).catch((error: unknown) => {
               logger.warn(
                 { err: error, port: port + 1 },
                 "RPC subscriptions on port + 1 unavailable; clients must set wsEndpoint",
@@ -224,6 +243,9 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       http: { app, middleware },
       database,
       ...(chain ? { chain } : {}),
+      chainDescription: embeddedRpc
+        ? `embedded, on ${chain ? "the main" : "its own"} thread${devRpc ? ", served at /rpc" : ""}`
+        : (config.SOLANA_RPC_URL ?? ""),
       ...(emulator ? { emulator } : {}),
       verifier: secrets.verifier,
       feePayer: secrets.feePayer,

@@ -30,10 +30,10 @@ const X_COST_FANS = 20;
 
 /**
  * The backend under benchmark, in a process of its own so the load generator does not share its
- * event loop: embedded defaults (PGlite in a file, the in-process chain, the X API emulator, request
- * logs at level info). BENCH_CHAIN=process runs the embedded chain in a process of its own instead
- * (`npm run chain`), reached over JSON-RPC through SOLANA_RPC_URL as a deployed backend reaches its
- * cluster: the code path of devnet and mainnet.
+ * event loop: embedded defaults, as `npm start` runs them (PGlite in a file, the embedded chain on its
+ * own thread, the X API emulator, request logs at level info). BENCH_CHAIN=process runs the embedded
+ * chain in a process of its own instead (`npm run chain`), reached over JSON-RPC through SOLANA_RPC_URL
+ * as a deployed backend reaches its cluster: the code path of devnet and mainnet.
  * The driver (api.ts) sends commands over IPC.
  */
 const dataDirectory = process.argv[2];
@@ -77,7 +77,7 @@ const sharedPathPlugin: AppPlugin = {
 const backend = await startTestBackend(
   database,
   { MAX_CONNECTIONS_PER_ADDRESS: "1024", ...chainEnvironment },
-  { plugins: [claimsPlugin, sharedPathPlugin], logger },
+  { plugins: [claimsPlugin, sharedPathPlugin], logger, embeddedChainOn: "own-thread" },
 );
 const connection = backend.context.connection;
 await fund(connection, backend.feePayer.publicKey, 10_000);

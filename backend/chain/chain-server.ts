@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { createLimitedServer, DEFAULT_CONNECTION_LIMITS } from "../http/connection-limits.ts";
 import { type ChainProgram, EmbeddedChain } from "./embedded-chain.ts";
+import { rpcAnswerer } from "./in-process-fetch.ts";
 import { createRpcRouter } from "./rpc-router.ts";
 import { serveRpcSubscriptions } from "./rpc-subscriptions.ts";
 
@@ -34,10 +35,10 @@ export async function startChainServer(options: ChainServerOptions): Promise<Run
   const app = express();
   app.disable("x-powered-by");
   app.use(
-    createRpcRouter(chain, {
-      allowWarp: options.allowWarp ?? false,
-      ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
-    }),
+    createRpcRouter(
+      rpcAnswerer(chain, { allowWarp: options.allowWarp ?? false }),
+      options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {},
+    ),
   );
   const server = createLimitedServer(DEFAULT_CONNECTION_LIMITS, {}, app);
   const subscriptions = serveRpcSubscriptions(chain, server, { path: "/rpc" });

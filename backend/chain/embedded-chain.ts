@@ -22,7 +22,7 @@ import { isWritableStaticAccount, readWireTransaction } from "./transaction-wire
 export const LAMPORTS_PER_SIGNATURE = 5000;
 const DEFAULT_SLOT_MS = 400;
 /** Statuses kept for getSignatureStatuses; far more than a blockhash window's worth of batches. */
-const DEFAULT_REMEMBERED_STATUSES = 50_000;
+export const DEFAULT_REMEMBERED_STATUSES = 50_000;
 /** getRecentPrioritizationFees answers for this many recent slots, as a validator's cache does. */
 export const PRIORITIZATION_FEE_SLOTS = 150;
 const COMPUTE_BUDGET_PROGRAM = "ComputeBudget111111111111111111111111111111";

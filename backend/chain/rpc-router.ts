@@ -1,18 +1,15 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import { HttpError } from "../http/errors.ts";
 import { rateLimits } from "../http/rate-limits.ts";
-import type { EmbeddedChain } from "./embedded-chain.ts";
+import type { RpcTextAnswerer } from "./in-process-fetch.ts";
 import { RpcErrorCode } from "./rpc-error.ts";
-import { answerRpcText, createRpcHandler } from "./rpc-handler.ts";
-import type { RpcMethodOptions } from "./rpc-methods.ts";
 
 /** Large enough for a full batch of signed transactions; a validator's own limit is 50 KB per request. */
 const MAX_RPC_BODY = "256kb";
 /** Requests per client IP per minute when the caller names no limit. */
 export const DEFAULT_RPC_REQUESTS_PER_MINUTE = 6_000;
 
-export interface RpcRouterOptions extends RpcMethodOptions {
-  onInternalError?: (error: unknown) => void;
+export interface RpcRouterOptions {
   /** Requests per client IP per minute (Express's request.ip, so the app's trust proxy applies). */
   requestsPerMinute?: number;
 }
@@ -38,8 +35,7 @@ const jsonOnly: RequestHandler = (request, _response, next) => {
  * POST. Every request counts against a per-IP limit. The body is read as text so that a body which
  * is not JSON gets the JSON-RPC parse error (-32700), as from a validator, rather than an HTTP 400.
  */
-export function createRpcRouter(chain: EmbeddedChain, options: RpcRouterOptions = {}): Router {
-  const handler = createRpcHandler(chain, options, options.onInternalError);
+export function createRpcRouter(answer: RpcTextAnswerer, options: RpcRouterOptions = {}): Router {
   const requestsPerMinute = options.requestsPerMinute ?? DEFAULT_RPC_REQUESTS_PER_MINUTE;
   const { perIp } = rateLimits({
     perIpPerMinute: requestsPerMinute,
@@ -52,11 +48,11 @@ export function createRpcRouter(chain: EmbeddedChain, options: RpcRouterOptions 
     perIp,
     jsonOnly,
     express.text({ type: "application/json", limit: MAX_RPC_BODY }),
-    ((request, response) => {
+    (async (request, response) => {
       // An app-wide JSON parser may already have parsed the body; answer either form.
-      const answer = typeof request.body === "string" ? answerRpcText(handler, request.body) : handler(request.body);
-      if (answer === undefined) response.status(204).end();
-      else response.json(answer);
+      const answered = await answer(typeof request.body === "string" ? request.body : JSON.stringify(request.body));
+      if (answered === undefined) response.status(204).end();
+      else response.type("application/json").send(answered);
     }) satisfies RequestHandler,
     rpcRefusal,
   );

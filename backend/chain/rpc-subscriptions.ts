@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
 import { type ConnectionLimits, createLimitedServer, DEFAULT_CONNECTION_LIMITS } from "../http/connection-limits.ts";
-import type { EmbeddedChain, LandedTransaction } from "./embedded-chain.ts";
+import type { LandedSummary } from "./chain-thread-protocol.ts";
 import { RpcErrorCode } from "./rpc-error.ts";
 
 const subscriptionRequestSchema = z.object({
@@ -18,6 +18,13 @@ export const MAX_SUBSCRIPTION_MESSAGE_BYTES = 16 * 1024;
 /** Open subscriptions per socket; confirmTransaction holds one per transaction in flight. */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 256;
 
+/** Where transactions are heard landing: the chain itself, or the chain thread's mirror of it. */
+export interface LandedFeed {
+  on(event: "landed", listener: (landed: LandedSummary) => void): unknown;
+  off(event: "landed", listener: (landed: LandedSummary) => void): unknown;
+  status(signature: string): LandedSummary | undefined;
+}
+
 interface Watcher {
   socket: WebSocket;
   subscription: number;
@@ -31,14 +38,14 @@ interface Watcher {
  * are capped at MAX_SUBSCRIPTION_MESSAGE_BYTES and each socket at MAX_SUBSCRIPTIONS_PER_SOCKET
  * subscriptions, so one client cannot hold unbounded memory with signatures that never land.
  */
-export function serveRpcSubscriptions(chain: EmbeddedChain, server: Server, options: { path?: string } = {}): { close(): void } {
+export function serveRpcSubscriptions(chain: LandedFeed, server: Server, options: { path?: string } = {}): { close(): void } {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_SUBSCRIPTION_MESSAGE_BYTES });
   const watchers = new Map<string, Watcher[]>();
   /** Each socket's open subscriptions: subscription id → signature. */
   const subscriptionsOf = new Map<WebSocket, Map<number, string>>();
   let nextSubscription = 1;
 
-  function notify(watcher: Watcher, landed: Pick<LandedTransaction, "slot" | "err">): void {
+  function notify(watcher: Watcher, landed: LandedSummary): void {
     watcher.socket.send(
       JSON.stringify({
         jsonrpc: "2.0",
@@ -48,7 +55,7 @@ export function serveRpcSubscriptions(chain: EmbeddedChain, server: Server, opti
     );
   }
 
-  const onLanded = (landed: LandedTransaction) => {
+  const onLanded = (landed: LandedSummary) => {
     const waiting = watchers.get(landed.signature);
     if (!waiting) return;
     watchers.delete(landed.signature);
@@ -145,7 +152,7 @@ export function serveRpcSubscriptions(chain: EmbeddedChain, server: Server, opti
  * for clients that set no `wsEndpoint`.
  */
 export async function listenRpcSubscriptions(
-  chain: EmbeddedChain,
+  chain: LandedFeed,
   port: number,
   host = "127.0.0.1",
   limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,

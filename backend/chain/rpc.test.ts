@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { BLOCKHASH_VALIDITY_BLOCKS } from "./chain-clock.ts";
 import { EmbeddedChain, LAMPORTS_PER_SIGNATURE } from "./embedded-chain.ts";
-import { inProcessConnection } from "./in-process-fetch.ts";
+import { inProcessConnection, rpcAnswerer } from "./in-process-fetch.ts";
 import { MAX_BATCH_REQUESTS } from "./rpc-handler.ts";
 import { createRpcRouter } from "./rpc-router.ts";
 import {
@@ -64,7 +64,7 @@ function transferTransaction(from: Keypair, to: PublicKey, lamports: number, blo
 beforeAll(async () => {
   chain = new EmbeddedChain({ slotMs: SLOT_MS });
   const app = express();
-  app.use(createRpcRouter(chain, { allowWarp: true }));
+  app.use(createRpcRouter(rpcAnswerer(chain, { allowWarp: true })));
   server = createServer(app);
   stopSubscriptions = serveRpcSubscriptions(chain, server, { path: "/rpc" }).close;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -257,7 +257,7 @@ describe("embedded chain over JSON-RPC, driven by @solana/web3.js Connection", (
 
   it("confirms for a Connection given only the HTTP URL, through subscriptions on port + 1", async () => {
     // Find a port P with P + 1 free as well: the RPC on P, the subscriptions where Connection looks, P + 1.
-    const app = express().use(createRpcRouter(chain));
+    const app = express().use(createRpcRouter(rpcAnswerer(chain)));
     for (let attempt = 0; ; attempt++) {
       const port = 20_000 + Math.floor(Math.random() * 40_000);
       const rpc = createServer(app);
@@ -348,7 +348,7 @@ describe("the development RPC's limits", () => {
   });
 
   it("limits requests per client IP", async () => {
-    const limited = createServer(express().use(createRpcRouter(chain, { requestsPerMinute: 2 })));
+    const limited = createServer(express().use(createRpcRouter(rpcAnswerer(chain), { requestsPerMinute: 2 })));
     await new Promise<void>((resolve) => limited.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(limited.address() as AddressInfo).port}/rpc`;
     try {

@@ -36,6 +36,8 @@ export async function startDemoBackend(options: { logLevel?: string } = {}): Pro
     now: () => Date.now() + skewMs,
     plugins: [claimsPlugin],
     background: [claimsBatcherService({ idleMs: 200 })],
+    // The story moves the chain's clock and funds wallets on it directly.
+    embeddedChainOn: "main-thread",
   });
   if (!backend.chain) throw new Error("the demo needs the embedded chain");
   const stopBackend = backend.close;

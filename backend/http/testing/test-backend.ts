@@ -48,8 +48,8 @@ export async function signInThrough(
 export type TestBackend = RunningBackend & BackendClient;
 
 /**
- * The real backend on loopback for tests: the given database, the X API emulator, the embedded chain,
- * keys generated in a temporary DATA_DIR. Nothing is replaced by a mock.
+ * The real backend on loopback for tests: the given database, the X API emulator, the embedded chain
+ * (on the main thread, as backend.chain, unless options say otherwise), keys generated in a temporary DATA_DIR. Nothing is replaced by a mock.
  */
 export async function startTestBackend(
   database: Database,
@@ -68,7 +68,8 @@ export async function startTestBackend(
   });
   let backend: RunningBackend;
   try {
-    backend = await startBackend(config, { ...options, database });
+    // Tests drive the chain through backend.chain unless they ask for npm start's thread.
+    backend = await startBackend(config, { embeddedChainOn: "main-thread", ...options, database });
   } catch (error) {
     rmSync(dataDirectory, { recursive: true, force: true });
     throw error;

@@ -1,0 +1,51 @@
+import { parentPort, workerData } from "node:worker_threads";
+import type { ChainThreadReply, ChainThreadRequest, ChainThreadSettings } from "./chain-thread-protocol.ts";
+import { EmbeddedChain } from "./embedded-chain.ts";
+import { answerRpcText, createRpcHandler } from "./rpc-handler.ts";
+import { startSnapshotAutosave } from "./snapshot-autosave.ts";
+
+/**
+ * The chain thread: owns the embedded chain and answers the JSON-RPC the main thread forwards
+ * (chain-thread.ts), so LiteSVM's execution of a batch never holds up the HTTP event loop.
+ */
+const port = parentPort;
+if (!port) throw new Error("chain-thread-worker.ts runs as a worker thread");
+const reply = (message: ChainThreadReply) => port.postMessage(message);
+const explain = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+
+try {
+  const settings = workerData as ChainThreadSettings;
+  const chain = new EmbeddedChain({
+    programs: settings.programs,
+    ...(settings.snapshotPath ? { snapshotPath: settings.snapshotPath } : {}),
+  });
+  if (settings.funded && chain.balance(settings.funded.address) < BigInt(settings.funded.lamports) / 2n) {
+    chain.airdrop(settings.funded.address, BigInt(settings.funded.lamports));
+  }
+  const onInternalError = (error: unknown) => reply({ internalError: explain(error) });
+  const autosave = settings.snapshotPath ? startSnapshotAutosave(chain, settings.autosaveMs, onInternalError) : undefined;
+  const handler = createRpcHandler(chain, {}, onInternalError);
+
+  port.on("message", (request: ChainThreadRequest) => {
+    switch (request.op) {
+      case "rpc":
+        try {
+          const answer = answerRpcText(handler, request.text);
+          reply({ id: request.id, text: answer === undefined ? null : JSON.stringify(answer) });
+        } catch (error) {
+          reply({ id: request.id, failed: explain(error) });
+        }
+        return;
+      case "watch-landed":
+        chain.on("landed", ({ signature, slot, err }) => reply({ landed: { signature, slot, err } }));
+        return;
+      case "close":
+        autosave?.stop();
+        reply({ id: request.id, text: null });
+        return;
+    }
+  });
+  reply({ ready: true });
+} catch (error) {
+  reply({ failedToStart: explain(error) });
+}

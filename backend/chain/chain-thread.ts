@@ -1,0 +1,117 @@
+import { EventEmitter } from "node:events";
+import type { Worker } from "node:worker_threads";
+import type { Connection } from "@solana/web3.js";
+import { typeScriptWorker } from "../db/ts-worker.ts";
+import type { ChainThreadReply, ChainThreadRequest, ChainThreadSettings, LandedSummary } from "./chain-thread-protocol.ts";
+import { DEFAULT_REMEMBERED_STATUSES } from "./embedded-chain.ts";
+import { answererConnection, type RpcTextAnswerer } from "./in-process-fetch.ts";
+import type { LandedFeed } from "./rpc-subscriptions.ts";
+
+/**
+ * The embedded chain on a thread of its own (chain-thread-worker.ts), reached through its JSON-RPC:
+ * LiteSVM executes a batch in milliseconds, and on the main thread that stalled every HTTP request
+ * meanwhile, so intake slowed to a fifth while a burst was paid out. The thread keeps the process
+ * alive only while a call is waiting.
+ */
+export class ChainThread {
+  private readonly waiting = new Map<number, { resolve(text: string | undefined): void; reject(error: Error): void }>();
+  private nextId = 1;
+  private stopped: Error | undefined;
+  private feed: LandedFeedMirror | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onInternalError: (message: string) => void,
+  ) {
+    worker.on("message", (reply: ChainThreadReply) => {
+      if ("landed" in reply) this.feed?.land(reply.landed);
+      else if ("internalError" in reply) onInternalError(reply.internalError);
+      else if ("id" in reply) {
+        const call = this.waiting.get(reply.id);
+        if (!call) return;
+        this.waiting.delete(reply.id);
+        if (!this.waiting.size) worker.unref();
+        if ("failed" in reply) call.reject(new Error(reply.failed));
+        else call.resolve(reply.text ?? undefined);
+      }
+    });
+    const fail = (error: Error) => {
+      this.stopped ??= error;
+      for (const call of this.waiting.values()) call.reject(error);
+      this.waiting.clear();
+    };
+    worker.on("error", (error) => fail(new Error(`the chain thread failed: ${error.message}`, { cause: error })));
+    worker.on("exit", (code) => fail(new Error(`the chain thread stopped (exit code ${code})`)));
+  }
+
+  /** Starts the thread and waits until its chain is up (programs deployed, snapshot loaded). */
+  static async start(settings: ChainThreadSettings, onInternalError: (message: string) => void): Promise<ChainThread> {
+    const worker = typeScriptWorker(new URL("./chain-thread-worker.ts", import.meta.url), settings);
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (reply: ChainThreadReply) => {
+        if ("ready" in reply) resolve();
+        else if ("failedToStart" in reply) reject(new Error(`the embedded chain failed to start: ${reply.failedToStart}`));
+        else return;
+        worker.off("message", onMessage);
+        worker.off("exit", onExit);
+      };
+      const onExit = (code: number) => reject(new Error(`the chain thread stopped while starting (exit code ${code})`));
+      worker.on("message", onMessage);
+      worker.once("exit", onExit);
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    worker.unref();
+    return new ChainThread(worker, onInternalError);
+  }
+
+  readonly answer: RpcTextAnswerer = (text) => this.call({ op: "rpc", text });
+
+  connection(): Connection {
+    return answererConnection(this.answer);
+  }
+
+  /** Every transaction that lands from now on, and the recent ones, for the websocket subscriptions. */
+  landed(): LandedFeed {
+    if (!this.feed) {
+      this.feed = new LandedFeedMirror();
+      this.worker.postMessage({ op: "watch-landed" } satisfies ChainThreadRequest);
+    }
+    return this.feed;
+  }
+
+  /** Saves the snapshot one last time and ends the thread. */
+  async close(): Promise<void> {
+    if (!this.stopped) await this.call({ op: "close" }).catch((error: unknown) => this.onInternalError(String(error)));
+    await this.worker.terminate();
+  }
+
+  private call(request: { op: "rpc"; text: string } | { op: "close" }): Promise<string | undefined> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    if (!this.waiting.size) this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id } satisfies ChainThreadRequest);
+    });
+  }
+}
+
+/** The chain thread's landed transactions as they arrive, with as many recent ones as the chain keeps, for status(). */
+class LandedFeedMirror extends EventEmitter<{ landed: [LandedSummary] }> implements LandedFeed {
+  private readonly recent = new Map<string, LandedSummary>();
+
+  land(landed: LandedSummary): void {
+    this.recent.set(landed.signature, landed);
+    if (this.recent.size > DEFAULT_REMEMBERED_STATUSES) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
+    }
+    this.emit("landed", landed);
+  }
+
+  status(signature: string): LandedSummary | undefined {
+    return this.recent.get(signature);
+  }
+}
