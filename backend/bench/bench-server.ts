@@ -33,7 +33,8 @@ const X_COST_FANS = 20;
  * event loop: embedded defaults, as `npm start` runs them (PGlite in a file, the embedded chain on its
  * own thread, the X API emulator, request logs at level info). BENCH_CHAIN=process runs the embedded
  * chain in a process of its own instead (`npm run chain`), reached over JSON-RPC through SOLANA_RPC_URL
- * as a deployed backend reaches its cluster: the code path of devnet and mainnet.
+ * as a deployed backend reaches its cluster: the code path of devnet and mainnet. BENCH_CHAIN=main-thread
+ * runs it on the backend's main thread, as tests do, to compare.
  * The driver (api.ts) sends commands over IPC.
  */
 const dataDirectory = process.argv[2];
@@ -77,7 +78,11 @@ const sharedPathPlugin: AppPlugin = {
 const backend = await startTestBackend(
   database,
   { MAX_CONNECTIONS_PER_ADDRESS: "1024", ...chainEnvironment },
-  { plugins: [claimsPlugin, sharedPathPlugin], logger, embeddedChainOn: "own-thread" },
+  {
+    plugins: [claimsPlugin, sharedPathPlugin],
+    logger,
+    embeddedChainOn: process.env.BENCH_CHAIN === "main-thread" ? "main-thread" : "own-thread",
+  },
 );
 const connection = backend.context.connection;
 await fund(connection, backend.feePayer.publicKey, 10_000);
