@@ -53,9 +53,11 @@ async function startInstance(): Promise<Instance> {
   dataDirectories.push(dataDirectory);
   const child = spawnScript("backend/main.ts", { ...environment, DATA_DIR: dataDirectory });
   const started = await lineOf(child, (line) => {
-    const entry = JSON.parse(line) as { msg?: string; url?: string; instanceId?: string };
+    const entry = JSON.parse(line) as { msg?: string; url?: string; instanceId?: string; chain?: string };
     return entry.msg?.startsWith("memefans backend listening") ? entry : undefined;
   });
+  // The log names the RPC's host only: a provider's URL carries its API key in the path or query.
+  expect(started.chain).toBe(`the RPC at ${new URL(environment.SOLANA_RPC_URL ?? "").host}`);
   // Keep reading, so a chatty instance never blocks on a full pipe.
   child.stdout?.resume();
   return { child, url: started.url ?? "", instanceId: started.instanceId ?? "" };

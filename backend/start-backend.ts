@@ -114,8 +114,11 @@ export async function startBackend(config: BackendConfig, options: BackendOption
     /** The embedded chain's JSON-RPC and landed transactions, for the development /rpc. */
     let embeddedRpc: { answer: RpcTextAnswerer; landed(): LandedFeed } | undefined;
     let connection: Connection;
+    let chainDescription: string;
     if (config.SOLANA_RPC_URL) {
       connection = new Connection(config.SOLANA_RPC_URL, "confirmed");
+      // Only the host: providers put API keys in the URL's path or query.
+      chainDescription = `the RPC at ${new URL(config.SOLANA_RPC_URL).host}`;
     } else {
       // With a database that outlives the process, the chain must too, or every queued claim would
       // point at a distribution the restarted chain no longer has.
@@ -135,19 +138,21 @@ export async function startBackend(config: BackendConfig, options: BackendOption
         }
         connection = inProcessConnection(embedded);
         embeddedRpc = { answer: rpcAnswerer(embedded, {}, onInternalError), landed: () => embedded };
+        chainDescription = "embedded, on the main thread";
       } else {
         const thread = await ChainThread.start(
           {
             programs,
             ...(snapshotPath ? { snapshotPath } : {}),
             autosaveMs: SNAPSHOT_AUTOSAVE_MS,
-            funded: { address: feePayer, lamports: String(EMBEDDED_FEE_PAYER_LAMPORTS) },
+            funded: { address: feePayer, lamports: EMBEDDED_FEE_PAYER_LAMPORTS },
           },
           onInternalError,
         );
         stops.push(() => thread.close());
         connection = thread.connection();
         embeddedRpc = { answer: thread.answer, landed: () => thread.landed() };
+        chainDescription = "embedded, on its own thread";
       }
     }
 
@@ -243,9 +248,7 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       http: { app, middleware },
       database,
       ...(chain ? { chain } : {}),
-      chainDescription: embeddedRpc
-        ? `embedded, on ${chain ? "the main" : "its own"} thread${devRpc ? ", served at /rpc" : ""}`
-        : (config.SOLANA_RPC_URL ?? ""),
+      chainDescription: `${chainDescription}${devRpc ? ", served at /rpc" : ""}`,
       ...(emulator ? { emulator } : {}),
       verifier: secrets.verifier,
       feePayer: secrets.feePayer,

@@ -8,7 +8,7 @@ export interface ChainThreadSettings {
   /** How often the snapshot is saved when something happened. */
   autosaveMs: number;
   /** An account the chain funds at start, when its balance is under half of `lamports` (the batcher's fee payer). */
-  funded?: { address: string; lamports: string };
+  funded?: { address: string; lamports: bigint };
 }
 
 /** What subscriptions need of a landed transaction: which, where, and whether it failed. */

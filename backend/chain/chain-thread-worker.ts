@@ -19,8 +19,8 @@ try {
     programs: settings.programs,
     ...(settings.snapshotPath ? { snapshotPath: settings.snapshotPath } : {}),
   });
-  if (settings.funded && chain.balance(settings.funded.address) < BigInt(settings.funded.lamports) / 2n) {
-    chain.airdrop(settings.funded.address, BigInt(settings.funded.lamports));
+  if (settings.funded && chain.balance(settings.funded.address) < settings.funded.lamports / 2n) {
+    chain.airdrop(settings.funded.address, settings.funded.lamports);
   }
   const onInternalError = (error: unknown) => reply({ internalError: explain(error) });
   const autosave = settings.snapshotPath ? startSnapshotAutosave(chain, settings.autosaveMs, onInternalError) : undefined;

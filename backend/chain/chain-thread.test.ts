@@ -39,7 +39,7 @@ describe("the embedded chain on its own thread", () => {
   it("funds the fee payer at start and runs our program's transactions through Connection", async () => {
     const feePayer = Keypair.generate();
     const { thread, internalErrors } = await startThread({
-      funded: { address: feePayer.publicKey.toBase58(), lamports: String(7n * BigInt(LAMPORTS_PER_SOL)) },
+      funded: { address: feePayer.publicKey.toBase58(), lamports: 7n * BigInt(LAMPORTS_PER_SOL) },
     });
     try {
       const connection = thread.connection();
@@ -101,7 +101,7 @@ describe("the embedded chain on its own thread", () => {
   it("keeps its state across a restart in its snapshot, and funds the fee payer only when it runs low", async () => {
     const snapshotPath = join(directory, "chain.bin");
     const feePayer = Keypair.generate();
-    const funded = { address: feePayer.publicKey.toBase58(), lamports: String(4n * BigInt(LAMPORTS_PER_SOL)) };
+    const funded = { address: feePayer.publicKey.toBase58(), lamports: 4n * BigInt(LAMPORTS_PER_SOL) };
     const first = await startThread({ snapshotPath, funded });
     const payer = Keypair.generate();
     await fund(first.thread.connection(), payer.publicKey, 3);
