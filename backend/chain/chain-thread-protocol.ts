@@ -1,4 +1,4 @@
-import type { ChainProgram, LandedTransaction } from "./embedded-chain.ts";
+import type { ChainProgram, LandedSummary } from "./embedded-chain.ts";
 
 /** What the chain thread is started with (structured-cloned into its workerData). */
 export interface ChainThreadSettings {
@@ -10,9 +10,6 @@ export interface ChainThreadSettings {
   /** An account the chain funds at start, when its balance is under half of `lamports` (the batcher's fee payer). */
   funded?: { address: string; lamports: bigint };
 }
-
-/** What subscriptions need of a landed transaction: which, where, and whether it failed. */
-export type LandedSummary = Pick<LandedTransaction, "signature" | "slot" | "err">;
 
 /** What the main thread asks of the chain thread. */
 export type ChainThreadRequest =

@@ -10,8 +10,8 @@ import { decodeDistributionAccount } from "../../shared/program/index.ts";
 import { DISTRIBUTION_PROGRAM_ID } from "../../shared/program/program-id.ts";
 import { createTestDistribution, fund } from "../claims/testing/chain-fixtures.ts";
 import { ChainThread } from "./chain-thread.ts";
-import type { LandedSummary } from "./chain-thread-protocol.ts";
 import { defaultChainPrograms } from "./default-programs.ts";
+import type { LandedSummary } from "./embedded-chain.ts";
 import { createRpcRouter } from "./rpc-router.ts";
 import { serveRpcSubscriptions } from "./rpc-subscriptions.ts";
 

@@ -2,8 +2,8 @@ import { EventEmitter } from "node:events";
 import type { Worker } from "node:worker_threads";
 import type { Connection } from "@solana/web3.js";
 import { typeScriptWorker } from "../db/ts-worker.ts";
-import type { ChainThreadReply, ChainThreadRequest, ChainThreadSettings, LandedSummary } from "./chain-thread-protocol.ts";
-import { DEFAULT_REMEMBERED_STATUSES } from "./embedded-chain.ts";
+import type { ChainThreadReply, ChainThreadRequest, ChainThreadSettings } from "./chain-thread-protocol.ts";
+import { DEFAULT_REMEMBERED_STATUSES, type LandedSummary } from "./embedded-chain.ts";
 import { answererConnection, type RpcTextAnswerer } from "./in-process-fetch.ts";
 import type { LandedFeed } from "./rpc-subscriptions.ts";
 
@@ -53,10 +53,15 @@ export class ChainThread {
         else if ("failedToStart" in reply) reject(new Error(`the embedded chain failed to start: ${reply.failedToStart}`));
         else return;
         worker.off("message", onMessage);
+        worker.off("error", onError);
         worker.off("exit", onExit);
       };
+      // An exception outside the thread's own handling (a module that fails to load) arrives as "error".
+      const onError = (error: Error) =>
+        reject(new Error(`the embedded chain failed to start: ${error.message}`, { cause: error }));
       const onExit = (code: number) => reject(new Error(`the chain thread stopped while starting (exit code ${code})`));
       worker.on("message", onMessage);
+      worker.once("error", onError);
       worker.once("exit", onExit);
     }).catch(async (error: unknown) => {
       await worker.terminate();

@@ -90,6 +90,9 @@ export interface LandedTransaction {
   unitsConsumed: number;
 }
 
+/** What signature subscriptions need of a landed transaction: which, where, and whether it failed. */
+export type LandedSummary = Pick<LandedTransaction, "signature" | "slot" | "err">;
+
 export interface ExecutionReport {
   err: TransactionErrorJson | null;
   logs: string[];

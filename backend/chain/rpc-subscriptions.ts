@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
 import { type ConnectionLimits, createLimitedServer, DEFAULT_CONNECTION_LIMITS } from "../http/connection-limits.ts";
-import type { LandedSummary } from "./chain-thread-protocol.ts";
+import type { LandedSummary } from "./embedded-chain.ts";
 import { RpcErrorCode } from "./rpc-error.ts";
 
 const subscriptionRequestSchema = z.object({
