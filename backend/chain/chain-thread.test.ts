@@ -1,11 +1,14 @@
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
+import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction } from "@solana/web3.js";
+import bs58 from "bs58";
 import express from "express";
 import { afterAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { decodeDistributionAccount } from "../../shared/program/index.ts";
 import { DISTRIBUTION_PROGRAM_ID } from "../../shared/program/program-id.ts";
 import { createTestDistribution, fund } from "../claims/testing/chain-fixtures.ts";
@@ -33,6 +36,26 @@ function transfer(from: Keypair, lamports: number, blockhash: string): Transacti
   );
   transaction.sign(from);
   return transaction;
+}
+
+/** A websocket subscribed to `signature` (the subscription acknowledged), and its first notification. */
+async function subscribe(port: number, signature: string): Promise<{ socket: WebSocket; notified: Promise<unknown> }> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/rpc`);
+  await once(socket, "open");
+  let acknowledge = () => {};
+  const acknowledged = new Promise<void>((resolve) => {
+    acknowledge = resolve;
+  });
+  const notified = new Promise<unknown>((resolve) =>
+    socket.on("message", (data) => {
+      const message = JSON.parse(String(data)) as { id?: number; method?: string };
+      if (message.id === 1) acknowledge();
+      if (message.method === "signatureNotification") resolve(message);
+    }),
+  );
+  socket.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "signatureSubscribe", params: [signature] }));
+  await acknowledged;
+  return { socket, notified };
 }
 
 describe("the embedded chain on its own thread", () => {
@@ -72,15 +95,21 @@ describe("the embedded chain on its own thread", () => {
     try {
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       const { port } = server.address() as AddressInfo;
-      const connection = new Connection(`http://127.0.0.1:${port}/rpc`, {
-        commitment: "confirmed",
-        wsEndpoint: `ws://127.0.0.1:${port}/rpc`,
-      });
+      const connection = new Connection(`http://127.0.0.1:${port}/rpc`, "confirmed");
       const payer = Keypair.generate();
       await fund(connection, payer.publicKey, 2);
-      // confirmTransaction waits on signatureSubscribe, answered from the thread's landed transactions.
       const { blockhash } = await connection.getLatestBlockhash();
-      const signature = await sendAndConfirmTransaction(connection, transfer(payer, LAMPORTS_PER_SOL, blockhash), [payer]);
+      const payment = transfer(payer, LAMPORTS_PER_SOL, blockhash);
+      const signature = bs58.encode(payment.signature as Buffer);
+
+      // Subscribed before it is sent: told when it lands. Subscribed after: told at once.
+      const before = await subscribe(port, signature);
+      await connection.sendRawTransaction(payment.serialize());
+      expect(await before.notified).toMatchObject({ params: { result: { value: { err: null } } } });
+      const after = await subscribe(port, signature);
+      expect(await after.notified).toMatchObject({ params: { result: { value: { err: null } } } });
+      for (const socket of [before.socket, after.socket]) socket.close();
+
       expect(heard.map((summary) => summary.signature)).toContain(signature);
       expect(landed.status(signature)).toMatchObject({ signature, err: null });
       expect(await connection.getBalance(payer.publicKey)).toBe(LAMPORTS_PER_SOL - 5000);
