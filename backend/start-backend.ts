@@ -157,7 +157,9 @@ export async function startBackend(config: BackendConfig, options: BackendOption
     }
 
     // The chain's own RPC is a development tool (airdrops for anyone): served only when asked for.
-    const devRpc = config.DEV_CHAIN_RPC !== "0" ? embeddedRpc : undefined;
+    // Its subscriptions hear of transactions from here on.
+    const devRpc =
+      config.DEV_CHAIN_RPC !== "0" && embeddedRpc ? { answer: embeddedRpc.answer, landed: embeddedRpc.landed() } : undefined;
     if (devRpc) logger.warn({ host: config.HOST }, "DEV_CHAIN_RPC: the embedded chain's JSON-RPC is served at /rpc");
     // Several instances may share a PostgreSQL server: their caches hear each other's changes through it.
     const invalidations =
@@ -225,14 +227,13 @@ export async function startBackend(config: BackendConfig, options: BackendOption
     if (devRpc) {
       // confirmTransaction waits on signatureSubscribe: served on /rpc for clients that name a
       // wsEndpoint, and on port + 1, where Connection looks by default (a validator's convention).
-      const landed = devRpc.landed();
-      const subscriptions = serveRpcSubscriptions(landed, server, { path: "/rpc" });
+      const subscriptions = serveRpcSubscriptions(devRpc.landed, server, { path: "/rpc" });
       stops.push(async () => subscriptions.close());
       // Only on a fixed port: beside a random one (tests), port + 1 belongs to nobody in particular.
       const conventional =
         config.PORT === 0
           ? undefined
-          : await listenRpcSubscriptions(landed, port + 1, config.HOST, limits).catch((error: unknown) => {
+          : await listenRpcSubscriptions(devRpc.landed, port + 1, config.HOST, limits).catch((error: unknown) => {
               logger.warn(
                 { err: error, port: port + 1 },
                 "RPC subscriptions on port + 1 unavailable; clients must set wsEndpoint",
