@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Worker } from "node:worker_threads";
 import type { Connection } from "@solana/web3.js";
 import { typeScriptWorker } from "../db/ts-worker.ts";
+import { WorkerCalls } from "../db/worker-calls.ts";
 import type { ChainThreadReply, ChainThreadRequest, ChainThreadSettings } from "./chain-thread-protocol.ts";
 import { DEFAULT_REMEMBERED_STATUSES, type LandedSummary } from "./embedded-chain.ts";
 import { answererConnection, type RpcTextAnswerer } from "./in-process-fetch.ts";
@@ -14,34 +15,20 @@ import type { LandedFeed } from "./rpc-subscriptions.ts";
  * alive only while a call is waiting.
  */
 export class ChainThread {
-  private readonly waiting = new Map<number, { resolve(text: string | undefined): void; reject(error: Error): void }>();
-  private nextId = 1;
-  private stopped: Error | undefined;
+  private readonly calls: WorkerCalls<Extract<ChainThreadRequest, { id: number }>, string | undefined>;
   private feed: LandedFeedMirror | undefined;
 
   private constructor(
     private readonly worker: Worker,
     private readonly onInternalError: (message: string) => void,
   ) {
+    this.calls = new WorkerCalls(worker, "the chain thread");
     worker.on("message", (reply: ChainThreadReply) => {
       if ("landed" in reply) this.feed?.land(reply.landed);
       else if ("internalError" in reply) onInternalError(reply.internalError);
-      else if ("id" in reply) {
-        const call = this.waiting.get(reply.id);
-        if (!call) return;
-        this.waiting.delete(reply.id);
-        if (!this.waiting.size) worker.unref();
-        if ("failed" in reply) call.reject(new Error(reply.failed));
-        else call.resolve(reply.text ?? undefined);
-      }
+      else if ("id" in reply)
+        this.calls.settle(reply.id, "failed" in reply ? { error: new Error(reply.failed) } : { result: reply.text ?? undefined });
     });
-    const fail = (error: Error) => {
-      this.stopped ??= error;
-      for (const call of this.waiting.values()) call.reject(error);
-      this.waiting.clear();
-    };
-    worker.on("error", (error) => fail(new Error(`the chain thread failed: ${error.message}`, { cause: error })));
-    worker.on("exit", (code) => fail(new Error(`the chain thread stopped (exit code ${code})`)));
   }
 
   /** Starts the thread and waits until its chain is up (programs deployed, snapshot loaded). */
@@ -67,11 +54,12 @@ export class ChainThread {
       await worker.terminate();
       throw error;
     });
-    worker.unref();
-    return new ChainThread(worker, onInternalError);
+    const thread = new ChainThread(worker, onInternalError);
+    thread.calls.idle();
+    return thread;
   }
 
-  readonly answer: RpcTextAnswerer = (text) => this.call({ op: "rpc", text });
+  readonly answer: RpcTextAnswerer = (text) => this.calls.call({ op: "rpc", text });
 
   connection(): Connection {
     return answererConnection(this.answer);
@@ -88,18 +76,9 @@ export class ChainThread {
 
   /** Saves the snapshot one last time and ends the thread. */
   async close(): Promise<void> {
-    if (!this.stopped) await this.call({ op: "close" }).catch((error: unknown) => this.onInternalError(String(error)));
+    if (!this.calls.stopped)
+      await this.calls.call({ op: "close" }).catch((error: unknown) => this.onInternalError(String(error)));
     await this.worker.terminate();
-  }
-
-  private call(request: { op: "rpc"; text: string } | { op: "close" }): Promise<string | undefined> {
-    if (this.stopped) return Promise.reject(this.stopped);
-    const id = this.nextId++;
-    if (!this.waiting.size) this.worker.ref();
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id } satisfies ChainThreadRequest);
-    });
   }
 }
 

@@ -7,6 +7,7 @@ import type { Database, Queryable, QueryResult } from "./database.ts";
 import { fromThreadError, type ThreadReply, type ThreadRequest } from "./pglite-thread-protocol.ts";
 import { engineTypes, poolDatabase } from "./postgres-database.ts";
 import { typeScriptWorker } from "./ts-worker.ts";
+import { type WithoutId, WorkerCalls } from "./worker-calls.ts";
 
 /**
  * Embedded PostgreSQL (PGlite) in `dataDirectory`, or in memory when it is omitted (tests), on a
@@ -46,49 +47,29 @@ export async function openPgliteDatabase(dataDirectory?: string): Promise<Databa
   };
 }
 
-type Call = ThreadRequest extends infer Request ? (Request extends unknown ? Omit<Request, "id"> : never) : never;
-
 /** Calls into the PGlite thread. The thread keeps the process alive only while a call is waiting. */
 export class PgliteThread {
   readonly ready: Promise<void>;
-  private readonly waiting = new Map<number, { resolve(result: unknown): void; reject(error: Error): void }>();
-  private nextId = 1;
-  private stopped: Error | null = null;
+  private readonly calls: WorkerCalls<ThreadRequest, unknown>;
 
   constructor(private readonly worker: Worker) {
+    let failedToStart: (error: Error) => void = () => {};
     this.ready = new Promise((resolve, reject) => {
+      failedToStart = reject;
       worker.on("message", (reply: ThreadReply) => {
         if ("ready" in reply) {
-          if (!this.waiting.size) worker.unref();
+          this.calls.idle();
           return resolve();
         }
         if ("failedToOpen" in reply) return reject(fromThreadError(reply.failedToOpen));
-        const call = this.waiting.get(reply.id);
-        if (!call) return;
-        this.waiting.delete(reply.id);
-        if (!this.waiting.size) worker.unref();
-        if ("error" in reply) call.reject(fromThreadError(reply.error));
-        else call.resolve(reply.result);
+        this.calls.settle(reply.id, "error" in reply ? { error: fromThreadError(reply.error) } : { result: reply.result });
       });
-      const fail = (error: Error) => {
-        this.stopped = error;
-        reject(error);
-        for (const call of this.waiting.values()) call.reject(error);
-        this.waiting.clear();
-      };
-      worker.on("error", (error) => fail(new Error(`the database thread failed: ${error.message}`, { cause: error })));
-      worker.on("exit", (code) => fail(new Error(`the database thread stopped (exit code ${code})`)));
     });
+    this.calls = new WorkerCalls(worker, "the database thread", failedToStart);
   }
 
-  call(request: Call): Promise<unknown> {
-    if (this.stopped) return Promise.reject(this.stopped);
-    const id = this.nextId++;
-    if (!this.waiting.size) this.worker.ref();
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id });
-    });
+  call(request: WithoutId<ThreadRequest>): Promise<unknown> {
+    return this.calls.call(request);
   }
 
   async stop(): Promise<void> {
