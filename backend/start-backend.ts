@@ -10,7 +10,7 @@ import { type AppContext, type AppPlugin, buildApp } from "./app.ts";
 import { ChainThread } from "./chain/chain-thread.ts";
 import { defaultChainPrograms } from "./chain/default-programs.ts";
 import { EmbeddedChain } from "./chain/embedded-chain.ts";
-import { inProcessConnection, type RpcTextAnswerer, rpcAnswerer } from "./chain/in-process-fetch.ts";
+import { answererConnection, type RpcTextAnswerer, rpcAnswerer } from "./chain/in-process-fetch.ts";
 import { createRpcRouter } from "./chain/rpc-router.ts";
 import { type LandedFeed, listenRpcSubscriptions, serveRpcSubscriptions } from "./chain/rpc-subscriptions.ts";
 import { startSnapshotAutosave } from "./chain/snapshot-autosave.ts";
@@ -136,8 +136,9 @@ export async function startBackend(config: BackendConfig, options: BackendOption
           const autosave = startSnapshotAutosave(embedded, SNAPSHOT_AUTOSAVE_MS, onInternalError);
           stops.push(async () => autosave.stop());
         }
-        connection = inProcessConnection(embedded);
-        embeddedRpc = { answer: rpcAnswerer(embedded, {}, onInternalError), landed: () => embedded };
+        const answer = rpcAnswerer(embedded, {}, onInternalError);
+        connection = answererConnection(answer);
+        embeddedRpc = { answer, landed: () => embedded };
         chainDescription = "embedded, on the main thread";
       } else {
         const thread = await ChainThread.start(

@@ -49,7 +49,8 @@ export type TestBackend = RunningBackend & BackendClient;
 
 /**
  * The real backend on loopback for tests: the given database, the X API emulator, the embedded chain
- * (on the main thread, as backend.chain, unless options say otherwise), keys generated in a temporary DATA_DIR. Nothing is replaced by a mock.
+ * (on the main thread, as backend.chain, unless options say otherwise), keys generated in a temporary
+ * DATA_DIR. Nothing is replaced by a mock.
  */
 export async function startTestBackend(
   database: Database,
