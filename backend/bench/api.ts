@@ -15,7 +15,10 @@ import { type BenchCommand, type BenchReply, type BenchUser, SHARED_PATH } from 
  * claims_intake_ratio divides it by what a bare node:http server (hello-server.ts) answers under the
  * same load, so runs on busy or different machines compare. The backend's shared path (every middleware
  * a claim passes, then the yardstick's answer: shared_path_ratio) is measured the same way, so the ratio
- * splits into what serving any signed-in POST costs and what the claim's own work costs. Settling is
+ * splits into what serving any signed-in POST costs and what the claim's own work costs. The write floor
+ * (write-floor-server.ts: node:http, then the claim's durable write alone, on the backend's engine) is
+ * measured as the yardstick is: write_floor_ratio is the most any path that writes each claim before
+ * answering could reach, and write_floor_best_ratio the highest over the client counts. Settling is
  * measured three ways, with the batcher as the backend runs it: 10,000 claims already queued
  * (settle_claims_per_s, with the time of each batcher phase), claims arriving at a steady 100/s, each
  * followed from the fan's side (POST answered → first GET /claims/:id saying confirmed:
@@ -43,14 +46,15 @@ const STATUS_POLL_MS = 100;
 const DASHBOARD_CONNECTIONS = 4;
 const DASHBOARD_SECONDS = 5;
 
+/** `npm start`'s Node flags (package.json), which the backend and the write floor run with. */
+const BACKEND_NODE_FLAGS = ["--max-semi-space-size=64", "--import", "tsx"];
+
 const dataDirectory = mkdtempSync(join(tmpdir(), "memefans-bench-"));
 const server: ChildProcess = fork(fileURLToPath(new URL("./bench-server.ts", import.meta.url)), [dataDirectory], {
   // The backend runs with the V8 flags of `npm start` (package.json). BENCH_CPU_PROFILE=<directory>
   // writes a V8 CPU profile of the backend under test there.
   execArgv: [
-    "--max-semi-space-size=64",
-    "--import",
-    "tsx",
+    ...BACKEND_NODE_FLAGS,
     ...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
   ],
   stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -125,33 +129,44 @@ async function intake(
 }
 
 /** Runs of the yardstick per connection count; the median is kept. */
-const HELLO_RUNS = 3;
+const YARDSTICK_RUNS = 3;
 
 /**
- * The bare node:http yardstick in its own process, at the same settings as each intake run. A run
- * lasts well under a second, so one run moved between 13,000 and 35,000/s on an idle machine: the
- * server and autocannon are warmed up by a run that is not counted, and each figure is the median
- * of HELLO_RUNS.
+ * A yardstick server (hello-server.ts, write-floor-server.ts) in its own process, at the same settings
+ * as each intake run. A run lasts well under a second, so one run moved between 13,000 and 35,000/s
+ * on an idle machine: the server and autocannon are warmed up by a run that is not counted, and each
+ * figure is the median of YARDSTICK_RUNS. Each run claims a giveaway of its own (`hello-0`, …).
  */
-async function helloPerSecond(fans: BenchUser[], connectionCounts: number[]): Promise<Map<number, number>> {
-  const hello = fork(fileURLToPath(new URL("./hello-server.ts", import.meta.url)), [], {
-    execArgv: ["--import", "tsx"],
+async function yardstickPerSecond(
+  script: string,
+  options: { execArgv: string[]; args?: string[] },
+  fans: BenchUser[],
+  connectionCounts: number[],
+): Promise<Map<number, number>> {
+  const yardstick = fork(fileURLToPath(new URL(script, import.meta.url)), options.args ?? [], {
+    execArgv: options.execArgv,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   try {
-    const [message] = (await once(hello, "message")) as [{ port: number }];
+    const [message] = (await once(yardstick, "message")) as [{ port: number }];
     const url = `http://127.0.0.1:${message.port}`;
-    await intake(url, "hello", fans, Math.max(...connectionCounts));
+    let run = 0;
+    const measure = async (connections: number) => {
+      const measured = await intake(url, `${script}-${run++}`, fans, connections);
+      if (measured.result.non2xx > 0) throw new Error(`${script} answered ${measured.result.non2xx} requests with an error`);
+      return measured.perSecond;
+    };
+    await measure(Math.max(...connectionCounts));
     const rates = new Map<number, number>();
     for (const connections of connectionCounts) {
       const runs: number[] = [];
-      for (let run = 0; run < HELLO_RUNS; run++) runs.push((await intake(url, "hello", fans, connections)).perSecond);
+      for (let index = 0; index < YARDSTICK_RUNS; index++) runs.push(await measure(connections));
       rates.set(connections, percentile(runs, 0.5));
     }
     return rates;
   } finally {
-    hello.disconnect();
-    await once(hello, "exit");
+    yardstick.disconnect();
+    await once(yardstick, "exit");
   }
 }
 
@@ -257,13 +272,20 @@ try {
     firstFan += MEASURED_CLAIMS;
     runs.push({ connections, ...(await intake(prepared.url, prepared.distribution, prepared.fans, connections)) });
   }
-  const hello = await helloPerSecond(measured.fans, [CONNECTIONS, ...MORE_CONNECTIONS]);
+  const allCounts = [CONNECTIONS, ...MORE_CONNECTIONS];
+  const hello = await yardstickPerSecond("./hello-server.ts", { execArgv: ["--import", "tsx"] }, measured.fans, allCounts);
+  const writeFloor = await yardstickPerSecond(
+    "./write-floor-server.ts",
+    { execArgv: BACKEND_NODE_FLAGS, args: [join(dataDirectory, "write-floor")] },
+    measured.fans,
+    allCounts,
+  );
   // One run per client count, each by fans whose sessions the backend resolved over 10 s ago (its
   // session cache's lifetime), so each request looks its session up in the database as a claim does.
   await intake(measured.url, "", steady.fans, Math.max(...MORE_CONNECTIONS), SHARED_PATH);
   const idleFans = [warmup.fans, measured.fans, burst.fans, ...morePrepared.map((prepared) => prepared.fans)];
   const sharedPath = new Map<number, number>();
-  for (const [index, connections] of [CONNECTIONS, ...MORE_CONNECTIONS].entries()) {
+  for (const [index, connections] of allCounts.entries()) {
     const fans = idleFans[index] as BenchUser[];
     const run = await intake(measured.url, "", fans, connections, SHARED_PATH);
     if (run.result.non2xx > 0) throw new Error(`the shared path answered ${run.result.non2xx} requests with an error`);
@@ -272,15 +294,16 @@ try {
   const xCost = await ask({ type: "x-cost" }, "x-cost");
 
   console.log(
-    "| clients | claims/s | node:http hello/s | ratio | shared path/s | shared path ratio | p50 ms | p99 ms | accepted | refused |",
+    "| clients | claims/s | node:http hello/s | ratio | shared path/s | shared path ratio | write floor/s | write floor ratio | p50 ms | p99 ms | accepted | refused |",
   );
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const run of runs) {
     const { latency } = run.result;
     const helloRate = hello.get(run.connections) ?? 0;
     const sharedRate = sharedPath.get(run.connections) ?? 0;
+    const floorRate = writeFloor.get(run.connections) ?? 0;
     console.log(
-      `| ${run.connections} | ${run.perSecond} | ${helloRate} | ${(run.perSecond / helloRate).toFixed(2)} | ${sharedRate} | ${(sharedRate / helloRate).toFixed(2)} | ${latency.p50} | ${latency.p99} | ${run.result["2xx"]} | ${run.result.non2xx} |`,
+      `| ${run.connections} | ${run.perSecond} | ${helloRate} | ${(run.perSecond / helloRate).toFixed(2)} | ${sharedRate} | ${(sharedRate / helloRate).toFixed(2)} | ${floorRate} | ${(floorRate / helloRate).toFixed(2)} | ${latency.p50} | ${latency.p99} | ${run.result["2xx"]} | ${run.result.non2xx} |`,
     );
   }
   console.log("");
@@ -300,6 +323,7 @@ try {
   const saturated = runs.at(-1) as (typeof runs)[number];
   const bestHello = best ? (hello.get(best.connections) ?? null) : null;
   const bestSharedPath = best ? (sharedPath.get(best.connections) ?? null) : null;
+  const bestWriteFloor = best ? (writeFloor.get(best.connections) ?? null) : null;
   const figures = {
     claim_to_paid_p50_ms: Math.round(percentile(claimToPaid, 0.5)),
     claim_to_paid_p99_ms: Math.round(percentile(claimToPaid, 0.99)),
@@ -310,6 +334,11 @@ try {
     claims_intake_per_s: best?.perSecond ?? null,
     shared_path_per_s: bestSharedPath,
     shared_path_ratio: bestSharedPath && bestHello ? Number((bestSharedPath / bestHello).toFixed(2)) : null,
+    write_floor_per_s: bestWriteFloor,
+    write_floor_ratio: bestWriteFloor && bestHello ? Number((bestWriteFloor / bestHello).toFixed(2)) : null,
+    write_floor_best_ratio: Number(
+      Math.max(...allCounts.map((count) => (writeFloor.get(count) ?? 0) / (hello.get(count) ?? 1))).toFixed(2),
+    ),
     claims_intake_p50_ms: best?.result.latency.p50 ?? null,
     claims_intake_p99_ms: best?.result.latency.p99 ?? null,
     claims_intake_clients: best?.connections ?? null,
