@@ -98,6 +98,11 @@ export const DISTRIBUTION_ERRORS = [
     name: "InvalidInstructionsSysvar",
     message: "The instructions sysvar is not Sysvar1nstructions1111111111111111111111111 or is malformed",
   },
+  {
+    code: 6050,
+    name: "SharedPriorityFee",
+    message: "A priority fee is reimbursed only to its transaction's one instruction of this program, called at top level",
+  },
 ] as const;
 
 export type DistributionErrorName = (typeof DISTRIBUTION_ERRORS)[number]["name"];

@@ -72,6 +72,7 @@ distribution_errors!(
     MintHasUnknownExtension,
     AccountBorrowFailed,
     InvalidInstructionsSysvar,
+    SharedPriorityFee,
 );
 
 /// Why an instruction failed: one of ours, or a runtime error passed through unchanged (a syscall

@@ -78,6 +78,44 @@ describe("priority fees, reimbursed up to the creator's cap", () => {
     }
   });
 
+  it("reimburses a limit above what the runtime grants as the 1,400,000 units it charges", () => {
+    const fixture = cappedFixture(3);
+    const before = readDistribution(fixture).feeBudgetLamports;
+    // Charged ⌈1,400,000 × 1 / 10⁶⌉ = 2 lamports; the limit as asked would have claimed 4,295.
+    expect(outcomeOf(payWithBudget(fixture, 3, { units: 0xffff_ffff, microLamports: 1 }))).toBe("ok");
+    expect(before - readDistribution(fixture).feeBudgetLamports).toBe(3n * FEE + 2n);
+  });
+
+  it("refuses to reimburse one transaction's fee to two batches in it, and pays both without a fee", () => {
+    const twoBatches = (fixture: Fixture, budget: { units: number; microLamports: number } | undefined) => {
+      // The token accounts exist before the transaction, whose refusal must leave every balance as it was.
+      const [first, second] = recipients(fixture, 2).map(({ tokenAccount }, slot) => ({ slot, tokenAccount }));
+      if (!first || !second) throw new Error("two recipients");
+      return () =>
+        fixture.testbed.send(
+          [
+            ...(budget
+              ? [
+                  ComputeBudgetProgram.setComputeUnitLimit({ units: budget.units }),
+                  ComputeBudgetProgram.setComputeUnitPrice({ microLamports: budget.microLamports }),
+                ]
+              : []),
+            batchClaimInstruction(batchInput(fixture, [first])),
+            batchClaimInstruction(batchInput(fixture, [second])),
+          ],
+          [fixture.feePayer, fixture.verifier],
+        );
+    };
+    const withFee = cappedFixture(2);
+    expectRefused(withFee, "SharedPriorityFee", twoBatches(withFee, { units: 400_000, microLamports: 2_000 }));
+    expect(readDistribution(withFee).claimedCount).toBe(0);
+
+    const withoutFee = cappedFixture(2);
+    const before = readDistribution(withoutFee).feeBudgetLamports;
+    expect(outcomeOf(twoBatches(withoutFee, undefined)())).toBe("ok");
+    expect(before - readDistribution(withoutFee).feeBudgetLamports).toBe(2n * FEE);
+  });
+
   it("refuses any account but the instructions sysvar in its place", () => {
     const fixture = cappedFixture(1);
     const [holder] = recipients(fixture, 1);

@@ -17,8 +17,10 @@
 //! - 4 mint is the stored mint (MintMismatch), for TransferChecked;
 //! - 6 instructions sysvar is Sysvar1nstructions1111111111111111111111111 and its data is
 //!   well formed (InvalidInstructionsSysvar): the transaction's priority fee is read from its
-//!   compute budget instructions (`priority_fee::priority_fee_lamports`), ⌈limit × price / 10⁶⌉,
-//!   nothing without an explicit limit and price;
+//!   compute budget instructions (`priority_fee::priority_fee_lamports`), ⌈limit × price / 10⁶⌉
+//!   with the limit clamped to the 1,400,000 units the runtime grants, nothing without an explicit
+//!   limit and price; a fee is reimbursed only to the transaction's one instruction of this
+//!   program, executing at top level (SharedPriorityFee);
 //! - not paused (Paused), now >= start_ts (NotStarted), now <= end_ts (Ended);
 //! - only when an entry creates its recipient's account: 7 associated_token_program
 //!   (InvalidAssociatedTokenProgram), 8 system_program (InvalidSystemProgram);
@@ -92,7 +94,7 @@ pub fn process(
     let mut priority_fee_unreimbursed = if distribution.priority_fee_cap_lamports == 0 {
         0
     } else {
-        priority_fee_lamports(&instructions_sysvar.try_borrow_data()?)?
+        priority_fee_lamports(&instructions_sysvar.try_borrow_data()?, program_id)?
     };
     check_claim_window(&distribution, unix_timestamp()?)?;
     let system_program = if claims.any_creates_recipient_account() {
