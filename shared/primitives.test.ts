@@ -24,6 +24,16 @@ describe("Solana addresses", () => {
     }
   });
 
+  it("accepts the shortest and longest spellings of 32 bytes, and refuses any longer text", () => {
+    expect(base58Of(32, 0)).toHaveLength(32);
+    expect(isSolanaAddress(base58Of(32, 0))).toBe(true);
+    expect(base58Of(32, 255)).toHaveLength(44);
+    expect(isSolanaAddress(base58Of(32, 255))).toBe(true);
+    expect(isSolanaAddress(base58Of(33, 0))).toBe(false);
+    // Text a hostile client sends to make the decode (quadratic in length) hold the event loop.
+    expect(publicKeySchema.safeParse("2".repeat(60_000)).success).toBe(false);
+  });
+
   it("still answers right after it has seen more addresses than it remembers", () => {
     const first = base58Of(32, 1);
     expect(isSolanaAddress(first)).toBe(true);

@@ -34,6 +34,8 @@ const accountConfig = contextConfig.extend({
 });
 const transactionEncoding = z.enum(["base58", "base64"]).default("base58");
 const signatureSchema = z.string().refine((text) => {
+  // 64 bytes are at most 88 base58 characters; longer text is not decoded (quadratic in length).
+  if (text.length > 88) return false;
   try {
     return bs58.decode(text).length === 64;
   } catch {
@@ -65,7 +67,16 @@ function rejectZstd(encoding: string): asserts encoding is "base64" | "base58" |
     throw new RpcError(RpcErrorCode.InvalidParams, "Invalid params: base64+zstd is not supported here");
 }
 
+/** A transaction's largest wire text (1,232 bytes) in each encoding, as a validator's RPC caps it. */
+const MAX_WIRE_TEXT = { base58: 1683, base64: 1644 } as const;
+
 function decodeWire(text: string, encoding: "base58" | "base64"): Uint8Array {
+  if (text.length > MAX_WIRE_TEXT[encoding]) {
+    throw new RpcError(
+      RpcErrorCode.InvalidParams,
+      `invalid transaction: longer than ${MAX_WIRE_TEXT[encoding]} ${encoding} characters`,
+    );
+  }
   try {
     const bytes = encoding === "base64" ? Buffer.from(text, "base64") : bs58.decode(text);
     if (bytes.length === 0) throw new Error("empty");

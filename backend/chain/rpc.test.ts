@@ -235,6 +235,14 @@ describe("embedded chain over JSON-RPC, driven by @solana/web3.js Connection", (
     ).toMatchObject({
       error: { code: -32602 },
     });
+    // Longer than any transaction: refused before the base58 decode, which is quadratic in length.
+    expect(await rawRpc({ jsonrpc: "2.0", id: 5, method: "sendTransaction", params: ["2".repeat(60_000)] })).toMatchObject({
+      id: 5,
+      error: { code: -32602, message: "invalid transaction: longer than 1683 base58 characters" },
+    });
+    expect(await rawRpc({ jsonrpc: "2.0", id: 6, method: "getSignatureStatuses", params: [["2".repeat(60_000)]] })).toMatchObject(
+      { id: 6, error: { code: -32602 } },
+    );
     const notJson = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
     expect(await notJson.json()).toMatchObject({ error: { code: -32700 } });
     const batch = (await rawRpc([
