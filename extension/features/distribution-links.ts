@@ -11,8 +11,11 @@ import { publicKeySchema } from "../../shared/primitives.ts";
  */
 
 const BASE58_RUN = "[1-9A-HJ-NP-Za-km-z]{32,44}";
+// The link starts the text or follows a space or an opening bracket or quote, so our host inside
+// another site's URL (https://evil.example/memefans.app/d/…, ?u=memefans.app/d/…) is not ours.
+const LINK_START = `(?<![^\\s(\\[<"'“‘«])`;
 const linkInText = new RegExp(
-  `(?:https?://)?([a-z0-9.-]+(?::\\d{1,5})?)${DISTRIBUTION_LINK_PATH.replaceAll("/", "\\/")}(${BASE58_RUN})(?![1-9A-HJ-NP-Za-km-z])`,
+  `${LINK_START}(?:https?:)?(?://)?([a-z0-9.-]+(?::\\d{1,5})?)${DISTRIBUTION_LINK_PATH.replaceAll("/", "\\/")}(${BASE58_RUN})(?![1-9A-HJ-NP-Za-km-z])`,
   "gi",
 );
 const addressInText = new RegExp(`(?<![1-9A-HJ-NP-Za-km-z])${BASE58_RUN}(?![1-9A-HJ-NP-Za-km-z])`, "g");

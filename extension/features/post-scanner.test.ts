@@ -55,6 +55,26 @@ describe("distribution links", () => {
     expect(distributionAddressInText(`127.0.0.1:8787/d/${ADDRESS}`, hosts)).toBe(ADDRESS);
   });
 
+  it("takes our host only where a link starts, never inside another site's URL", () => {
+    for (const elsewhere of [
+      `https://evil.example/memefans.app/d/${ADDRESS}`,
+      `https://evil.example/?u=memefans.app/d/${ADDRESS}`,
+      `https://evil.example#memefans.app/d/${ADDRESS}`,
+      `https://memefans.app.evil.example/d/${ADDRESS}`,
+      `https://xmemefans.app/d/${ADDRESS}`,
+    ]) {
+      expect(distributionAddressInText(elsewhere, hosts), elsewhere).toBeNull();
+    }
+    for (const ours of [
+      `Claim: https://memefans.app/d/${ADDRESS}`,
+      `(memefans.app/d/${ADDRESS})`,
+      `“https://memefans.app/d/${ADDRESS}”`,
+      `line one\nmemefans.app/d/${ADDRESS}`,
+    ]) {
+      expect(distributionAddressInText(ours, hosts), ours).toBe(ADDRESS);
+    }
+  });
+
   it("finds the link in a card whose domain is ours and whose title carries the address", () => {
     const post = article(withCardLink(fixtureHtml("card2025"), "memefans.app", `MEMEFANS giveaway ${ADDRESS}`));
     expect(readPost(post, hosts)).toMatchObject({ postId: "1981398750557065646", distribution: ADDRESS });
