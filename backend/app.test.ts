@@ -8,12 +8,15 @@ import { openDatabase } from "./db/open-database.ts";
 import { startTestBackend, type TestBackend } from "./http/testing/test-backend.ts";
 import { startBackend } from "./start-backend.ts";
 
+const METRICS_TOKEN = "scraper-0123456789abcdef0123456789";
+
 describe("backend app", () => {
   let backend: TestBackend;
 
   beforeAll(async () => {
     backend = await startTestBackend(await openDatabase({}), {
       EXTENSION_ORIGINS: "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+      METRICS_TOKEN: METRICS_TOKEN,
     });
   }, 60_000);
   afterAll(async () => {
@@ -104,9 +107,16 @@ describe("backend app", () => {
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
-  it("serves Prometheus metrics with requests by route and status", async () => {
+  it("serves Prometheus metrics with requests by route and status, to the scraper's token only", async () => {
     await backend.request("GET", "/healthz");
-    const text = await (await backend.request("GET", "/metrics")).text();
+    for (const authorization of [undefined, "Bearer wrong", `Bearer ${METRICS_TOKEN}x`, METRICS_TOKEN]) {
+      const refused = await backend.request("GET", "/metrics", authorization ? { headers: { authorization } } : {});
+      expect(refused.status, authorization).toBe(401);
+      expect(errorBodySchema.parse(await refused.json()).error.code).toBe("unauthorized");
+    }
+    const metrics = await backend.request("GET", "/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
     expect(text).toMatch(/memefans_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
     expect(text).toContain("memefans_x_api_calls_per_verified_claim");
     expect(text).toContain("memefans_batch_claims");

@@ -16,10 +16,10 @@ import { EligibilityChecker } from "./distributions/eligibility.ts";
 import { LiveEvents } from "./distributions/live-events.ts";
 import { distributionsRouter } from "./distributions/routes.ts";
 import { type DirectRoute, directDispatch, mountSteps } from "./http/direct-routes.ts";
-import { errorHandler, notFoundHandler } from "./http/errors.ts";
+import { errorHandler, notFoundHandler, unauthorized } from "./http/errors.ts";
 import { healthRouter } from "./http/health.ts";
 import { createLogger, requestLogger } from "./http/logging.ts";
-import { Metrics } from "./http/metrics.ts";
+import { Metrics, metricsBearerMatches } from "./http/metrics.ts";
 import { OpenApiRegistry } from "./http/openapi.ts";
 import { privacyRouter } from "./http/privacy.ts";
 import { rateLimits } from "./http/rate-limits.ts";
@@ -198,7 +198,11 @@ function appContext(dependencies: AppDependencies, claimActivity: ClaimActivity)
 /** GET /metrics and GET /openapi.json. */
 function operationsRouter({ metrics, openapi, config }: AppContext): Router {
   const router = express.Router();
-  router.get("/metrics", async (_request, response) => {
+  const metricsToken = config.METRICS_TOKEN;
+  router.get("/metrics", async (request, response) => {
+    if (metricsToken !== undefined && !metricsBearerMatches(request.get("authorization"), metricsToken)) {
+      throw unauthorized("/metrics answers the scraper's bearer token (METRICS_TOKEN) only");
+    }
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   router.get("/openapi.json", (_request, response) => {
@@ -207,7 +211,8 @@ function operationsRouter({ metrics, openapi, config }: AppContext): Router {
   openapi.describe({
     method: "get",
     path: "/metrics",
-    summary: "Prometheus metrics: requests, claim states, batch sizes, X API calls per verified claim",
+    summary:
+      "Prometheus metrics: requests, claim states, batch sizes, X API calls per verified claim. With METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`",
     request: {},
     responses: { 200: { description: "Prometheus text format", contentType: "text/plain" } },
   });

@@ -71,6 +71,8 @@ const environmentSchema = z.object({
   VERIFIER_KEYPAIR: optionalText,
   /** The key that pays batch fees; defaults to the verifier. */
   FEE_PAYER_KEYPAIR: optionalText,
+  /** When set, GET /metrics answers only `Authorization: Bearer <this>` (Prometheus's bearer_token). Required in production. */
+  METRICS_TOKEN: optionalText,
   /** Comma-separated origins allowed by CORS, e.g. chrome-extension://abcdefghijklmnopabcdefghijklmnop. */
   EXTENSION_ORIGINS: z
     .string()

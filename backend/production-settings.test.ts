@@ -20,6 +20,7 @@ const production = {
   X_CLIENT_ID: "client",
   EXTENSION_ORIGINS: EXTENSION_ORIGIN,
   TRUST_PROXY_HOPS: "1",
+  METRICS_TOKEN: "0123456789abcdef0123456789abcdef",
 };
 
 describe("production settings", () => {
@@ -36,6 +37,7 @@ describe("production settings", () => {
     [{ PUBLIC_URL: "" }, /PUBLIC_URL is required/],
     [{ PUBLIC_URL: "https://127.0.0.1:8443" }, /PUBLIC_URL names a loopback host/],
     [{ EXTENSION_ORIGINS: "" }, /EXTENSION_ORIGINS is required/],
+    [{ EXTENSION_ORIGINS: "https://memefans.example" }, /EXTENSION_ORIGINS is required: the Chrome Web Store extension's origin/],
     [
       { EXTENSION_ORIGINS: `${EXTENSION_ORIGIN},http://localhost:3000` },
       /plain-http development origins \(http:\/\/localhost:3000\)/,
@@ -43,6 +45,8 @@ describe("production settings", () => {
     [{ DATABASE_URL: "" }, /DATABASE_URL is required/],
     [{ SOLANA_CLUSTER: "localnet" }, /SOLANA_CLUSTER is localnet/],
     [{ TRUST_PROXY_HOPS: "0" }, /TRUST_PROXY_HOPS is 0/],
+    [{ METRICS_TOKEN: "" }, /METRICS_TOKEN is required/],
+    [{ METRICS_TOKEN: "short" }, /METRICS_TOKEN is required, at least 32 characters/],
   ])("refuses %o", (unsafe, message) => {
     expect(() => readConfig({ ...production, ...unsafe })).toThrow(message);
     // The same settings are a developer's defaults and start without NODE_ENV=production.

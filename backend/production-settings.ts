@@ -13,6 +13,7 @@ export interface ProductionCandidate {
   TRUST_PROXY_HOPS: number;
   DISTRIBUTION_PROGRAM_ID: string;
   DEV_CHAIN_RPC: string;
+  METRICS_TOKEN?: string | undefined;
 }
 
 const ANCHOR_TOML = fileURLToPath(new URL("../Anchor.toml", import.meta.url));
@@ -61,7 +62,9 @@ export function productionProblems(config: ProductionCandidate): string[] {
   } else if (isLoopbackHost(publicUrl.hostname)) {
     problems.push(`PUBLIC_URL names a loopback host (${publicUrl.hostname}): links and sign-in messages would point nowhere`);
   }
-  if (config.EXTENSION_ORIGINS.length === 0) {
+  // The X sign-in hands session tokens only to the extensions named here; with none named, it would
+  // hand them to any extension's redirect address.
+  if (!config.EXTENSION_ORIGINS.some((origin) => origin.startsWith("chrome-extension://"))) {
     problems.push(
       "EXTENSION_ORIGINS is required: the Chrome Web Store extension's origin, chrome-extension://<its 32-letter id>",
     );
@@ -69,6 +72,11 @@ export function productionProblems(config: ProductionCandidate): string[] {
   const plainHttp = config.EXTENSION_ORIGINS.filter((origin) => origin.startsWith("http://"));
   if (plainHttp.length > 0) {
     problems.push(`EXTENSION_ORIGINS has plain-http development origins (${plainHttp.join(", ")}): remove them`);
+  }
+  if (!config.METRICS_TOKEN || config.METRICS_TOKEN.length < 32) {
+    problems.push(
+      "METRICS_TOKEN is required, at least 32 characters (openssl rand -hex 32): /metrics counts claims, payouts and X API spend, and answers only a scraper that sends it",
+    );
   }
   if (!config.DATABASE_URL) {
     problems.push(

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
@@ -92,4 +93,10 @@ export class Metrics {
       next();
     };
   }
+}
+
+/** Whether `authorization` is `Bearer <token>`, compared in constant time (of digests, so lengths may differ). */
+export function metricsBearerMatches(authorization: string | undefined, token: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(authorization ?? ""), digest(`Bearer ${token}`));
 }
