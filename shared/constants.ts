@@ -6,6 +6,9 @@ export const MAX_CLAIMS = 65_536;
 /** A giveaway may not run longer than this, so escrowed tokens are never locked indefinitely. */
 export const MAX_DURATION_SECONDS = 90 * 24 * 60 * 60;
 
+/** A giveaway starts at most this far ahead, so a mistyped start cannot lock the escrow for years. */
+export const MAX_START_AHEAD_SECONDS = 30 * 24 * 60 * 60;
+
 /** At most this many requirements, so the checklist fits under a post. */
 export const MAX_REQUIREMENTS = 8;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CLAIMS } from "./constants.ts";
+import { MAX_CLAIMS, MAX_START_AHEAD_SECONDS } from "./constants.ts";
 import {
   type DistributionDraftInput,
   describeIssues,
@@ -66,10 +66,14 @@ describe("distribution draft", () => {
     ]);
   });
 
-  it("reports an end already past only against a clock", () => {
+  it("reports an end already past, or a start more than 30 days ahead, only against a clock", () => {
     const draft = distributionDraftSchema.parse(validDraft);
-    expect(timingProblems(draft, draft.endsAt + 1)).toEqual(["the end is already in the past"]);
-    expect(timingProblems(draft, draft.startsAt)).toEqual([]);
+    expect(timingProblems(draft, draft.endsAt + 1)).toEqual({ endsAt: "the end is already in the past" });
+    expect(timingProblems(draft, draft.startsAt)).toEqual({});
+    expect(timingProblems(draft, draft.startsAt - MAX_START_AHEAD_SECONDS)).toEqual({});
+    expect(timingProblems(draft, draft.startsAt - MAX_START_AHEAD_SECONDS - 1)).toEqual({
+      startsAt: "a giveaway can start at most 30 days from now",
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_CLAIMS, MAX_DURATION_SECONDS, U64_MAX } from "./constants.ts";
+import { MAX_CLAIMS, MAX_DURATION_SECONDS, MAX_START_AHEAD_SECONDS, U64_MAX } from "./constants.ts";
 import { publicKeySchema, u64StringSchema, unixSecondsSchema, xIdSchema } from "./primitives.ts";
 import { requirementsSchema } from "./requirements.ts";
 
@@ -59,8 +59,16 @@ export function totalDeposit(draft: Pick<DistributionDraft, "amountPerClaim" | "
  * Checks that only make sense against a clock, kept out of the schema so the schema stays pure:
  * the backend and the form both call this with their own "now".
  */
-export function timingProblems(draft: Pick<DistributionDraft, "endsAt">, nowSeconds: number): string[] {
-  return draft.endsAt <= nowSeconds ? ["the end is already in the past"] : [];
+export function timingProblems(
+  draft: Pick<DistributionDraft, "startsAt" | "endsAt">,
+  nowSeconds: number,
+): Partial<Record<"startsAt" | "endsAt", string>> {
+  return {
+    ...(draft.startsAt > nowSeconds + MAX_START_AHEAD_SECONDS
+      ? { startsAt: "a giveaway can start at most 30 days from now" }
+      : {}),
+    ...(draft.endsAt <= nowSeconds ? { endsAt: "the end is already in the past" } : {}),
+  };
 }
 
 /** Turns zod issues into "field: message" lines a person can act on. */

@@ -225,8 +225,7 @@ export function validateForm(
   }
   if (parsed.data.requirements.length === 0 && !form.botsAcknowledged)
     errors.botsAcknowledged = "with no requirement at all, anyone can claim, bots too: confirm that this is what you want";
-  const [late] = timingProblems(parsed.data, nowSeconds);
-  if (late) errors.endsAt = late;
+  Object.assign(errors, timingProblems(parsed.data, nowSeconds));
   const rules = claimRulesSchema.safeParse(claimRulesFrom(form));
   if (!rules.success) errors.maxClaimsPerMinute = rules.error.issues[0]?.message ?? "not a valid number of claims";
   return { draft: Object.keys(errors).length ? null : parsed.data, errors };

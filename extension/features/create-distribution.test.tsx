@@ -185,6 +185,21 @@ describe("the create form", () => {
     expect(errors).toEqual({ endsAt: "the end is already in the past" });
   });
 
+  it("refuses a start more than 30 days ahead, under the start field", () => {
+    const startsAt = new Date((nowSeconds + 31 * 86_400) * 1000);
+    const endsAt = new Date((nowSeconds + 32 * 86_400) * 1000);
+    const local = (date: Date) =>
+      `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}T10:00`;
+    const { errors } = validateForm(
+      form({ startsAt: local(startsAt), endsAt: local(endsAt) }),
+      "1841834132160077852",
+      5,
+      nowSeconds,
+      FEE_PER_CLAIM,
+    );
+    expect(errors).toEqual({ startsAt: "a giveaway can start at most 30 days from now" });
+  });
+
   it("shows the cost before signing: escrow, rent for both accounts, fee budget, network fee", () => {
     const { draft } = validateForm(form(), "1841834132160077852", 5, nowSeconds, FEE_PER_CLAIM);
     if (!draft) throw new Error("the form should be valid");

@@ -9,6 +9,9 @@ use crate::state::{Distribution, MAX_CLAIMS};
 
 /// A giveaway may run at most 90 days, so escrowed tokens are never locked for long.
 pub const MAX_DURATION_SECONDS: i64 = 90 * 24 * 60 * 60;
+/// A giveaway starts at most 30 days after it is created, so a mistyped start cannot lock the
+/// escrow for years: the creator has it back at most 120 days after creating it.
+pub const MAX_START_AHEAD_SECONDS: i64 = 30 * 24 * 60 * 60;
 
 /// Checks create_distribution's arguments against the clock and returns the deposit,
 /// amount_per_claim × max_claims.
@@ -25,7 +28,14 @@ pub fn validate_create_args(args: &CreateArgs, now: i64) -> Result<u64, Distribu
         .end_ts
         .checked_sub(args.start_ts)
         .ok_or(DistributionError::InvalidTimeRange)?;
-    if duration <= 0 || duration > MAX_DURATION_SECONDS || args.end_ts <= now {
+    let latest_start = now
+        .checked_add(MAX_START_AHEAD_SECONDS)
+        .ok_or(DistributionError::InvalidTimeRange)?;
+    if duration <= 0
+        || duration > MAX_DURATION_SECONDS
+        || args.end_ts <= now
+        || args.start_ts > latest_start
+    {
         return Err(DistributionError::InvalidTimeRange);
     }
     if is_default_key(&args.verifier) {
@@ -182,7 +192,7 @@ mod tests {
     }
 
     #[test]
-    fn time_ranges_must_be_ordered_at_most_90_days_and_end_in_the_future() {
+    fn time_ranges_must_be_ordered_at_most_90_days_start_within_30_days_and_end_in_the_future() {
         let refused = Err(DistributionError::InvalidTimeRange);
         let with_times = |start_ts, end_ts| CreateArgs {
             start_ts,
@@ -206,6 +216,12 @@ mod tests {
         assert!(validate_create_args(&with_times(1_000, NOW + 1), NOW).is_ok());
         assert_eq!(
             validate_create_args(&with_times(i64::MIN, i64::MAX), NOW),
+            refused
+        );
+        let ahead = NOW + MAX_START_AHEAD_SECONDS;
+        assert!(validate_create_args(&with_times(ahead, ahead + 1), NOW).is_ok());
+        assert_eq!(
+            validate_create_args(&with_times(ahead + 1, ahead + 2), NOW),
             refused
         );
     }

@@ -89,6 +89,11 @@ describe("create_distribution refuses impossible terms", () => {
     ["an end before the start", { startTs: GENESIS_TIME + DAY, endTs: GENESIS_TIME + DAY }, "InvalidTimeRange"],
     ["a run longer than 90 days", { endTs: GENESIS_TIME + 90n * DAY + 1n }, "InvalidTimeRange"],
     ["an end already past", { startTs: GENESIS_TIME - 2n * DAY, endTs: GENESIS_TIME - 1n }, "InvalidTimeRange"],
+    [
+      "a start more than 30 days ahead",
+      { startTs: GENESIS_TIME + 30n * DAY + 1n, endTs: GENESIS_TIME + 31n * DAY },
+      "InvalidTimeRange",
+    ],
   ];
 
   it.each(refusals)("refuses %s", (_, terms, expected) => {

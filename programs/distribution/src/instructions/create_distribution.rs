@@ -5,7 +5,8 @@
 //! - instruction data parsed exactly (InvalidInstructionData);
 //! - amount_per_claim > 0 (ZeroAmount); 1 <= max_claims <= 65,536 (InvalidMaxClaims);
 //!   amount_per_claim × max_claims fits in a u64 (DepositOverflow);
-//! - start_ts < end_ts, end_ts - start_ts <= 90 days, end_ts > now (InvalidTimeRange);
+//! - start_ts < end_ts, end_ts - start_ts <= 90 days, end_ts > now, start_ts <= now + 30 days
+//!   (InvalidTimeRange);
 //! - verifier is not the default key (InvalidVerifier);
 //! - fee_budget_lamports >= (fee_per_claim_lamports + priority_fee_cap_lamports) × max_claims
 //!   (FeeBudgetTooSmall), so every payout can reimburse its fee and its priority fee up to the cap;
