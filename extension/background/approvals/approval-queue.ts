@@ -14,10 +14,13 @@ export interface ApprovalWindows {
 }
 
 interface Pending {
+  /** Its deadline is set again when it comes on screen: it runs from then. */
   view: ApprovalView;
   windowId?: number;
   /** Approving hands over to a page wallet: the window stays open beside the wallet's own until done. */
   handoff: boolean;
+  /** Opens the request's window and starts its deadline. */
+  show: () => void;
   settle: (approved: boolean, reason?: MessagingError) => void;
 }
 
@@ -25,9 +28,15 @@ interface Pending {
  * Signing waits here until a person answers in the approval window. Rejecting, closing the
  * window and running out of time all end in a refusal; there is no path to a signature that
  * skips `request`.
+ *
+ * One request is on screen at a time; the others wait, in the order they came, until it is
+ * answered. A site that sent a second request while the person reached for Approve on the first
+ * would otherwise have its window open on top and take the click.
  */
 export class ApprovalQueue {
+  /** In the order they came; only `shown` has a window. */
   private readonly pending = new Map<string, Pending>();
+  private shown: string | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -55,49 +64,75 @@ export class ApprovalQueue {
 
   private async ask(request: ApprovalRequest, handoff: boolean): Promise<number | undefined> {
     const id = crypto.randomUUID();
-    const view = { ...request, id, expiresAt: this.now() + this.timeoutMs } as ApprovalView;
-    const decision = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => entry.settle(false, new MessagingError("timeout", "nobody approved the request in time, so it was rejected")),
-        this.timeoutMs,
-      );
-      const entry: Pending = {
-        view,
-        handoff,
-        settle: (approved, reason) => {
-          if (!this.pending.delete(id)) return;
-          clearTimeout(timer);
-          const keepOpen = approved && entry.handoff;
-          if (entry.windowId !== undefined && !keepOpen) this.windows.close(entry.windowId).catch(() => undefined);
-          if (approved) resolve();
-          else reject(reason ?? new MessagingError("rejected", "you rejected the request"));
-        },
-      };
-      this.pending.set(id, entry);
+    const deadline = () => this.now() + this.timeoutMs;
+    let resolve: () => void = () => undefined;
+    let reject: (reason: MessagingError) => void = () => undefined;
+    const decision = new Promise<void>((onApproved, onRefused) => {
+      resolve = onApproved;
+      reject = onRefused;
     });
-    const entry = this.pending.get(id);
-    try {
-      const windowId = await this.windows.open(id);
-      if (entry) entry.windowId = windowId;
-    } catch (error) {
-      entry?.settle(false, new MessagingError("internal", `the approval window could not open: ${(error as Error).message}`));
-    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const entry: Pending = {
+      view: { ...request, id, expiresAt: deadline() } as ApprovalView,
+      handoff,
+      show: () => {
+        entry.view = { ...entry.view, expiresAt: deadline() };
+        timer = setTimeout(
+          () => entry.settle(false, new MessagingError("timeout", "nobody approved the request in time, so it was rejected")),
+          this.timeoutMs,
+        );
+        this.windows.open(id).then(
+          (windowId) => {
+            entry.windowId = windowId;
+          },
+          (error: Error) =>
+            entry.settle(false, new MessagingError("internal", `the approval window could not open: ${error.message}`)),
+        );
+      },
+      settle: (approved, reason) => {
+        if (!this.pending.delete(id)) return;
+        clearTimeout(timer);
+        const keepOpen = approved && entry.handoff;
+        if (entry.windowId !== undefined && !keepOpen) this.windows.close(entry.windowId).catch(() => undefined);
+        if (approved) resolve();
+        else reject(reason ?? new MessagingError("rejected", "you rejected the request"));
+        if (this.shown === id) {
+          this.shown = undefined;
+          this.showNext();
+        }
+      },
+    };
+    this.pending.set(id, entry);
+    this.showNext();
     await decision;
-    return entry?.windowId;
+    return entry.windowId;
+  }
+
+  /** Puts the oldest waiting request on screen, unless one already is. */
+  private showNext(): void {
+    if (this.shown !== undefined) return;
+    const [next] = this.pending;
+    if (!next) return;
+    this.shown = next[0];
+    next[1].show();
+  }
+
+  /** Only the request on screen can be read or answered: the waiting ones have no window yet. */
+  private onScreen(id: string): Pending {
+    const entry = this.pending.get(id);
+    if (!entry)
+      throw new MessagingError("bad_request", "this approval request is no longer waiting (answered, timed out or cancelled)");
+    if (this.shown !== id)
+      throw new MessagingError("bad_request", "this approval request waits for the one on screen to be answered");
+    return entry;
   }
 
   view(id: string): ApprovalView {
-    const entry = this.pending.get(id);
-    if (!entry)
-      throw new MessagingError("bad_request", "this approval request is no longer waiting (answered, timed out or cancelled)");
-    return entry.view;
+    return this.onScreen(id).view;
   }
 
   decide(id: string, approved: boolean): void {
-    const entry = this.pending.get(id);
-    if (!entry)
-      throw new MessagingError("bad_request", "this approval request is no longer waiting (answered, timed out or cancelled)");
-    entry.settle(approved);
+    this.onScreen(id).settle(approved);
   }
 
   /** A closed approval window is a rejection. */
@@ -107,6 +142,7 @@ export class ApprovalQueue {
     }
   }
 
+  /** Requests waiting for an answer, the one on screen included. */
   get size(): number {
     return this.pending.size;
   }

@@ -1,5 +1,15 @@
 import "fake-indexeddb/auto";
-import { createCloseAccountInstruction, createTransferCheckedInstruction, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import {
+  AuthorityType,
+  createApproveCheckedInstruction,
+  createApproveInstruction,
+  createAssociatedTokenAccountIdempotentInstruction,
+  createCloseAccountInstruction,
+  createSetAuthorityInstruction,
+  createTransferCheckedInstruction,
+  getAssociatedTokenAddressSync,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
 import {
   ComputeBudgetProgram,
   Keypair,
@@ -15,14 +25,14 @@ import { inProcessFetch } from "../../../backend/chain/in-process-fetch.ts";
 import { closeDistributionInstruction } from "../../../shared/program/close-distribution.ts";
 import { createDistributionInstruction } from "../../../shared/program/create-distribution.ts";
 import { DISTRIBUTION_PROGRAM_ID } from "../../../shared/program/program-id.ts";
-import { creationCost, creationTotalText } from "../../features/create-cost.ts";
+import { creationCost, creationTotalText, rentExemptLamports } from "../../features/create-cost.ts";
 import { toBase64 } from "../../messaging/base64.ts";
 import { formatSol } from "../../messaging/format.ts";
-import { formatLocalTime } from "../../ui/format.ts";
+import { formatLocalTime, shortAddress } from "../../ui/format.ts";
 import { RpcClient } from "../chain/rpc-client.ts";
 import { testServices } from "../testing/test-services.ts";
 import { signAndSendWithBuiltin, signMessageWithBuiltin } from "../wallets/builtin-signing.ts";
-import { ApprovalQueue } from "./approval-queue.ts";
+import { ApprovalQueue, type ApprovalWindows } from "./approval-queue.ts";
 import type { TokenInfo } from "./instruction-decoders.ts";
 import { summarizeTransaction } from "./transaction-summary.ts";
 
@@ -56,6 +66,7 @@ describe("approval summaries", () => {
     endTs: 1_800_086_400n,
     feePerClaimLamports: 1_000_000n,
     feeBudgetLamports: 50_000_000n,
+    priorityFeeCapLamports: 20_000n,
     requirementsHash: new Uint8Array(32),
     postId: 1849123456789012345n,
   });
@@ -74,6 +85,43 @@ describe("approval summaries", () => {
     );
   });
 
+  it("states in its headline everything that leaves the wallet, a transfer beside the creation included, and warns", () => {
+    const stranger = Keypair.generate().publicKey;
+    const summary = summarize(
+      transactionOf(creator, [
+        create,
+        SystemProgram.transfer({ fromPubkey: creator, toPubkey: stranger, lamports: 25n * 10n ** 9n }),
+      ]),
+      new Map([[BONK.toBase58(), { decimals: 5, symbol: "BONK" }]]),
+    );
+    const { rentLamports } = creationCost({ amountPerClaim: 100n * 10n ** 5n, maxClaims: 50, feeBudgetLamports: 50_000_000n });
+    const total = formatSol(5_000n + rentLamports + 50_000_000n + 25n * 10n ** 9n);
+    expect(summary.leaves[0]).toMatch(new RegExp(`^${total.replace(".", "\\.")} `));
+    expect(summary.headline).toBe(`You send 5,000 $BONK (DezX…B263) and ${total} in all, more than creating the giveaway takes`);
+    expect(summary.warnings[0]).toBe(
+      `this transaction does more than create the giveaway: transfer 25 SOL to ${shortAddress(stranger.toBase58())}. Approve only if you meant all of it`,
+    );
+  });
+
+  it("keeps the create dialog's sentence beside harmless companions, with their costs in its total", () => {
+    const ownAccount = getAssociatedTokenAddressSync(BONK, creator);
+    const summary = summarize(
+      transactionOf(creator, [
+        ComputeBudgetProgram.setComputeUnitLimit({ units: 100_000 }),
+        ComputeBudgetProgram.setComputeUnitPrice({ microLamports: 10_000 }),
+        createAssociatedTokenAccountIdempotentInstruction(creator, ownAccount, creator, BONK),
+        create,
+      ]),
+      new Map([[BONK.toBase58(), { decimals: 5, symbol: "BONK" }]]),
+    );
+    const cost = creationCost({ amountPerClaim: 100n * 10n ** 5n, maxClaims: 50, feeBudgetLamports: 50_000_000n });
+    // 1,000 lamports of priority fee and the rent of the creator's own token account, beside the creation's figures.
+    const total = cost.totalLamports + 1_000n + rentExemptLamports(165);
+    expect(summary.headline).toBe(creationTotalText({ ...cost, totalLamports: total }, { name: "$BONK", decimals: 5 }));
+    expect(summary.leaves[0]?.startsWith(`${formatSol(total)} (`)).toBe(true);
+    expect(summary.warnings).toEqual([]);
+  });
+
   it("spells out create_distribution with the token, the claims and the fee budget", () => {
     const summary = summarize(transactionOf(creator, [create]), new Map([[BONK.toBase58(), { decimals: 5 }]]));
     expect(summary.instructions).toHaveLength(1);
@@ -85,6 +133,7 @@ describe("approval summaries", () => {
         expect.stringMatching(/^total deposit 5,000 DezX…B263 from token account \w+$/),
         `mint ${BONK.toBase58()}`,
         "fee per claim 0.001 SOL",
+        "priority fee per paid claim: the fee budget reimburses the operator at most 0.00002 SOL",
         // In the creator's own time zone, as the create dialog shows it.
         `runs ${formatLocalTime(1_800_000_000)} → ${formatLocalTime(1_800_086_400)}`,
         "for post 1849123456789012345",
@@ -219,12 +268,73 @@ describe("approval summaries", () => {
       data: Buffer.from([1, 2, 3]),
     });
     const summary = summarize(transactionOf(stranger, [tokenApprove, mystery]));
+    const source = tokenApprove.keys[0]?.pubkey.toBase58() ?? "";
     expect(summary.warnings).toEqual([
       `the fee payer is ${stranger.toBase58()}, not your wallet`,
-      "this lets another account move your tokens",
+      `this lets ${stranger.toBase58()} move up to 1 raw units of a token the instruction does not name out of token account ${source} whenever it wants, without asking again`,
       `an instruction calls a program MEMEFANS does not know (${unknownProgram.toBase58()})`,
     ]);
     expect(summary.feeLamports).toBe(10_000n);
+  });
+
+  it("shows a delegate approval's amount, source and delegate, and counts the allowance as leaving", () => {
+    const source = Keypair.generate().publicKey;
+    const delegate = Keypair.generate().publicKey;
+    const summary = summarize(
+      transactionOf(creator, [
+        createApproveCheckedInstruction(source, BONK, delegate, creator, 1_000n * 10n ** 5n, 5),
+        createApproveInstruction(source, delegate, creator, 42n),
+      ]),
+      new Map([[BONK.toBase58(), { decimals: 5, symbol: "BONK" }]]),
+    );
+    const [checked, plain] = summary.instructions;
+    expect(checked?.action).toBe(
+      `let ${shortAddress(delegate.toBase58())} spend up to 1,000 $BONK (DezX…B263) from token account ${shortAddress(source.toBase58())}`,
+    );
+    expect(checked?.details).toEqual([
+      `from token account ${source.toBase58()}`,
+      `delegate ${delegate.toBase58()}`,
+      `mint ${BONK.toBase58()}`,
+      `authority ${creator.toBase58()}`,
+    ]);
+    expect(plain?.action).toMatch(
+      /^let \S+ spend up to 42 raw units of a token the instruction does not name from token account/,
+    );
+    expect(summary.leaves).toEqual([
+      "0.000005 SOL (network fee 0.000005 SOL)",
+      `up to 1,000 $BONK (DezX…B263) from token account ${shortAddress(source.toBase58())}, whenever delegate ${shortAddress(delegate.toBase58())} takes it`,
+      `up to 42 raw units of a token the instruction does not name from token account ${shortAddress(source.toBase58())}, whenever delegate ${shortAddress(delegate.toBase58())} takes it`,
+    ]);
+  });
+
+  it("shows SetAuthority's account, authority type and new authority, and counts a handed-over token account", () => {
+    const tokenAccount = Keypair.generate().publicKey;
+    const newOwner = Keypair.generate().publicKey;
+    const summary = summarize(
+      transactionOf(creator, [
+        createSetAuthorityInstruction(tokenAccount, creator, AuthorityType.AccountOwner, newOwner),
+        createSetAuthorityInstruction(BONK, creator, AuthorityType.MintTokens, null),
+      ]),
+    );
+    const [owner, mint] = summary.instructions;
+    expect(owner?.action).toBe(
+      `hand the AccountOwner authority of ${shortAddress(tokenAccount.toBase58())} to ${shortAddress(newOwner.toBase58())}`,
+    );
+    expect(owner?.details).toEqual([
+      `account ${tokenAccount.toBase58()}`,
+      "authority type AccountOwner",
+      `new authority ${newOwner.toBase58()}`,
+      `current authority ${creator.toBase58()}`,
+    ]);
+    expect(mint?.action).toBe("hand the MintTokens authority of DezX…B263 to nobody, for good");
+    expect(mint?.details).toContain("new authority none: the authority is removed for good");
+    expect(summary.warnings).toEqual([
+      `this hands the AccountOwner authority of ${tokenAccount.toBase58()} to ${newOwner.toBase58()}`,
+      `this hands the MintTokens authority of ${BONK.toBase58()} to nobody, for good`,
+    ]);
+    expect(summary.leaves).toContain(
+      `everything in token account ${shortAddress(tokenAccount.toBase58())}: ${shortAddress(newOwner.toBase58())} becomes its owner`,
+    );
   });
 });
 
@@ -252,6 +362,76 @@ describe("approval queue", () => {
     await expect(decision).resolves.toBeUndefined();
     expect(closed).toEqual([41]);
     expect(() => queue.decide(id ?? "", true)).toThrow(/no longer waiting/);
+  });
+
+  /** Windows that record which requests they were opened for, each its own window id. */
+  const recordingWindows = () => {
+    const opened: string[] = [];
+    const closed: number[] = [];
+    const windows: ApprovalWindows = {
+      open: async (id) => opened.push(id),
+      close: async (id) => void closed.push(id),
+    };
+    return { opened, closed, windows };
+  };
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it("shows one request at a time: the next waits without a window until the one on screen is answered", async () => {
+    const { opened, closed, windows: recorded } = recordingWindows();
+    const queue = new ApprovalQueue(recorded, 10_000);
+    const first = queue.request(request);
+    const second = queue.request({ ...request, message: "second" });
+    await settled();
+    expect(opened).toHaveLength(1);
+    expect(queue.size).toBe(2);
+    const [firstId, secondId] = [...(queue as unknown as { pending: Map<string, unknown> }).pending.keys()];
+    // The waiting request can be neither read nor answered until it is on screen.
+    expect(() => queue.view(secondId ?? "")).toThrow(/waits for the one on screen/);
+    expect(() => queue.decide(secondId ?? "", true)).toThrow(/waits for the one on screen/);
+    queue.decide(firstId ?? "", false);
+    await expect(first).rejects.toMatchObject({ code: "rejected" });
+    await settled();
+    expect(closed).toEqual([1]);
+    expect(opened).toEqual([firstId, secondId]);
+    expect(queue.view(secondId ?? "")).toMatchObject({ message: "second" });
+    queue.decide(secondId ?? "", true);
+    await expect(second).resolves.toBeUndefined();
+    expect(closed).toEqual([1, 2]);
+  });
+
+  it("gives a waiting request its full time from when it comes on screen", async () => {
+    let now = 1_000;
+    const { windows: recorded } = recordingWindows();
+    const queue = new ApprovalQueue(recorded, 10_000, () => now);
+    void queue.request(request).catch(() => undefined);
+    const second = queue.request({ ...request, message: "second" });
+    await settled();
+    const [firstId, secondId] = [...(queue as unknown as { pending: Map<string, unknown> }).pending.keys()];
+    expect(queue.view(firstId ?? "").expiresAt).toBe(11_000);
+    now = 6_000;
+    queue.windowClosed(1);
+    await settled();
+    expect(queue.view(secondId ?? "").expiresAt).toBe(16_000);
+    queue.decide(secondId ?? "", true);
+    await second;
+  });
+
+  it("refuses a request whose window cannot open, and shows the next", async () => {
+    const opened: string[] = [];
+    const queue = new ApprovalQueue({
+      open: async (id) => {
+        if (opened.push(id) === 1) throw new Error("no display");
+        return 7;
+      },
+      close: async () => undefined,
+    });
+    const first = queue.request(request);
+    const second = queue.request(request);
+    await expect(first).rejects.toMatchObject({ code: "internal", message: "the approval window could not open: no display" });
+    await settled();
+    expect(opened).toHaveLength(2);
+    queue.decide(opened[1] ?? "", true);
+    await expect(second).resolves.toBeUndefined();
   });
 
   it("rejects on a closed window and on timeout", async () => {

@@ -1,8 +1,9 @@
+import { AuthorityType } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 import { BorshReader } from "../../../shared/program/borsh.ts";
 import { INSTRUCTION_DISCRIMINATORS, type InstructionName } from "../../../shared/program/discriminators.ts";
 import { TOKEN_ACCOUNT_SIZE } from "../../../shared/program/layout.ts";
-import { creationCost, creationTotalText, rentExemptLamports } from "../../features/create-cost.ts";
+import { type CostToken, type CreationCost, creationCost, rentExemptLamports } from "../../features/create-cost.ts";
 import { formatSol } from "../../messaging/format.ts";
 import type { InstructionSummary } from "../../messaging/shapes.ts";
 import { formatLocalTime, formatTokenAmount, shortAddress, tokenLabel } from "../../ui/format.ts";
@@ -24,12 +25,15 @@ export interface TokenInfo {
 
 /**
  * What one instruction does to the signer's wallet, for the summary line: SOL and tokens that leave
- * it now, and what comes back later (rent and fee budget when a giveaway is closed).
+ * it now, what someone else may take later, and what comes back later (rent and fee budget when a
+ * giveaway is closed).
  */
 export interface WalletFlows {
   solOut: { lamports: bigint; reason: string }[];
   /** Raw units; `mint` undefined when the instruction does not name it (a plain Transfer). */
   tokensOut: { raw: bigint; mint: string | undefined; decimals?: number }[];
+  /** Tokens another account can take whenever it likes once this is signed (a delegate's allowance, a handed-over account). */
+  atRisk: string[];
   comesBack: string[];
 }
 
@@ -49,8 +53,14 @@ export interface DecodeContext {
 export interface DecodedInstruction extends InstructionSummary {
   warnings: string[];
   flows?: Partial<WalletFlows>;
-  /** The one-sentence total of a giveaway's creation, as the create dialog words it. */
-  headline?: string;
+  /** A giveaway's creation paid by the signer, with what the headline needs to word it as the create dialog does. */
+  giveaway?: { cost: CreationCost; token: CostToken };
+  /**
+   * Takes nothing from the signer beyond what the totals count and hands nothing over (a compute
+   * budget, the signer's own token account): it may stand beside a giveaway's creation without
+   * the headline warning about it.
+   */
+  companion?: boolean;
   /** Lamports per compute unit × 10⁶, from ComputeBudget instructions, for the fee estimate. */
   computeUnitPrice?: bigint;
   computeUnitLimit?: number;
@@ -161,22 +171,87 @@ function decodeSystem(ix: ResolvedInstruction, context: DecodeContext): DecodedI
   return unreadable("System", ix.programId, `system instruction #${kind}${name ? ` (${name})` : ""}`, ix);
 }
 
+/**
+ * Transfer and Approve, and their Checked forms, share one layout: source, (mint,) destination or
+ * delegate, owner; an amount, and in the Checked forms the decimals after it.
+ */
+function amountWithAccounts(ix: ResolvedInstruction, checked: boolean) {
+  const account = (index: number) => ix.accounts[index] ?? "?";
+  const [target, owner] = checked ? [account(2), account(3)] : [account(1), account(2)];
+  return {
+    raw: u64At(ix.data, 1),
+    source: account(0),
+    mint: checked ? account(1) : undefined,
+    decimals: checked ? (ix.data[9] ?? 0) : undefined,
+    target,
+    owner,
+  };
+}
+
+function decodeApprove(ix: ResolvedInstruction, context: DecodeContext, checked: boolean): DecodedInstruction {
+  const { raw, source, mint, decimals, target: delegate, owner } = amountWithAccounts(ix, checked);
+  const amount = tokenText(raw, mint, decimals, context.tokens);
+  return summary(
+    "SPL Token",
+    ix.programId,
+    `let ${shortAddress(delegate)} spend up to ${amount} from token account ${shortAddress(source)}`,
+    [`from token account ${source}`, `delegate ${delegate}`, ...(mint ? [`mint ${mint}`] : []), `authority ${owner}`],
+    [`this lets ${delegate} move up to ${amount} out of token account ${source} whenever it wants, without asking again`],
+    // Nothing moves now, but signing puts the allowance in the delegate's hands: it is counted as leaving.
+    owner === context.signer
+      ? {
+          atRisk: [
+            `up to ${amount} from token account ${shortAddress(source)}, whenever delegate ${shortAddress(delegate)} takes it`,
+          ],
+        }
+      : undefined,
+  );
+}
+
+function decodeSetAuthority(ix: ResolvedInstruction, context: DecodeContext): DecodedInstruction {
+  // SetAuthority: the account (a mint or a token account) and its current authority; the data holds
+  // the authority type and an optional new authority (none removes the authority for good).
+  const [account = "?", current = "?"] = ix.accounts;
+  const [, typeCode = 0, hasNew] = ix.data;
+  const type = AuthorityType[typeCode] ?? `#${typeCode}`;
+  if (hasNew !== 0 && (hasNew !== 1 || ix.data.length < 35))
+    return unreadable("SPL Token", ix.programId, `token instruction SetAuthority (${type}) with malformed data`, ix);
+  const newAuthority = hasNew === 1 ? new PublicKey(ix.data.slice(3, 35)).toBase58() : undefined;
+  const handedAway = newAuthority !== context.signer;
+  return summary(
+    "SPL Token",
+    ix.programId,
+    `hand the ${type} authority of ${shortAddress(account)} to ${newAuthority ? shortAddress(newAuthority) : "nobody, for good"}`,
+    [
+      `account ${account}`,
+      `authority type ${type}`,
+      `new authority ${newAuthority ?? "none: the authority is removed for good"}`,
+      `current authority ${current}`,
+    ],
+    handedAway ? [`this hands the ${type} authority of ${account} to ${newAuthority ?? "nobody, for good"}`] : [],
+    // A token account's new owner can take everything in it.
+    typeCode === AuthorityType.AccountOwner && current === context.signer && handedAway
+      ? {
+          atRisk: [
+            `everything in token account ${shortAddress(account)}: ${shortAddress(newAuthority ?? "?")} becomes its owner`,
+          ],
+        }
+      : undefined,
+  );
+}
+
 function decodeToken(ix: ResolvedInstruction, context: DecodeContext): DecodedInstruction {
   const kind = ix.data[0];
   const program = "SPL Token";
   const account = (index: number) => ix.accounts[index] ?? "?";
   if ((kind === 3 || kind === 12) && ix.data.length >= (kind === 3 ? 9 : 10)) {
-    // Transfer: source, destination, owner. TransferChecked: source, mint, destination, owner, and the decimals in its data.
-    const raw = u64At(ix.data, 1);
-    const mint = kind === 12 ? account(1) : undefined;
-    const decimals = kind === 12 ? (ix.data[9] ?? 0) : undefined;
-    const [destination, owner] = kind === 12 ? [account(2), account(3)] : [account(1), account(2)];
+    const { raw, source, mint, decimals, target: destination, owner } = amountWithAccounts(ix, kind === 12);
     return summary(
       program,
       ix.programId,
       `transfer ${tokenText(raw, mint, decimals, context.tokens)} to token account ${shortAddress(destination)}`,
       [
-        `from token account ${account(0)}`,
+        `from token account ${source}`,
         `to token account ${destination}`,
         ...(mint ? [`mint ${mint}`] : []),
         `authority ${owner}`,
@@ -200,23 +275,8 @@ function decodeToken(ix: ResolvedInstruction, context: DecodeContext): DecodedIn
         : undefined,
     );
   }
-  if (kind === 4 || kind === 13) {
-    return summary(
-      program,
-      ix.programId,
-      "approve a delegate to spend your tokens",
-      [`delegate ${ix.accounts[kind === 4 ? 1 : 2]}`],
-      ["this lets another account move your tokens"],
-    );
-  }
-  if (kind === 6)
-    return summary(
-      program,
-      ix.programId,
-      "change an account's authority",
-      [],
-      ["this hands control of a token account or mint to someone else"],
-    );
+  if ((kind === 4 || kind === 13) && ix.data.length >= (kind === 4 ? 9 : 10)) return decodeApprove(ix, context, kind === 13);
+  if (kind === 6) return decodeSetAuthority(ix, context);
   if (kind === 9) {
     // CloseAccount: account, destination, owner. The account's lamports (its rent, or everything in
     // a wrapped-SOL account) go to the destination.
@@ -245,6 +305,7 @@ function decodeComputeBudget(ix: ResolvedInstruction): DecodedInstruction {
     return {
       ...summary("Compute Budget", ix.programId, `compute limit ${u32At(ix.data, 1).toLocaleString("en-US")} units`),
       computeUnitLimit: u32At(ix.data, 1),
+      companion: true,
     };
   }
   if (kind === 3 && ix.data.length >= 9) {
@@ -252,6 +313,8 @@ function decodeComputeBudget(ix: ResolvedInstruction): DecodedInstruction {
     return {
       ...summary("Compute Budget", ix.programId, `priority fee ${price} micro-lamports per unit`),
       computeUnitPrice: price,
+      // The priority fee it sets is part of the network fee the totals count.
+      companion: true,
     };
   }
   return unreadable("Compute Budget", ix.programId, `compute budget instruction #${kind}`, ix);
@@ -291,6 +354,7 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
     reader.bytes(32, "requirements_hash");
     const postId = reader.u64("post_id");
     const verifier = new PublicKey(reader.bytes(32, "verifier")).toBase58();
+    const priorityFeeCap = reader.u64("priority_fee_cap_lamports");
     const mint = ix.accounts[3];
     const decimals = decimalsOf(mint, context);
     const perClaim = tokenText(amountPerClaim, mint, decimals, context.tokens);
@@ -299,9 +363,9 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
     const { tokensEscrowed, rentLamports } = cost;
     const paidBySigner = ix.accounts[0] === context.signer;
     const symbol = mint ? context.tokens.get(mint)?.symbol : undefined;
-    const headline =
+    const giveaway =
       paidBySigner && mint && decimals !== undefined
-        ? creationTotalText(cost, { name: symbol ? `$${symbol}` : tokenLabel(mint), decimals })
+        ? { cost, token: { name: symbol ? `$${symbol}` : tokenLabel(mint), decimals } }
         : undefined;
     const decoded = summary(
       program,
@@ -311,6 +375,9 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
         `total deposit ${tokenText(tokensEscrowed, mint, decimals, context.tokens)} from token account ${ix.accounts[4] ?? "?"}`,
         `rent ${formatSol(rentLamports)} for the distribution and vault accounts`,
         `fee per claim ${formatSol(feePerClaim)}`,
+        priorityFeeCap > 0n
+          ? `priority fee per paid claim: the fee budget reimburses the operator at most ${formatSol(priorityFeeCap)}`
+          : "priority fee: none reimbursed from the fee budget",
         `runs ${formatLocalTime(Number(start))} → ${formatLocalTime(Number(end))}`,
         `for post ${postId}`,
         `mint ${mint ?? "?"}`,
@@ -331,7 +398,7 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
           }
         : undefined,
     );
-    return headline ? { ...decoded, headline } : decoded;
+    return giveaway ? { ...decoded, giveaway } : decoded;
   }
   if (name === "close_distribution") {
     const creator = ix.accounts[0] ?? "?";
@@ -376,7 +443,7 @@ function decodeAssociatedToken(ix: ResolvedInstruction, context: DecodeContext):
   // Create (no data or 0) and CreateIdempotent (1): payer, account, wallet, mint. The idempotent one
   // charges nothing when the account exists; the summary counts the rent either way, as the most it costs.
   const rent = rentExemptLamports(TOKEN_ACCOUNT_SIZE);
-  return summary(
+  const decoded = summary(
     "Associated Token",
     ix.programId,
     `create token account ${shortAddress(ix.accounts[1] ?? "?")}${kind === 1 ? " (if it does not exist)" : ""}`,
@@ -384,6 +451,9 @@ function decodeAssociatedToken(ix: ResolvedInstruction, context: DecodeContext):
     [],
     ix.accounts[0] === context.signer ? { solOut: [{ lamports: rent, reason: "rent of new accounts" }] } : undefined,
   );
+  // The signer's own token account, paid by the signer: its rent is in the totals and it stays theirs.
+  const ownAccount = ix.accounts[0] === context.signer && ix.accounts[2] === context.signer;
+  return ownAccount ? { ...decoded, companion: true } : decoded;
 }
 
 /** Turns one instruction into words; a program MEMEFANS cannot read gets a warning rather than silence. */

@@ -125,14 +125,16 @@ export async function approveWithPageWallet(
   opened.catch(() => undefined);
   await action();
   const window = await opened;
-  const next = window.getByRole("button", { name: `Continue in ${wallet.name}` });
+  const next = window.getByRole("button", { name: "Continue in your wallet" });
   await expect(next).toBeVisible();
-  await expect(window.getByText(`(${wallet.name})`)).toBeVisible();
+  // The page wallet's name is its own word for itself, quoted as such.
+  await expect(window.getByText("your page wallet, which calls itself")).toContainText(wallet.name);
   const shown = (await window.locator("body").textContent()) ?? "";
   if (shots.preview) await window.screenshot({ path: shots.preview });
   await next.click();
   // Our window stays open beside the wallet's own approval screen until the wallet answers.
-  await expect(window.getByTestId("approval-handed-off")).toContainText(`Now approve it in ${wallet.name}'s own window`);
+  await expect(window.getByTestId("approval-handed-off")).toContainText("Now approve it in your wallet's own window");
+  await expect(window.getByTestId("approval-handed-off")).toContainText(wallet.name);
   const panel = wallet.approvalPanel(page);
   await expect(panel).toBeVisible();
   await expect(panel).toContainText(`${wallet.name}: approve transaction`);

@@ -4,7 +4,8 @@ import { useEffect, useState } from "react";
 import { callBackground } from "../../messaging/client.ts";
 import { formatSol } from "../../messaging/format.ts";
 import type { ApprovalView as View } from "../../messaging/shapes.ts";
-import { shortAddress } from "../../ui/format.ts";
+import { useApproveReady } from "./approve-delay.ts";
+import { RequestHeader } from "./request-header.tsx";
 
 /** Asking again now and then keeps the service worker (which holds the request) from idling out. */
 const KEEPALIVE_MS = 15_000;
@@ -58,6 +59,7 @@ export function ApprovalView({ id }: { id: string }) {
   const [handedOff, setHandedOff] = useState(false);
   const { view, error } = useApproval(id, handedOff);
   const [deciding, setDeciding] = useState(false);
+  const ready = useApproveReady(view && JSON.stringify(view));
   const wallet = view?.kind === "transaction" ? view.wallet : undefined;
   const decide = async (approved: boolean) => {
     setDeciding(true);
@@ -78,15 +80,7 @@ export function ApprovalView({ id }: { id: string }) {
   if (!view) return <p className="p-4 text-sm text-[#536471]">Loading the request…</p>;
   return (
     <main className="flex min-h-screen flex-col gap-3 p-4 text-[15px]">
-      <header>
-        <h1 className="text-xl font-extrabold">{view.kind === "transaction" ? "Approve transaction" : "Sign message"}</h1>
-        <p className="text-sm text-[#536471]">
-          <strong>{view.origin}</strong> asks to {view.purpose}
-        </p>
-        <p className="text-sm text-[#536471]" title={view.signer}>
-          Signer: <span className="font-mono">{shortAddress(view.signer)}</span> ({wallet ?? "built-in wallet"})
-        </p>
-      </header>
+      <RequestHeader view={view} />
       {view.kind === "transaction" ? (
         <>
           {view.headline && (
@@ -146,7 +140,8 @@ export function ApprovalView({ id }: { id: string }) {
       )}
       {handedOff ? (
         <Alert severity="info" className="mt-auto" data-testid="approval-handed-off">
-          Now approve it in {wallet}'s own window: it should show this same transaction. This window closes when {wallet} answers.
+          Now approve it in your wallet's own window (the wallet that calls itself <q>{wallet}</q>): it should show this same
+          transaction. This window closes when the wallet answers.
         </Alert>
       ) : (
         <footer className="mt-auto flex items-center gap-2">
@@ -156,8 +151,8 @@ export function ApprovalView({ id }: { id: string }) {
           <Button variant="outlined" color="inherit" disabled={deciding} onClick={() => decide(false)}>
             Reject
           </Button>
-          <Button variant="contained" disabled={deciding} onClick={() => decide(true)} data-testid="approval-approve">
-            {wallet ? `Continue in ${wallet}` : "Approve"}
+          <Button variant="contained" disabled={deciding || !ready} onClick={() => decide(true)} data-testid="approval-approve">
+            {wallet ? "Continue in your wallet" : "Approve"}
           </Button>
         </footer>
       )}
