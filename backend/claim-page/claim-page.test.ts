@@ -2,10 +2,13 @@ import { get, type IncomingHttpHeaders } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import type {
+  ActionError,
   ActionGetResponse,
   ActionsJson,
   CompletedAction,
   ExternalLinkResponse,
+  LinkedAction,
+  NextActionLink,
   SignMessageResponse,
 } from "@solana/actions-spec";
 import { Keypair } from "@solana/web3.js";
@@ -13,10 +16,11 @@ import bs58 from "bs58";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimResponseSchema } from "../../shared/api/claims.ts";
 import { meResponseSchema } from "../../shared/api/identity.ts";
+import { pauseInstruction } from "../../shared/program/index.ts";
 import { claimsPlugin } from "../claims/claims-plugin.ts";
 import { claimsBatcherService } from "../claims/claims-service.ts";
-import { fund, type TestDistribution, tokenBalance } from "../claims/testing/chain-fixtures.ts";
-import { registeredTestDistribution } from "../claims/testing/registered-distribution.ts";
+import { fund, sendAndAwait, type TestDistribution, tokenBalance } from "../claims/testing/chain-fixtures.ts";
+import { registerDistribution, registeredTestDistribution } from "../claims/testing/registered-distribution.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { startTestBackend, TEST_PUBLIC_URL, TEST_REDIRECT_URI, type TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
@@ -66,16 +70,26 @@ async function consentAs(authorizeUrl: string, username: string): Promise<URL> {
   return new URL(consent.headers.get("location") ?? "");
 }
 
-/** The web login from the claim page (or a blink, with `wallet`) to the page's URL with its fragment. */
-async function webSignIn(username: string, wallet?: string): Promise<URL> {
-  const query = new URLSearchParams({ distribution: address, ...(wallet ? { wallet } : {}) });
-  const start = await fetch(`${backend.url}/auth/x/web/start?${query}`, { redirect: "manual" });
-  expect(start.status).toBe(302);
-  const authorizeUrl = start.headers.get("location") ?? "";
+/** The claim page's "Sign in with X" link; a blink's carries its wallet and flow too. */
+const pageSignInUrl = () => `${TEST_PUBLIC_URL}/auth/x/web/start?distribution=${address}`;
+
+/** A web login started at `startUrl` in a browser and consented to on X: X's redirect to the callback, and the browser's cookie. */
+async function startAndConsent(username: string, startUrl: string): Promise<{ callback: URL; cookie: string }> {
+  const start = new URL(startUrl);
+  const started = await fetch(`${backend.url}${start.pathname}${start.search}`, { redirect: "manual" });
+  expect(started.status).toBe(302);
+  const cookie = started.headers.get("set-cookie")?.split(";")[0] ?? "";
+  const authorizeUrl = started.headers.get("location") ?? "";
   expect(new URL(authorizeUrl).searchParams.get("redirect_uri")).toBe(`${TEST_PUBLIC_URL}/auth/x/web/callback`);
   const callback = await consentAs(authorizeUrl, username);
   expect(callback.origin + callback.pathname).toBe(`${TEST_PUBLIC_URL}/auth/x/web/callback`);
-  const back = await fetch(`${backend.url}${callback.pathname}${callback.search}`, { redirect: "manual" });
+  return { callback, cookie };
+}
+
+/** The web login from the claim page (or from a blink's sign-in link) to the page's URL with its fragment. */
+async function webSignIn(username: string, startUrl = pageSignInUrl()): Promise<URL> {
+  const { callback, cookie } = await startAndConsent(username, startUrl);
+  const back = await fetch(`${backend.url}${callback.pathname}${callback.search}`, { redirect: "manual", headers: { cookie } });
   expect(back.status).toBe(303);
   return new URL(back.headers.get("location") ?? "", TEST_PUBLIC_URL);
 }
@@ -145,10 +159,35 @@ describe("Sign in with X on the web", () => {
     const start = await backend.request("GET", `/auth/x/start?redirect_uri=${encodeURIComponent(TEST_REDIRECT_URI)}`);
     const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
     const callback = await consentAs(authorizeUrl, SEED.users.casualFan.username);
-    const web = await fetch(`${backend.url}/auth/x/web/callback${callback.search}`, { redirect: "manual" });
+    const web = await fetch(`${backend.url}/auth/x/web/callback${callback.search}`, {
+      redirect: "manual",
+      headers: { cookie: `memefans_web_login=${callback.searchParams.get("state")}` },
+    });
     expect(web.status).toBe(400);
+    expect(((await web.json()) as { error: { code: string } }).error.code).toBe("oauth_state_invalid");
     const bad = await fetch(`${backend.url}/auth/x/web/start?distribution=https://evil.example`, { redirect: "manual" });
     expect(bad.status).toBe(400);
+    const walletWithoutFlow = await fetch(`${backend.url}/auth/x/web/start?distribution=${address}&wallet=${address}`, {
+      redirect: "manual",
+    });
+    expect(walletWithoutFlow.status).toBe(400);
+  });
+
+  it("finishes a login only in the browser that started it, so nobody signs a visitor in as themselves", async () => {
+    const attacker = await startAndConsent(SEED.users.casualFan.username, pageSignInUrl());
+    expect(attacker.cookie).toMatch(/^memefans_web_login=/);
+    const start = await fetch(`${backend.url}/auth/x/web/start?distribution=${address}`, { redirect: "manual" });
+    expect(start.headers.get("set-cookie")).toMatch(/; Path=\/auth\/x\/web; .*HttpOnly; Secure; SameSite=Lax$/);
+    const visitorCookie = start.headers.get("set-cookie")?.split(";")[0] ?? "";
+    // The attacker's callback URL opened by a visitor: with no login cookie, or with one of the visitor's own login.
+    for (const headers of [{}, { cookie: visitorCookie }] as Record<string, string>[]) {
+      const opened = await fetch(`${backend.url}${attacker.callback.pathname}${attacker.callback.search}`, {
+        redirect: "manual",
+        headers,
+      });
+      expect(opened.status).toBe(400);
+      expect(opened.headers.get("location")).toBeNull();
+    }
   });
 });
 
@@ -163,6 +202,8 @@ describe("the giveaway's Solana Action (blink)", () => {
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
     return { status: response.status, body: (await response.json()) as T };
   };
+  /** The URL a blink client calls for a chained step: the backend's own hrefs are paths. */
+  const hrefOf = (link: NextActionLink | LinkedAction | undefined) => `${backend.url}${link && "href" in link ? link.href : ""}`;
 
   it("serves actions.json and the GET with the spec's CORS and headers", async () => {
     const rules = await fetch(`${backend.url}/actions.json`, { headers: { origin: "https://dial.to" } });
@@ -201,17 +242,19 @@ describe("the giveaway's Solana Action (blink)", () => {
     expect(first.body.type).toBe("external-link");
     const signIn = new URL(first.body.externalLink);
     expect(signIn.origin + signIn.pathname).toBe(`${TEST_PUBLIC_URL}/auth/x/web/start`);
-    expect(first.body.links?.next).toEqual({ type: "post", href: `/api/actions/d/${address}/signed-in` });
+    const flow = signIn.searchParams.get("flow");
+    expect(flow).toMatch(/^[0-9a-f]{32}$/);
+    expect(first.body.links?.next).toEqual({ type: "post", href: `/api/actions/d/${address}/signed-in?flow=${flow}` });
 
-    const notYet = await post<ActionGetResponse>(`${actionUrl()}/signed-in`, { account });
+    const notYet = await post<ActionGetResponse>(hrefOf(first.body.links?.next), { account });
     expect(notYet.body.error?.message).toContain("did not finish");
 
-    const page = await webSignIn(SEED.users.superfan.username, account);
+    const page = await webSignIn(SEED.users.superfan.username, first.body.externalLink);
     expect(new URLSearchParams(page.hash.slice(1)).get("blink")).toBe("1");
-    const ready = await post<ActionGetResponse>(`${actionUrl()}/signed-in`, { account });
-    expect(ready.body.links?.actions[0]?.type).toBe("message");
+    const ready = await post<ActionGetResponse>(hrefOf(first.body.links?.next), { account });
+    expect(ready.body.links?.actions[0]).toMatchObject({ type: "message", href: `/api/actions/d/${address}?flow=${flow}` });
 
-    const sign = await post<SignMessageResponse>(actionUrl(), { account });
+    const sign = await post<SignMessageResponse>(hrefOf(ready.body.links?.actions[0]), { account });
     expect(sign.body.type).toBe("message");
     const message = sign.body.data as string;
     expect(message).toContain(`@${SEED.users.superfan.username}`);
@@ -274,5 +317,88 @@ describe("the giveaway's Solana Action (blink)", () => {
     const refused = await post<{ message: string }>(`${actionUrl()}/bind`, { account, data: message, signature });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/^Not yet: /);
+  });
+
+  it("asks a wallet to sign only its own flow's challenge, never one another account made for that wallet", async () => {
+    const account = Keypair.generate().publicKey.toBase58();
+    // Someone who knows the address makes challenges for it: through the wallet API, and through a blink flow of their own.
+    const attacker = await backend.signIn(SEED.users.casualFan.username);
+    const made = await backend.request("POST", "/auth/wallet/challenge", {
+      token: attacker.sessionToken,
+      body: { address: account },
+    });
+    expect(made.status).toBe(200);
+    const theirs = await post<ExternalLinkResponse>(actionUrl(), { account });
+    await webSignIn(SEED.users.casualFan.username, theirs.body.externalLink);
+
+    const first = await post<ExternalLinkResponse>(actionUrl(), { account });
+    expect(first.body.type).toBe("external-link");
+    expect(new URL(first.body.externalLink).searchParams.get("flow")).not.toBe(
+      new URL(theirs.body.externalLink).searchParams.get("flow"),
+    );
+    const notYet = await post<ActionGetResponse>(hrefOf(first.body.links?.next), { account });
+    expect(notYet.body.links?.actions[0]?.type).toBe("post");
+
+    await webSignIn(SEED.users.newcomer.username, first.body.externalLink);
+    const ready = await post<ActionGetResponse>(hrefOf(first.body.links?.next), { account });
+    const sign = await post<SignMessageResponse>(hrefOf(ready.body.links?.actions[0]), { account });
+    expect(sign.body.data).toContain(`Bind this wallet to @${SEED.users.newcomer.username} `);
+  });
+
+  it("refuses every POST step of a giveaway that takes no claims, before it binds a wallet", async () => {
+    const creator = await backend.signIn(SEED.users.creator.username);
+    const paused = await registerDistribution(backend, creator.sessionToken, [{ type: "follow" }], 1);
+    await sendAndAwait(
+      backend.context.connection,
+      [paused.creator],
+      pauseInstruction({ creator: paused.creator.publicKey, distribution: paused.address }),
+    );
+    const pausedUrl = `${backend.url}/api/actions/d/${paused.address.toBase58()}`;
+    let shown: ActionGetResponse | undefined;
+    for (let attempt = 0; attempt < 100 && !shown?.disabled; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      shown = (await (await fetch(pausedUrl)).json()) as ActionGetResponse;
+    }
+    expect(shown?.disabled).toBe(true);
+
+    const fan = await backend.signIn(SEED.users.quietFan.username);
+    const wallet = Keypair.generate();
+    const account = wallet.publicKey.toBase58();
+    const challenge = await backend.request("POST", "/auth/wallet/challenge", {
+      token: fan.sessionToken,
+      body: { address: account },
+    });
+    const { message } = (await challenge.json()) as { message: string };
+    const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(message), wallet.secretKey.slice(0, 32)));
+    for (const [step, body] of [
+      ["", { account }],
+      ["/signed-in", { account }],
+      ["/bind", { account, data: message, signature }],
+    ] as const) {
+      const refused = await post<ActionError>(`${pausedUrl}${step}`, body);
+      expect(refused.status, step).toBe(409);
+      expect(refused.body.message).toContain("Paused by the creator");
+    }
+    const me = meResponseSchema.parse(await (await backend.request("GET", "/me", { token: fan.sessionToken })).json());
+    expect(me.wallets).not.toContain(account);
+  });
+
+  it("answers errors as the spec's { message }, and keeps the Actions headers on any spelling of an action path", async () => {
+    for (const path of [`/API/Actions/d/${address}`, "/Actions.JSON"]) {
+      const response = await fetch(`${backend.url}${path}`, { headers: { origin: "https://dial.to" } });
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("access-control-allow-origin"), path).toBe("*");
+      expect(response.headers.get("x-action-version"), path).toBe("2.4");
+    }
+    const malformed = await fetch(actionUrl(), {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://dial.to" },
+      body: "{",
+    });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as ActionError).message).toBe("the request body is not valid JSON");
+    const undecodable = await fetch(`${backend.url}/api/actions/d/%E0%A4%A`, { headers: { origin: "https://dial.to" } });
+    expect(undecodable.status).toBe(400);
+    expect(((await undecodable.json()) as ActionError).message).toEqual(expect.any(String));
   });
 });

@@ -1,5 +1,4 @@
 import type {
-  ActionError,
   ActionGetResponse,
   ActionPostResponse,
   ActionsJson,
@@ -17,6 +16,11 @@ import type { AppContext } from "../app.ts";
 import { type GiveawaySummary, stateWords } from "../claim-page/giveaway-summary.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
+import { blinkFlowSchema, newBlinkFlow } from "../identity/wallet-binding.ts";
+
+// Action paths get the spec's CORS (app.ts, from here) and its error shape (the error handler, which
+// lives below claims/ and so holds the check).
+export { isActionPath } from "../http/errors.ts";
 
 /** The Solana Actions spec version these routes follow, and the chains they act on (CAIP-2). */
 export const ACTION_VERSION = "2.4";
@@ -26,11 +30,6 @@ const CAIP2_CHAIN_IDS: Record<string, string> = {
   testnet: "solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z",
 };
 export const ACTIONS_PATH = "/api/actions/d";
-
-/** True for the paths that blink clients on any origin call: they get `*` CORS instead of the extension's. */
-export function isActionPath(path: string): boolean {
-  return path === "/actions.json" || path.startsWith("/api/actions/");
-}
 
 /** The spec's CORS: any origin may GET and POST an action (blink clients run on x.com, dial.to, wallets). */
 export function actionsCors(chainId: string): RequestHandler {
@@ -64,6 +63,8 @@ const bindBodySchema = z.object({
   /** The message the wallet signed, echoed back by the blink client. */
   data: z.string().min(1).max(2000),
 });
+/** The blink's sign-in flow, carried in the URLs of the steps after its "Sign in with X" link. */
+const blinkFlowQuerySchema = z.object({ flow: blinkFlowSchema.optional() });
 
 export interface BlinkDependencies {
   context: AppContext;
@@ -72,22 +73,19 @@ export interface BlinkDependencies {
   openapi: OpenApiRegistry;
 }
 
-/** Spec errors are `{ message }` with a 4xx status; the blink client shows the message as it is. */
-function actionError(response: Parameters<RequestHandler>[1], status: number, message: string): void {
-  const body: ActionError = { message };
-  response.status(status).json(body);
-}
-
 /**
  * A Solana Action (blink) per giveaway. The chain of requests a blink client makes:
  * 1. GET  /api/actions/d/<address>: icon, title, description and one "Claim" button.
- * 2. POST /api/actions/d/<address> {account}:
- *    - the wallet is bound to an X account, or a fan signed in with X from this blink for this wallet
- *      (a binding challenge waits): the answer is the binding message to sign, then POST …/bind — the
- *      POST alone proves nothing about who holds the wallet;
- *    - otherwise: an external link to "Sign in with X" (the web login, which returns to the claim page),
- *      then POST …/signed-in, which offers the button again.
+ * 2. POST /api/actions/d/<address>[?flow=<id>] {account}:
+ *    - the wallet is bound to an X account, or a fan signed in with X from this blink's flow for this
+ *      wallet (a binding challenge of that flow waits): the answer is the binding message to sign, then
+ *      POST …/bind — the POST alone proves nothing about who holds the wallet;
+ *    - otherwise: a new flow, and an external link to "Sign in with X" for it (the web login, which
+ *      returns to the claim page), then POST …/signed-in?flow=<id>, which offers the button again.
+ *    Only the blink and the browser it sent to X know the flow, so nobody else can make it offer a
+ *    challenge they created for this wallet (which would bind the wallet to their account).
  * 3. POST /api/actions/d/<address>/bind {account, signature, data}: binds the wallet and queues the claim.
+ * Every POST step refuses a giveaway that is not open, before any wallet is bound for it.
  */
 export function blinkRouter(dependencies: BlinkDependencies): Router {
   const { context, openapi } = dependencies;
@@ -131,13 +129,9 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     return owner.rows[0]?.x_user_id;
   }
 
-  async function waitingChallenge(wallet: string): Promise<{ message: string; nonce: string } | undefined> {
-    const found = await context.database.query<{ message: string; nonce: string }>(
-      `SELECT message, nonce FROM wallet_challenges WHERE address = $1 AND used_at IS NULL AND expires_at > $2
-       ORDER BY expires_at DESC LIMIT 1`,
-      [wallet, new Date(context.now())],
-    );
-    return found.rows[0];
+  /** The challenge the web login issued for this blink flow and wallet, once the fan signed in from it. */
+  async function flowChallenge(wallet: string, flow: string | undefined) {
+    return flow ? context.walletBinding.blinkChallenge(wallet, flow) : undefined;
   }
 
   /** Claims for the bound wallet, turning the claim route's refusals into the blink's words. */
@@ -166,16 +160,27 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     return dependencies.summary(params.data.address);
   };
 
-  /** Runs a blink handler and answers its HttpError as the spec's `{ message }`. */
+  /** The POST steps act on an open giveaway only: nobody signs in or binds a wallet for a claim that would be refused. */
+  const openGiveaway = async (request: Parameters<RequestHandler>[0]) => {
+    const summary = await withParams(request);
+    if (summary.state !== "open") {
+      throw new HttpError(409, "conflict", `This giveaway takes no claims: ${stateWords(summary.state)}.`);
+    }
+    return summary;
+  };
+
+  /** The blink flow a step's URL names: a malformed one is refused, not taken for "no flow". */
+  const flowOf = (request: Parameters<RequestHandler>[0]) => {
+    const query = blinkFlowQuerySchema.safeParse(request.query);
+    if (!query.success) throw new HttpError(400, "validation_failed", "this blink step's link is damaged; press Claim again");
+    return query.data.flow;
+  };
+
+  /** Runs a blink handler; its errors reach the app's error handler, which answers action paths as the spec's `{ message }`. */
   const handle =
     (handler: (request: Parameters<RequestHandler>[0]) => Promise<unknown>): RequestHandler =>
     async (request, response) => {
-      try {
-        response.json(await handler(request));
-      } catch (error) {
-        if (!(error instanceof HttpError)) throw error;
-        actionError(response, error.status, error.message);
-      }
+      response.json(await handler(request));
     };
 
   router.get("/actions.json", (_request, response) => {
@@ -196,7 +201,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
   router.post(
     `${ACTIONS_PATH}/:address`,
     handle(async (request): Promise<ActionPostResponse> => {
-      const summary = await withParams(request);
+      const summary = await openGiveaway(request);
       const body = actionPostBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
       const wallet = body.data.account;
@@ -206,7 +211,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
       const profile = owner ? await context.accounts.profile(owner) : undefined;
       const challenge = profile
         ? await context.walletBinding.challenge(profile.id, profile.username, wallet)
-        : await waitingChallenge(wallet);
+        : await flowChallenge(wallet, flowOf(request));
       if (challenge) {
         return {
           type: "message",
@@ -215,13 +220,14 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
           links: { next: { type: "post", href: `${actionPath(summary.address)}/bind` } },
         };
       }
+      const flow = newBlinkFlow();
       const signIn = new URL("/auth/x/web/start", publicUrl);
-      signIn.search = new URLSearchParams({ distribution: summary.address, wallet }).toString();
+      signIn.search = new URLSearchParams({ distribution: summary.address, wallet, flow }).toString();
       return {
         type: "external-link",
         externalLink: signIn.toString(),
         message: "Sign in with X in the page that opens, then come back here.",
-        links: { next: { type: "post", href: `${actionPath(summary.address)}/signed-in` } },
+        links: { next: { type: "post", href: `${actionPath(summary.address)}/signed-in?flow=${flow}` } },
       };
     }),
   );
@@ -229,14 +235,19 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
   router.post(
     `${ACTIONS_PATH}/:address/signed-in`,
     handle(async (request): Promise<NextAction> => {
-      const summary = await withParams(request);
+      const summary = await openGiveaway(request);
       const body = actionPostBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
-      const ready = (await boundOwner(body.data.account)) ?? (await waitingChallenge(body.data.account));
+      const flow = flowOf(request);
+      const ready = (await boundOwner(body.data.account)) ?? (await flowChallenge(body.data.account, flow));
       const action = await claimAction(summary, ready ? undefined : "Sign in with X did not finish; press Claim to try again.");
+      // Both buttons keep the flow, so that they offer this flow's challenge. A blink client may ask
+      // this step as soon as it opens the sign-in page, before the fan has signed in: pressing Claim
+      // then still finds the challenge of that sign-in, or starts a new flow if there is none.
+      const inFlow = flow ? `${actionPath(summary.address)}?flow=${flow}` : actionPath(summary.address);
       const next: LinkedAction = ready
-        ? { type: "message", href: actionPath(summary.address), label: "Sign with your wallet and claim" }
-        : { type: "post", href: actionPath(summary.address), label: `Claim ${summary.amountText}` };
+        ? { type: "message", href: inFlow, label: "Sign with your wallet and claim" }
+        : { type: "post", href: inFlow, label: `Claim ${summary.amountText}` };
       return { ...action, type: "action", links: { actions: [next] } };
     }),
   );
@@ -244,7 +255,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
   router.post(
     `${ACTIONS_PATH}/:address/bind`,
     handle(async (request): Promise<NextAction> => {
-      const summary = await withParams(request);
+      const summary = await openGiveaway(request);
       const body = bindBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account, signature and the signed message are required");
       const issued = await context.database.query<{ x_user_id: string }>(
@@ -262,21 +273,32 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     }),
   );
 
-  for (const [method, path, summary] of [
-    ["get", `${ACTIONS_PATH}/:address`, "The giveaway's Solana Action (blink): icon, title, description and the Claim button"],
+  for (const [method, path, summary, query] of [
+    [
+      "get",
+      `${ACTIONS_PATH}/:address`,
+      "The giveaway's Solana Action (blink): icon, title, description and the Claim button",
+      undefined,
+    ],
     [
       "post",
       `${ACTIONS_PATH}/:address`,
       "Blink claim: queues the claim for a bound wallet, else asks to sign in with X or to sign the binding",
+      blinkFlowQuerySchema,
     ],
-    ["post", `${ACTIONS_PATH}/:address/signed-in`, "Blink step after the X sign-in link: offers signing the binding message"],
-    ["post", `${ACTIONS_PATH}/:address/bind`, "Blink step: binds the wallet with its signature and queues the claim"],
+    [
+      "post",
+      `${ACTIONS_PATH}/:address/signed-in`,
+      "Blink step after the X sign-in link: offers signing the binding message",
+      blinkFlowQuerySchema,
+    ],
+    ["post", `${ACTIONS_PATH}/:address/bind`, "Blink step: binds the wallet with its signature and queues the claim", undefined],
   ] as const) {
     openapi.describe({
       method,
       path,
       summary,
-      request: { params: actionParamsSchema },
+      request: { params: actionParamsSchema, ...(query ? { query } : {}) },
       responses: { 200: { description: "Solana Actions JSON" } },
     });
   }

@@ -1,3 +1,4 @@
+import type { ActionError } from "@solana/actions-spec";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -37,6 +38,20 @@ export function validationFailed(error: z.ZodError, where?: string): HttpError {
 
 function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/**
+ * The Solana Actions paths (/actions.json and /api/actions/…), which blink clients on any origin call.
+ * Express matches routes regardless of case and of a trailing slash, so this does too: a path that
+ * reaches an action route gets the Actions headers and error shape.
+ */
+export function isActionPath(path: string): boolean {
+  return /^\/actions\.json\/?$/i.test(path) || /^\/api\/actions\//i.test(path);
+}
+
+/** Blink clients show an error's top-level `message` (the Actions spec's ActionError); `error` stays for everyone else. */
+function actionErrorBody(code: ErrorCode, message: string, details?: unknown): ActionError & ErrorBody {
+  return { message, ...errorBody(code, message, details) };
 }
 
 /** Errors raised by express.json()/body-parser carry a `type`; each is the client's mistake. */
@@ -90,7 +105,10 @@ function toHttpError(error: unknown): HttpError | undefined {
   return undefined;
 }
 
-/** The last middleware: every error leaves as the one shape; only a genuine server fault is a 5xx, and it is logged. */
+/**
+ * The last middleware: every error leaves as the one shape (with the Actions spec's `message` on action
+ * paths); only a genuine server fault is a 5xx, and it is logged.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, request, response, _next) => {
     const known = toHttpError(error);
@@ -98,14 +116,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       request.socket.destroy();
       return;
     }
+    const body = isActionPath(request.path) ? actionErrorBody : errorBody;
     if (known) {
       response.set(known.headers);
-      response.status(known.status).json(errorBody(known.code, known.message, known.details));
+      response.status(known.status).json(body(known.code, known.message, known.details));
       return;
     }
     const log = (request as { log?: Logger }).log ?? logger;
     log.error({ err: error }, "unhandled error");
-    response.status(500).json(errorBody("internal_error", "something went wrong on our side; try again shortly"));
+    response.status(500).json(body("internal_error", "something went wrong on our side; try again shortly"));
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import type { ActionError } from "@solana/actions-spec";
 import express from "express";
 import helmet from "helmet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,6 +59,9 @@ describe("error handling and logging", () => {
     app.get("/crash", () => {
       throw new Error("database password is hunter2");
     });
+    app.get("/api/actions/crash", () => {
+      throw new Error("database password is hunter2");
+    });
     app.use(notFoundHandler);
     app.use(errorHandler(logger));
     ({ url, close } = await serve(app));
@@ -93,6 +97,19 @@ describe("error handling and logging", () => {
     expect(body).not.toContain("hunter2");
     expect(body).toContain("internal_error");
     expect(lines.some((line) => line.includes("unhandled error"))).toBe(true);
+  });
+
+  it("answers action paths, in any case, with the Solana Actions spec's top-level message as well", async () => {
+    for (const path of ["/api/actions/crash", "/API/Actions/crash"]) {
+      const response = await fetch(`${url}${path}`);
+      expect(response.status).toBe(500);
+      const message = "something went wrong on our side; try again shortly";
+      expect(await response.json()).toEqual({ message, error: { code: "internal_error", message } });
+    }
+    const unknown = await fetch(`${url}/Api/Actions/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as ActionError).message).toBe("no route for GET /Api/Actions/nothing-here");
+    expect(((await (await fetch(`${url}/teapot`)).json()) as { message?: string }).message).toBeUndefined();
   });
 
   it("logs a request id and no tokens, codes, signatures or Authorization headers", async () => {
@@ -211,6 +228,13 @@ describe("rate limits", () => {
       expect(responses[1]?.headers.get("ratelimit-policy")).toBe("5;w=60");
       // Every route counts against the same per-IP window, /healthz included.
       expect((await limitedBackend.request("GET", "/healthz")).status).toBe(429);
+      // A blink client shows an error's `message`, as the Solana Actions spec has it.
+      const action = await limitedBackend.request("GET", `/api/actions/d/${"1".repeat(32)}`, {
+        headers: { origin: "https://dial.to" },
+      });
+      expect(action.status).toBe(429);
+      expect(action.headers.get("access-control-allow-origin")).toBe("*");
+      expect(((await action.json()) as ActionError).message).toBe("too many requests; wait a moment and try again");
     } finally {
       await limitedBackend.close();
     }

@@ -36,6 +36,10 @@ and the requirements. Why: to show them under the post.</li>
 requests, deleted within two minutes. Why: to keep the service up for everyone.</li>
 <li><strong>Server logs</strong>: request method, path (without query secrets), status and your IP address, kept
 by the operator for at most 14 days. Why: to find faults and abuse.</li>
+<li><strong>One cookie</strong>, only when you sign in with X from a giveaway's page or a blink
+(<code>memefans_web_login</code>): a random value naming that sign-in, sent only to the sign-in's own address and
+deleted when X sends you back, or after 10 minutes. Why: so that nobody can finish a sign-in of their own in your
+browser. No other cookie, and nothing that follows you across sites.</li>
 </ul>
 
 <h2>What the extension stores, on your computer only</h2>

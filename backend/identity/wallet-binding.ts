@@ -1,12 +1,25 @@
 import { randomBytes } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import bs58 from "bs58";
+import { z } from "zod";
 import { formatSignInMessage, parseSignInMessage } from "../../shared/api/identity.ts";
 import type { Database, Queryable } from "../db/database.ts";
 import { HttpError } from "../http/errors.ts";
 
 /** A challenge must be signed within this time. */
 const CHALLENGE_TTL_MS = 10 * 60_000;
+
+/**
+ * A blink's sign-in flow: an unguessable id the blink carries from its "Sign in with X" link to the
+ * steps after it. The challenge the web login issues for the blink's wallet carries it, and the blink
+ * asks the wallet to sign only a challenge of its own flow: knowing the wallet's address is not enough
+ * to put a message of one's own in front of its holder.
+ */
+export const blinkFlowSchema = z.string().regex(/^[0-9a-f]{32}$/, "a blink flow id is 32 hex characters");
+
+export function newBlinkFlow(): string {
+  return randomBytes(16).toString("hex");
+}
 
 export interface WalletBindingSettings {
   /** The site that asks for the signature: PUBLIC_URL. Its host is the message's domain. */
@@ -33,7 +46,8 @@ export class WalletBinding {
     this.#domain = new URL(settings.publicUrl).host;
   }
 
-  async challenge(xUserId: string, username: string, address: string) {
+  /** A new challenge; `blinkFlow` names the blink sign-in it was issued for, if any. */
+  async challenge(xUserId: string, username: string, address: string, blinkFlow?: string) {
     const nonce = randomBytes(16).toString("hex");
     const issuedAt = new Date(this.#now());
     const expiresAt = new Date(issuedAt.getTime() + CHALLENGE_TTL_MS);
@@ -50,10 +64,22 @@ export class WalletBinding {
     });
     await this.database.query("DELETE FROM wallet_challenges WHERE expires_at < $1", [new Date(this.#now() - CHALLENGE_TTL_MS)]);
     await this.database.query(
-      "INSERT INTO wallet_challenges (nonce, x_user_id, address, message, expires_at) VALUES ($1, $2, $3, $4, $5)",
-      [nonce, xUserId, address, message, expiresAt],
+      `INSERT INTO wallet_challenges (nonce, x_user_id, address, message, expires_at, blink_flow)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [nonce, xUserId, address, message, expiresAt, blinkFlow ?? null],
     );
     return { message, nonce, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** The unused, unexpired challenge the web login issued for this blink flow and wallet, if the fan signed in. */
+  async blinkChallenge(address: string, blinkFlow: string): Promise<{ message: string; nonce: string } | undefined> {
+    const found = await this.database.query<{ message: string; nonce: string }>(
+      `SELECT message, nonce FROM wallet_challenges
+       WHERE blink_flow = $1 AND address = $2 AND used_at IS NULL AND expires_at > $3
+       ORDER BY expires_at DESC LIMIT 1`,
+      [blinkFlow, address, new Date(this.#now())],
+    );
+    return found.rows[0];
   }
 
   async verify(xUserId: string, input: { message: string; signature: string; address: string }): Promise<{ address: string }> {

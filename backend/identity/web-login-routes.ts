@@ -1,19 +1,36 @@
-import { Router } from "express";
+import { type CookieOptions, type Request, Router } from "express";
 import { z } from "zod";
 import { publicKeySchema } from "../../shared/primitives.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
-import type { WalletBinding } from "./wallet-binding.ts";
-import { claimOAuthState, signInWithCode, startOAuthLogin, type XLoginDependencies } from "./x-login-routes.ts";
+import { oauthStatesMatch } from "../x/index.ts";
+import { blinkFlowSchema, type WalletBinding } from "./wallet-binding.ts";
+import {
+  claimOAuthState,
+  OAUTH_STATE_TTL_MS,
+  signInWithCode,
+  startOAuthLogin,
+  type XLoginDependencies,
+} from "./x-login-routes.ts";
 
-export const WEB_CALLBACK_PATH = "/auth/x/web/callback";
+const WEB_LOGIN_PATH = "/auth/x/web";
+export const WEB_CALLBACK_PATH = `${WEB_LOGIN_PATH}/callback`;
+/** Holds the state of the login this browser started; the callback finishes only that login. */
+const LOGIN_STATE_COOKIE = "memefans_web_login";
 
-export const webLoginStartQuerySchema = z.object({
-  /** The giveaway whose claim page the login returns to: the only place a web login can return to. */
-  distribution: publicKeySchema,
-  /** Set by a blink: the wallet it will ask to sign the binding message once the fan is signed in. */
-  wallet: publicKeySchema.optional(),
-});
+export const webLoginStartQuerySchema = z
+  .object({
+    /** The giveaway whose claim page the login returns to: the only place a web login can return to. */
+    distribution: publicKeySchema,
+    /** Set by a blink: the wallet it will ask to sign the binding message once the fan is signed in. */
+    wallet: publicKeySchema.optional(),
+    /** Set by a blink with `wallet`: its sign-in flow, which the binding challenge will carry. */
+    flow: blinkFlowSchema.optional(),
+  })
+  .refine((query) => (query.wallet === undefined) === (query.flow === undefined), {
+    message: "a blink names both its wallet and its flow",
+    path: ["flow"],
+  });
 
 const webCallbackQuerySchema = z.object({
   state: z.string().min(1).max(256),
@@ -38,15 +55,28 @@ export function webLoginRouter(dependencies: WebLoginDependencies): Router {
   const redirectUri = `${publicUrl}${WEB_CALLBACK_PATH}`;
   const router = Router();
   const pagePath = (distribution: string) => `/d/${distribution}`;
+  // Lax: X's redirect back to the callback is a top-level navigation from x.com, which Lax lets the cookie ride.
+  const loginStateCookie: CookieOptions = {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: new URL(publicUrl).protocol === "https:",
+    path: WEB_LOGIN_PATH,
+  };
 
   router.get("/auth/x/web/start", async (request, response) => {
     const query = webLoginStartQuerySchema.safeParse(request.query);
     if (!query.success)
-      throw new HttpError(400, "validation_failed", "distribution (and wallet, if given) must be Solana addresses");
-    const { authorizeUrl } = await startOAuthLogin(dependencies, redirectUri, {
+      throw new HttpError(
+        400,
+        "validation_failed",
+        "distribution (and wallet, if given) must be Solana addresses, and a wallet comes with its blink's flow",
+      );
+    const { wallet, flow } = query.data;
+    const { authorizeUrl, state } = await startOAuthLogin(dependencies, redirectUri, {
       returnDistribution: query.data.distribution,
-      bindWallet: query.data.wallet,
+      blink: wallet && flow ? { wallet, flow } : undefined,
     });
+    response.cookie(LOGIN_STATE_COOKIE, state, { ...loginStateCookie, maxAge: OAUTH_STATE_TTL_MS });
     response.set("Cache-Control", "no-store");
     response.redirect(302, authorizeUrl);
   });
@@ -61,6 +91,13 @@ export function webLoginRouter(dependencies: WebLoginDependencies): Router {
   router.get(WEB_CALLBACK_PATH, async (request, response) => {
     const query = webCallbackQuerySchema.safeParse(request.query);
     if (!query.success) throw new HttpError(400, "validation_failed", "X's answer lacks its state; start the X login again");
+    // The state alone does not say who started the login: without the cookie, anyone could send a
+    // callback URL of their own login and sign whoever opens it in as them (login CSRF).
+    const startedHere = loginStateOf(request);
+    response.clearCookie(LOGIN_STATE_COOKIE, loginStateCookie);
+    if (!startedHere || !oauthStatesMatch(startedHere, query.data.state)) {
+      throw new HttpError(400, "oauth_state_invalid", "this login was not started in this browser; start the X login again");
+    }
     const pending = await claimOAuthState(dependencies.database, query.data.state, "web", dependencies.now ?? Date.now);
     const page = pagePath(pending.return_distribution ?? "");
     response.set("Cache-Control", "no-store");
@@ -69,8 +106,10 @@ export function webLoginRouter(dependencies: WebLoginDependencies): Router {
       return;
     }
     const { sessionToken, xUser } = await signInWithCode(dependencies, pending, query.data.code);
-    if (pending.bind_wallet) await dependencies.binding.challenge(xUser.id, xUser.username, pending.bind_wallet);
-    const fragment = new URLSearchParams({ session: sessionToken, ...(pending.bind_wallet ? { blink: "1" } : {}) });
+    if (pending.bind_wallet && pending.blink_flow) {
+      await dependencies.binding.challenge(xUser.id, xUser.username, pending.bind_wallet, pending.blink_flow);
+    }
+    const fragment = new URLSearchParams({ session: sessionToken, ...(pending.blink_flow ? { blink: "1" } : {}) });
     response.redirect(303, `${page}#${fragment}`);
   });
   openapi.describe({
@@ -82,4 +121,13 @@ export function webLoginRouter(dependencies: WebLoginDependencies): Router {
   });
 
   return router;
+}
+
+/** The login state this browser holds, from the Cookie header (the app has no cookie parser: this is its one cookie). */
+function loginStateOf(request: Request): string | undefined {
+  for (const pair of (request.get("cookie") ?? "").split(";")) {
+    const separator = pair.indexOf("=");
+    if (separator > 0 && pair.slice(0, separator).trim() === LOGIN_STATE_COOKIE) return pair.slice(separator + 1).trim();
+  }
+  return undefined;
 }

@@ -26,7 +26,7 @@ import { bearerTokenOf, requireSession, type SessionStore, sessionRequired } fro
 import type { XAccounts } from "./x-accounts.ts";
 
 /** A login must finish within this time after it started. */
-const STATE_TTL_MS = 10 * 60_000;
+export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 
 export interface XLoginDependencies {
   database: Database;
@@ -45,6 +45,7 @@ export interface PendingLogin {
   redirect_uri: string;
   return_distribution: string | null;
   bind_wallet: string | null;
+  blink_flow: string | null;
 }
 
 /**
@@ -60,7 +61,7 @@ export async function claimOAuthState(
 ): Promise<PendingLogin> {
   const claimed = await database.query<PendingLogin & { expires_at: Date }>(
     `DELETE FROM oauth_states WHERE state = $1 AND (return_distribution IS NULL) = $2
-     RETURNING code_verifier, redirect_uri, return_distribution, bind_wallet, expires_at`,
+     RETURNING code_verifier, redirect_uri, return_distribution, bind_wallet, blink_flow, expires_at`,
     [state, flow === "extension"],
   );
   const pending = claimed.rows[0];
@@ -81,7 +82,7 @@ export async function claimOAuthState(
 export async function startOAuthLogin(
   dependencies: Pick<XLoginDependencies, "database" | "oauth" | "now">,
   redirectUri: string,
-  web?: { returnDistribution: string; bindWallet?: string | undefined },
+  web?: { returnDistribution: string; blink?: { wallet: string; flow: string } | undefined },
 ): Promise<{ authorizeUrl: string; state: string }> {
   const { database } = dependencies;
   const now = dependencies.now ?? Date.now;
@@ -89,9 +90,17 @@ export async function startOAuthLogin(
   const codeVerifier = generateCodeVerifier();
   await database.query("DELETE FROM oauth_states WHERE expires_at < $1", [new Date(now())]);
   await database.query(
-    `INSERT INTO oauth_states (state, code_verifier, redirect_uri, expires_at, return_distribution, bind_wallet)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [state, codeVerifier, redirectUri, new Date(now() + STATE_TTL_MS), web?.returnDistribution ?? null, web?.bindWallet ?? null],
+    `INSERT INTO oauth_states (state, code_verifier, redirect_uri, expires_at, return_distribution, bind_wallet, blink_flow)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      state,
+      codeVerifier,
+      redirectUri,
+      new Date(now() + OAUTH_STATE_TTL_MS),
+      web?.returnDistribution ?? null,
+      web?.blink?.wallet ?? null,
+      web?.blink?.flow ?? null,
+    ],
   );
   const authorizeUrl = buildAuthorizeUrl(dependencies.oauth, {
     redirectUri,
