@@ -1,7 +1,7 @@
 import type { ActionError } from "@solana/actions-spec";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
-import { z } from "zod";
+import type { z } from "zod";
 import type { ErrorBody, ErrorCode, FieldIssue } from "../../shared/api/errors.ts";
 
 /** An error meant for the client: thrown anywhere in a handler, answered as `{ error: { code, message, details } }`. */
@@ -89,7 +89,8 @@ function isDataException(code: unknown): boolean {
 
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
-  if (error instanceof z.ZodError) return validationFailed(error);
+  // A ZodError that reaches here was not the request's (those become validationFailed where they
+  // are checked): a stored row or an answer that fails its schema is our fault, a 500.
   if (typeof error !== "object" || error === null) return undefined;
   const { type, status, code } = error as { type?: unknown; status?: unknown; code?: unknown };
   if (isDataException(code))

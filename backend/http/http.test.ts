@@ -59,6 +59,9 @@ describe("error handling and logging", () => {
     app.get("/crash", () => {
       throw new Error("database password is hunter2");
     });
+    app.get("/stored-row", () => {
+      z.object({ requirements: z.array(z.string()) }).parse({ requirements: "not a list" });
+    });
     app.get("/api/actions/crash", () => {
       throw new Error("database password is hunter2");
     });
@@ -97,6 +100,14 @@ describe("error handling and logging", () => {
     expect(body).not.toContain("hunter2");
     expect(body).toContain("internal_error");
     expect(lines.some((line) => line.includes("unhandled error"))).toBe(true);
+  });
+
+  it("answers a schema failure of our own data (not the request's) as our 500, without its schema paths", async () => {
+    const response = await fetch(`${url}/stored-row`);
+    expect(response.status).toBe(500);
+    const body = JSON.stringify(await response.json());
+    expect(body).toContain("internal_error");
+    expect(body).not.toContain("requirements");
   });
 
   it("answers action paths, in any case, with the Solana Actions spec's top-level message as well", async () => {
