@@ -284,7 +284,7 @@ export function buildApp(dependencies: AppDependencies): {
     { middleware: [limits.perIp] },
     {
       routes: [
-        healthRouter({ database, connection: context.connection, programId: context.programId, openapi }),
+        healthRouter({ database, connection: context.connection, programId: context.programId, openapi, logger }),
         privacyRouter(openapi),
         operationsRouter(context),
       ],

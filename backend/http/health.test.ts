@@ -53,7 +53,8 @@ describe("GET /healthz", () => {
       const response = await backend.request("GET", "/healthz");
       expect(response.status).toBe(503);
       const body = (await response.json()) as { status: string; reasons: string[] };
-      expect(body).toEqual({ status: "degraded", reasons: [expect.stringMatching(/^chain: /)] });
+      // The error itself (here naming the RPC's host and port) stays in the log: an RPC URL can carry an API key.
+      expect(body).toEqual({ status: "degraded", reasons: ["chain: not answering (the backend's log has the error)"] });
     } finally {
       await backend.close();
     }
@@ -66,7 +67,10 @@ describe("GET /healthz", () => {
       await ownDatabase.close();
       const response = await backend.request("GET", "/healthz");
       expect(response.status).toBe(503);
-      expect(await response.json()).toEqual({ status: "degraded", reasons: [expect.stringMatching(/^database: /)] });
+      expect(await response.json()).toEqual({
+        status: "degraded",
+        reasons: ["database: not answering (the backend's log has the error)"],
+      });
     } finally {
       await backend.close();
     }

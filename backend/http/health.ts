@@ -1,5 +1,6 @@
 import type { Connection, PublicKey } from "@solana/web3.js";
 import { Router } from "express";
+import type { Logger } from "pino";
 import { z } from "zod";
 import type { Database } from "../db/database.ts";
 import type { OpenApiRegistry } from "./openapi.ts";
@@ -13,6 +14,8 @@ export interface HealthDependencies {
   connection: Connection;
   programId: PublicKey;
   openapi: OpenApiRegistry;
+  /** Where a failed probe's error goes: its text can name internal hosts or an RPC URL's API key. */
+  logger: Logger;
 }
 
 const healthySchema = z.object({ status: z.literal("ok") });
@@ -30,24 +33,28 @@ function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** The public reason for a part that failed its probe; the error itself goes to the log only. */
+function notAnswering(part: "database" | "chain", error: unknown, logger: Logger): string {
+  logger.warn({ err: error }, `health: the ${part} did not answer`);
+  return `${part}: not answering (the backend's log has the error)`;
+}
 
-async function databaseProblem(database: Database): Promise<string | undefined> {
+async function databaseProblem(database: Database, logger: Logger): Promise<string | undefined> {
   try {
     await withTimeout(database.query("select 1"), "the database");
     return undefined;
   } catch (error) {
-    return `database: ${messageOf(error)}`;
+    return notAnswering("database", error, logger);
   }
 }
 
 /** The chain answers, and the distribution program is deployed on it and executable. */
-async function chainProblem(connection: Connection, programId: PublicKey): Promise<string | undefined> {
+async function chainProblem(connection: Connection, programId: PublicKey, logger: Logger): Promise<string | undefined> {
   let program: Awaited<ReturnType<Connection["getAccountInfo"]>>;
   try {
     program = await withTimeout(connection.getAccountInfo(programId), "the chain");
   } catch (error) {
-    return `chain: ${messageOf(error)}`;
+    return notAnswering("chain", error, logger);
   }
   if (!program) return `program: ${programId.toBase58()} is not deployed on the chain`;
   if (!program.executable) return `program: the account ${programId.toBase58()} is not an executable program`;
@@ -63,7 +70,10 @@ export function healthRouter(dependencies: HealthDependencies): Router {
   const router = Router();
   router.get("/healthz", async (_request, response) => {
     const reasons = (
-      await Promise.all([databaseProblem(dependencies.database), chainProblem(dependencies.connection, dependencies.programId)])
+      await Promise.all([
+        databaseProblem(dependencies.database, dependencies.logger),
+        chainProblem(dependencies.connection, dependencies.programId, dependencies.logger),
+      ])
     ).filter((reason) => reason !== undefined);
     if (reasons.length === 0) sendJson(response, 200, healthySchema.parse({ status: "ok" }));
     else sendJson(response, 503, degradedSchema.parse({ status: "degraded", reasons }));
