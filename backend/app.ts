@@ -270,6 +270,7 @@ export function buildApp(dependencies: AppDependencies): {
   app.set("json replacer", (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
   const limits = rateLimits({
     perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
+    actionsPerIpPerMinute: config.RATE_LIMIT_ACTIONS_PER_IP_PER_MINUTE,
     perAccountPerMinute: config.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
     accountOf: (response) => sessionOf(response)?.xUserId,
     now,

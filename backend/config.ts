@@ -91,6 +91,8 @@ const environmentSchema = z.object({
   /** Where tokens' ipfs:// metadata and images are fetched from. */
   IPFS_GATEWAY: z.url({ protocol: /^https$/, message: "IPFS_GATEWAY must be an https URL" }).default("https://ipfs.io/ipfs/"),
   RATE_LIMIT_PER_IP_PER_MINUTE: positiveInteger("RATE_LIMIT_PER_IP_PER_MINUTE", 1_200),
+  /** Per IP on the Solana Actions paths: blink clients reach them through their maker's proxy, many fans per address. */
+  RATE_LIMIT_ACTIONS_PER_IP_PER_MINUTE: positiveInteger("RATE_LIMIT_ACTIONS_PER_IP_PER_MINUTE", 60_000),
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: positiveInteger("RATE_LIMIT_PER_ACCOUNT_PER_MINUTE", 240),
   SESSION_TTL_DAYS: positiveInteger("SESSION_TTL_DAYS", 30),
   /** Time a client has to send a request's headers, and its whole request, before the connection is closed. */

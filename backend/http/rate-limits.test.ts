@@ -4,20 +4,21 @@ import { HttpError } from "./errors.ts";
 import { rateLimits } from "./rate-limits.ts";
 
 /** Runs a limiter on a request from `ip` (signed in as `account`) and tells what it decided. */
-function harness(perMinute: number) {
+function harness(perMinute: number, actionsPerMinute?: number) {
   let clock = 1_000_000;
   const limits = rateLimits({
     perIpPerMinute: perMinute,
+    ...(actionsPerMinute === undefined ? {} : { actionsPerIpPerMinute: actionsPerMinute }),
     perAccountPerMinute: perMinute,
     accountOf: (response) => (response.locals as { account?: string }).account,
     now: () => clock,
   });
-  const run = (limiter: keyof typeof limits, ip: string, account?: string) => {
+  const run = (limiter: keyof typeof limits, ip: string, account?: string, path = "/claims") => {
     const headers: Record<string, string> = {};
     const response = { locals: { account }, setHeader: (name: string, value: string) => (headers[name] = value) };
     let passed: unknown = "not called";
     limits[limiter](
-      { ip } as Request,
+      { ip, path } as Request,
       response as unknown as Response,
       ((error?: unknown) => {
         passed = error;
@@ -31,6 +32,22 @@ function harness(perMinute: number) {
 }
 
 describe("rate limits", () => {
+  it("gives the Solana Actions paths a per-IP limit of their own: a blink's fans come through its maker's proxy", () => {
+    const { run } = harness(2, 4);
+    const blink = "/api/actions/d/7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU";
+    for (let request = 0; request < 4; request++) expect(run("perIp", "34.1.1.1", undefined, blink).limited).toBe(false);
+    expect(run("perIp", "34.1.1.1", undefined, blink)).toMatchObject({ limited: true });
+    expect(run("perIp", "34.1.1.1", undefined, blink).headers["RateLimit-Policy"]).toBe("4;w=60");
+    // The same address's other requests count against the ordinary limit, apart from its blink traffic.
+    expect(run("perIp", "34.1.1.1").limited).toBe(false);
+    expect(run("perIp", "34.1.1.1").limited).toBe(false);
+    expect(run("perIp", "34.1.1.1").limited).toBe(true);
+    // Without a limit of their own, action paths count against the ordinary one.
+    const plain = harness(1);
+    expect(plain.run("perIp", "34.1.1.1", undefined, blink).limited).toBe(false);
+    expect(plain.run("perIp", "34.1.1.1").limited).toBe(true);
+  });
+
   it("counts each IP in a window begun at its first request, and says when it ends", () => {
     const { run, advance } = harness(2);
     expect(run("perIp", "10.0.0.1").headers).toEqual({

@@ -1,11 +1,17 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ipKeyGenerator } from "express-rate-limit";
 import type { Database } from "../db/database.ts";
-import { HttpError } from "./errors.ts";
+import { HttpError, isActionPath } from "./errors.ts";
 import { SharedRateCounter } from "./shared-rate-limits.ts";
 
 export interface RateLimitSettings {
   perIpPerMinute: number;
+  /**
+   * Per IP on the Solana Actions paths, when they have a limit of their own. Blink clients fetch
+   * actions through their maker's proxy (Dialect's api.dial.to and proxy.dial.to), so every fan of a
+   * blink arrives from a few addresses, which the per-IP limit of a person would soon refuse.
+   */
+  actionsPerIpPerMinute?: number;
   perAccountPerMinute: number;
   /** The signed-in X account of a request, when it has one. */
   accountOf: (response: Response) => string | undefined;
@@ -122,13 +128,15 @@ export function rateLimits(settings: RateLimitSettings): { perIp: RequestHandler
   const now = settings.now ?? Date.now;
   const counter = (limit: number, namespace: string): RateCounter =>
     settings.shared ? new SharedRateCounter(settings.shared, namespace, limit, WINDOW_MS, now) : new WindowCounter(limit, now);
+  const ipOf = (request: Request) => ipKeyGenerator(request.ip ?? "unknown");
+  const perIp = limiter(settings.perIpPerMinute, ipOf, counter(settings.perIpPerMinute, "ip"), true);
+  const { actionsPerIpPerMinute } = settings;
+  const actionsPerIp =
+    actionsPerIpPerMinute === undefined
+      ? perIp
+      : limiter(actionsPerIpPerMinute, ipOf, counter(actionsPerIpPerMinute, "actions-ip"), true);
   return {
-    perIp: limiter(
-      settings.perIpPerMinute,
-      (request) => ipKeyGenerator(request.ip ?? "unknown"),
-      counter(settings.perIpPerMinute, "ip"),
-      true,
-    ),
+    perIp: (request, response, next) => (isActionPath(request.path) ? actionsPerIp : perIp)(request, response, next),
     perAccount: limiter(
       settings.perAccountPerMinute,
       (_request, response) => settings.accountOf(response),
