@@ -140,6 +140,10 @@ export const backendReads = {
     { method: "POST", path: () => "/auth/wallet/challenge", needsSession: false },
     walletChallengeResponseSchema,
   ),
+  /**
+   * Binds the wallet to the signed-in X account: its claims are paid there. From a content script, only
+   * after the person approves it in our window (background/handlers/wallet-link-approval.ts).
+   */
   "auth/wallet-verify": read(
     z.strictObject({ message: z.string().min(1).max(4000), signature: base58SignatureSchema, address: publicKeySchema }),
     { method: "POST", path: () => "/auth/wallet/verify", needsSession: false },

@@ -204,6 +204,20 @@ export const approvalViewSchema = z.discriminatedUnion("kind", [
     message: z.string(),
     expiresAt: z.number(),
   }),
+  /**
+   * Binding a wallet to the signed-in X account, asked by a content script: the backend pays that
+   * account's claims to the wallet, and x.com's page, where any script can pose as Phantom, chose it.
+   */
+  z.object({
+    kind: z.literal("wallet-link"),
+    id: z.string(),
+    origin: z.string(),
+    /** In full: the person compares it with the address their wallet app shows. */
+    address: publicKeySchema,
+    /** From the worker's own X session, never from the request. */
+    xUsername: z.string(),
+    expiresAt: z.number(),
+  }),
 ]);
 export type ApprovalView = z.infer<typeof approvalViewSchema>;
 

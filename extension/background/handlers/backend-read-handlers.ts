@@ -7,6 +7,7 @@ import { MessagingError } from "../../messaging/errors.ts";
 import { decodeTransaction } from "../approvals/transaction-summary.ts";
 import type { Handlers } from "../router.ts";
 import { type BackgroundServices, backend, rememberBoundWallet, requireSession, rpcClient } from "../services.ts";
+import { approveContentWalletLink } from "./wallet-link-approval.ts";
 
 /** Asks the backend the route `type` names in the table (messaging/backend-reads.ts) and decodes its answer. */
 export async function readBackend<T extends BackendReadType>(
@@ -87,7 +88,10 @@ export function backendReadHandlers(
     "creator/claimants": read("creator/claimants"),
     "claims/get": read("claims/get"),
     "auth/wallet-challenge": read("auth/wallet-challenge"),
-    "auth/wallet-verify": read("auth/wallet-verify", (answer) => rememberBoundWallet(services, answer.address)),
+    "auth/wallet-verify": async (payload, context) => {
+      await approveContentWalletLink(services, payload.address, context);
+      return read("auth/wallet-verify", (answer) => rememberBoundWallet(services, answer.address))(payload);
+    },
     "chain/latest-blockhash": async () => (await rpcClient(services)).getLatestBlockhash(),
     "chain/send-transaction": async ({ transaction }) => {
       // Only fully signed transactions go out: the worker never adds a signature on this path.

@@ -187,6 +187,23 @@ export async function connectFan(person: Person): Promise<void> {
   await expect(card.getByTestId("memefans-claim")).toBeVisible();
 }
 
+/**
+ * The claim card's wallet step with a page wallet (Phantom, Solflare…): the wallet signs the backend's
+ * challenge in the page, then our approval window asks the person to link that exact address to their
+ * X account, since a script posing as the wallet on x.com could have answered with its own.
+ */
+export async function connectPageWallet(person: Person, wallet: InjectedWallet, screenshot?: string): Promise<void> {
+  const card = claimCard(person.x);
+  const shown = await approveSignature(
+    person.context,
+    () => card.getByTestId("memefans-connect-wallet").getByRole("button", { name: wallet.name }).click(),
+    screenshot,
+  );
+  expect(shown).toContain(`Link wallet ${wallet.address} to @${person.username}`);
+  expect(shown).toContain("Check that this address matches the one your wallet app shows.");
+  await expect(card.getByTestId("memefans-claim")).toBeVisible();
+}
+
 export async function closePerson(person: Person | undefined): Promise<void> {
   await person?.launched.close();
 }

@@ -19,6 +19,7 @@ import {
   claimCard,
   closePerson,
   connectFan,
+  connectPageWallet,
   openPerson,
   type Person,
 } from "./person.ts";
@@ -267,8 +268,7 @@ export async function runStory({ backend, screenshotDir, step }: StoryOptions): 
         await fanC.x.reload();
         const card = claimCard(fanC.x);
         await authorizeXAs(fanC.context, users.quietFan.username, () => card.getByTestId("memefans-connect-x").click());
-        await card.getByTestId("memefans-connect-wallet").getByRole("button", { name: "Phantom" }).click();
-        await expect(card.getByTestId("memefans-claim")).toBeVisible();
+        await connectPageWallet(fanC, wallet, join(screenshotDir, "07-0-fan-c-links-the-injected-wallet.png"));
         const liked = card.locator('[data-testid="memefans-checklist"] li').filter({ hasText: "Like the post" });
         await expect(liked).toHaveAttribute("data-met", "false");
         await shot(fanC.x, "07a-fan-c-action-buttons-like-missing");

@@ -6,6 +6,7 @@ import { formatSol } from "../../messaging/format.ts";
 import type { ApprovalView as View } from "../../messaging/shapes.ts";
 import { useApproveReady } from "./approve-delay.ts";
 import { RequestHeader } from "./request-header.tsx";
+import { WalletLinkRequest } from "./wallet-link-request.tsx";
 
 /** Asking again now and then keeps the service worker (which holds the request) from idling out. */
 const KEEPALIVE_MS = 15_000;
@@ -51,9 +52,10 @@ function numbered<T>(items: T[]): (T & { number: number })[] {
 }
 
 /**
- * The one place a signature is granted. It shows exactly what the service worker will sign: what
- * leaves the wallet in total and what comes back, every instruction decoded, the fee, and warnings
- * (every instruction it cannot read gets one); closing the window counts as Reject.
+ * The one place a signature, or a content script's wallet link, is granted. It shows exactly what the
+ * service worker will sign: what leaves the wallet in total and what comes back, every instruction
+ * decoded, the fee, and warnings (every instruction it cannot read gets one); or which wallet would be
+ * paid the person's claims. Closing the window counts as Reject.
  */
 export function ApprovalView({ id }: { id: string }) {
   const [handedOff, setHandedOff] = useState(false);
@@ -80,8 +82,8 @@ export function ApprovalView({ id }: { id: string }) {
   if (!view) return <p className="p-4 text-sm text-[#536471]">Loading the request…</p>;
   return (
     <main className="flex min-h-screen flex-col gap-3 p-4 text-[15px]">
-      <RequestHeader view={view} />
-      {view.kind === "transaction" ? (
+      {view.kind === "wallet-link" ? <WalletLinkRequest view={view} /> : <RequestHeader view={view} />}
+      {view.kind === "transaction" && (
         <>
           {view.headline && (
             <p className="rounded-2xl bg-[#e8f5fd] p-3 text-sm font-bold dark:bg-[#031018]" data-testid="approval-headline">
@@ -130,7 +132,8 @@ export function ApprovalView({ id }: { id: string }) {
             Network fee: <strong data-testid="approval-fee">{formatSol(view.feeLamports)}</strong>
           </p>
         </>
-      ) : (
+      )}
+      {view.kind === "message" && (
         <pre
           className="whitespace-pre-wrap break-all rounded-2xl border border-[#cfd9de] p-3 font-mono text-xs dark:border-[#2f3336]"
           data-testid="approval-message"

@@ -1,11 +1,10 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import type { ApprovalView } from "../../messaging/shapes.ts";
-import { RequestHeader } from "./request-header.tsx";
+import { RequestHeader, type SignatureRequestView } from "./request-header.tsx";
 
 const text = (markup: string) => markup.replace(/<[^>]+>/g, "");
 const signer = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
-const message = (origin: string, purpose: string): ApprovalView => ({
+const message = (origin: string, purpose: string): SignatureRequestView => ({
   kind: "message",
   id: "1",
   origin,
@@ -34,7 +33,7 @@ describe("the approval window's description of the request", () => {
   });
 
   it("quotes the name a page wallet gave itself", () => {
-    const view: ApprovalView = {
+    const view: SignatureRequestView = {
       kind: "transaction",
       id: "1",
       origin: "MEMEFANS options",

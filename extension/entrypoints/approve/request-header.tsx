@@ -10,12 +10,15 @@ export function askedByExtensionPage(origin: string): boolean {
   return origin.startsWith("MEMEFANS ");
 }
 
+/** A request for a signature: every kind but a wallet link, which has its own description (wallet-link-request.tsx). */
+export type SignatureRequestView = Exclude<ApprovalView, { kind: "wallet-link" }>;
+
 /**
  * Who asks, why, and who signs. A site's words for why (`purpose`) and a page wallet's name for
  * itself are its own, not checked by MEMEFANS: they are quoted and labelled as such, never worded
  * as the window's own description of the request.
  */
-export function RequestHeader({ view }: { view: ApprovalView }) {
+export function RequestHeader({ view }: { view: SignatureRequestView }) {
   const wallet = view.kind === "transaction" ? view.wallet : undefined;
   return (
     <header>
