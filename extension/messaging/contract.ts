@@ -260,6 +260,8 @@ export const errorCodes = [
   "no_wallet",
   "wrong_password",
   "rejected",
+  /** Enough requests from the same site already wait for the person: this one is refused, not queued. */
+  "busy",
   "timeout",
   "not_signed_in",
   "backend_error",

@@ -33,6 +33,9 @@ interface Pending {
  * answered. A site that sent a second request while the person reached for Approve on the first
  * would otherwise have its window open on top and take the click.
  */
+/** A site may line up this many requests (the one on screen included); more would bury the person in windows. */
+export const MAX_WAITING_PER_ORIGIN = 3;
+
 export class ApprovalQueue {
   /** In the order they came; only `shown` has a window. */
   private readonly pending = new Map<string, Pending>();
@@ -63,6 +66,13 @@ export class ApprovalQueue {
   }
 
   private async ask(request: ApprovalRequest, handoff: boolean): Promise<number | undefined> {
+    const waitingFromOrigin = [...this.pending.values()].filter((entry) => entry.view.origin === request.origin).length;
+    if (waitingFromOrigin >= MAX_WAITING_PER_ORIGIN) {
+      throw new MessagingError(
+        "busy",
+        `${request.origin} already has ${MAX_WAITING_PER_ORIGIN} requests waiting for you; answer those first`,
+      );
+    }
     const id = crypto.randomUUID();
     const deadline = () => this.now() + this.timeoutMs;
     let resolve: () => void = () => undefined;

@@ -32,7 +32,7 @@ import { formatLocalTime, shortAddress } from "../../ui/format.ts";
 import { RpcClient } from "../chain/rpc-client.ts";
 import { testServices } from "../testing/test-services.ts";
 import { signAndSendWithBuiltin, signMessageWithBuiltin } from "../wallets/builtin-signing.ts";
-import { ApprovalQueue, type ApprovalWindows } from "./approval-queue.ts";
+import { ApprovalQueue, type ApprovalWindows, MAX_WAITING_PER_ORIGIN } from "./approval-queue.ts";
 import type { TokenInfo } from "./instruction-decoders.ts";
 import { summarizeTransaction } from "./transaction-summary.ts";
 
@@ -397,6 +397,18 @@ describe("approval queue", () => {
     queue.decide(secondId ?? "", true);
     await expect(second).resolves.toBeUndefined();
     expect(closed).toEqual([1, 2]);
+  });
+
+  it("refuses a site's request beyond the few it may line up, and not another site's", async () => {
+    const { windows: recorded } = recordingWindows();
+    // Each request times out soon after it comes on screen, so the test ends without answering them.
+    const queue = new ApprovalQueue(recorded, 20);
+    const lined = Array.from({ length: MAX_WAITING_PER_ORIGIN }, () => queue.request(request).catch((error) => error.code));
+    await expect(queue.request(request)).rejects.toMatchObject({ code: "busy" });
+    expect(queue.size).toBe(MAX_WAITING_PER_ORIGIN);
+    const fromPopup = queue.request({ ...request, origin: "MEMEFANS popup" }).catch((error) => error.code);
+    expect(queue.size).toBe(MAX_WAITING_PER_ORIGIN + 1);
+    expect(await Promise.all([...lined, fromPopup])).toEqual(Array(MAX_WAITING_PER_ORIGIN + 1).fill("timeout"));
   });
 
   it("gives a waiting request its full time from when it comes on screen", async () => {
