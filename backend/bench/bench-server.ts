@@ -7,14 +7,13 @@ import { batcherMetricsHooks, claimsPlugin } from "../claims/claims-plugin.ts";
 import { queueSignalOf } from "../claims/queue-signal.ts";
 import { fund } from "../claims/testing/chain-fixtures.ts";
 import { registerDistribution } from "../claims/testing/registered-distribution.ts";
-import { openDatabase } from "../db/open-database.ts";
-import { createDatabaseOn, startPostgresServer } from "../db/testing/postgres-server.ts";
 import { createLogger } from "../http/logging.ts";
 import { sendJson } from "../http/send-json.ts";
 import { lineOf, startScript } from "../http/testing/child-processes.ts";
 import { startTestBackend } from "../http/testing/test-backend.ts";
 import { sessionRequired } from "../identity/sessions.ts";
 import { SEED } from "../x-emulator/seed.ts";
+import { openBenchDatabase } from "./bench-database.ts";
 import {
   type BatcherProfile,
   type BenchCommand,
@@ -39,11 +38,8 @@ const X_COST_FANS = 20;
  */
 const dataDirectory = process.argv[2];
 if (!dataDirectory) throw new Error("usage: bench-server.ts <data directory>");
-// BENCH_POSTGRES=1 compares with a PostgreSQL server on loopback (started here, thrown away after).
-const postgres = process.env.BENCH_POSTGRES === "1" ? await startPostgresServer() : undefined;
-const database = postgres
-  ? await openDatabase({ databaseUrl: await createDatabaseOn(postgres.adminUrl) })
-  : await openDatabase({ dataDirectory });
+// BENCH_POSTGRES=1 compares with a PostgreSQL server on loopback.
+const { database, postgres } = await openBenchDatabase(dataDirectory);
 const chainProcess =
   process.env.BENCH_CHAIN === "process"
     ? startScript("backend/chain/chain-main.ts", { CHAIN_PORT: "0", CHAIN_RPC_PER_MINUTE: String(1_000_000_000) })

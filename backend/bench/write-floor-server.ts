@@ -1,7 +1,6 @@
 import { createServer, type ServerResponse } from "node:http";
 import { ClaimIntake } from "../claims/claim-intake.ts";
-import { openDatabase } from "../db/open-database.ts";
-import { createDatabaseOn, startPostgresServer } from "../db/testing/postgres-server.ts";
+import { openBenchDatabase } from "./bench-database.ts";
 
 /**
  * `bench:api`'s second yardstick: a claim's durable write and nothing else. A bare node:http server reads
@@ -17,10 +16,7 @@ const MAX_CLAIMS = 2 ** 31 - 1;
 
 const dataDirectory = process.argv[2];
 if (!dataDirectory) throw new Error("usage: write-floor-server.ts <data directory>");
-const postgres = process.env.BENCH_POSTGRES === "1" ? await startPostgresServer() : undefined;
-const database = postgres
-  ? await openDatabase({ databaseUrl: await createDatabaseOn(postgres.adminUrl) })
-  : await openDatabase({ dataDirectory });
+const { database, postgres } = await openBenchDatabase(dataDirectory);
 const intake = new ClaimIntake(database);
 
 function answer(response: ServerResponse, status: number, body: unknown): void {
