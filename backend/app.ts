@@ -150,7 +150,7 @@ function appContext(dependencies: AppDependencies, claimActivity: ClaimActivity)
     publicUrl: config.PUBLIC_URL,
     offchain: { ipfsGateway: config.IPFS_GATEWAY, allowLoopback: dependencies.tokenMetadataFromLoopback ?? false },
     now,
-    onError: (mint, error) => logger.debug({ mint, err: error }, "token logo not fetched"),
+    onError: (mint, error) => logger.debug({ mint, err: error }, "token identity or logo not read"),
   });
   const distributions = new DistributionService({
     store: new DistributionStore(database),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../shared/api/distributions.ts";
-import { unknownToken } from "../../shared/api/tokens.ts";
 import { decimalTokenAmount } from "../../shared/primitives.ts";
+import { chainToken } from "../../shared/tokens/testing/token-fixtures.ts";
 import { escapeHtml, renderClaimPage } from "./claim-page-html.ts";
 import { describeClaimRules, summarize } from "./giveaway-summary.ts";
 import { claimPageDataSchema } from "./page-data.ts";
@@ -26,7 +26,7 @@ describe("public page helpers", () => {
       creator: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
       creatorXUserId: "1001",
       mint: "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263",
-      token: { ...unknownToken("DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263", 5), symbol: "BONK" },
+      token: { ...chainToken("DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263", 5), symbol: "BONK" },
       amountPerClaim: 150_000n,
       maxClaims: 100,
       claimedCount: 12,
@@ -45,6 +45,7 @@ describe("public page helpers", () => {
     };
     const token = {
       mint: distribution.mint,
+      verified: true,
       tokenProgram: "spl-token" as const,
       decimals: 5,
       name: "Bonk <b>",
@@ -87,7 +88,7 @@ describe("public page helpers", () => {
       {
         ...distributionForRules(),
         claimRules: { oncePerCreator: true, maxClaimsPerMinute: 60 },
-        token: { ...unknownToken(mint, 6), symbol: "USDC", impersonates: "USDC", freezeAuthority: mint },
+        token: { ...chainToken(mint, 6), symbol: "USDC", impersonates: "USDC", freezeAuthority: mint },
       },
       undefined,
       2_000,
@@ -110,7 +111,7 @@ function distributionForRules(): Distribution {
     creator: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
     creatorXUserId: "1001",
     mint: "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263",
-    token: unknownToken("DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263", 5),
+    token: chainToken("DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263", 5),
     amountPerClaim: 150_000n,
     maxClaims: 100,
     claimedCount: 0,

@@ -8,7 +8,7 @@ import {
   MAX_BUCKET_ANSWERS,
   type RegisterDistributionBody,
 } from "../../shared/api/distributions.ts";
-import { type TokenIdentity, unknownToken } from "../../shared/api/tokens.ts";
+import { unverifiedToken } from "../../shared/api/tokens.ts";
 import { minimumFeeBudget } from "../../shared/fee-budget.ts";
 import type { DistributionAccount } from "../../shared/program/index.ts";
 import { requirementsHash } from "../../shared/requirements.ts";
@@ -313,8 +313,8 @@ export class DistributionService {
     const creators = [...new Set(rows.map((row) => row.creator_x_user_id))];
     const [accepted, tokens, profiles] = await Promise.all([
       this.dependencies.claims.acceptedCounts(rows.map((row) => row.address)),
-      // A token the chain cannot describe right now is shown as unknown rather than failing the lookup.
-      this.dependencies.tokens.identities(rows.map((row) => row.mint)).catch(() => new Map<string, TokenIdentity>()),
+      // A token the chain cannot describe right now is left out, and shown as unverified below.
+      this.dependencies.tokens.identities(rows.map((row) => row.mint)),
       Promise.all(creators.map((id) => this.dependencies.accounts.profile(id))),
     ]);
     const usernames = new Map(creators.map((id, index) => [id, profiles[index]?.username]));
@@ -325,7 +325,7 @@ export class DistributionService {
         publicUrl,
         verifier,
         accepted.get(row.address) ?? 0,
-        tokens.get(row.mint) ?? unknownToken(row.mint, row.token_decimals),
+        tokens.get(row.mint) ?? unverifiedToken(row.mint, row.token_decimals),
         usernames.get(row.creator_x_user_id),
       ),
     );

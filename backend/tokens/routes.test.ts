@@ -57,6 +57,8 @@ it("answers a token's identity with its schema, and its logo from this origin as
   // The host called it text/html; the bytes say GIF, and GIF is what is served.
   expect(logo.headers.get("content-type")).toBe("image/gif");
   expect(logo.headers.get("x-content-type-options")).toBe("nosniff");
+  // Browsers keep it no longer than the backend does (10 minutes): a changed logo is not stuck for a day.
+  expect(logo.headers.get("cache-control")).toBe("public, max-age=600");
   expect(logo.headers.get("content-security-policy")).toContain("default-src 'none'");
   expect(Buffer.from(await logo.arrayBuffer())).toEqual(GIF);
 });

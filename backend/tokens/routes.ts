@@ -39,7 +39,8 @@ export function tokensRouter(dependencies: { directory: TokenDirectory; openapi:
     // The bytes were recognised as a raster image; nothing in them may run or be re-sniffed as something else.
     response.set({
       "Content-Type": logo.contentType,
-      "Cache-Control": "public, max-age=86400",
+      // No longer than the directory keeps it: a token that changes its image shows the new one as soon as we do.
+      "Cache-Control": `public, max-age=${directory.cacheSeconds}`,
       "Content-Security-Policy": "default-src 'none'; sandbox",
       "X-Content-Type-Options": "nosniff",
       "Cross-Origin-Resource-Policy": "cross-origin",

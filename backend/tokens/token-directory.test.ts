@@ -1,4 +1,4 @@
-import { Keypair, type PublicKey } from "@solana/web3.js";
+import { type Connection, Keypair, type PublicKey } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { token2022MintPlan } from "../../programs/distribution/tests/harness/token-2022.ts";
 import { EmbeddedChain } from "../chain/embedded-chain.ts";
@@ -23,6 +23,7 @@ beforeAll(async () => {
         .writeHead(200, { "content-type": "application/json" })
         .end(JSON.stringify({ name: "Moo Deng", image: "/moodeng.png" }));
     if (request.url === "/moodeng.png") return response.writeHead(200, { "content-type": "image/png" }).end(PNG);
+    if (request.url === "/bom.json") return response.writeHead(200).end(`\uFEFF${JSON.stringify({ image: "/moodeng.png" })}`);
     if (request.url === "/svg.json") return response.writeHead(200).end(JSON.stringify({ image: "/evil.svg" }));
     if (request.url === "/evil.svg") return response.writeHead(200, { "content-type": "image/png" }).end("<svg onload=alert(1)>");
     response.writeHead(404).end();
@@ -42,9 +43,9 @@ async function pumpFunMint(name: string, symbol: string, uri: string, freezeAuth
   return { mint: plan.mint.publicKey.toBase58(), authority };
 }
 
-function directory(now = () => Date.now()) {
+function directory(now = () => Date.now(), connection: Connection = inProcessConnection(chain)) {
   return new TokenDirectory({
-    connection: inProcessConnection(chain),
+    connection,
     publicUrl: "https://memefans.test",
     offchain: { ipfsGateway: "https://ipfs.io/ipfs/", allowLoopback: true, timeoutMs: 2_000 },
     now,
@@ -58,6 +59,7 @@ describe("a token's identity comes from the chain", () => {
     const tokens = directory();
     expect(await tokens.identity(mint)).toEqual({
       mint,
+      verified: true,
       tokenProgram: "token-2022",
       decimals: 6,
       name: "Moo Deng",
@@ -115,5 +117,34 @@ describe("a token's identity comes from the chain", () => {
     now += 31_000;
     await tokens.logo(mint);
     expect(fetchesOfLater()).toBe(before + 2);
+  });
+
+  it("reads a logo whose metadata JSON starts with a byte order mark", async () => {
+    const { mint } = await pumpFunMint("Bom Coin", "BOM", `${base}/bom.json`);
+    expect(await directory().logo(mint)).toEqual({ bytes: PNG, contentType: "image/png" });
+  });
+
+  it("reads several mints each on its own: one failed read leaves the others' names and warnings", async () => {
+    const freezer = Keypair.generate().publicKey;
+    const readable = await pumpFunMint("Moo Deng", "MOODENG", `${base}/moodeng.json`, freezer);
+    const flaky = (await pumpFunMint("Flaky", "FLAKY", `${base}/flaky.json`)).mint;
+    const connection = inProcessConnection(chain);
+    const rateLimited = Object.assign(Object.create(connection), {
+      getMultipleAccountsInfo: (keys: PublicKey[], commitment: "confirmed") =>
+        keys[0]?.toBase58() === flaky
+          ? Promise.reject(new Error("429 Too Many Requests"))
+          : connection.getMultipleAccountsInfo(keys, commitment),
+    }) as Connection;
+    const failures: string[] = [];
+    const tokens = new TokenDirectory({
+      connection: rateLimited,
+      publicUrl: "https://memefans.test",
+      offchain: { ipfsGateway: "https://ipfs.io/ipfs/" },
+      onError: (mint) => failures.push(mint),
+    });
+    const found = await tokens.identities([readable.mint, flaky]);
+    expect([...found.keys()]).toEqual([readable.mint]);
+    expect(found.get(readable.mint)).toMatchObject({ verified: true, symbol: "MOODENG", freezeAuthority: freezer.toBase58() });
+    expect(failures).toEqual([flaky]);
   });
 });

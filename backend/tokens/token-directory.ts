@@ -1,13 +1,13 @@
 import { type Connection, PublicKey } from "@solana/web3.js";
 import type { TokenIdentity } from "../../shared/api/tokens.ts";
 import {
-  impersonatedTicker,
   metaplexMetadataAddress,
   type OnchainMetadata,
   readMetaplexMetadata,
   readMintFacts,
   readToken2022Metadata,
 } from "../../shared/tokens/onchain-token.ts";
+import { impersonatedTicker } from "../../shared/tokens/ticker-lookalikes.ts";
 import { fetchBounded, type OffchainFetchOptions, resolveMetadataUrl, sniffImageType } from "./offchain-fetch.ts";
 
 export interface TokenLogo {
@@ -46,9 +46,11 @@ export class TokenDirectory {
   private readonly logos = new Map<string, Cached<TokenLogo | undefined>>();
   private readonly pending = new Map<string, Promise<unknown>>();
   private readonly now: () => number;
+  private readonly ttlMs: number;
 
   constructor(private readonly options: TokenDirectoryOptions) {
     this.now = options.now ?? Date.now;
+    this.ttlMs = options.ttlMs ?? 600_000;
   }
 
   /** The token's identity, or undefined when `mint` is not a mint of either token program. */
@@ -56,16 +58,28 @@ export class TokenDirectory {
     return (await this.described(mint))?.identity;
   }
 
-  /** Identities of several mints, read in parallel; a mint that is not one is left out. */
+  /**
+   * Identities of several mints, read in parallel. A mint that is not one, or whose read failed (an RPC
+   * 429), is left out: one failed read must not take every other token's name and warnings with it.
+   */
   async identities(mints: readonly string[]): Promise<Map<string, TokenIdentity>> {
     const found = new Map<string, TokenIdentity>();
     await Promise.all(
       [...new Set(mints)].map(async (mint) => {
-        const identity = await this.identity(mint);
-        if (identity) found.set(mint, identity);
+        try {
+          const identity = await this.identity(mint);
+          if (identity) found.set(mint, identity);
+        } catch (error) {
+          this.options.onError?.(mint, error);
+        }
       }),
     );
     return found;
+  }
+
+  /** How long a logo may be cached downstream: no longer than it is here, or a changed logo would linger. */
+  get cacheSeconds(): number {
+    return Math.floor(this.ttlMs / 1000);
   }
 
   /** The image the token's metadata names, fetched once per TTL; undefined when it has none or it failed. */
@@ -77,7 +91,7 @@ export class TokenDirectory {
     const uri = described.uri;
     return this.once(`logo:${mint}`, async () => {
       const logo = await this.fetchLogo(mint, uri);
-      const ttl = logo ? (this.options.ttlMs ?? 600_000) : (this.options.missingLogoTtlMs ?? 60_000);
+      const ttl = logo ? this.ttlMs : (this.options.missingLogoTtlMs ?? 60_000);
       this.remember(this.logos, mint, { value: logo, expiresAt: this.now() + ttl });
       return logo;
     });
@@ -88,7 +102,7 @@ export class TokenDirectory {
     if (cached && cached.expiresAt > this.now()) return cached.value;
     return this.once(`identity:${mint}`, async () => {
       const value = await this.load(mint);
-      this.remember(this.descriptions, mint, { value, expiresAt: this.now() + (this.options.ttlMs ?? 600_000) });
+      this.remember(this.descriptions, mint, { value, expiresAt: this.now() + this.ttlMs });
       return value;
     });
   }
@@ -129,6 +143,7 @@ export class TokenDirectory {
       uri,
       identity: {
         mint,
+        verified: true,
         tokenProgram: facts.tokenProgram,
         decimals: facts.decimals,
         name: metadata?.name || null,
@@ -137,7 +152,7 @@ export class TokenDirectory {
         logoUrl: uri ? `${this.options.publicUrl}/tokens/${mint}/logo` : null,
         freezeAuthority: facts.freezeAuthority,
         mintAuthority: facts.mintAuthority,
-        impersonates: metadata?.symbol ? (impersonatedTicker(mint, metadata.symbol) ?? null) : null,
+        impersonates: metadata ? (impersonatedTicker(mint, metadata.symbol, metadata.name) ?? null) : null,
       },
     };
   }
@@ -150,7 +165,9 @@ export class TokenDirectory {
       // Some tokens point their URI straight at the image.
       const direct = sniffImageType(json.bytes);
       if (direct) return { bytes: json.bytes, contentType: direct };
-      const image: unknown = (JSON.parse(json.bytes.toString("utf8")) as { image?: unknown }).image;
+      // Some hosts save the JSON with a UTF-8 byte order mark, which JSON.parse refuses.
+      const text = json.bytes.toString("utf8").replace(/^\uFEFF/, "");
+      const image: unknown = (JSON.parse(text) as { image?: unknown }).image;
       if (typeof image !== "string") return undefined;
       const fetched = await fetchBounded(
         resolveMetadataUrl(new URL(image, json.finalUrl).toString(), offchain),

@@ -3,8 +3,8 @@
 import { act } from "react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Distribution, Eligibility } from "../../shared/api/distributions.ts";
-import { unknownToken } from "../../shared/api/tokens.ts";
 import { postIdBucket } from "../../shared/post-bucket.ts";
+import { chainToken } from "../../shared/tokens/testing/token-fixtures.ts";
 import type { Claim, WalletStatus } from "../messaging/shapes.ts";
 import { claimWidget } from "./claim-widget.tsx";
 import { followXTheme } from "./follow-x-theme.ts";
@@ -460,7 +460,7 @@ describe("claim button", () => {
     const asked: string[] = [];
     const withIdentity = distributionFixture(A, "1841842569182929401", {
       token: {
-        ...unknownToken(A, 6),
+        ...chainToken(A, 6),
         mint: "EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm",
         name: "dogwifhat",
         symbol: "WIF",
@@ -492,7 +492,7 @@ describe("claim button", () => {
   it("names a token without metadata by its address and asks for no logo", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     const asked: string[] = [];
-    const worker = serve([distributionFixture(A, "1841842569182929401", { token: unknownToken(BONK_MINT, 5) })], {
+    const worker = serve([distributionFixture(A, "1841842569182929401", { token: chainToken(BONK_MINT, 5) })], {
       "tokens/logo": ({ mint }) => {
         asked.push(mint);
         return { dataUrl: null };

@@ -2,6 +2,7 @@ import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
 import Button from "@mui/material/Button";
 import Checkbox from "@mui/material/Checkbox";
+import Chip from "@mui/material/Chip";
 import Dialog from "@mui/material/Dialog";
 import DialogActions from "@mui/material/DialogActions";
 import DialogContent from "@mui/material/DialogContent";
@@ -24,8 +25,9 @@ import { backendApi, describeApiError } from "../api/backend-api.ts";
 import { formatSol } from "../messaging/format.ts";
 import type { Balances } from "../messaging/shapes.ts";
 import { useOverlayDispatch } from "../store/hooks.ts";
-import { formatLocalTime, formatTokenAmount, tokenLabel } from "../ui/format.ts";
-import { readTokenAmount } from "./create-amounts.ts";
+import { formatLocalTime, formatTokenAmount, formatTokenBalance, tokenLabel } from "../ui/format.ts";
+import { TokenRiskNotes } from "../ui/token-risk-notes.tsx";
+import { readTokenAmount, UNKNOWN_DECIMALS_PROBLEM } from "./create-amounts.ts";
 import { type CostToken, type CreationCost, creationCost, creationTotalText } from "./create-cost.ts";
 import { CreatorWallet } from "./creator-wallet.tsx";
 import { loadTransactionBuilder } from "./load-transaction-builder.ts";
@@ -47,8 +49,8 @@ export interface CreateForm {
   holdMint: string;
   /** In that token's own units ("1,000"), not raw units. */
   holdMin: string;
-  /** The hold token's decimals, known from the wallet's balances when it was picked. */
-  holdDecimals: number;
+  /** The hold token's decimals, from the wallet's balances when it was picked; null until then, or when unreadable. */
+  holdDecimals: number | null;
   accountAge: boolean;
   accountAgeDays: string;
   minFollowers: boolean;
@@ -88,7 +90,7 @@ const defenceToggles: [ToggleKey, string][] = [
 ];
 
 /** Raw units for the draft; a typed amount that is not one passes on as text, and its field names the problem. */
-function rawOrText(text: string, decimals: number): string {
+function rawOrText(text: string, decimals: number | null): string {
   const reading = readTokenAmount(text, decimals);
   return "raw" in reading ? reading.raw.toString() : text.trim();
 }
@@ -116,7 +118,7 @@ export function defaultForm(now: Date, firstMint = ""): CreateForm {
     holdToken: false,
     holdMint: "",
     holdMin: "",
-    holdDecimals: 0,
+    holdDecimals: null,
     accountAge: true,
     accountAgeDays: String(DEFAULT_MIN_ACCOUNT_AGE_DAYS),
     minFollowers: true,
@@ -182,7 +184,7 @@ export function claimRulesFrom(form: CreateForm): ClaimRules {
 export function draftFrom(
   form: CreateForm,
   postId: string,
-  decimals: number,
+  decimals: number | null,
   feePerClaimLamports: bigint,
   tokenProgram: TokenProgramName = "spl-token",
 ): DistributionDraftInput {
@@ -203,13 +205,15 @@ export function draftFrom(
 export function validateForm(
   form: CreateForm,
   postId: string,
-  decimals: number,
+  /** The token's decimals; null when they could not be read, and then no draft comes out. */
+  decimals: number | null,
   nowSeconds: number,
   feePerClaimLamports: bigint,
   tokenProgram: TokenProgramName = "spl-token",
 ) {
   const parsed = distributionDraftSchema.safeParse(draftFrom(form, postId, decimals, feePerClaimLamports, tokenProgram));
   const errors: Record<string, string> = {};
+  if (decimals === null) errors.mint = UNKNOWN_DECIMALS_PROBLEM;
   // The typed amounts' own words ("not a number", "negative") come before the schema's.
   const amount = readTokenAmount(form.amount, decimals);
   if ("problem" in amount) errors.amountPerClaim = amount.problem;
@@ -287,7 +291,7 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
   const builder = useTransactionBuilder();
   const mint = form.mint || tokens[0]?.mint || "";
   const token = tokens.find((candidate) => candidate.mint === mint);
-  const decimals = token?.decimals ?? 0;
+  const decimals = token ? token.decimals : null;
   const filled = { ...form, mint };
   const tokenProgram = token?.tokenProgram ?? "spl-token";
   // The fields are judged at once; the draft waits for the service's fee per payout, which sets the budget.
@@ -299,7 +303,9 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
     feePerClaimLamports ?? 0n,
     tokenProgram,
   );
-  const cost = validation.draft ? creationCost(validation.draft) : null;
+  // A draft implies known decimals: validateForm gives none without them.
+  const priced = validation.draft && decimals !== null ? { cost: creationCost(validation.draft), decimals } : null;
+  const cost = priced?.cost ?? null;
   const shortfall =
     cost && balances.data
       ? shortfallOf(cost, { tokenRaw: BigInt(token?.amount ?? "0"), lamports: BigInt(balances.data.lamports) })
@@ -385,6 +391,16 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
             error={shown("mint")}
             helperText={balances.isError ? "could not read the wallet's tokens" : "from your wallet"}
           />
+          {token && token.decimals === null && (
+            <Alert severity="error" data-testid="memefans-unknown-decimals">
+              {`${symbol}: ${UNKNOWN_DECIMALS_PROBLEM}.`}
+            </Alert>
+          )}
+          {token && token.risks.length > 0 && (
+            <Alert severity="warning" data-testid="memefans-token-risks">
+              <TokenRiskNotes risks={token.risks} />
+            </Alert>
+          )}
           <Box className="grid grid-cols-2 gap-3">
             <TextField
               label={`Amount per claim (${symbol})`}
@@ -473,20 +489,20 @@ export function CreateDistributionDialog({ postId, onClose, insertLink }: Create
               priorityFeeCapLamports={validation.draft.priorityFeeCapLamports}
             />
           )}
-          <CostSummary cost={cost} token={{ name: symbol, decimals }} />
+          <CostSummary priced={priced} tokenName={symbol} />
         </Box>
       </DialogContent>
       {/* Outside the scrolling form, so the total and what happens now stay in view beside the button. */}
       <Box className="flex flex-col gap-2 px-6 pt-3" data-testid="memefans-create-footer">
-        {cost && (
+        {priced && (
           <Typography variant="body2" sx={{ fontWeight: 700 }} data-testid="memefans-create-total">
-            {creationTotalText(cost, { name: symbol, decimals })}
+            {creationTotalText(priced.cost, { name: symbol, decimals: priced.decimals })}
           </Typography>
         )}
-        {shortfall && (
+        {shortfall && priced && (
           <Alert severity="error" data-testid="memefans-shortfall">
-            Your wallet is short of {shortfallText(shortfall, { name: symbol, decimals })} for these terms: lower the amount or
-            the number of claims, or add to the wallet.
+            Your wallet is short of {shortfallText(shortfall, { name: symbol, decimals: priced.decimals })} for these terms: lower
+            the amount or the number of claims, or add to the wallet.
           </Alert>
         )}
         {builder === "failed" && <Alert severity="error">The signing part of MEMEFANS did not load; reload the page.</Alert>}
@@ -569,7 +585,10 @@ function TokenPicker(props: {
           <span className="flex items-center gap-2">
             <TokenLogo token={candidate} />
             {tokenName(candidate, candidate.mint)}
-            {candidate.name ? ` (${candidate.name})` : ""} · {formatTokenAmount(candidate.amount, candidate.decimals)} held
+            {candidate.name ? ` (${candidate.name})` : ""} · {formatTokenBalance(candidate.amount, candidate.decimals)} held
+            {candidate.risks.length > 0 && (
+              <Chip size="small" color="warning" label="⚠ risk" title={candidate.risks.join(" ")} data-testid="token-risk-chip" />
+            )}
           </span>
         </MenuItem>
       ))}
@@ -661,16 +680,23 @@ function Toggles({
 }
 
 /** The total's parts; the one-sentence total (the approval window's words) stays beside the button. */
-function CostSummary({ cost, token }: { cost: CreationCost | null; token: CostToken }) {
-  if (!cost) {
+function CostSummary({
+  priced,
+  tokenName: name,
+}: {
+  priced: { cost: CreationCost; decimals: number } | null;
+  tokenName: string;
+}) {
+  if (!priced) {
     return (
       <Typography variant="body2" color="text.secondary">
         Fill in the terms to see the cost.
       </Typography>
     );
   }
+  const { cost, decimals } = priced;
   const rows: [string, string][] = [
-    ["Tokens escrowed", `${formatTokenAmount(cost.tokensEscrowed.toString(), token.decimals)} ${token.name}`],
+    ["Tokens escrowed", `${formatTokenAmount(cost.tokensEscrowed.toString(), decimals)} ${name}`],
     ["Rent (returned when you close it)", formatSol(cost.rentLamports)],
     ["Fee budget (unused part returned when you close it)", formatSol(cost.feeBudgetLamports)],
     ["Network fee", formatSol(cost.networkFeeLamports)],

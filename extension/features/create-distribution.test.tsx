@@ -5,10 +5,11 @@ import { act } from "react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { postIdBucket } from "../../shared/post-bucket.ts";
 import { findDistributionAddress } from "../../shared/program/pda.ts";
+import { UNREAD_TOKEN_WARNING } from "../../shared/tokens/token-label.ts";
 import { decodeTransaction, summarizeTransaction } from "../background/approvals/transaction-summary.ts";
 import { claimWidget } from "./claim-widget.tsx";
 import { composerGiveaway } from "./composer-giveaway.tsx";
-import { readTokenAmount } from "./create-amounts.ts";
+import { readTokenAmount, UNKNOWN_DECIMALS_PROBLEM } from "./create-amounts.ts";
 import { creationCost, creationTotalText, rentExemptLamports } from "./create-cost.ts";
 import { type CreateForm, claimRulesFrom, defaultForm, shortfallOf, validateForm } from "./create-dialog.tsx";
 import { createDistribution } from "./create-distribution.tsx";
@@ -67,6 +68,22 @@ describe("the create form", () => {
       holdMint: "pick the token fans must hold",
       holdMin: "enter an amount",
     });
+  });
+
+  it("converts no amount of a token whose decimals are unknown, and names why on the token field", () => {
+    expect(readTokenAmount("1", null)).toEqual({ problem: UNKNOWN_DECIMALS_PROBLEM });
+    const { draft, errors } = validateForm(form({ amount: "1" }), "1841834132160077852", null, nowSeconds, FEE_PER_CLAIM);
+    expect(draft).toBeNull();
+    expect(errors).toMatchObject({ mint: UNKNOWN_DECIMALS_PROBLEM, amountPerClaim: UNKNOWN_DECIMALS_PROBLEM });
+    const holding = validateForm(
+      form({ holdToken: true, holdMint: BONK_MINT, holdMin: "5", holdDecimals: null }),
+      "1841834132160077852",
+      5,
+      nowSeconds,
+      FEE_PER_CLAIM,
+    );
+    expect(holding.draft).toBeNull();
+    expect(holding.errors).toEqual({ holdMin: UNKNOWN_DECIMALS_PROBLEM });
   });
 
   it("asks for an explicit yes before a giveaway with no requirement at all", () => {
@@ -168,7 +185,8 @@ describe("the create form", () => {
       endsAt: "the end must be after the start",
     });
     expect(
-      validateForm(form({ holdToken: true, holdMint: "nope", holdMin: "5" }), "1", 5, nowSeconds, FEE_PER_CLAIM).errors,
+      validateForm(form({ holdToken: true, holdMint: "nope", holdMin: "5", holdDecimals: 0 }), "1", 5, nowSeconds, FEE_PER_CLAIM)
+        .errors,
     ).toEqual({
       requirements: "must be a Solana address (base58 text of 32 bytes)",
     });
@@ -288,7 +306,7 @@ function creatorWorker(heldRaw: string, walletState: () => "locked" | "unlocked"
     "wallet/balances": () => ({
       owner: CREATOR,
       lamports: "2000000000",
-      tokens: [{ mint: BONK_MINT, amount: heldRaw, decimals: 5, tokenProgram: "spl-token", symbol: "BONK" }],
+      tokens: [{ mint: BONK_MINT, amount: heldRaw, decimals: 5, tokenProgram: "spl-token", symbol: "BONK", risks: [] }],
     }),
     "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
     "wallet/status": () => ({
@@ -470,6 +488,39 @@ describe("create a giveaway from the creator's own post", () => {
     act(() => stopOverlay?.());
     stopOverlay = undefined;
     expect(widgetsOf("create-dialog")).toHaveLength(0);
+  });
+
+  it("shows a token of unknown decimals in raw units with its warnings, and will not sign a giveaway of it", async () => {
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
+    const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
+    const worker = creatorWorker("1000000", () => "unlocked", {
+      "wallet/balances": () => ({
+        owner: CREATOR,
+        lamports: "2000000000",
+        tokens: [
+          { mint: BONK_MINT, amount: "1000000", decimals: null, tokenProgram: "spl-token", risks: [UNREAD_TOKEN_WARNING] },
+        ],
+      }),
+    });
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, createDistribution], worker).stop;
+    });
+    const open = widgetsOf("create-distribution", article)[0]?.shadowRoot?.querySelector("button") as HTMLElement;
+    await act(async () => open.click());
+    const shadow = widgetsOf("create-dialog")[0]?.shadowRoot as ShadowRoot;
+    await eventually(() => expect(shadow.textContent).toContain("DezX…B263 · 1,000,000 raw units (decimals unknown) held"));
+    expect(shadow.querySelector('[data-testid="memefans-unknown-decimals"]')?.textContent).toContain(UNKNOWN_DECIMALS_PROBLEM);
+    expect(shadow.querySelector('[data-testid="memefans-token-risks"]')?.textContent).toContain(UNREAD_TOKEN_WARNING);
+    const amount = shadow.querySelector('input[data-field="amount"]') as HTMLInputElement;
+    await act(async () => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set?.call(amount, "1");
+      amount.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    const submit = shadow.querySelector('[data-testid="memefans-create-submit"]') as HTMLButtonElement;
+    await act(async () => submit.click());
+    expect(shadow.querySelector('[data-testid="memefans-create-cost"]')).toBeNull();
+    expect(submit.disabled).toBe(true);
+    expect(worker.callsOf("wallet/sign-and-send")).toHaveLength(0);
   });
 
   it("unlocks a locked wallet in the extension's window, and keeps Sign and create off while the wallet is short", async () => {

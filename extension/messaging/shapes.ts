@@ -46,7 +46,11 @@ export type WalletStatus = z.infer<typeof walletStatusSchema>;
 export const tokenBalanceSchema = z.object({
   mint: publicKeySchema,
   amount: decimalStringSchema,
-  decimals: z.number().int().min(0).max(255),
+  /**
+   * Null when neither the backend nor the RPC could read the mint: the amount is then raw units, and no
+   * amount can be typed in the token's own units (a guess of 0 would turn 1 USDC into 1,000,000).
+   */
+  decimals: z.number().int().min(0).max(255).nullable(),
   /** The program that keeps the mint; a giveaway's vault and payouts must use it. */
   tokenProgram: z.enum(["spl-token", "token-2022"]),
   /** The chain's name and ticker for the mint (GET /tokens/:mint); absent when it has none. */
@@ -54,7 +58,10 @@ export const tokenBalanceSchema = z.object({
   symbol: z.string().optional(),
   /** The backend's copy of the token's logo: images load from our backend only, never from other hosts. */
   logoUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** The warnings to show beside the token (shared/tokens/token-label.ts tokenRisks): a fake ticker, a freeze authority. */
+  risks: z.array(z.string()),
 });
+export type TokenBalance = z.infer<typeof tokenBalanceSchema>;
 export const balancesSchema = z.object({
   owner: publicKeySchema,
   lamports: decimalStringSchema,

@@ -11,6 +11,15 @@ export function formatTokenAmount(raw: bigint | string, decimals: number): strin
   return fraction ? `${whole}.${fraction}` : whole;
 }
 
+/**
+ * A held amount, with its ticker when given: "1.5 BONK", or raw units said to be raw when the
+ * decimals could not be read ("1,000,000 raw units of BONK (decimals unknown)"), never a guess.
+ */
+export function formatTokenBalance(raw: bigint | string, decimals: number | null, ticker?: string): string {
+  if (decimals === null) return `${formatTokenAmount(raw, 0)} raw units${ticker ? ` of ${ticker}` : ""} (decimals unknown)`;
+  return ticker ? `${formatTokenAmount(raw, decimals)} ${ticker}` : formatTokenAmount(raw, decimals);
+}
+
 export type DistributionPhase = "live" | "not-started" | "ended" | "sold-out" | "paused" | "closed" | "verifier-changed";
 
 export function distributionPhase(distribution: Distribution, nowSeconds: number): DistributionPhase {

@@ -8,7 +8,13 @@ import { publicKeySchema } from "../primitives.ts";
  */
 export const tokenIdentitySchema = z.object({
   mint: publicKeySchema,
-  tokenProgram: z.enum(["spl-token", "token-2022"]),
+  /**
+   * False when the chain could not be read just now (an RPC error): then the program, name, symbol and
+   * authorities are unknown, not absent, and a null freeze authority says nothing about the risk.
+   */
+  verified: z.boolean(),
+  /** Null when not verified. */
+  tokenProgram: z.enum(["spl-token", "token-2022"]).nullable(),
   decimals: z.number().int().min(0).max(255),
   name: z.string().nullable(),
   symbol: z.string().nullable(),
@@ -30,11 +36,12 @@ export type TokenIdentity = z.infer<typeof tokenIdentitySchema>;
 export const tokenResponseSchema = z.object({ token: tokenIdentitySchema });
 export const tokenParamsSchema = z.object({ mint: publicKeySchema });
 
-/** A mint this backend could not describe right now: decimals from the registration, nothing else known. */
-export function unknownToken(mint: string, decimals: number): TokenIdentity {
+/** A mint this backend could not read from the chain right now: decimals from the registration, nothing else known. */
+export function unverifiedToken(mint: string, decimals: number): TokenIdentity {
   return {
     mint,
-    tokenProgram: "spl-token",
+    verified: false,
+    tokenProgram: null,
     decimals,
     name: null,
     symbol: null,

@@ -5,7 +5,6 @@ import { Testbed } from "../../programs/distribution/tests/harness/svm.ts";
 import { createToken2022Mint } from "../../programs/distribution/tests/harness/token-2022.ts";
 import {
   cleanText,
-  impersonatedTicker,
   metaplexMetadataAddress,
   readMetaplexMetadata,
   readMintFacts,
@@ -111,10 +110,14 @@ describe("what a token says about itself is cleaned and checked", () => {
     expect(cleanText("🐸".repeat(40), 16)).toBe("🐸".repeat(16));
   });
 
-  it("flags a trusted ticker on a mint that is not that token's", () => {
-    expect(impersonatedTicker(Keypair.generate().publicKey.toBase58(), "USDC")).toBe("USDC");
-    expect(impersonatedTicker(Keypair.generate().publicKey.toBase58(), "$usdc")).toBe("USDC");
-    expect(impersonatedTicker("EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "USDC")).toBeUndefined();
-    expect(impersonatedTicker(Keypair.generate().publicKey.toBase58(), "MOODENG")).toBeUndefined();
+  it("keeps emoji sequences and Persian joiners whole, and cuts between graphemes, never inside one", () => {
+    for (const text of ["👨‍👩‍👧", "🏳️‍🌈", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "می‌خواهم"]) expect(cleanText(text, 16)).toBe(text);
+    expect(cleanText(`A${"🇺🇸".repeat(20)}`, 16)).toBe(`A${"🇺🇸".repeat(15)}`);
+    expect(cleanText("\u2067CSDU\u2069\u200e", 16)).toBe("CSDU");
+  });
+
+  it("calls text that would show blank empty", () => {
+    for (const blank of ["\u2800", "\u3164", "\u2028", " \u00a0\u115f ", "\u200b\u0301"]) expect(cleanText(blank, 16)).toBe("");
+    expect(cleanText("a\u2028b", 16)).toBe("a b");
   });
 });

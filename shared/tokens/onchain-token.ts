@@ -58,18 +58,26 @@ export function readMintFacts(owner: PublicKey, data: Uint8Array): MintFacts | u
 }
 
 /**
- * Printable text of at most `max` characters: on-chain strings are whatever their author wrote, NUL
- * padding and control or direction-override characters included.
+ * Characters that change how the rest reads without showing: direction overrides and isolates ("US\u202eDC"
+ * shows as "USCD"), zero-width spaces, soft hyphens, the BOM. Joiners (ZWJ, ZWNJ) and emoji tags are kept:
+ * emoji sequences (👨‍👩‍👧, 🏴󠁧󠁢󠁳󠁣󠁴󠁿) and Persian words need them.
+ */
+const HIDDEN = /[\p{Cc}\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
+/** Characters that draw nothing yet are no whitespace to trim: the Braille blank, Hangul fillers, line separators. */
+const BLANK = /[\u115f\u1160\u2028\u2029\u2800\u3164\uffa0]/gu;
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * Printable text of at most `max` graphemes (a flag or a family emoji is one): on-chain strings are whatever
+ * their author wrote, NUL padding and direction overrides included. Text that would show blank is empty.
  */
 export function cleanText(text: string, max: number): string {
-  return Array.from(
-    text
-      .replace(/\0/g, "")
-      .replace(/[\p{Cc}\p{Cf}]/gu, "")
-      .trim(),
-  )
+  const shown = text.replace(HIDDEN, "").replace(BLANK, " ").trim();
+  if (!/[^\p{Z}\p{M}\p{Cf}\s]/u.test(shown)) return "";
+  return Array.from(graphemes.segment(shown), ({ segment }) => segment)
     .slice(0, max)
-    .join("");
+    .join("")
+    .trim();
 }
 
 function cleaned(name: string, symbol: string, uri: string, source: OnchainMetadata["source"]): OnchainMetadata | undefined {
@@ -135,26 +143,4 @@ export function readMetaplexMetadata(data: Uint8Array, mint: PublicKey): Onchain
   const uri = text();
   if (name === undefined || symbol === undefined || uri === undefined) return undefined;
   return cleaned(name, symbol, uri, "metaplex");
-}
-
-/**
- * Tickers people trust, by their one real mint. A token of another mint that calls itself one of these
- * is an impersonation, whatever its metadata says.
- */
-const WELL_KNOWN_TICKERS: ReadonlyMap<string, string> = new Map([
-  ["USDC", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"],
-  ["USDT", "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB"],
-  ["SOL", "So11111111111111111111111111111111111111112"],
-  ["WSOL", "So11111111111111111111111111111111111111112"],
-  ["PYUSD", "2b1kV6DkPAnxd5ixfnxCpjxmKwqjjaYmCZfHsFu24GXo"],
-  ["JUP", "JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN"],
-  ["BONK", "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263"],
-  ["WIF", "EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm"],
-]);
-
-/** The trusted ticker this token claims without being it, if any ("USDC" on a mint that is not USDC's). */
-export function impersonatedTicker(mint: string, symbol: string): string | undefined {
-  const claimed = symbol.replace(/^\$/, "").toUpperCase();
-  const real = WELL_KNOWN_TICKERS.get(claimed);
-  return real !== undefined && real !== mint ? claimed : undefined;
 }

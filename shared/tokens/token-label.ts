@@ -1,4 +1,5 @@
 import type { TokenIdentity } from "../api/tokens.ts";
+import { tickerProblems } from "./ticker-lookalikes.ts";
 
 /** An address as people scan it: its first and last four characters ("DezX…B263"). */
 export function shortAddress(address: string): string {
@@ -20,11 +21,17 @@ export function tokenFullName(token: Pick<TokenIdentity, "mint" | "name" | "symb
   return `Unknown token (${shortAddress(token.mint)})`;
 }
 
+/** Shown for a token whose mint could not be read: no warning below it would mean "no risk". */
+export const UNREAD_TOKEN_WARNING =
+  "Couldn't read this token from the chain just now: its name and risks (a freeze authority, a fake ticker) are unknown. Check the mint address.";
+
 /** The warnings a fan or creator must see before relying on this token. */
-export function tokenRisks(token: Pick<TokenIdentity, "freezeAuthority" | "impersonates">): string[] {
+export function tokenRisks(token: Pick<TokenIdentity, "verified" | "symbol" | "freezeAuthority" | "impersonates">): string[] {
+  if (!token.verified) return [UNREAD_TOKEN_WARNING];
   const risks: string[] = [];
   if (token.impersonates)
     risks.push(`Calls itself ${token.impersonates} but is not the real ${token.impersonates}: check the mint address.`);
+  if (token.symbol) risks.push(...tickerProblems(token.symbol));
   if (token.freezeAuthority)
     risks.push("Its issuer can freeze token accounts, the giveaway's escrow included, which would stop payouts.");
   return risks;

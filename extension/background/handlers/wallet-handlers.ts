@@ -1,6 +1,7 @@
 import { tokenResponseSchema } from "../../../shared/api/tokens.ts";
+import { tokenRisks, UNREAD_TOKEN_WARNING } from "../../../shared/tokens/token-label.ts";
 import { MessagingError } from "../../messaging/errors.ts";
-import type { WalletStatus } from "../../messaging/shapes.ts";
+import type { TokenBalance, WalletStatus } from "../../messaging/shapes.ts";
 import type { RpcClient, TokenHolding } from "../chain/rpc-client.ts";
 import type { Handlers } from "../router.ts";
 import {
@@ -49,10 +50,11 @@ export async function tokenSymbolOf(services: BackgroundServices, mint: string):
 }
 
 /**
- * A holding with the token's identity as the backend read it from the chain. Without the backend the
- * balance is still exact (decimals from the RPC); only the name and logo are missing.
+ * A holding with the token's identity and risks as the backend read them from the chain. Without the
+ * backend the balance is still exact when the RPC gives the decimals; only the name and logo are
+ * missing, and the token is marked unread rather than riskless. Decimals neither could read stay null.
  */
-async function describeHolding(services: BackgroundServices, rpc: RpcClient, holding: TokenHolding) {
+async function describeHolding(services: BackgroundServices, rpc: RpcClient, holding: TokenHolding): Promise<TokenBalance> {
   const amount = holding.amount.toString();
   try {
     const { token } = tokenResponseSchema.parse(await backend(services, { method: "GET", path: `/tokens/${holding.mint}` }));
@@ -65,13 +67,15 @@ async function describeHolding(services: BackgroundServices, rpc: RpcClient, hol
       ...(token.name ? { name: token.name } : {}),
       ...(token.symbol ? { symbol: token.symbol } : {}),
       ...(token.logoUrl ? { logoUrl: `${backendUrl}/tokens/${holding.mint}/logo` } : {}),
+      risks: tokenRisks(token),
     };
   } catch {
     return {
       mint: holding.mint,
       amount,
       tokenProgram: holding.tokenProgram,
-      decimals: (await rpc.getMintDecimals(holding.mint).catch(() => undefined)) ?? 0,
+      decimals: (await rpc.getMintDecimals(holding.mint).catch(() => undefined)) ?? null,
+      risks: [UNREAD_TOKEN_WARNING],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { unknownToken } from "../../../shared/api/tokens.ts";
+import { chainToken } from "../../../shared/tokens/testing/token-fixtures.ts";
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import type { ClaimRecord } from "../../messaging/shapes.ts";
@@ -36,7 +36,7 @@ describe("claim history rows", () => {
         creator: WALLET,
         mint: MINT,
         creatorUsername: "memecreator",
-        token: { ...unknownToken(MINT, 6), name: "Fan Coin", symbol: "FAN" },
+        token: { ...chainToken(MINT, 6), name: "Fan Coin", symbol: "FAN" },
         amountPerClaim: "10000000",
         maxClaims: 3,
         claimedCount: 1,

@@ -5,7 +5,8 @@ import { callBackground } from "../../messaging/client.ts";
 import type { ResponseOf } from "../../messaging/contract.ts";
 import { formatSol } from "../../messaging/format.ts";
 import type { Balances } from "../../messaging/shapes.ts";
-import { explorerTxUrl, shortAddress } from "../../ui/format.ts";
+import { explorerTxUrl, formatTokenBalance, shortAddress } from "../../ui/format.ts";
+import { TokenRiskNotes } from "../../ui/token-risk-notes.tsx";
 import { TextInput } from "./text-input.tsx";
 import { tokenLabel } from "./token-label.ts";
 
@@ -102,11 +103,13 @@ export default function SendForm({ balances, onSent }: { balances: Balances; onS
           <option value={SOL}>SOL — {formatSol(balances.lamports)}</option>
           {balances.tokens.map((candidate) => (
             <option key={candidate.mint} value={candidate.mint}>
-              {tokenLabel(candidate).name} ({tokenLabel(candidate).ticker}) —{" "}
-              {decimalTokenAmount(BigInt(candidate.amount), candidate.decimals)}
+              {candidate.risks.length > 0 ? "⚠ " : ""}
+              {tokenLabel(candidate).name} —{" "}
+              {formatTokenBalance(candidate.amount, candidate.decimals, tokenLabel(candidate).ticker)}
             </option>
           ))}
         </select>
+        {token ? <TokenRiskNotes risks={token.risks} /> : null}
       </div>
       <TextInput
         label="Recipient's Solana address"

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Distribution } from "../../../shared/api/distributions.ts";
-import { unknownToken } from "../../../shared/api/tokens.ts";
 import { postIdBucket } from "../../../shared/post-bucket.ts";
+import { chainToken } from "../../../shared/tokens/testing/token-fixtures.ts";
 import { type MessageType, messages, type RequestOf, type ResponseOf, type WireRequest } from "../../messaging/contract.ts";
 
 /**
@@ -52,7 +52,7 @@ export function distributionFixture(address: string, postId: string, overrides: 
     creator: CREATOR,
     creatorXUserId: "1001",
     mint: BONK_MINT,
-    token: { ...unknownToken(BONK_MINT, 5), name: "Bonk", symbol: "BONK" },
+    token: { ...chainToken(BONK_MINT, 5), name: "Bonk", symbol: "BONK" },
     amountPerClaim: 150_000n,
     maxClaims: 100,
     claimedCount: 12,

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { unverifiedToken } from "../api/tokens.ts";
+import { chainToken } from "./testing/token-fixtures.ts";
+import { tokenRisks, UNREAD_TOKEN_WARNING } from "./token-label.ts";
+
+const MINT = "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263";
+
+describe("a token's risks", () => {
+  it("warns that a token the chain could not be read for is unverified, never that it is riskless", () => {
+    expect(tokenRisks(unverifiedToken(MINT, 6))).toEqual([UNREAD_TOKEN_WARNING]);
+    expect(tokenRisks(chainToken(MINT, 6))).toEqual([]);
+  });
+
+  it("names a fake ticker, a deceptive spelling and a freeze authority", () => {
+    expect(tokenRisks(chainToken(MINT, 6, { symbol: "USDС", impersonates: "USDC", freezeAuthority: MINT }))).toEqual([
+      "Calls itself USDC but is not the real USDC: check the mint address.",
+      "Its ticker mixes Latin letters with Cyrillic or Greek lookalikes, to pass for another token's.",
+      "Its issuer can freeze token accounts, the giveaway's escrow included, which would stop payouts.",
+    ]);
+  });
+});
