@@ -44,10 +44,11 @@ export class EligibilityChecker {
     if (target.requirements.length === 0) return { met: true, checks: [], xCalls: 0 };
     const { dependencies } = this;
     await dependencies.cache.prefetch(xUserId);
-    const accessToken = await dependencies.accounts.accessTokenFor(xUserId);
     const fanWallet = wallet ?? (await this.#firstWallet(xUserId));
     const profileOnRecord = await dependencies.accounts.profileOnRecord(xUserId);
     try {
+      // A refresh asks X too: X unreachable then is answered like any other X failure, not as our 500.
+      const accessToken = await dependencies.accounts.accessTokenFor(xUserId);
       return await verifyRequirements(
         {
           client: dependencies.xClient,

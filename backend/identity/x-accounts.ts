@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { XUserProfile } from "../../shared/api/identity.ts";
 import type { Database } from "../db/database.ts";
 import { HttpError } from "../http/errors.ts";
@@ -6,6 +7,11 @@ import { refreshAccessToken, type TokenCipher, XOAuthError } from "../x/index.ts
 
 /** A fresh token is refreshed this long before X would expire it, so a check never starts with a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
+/**
+ * Pauses between looks for the token another instance's refresh stored, after X refused ours: X
+ * answers the winner before its UPDATE commits, so the first look can come too early.
+ */
+const WINNER_LOOK_PAUSES_MS = [100, 200, 400, 800];
 
 interface AccountRow {
   x_user_id: string;
@@ -114,7 +120,7 @@ export class XAccounts {
   /**
    * A usable access token for the account, refreshed when it is about to expire. Concurrent callers in
    * one process share one refresh; across instances, X's rotation makes the loser's refresh fail, and it
-   * then takes the token the winner stored.
+   * then takes the token the winner stored, waiting up to 1.5 s for it to land.
    */
   async accessTokenFor(xUserId: string): Promise<string> {
     const row = await this.#load(xUserId);
@@ -145,9 +151,12 @@ export class XAccounts {
       tokens = await refreshAccessToken(this.oauth, refreshToken);
     } catch (error) {
       if (!(error instanceof XOAuthError)) throw error;
-      const latest = await this.#load(xUserId);
-      if (latest.access_token_expires_at.getTime() - REFRESH_MARGIN_MS > this.now()) {
-        return this.cipher.decrypt(latest.access_token_encrypted, xUserId);
+      for (const pauseMs of [0, ...WINNER_LOOK_PAUSES_MS]) {
+        if (pauseMs > 0) await sleep(pauseMs);
+        const latest = await this.#load(xUserId);
+        if (latest.access_token_expires_at.getTime() - REFRESH_MARGIN_MS > this.now()) {
+          return this.cipher.decrypt(latest.access_token_encrypted, xUserId);
+        }
       }
       throw signInAgain();
     }

@@ -177,7 +177,10 @@ describe("X API emulator, compared with recorded X responses", () => {
   });
 
   it("serves every endpoint the client uses in X's documented shapes", async () => {
-    const tweetFields = "tweet.fields=author_id,conversation_id,created_at,referenced_tweets,in_reply_to_user_id";
+    const tweetFields =
+      "tweet.fields=author_id,conversation_id,created_at,referenced_tweets,in_reply_to_user_id,display_text_range,note_tweet";
+    // A long reply, so the answers carry note_tweet and a display_text_range past the reply's @mention.
+    emulator.store.reply({ authorId: users.superfan.id, tweetId: posts.giveaway, text: "gm & wagmi ".repeat(30) });
     const userFields = "user.fields=created_at,public_metrics,profile_image_url,protected";
     const answers: [string, string][] = [
       ["/2/users/me", `/2/users/me?${userFields}`],
@@ -240,6 +243,20 @@ describe("X API emulator, compared with recorded X responses", () => {
     ]);
     expect(await search(`conversation_id:${posts.giveaway} from:superfan -is:reply`)).toEqual([]);
     expect(await search(`from:superfan -is:retweet -is:quote`)).toEqual(["superfan:replied_to"]);
+  });
+
+  it("sends a post's text HTML-escaped and cut at 280 characters, the whole in note_tweet, the reply's @mention before display_text_range", async () => {
+    const long = `gm & <wagmi> ${"x".repeat(300)}`;
+    const reply = emulator.store.reply({ authorId: users.superfan.id, tweetId: posts.giveaway, text: long });
+    const answer = await get(`/2/tweets/${reply.id}?tweet.fields=display_text_range,note_tweet`);
+    const data = answer.body.data as { text: string; display_text_range: number[]; note_tweet: { text: string } };
+    const mention = `@${users.creator.username} `;
+    expect(data.text.startsWith(`${mention}gm &amp; &lt;wagmi&gt; xxx`)).toBe(true);
+    expect(data.display_text_range).toEqual([mention.length, 280]);
+    expect(data.note_tweet.text).toBe(`${mention}gm &amp; &lt;wagmi&gt; ${"x".repeat(300)}`);
+    const short = await get(`/2/tweets/${posts.giveaway}?tweet.fields=display_text_range,note_tweet`);
+    expect(short.body.data).not.toHaveProperty("note_tweet");
+    expectConforms("/2/tweets/{id}", answer.body);
   });
 
   it("refuses app-only tokens on user-context endpoints", async () => {

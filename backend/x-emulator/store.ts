@@ -19,6 +19,8 @@ export interface EmulatedTweet {
   conversationId: string;
   inReplyToUserId?: string;
   references: { type: ReferenceType; id: string }[];
+  /** Code points of the "@author " X puts in front of a reply's text (display_text_range starts past them); else 0. */
+  displayStart: number;
 }
 
 interface Edge {
@@ -78,7 +80,15 @@ export class EmulatorStore {
     const author = this.#user(input.authorId);
     const createdAt = input.createdAt ?? this.now();
     const id = input.id ?? this.newId(createdAt);
-    return this.#store({ id, authorId: author.id, text: input.text, createdAt, conversationId: id, references: [] });
+    return this.#store({
+      id,
+      authorId: author.id,
+      text: input.text,
+      createdAt,
+      conversationId: id,
+      references: [],
+      displayStart: 0,
+    });
   }
 
   reply(input: { authorId: string; tweetId: string; text: string; createdAt?: number }): EmulatedTweet {
@@ -86,10 +96,12 @@ export class EmulatorStore {
     const parent = this.#tweet(input.tweetId);
     const createdAt = input.createdAt ?? this.now();
     const parentAuthor = this.#user(parent.authorId);
+    const mention = `@${parentAuthor.username} `;
     return this.#store({
       id: this.newId(createdAt),
       authorId: author.id,
-      text: `@${parentAuthor.username} ${input.text}`,
+      text: `${mention}${input.text}`,
+      displayStart: [...mention].length,
       createdAt,
       conversationId: parent.conversationId,
       inReplyToUserId: parent.authorId,
@@ -107,6 +119,7 @@ export class EmulatorStore {
       id,
       authorId: author.id,
       text: `${input.text} https://x.com/${quotedAuthor.username}/status/${quoted.id}`,
+      displayStart: 0,
       createdAt,
       conversationId: id,
       references: [{ type: "quoted", id: quoted.id }],
@@ -129,6 +142,7 @@ export class EmulatorStore {
       id,
       authorId: author.id,
       text: `RT @${originalAuthor.username}: ${original.text}`.slice(0, 140),
+      displayStart: 0,
       createdAt,
       conversationId: id,
       references: [

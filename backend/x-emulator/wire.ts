@@ -15,7 +15,8 @@ export function requestedFields(value: unknown): Set<string> {
 
 /**
  * `viewerId` is the user whose token asked: connection_status (following, followed_by) is about
- * them, and X leaves it out for app-only tokens.
+ * them. X leaves it out for app-only tokens, and also when the two accounts have no relationship
+ * ("omitted in the response if there is no connection"): it never sends an empty list.
  */
 export function renderUser(
   store: EmulatorStore,
@@ -25,10 +26,11 @@ export function renderUser(
 ): Record<string, unknown> {
   const body: Record<string, unknown> = { id: user.id, name: user.name, username: user.username };
   if (fields.has("connection_status") && viewerId !== undefined) {
-    body.connection_status = [
+    const connection = [
       ...(store.isFollowing(viewerId, user.id) ? ["following"] : []),
       ...(store.isFollowing(user.id, viewerId) ? ["followed_by"] : []),
     ];
+    if (connection.length > 0) body.connection_status = connection;
   }
   if (fields.has("created_at")) body.created_at = new Date(user.createdAt).toISOString();
   if (fields.has("protected")) body.protected = false;
@@ -48,15 +50,31 @@ export function renderUser(
   return body;
 }
 
+/** X cuts `text` here and sends the whole post in note_tweet. */
+const TEXT_LIMIT = 280;
+
+/**
+ * `text` as X sends it: HTML-escaped (&amp; &lt; &gt;), as in the recorded responses, and cut at
+ * 280 characters for a longer post, whose whole text is in note_tweet when asked for.
+ * display_text_range counts code points of the unescaped text.
+ */
 export function renderTweet(tweet: EmulatedTweet, fields: Set<string>): Record<string, unknown> {
-  const body: Record<string, unknown> = { edit_history_tweet_ids: [tweet.id], id: tweet.id, text: tweet.text };
+  const characters = [...tweet.text];
+  const shown = characters.slice(0, TEXT_LIMIT);
+  const body: Record<string, unknown> = { edit_history_tweet_ids: [tweet.id], id: tweet.id, text: escapeHtml(shown.join("")) };
   if (fields.has("author_id")) body.author_id = tweet.authorId;
   if (fields.has("conversation_id")) body.conversation_id = tweet.conversationId;
   if (fields.has("created_at")) body.created_at = new Date(tweet.createdAt).toISOString();
   if (fields.has("in_reply_to_user_id") && tweet.inReplyToUserId) body.in_reply_to_user_id = tweet.inReplyToUserId;
   if (fields.has("referenced_tweets") && tweet.references.length > 0) body.referenced_tweets = tweet.references;
   if (fields.has("lang")) body.lang = "en";
+  if (fields.has("display_text_range")) body.display_text_range = [tweet.displayStart, shown.length];
+  if (fields.has("note_tweet") && characters.length > TEXT_LIMIT) body.note_tweet = { text: escapeHtml(tweet.text) };
   return body;
+}
+
+function escapeHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 /** The 200-with-errors entry X sends for an unknown id. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningXApiEmulator, startXApiEmulator } from "../x-emulator/listen.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import { createXApiClient, type XApiCall, type XApiClientOptions } from "./client.ts";
-import { XForbiddenError, XRateLimitedError, XUnauthorizedError } from "./errors.ts";
+import { XForbiddenError, XRateLimitedError, XUnauthorizedError, XUsageCappedError } from "./errors.ts";
 import { ManualClock } from "./manual-clock.ts";
 
 const { users, posts } = SEED;
@@ -178,6 +178,71 @@ describe("X API client rate limits", () => {
   });
 });
 
+/** A stand-in for X answering every call with `status`, `headers` and `body`; gives its base URL. */
+async function answering(status: number, headers: Record<string, string>, body: string) {
+  const server = createServer((_request, response) => response.writeHead(status, headers).end(body));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+describe("X API client usage cap", () => {
+  // As captured from X (xdevplatform/xdk#25): the window has calls left, the body says why.
+  const usageCapped = JSON.stringify({
+    account_id: "1",
+    product_name: "standard-basic",
+    title: "UsageCapExceeded",
+    period: "Monthly",
+    scope: "Product",
+    detail: "Usage cap exceeded: Monthly product cap",
+    type: "https://api.twitter.com/2/problems/usage-capped",
+  });
+  const windowWithCallsLeft = {
+    "content-type": "application/json; charset=utf-8",
+    "x-rate-limit-limit": "40000",
+    "x-rate-limit-remaining": "39999",
+    "x-rate-limit-reset": String(Math.floor(clock.now() / 1000) + 4),
+  };
+
+  it("throws XUsageCappedError at once, without retrying, and tells the operator", async () => {
+    const x = await answering(429, windowWithCallsLeft, usageCapped);
+    try {
+      const capped: XUsageCappedError[] = [];
+      const { instance, calls } = client({ baseUrl: x.url, onUsageCapped: (error) => capped.push(error) });
+      const error = await instance.getUser(users.creator.id, token).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(XUsageCappedError);
+      expect(error).not.toBeInstanceOf(XRateLimitedError);
+      expect((error as XUsageCappedError).period).toBe("Monthly");
+      expect(calls.map((call) => call.status)).toEqual([429]);
+      expect(clock.sleeps).toEqual([]);
+      expect(capped).toEqual([error]);
+    } finally {
+      x.close();
+    }
+  });
+
+  it("backs off on another 429 whose window still has calls, instead of taking its reset for the wait", async () => {
+    // X's "too many connections" 429: a problem body, and 47 of 50 calls left in the window.
+    const body = JSON.stringify({
+      title: "ConnectionException",
+      type: "https://api.twitter.com/2/problems/streaming-connection",
+    });
+    const x = await answering(
+      429,
+      { ...windowWithCallsLeft, "x-rate-limit-reset": String(Math.floor(clock.now() / 1000) + 600) },
+      body,
+    );
+    try {
+      const { instance, calls } = client({ baseUrl: x.url, backoffBaseMs: 500, maxRateLimitWaitMs: 1_000 });
+      const error = await instance.getUser(users.creator.id, token).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(XRateLimitedError);
+      expect(calls.map((call) => call.status)).toEqual([429, 429, 429]);
+      expect(clock.sleeps).toEqual([500, 1000]);
+    } finally {
+      x.close();
+    }
+  });
+});
+
 describe("X API client authorization failures", () => {
   it("raises XUnauthorizedError for an expired token and for none", async () => {
     const { instance } = client();
@@ -195,13 +260,19 @@ describe("X API client authorization failures", () => {
     expect(error).toBeInstanceOf(XForbiddenError);
     expect((error as XForbiddenError).reason).toBe("client-not-enrolled");
     expect((error as XForbiddenError).problem?.registration_url).toMatch(/^https:/);
+    expect((error as XForbiddenError).appRefused).toBe(true);
   });
 
   it("raises XForbiddenError when a token lacks the scope", async () => {
     const { instance } = client();
     const noLikes = emulator.issueUserToken(users.superfan.id, { scopes: ["tweet.read", "users.read"] }).access_token;
-    const pages = instance.likedTweets(users.superfan.id, noLikes);
-    await expect(pages.next()).rejects.toBeInstanceOf(XForbiddenError);
+    const error = await instance
+      .likedTweets(users.superfan.id, noLikes)
+      .next()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(XForbiddenError);
+    // The fan's token lacks like.read: signing in again fixes it, not the operator.
+    expect((error as XForbiddenError).appRefused).toBe(false);
   });
 });
 

@@ -1,12 +1,20 @@
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { type Clock, systemClock } from "./clock.ts";
-import { XApiError, XForbiddenError, XRateLimitedError, XUnauthorizedError, XUnexpectedResponseError } from "./errors.ts";
+import {
+  XApiError,
+  XForbiddenError,
+  XRateLimitedError,
+  XUnauthorizedError,
+  XUnexpectedResponseError,
+  XUsageCappedError,
+} from "./errors.ts";
 import { RateLimitBook, readRateLimitHeaders } from "./rate-limit.ts";
 import {
   NOT_FOUND_PROBLEM_TYPE,
   pageResponseSchema,
   singleResponseSchema,
+  USAGE_CAPPED_PROBLEM_TYPE,
   type XMeta,
   type XProblem,
   type XTweet,
@@ -28,7 +36,6 @@ export type XEndpoint =
   | "tweets/:id/retweeted_by"
   | "tweets/:id/quote_tweets"
   | "users/:id/liked_tweets"
-  | "users/:id/following"
   | "users/:id/tweets"
   | "tweets/search/recent";
 
@@ -54,6 +61,11 @@ export interface XApiClientOptions {
   backoffBaseMs?: number;
   requestTimeoutMs?: number;
   onCall?: XApiCallListener;
+  /**
+   * Told when X refuses a call because the X project's usage cap is reached: every check fails
+   * until the operator raises it, so this is the operator's alert, not the fan's error.
+   */
+  onUsageCapped?: (error: XUsageCappedError) => void;
 }
 
 /** A lookup by id: X answers 200 with a resource-not-found entry in `errors` for unknown ids. */
@@ -78,8 +90,13 @@ export interface XPagingOptions {
   maxPages?: number;
 }
 
-/** The tweet fields requirement checks read; asking once avoids a second lookup per post. */
-export const TWEET_FIELDS = "author_id,conversation_id,created_at,referenced_tweets,in_reply_to_user_id";
+/**
+ * The tweet fields requirement checks read; asking once avoids a second lookup per post. The reply
+ * phrase check reads what the fan wrote: display_text_range leaves out the @mentions X puts in front
+ * of a reply, note_tweet holds a post longer than 280 characters.
+ */
+export const TWEET_FIELDS =
+  "author_id,conversation_id,created_at,referenced_tweets,in_reply_to_user_id,display_text_range,note_tweet";
 /** The user fields identity and requirement checks read. */
 export const USER_FIELDS = "created_at,public_metrics,profile_image_url,protected";
 
@@ -94,13 +111,14 @@ export interface SharedState {
   backoffBaseMs: number;
   requestTimeoutMs: number;
   book: RateLimitBook;
+  onUsageCapped: (error: XUsageCappedError) => void;
 }
 
 /**
  * Builds the X API v2 client. Every method takes the bearer token to use: a fan's user token for
  * the fan-side checks, or the app's bearer token. It honours x-rate-limit-* headers (waits up to
- * maxRateLimitWaitMs, else throws XRateLimitedError), backs off on 429 and 5xx, and turns 401/403
- * into XUnauthorizedError/XForbiddenError.
+ * maxRateLimitWaitMs, else throws XRateLimitedError), backs off on 429 and 5xx, throws
+ * XUsageCappedError at once on X's usage-cap 429, and turns 401/403 into XUnauthorizedError/XForbiddenError.
  */
 export function createXApiClient(options: XApiClientOptions = {}): XApiClient {
   const state: SharedState = {
@@ -112,6 +130,7 @@ export function createXApiClient(options: XApiClientOptions = {}): XApiClient {
     backoffBaseMs: options.backoffBaseMs ?? 1_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     book: new RateLimitBook(),
+    onUsageCapped: options.onUsageCapped ?? (() => {}),
   };
   return new XApiClient(state, options.onCall ? [options.onCall] : []);
 }
@@ -175,12 +194,6 @@ export class XApiClient {
   likedTweets(userId: string, token: string, paging?: XPagingOptions): AsyncGenerator<XPage<XTweet>> {
     const path = `/2/users/${segment(userId)}/liked_tweets`;
     return this.#pages("users/:id/liked_tweets", path, { "tweet.fields": TWEET_FIELDS }, token, xTweetSchema, paging, 100);
-  }
-
-  /** The accounts a user follows, most recently followed first. */
-  following(userId: string, token: string, paging?: XPagingOptions): AsyncGenerator<XPage<XUser>> {
-    const path = `/2/users/${segment(userId)}/following`;
-    return this.#pages("users/:id/following", path, { "user.fields": USER_FIELDS }, token, xUserSchema, paging, 1000);
   }
 
   /** A user's own posts (reposts, replies and quotes included), newest first; X keeps the latest 3200. */
@@ -266,10 +279,26 @@ export class XApiClient {
 
       if (response.ok) return parseBody(endpoint, response, schema);
       if (response.status === 429 || response.status >= 500) {
-        await response.body?.cancel();
+        // A 429 may be X's usage cap rather than the endpoint's window: only its body tells.
+        let problem: XProblem | undefined;
+        if (response.status === 429) problem = await readProblem(response);
+        else await response.body?.cancel();
+        if (problem?.type === USAGE_CAPPED_PROBLEM_TYPE) {
+          const period = problem.period ? ` (${problem.period})` : "";
+          const capped = new XUsageCappedError(
+            `X refused ${endpoint}: the X project's usage cap${period} is reached`,
+            429,
+            endpoint,
+            problem,
+          );
+          this.state.onUsageCapped(capped);
+          throw capped;
+        }
         const now = clock.now();
         const backoff = backoffBaseMs * 2 ** attempt;
-        const resetAt = response.status === 429 && window && window.resetAt > now ? window.resetAt : now + backoff;
+        // X's reset says when the window has calls again only when it is the window that ran out.
+        const windowRanOut = response.status === 429 && window?.remaining === 0 && window.resetAt > now;
+        const resetAt = windowRanOut ? window.resetAt : now + backoff;
         if (attempt >= maxRetries || resetAt - now > maxRateLimitWaitMs) {
           if (response.status === 429) throw new XRateLimitedError(endpoint, new Date(resetAt), window?.limit);
           throw new XUnexpectedResponseError(`X answered ${endpoint} with ${response.status}`, response.status, endpoint);
@@ -327,7 +356,7 @@ async function parseBody<S extends z.ZodType>(endpoint: XEndpoint, response: Res
   return parsed.data;
 }
 
-/** Problem bodies are JSON on 401/403; anything else (X sometimes sends text/plain) yields undefined. */
+/** Problem bodies are JSON on 401/403 and a usage cap's 429; anything else (X sometimes sends text/plain) yields undefined. */
 async function readProblem(response: Response): Promise<XProblem | undefined> {
   try {
     const parsed = xProblemSchema.safeParse(JSON.parse(await response.text()));

@@ -1,4 +1,4 @@
-import type { XProblem } from "./schemas.ts";
+import { CLIENT_FORBIDDEN_PROBLEM_TYPE, UNSUPPORTED_AUTHENTICATION_PROBLEM_TYPE, type XProblem } from "./schemas.ts";
 
 /** Base of every failure the X client reports; `status` is the HTTP status X answered with (0 = no answer). */
 export class XApiError extends Error {
@@ -24,6 +24,17 @@ export class XRateLimitedError extends XApiError {
   }
 }
 
+/**
+ * 429 with X's usage-capped problem: the X project's quota for the period (`period`, e.g. "Monthly")
+ * is used up. X's rate-limit headers still show calls left, and nothing resets within minutes, so it
+ * is never retried: only the operator (a higher cap, more credits) can end it.
+ */
+export class XUsageCappedError extends XApiError {
+  get period(): string | undefined {
+    return this.problem?.period;
+  }
+}
+
 /** 401: the token is missing, expired or revoked. A user token can be refreshed and the call repeated. */
 export class XUnauthorizedError extends XApiError {}
 
@@ -34,6 +45,16 @@ export class XUnauthorizedError extends XApiError {}
 export class XForbiddenError extends XApiError {
   get reason(): string | undefined {
     return this.problem?.reason;
+  }
+
+  /**
+   * The app itself is refused (its project is not enrolled for the endpoint, or it used app-only
+   * authentication where a user is needed): the operator's to fix. Otherwise X refused the user's
+   * token, which lacks a scope the endpoint needs (X's bare "Forbidden").
+   */
+  get appRefused(): boolean {
+    const type = this.problem?.type;
+    return type === CLIENT_FORBIDDEN_PROBLEM_TYPE || type === UNSUPPORTED_AUTHENTICATION_PROBLEM_TYPE;
   }
 }
 

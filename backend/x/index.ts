@@ -20,6 +20,7 @@ export {
   XRateLimitedError,
   XUnauthorizedError,
   XUnexpectedResponseError,
+  XUsageCappedError,
 } from "./errors.ts";
 export {
   buildAuthorizeUrl,

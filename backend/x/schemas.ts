@@ -16,7 +16,10 @@ export const xUserSchema = z.looseObject({
   created_at: z.iso.datetime({ offset: true }).optional(),
   protected: z.boolean().optional(),
   profile_image_url: z.string().optional(),
-  /** How the user whose token asked relates to this one (following, followed_by, ...); user tokens only. */
+  /**
+   * How the user whose token asked relates to this one (following, followed_by, ...); user tokens only.
+   * X leaves it out, rather than sending [], when the two accounts have no relationship at all.
+   */
   connection_status: z.array(z.string()).optional(),
   public_metrics: z
     .looseObject({
@@ -36,7 +39,15 @@ export const xReferencedTweetSchema = z.looseObject({
 
 export const xTweetSchema = z.looseObject({
   id: xId,
+  /** HTML-escaped by X (&amp; &lt; &gt;), and cut short for a post longer than 280 characters. */
   text: z.string(),
+  /**
+   * The part of `text` shown as the post, in code points: a reply's starts past the @mentions X puts
+   * in front of it.
+   */
+  display_text_range: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).optional(),
+  /** The whole text of a post longer than 280 characters (HTML-escaped too). */
+  note_tweet: z.looseObject({ text: z.string() }).optional(),
   edit_history_tweet_ids: z.array(xId).optional(),
   author_id: xId.optional(),
   conversation_id: xId.optional(),
@@ -60,6 +71,8 @@ export const xProblemSchema = z.looseObject({
   parameter: z.string().optional(),
   value: z.unknown().optional(),
   reason: z.string().optional(),
+  /** Of a usage-capped problem: which quota ran out ("Daily", "Monthly"). */
+  period: z.string().optional(),
   registration_url: z.string().optional(),
   client_id: z.string().optional(),
 });
@@ -111,3 +124,6 @@ export const xOAuthErrorSchema = z.looseObject({
 
 export const NOT_FOUND_PROBLEM_TYPE = "https://api.twitter.com/2/problems/resource-not-found";
 export const CLIENT_FORBIDDEN_PROBLEM_TYPE = "https://api.twitter.com/2/problems/client-forbidden";
+export const UNSUPPORTED_AUTHENTICATION_PROBLEM_TYPE = "https://api.twitter.com/2/problems/unsupported-authentication";
+/** A 429 whose cause is the X project's usage quota, not the endpoint's 15-minute window. */
+export const USAGE_CAPPED_PROBLEM_TYPE = "https://api.twitter.com/2/problems/usage-capped";

@@ -41,8 +41,6 @@ export interface PostTarget {
 export interface CheckPaging {
   /** Pages of 100 recent likes (users/:id/liked_tweets). */
   likedTweetsPages: number;
-  /** Pages of 1000 follows (users/:id/following). */
-  followingPages: number;
   /** Pages of search/recent results for replies by the fan in the post's conversation. */
   replySearchPages: number;
   /** Pages of 100 of the fan's own posts (users/:id/tweets), read only for posts older than 7 days. */
@@ -51,7 +49,6 @@ export interface CheckPaging {
 
 export const DEFAULT_CHECK_PAGING: CheckPaging = {
   likedTweetsPages: 3,
-  followingPages: 5,
   replySearchPages: 3,
   timelinePages: 3,
 };

@@ -1,25 +1,16 @@
-import type { RequirementChecker, RequirementResult } from "./context.ts";
-
-const FOLLOWS: RequirementResult = { met: true, detail: "you follow the creator" };
+import type { RequirementChecker } from "./context.ts";
 
 /**
  * Follow the creator. Cost: one user (GET /2/users/:creator?user.fields=connection_status with the
- * fan's token), which X bills once a day however many fans ask: nearly nothing per fan. Only when X
- * leaves connection_status out does the check read the fan's follows (users/:fan/following, $0.010
- * per account listed, newest first, at most `followingPages` pages).
+ * fan's token), which X bills once a day however many fans ask: nearly nothing per fan. X leaves
+ * connection_status out when the fan and the creator have no relationship at all, so a missing field
+ * is "not following", never a reason to page through the fan's follows ($0.010 per account listed).
  */
 export const checkFollow: RequirementChecker<{ type: "follow" }> = async (_requirement, context) => {
   const creator = await context.client.getUserConnection(context.post.creatorXUserId, context.fan.accessToken);
-  const connection = creator.found ? creator.value.connection_status : undefined;
-  if (connection !== undefined) {
-    return connection.includes("following") ? FOLLOWS : { met: false, detail: "you do not follow the creator yet" };
-  }
-  const pages = context.client.following(context.fan.xUserId, context.fan.accessToken, {
-    pageSize: 1000,
-    maxPages: context.paging.followingPages,
-  });
-  for await (const page of pages) {
-    if (page.items.some((user) => user.id === context.post.creatorXUserId)) return FOLLOWS;
-  }
-  return { met: false, detail: "you do not follow the creator yet" };
+  // X answers a suspended or deleted account with a not-found entry: there is no one to follow.
+  if (!creator.found) return { met: false, detail: "the creator's X account is suspended or gone, so it cannot be followed" };
+  return creator.value.connection_status?.includes("following")
+    ? { met: true, detail: "you follow the creator" }
+    : { met: false, detail: "you do not follow the creator yet" };
 };

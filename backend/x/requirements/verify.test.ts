@@ -252,17 +252,26 @@ describe("the cheapest correct reads", () => {
     expect((await check({}, {}, [requirement({ type: "follow" })])).report.met).toBe(false);
   });
 
-  it("falls back to the fan's follow list when X leaves connection_status out", async () => {
-    const withoutConnection: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      if (!String(input).includes("connection_status")) return response;
-      const body = (await response.json()) as { data?: Record<string, unknown> };
-      delete body.data?.connection_status;
-      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
-    };
-    const { report, calls } = await check({ fetch: withoutConnection }, {}, [requirement({ type: "follow" })]);
-    expect(report.met).toBe(true);
-    expect(calls).toEqual(["users/:id", "users/:id/following"]);
+  it("takes a missing connection_status for no follow, as X leaves it out for unrelated accounts, and pages nothing", async () => {
+    emulator.store.unfollow(users.casualFan.id, users.creator.id);
+    const { report, calls } = await check({}, {}, [requirement({ type: "follow" })]);
+    expect(report.checks[0]).toMatchObject({ met: false, detail: "you do not follow the creator yet" });
+    expect(calls).toEqual(["users/:id"]);
+  });
+
+  it("finds a suspended or deleted creator unfollowable with the one lookup", async () => {
+    const calls: string[] = [];
+    const client = createXApiClient({ baseUrl: emulator.url, clock, onCall: (call) => calls.push(call.endpoint) });
+    const report = await verifyRequirements(
+      { client, now: () => clock.now(), tokenBalanceOf: async () => 0n },
+      {
+        fan: { xUserId: users.casualFan.id, accessToken: emulator.issueUserToken(users.casualFan.id).access_token },
+        post: { id: posts.giveaway, creatorXUserId: "1399000000000000999" },
+        requirements: [requirement({ type: "follow" })],
+      },
+    );
+    expect(report.checks[0]).toMatchObject({ met: false, detail: expect.stringMatching(/suspended or gone/) });
+    expect(calls).toEqual(["users/:id"]);
   });
 
   it("takes account age from the sign-in for good, and followers from it on the same UTC day only", async () => {
@@ -280,6 +289,31 @@ describe("the cheapest correct reads", () => {
     expect(stale.report.met).toBe(true);
     expect(stale.calls).toEqual(["users/me"]);
     expect(read).toEqual([users.casualFan.id]);
+  });
+});
+
+describe("the reply phrase", () => {
+  const replyWith = async (text: string, mustContain: string) => {
+    emulator.store.reply({ authorId: users.newcomer.id, tweetId: posts.giveaway, text });
+    return (await verifier()("newcomer", [requirement({ type: "reply", mustContain })])).met;
+  };
+
+  it("matches text X sends HTML-escaped", async () => {
+    expect(await replyWith("gm & wagmi <3", "GM & WAGMI <3")).toBe(true);
+  });
+
+  it("does not count the @mention X puts in front of a reply as the fan's words", async () => {
+    // The reply's text is "@memecreator " and nothing the fan wrote.
+    expect(await replyWith("", users.creator.username)).toBe(false);
+    expect(await replyWith(`tagging @${users.creator.username}`, `@${users.creator.username}`)).toBe(true);
+  });
+
+  it("reads the whole of a post longer than 280 characters", async () => {
+    expect(await replyWith(`${"to the moon ".repeat(30)}gm memefans`, "gm memefans")).toBe(true);
+  });
+
+  it("folds full-width and compatibility forms", async () => {
+    expect(await replyWith("ＧＭ ＭＥＭＥＦＡＮＳ", "gm memefans")).toBe(true);
   });
 });
 
