@@ -99,7 +99,7 @@ describe("public page helpers", () => {
     ]);
     expect(summary.tokenRisks).toEqual([
       "Calls itself USDC but is not the real USDC: check the mint address.",
-      "Its issuer can freeze token accounts, the giveaway's escrow included, which would stop payouts.",
+      "Its issuer can freeze any account of this token: yours, or a giveaway's escrow, which would stop its payouts.",
     ]);
   });
 });

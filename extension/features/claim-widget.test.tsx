@@ -485,7 +485,7 @@ describe("claim button", () => {
     expect(shadow().querySelector("img")?.getAttribute("alt")).toBe("dogwifhat ($WIF)");
     expect(asked).toEqual(["EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm"]);
     expect(shadow().querySelector('[data-testid="memefans-token-risk"]')?.textContent).toContain(
-      "Its issuer can freeze token accounts",
+      "Its issuer can freeze any account of this token",
     );
   });
 

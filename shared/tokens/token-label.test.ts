@@ -15,7 +15,7 @@ describe("a token's risks", () => {
     expect(tokenRisks(chainToken(MINT, 6, { symbol: "USDС", impersonates: "USDC", freezeAuthority: MINT }))).toEqual([
       "Calls itself USDC but is not the real USDC: check the mint address.",
       "Its ticker mixes Latin letters with Cyrillic or Greek lookalikes, to pass for another token's.",
-      "Its issuer can freeze token accounts, the giveaway's escrow included, which would stop payouts.",
+      "Its issuer can freeze any account of this token: yours, or a giveaway's escrow, which would stop its payouts.",
     ]);
   });
 });

@@ -33,6 +33,6 @@ export function tokenRisks(token: Pick<TokenIdentity, "verified" | "symbol" | "f
     risks.push(`Calls itself ${token.impersonates} but is not the real ${token.impersonates}: check the mint address.`);
   if (token.symbol) risks.push(...tickerProblems(token.symbol));
   if (token.freezeAuthority)
-    risks.push("Its issuer can freeze token accounts, the giveaway's escrow included, which would stop payouts.");
+    risks.push("Its issuer can freeze any account of this token: yours, or a giveaway's escrow, which would stop its payouts.");
   return risks;
 }

@@ -8,7 +8,7 @@ import { TokenRows } from "./token-rows.tsx";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-const FREEZE_RISK = "Its issuer can freeze token accounts, the giveaway's escrow included, which would stop payouts.";
+const FREEZE_RISK = "Its issuer can freeze any account of this token: yours, or a giveaway's escrow, which would stop its payouts.";
 const balances: Balances = {
   owner: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
   lamports: "1000000000",
