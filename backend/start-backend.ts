@@ -177,7 +177,10 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       onCall: (call) => metrics.xApiCalls.inc({ endpoint: call.endpoint, status: String(call.status) }),
       // Every requirement check fails until the operator raises the X project's cap: say so loudly.
       onUsageCapped: (error) =>
-        logger.error({ endpoint: error.endpoint, period: error.period }, "X API usage cap reached; requirement checks are paused"),
+        logger.error(
+          { endpoint: error.endpoint, period: error.period },
+          "X API usage cap reached; requirement checks are paused",
+        ),
     });
     const { listener, serverClasses, context, services, app, middleware } = buildApp({
       config,

@@ -8,7 +8,8 @@ import { TokenRows } from "./token-rows.tsx";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-const FREEZE_RISK = "Its issuer can freeze any account of this token: yours, or a giveaway's escrow, which would stop its payouts.";
+const FREEZE_RISK =
+  "Its issuer can freeze any account of this token: yours, or a giveaway's escrow, which would stop its payouts.";
 const balances: Balances = {
   owner: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
   lamports: "1000000000",
