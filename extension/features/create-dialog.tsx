@@ -20,6 +20,7 @@ import {
   tokenAccountCreationsCovered,
   tokenAccountRent,
 } from "../../shared/fee-budget.ts";
+import { isSolanaAddress } from "../../shared/primitives.ts";
 import { DEFAULT_MIN_ACCOUNT_AGE_DAYS, DEFAULT_MIN_FOLLOWERS, type RequirementInput } from "../../shared/requirements.ts";
 import { backendApi, describeApiError } from "../api/backend-api.ts";
 import { formatSol } from "../messaging/format.ts";
@@ -213,9 +214,11 @@ export function validateForm(
 ) {
   const parsed = distributionDraftSchema.safeParse(draftFrom(form, postId, decimals, feePerClaimLamports, tokenProgram));
   const errors: Record<string, string> = {};
-  if (decimals === null) errors.mint = UNKNOWN_DECIMALS_PROBLEM;
+  // Unknown decimals are the picked token's problem; with no token picked, the mint's own message says so.
+  const tokenPicked = isSolanaAddress(form.mint);
+  if (decimals === null && tokenPicked) errors.mint = UNKNOWN_DECIMALS_PROBLEM;
   // The typed amounts' own words ("not a number", "negative") come before the schema's.
-  const amount = readTokenAmount(form.amount, decimals);
+  const amount = decimals === null && !tokenPicked ? { problem: "pick the token first" } : readTokenAmount(form.amount, decimals);
   if ("problem" in amount) errors.amountPerClaim = amount.problem;
   const holdMin = readTokenAmount(form.holdMin, form.holdDecimals);
   if (form.holdToken && !form.holdMint) errors.holdMint = "pick the token fans must hold";

@@ -86,6 +86,14 @@ describe("the create form", () => {
     expect(holding.errors).toEqual({ holdMin: UNKNOWN_DECIMALS_PROBLEM });
   });
 
+  it("with no token picked, says to pick one rather than that its decimals are unknown", () => {
+    const { errors } = validateForm(form({ mint: "", amount: "0" }), "1841834132160077852", null, nowSeconds, FEE_PER_CLAIM);
+    expect(errors).toMatchObject({
+      mint: "must be a Solana address (base58 text of 32 bytes)",
+      amountPerClaim: "pick the token first",
+    });
+  });
+
   it("asks for an explicit yes before a giveaway with no requirement at all", () => {
     const open = form({ follow: false, like: false, accountAge: false, minFollowers: false });
     expect(validateForm(open, "1", 5, nowSeconds, FEE_PER_CLAIM)).toMatchObject({
