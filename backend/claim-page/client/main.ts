@@ -50,6 +50,13 @@ async function step(busy: string, action: () => Promise<void>): Promise<void> {
   try {
     await action();
   } catch (error) {
+    if (error instanceof ApiError && error.code === "unauthorized") {
+      // The session ended (expired, or signed out elsewhere): the page must stop saying "Signed in".
+      state.me = null;
+      state.checks = null;
+      state.error = { message: "Your sign-in with X has ended: sign in again to go on." };
+      return;
+    }
     const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
     state.error = { message, retry: () => void step(busy, action) };
   } finally {
@@ -162,7 +169,9 @@ async function submitClaim(): Promise<void> {
         throw new ApiError(error.code, "Not yet: do the steps marked ✗ above, then claim again.");
       }
       if (error instanceof ApiError && error.code === "already_claimed") {
+        // Made earlier (the extension, a blink, another browser): follow it to the wallet as this page's own.
         state.claim = (error.details as { claim: Claim }).claim;
+        followClaim();
         return;
       }
       throw error;

@@ -18,6 +18,7 @@ import {
 import { beforeAll, describe, expect, it } from "vitest";
 import { EmbeddedChain } from "../../../backend/chain/embedded-chain.ts";
 import { IN_PROCESS_RPC_URL, inProcessFetch } from "../../../backend/chain/in-process-fetch.ts";
+import { token2022MintPlan } from "../../../programs/distribution/tests/harness/token-2022.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import { RpcClient } from "../chain/rpc-client.ts";
 import { buildTransfer, quoteTransfer } from "./transfer.ts";
@@ -130,5 +131,36 @@ describe("sending from the built-in wallet", () => {
     expect(await refusal({ to: recipient, amount: "0.0000001" })).toContain("at least 0.00089088 SOL");
     const programAddress = PublicKey.findProgramAddressSync([Buffer.from("x")], TOKEN_PROGRAM_ID)[0].toBase58();
     expect(await refusal({ to: programAddress, mint: mint.toBase58(), amount: "1" })).toContain("belongs to a program");
+    // SOL to a program's address is refused the same way: nobody holds a key to take it back.
+    expect(await refusal({ to: programAddress, amount: "0.1" })).toContain("belongs to a program");
+  });
+
+  it("refuses a Token-2022 token whose transfer would land other than shown: a fee, a hook, no transfers at all", async () => {
+    const recipient = Keypair.generate().publicKey.toBase58();
+    const reasons: Record<string, string> = {};
+    for (const extension of ["transferFee", "transferHook", "nonTransferable"] as const) {
+      const plan = token2022MintPlan(sender.publicKey, [extension], { decimals: DECIMALS });
+      land(plan.instructions(chain.minimumBalanceForRentExemption(plan.finalSize)), [sender, plan.mint]);
+      const source = getAssociatedTokenAddressSync(plan.mint.publicKey, sender.publicKey, false, TOKEN_2022_PROGRAM_ID);
+      land(
+        [
+          createAssociatedTokenAccountInstruction(
+            sender.publicKey,
+            source,
+            sender.publicKey,
+            plan.mint.publicKey,
+            TOKEN_2022_PROGRAM_ID,
+          ),
+          createMintToInstruction(plan.mint.publicKey, source, sender.publicKey, 1_000_000n, [], TOKEN_2022_PROGRAM_ID),
+        ],
+        [sender],
+      );
+      reasons[extension] = await refusal({ to: recipient, mint: plan.mint.publicKey.toBase58(), amount: "1" });
+    }
+    expect(reasons).toEqual({
+      transferFee: expect.stringContaining("keeps a fee out of every transfer"),
+      transferHook: expect.stringContaining("runs its own program on every transfer"),
+      nonTransferable: expect.stringContaining("cannot be transferred"),
+    });
   });
 });

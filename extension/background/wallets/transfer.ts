@@ -5,6 +5,7 @@ import {
   getAccountLen,
   getAccountLenForMint,
   getAssociatedTokenAddressSync,
+  getExtensionTypes,
   unpackMint,
 } from "@solana/spl-token";
 import { PublicKey, SystemProgram, type TransactionInstruction, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
@@ -42,15 +43,40 @@ function toPublicKey(address: string, what: string): PublicKey {
   }
 }
 
-/** Token-2022 accounts carry the extensions their mint requires, plus ImmutableOwner from the ATA program. */
-function tokenAccountSize(mint: PublicKey, owner: string, data: Uint8Array): number {
-  if (owner === TOKEN_PROGRAM) return TOKEN_ACCOUNT_SIZE;
-  const unpacked = unpackMint(
+function unpackedMint(mint: PublicKey, owner: string, data: Uint8Array) {
+  return unpackMint(
     mint,
     { data: Buffer.from(data), owner: new PublicKey(owner), lamports: 0, executable: false },
     new PublicKey(owner),
   );
-  return Math.max(getAccountLenForMint(unpacked), getAccountLen([ExtensionType.ImmutableOwner]));
+}
+
+/** Token-2022 accounts carry the extensions their mint requires, plus ImmutableOwner from the ATA program. */
+function tokenAccountSize(mint: PublicKey, owner: string, data: Uint8Array): number {
+  if (owner === TOKEN_PROGRAM) return TOKEN_ACCOUNT_SIZE;
+  return Math.max(getAccountLenForMint(unpackedMint(mint, owner, data)), getAccountLen([ExtensionType.ImmutableOwner]));
+}
+
+/**
+ * Token-2022 mints whose transfers this form would misstate: a transfer fee lands less than the amount
+ * shown and approved, a transfer hook needs accounts only its program knows, and a non-transferable
+ * token cannot move at all. Each is refused with its reason rather than sent as something else.
+ */
+const UNSENDABLE_EXTENSIONS: ReadonlyMap<ExtensionType, string> = new Map([
+  [
+    ExtensionType.TransferFeeConfig,
+    "this token keeps a fee out of every transfer, so the recipient would get less than the amount shown: send it from a wallet that shows the fee",
+  ],
+  [ExtensionType.TransferHook, "this token runs its own program on every transfer, which this wallet cannot send through"],
+  [ExtensionType.NonTransferable, "this token cannot be transferred: its mint forbids it"],
+]);
+
+function refuseUnsendable(mint: PublicKey, owner: string, data: Uint8Array): void {
+  if (owner !== TOKEN_2022_PROGRAM) return;
+  for (const type of getExtensionTypes(unpackedMint(mint, owner, data).tlvData)) {
+    const reason = UNSENDABLE_EXTENSIONS.get(type);
+    if (reason) throw new MessagingError("unsupported", reason);
+  }
 }
 
 async function planTransfer(rpc: RpcClient, from: string, to: string, mint: string | undefined): Promise<TransferPlan> {
@@ -62,6 +88,13 @@ async function planTransfer(rpc: RpcClient, from: string, to: string, mint: stri
     throw new MessagingError(
       "bad_request",
       "that address is a token account or a mint, not a wallet: ask for the wallet address it belongs to",
+    );
+  }
+  // SOL or tokens sent to a program's address (no private key) may never come back.
+  if (!PublicKey.isOnCurve(recipient.toBytes())) {
+    throw new MessagingError(
+      "bad_request",
+      "that address belongs to a program, not a person's wallet: what is sent there may be lost",
     );
   }
   const feeLamports = LAMPORTS_PER_SIGNATURE;
@@ -82,12 +115,7 @@ async function planTransfer(rpc: RpcClient, from: string, to: string, mint: stri
   const mintAccount = await rpc.getAccountData(mint);
   const facts = mintAccount ? readMintFacts(new PublicKey(mintAccount.owner), mintAccount.data) : undefined;
   if (!mintAccount || !facts) throw new MessagingError("bad_request", "that token's mint is not on this network");
-  if (!PublicKey.isOnCurve(recipient.toBytes())) {
-    throw new MessagingError(
-      "bad_request",
-      "that address belongs to a program, not a person's wallet: tokens sent there may be lost",
-    );
-  }
+  refuseUnsendable(mintKey, mintAccount.owner, mintAccount.data);
   const tokenProgram = new PublicKey(mintAccount.owner);
   const source = getAssociatedTokenAddressSync(mintKey, sender, false, tokenProgram);
   const destination = getAssociatedTokenAddressSync(mintKey, recipient, false, tokenProgram);
