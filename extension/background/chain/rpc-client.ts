@@ -114,6 +114,48 @@ export class RpcClient {
   }
 
   /**
+   * Sends a signed transaction whose first signature is `signature`, so that a failure never leads to
+   * paying twice. When the cluster refuses it (a JSON-RPC error), nothing was sent and that error is
+   * thrown. Any other failure (the network, an HTTP error) may have come after the cluster took it: the
+   * signature is then looked for during `lookForMs`, and found it is sent; not found, the error says
+   * that whether it was sent is unknown, with the signature to look it up, rather than inviting a
+   * second send that would pay again.
+   */
+  async sendOnce(serialized: Uint8Array, signature: string, { lookForMs = 30_000, pollMs = 1_000 } = {}): Promise<string> {
+    try {
+      return await this.sendTransaction(serialized);
+    } catch (error) {
+      const refusedByCluster =
+        error instanceof MessagingError &&
+        typeof error.details === "object" &&
+        error.details !== null &&
+        "rpcCode" in error.details;
+      if (refusedByCluster) throw error;
+    }
+    const deadline = Date.now() + lookForMs;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      const status = await this.signatureStatus(signature).catch(() => undefined);
+      if (status?.err) throw new MessagingError("rpc_error", `the transaction failed on chain: ${JSON.stringify(status.err)}`);
+      if (status) return signature;
+    }
+    throw new MessagingError(
+      "network_error",
+      `sending failed on the way, and the transaction ${signature} has not shown up on chain yet: look it up before sending again, or it may be paid twice`,
+      { signature },
+    );
+  }
+
+  private async signatureStatus(signature: string) {
+    const { value } = await this.call(
+      "getSignatureStatuses",
+      [[signature], { searchTransactionHistory: false }],
+      z.object({ value: z.array(z.object({ err: z.unknown() }).nullable()) }),
+    );
+    return value[0] ?? undefined;
+  }
+
+  /**
    * Waits until the cluster says the transaction is confirmed; a transaction that failed on chain
    * throws with the chain's error, one not seen within `timeoutMs` throws "timeout".
    */
