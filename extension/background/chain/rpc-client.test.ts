@@ -8,7 +8,7 @@ import { RpcClient } from "./rpc-client.ts";
 const RPC_URL = "http://embedded.chain.invalid/rpc";
 
 /** A funded payer's signed transfer on `chain`, and its signature. */
-function signedTransfer(chain: EmbeddedChain): { wire: Uint8Array; signature: string; recipient: string } {
+function signedTransfer(chain: EmbeddedChain): { transaction: VersionedTransaction; signature: string; recipient: string } {
   const payer = Keypair.generate();
   chain.airdrop(payer.publicKey.toBase58(), 1_000_000_000n);
   const recipient = Keypair.generate().publicKey;
@@ -20,7 +20,7 @@ function signedTransfer(chain: EmbeddedChain): { wire: Uint8Array; signature: st
   const transaction = new VersionedTransaction(message);
   transaction.sign([payer]);
   return {
-    wire: transaction.serialize(),
+    transaction,
     signature: bs58.encode(transaction.signatures[0] as Uint8Array),
     recipient: recipient.toBase58(),
   };
@@ -45,16 +45,16 @@ describe("sending a signed transaction once", () => {
   it("answers its signature when the cluster took it though the answer was lost, so nobody sends it again", async () => {
     const chain = new EmbeddedChain();
     const rpc = new RpcClient(RPC_URL, lossyNetwork(chain, true));
-    const { wire, signature, recipient } = signedTransfer(chain);
-    await expect(rpc.sendOnce(wire, signature, { lookForMs: 2_000, pollMs: 10 })).resolves.toBe(signature);
+    const { transaction, signature, recipient } = signedTransfer(chain);
+    await expect(rpc.sendOnce(transaction, { lookForMs: 2_000, pollMs: 10 })).resolves.toBe(signature);
     expect(chain.balance(recipient)).toBe(10_000_000n);
   });
 
   it("says the outcome is unknown, naming the signature, when the transaction does not show up", async () => {
     const chain = new EmbeddedChain();
     const rpc = new RpcClient(RPC_URL, lossyNetwork(chain, false));
-    const { wire, signature, recipient } = signedTransfer(chain);
-    await expect(rpc.sendOnce(wire, signature, { lookForMs: 50, pollMs: 10 })).rejects.toMatchObject({
+    const { transaction, signature, recipient } = signedTransfer(chain);
+    await expect(rpc.sendOnce(transaction, { lookForMs: 50, pollMs: 10 })).rejects.toMatchObject({
       code: "network_error",
       details: { signature },
       message: expect.stringContaining("look it up before sending again"),
@@ -65,10 +65,10 @@ describe("sending a signed transaction once", () => {
   it("passes on the cluster's own refusal at once: nothing was sent", async () => {
     const chain = new EmbeddedChain();
     const rpc = new RpcClient(RPC_URL, inProcessFetch(chain));
-    const { wire, signature } = signedTransfer(chain);
-    const tampered = Uint8Array.from(wire);
-    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
-    const refused = rpc.sendOnce(tampered, signature, { lookForMs: 60_000, pollMs: 10 });
+    const { transaction } = signedTransfer(chain);
+    const wire = transaction.serialize();
+    wire[wire.length - 1] = (wire[wire.length - 1] ?? 0) ^ 1;
+    const refused = rpc.sendOnce(VersionedTransaction.deserialize(wire), { lookForMs: 60_000, pollMs: 10 });
     await expect(refused).rejects.toMatchObject({ code: "rpc_error", details: { rpcCode: expect.any(Number) } });
   });
 });

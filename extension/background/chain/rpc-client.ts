@@ -1,3 +1,4 @@
+import type { VersionedTransaction } from "@solana/web3.js";
 import bs58 from "bs58";
 import { z } from "zod";
 import { fromBase64 } from "../../messaging/base64.ts";
@@ -12,6 +13,12 @@ const rpcReplySchema = z.union([
 const accountSchema = z
   .object({ data: z.tuple([z.string(), z.literal("base64")]), owner: z.string(), lamports: z.number() })
   .nullable();
+
+/** The signature of a transaction the cluster has seen, unless it failed on chain: then the chain's error. */
+function settled(status: { err?: unknown }, signature: string): string {
+  if (status.err) throw new MessagingError("rpc_error", `the transaction failed on chain: ${JSON.stringify(status.err)}`);
+  return signature;
+}
 
 export interface TokenHolding {
   mint: string;
@@ -114,16 +121,19 @@ export class RpcClient {
   }
 
   /**
-   * Sends a signed transaction whose first signature is `signature`, so that a failure never leads to
-   * paying twice. When the cluster refuses it (a JSON-RPC error), nothing was sent and that error is
-   * thrown. Any other failure (the network, an HTTP error) may have come after the cluster took it: the
-   * signature is then looked for during `lookForMs`, and found it is sent; not found, the error says
-   * that whether it was sent is unknown, with the signature to look it up, rather than inviting a
-   * second send that would pay again.
+   * Sends a signed transaction so that a failure never leads to paying twice. When the cluster
+   * refuses it (a JSON-RPC error), nothing was sent and that error is thrown. Any other failure (the
+   * network, an HTTP error) may have come after the cluster took it: its first signature is then
+   * looked for during `lookForMs`, and found it is sent; not found, the error says that whether it was
+   * sent is unknown, with the signature to look it up, rather than inviting a second send that would
+   * pay again.
    */
-  async sendOnce(serialized: Uint8Array, signature: string, { lookForMs = 30_000, pollMs = 1_000 } = {}): Promise<string> {
+  async sendOnce(transaction: VersionedTransaction, { lookForMs = 30_000, pollMs = 1_000 } = {}): Promise<string> {
+    const [first] = transaction.signatures;
+    if (!first) throw new MessagingError("bad_request", "the transaction is missing a signature");
+    const signature = bs58.encode(first);
     try {
-      return await this.sendTransaction(serialized);
+      return await this.sendTransaction(transaction.serialize());
     } catch (error) {
       const refusedByCluster =
         error instanceof MessagingError &&
@@ -135,9 +145,9 @@ export class RpcClient {
     const deadline = Date.now() + lookForMs;
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
+      // An unanswered look is not an answer: the next one may reach the cluster.
       const status = await this.signatureStatus(signature).catch(() => undefined);
-      if (status?.err) throw new MessagingError("rpc_error", `the transaction failed on chain: ${JSON.stringify(status.err)}`);
-      if (status) return signature;
+      if (status) return settled(status, signature);
     }
     throw new MessagingError(
       "network_error",
@@ -146,31 +156,28 @@ export class RpcClient {
     );
   }
 
-  private async signatureStatus(signature: string) {
-    const { value } = await this.call(
-      "getSignatureStatuses",
-      [[signature], { searchTransactionHistory: false }],
-      z.object({ value: z.array(z.object({ err: z.unknown() }).nullable()) }),
-    );
-    return value[0] ?? undefined;
-  }
-
   /**
    * Waits until the cluster says the transaction is confirmed; a transaction that failed on chain
    * throws with the chain's error, one not seen within `timeoutMs` throws "timeout".
    */
   async confirmTransaction(signature: string, { timeoutMs = 60_000, pollMs = 500 } = {}): Promise<void> {
-    const statusSchema = z.object({
-      value: z.array(z.object({ err: z.unknown(), confirmationStatus: z.string().nullish() }).nullable()),
-    });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { value } = await this.call("getSignatureStatuses", [[signature]], statusSchema);
-      const status = value[0];
-      if (status?.err) throw new MessagingError("rpc_error", `the transaction failed on chain: ${JSON.stringify(status.err)}`);
+      const status = await this.signatureStatus(signature);
+      if (status) settled(status, signature);
       if (status && (status.confirmationStatus === "confirmed" || status.confirmationStatus === "finalized")) return;
       if (Date.now() > deadline) throw new MessagingError("timeout", `the transaction ${signature} was not confirmed in time`);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
+  }
+
+  /** Where the cluster has the transaction, if it has seen it. */
+  private async signatureStatus(signature: string) {
+    const { value } = await this.call(
+      "getSignatureStatuses",
+      [[signature]],
+      z.object({ value: z.array(z.object({ err: z.unknown(), confirmationStatus: z.string().nullish() }).nullable()) }),
+    );
+    return value[0] ?? undefined;
   }
 }

@@ -1,4 +1,3 @@
-import bs58 from "bs58";
 import { z } from "zod";
 import { type Distribution, distributionSchema } from "../../../shared/api/distributions.ts";
 import { postIdBucket } from "../../../shared/post-bucket.ts";
@@ -100,9 +99,7 @@ export function backendReadHandlers(
       if (decoded.signatures.some((signature) => signature.every((byte) => byte === 0))) {
         throw new MessagingError("bad_request", "the transaction is missing a signature");
       }
-      const [signature] = decoded.signatures;
-      if (!signature) throw new MessagingError("bad_request", "the transaction is missing a signature");
-      return { signature: await (await rpcClient(services)).sendOnce(decoded.serialize(), bs58.encode(signature)) };
+      return { signature: await (await rpcClient(services)).sendOnce(decoded) };
     },
   };
 }

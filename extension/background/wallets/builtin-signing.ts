@@ -103,9 +103,7 @@ export async function signAndSendWithBuiltin(
   await dependencies.vault.withSecretKey((secretKey) => {
     transaction.sign([Keypair.fromSecretKey(secretKey)]);
   });
-  const [signature] = transaction.signatures;
-  if (!signature) throw new MessagingError("internal", "the signed transaction has no signature");
-  return dependencies.rpc.sendOnce(transaction.serialize(), bs58.encode(signature));
+  return dependencies.rpc.sendOnce(transaction);
 }
 
 /** Signs UTF-8 text (a SIWS challenge) after the approval window has shown it word for word. */
