@@ -4,7 +4,7 @@ import express, { type Express, type RequestHandler, type Router } from "express
 import type { Logger } from "pino";
 import { distributionProgramId } from "../shared/program/index.ts";
 import { claimPageRouter, summaryReader } from "./claim-page/claim-page-routes.ts";
-import { actionsCors, caip2ChainId, isActionPath } from "./claims/blink-routes.ts";
+import { actionsCors, caip2ChainId } from "./claims/blink-routes.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import { type Invalidations, localInvalidations } from "./db/invalidations.ts";
@@ -16,7 +16,7 @@ import { EligibilityChecker } from "./distributions/eligibility.ts";
 import { LiveEvents } from "./distributions/live-events.ts";
 import { distributionsRouter } from "./distributions/routes.ts";
 import { type DirectRoute, directDispatch, mountSteps } from "./http/direct-routes.ts";
-import { errorHandler, notFoundHandler, unauthorized } from "./http/errors.ts";
+import { errorHandler, isActionPath, notFoundHandler, unauthorized } from "./http/errors.ts";
 import { healthRouter } from "./http/health.ts";
 import { createLogger, requestLogger } from "./http/logging.ts";
 import { Metrics, metricsBearerMatches } from "./http/metrics.ts";

@@ -18,10 +18,6 @@ import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
 import { blinkFlowSchema, newBlinkFlow } from "../identity/wallet-binding.ts";
 
-// Action paths get the spec's CORS (app.ts, from here) and its error shape (the error handler, which
-// lives below claims/ and so holds the check).
-export { isActionPath } from "../http/errors.ts";
-
 /** The Solana Actions spec version these routes follow, and the chains they act on (CAIP-2). */
 export const ACTION_VERSION = "2.4";
 const CAIP2_CHAIN_IDS: Record<string, string> = {
