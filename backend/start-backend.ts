@@ -7,13 +7,13 @@ import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { type AppContext, type AppPlugin, buildApp } from "./app.ts";
+import { type BackendChainSettings, startBackendChain } from "./chain/backend-chain.ts";
 import { ChainThread } from "./chain/chain-thread.ts";
 import { defaultChainPrograms } from "./chain/default-programs.ts";
-import { EmbeddedChain } from "./chain/embedded-chain.ts";
+import type { EmbeddedChain } from "./chain/embedded-chain.ts";
 import { answererConnection, type RpcTextAnswerer, rpcAnswerer } from "./chain/in-process-fetch.ts";
 import { createRpcRouter } from "./chain/rpc-router.ts";
 import { type LandedFeed, listenRpcSubscriptions, serveRpcSubscriptions } from "./chain/rpc-subscriptions.ts";
-import { startSnapshotAutosave } from "./chain/snapshot-autosave.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import { localInvalidations, postgresInvalidations } from "./db/invalidations.ts";
@@ -124,32 +124,23 @@ export async function startBackend(config: BackendConfig, options: BackendOption
       // point at a distribution the restarted chain no longer has.
       const snapshotPath = options.database ? undefined : join(config.DATA_DIR, "chain", "litesvm.snapshot");
       if (snapshotPath) mkdirSync(dirname(snapshotPath), { recursive: true });
-      const programs = defaultChainPrograms(config.DISTRIBUTION_PROGRAM_ID);
-      const feePayer = secrets.feePayer.publicKey.toBase58();
       const onInternalError = (error: unknown) => logger.error({ err: error }, "embedded chain failed");
+      const chainSettings: BackendChainSettings = {
+        programs: defaultChainPrograms(config.DISTRIBUTION_PROGRAM_ID),
+        ...(snapshotPath ? { snapshotPath } : {}),
+        autosaveMs: SNAPSHOT_AUTOSAVE_MS,
+        funded: { address: secrets.feePayer.publicKey.toBase58(), lamports: EMBEDDED_FEE_PAYER_LAMPORTS },
+      };
       if (options.embeddedChainOn === "main-thread") {
-        const embedded = new EmbeddedChain({ ...(snapshotPath ? { snapshotPath } : {}), programs });
-        chain = embedded;
-        if (embedded.balance(feePayer) < EMBEDDED_FEE_PAYER_LAMPORTS / 2n)
-          embedded.airdrop(feePayer, EMBEDDED_FEE_PAYER_LAMPORTS);
-        if (snapshotPath) {
-          const autosave = startSnapshotAutosave(embedded, SNAPSHOT_AUTOSAVE_MS, onInternalError);
-          stops.push(async () => autosave.stop());
-        }
-        const answer = rpcAnswerer(embedded, {}, onInternalError);
+        const embedded = startBackendChain(chainSettings, onInternalError);
+        chain = embedded.chain;
+        stops.push(async () => embedded.stop());
+        const answer = rpcAnswerer(embedded.chain, {}, onInternalError);
         connection = answererConnection(answer);
-        embeddedRpc = { answer, landed: () => embedded };
+        embeddedRpc = { answer, landed: () => embedded.chain };
         chainDescription = "embedded, on the main thread";
       } else {
-        const thread = await ChainThread.start(
-          {
-            programs,
-            ...(snapshotPath ? { snapshotPath } : {}),
-            autosaveMs: SNAPSHOT_AUTOSAVE_MS,
-            funded: { address: feePayer, lamports: EMBEDDED_FEE_PAYER_LAMPORTS },
-          },
-          onInternalError,
-        );
+        const thread = await ChainThread.start(chainSettings, onInternalError);
         stops.push(() => thread.close());
         connection = thread.connection();
         embeddedRpc = { answer: thread.answer, landed: () => thread.landed() };

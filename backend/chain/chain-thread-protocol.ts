@@ -1,15 +1,4 @@
-import type { ChainProgram, LandedSummary } from "./embedded-chain.ts";
-
-/** What the chain thread is started with (structured-cloned into its workerData). */
-export interface ChainThreadSettings {
-  programs: ChainProgram[];
-  /** Where the chain keeps its state between runs; omitted, it lives in memory. */
-  snapshotPath?: string;
-  /** How often the snapshot is saved when something happened. */
-  autosaveMs: number;
-  /** An account the chain funds at start, when its balance is under half of `lamports` (the batcher's fee payer). */
-  funded?: { address: string; lamports: bigint };
-}
+import type { LandedSummary } from "./embedded-chain.ts";
 
 /** What the main thread asks of the chain thread. */
 export type ChainThreadRequest =

@@ -1,8 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { ChainThreadReply, ChainThreadRequest, ChainThreadSettings } from "./chain-thread-protocol.ts";
-import { EmbeddedChain } from "./embedded-chain.ts";
+import { type BackendChainSettings, startBackendChain } from "./backend-chain.ts";
+import type { ChainThreadReply, ChainThreadRequest } from "./chain-thread-protocol.ts";
 import { answerRpcText, createRpcHandler } from "./rpc-handler.ts";
-import { startSnapshotAutosave } from "./snapshot-autosave.ts";
 
 /**
  * The chain thread: owns the embedded chain and answers the JSON-RPC the main thread forwards
@@ -14,16 +13,8 @@ const reply = (message: ChainThreadReply) => port.postMessage(message);
 const explain = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
 try {
-  const settings = workerData as ChainThreadSettings;
-  const chain = new EmbeddedChain({
-    programs: settings.programs,
-    ...(settings.snapshotPath ? { snapshotPath: settings.snapshotPath } : {}),
-  });
-  if (settings.funded && chain.balance(settings.funded.address) < settings.funded.lamports / 2n) {
-    chain.airdrop(settings.funded.address, settings.funded.lamports);
-  }
   const onInternalError = (error: unknown) => reply({ internalError: explain(error) });
-  const autosave = settings.snapshotPath ? startSnapshotAutosave(chain, settings.autosaveMs, onInternalError) : undefined;
+  const { chain, stop } = startBackendChain(workerData as BackendChainSettings, onInternalError);
   const handler = createRpcHandler(chain, {}, onInternalError);
 
   port.on("message", (request: ChainThreadRequest) => {
@@ -40,7 +31,7 @@ try {
         chain.on("landed", ({ signature, slot, err }) => reply({ landed: { signature, slot, err } }));
         return;
       case "close":
-        autosave?.stop();
+        stop();
         reply({ id: request.id, text: null });
         return;
     }

@@ -3,7 +3,8 @@ import type { Worker } from "node:worker_threads";
 import type { Connection } from "@solana/web3.js";
 import { typeScriptWorker } from "../db/ts-worker.ts";
 import { WorkerCalls } from "../db/worker-calls.ts";
-import type { ChainThreadReply, ChainThreadRequest, ChainThreadSettings } from "./chain-thread-protocol.ts";
+import type { BackendChainSettings } from "./backend-chain.ts";
+import type { ChainThreadReply, ChainThreadRequest } from "./chain-thread-protocol.ts";
 import { DEFAULT_REMEMBERED_STATUSES, type LandedSummary } from "./embedded-chain.ts";
 import { answererConnection, type RpcTextAnswerer } from "./in-process-fetch.ts";
 import type { LandedFeed } from "./rpc-subscriptions.ts";
@@ -32,7 +33,7 @@ export class ChainThread {
   }
 
   /** Starts the thread and waits until its chain is up (programs deployed, snapshot loaded). */
-  static async start(settings: ChainThreadSettings, onInternalError: (message: string) => void): Promise<ChainThread> {
+  static async start(settings: BackendChainSettings, onInternalError: (message: string) => void): Promise<ChainThread> {
     const worker = typeScriptWorker(new URL("./chain-thread-worker.ts", import.meta.url), settings);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (reply: ChainThreadReply) => {
