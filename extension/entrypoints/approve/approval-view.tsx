@@ -61,7 +61,7 @@ export function ApprovalView({ id }: { id: string }) {
   const [handedOff, setHandedOff] = useState(false);
   const { view, error } = useApproval(id, handedOff);
   const [deciding, setDeciding] = useState(false);
-  const ready = useApproveReady(view && JSON.stringify(view));
+  const ready = useApproveReady(view?.id);
   const wallet = view?.kind === "transaction" ? view.wallet : undefined;
   const decide = async (approved: boolean) => {
     setDeciding(true);

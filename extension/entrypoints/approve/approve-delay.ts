@@ -4,8 +4,8 @@ import { useEffect, useState } from "react";
 export const APPROVE_DELAY_MS = 1_000;
 
 /**
- * False until the window has been visible for APPROVE_DELAY_MS with `shown` (the request on
- * screen, as text) unchanged; focusing the window again or a new request starts the wait over. A
+ * False until the window has been visible for APPROVE_DELAY_MS with `shown` (the id of the request
+ * on screen) unchanged; focusing the window again or a new request starts the wait over. A
  * window that pops up under the pointer must not take a click meant for something else.
  */
 export function useApproveReady(shown: string | undefined): boolean {
