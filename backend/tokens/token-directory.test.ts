@@ -1,6 +1,13 @@
-import { type Connection, Keypair, type PublicKey } from "@solana/web3.js";
+import { type AccountInfo, type Commitment, type Connection, Keypair, type PublicKey } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { token2022MintPlan } from "../../programs/distribution/tests/harness/token-2022.ts";
+import { type Token2022MintPlan, token2022MintPlan } from "../../programs/distribution/tests/harness/token-2022.ts";
+import { METAPLEX_METADATA_PROGRAM_ID, metaplexMetadataAddress } from "../../shared/tokens/onchain-token.ts";
+import {
+  interfaceAccount,
+  interfaceMetadataEntry,
+  metaplexAccount,
+  repointedMintPlan,
+} from "../../shared/tokens/testing/metadata-accounts.ts";
 import { EmbeddedChain } from "../chain/embedded-chain.ts";
 import { inProcessConnection } from "../chain/in-process-fetch.ts";
 import { createHeldMint, fund, sendAndAwait } from "../claims/testing/chain-fixtures.ts";
@@ -33,14 +40,51 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
-async function pumpFunMint(name: string, symbol: string, uri: string, freezeAuthority: PublicKey | null = null) {
+/** Makes the mint `plan` describes on the chain, `authority` paying and as every authority. */
+async function createMint(authority: Keypair, plan: Token2022MintPlan) {
   const connection = inProcessConnection(chain);
-  const authority = Keypair.generate();
   await fund(connection, authority.publicKey);
-  const plan = token2022MintPlan(authority.publicKey, ["metadata"], { metadata: { name, symbol, uri }, freezeAuthority });
   const rent = BigInt(await connection.getMinimumBalanceForRentExemption(plan.finalSize));
   await sendAndAwait(connection, [authority, plan.mint], ...plan.instructions(rent));
-  return { mint: plan.mint.publicKey.toBase58(), authority };
+  return plan.mint.publicKey;
+}
+
+async function pumpFunMint(name: string, symbol: string, uri: string, freezeAuthority: PublicKey | null = null) {
+  const authority = Keypair.generate();
+  const plan = token2022MintPlan(authority.publicKey, ["metadata"], { metadata: { name, symbol, uri }, freezeAuthority });
+  return { mint: (await createMint(authority, plan)).toBase58(), authority };
+}
+
+/** A mint whose metadata pointer was moved off the "Fake" metadata stored in it, to `metadataAddress(mint)`. */
+async function repointedMint(metadataAddress: (mint: PublicKey) => PublicKey | null) {
+  const authority = Keypair.generate();
+  return createMint(authority, repointedMintPlan(authority.publicKey, metadataAddress));
+}
+
+/**
+ * The chain's RPC with `written` as if their programs had written them (the embedded chain has no Metaplex
+ * or metadata-interface program), and the keys of every account read, one array per round trip.
+ */
+function chainWith(written: Map<string, AccountInfo<Buffer>>) {
+  const connection = inProcessConnection(chain);
+  const reads: string[][] = [];
+  const withWritten = (key: PublicKey, account: AccountInfo<Buffer> | null) => written.get(key.toBase58()) ?? account;
+  const rpc = Object.assign(Object.create(connection), {
+    getMultipleAccountsInfo: async (keys: PublicKey[], commitment: Commitment) => {
+      reads.push(keys.map((key) => key.toBase58()));
+      const accounts = await connection.getMultipleAccountsInfo(keys, commitment);
+      return accounts.map((account, index) => withWritten(keys[index] as PublicKey, account));
+    },
+    getAccountInfo: async (key: PublicKey, commitment: Commitment) => {
+      reads.push([key.toBase58()]);
+      return withWritten(key, await connection.getAccountInfo(key, commitment));
+    },
+  }) as Connection;
+  return { rpc, reads };
+}
+
+function account(owner: PublicKey, data: Uint8Array): AccountInfo<Buffer> {
+  return { owner, data: Buffer.from(data), lamports: 1_000_000, executable: false };
 }
 
 function directory(now = () => Date.now(), connection: Connection = inProcessConnection(chain)) {
@@ -146,5 +190,91 @@ describe("a token's identity comes from the chain", () => {
     expect([...found.keys()]).toEqual([readable.mint]);
     expect(found.get(readable.mint)).toMatchObject({ verified: true, symbol: "MOODENG", freezeAuthority: freezer.toBase58() });
     expect(failures).toEqual([flaky]);
+  });
+});
+
+describe("a token's name is where its Token-2022 metadata pointer says, as wallets read it", () => {
+  const metadataProgram = Keypair.generate().publicKey;
+  const unnamed = { name: null, symbol: null, metadataSource: null, logoUrl: null, impersonates: null };
+
+  it("reads pump.fun's metadata in the mint its pointer names, in one read", async () => {
+    const { mint } = await pumpFunMint("Moo Deng", "MOODENG", "");
+    const { rpc, reads } = chainWith(new Map());
+    expect(await directory(Date.now, rpc).identity(mint)).toMatchObject({ name: "Moo Deng", metadataSource: "token-2022" });
+    expect(reads).toHaveLength(1);
+  });
+
+  it("reads the TokenMetadata in the account the pointer names, not what is left in the mint, with one more read", async () => {
+    const metadataAddress = Keypair.generate().publicKey;
+    const mint = await repointedMint(() => metadataAddress);
+    const { rpc, reads } = chainWith(
+      new Map([
+        [
+          metadataAddress.toBase58(),
+          account(metadataProgram, interfaceAccount(mint, "Real Coin", "REAL", `${base}/moodeng.json`)),
+        ],
+      ]),
+    );
+    const tokens = directory(Date.now, rpc);
+    expect(await tokens.identity(mint.toBase58())).toMatchObject({
+      name: "Real Coin",
+      symbol: "REAL",
+      metadataSource: "token-2022",
+      logoUrl: `https://memefans.test/tokens/${mint.toBase58()}/logo`,
+    });
+    expect(reads).toEqual([[mint.toBase58(), metaplexMetadataAddress(mint).toBase58()], [metadataAddress.toBase58()]]);
+    expect(await tokens.logo(mint.toBase58())).toEqual({ bytes: PNG, contentType: "image/png" });
+  });
+
+  it("borrows no name from another token's metadata the pointer names", async () => {
+    const metadataAddress = Keypair.generate().publicKey;
+    const mint = await repointedMint(() => metadataAddress);
+    const bonk = Keypair.generate().publicKey;
+    const { rpc } = chainWith(
+      new Map([[metadataAddress.toBase58(), account(metadataProgram, interfaceAccount(bonk, "Bonk", "BONK"))]]),
+    );
+    expect(await directory(Date.now, rpc).identity(mint.toBase58())).toMatchObject(unnamed);
+  });
+
+  it("reads the Metaplex account when the pointer names it, in the one read with the mint", async () => {
+    const mint = await repointedMint(metaplexMetadataAddress);
+    const metaplex = account(METAPLEX_METADATA_PROGRAM_ID, metaplexAccount(mint, "Bonk", "BONK", ""));
+    const { rpc, reads } = chainWith(new Map([[metaplexMetadataAddress(mint).toBase58(), metaplex]]));
+    expect(await directory(Date.now, rpc).identity(mint.toBase58())).toMatchObject({
+      name: "Bonk",
+      symbol: "BONK",
+      metadataSource: "metaplex",
+    });
+    expect(reads).toHaveLength(1);
+  });
+
+  it("names nothing when the pointer names no account: neither what is left in the mint nor a Metaplex account", async () => {
+    const mint = await repointedMint(() => null);
+    const metaplex = account(METAPLEX_METADATA_PROGRAM_ID, metaplexAccount(mint, "Bonk", "BONK", ""));
+    const { rpc } = chainWith(new Map([[metaplexMetadataAddress(mint).toBase58(), metaplex]]));
+    expect(await directory(Date.now, rpc).identity(mint.toBase58())).toMatchObject(unnamed);
+  });
+
+  it("names nothing, and fails no lookup, when the account the pointer names is missing, truncated or garbage", async () => {
+    const metadataAddress = Keypair.generate().publicKey;
+    const mint = await repointedMint(() => metadataAddress);
+    const whole = interfaceAccount(mint, "Real Coin", "REAL");
+    const nameTooLong = interfaceMetadataEntry(mint, "Real Coin", "REAL");
+    // The name's length, after the entry's header, the update authority and the mint.
+    new DataView(nameTooLong.buffer).setUint32(12 + 64, 0xffff, true);
+    const garbage = Uint8Array.from({ length: 400 }, (_, index) => (index * 151 + 7) % 256);
+    const pointedAccounts = [
+      undefined,
+      whole.subarray(0, whole.length - 60),
+      whole.subarray(0, 90),
+      nameTooLong,
+      garbage,
+      new Uint8Array(),
+    ];
+    for (const data of pointedAccounts) {
+      const written = new Map(data ? [[metadataAddress.toBase58(), account(metadataProgram, data)]] : []);
+      const { rpc } = chainWith(written);
+      expect(await directory(Date.now, rpc).identity(mint.toBase58())).toMatchObject({ verified: true, ...unnamed });
+    }
   });
 });

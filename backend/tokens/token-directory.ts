@@ -1,10 +1,12 @@
-import { type Connection, PublicKey } from "@solana/web3.js";
+import { type AccountInfo, type Connection, PublicKey } from "@solana/web3.js";
 import type { TokenIdentity } from "../../shared/api/tokens.ts";
 import {
   metaplexMetadataAddress,
   type OnchainMetadata,
+  readMetadataPointer,
   readMetaplexMetadata,
   readMintFacts,
+  readPointedMetadata,
   readToken2022Metadata,
 } from "../../shared/tokens/onchain-token.ts";
 import { impersonatedTicker } from "../../shared/tokens/ticker-lookalikes.ts";
@@ -37,7 +39,7 @@ interface Cached<T> {
 
 /**
  * Every token's identity read from the chain, once per TTL: the mint (program, decimals, authorities),
- * and the Token-2022 metadata extension or else the Metaplex metadata account. The image the metadata
+ * and its metadata where wallets find it (see `metadataOf`). The image the metadata
  * JSON names is fetched only when asked for, within limits, and kept here so the backend serves it
  * from its own origin: a lookup never waits for a slow image host.
  */
@@ -129,15 +131,14 @@ export class TokenDirectory {
 
   private async load(mint: string): Promise<{ identity: TokenIdentity; uri: string } | undefined> {
     const mintKey = new PublicKey(mint);
+    const metaplexAddress = metaplexMetadataAddress(mintKey);
     const [mintAccount, metaplexAccount] = await this.options.connection.getMultipleAccountsInfo(
-      [mintKey, metaplexMetadataAddress(mintKey)],
+      [mintKey, metaplexAddress],
       "confirmed",
     );
     const facts = mintAccount ? readMintFacts(mintAccount.owner, new Uint8Array(mintAccount.data)) : undefined;
     if (!facts || !mintAccount) return undefined;
-    const metadata: OnchainMetadata | undefined =
-      (facts.tokenProgram === "token-2022" ? readToken2022Metadata(new Uint8Array(mintAccount.data)) : undefined) ??
-      (metaplexAccount ? readMetaplexMetadata(new Uint8Array(metaplexAccount.data), mintKey) : undefined);
+    const metadata = await this.metadataOf(mintKey, mintAccount, { address: metaplexAddress, account: metaplexAccount ?? null });
     const uri = metadata?.uri ?? "";
     return {
       uri,
@@ -155,6 +156,37 @@ export class TokenDirectory {
         impersonates: metadata ? (impersonatedTicker(mint, metadata.symbol, metadata.name) ?? null) : null,
       },
     };
+  }
+
+  /**
+   * The token's metadata where wallets look for it: in the account the Token-2022 metadata pointer names
+   * (the mint itself for pump.fun), else in the mint's metadata extension, else at the Metaplex PDA. The
+   * mint and the PDA come in one read; only a pointer to some third account costs a second.
+   */
+  private async metadataOf(
+    mintKey: PublicKey,
+    mintAccount: AccountInfo<Buffer>,
+    metaplex: { address: PublicKey; account: AccountInfo<Buffer> | null },
+  ): Promise<OnchainMetadata | undefined> {
+    const mintData = new Uint8Array(mintAccount.data);
+    const pointer = readMetadataPointer(mintData);
+    if (!pointer)
+      return (
+        readToken2022Metadata(mintData) ??
+        (metaplex.account ? readMetaplexMetadata(new Uint8Array(metaplex.account.data), mintKey) : undefined)
+      );
+    // No fallback: the pointer's authority declared where the metadata is, so what is left in the mint or at the
+    // Metaplex PDA is not the token's when the pointer names nothing readable.
+    const address = pointer.metadataAddress;
+    if (!address) return undefined;
+    const pointed = address.equals(mintKey)
+      ? mintAccount
+      : address.equals(metaplex.address)
+        ? metaplex.account
+        : await this.options.connection.getAccountInfo(address, "confirmed");
+    return pointed
+      ? readPointedMetadata(mintKey, address, { owner: pointed.owner, data: new Uint8Array(pointed.data) })
+      : undefined;
   }
 
   /** The metadata JSON's `image`, fetched and recognised as PNG, JPEG, GIF or WebP; undefined on any failure. */

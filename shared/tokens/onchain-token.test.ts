@@ -5,38 +5,15 @@ import { Testbed } from "../../programs/distribution/tests/harness/svm.ts";
 import { createToken2022Mint } from "../../programs/distribution/tests/harness/token-2022.ts";
 import {
   cleanText,
+  METAPLEX_METADATA_PROGRAM_ID,
   metaplexMetadataAddress,
+  readMetadataPointer,
   readMetaplexMetadata,
   readMintFacts,
+  readPointedMetadata,
   readToken2022Metadata,
 } from "./onchain-token.ts";
-
-function borshString(text: string, paddedTo: number): Uint8Array {
-  const bytes = new Uint8Array(paddedTo);
-  bytes.set(new TextEncoder().encode(text));
-  const out = new Uint8Array(4 + paddedTo);
-  new DataView(out.buffer).setUint32(0, paddedTo, true);
-  out.set(bytes, 4);
-  return out;
-}
-
-/** A Metaplex MetadataV1 account as the program writes it: fixed-width, NUL-padded strings, then more fields. */
-function metaplexAccount(mint: PublicKey, name: string, symbol: string, uri: string): Uint8Array {
-  return new Uint8Array([
-    4,
-    ...Keypair.generate().publicKey.toBytes(),
-    ...mint.toBytes(),
-    ...borshString(name, 32),
-    ...borshString(symbol, 10),
-    ...borshString(uri, 200),
-    // seller_fee_basis_points, creators: None, primary_sale_happened, is_mutable ...
-    0xf4,
-    0x01,
-    0,
-    0,
-    1,
-  ]);
-}
+import { interfaceAccount, interfaceMetadataEntry, metaplexAccount, repointedMintPlan } from "./testing/metadata-accounts.ts";
 
 describe("the mint's own facts", () => {
   it("reads decimals, supply and both authorities of a real Token-2022 mint, and refuses other owners", () => {
@@ -100,6 +77,89 @@ describe("metadata on chain", () => {
     // Wrapped SOL's metadata account, as explorers list it.
     const wrappedSol = new PublicKey("So11111111111111111111111111111111111111112");
     expect(metaplexMetadataAddress(wrappedSol).toBase58()).toBe("6dM4TqWyWJsbx7obrdLcviBkTafD5E8av61zfU6jq57X");
+  });
+});
+
+/** A mint made as `repointedMintPlan` says, in the testbed. */
+function repointedMint(testbed: Testbed, metadataAddress: PublicKey | null): PublicKey {
+  const plan = repointedMintPlan(testbed.payer.publicKey, () => metadataAddress);
+  testbed.sendOk(plan.instructions(testbed.rentExempt(plan.finalSize)), [testbed.payer, plan.mint]);
+  return plan.mint.publicKey;
+}
+
+describe("the Token-2022 metadata pointer", () => {
+  it("reads where a real mint's pointer names: itself, another account, or nothing; a mint without one has none", () => {
+    const testbed = new Testbed();
+    const pumpFun = createToken2022Mint(testbed, ["metadata"]);
+    expect(readMetadataPointer(testbed.accountData(pumpFun) ?? new Uint8Array())).toEqual({ metadataAddress: pumpFun });
+    const elsewhere = Keypair.generate().publicKey;
+    const repointed = repointedMint(testbed, elsewhere);
+    expect(readMetadataPointer(testbed.accountData(repointed) ?? new Uint8Array())).toEqual({ metadataAddress: elsewhere });
+    const nowhere = repointedMint(testbed, null);
+    expect(readMetadataPointer(testbed.accountData(nowhere) ?? new Uint8Array())).toEqual({ metadataAddress: null });
+    const bare = createToken2022Mint(testbed, ["groupPointer"]);
+    expect(readMetadataPointer(testbed.accountData(bare) ?? new Uint8Array())).toBeUndefined();
+    expect(readMetadataPointer(testbed.accountData(testbed.createMint()) ?? new Uint8Array())).toBeUndefined();
+  });
+
+  it("reads the mint's own metadata when the pointer names the mint (pump.fun's shape)", () => {
+    const testbed = new Testbed();
+    const mint = createToken2022Mint(testbed, ["metadata"], { metadata: { name: "Moo Deng", symbol: "MOODENG", uri: "" } });
+    const data = testbed.accountData(mint) ?? new Uint8Array();
+    expect(readPointedMetadata(mint, mint, { owner: TOKEN_2022_PROGRAM_ID, data })).toMatchObject({
+      name: "Moo Deng",
+      symbol: "MOODENG",
+      source: "token-2022",
+    });
+  });
+
+  it("reads TokenMetadata kept by another program, for this mint only", () => {
+    const mint = Keypair.generate().publicKey;
+    const address = Keypair.generate().publicKey;
+    const owner = Keypair.generate().publicKey;
+    expect(readPointedMetadata(mint, address, { owner, data: interfaceAccount(mint, "Real", "REAL") })).toEqual({
+      name: "Real",
+      symbol: "REAL",
+      uri: "",
+      source: "token-2022",
+    });
+    const othersMetadata = interfaceAccount(Keypair.generate().publicKey, "Bonk", "BONK");
+    expect(readPointedMetadata(mint, address, { owner, data: othersMetadata })).toBeUndefined();
+  });
+
+  it("reads an account of the Metaplex program as Metaplex metadata, wherever it is, for this mint only", () => {
+    const mint = Keypair.generate().publicKey;
+    const data = metaplexAccount(mint, "Bonk", "BONK", "https://arweave.net/bonk.json");
+    const owner = METAPLEX_METADATA_PROGRAM_ID;
+    expect(readPointedMetadata(mint, Keypair.generate().publicKey, { owner, data })).toMatchObject({
+      name: "Bonk",
+      source: "metaplex",
+    });
+    const othersMetadata = metaplexAccount(Keypair.generate().publicKey, "Bonk", "BONK", "");
+    expect(readPointedMetadata(mint, metaplexMetadataAddress(mint), { owner, data: othersMetadata })).toBeUndefined();
+  });
+
+  it("finds nothing, and throws nothing, in truncated or garbage data", () => {
+    const mint = Keypair.generate().publicKey;
+    const entry = interfaceMetadataEntry(mint, "Real", "REAL");
+    const withLength = (length: number) => {
+      const changed = new Uint8Array(entry);
+      new DataView(changed.buffer).setUint32(8, length, true);
+      return changed;
+    };
+    const garbage = Uint8Array.from({ length: 300 }, (_, index) => (index * 151 + 7) % 256);
+    const datas = [
+      entry.subarray(0, entry.length - 10),
+      entry.subarray(0, 10),
+      withLength(0xffff_fff0),
+      withLength(40),
+      garbage,
+      new Uint8Array([...entry.subarray(0, 8), 200, 0, 0, 0, ...garbage.subarray(0, 200)]),
+      new Uint8Array(),
+    ];
+    for (const data of datas) {
+      expect(readPointedMetadata(mint, Keypair.generate().publicKey, { owner: SystemProgram.programId, data })).toBeUndefined();
+    }
   });
 });
 

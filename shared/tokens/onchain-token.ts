@@ -1,11 +1,18 @@
-import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { unpack } from "@solana/spl-token-metadata";
+import {
+  ExtensionType,
+  LENGTH_SIZE,
+  METADATA_POINTER_SIZE,
+  MetadataPointerLayout,
+  TOKEN_2022_PROGRAM_ID,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
+import { TOKEN_METADATA_DISCRIMINATOR, type TokenMetadata, unpack } from "@solana/spl-token-metadata";
 import { PublicKey } from "@solana/web3.js";
 
 /**
  * What the chain says about a token: the mint's own fields, and the name, symbol and metadata URI from
- * the Token-2022 metadata extension or, for classic mints, Metaplex Token Metadata. Nothing here comes
- * from what a creator typed.
+ * the Token-2022 metadata extension, the account a Token-2022 metadata pointer names or, for classic
+ * mints, Metaplex Token Metadata. Nothing here comes from what a creator typed.
  */
 
 /** Metaplex Token Metadata, where classic mints (and some Token-2022 ones) keep their name. */
@@ -14,7 +21,8 @@ export const METAPLEX_METADATA_PROGRAM_ID = new PublicKey("metaqbxxUerdq28cj1RbA
 const MINT_LEN = 82;
 const ACCOUNT_TYPE_OFFSET = 165;
 const ACCOUNT_TYPE_MINT = 1;
-const TOKEN_METADATA_EXTENSION = 19;
+/** spl-type-length-value, the form metadata-interface programs keep TokenMetadata in: a u32 length after the discriminator. */
+const INTERFACE_LENGTH_SIZE = 4;
 const MAX_NAME = 64;
 const MAX_SYMBOL = 16;
 const MAX_URI = 512;
@@ -32,6 +40,7 @@ export interface OnchainMetadata {
   name: string;
   symbol: string;
   uri: string;
+  /** "token-2022": the metadata interface's TokenMetadata, in the mint or in the account its pointer names. */
   source: "token-2022" | "metaplex";
 }
 
@@ -90,28 +99,84 @@ function cleaned(name: string, symbol: string, uri: string, source: OnchainMetad
   return metadata.name || metadata.symbol ? metadata : undefined;
 }
 
-/** The TokenMetadata extension stored in a Token-2022 mint (pump.fun's shape), if it has one. */
-export function readToken2022Metadata(mintData: Uint8Array): OnchainMetadata | undefined {
-  if (mintData.length <= ACCOUNT_TYPE_OFFSET + 1 || mintData[ACCOUNT_TYPE_OFFSET] !== ACCOUNT_TYPE_MINT) return undefined;
-  let offset = ACCOUNT_TYPE_OFFSET + 1;
-  const view = new DataView(mintData.buffer, mintData.byteOffset, mintData.length);
-  while (offset + 4 <= mintData.length) {
-    const type = view.getUint16(offset, true);
-    const length = view.getUint16(offset + 2, true);
-    if (type === 0) return undefined;
-    const value = mintData.subarray(offset + 4, offset + 4 + length);
+/**
+ * The value of the first entry whose type is `type` in a type-length-value area starting at `start`: Token-2022
+ * mint extensions (u16 type, u16 length) and spl-type-length-value accounts (8-byte discriminator, u32 length)
+ * differ only in these widths. An all-zero type ends the entries; an entry running past the data ends the walk.
+ */
+function tlvValue(data: Uint8Array, start: number, type: Uint8Array, lengthSize: 2 | 4): Uint8Array | undefined {
+  const view = new DataView(data.buffer, data.byteOffset, data.length);
+  let offset = start;
+  while (offset + type.length + lengthSize <= data.length) {
+    const entryType = data.subarray(offset, offset + type.length);
+    if (entryType.every((byte) => byte === 0)) return undefined;
+    const lengthAt = offset + type.length;
+    const length = lengthSize === 2 ? view.getUint16(lengthAt, true) : view.getUint32(lengthAt, true);
+    const value = data.subarray(lengthAt + lengthSize, lengthAt + lengthSize + length);
     if (value.length !== length) return undefined;
-    if (type === TOKEN_METADATA_EXTENSION) {
-      try {
-        const { name, symbol, uri } = unpack(value);
-        return cleaned(name, symbol, uri, "token-2022");
-      } catch {
-        return undefined;
-      }
-    }
-    offset += 4 + length;
+    if (entryType.every((byte, index) => byte === type[index])) return value;
+    offset = lengthAt + lengthSize + length;
   }
   return undefined;
+}
+
+/** The bytes of a Token-2022 mint's extension of this type, if it has one; a classic mint has none. */
+function mintExtension(mintData: Uint8Array, extension: ExtensionType): Uint8Array | undefined {
+  if (mintData.length <= ACCOUNT_TYPE_OFFSET + 1 || mintData[ACCOUNT_TYPE_OFFSET] !== ACCOUNT_TYPE_MINT) return undefined;
+  return tlvValue(mintData, ACCOUNT_TYPE_OFFSET + 1, Uint8Array.of(extension & 0xff, extension >> 8), LENGTH_SIZE);
+}
+
+/** The metadata interface's borsh TokenMetadata, or undefined for bytes that are not one (a cut-off or garbage entry). */
+function decodeTokenMetadata(value: Uint8Array): TokenMetadata | undefined {
+  try {
+    return unpack(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The TokenMetadata extension stored in a Token-2022 mint (pump.fun's shape), if it has one. */
+export function readToken2022Metadata(mintData: Uint8Array): OnchainMetadata | undefined {
+  const value = mintExtension(mintData, ExtensionType.TokenMetadata);
+  const metadata = value && decodeTokenMetadata(value);
+  return metadata && cleaned(metadata.name, metadata.symbol, metadata.uri, "token-2022");
+}
+
+/**
+ * The Token-2022 MetadataPointer extension: undefined when the mint has none, `metadataAddress` null when
+ * it has one that names no account (or whose bytes are not a pointer's).
+ */
+export function readMetadataPointer(mintData: Uint8Array): { metadataAddress: PublicKey | null } | undefined {
+  const value = mintExtension(mintData, ExtensionType.MetadataPointer);
+  if (!value) return undefined;
+  if (value.length !== METADATA_POINTER_SIZE) return { metadataAddress: null };
+  const { metadataAddress } = MetadataPointerLayout.decode(value);
+  return { metadataAddress: metadataAddress.equals(PublicKey.default) ? null : metadataAddress };
+}
+
+/**
+ * The TokenMetadata a metadata-interface program keeps in its own account, as an spl-type-length-value
+ * entry. Only for `mint`: a pointer at another token's metadata must not lend this token that name.
+ */
+function readInterfaceTokenMetadata(data: Uint8Array, mint: PublicKey): OnchainMetadata | undefined {
+  const value = tlvValue(data, 0, TOKEN_METADATA_DISCRIMINATOR, INTERFACE_LENGTH_SIZE);
+  const metadata = value && decodeTokenMetadata(value);
+  return metadata?.mint.equals(mint) ? cleaned(metadata.name, metadata.symbol, metadata.uri, "token-2022") : undefined;
+}
+
+/**
+ * The metadata in the account at `address`, which `mint`'s metadata pointer names, read as wallets read
+ * it: the mint itself holds the TokenMetadata extension, a Metaplex account is Metaplex metadata, any
+ * other account holds the metadata interface's TokenMetadata.
+ */
+export function readPointedMetadata(
+  mint: PublicKey,
+  address: PublicKey,
+  account: { owner: PublicKey; data: Uint8Array },
+): OnchainMetadata | undefined {
+  if (address.equals(mint)) return readToken2022Metadata(account.data);
+  if (account.owner.equals(METAPLEX_METADATA_PROGRAM_ID)) return readMetaplexMetadata(account.data, mint);
+  return readInterfaceTokenMetadata(account.data, mint);
 }
 
 /** Where Metaplex keeps a mint's metadata: the PDA ["metadata", program, mint]. */
