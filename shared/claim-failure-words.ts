@@ -1,4 +1,4 @@
-import type { ClaimFailureReason } from "../../shared/api/claims.ts";
+import type { ClaimFailureReason } from "./api/claims.ts";
 
 /**
  * Why a claim was not paid, in words a fan can act on. The backend stores short reasons
@@ -8,7 +8,7 @@ const failureWords: Record<ClaimFailureReason, string> = {
   slot_taken: "Someone else's transaction took this claim's slot before our payout landed, so you were not paid.",
   verifier_changed: "The creator moved this giveaway to another service, which MEMEFANS cannot pay from.",
   needs_token_account:
-    "You have no token account for this token, and the giveaway's fee budget no longer covers opening one. Open one in your wallet to receive tokens from such giveaways.",
+    "You have no token account for this token, and the giveaway's fee budget no longer covers opening one. Open one in your wallet to receive it.",
   ended: "The giveaway ended before your payout went out.",
   distribution_closed: "The creator closed the giveaway before your payout went out.",
   not_a_distribution: "The giveaway's account on Solana is not a MEMEFANS giveaway.",

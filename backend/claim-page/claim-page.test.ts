@@ -289,7 +289,8 @@ describe("the giveaway's Solana Action (blink)", () => {
       data: again.body.data,
       signature: againSignature,
     });
-    expect(repeated.body).toMatchObject({ type: "completed", title: expect.stringContaining("Claimed") });
+    // Each press is a new attempt, which finds the claim the first one made.
+    expect(repeated.body).toMatchObject({ type: "completed", title: "Already claimed" });
 
     const claims = await backend.request("GET", "/me/claims", {
       token: new URLSearchParams(page.hash.slice(1)).get("session") ?? "",

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type {
   ActionGetResponse,
   ActionPostResponse,
@@ -10,6 +11,7 @@ import { type RequestHandler, Router } from "express";
 import { z } from "zod";
 import type { Claim, CreateClaimBody } from "../../shared/api/claims.ts";
 import { signatureSchema } from "../../shared/api/identity.ts";
+import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import { publicKeySchema } from "../../shared/primitives.ts";
 import { shortAddress } from "../../shared/tokens/token-label.ts";
 import type { AppContext } from "../app.ts";
@@ -88,7 +90,6 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
   const { publicUrl } = { publicUrl: context.config.PUBLIC_URL };
   const router = Router();
   const actionPath = (address: string) => `${ACTIONS_PATH}/${address}`;
-  const idempotencyKey = (address: string, wallet: string) => `blink:${address}:${wallet}`;
 
   async function claimAction(summary: GiveawaySummary, message?: string): Promise<ActionGetResponse> {
     const open = summary.state === "open";
@@ -135,11 +136,18 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     try {
       return completed(
         summary,
-        await dependencies.submit(xUserId, { distribution: summary.address, wallet }, idempotencyKey(summary.address, wallet)),
+        // Each press is a new attempt: a press after a failure the fan mended claims again, and a press
+        // after any other claim is answered as already claimed.
+        await dependencies.submit(xUserId, { distribution: summary.address, wallet }, `blink:${randomUUID()}`),
       );
     } catch (error) {
       if (error instanceof HttpError && error.code === "already_claimed") {
-        return { ...completed(summary, (error.details as { claim: Claim }).claim), title: "Already claimed" };
+        const { claim } = error.details as { claim: Claim };
+        if (claim.status === "failed") {
+          const why = claimFailureWords(claim.failureReason ?? "");
+          throw new HttpError(409, error.code, `Your claim of this giveaway was not paid and cannot be tried again. ${why}`);
+        }
+        return { ...completed(summary, claim), title: "Already claimed" };
       }
       if (error instanceof HttpError && error.code === "requirements_not_met") {
         const checks = (error.details as { checks: { met: boolean; detail: string }[] }).checks;

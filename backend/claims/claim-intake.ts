@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Claim, CreateClaimBody } from "../../shared/api/claims.ts";
+import { type Claim, type CreateClaimBody, FINAL_CLAIM_FAILURES, MAX_CLAIM_RETRIES } from "../../shared/api/claims.ts";
 import { Coalescer } from "../db/coalescer.ts";
 import type { Database, Queryable } from "../db/database.ts";
 import { CLAIM_COLUMNS, type ClaimRow, claimFromRow, isUniqueViolation } from "./claim-rows.ts";
@@ -17,6 +17,8 @@ export type IntakeOutcome =
   | { kind: "created"; claim: Claim }
   /** The same key and body came before: the claim it made. */
   | { kind: "replayed"; claim: Claim }
+  /** A failed claim claimed again: back in the queue. */
+  | { kind: "retried"; claim: Claim }
   /** The key was used before with a different body. */
   | { kind: "idempotency_conflict" }
   | { kind: "already_claimed"; claim: Claim }
@@ -63,6 +65,59 @@ export class ClaimIntake {
 
   submit(request: IntakeRequest): Promise<IntakeOutcome> {
     return this.writer.load({ request, hash: claimRequestHash(request) });
+  }
+
+  /**
+   * Claims the fan's failed claim `claimId` again: back in the queue on its own slot (which nothing
+   * paid), to the wallet the request names, and sent alone, so that an account that refused once cannot
+   * sink other fans' batch. Only a claim that is still failed, for a reason the fan can mend, with
+   * retries left, moves; otherwise the stored claim is answered as already claimed.
+   */
+  async retry(claimId: string, request: IntakeRequest): Promise<IntakeOutcome> {
+    const { xUserId, distribution, wallet, idempotencyKey } = request;
+    let retried: ClaimRow | undefined;
+    try {
+      const { rows } = await this.database.query<ClaimRow>(
+        `UPDATE claims
+            SET status = 'queued', wallet = $4, idempotency_key = $5, request_hash = $6, retries = retries + 1,
+                batch_id = NULL, signature = NULL, failure_reason = NULL, send_alone = true, not_before = NULL,
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+          WHERE id = $1 AND x_user_id = $2 AND distribution = $3 AND status = 'failed'
+            AND NOT (coalesce(failure_reason, '') = ANY($7::text[])) AND retries < $8
+          RETURNING ${CLAIM_COLUMNS}`,
+        [
+          claimId,
+          xUserId,
+          distribution,
+          wallet,
+          idempotencyKey,
+          claimRequestHash(request),
+          FINAL_CLAIM_FAILURES,
+          MAX_CLAIM_RETRIES,
+        ],
+      );
+      retried = rows[0];
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // The wallet receives another account's claim here, or the fan used this key for another claim.
+      const { rows } = await this.database.query("SELECT 1 FROM claims WHERE distribution = $1 AND wallet = $2", [
+        distribution,
+        wallet,
+      ]);
+      return rows.length ? { kind: "wallet_taken" } : { kind: "idempotency_conflict" };
+    }
+    if (retried) {
+      this.onQueued(1, [distribution]);
+      return { kind: "retried", claim: claimFromRow(retried) };
+    }
+    // Another request claimed it again first, or it is not the fan's to retry: answer it as it stands.
+    const { rows } = await this.database.query<ClaimRow>(
+      `SELECT ${CLAIM_COLUMNS} FROM claims WHERE id = $1 AND x_user_id = $2 AND distribution = $3`,
+      [claimId, xUserId, distribution],
+    );
+    const stored = rows[0];
+    if (!stored) throw new Error(`claim ${claimId} is not this fan's claim of ${distribution}`);
+    return { kind: "already_claimed", claim: claimFromRow(stored) };
   }
 
   private async write(group: Pending[]): Promise<IntakeOutcome[]> {

@@ -78,6 +78,7 @@ function answerOf(outcome: IntakeOutcome) {
   switch (outcome.kind) {
     case "created":
     case "replayed":
+    case "retried":
       return outcome.claim;
     case "idempotency_conflict":
       throw conflict(
@@ -95,8 +96,8 @@ function answerOf(outcome: IntakeOutcome) {
 
 /**
  * Verifies, screens and queues one claim request for a bound wallet of the fan: POST /claims, the
- * deferred checks and the blink all go through here. Answers the claim (a new one, or the one this
- * key made before) or throws the HttpError to answer.
+ * deferred checks and the blink all go through here. Answers the claim (a new one, the one this key
+ * made before, or the fan's failed claim claimed again under a new key) or throws the HttpError to answer.
  */
 export function claimSubmitter<Target extends ClaimTarget>(
   dependencies: ClaimsRouterDependencies<Target>,
@@ -108,15 +109,17 @@ export function claimSubmitter<Target extends ClaimTarget>(
     const body = { distribution, wallet };
     // A retry must not cost X API calls or fail on a window that closed since: answer it first.
     const { earlier, walletOwner: owner } = await readContext(distribution, xUserId, wallet);
-    if (earlier) {
-      const claim = claimFromRow(earlier);
-      const outcome: IntakeOutcome =
-        earlier.idempotency_key !== idempotencyKey
-          ? { kind: "already_claimed", claim }
-          : earlier.request_hash !== claimRequestHash(body)
+    const earlierClaim = earlier && claimFromRow(earlier);
+    if (earlier && earlierClaim) {
+      if (earlier.idempotency_key === idempotencyKey) {
+        return answerOf(
+          earlier.request_hash !== claimRequestHash(body)
             ? { kind: "idempotency_conflict" }
-            : { kind: "replayed", claim };
-      return answerOf(outcome);
+            : { kind: "replayed", claim: earlierClaim },
+        );
+      }
+      // A new attempt at a failed claim the fan can mend is checked as a new claim is, then retried.
+      if (!earlierClaim.retryable) return answerOf({ kind: "already_claimed", claim: earlierClaim });
     }
 
     const target = await dependencies.distribution(distribution);
@@ -141,7 +144,8 @@ export function claimSubmitter<Target extends ClaimTarget>(
         checks: verdict.checks,
       });
     }
-    return answerOf(await intake.submit({ xUserId, distribution, maxClaims: target.maxClaims, wallet, idempotencyKey }));
+    const request = { xUserId, distribution, maxClaims: target.maxClaims, wallet, idempotencyKey };
+    return answerOf(await (earlier ? intake.retry(earlier.id, request) : intake.submit(request)));
   };
 }
 

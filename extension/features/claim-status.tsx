@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
+import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import { backendApi } from "../api/backend-api.ts";
-import { claimFailureWords } from "../ui/claim-failure.ts";
 import { explorerTxUrl } from "../ui/format.ts";
 
 /** A claim the backend took, followed until it is paid or failed. */

@@ -23,8 +23,8 @@ export const claimStatusSchema = z.enum(["queued", "sent", "confirmed", "failed"
 export type ClaimStatus = z.output<typeof claimStatusSchema>;
 
 /**
- * Why a claim can never be paid, as the backend words it for the extension to translate. A claim may
- * also carry the chain's own words for a failure no reason here names.
+ * Why a claim was not paid, as the backend words it for the extension to translate. A claim may also
+ * carry the chain's own words for a failure no reason here names.
  */
 export const claimFailureReasonSchema = z.enum([
   /** Another transaction (not a batch of this backend) paid the claim's slot: the fan was not paid. */
@@ -39,6 +39,26 @@ export const claimFailureReasonSchema = z.enum([
   "slot_out_of_range",
 ]);
 export type ClaimFailureReason = z.output<typeof claimFailureReasonSchema>;
+
+/**
+ * Failures no new attempt can mend: the giveaway itself refuses (ended, closed, moved, not one), or the
+ * claim's slot was paid to someone else. Any other failed claim (the fan's token account refused the
+ * payout, or there was none to pay into) can be claimed again, up to MAX_CLAIM_RETRIES times.
+ */
+export const FINAL_CLAIM_FAILURES: readonly ClaimFailureReason[] = [
+  "slot_taken",
+  "verifier_changed",
+  "ended",
+  "distribution_closed",
+  "not_a_distribution",
+  "slot_out_of_range",
+];
+
+/**
+ * How many times a fan may claim a failed claim again. Each attempt goes out in a transaction of its
+ * own, so a fan whose account keeps refusing costs the giveaway's fee budget at most this many fees.
+ */
+export const MAX_CLAIM_RETRIES = 3;
 
 /**
  * Where a claim really is, for the fan's progress line: waiting in the queue, in a batch being handed to
@@ -60,8 +80,13 @@ export const claimSchema = z.object({
   status: claimStatusSchema,
   /** The batch_claim transaction, once one was sent; the paying one once confirmed. */
   signature: z.string().optional(),
-  /** Why the claim can never be paid: one of claimFailureReasonSchema, or the chain's words for another failure. */
+  /** Why the claim was not paid: one of claimFailureReasonSchema, or the chain's words for another failure. */
   failureReason: z.string().optional(),
+  /**
+   * On a failed claim: whether POST /claims with a new Idempotency-Key tries it again (same slot, the
+   * wallet the request names) rather than answering already_claimed.
+   */
+  retryable: z.boolean().optional(),
   /** Why a queued claim waits, read from the chain when the claim was asked for. */
   waitingFor: claimWaitReasonSchema.optional(),
   /** The real stage (GET /claims/:id). */

@@ -12,10 +12,13 @@ export async function registerDistribution(
   requirements: RequirementInput[],
   maxClaims: number,
   claimRules?: ClaimRules,
+  /** The creator's fee budget; by default enough to open every fan's token account. */
+  feeBudgetLamports?: bigint,
 ): Promise<TestDistribution> {
   const distribution = await createTestDistribution(backend.context.connection, {
     verifier: backend.verifier.publicKey,
     maxClaims,
+    ...(feeBudgetLamports === undefined ? {} : { feeBudgetLamports }),
     nowSeconds: backend.chain?.unixTimestamp() ?? Math.floor(Date.now() / 1000),
     feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
     requirementsHash: requirementsHash(requirementsSchema.parse(requirements)) as Uint8Array<ArrayBuffer>,

@@ -1,6 +1,6 @@
 import type { ClaimantCounts } from "../../../shared/api/creator-dashboard.ts";
 import type { CreatorDistribution as Distribution } from "../../../shared/api/distributions.ts";
-import { claimFailureLabel } from "../../ui/claim-failure.ts";
+import { claimFailureLabel } from "../../../shared/claim-failure-words.ts";
 import { BotRefusalsSummary } from "./bot-refusals.tsx";
 
 const plural = (count: number, one: string, many: string) => `${count.toLocaleString()} ${count === 1 ? one : many}`;

@@ -7,9 +7,9 @@ import {
   MAX_CLAIMANTS_PAGE,
 } from "../../../shared/api/creator-dashboard.ts";
 import type { CreatorDistribution as Distribution } from "../../../shared/api/distributions.ts";
+import { claimFailureLabel, claimFailureWords } from "../../../shared/claim-failure-words.ts";
 import { shortAddress } from "../../../shared/tokens/token-label.ts";
 import { callBackground } from "../../messaging/client.ts";
-import { claimFailureLabel, claimFailureWords } from "../../ui/claim-failure.ts";
 import { explorerTxUrl, formatTokenAmount } from "../../ui/format.ts";
 import { claimantsCsv } from "./claimants-csv.ts";
 

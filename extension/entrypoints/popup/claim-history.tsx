@@ -1,5 +1,5 @@
+import { claimFailureWords } from "../../../shared/claim-failure-words.ts";
 import type { ClaimRecord } from "../../messaging/shapes.ts";
-import { claimFailureWords } from "../../ui/claim-failure.ts";
 import { formatTokenAmount, shortAddress } from "../../ui/format.ts";
 import { useBackground } from "./use-background.ts";
 
