@@ -1,12 +1,13 @@
 import type { MessageSignerWalletAdapter } from "@solana/wallet-adapter-base";
 import bs58 from "bs58";
-import type { Claim, ClaimStage } from "../../../shared/api/claims.ts";
+import { z } from "zod";
+import { type Claim, type ClaimStage, claimSchema } from "../../../shared/api/claims.ts";
 import { type EligibilityCheck, RECHECK_AFTER_RETURN_MS } from "../../../shared/api/distributions.ts";
 import type { XUserProfile } from "../../../shared/api/identity.ts";
 import { claimPageDataSchema } from "../page-data.ts";
 import { ApiError, api, saveSession, sessionToken } from "./api.ts";
 import { h } from "./dom.ts";
-import { walletBrowserLinks, watchWallets } from "./wallets.ts";
+import { followAccount, walletBrowserLinks, watchWallets } from "./wallets.ts";
 
 /** How often the slots left and a claim's status are read again while the page is open. */
 const LIVE_COUNT_MS = 5_000;
@@ -21,6 +22,8 @@ interface PageState {
   me: { xUser: XUserProfile; wallets: string[] } | null;
   wallets: MessageSignerWalletAdapter[];
   wallet: MessageSignerWalletAdapter | null;
+  /** The wallet's account the page shows: every step acts for it, and it follows the fan's switches in the wallet. */
+  account: string | null;
   checks: EligibilityCheck[] | null;
   claim: Claim | null;
   busy: string | null;
@@ -33,6 +36,7 @@ const state: PageState = {
   me: null,
   wallets: [],
   wallet: null,
+  account: null,
   checks: null,
   claim: null,
   busy: null,
@@ -41,6 +45,12 @@ const state: PageState = {
   remaining: giveaway.remaining,
   open: giveaway.state === "open",
 };
+
+/**
+ * The wallet switched accounts while a step waited on it: the step was for the account the page showed
+ * when it began, so it stops, with no Retry (a retry would act for the old account again).
+ */
+class AccountSwitched extends Error {}
 
 /** Runs one step of the flow with its busy text, and shows its failure in words with a Retry. */
 async function step(busy: string, action: () => Promise<void>): Promise<void> {
@@ -55,6 +65,10 @@ async function step(busy: string, action: () => Promise<void>): Promise<void> {
       state.me = null;
       state.checks = null;
       state.error = { message: "Your sign-in with X has ended: sign in again to go on." };
+      return;
+    }
+    if (error instanceof AccountSwitched) {
+      state.error = { message: error.message };
       return;
     }
     const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
@@ -77,7 +91,8 @@ function readFragment(): void {
   if (fragment.size) history.replaceState(null, "", location.pathname + location.search);
 }
 
-const walletAddress = () => state.wallet?.publicKey?.toBase58() ?? null;
+const walletAddress = () => state.account;
+const short = (address: string) => `${address.slice(0, 4)}…${address.slice(-4)}`;
 const bound = () => {
   const address = walletAddress();
   return Boolean(address && state.me?.wallets.includes(address));
@@ -98,7 +113,8 @@ async function checkRequirements(recheckUnmet = false): Promise<void> {
   const address = walletAddress();
   if (!state.me || !address || !bound()) return;
   const report = await api.eligibility(giveaway.address, address, recheckUnmet);
-  state.checks = report.checks;
+  // The fan may have switched accounts while X was asked: then this checklist is the old account's.
+  if (walletAddress() === address) state.checks = report.checks;
 }
 
 const someUnmet = () => Boolean(state.checks?.some((check) => !check.met));
@@ -126,12 +142,56 @@ function recheckAfterReturn(): void {
   );
 }
 
+/** Stops following the selected wallet's account. */
+let unfollow = () => {};
+
+/** The wallet the page acts through from now on (null: none), followed as the fan switches accounts in it. */
+function selectWallet(adapter: MessageSignerWalletAdapter | null): void {
+  unfollow();
+  unfollow = () => {};
+  state.wallet = adapter;
+  state.account = adapter?.publicKey?.toBase58() ?? null;
+  if (adapter) unfollow = followAccount(adapter, (address) => accountChanged(adapter, address));
+}
+
+/**
+ * The fan switched accounts inside the wallet, or it has none left for the page (null). The page shows
+ * the wallet's account at once, and nothing it knew for the old one is used for the new one: the old
+ * checklist and a failed step's Retry go, and whether the new account is linked comes from the sign-in,
+ * so an account not linked yet gets the link step (its own signature) before it can claim. A claim
+ * already made stays as it is: it names the wallet it pays, and the claim step says which.
+ */
+function accountChanged(adapter: MessageSignerWalletAdapter, address: string | null): void {
+  // Events of a wallet no longer selected (destroyed, or the fan connected another) say nothing about this page.
+  if (adapter !== state.wallet || (address && address === state.account)) return;
+  if (address) state.account = address;
+  // No account left: back to the connect step, still signed in with X.
+  else selectWallet(null);
+  state.error = null;
+  if (!state.claim) {
+    state.checks = null;
+    for (const timer of pendingRechecks) clearTimeout(timer);
+    pendingRechecks = [];
+    if (bound()) {
+      void step("Checking the requirements for this account…", checkRequirements);
+      return;
+    }
+  }
+  render();
+}
+
 async function connect(adapter: MessageSignerWalletAdapter): Promise<void> {
   await step(`Connecting ${adapter.name}…`, async () => {
     await adapter.connect();
-    state.wallet = adapter;
+    selectWallet(adapter);
     await checkRequirements();
   });
+}
+
+/** Throws AccountSwitched when the page no longer shows `address` of `wallet`. */
+function stillLinking(wallet: MessageSignerWalletAdapter, address: string): void {
+  if (state.wallet !== wallet || walletAddress() !== address)
+    throw new AccountSwitched(`Your wallet switched accounts while linking, so nothing was linked for ${short(address)}.`);
 }
 
 async function bindWallet(): Promise<void> {
@@ -140,12 +200,18 @@ async function bindWallet(): Promise<void> {
   if (!wallet || !address) return;
   await step("Waiting for your wallet's signature…", async () => {
     const { message } = await api.challenge(address);
+    stillLinking(wallet, address);
     const signature = await wallet.signMessage(new TextEncoder().encode(message));
+    // Switched while the wallet asked: which account signed is unknown, so nothing is linked.
+    stillLinking(wallet, address);
     await api.verify({ message, signature: bs58.encode(signature), address });
     await loadMe();
     await checkRequirements();
   });
 }
+
+/** What a 409 already_claimed carries: the claim made earlier, which names the wallet it pays. */
+const alreadyClaimedSchema = z.object({ claim: claimSchema });
 
 /** One key per giveaway and wallet, kept across reloads: a retried claim is the same claim. */
 function idempotencyKey(wallet: string): string {
@@ -169,8 +235,11 @@ async function submitClaim(): Promise<void> {
         throw new ApiError(error.code, "Not yet: do the steps marked ✗ above, then claim again.");
       }
       if (error instanceof ApiError && error.code === "already_claimed") {
-        // Made earlier (the extension, a blink, another browser): follow it to the wallet as this page's own.
-        state.claim = (error.details as { claim: Claim }).claim;
+        // Made earlier (the extension, a blink, another browser, another account of this wallet): follow it to
+        // the wallet it names as this page's own.
+        const earlier = alreadyClaimedSchema.safeParse(error.details);
+        if (!earlier.success) throw error;
+        state.claim = earlier.data.claim;
         followClaim();
         return;
       }
@@ -281,8 +350,9 @@ function walletStep(): HTMLElement {
   if (address) {
     return section(
       "Choose a wallet",
-      h("p", { "data-testid": "wallet-connected" }, `${state.wallet?.name}: ${address.slice(0, 4)}…${address.slice(-4)}`),
-      state.me && !bound()
+      h("p", { "data-testid": "wallet-connected", "data-address": address }, `${state.wallet?.name}: ${short(address)}`),
+      // Once claimed there is nothing to link for: the claim stays with the wallet it names.
+      state.me && !bound() && !state.claim
         ? h(
             "button",
             { type: "button", class: "button", "data-testid": "bind-wallet", onclick: () => void bindWallet() },
@@ -332,6 +402,21 @@ const stageOfStatus: Record<Claim["status"], ClaimStage> = {
   failed: "failed",
 };
 
+/**
+ * The wallet a claim pays, always named: the fan may have switched accounts in the wallet since, and the
+ * claim stays with the account it was made for.
+ */
+function claimWallet(claim: Claim): HTMLElement {
+  const shown = state.account;
+  return h(
+    "p",
+    { class: "claim-wallet", "data-testid": "claim-wallet", "data-wallet": claim.wallet },
+    shown && shown !== claim.wallet
+      ? `For wallet ${short(claim.wallet)}, the account you claimed with (your wallet now shows ${short(shown)}).`
+      : `For wallet ${short(claim.wallet)}.`,
+  );
+}
+
 function claimStep(): HTMLElement | null {
   const claim = state.claim;
   if (claim) {
@@ -349,6 +434,7 @@ function claimStep(): HTMLElement | null {
     return section(
       "Claim",
       h("p", { "data-testid": "claim-status", "data-status": claim.status, "data-stage": stage, role: "status" }, words),
+      claimWallet(claim),
       claim.signature && claim.status === "confirmed"
         ? h(
             "a",
@@ -429,6 +515,8 @@ replaceBrokenImages();
 render();
 watchWallets((wallets) => {
   state.wallets = wallets;
+  // The selected wallet left the page (its adapter is destroyed without a word): as if it had disconnected.
+  if (state.wallet && !wallets.includes(state.wallet)) accountChanged(state.wallet, null);
   render();
 });
 window.addEventListener("focus", recheckAfterReturn);
