@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type Claim, type ClaimStage, claimSchema } from "../../../shared/api/claims.ts";
 import { type EligibilityCheck, RECHECK_AFTER_RETURN_MS } from "../../../shared/api/distributions.ts";
 import type { XUserProfile } from "../../../shared/api/identity.ts";
+import { claimFailureWords } from "../../../shared/claim-failure-words.ts";
 import { claimPageDataSchema } from "../page-data.ts";
 import { ApiError, api, saveSession, sessionToken } from "./api.ts";
 import { h } from "./dom.ts";
@@ -93,6 +94,8 @@ function readFragment(): void {
 
 const walletAddress = () => state.account;
 const short = (address: string) => `${address.slice(0, 4)}…${address.slice(-4)}`;
+/** No claim yet, or a failed one the fan may claim again: the page still works towards a claim. */
+const claimable = () => !state.claim || state.claim.retryable === true;
 const bound = () => {
   const address = walletAddress();
   return Boolean(address && state.me?.wallets.includes(address));
@@ -168,7 +171,7 @@ function accountChanged(adapter: MessageSignerWalletAdapter, address: string | n
   // No account left: back to the connect step, still signed in with X.
   else selectWallet(null);
   state.error = null;
-  if (!state.claim) {
+  if (claimable()) {
     state.checks = null;
     for (const timer of pendingRechecks) clearTimeout(timer);
     pendingRechecks = [];
@@ -213,22 +216,25 @@ async function bindWallet(): Promise<void> {
 /** What a 409 already_claimed carries: the claim made earlier, which names the wallet it pays. */
 const alreadyClaimedSchema = z.object({ claim: claimSchema });
 
-/** One key per giveaway and wallet, kept across reloads: a retried claim is the same claim. */
-function idempotencyKey(wallet: string): string {
+/**
+ * One key per giveaway and wallet, kept across reloads: a retried request is the same claim. Claiming a
+ * failed claim again is a new attempt, so it takes a `fresh` key.
+ */
+function idempotencyKey(wallet: string, fresh = false): string {
   const name = `memefans.claim.${giveaway.address}.${wallet}`;
-  const existing = localStorage.getItem(name);
+  const existing = fresh ? null : localStorage.getItem(name);
   if (existing) return existing;
   const key = crypto.randomUUID();
   localStorage.setItem(name, key);
   return key;
 }
 
-async function submitClaim(): Promise<void> {
+async function submitClaim(again = false): Promise<void> {
   const address = walletAddress();
   if (!address) return;
   await step("Checking the requirements and claiming…", async () => {
     try {
-      state.claim = await api.claim(giveaway.address, address, idempotencyKey(address));
+      state.claim = await api.claim(giveaway.address, address, idempotencyKey(address, again));
     } catch (error) {
       if (error instanceof ApiError && error.code === "requirements_not_met") {
         state.checks = (error.details as { checks: EligibilityCheck[] }).checks;
@@ -351,8 +357,8 @@ function walletStep(): HTMLElement {
     return section(
       "Choose a wallet",
       h("p", { "data-testid": "wallet-connected", "data-address": address }, `${state.wallet?.name}: ${short(address)}`),
-      // Once claimed there is nothing to link for: the claim stays with the wallet it names.
-      state.me && !bound() && !state.claim
+      // Once claimed there is nothing to link for, unless the claim failed and may be claimed again.
+      state.me && !bound() && claimable()
         ? h(
             "button",
             { type: "button", class: "button", "data-testid": "bind-wallet", onclick: () => void bindWallet() },
@@ -417,6 +423,39 @@ function claimWallet(claim: Claim): HTMLElement {
   );
 }
 
+/**
+ * A failed claim the fan can mend is claimed again from here, for the account the page shows (linked
+ * first, as for a first claim); any other failure is final, and the page says so.
+ */
+function claimAgain(claim: Claim): HTMLElement | null {
+  if (!claim.retryable) return h("p", { "data-testid": "claim-final" }, "This claim cannot be tried again.");
+  // Offered even when every slot is taken: the claim keeps its own. A giveaway that ended or is paused
+  // answers the attempt with its reason.
+  const ready = Boolean(state.me && bound());
+  return h(
+    "div",
+    {},
+    h(
+      "p",
+      {},
+      claim.failureReason === "needs_token_account"
+        ? "Once it is open, claim again."
+        : "You can claim again, to this wallet or another one.",
+    ),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button primary",
+        "data-testid": "claim-again",
+        disabled: !ready || Boolean(state.busy),
+        onclick: () => void submitClaim(true),
+      },
+      "Claim again",
+    ),
+  );
+}
+
 function claimStep(): HTMLElement | null {
   const claim = state.claim;
   if (claim) {
@@ -429,12 +468,13 @@ function claimStep(): HTMLElement | null {
       sending: "Sending…",
       confirming: "Confirming…",
       paid: `In your wallet: ${giveaway.amountText}.`,
-      failed: `Not paid: ${claim.failureReason ?? "the claim failed"}.`,
+      failed: `Not paid. ${claim.failureReason ? claimFailureWords(claim.failureReason) : "The payout failed."}`,
     }[stage];
     return section(
       "Claim",
       h("p", { "data-testid": "claim-status", "data-status": claim.status, "data-stage": stage, role: "status" }, words),
       claimWallet(claim),
+      claim.status === "failed" ? claimAgain(claim) : null,
       claim.signature && claim.status === "confirmed"
         ? h(
             "a",

@@ -61,8 +61,15 @@ export function claimAs(backend: TestBackend, fan: ClaimingFan, distribution: st
  */
 export async function registeredTestDistribution(
   backend: TestBackend,
-  options: { requirements: RequirementInput[]; maxClaims: number },
+  options: { requirements: RequirementInput[]; maxClaims: number; feeBudgetLamports?: bigint },
 ): Promise<TestDistribution> {
   const creator = await backend.signIn(SEED.users.creator.username);
-  return registerDistribution(backend, creator.sessionToken, options.requirements, options.maxClaims);
+  return registerDistribution(
+    backend,
+    creator.sessionToken,
+    options.requirements,
+    options.maxClaims,
+    undefined,
+    options.feeBudgetLamports,
+  );
 }

@@ -24,13 +24,18 @@ export interface WebGiveaway {
  * giveaway on the emulator's giveaway post registered by its author, and Chromium for fans who never
  * installed the extension.
  */
-export async function startWebGiveaway(requirements: RequirementInput[], maxClaims: number): Promise<WebGiveaway> {
+export async function startWebGiveaway(
+  requirements: RequirementInput[],
+  maxClaims: number,
+  /** The creator's fee budget; by default enough to open every fan's token account. */
+  feeBudgetLamports?: bigint,
+): Promise<WebGiveaway> {
   const backend = await startDemoBackend({ logLevel: "error" });
   try {
     await fund(backend.context.connection, backend.feePayer.publicKey, 100);
     const distribution = await registeredTestDistribution(
       { ...backend, ...backendClient(backend.url) },
-      { requirements, maxClaims },
+      { requirements, maxClaims, ...(feeBudgetLamports === undefined ? {} : { feeBudgetLamports }) },
     );
     const browser = await launchBrowser();
     return {
