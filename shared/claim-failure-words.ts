@@ -9,6 +9,10 @@ const failureWords: Record<ClaimFailureReason, string> = {
   verifier_changed: "The creator moved this giveaway to another service, which MEMEFANS cannot pay from.",
   needs_token_account:
     "You have no token account for this token, and the giveaway's fee budget no longer covers opening one. Open one in your wallet to receive it.",
+  token_account_frozen:
+    "Your token account for this token is frozen by the token's freeze authority, so it cannot receive the payout. Claim again to another wallet.",
+  token_account_requires_memo:
+    "Your token account for this token accepts only transfers that carry a memo, which a payout does not. Turn that off in your wallet, or claim again to another wallet.",
   ended: "The giveaway ended before your payout went out.",
   distribution_closed: "The creator closed the giveaway before your payout went out.",
   not_a_distribution: "The giveaway's account on Solana is not a MEMEFANS giveaway.",
@@ -24,6 +28,8 @@ const failureLabels: Record<ClaimFailureReason, string> = {
   slot_taken: "slot taken by another transaction",
   verifier_changed: "moved to another verifier",
   needs_token_account: "fan has no token account",
+  token_account_frozen: "fan's token account frozen",
+  token_account_requires_memo: "fan's token account requires memos",
   ended: "ended",
   distribution_closed: "closed",
   not_a_distribution: "not a giveaway",

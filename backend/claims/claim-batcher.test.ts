@@ -1,4 +1,13 @@
 import {
+  type Account,
+  createAssociatedTokenAccountIdempotentInstruction,
+  createEnableRequiredMemoTransfersInstruction,
+  createReallocateInstruction,
+  ExtensionType,
+  getAssociatedTokenAddressSync,
+  TOKEN_2022_PROGRAM_ID,
+} from "@solana/spl-token";
+import {
   type Connection,
   Keypair,
   type PublicKey,
@@ -27,7 +36,7 @@ import {
 } from "./batch-transaction.ts";
 import { ClaimBatcher } from "./claim-batcher.ts";
 import { claimProgress, findClaim } from "./claim-queries.ts";
-import { mintRef } from "./distribution-chain-state.ts";
+import { mintRef, refusalOf } from "./distribution-chain-state.ts";
 import { createTestDistribution, fund, sendAndAwait, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
 import { claimStatuses, queueClaims, queueClaimsFor } from "./testing/queued-claims.ts";
 
@@ -217,6 +226,50 @@ describeEachEngine("claim batcher", (database) => {
     expect((await onChainState(distribution)).claimedCount).toBe(6);
   });
 
+  it("fails a claim whose Token-2022 account requires memos before any batch carries it, and pays the others", async () => {
+    const connection = inProcessConnection(chain);
+    const distribution = await createTestDistribution(connection, {
+      verifier: verifier.publicKey,
+      maxClaims: 10,
+      nowSeconds: chain.unixTimestamp(),
+      token2022: { name: "Moo Deng", symbol: "MOODENG", uri: "https://ipfs.io/ipfs/bafkmoodeng" },
+    });
+    // The fan opened their account and turned on "require memos on incoming transfers", as a wallet lets them.
+    const fan = Keypair.generate();
+    await fund(connection, fan.publicKey, 1);
+    const account = getAssociatedTokenAddressSync(distribution.mint, fan.publicKey, false, TOKEN_2022_PROGRAM_ID);
+    await sendAndAwait(
+      connection,
+      [fan],
+      createAssociatedTokenAccountIdempotentInstruction(
+        fan.publicKey,
+        account,
+        fan.publicKey,
+        distribution.mint,
+        TOKEN_2022_PROGRAM_ID,
+      ),
+      createReallocateInstruction(account, fan.publicKey, [ExtensionType.MemoTransfer], fan.publicKey, [], TOKEN_2022_PROGRAM_ID),
+      createEnableRequiredMemoTransfersInstruction(account, fan.publicKey, [], TOKEN_2022_PROGRAM_ID),
+    );
+    const others = await queueClaims(database(), distribution, 3);
+    await queueClaimsFor(database(), distribution, [fan.publicKey]);
+    await runUntilSettled(
+      new ClaimBatcher({ database: database(), connection, signers: { verifier } }),
+      database(),
+      distribution,
+    );
+    const { rows } = await database().query<{ status: string; failure_reason: string | null; batch_id: string | null }>(
+      "SELECT status, failure_reason, batch_id FROM claims WHERE distribution = $1 AND wallet = $2",
+      [distribution.address.toBase58(), fan.publicKey.toBase58()],
+    );
+    // No batch carried it: nothing was sent that the chain would refuse, so no fee went unreimbursed.
+    expect(rows).toEqual([{ status: "failed", failure_reason: "token_account_requires_memo", batch_id: null }]);
+    expect(await claimStatuses(database(), distribution)).toEqual({ confirmed: 3, failed: 1 });
+    for (const wallet of others)
+      expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(distribution.amountPerClaim);
+    expect(await tokenBalance(connection, distribution.mint, fan.publicKey)).toBe(0n);
+  });
+
   it("fails claims with a reason once the distribution has ended, and pays nothing", async () => {
     const connection = inProcessConnection(chain);
     const distribution = await liveDistribution(connection, 10);
@@ -332,4 +385,20 @@ it("the account program spends COMPUTE_UNITS_PER_BUMP_TRY on each bump it tries:
   const first = await unitsToOpen(1);
   expect(Math.abs((await unitsToOpen(2)) - first - COMPUTE_UNITS_PER_BUMP_TRY)).toBeLessThanOrEqual(50);
   expect(Math.abs((await unitsToOpen(4)) - first - 3 * COMPUTE_UNITS_PER_BUMP_TRY)).toBeLessThanOrEqual(50);
+});
+
+it("reads a frozen account, and a Token-2022 account requiring incoming memos, as refusing a payout; a plain one as taking it", () => {
+  const account = (fields: { isFrozen?: boolean; memo?: boolean }): Account => {
+    const tlvData = Buffer.alloc(fields.memo === undefined ? 0 : 5);
+    if (fields.memo !== undefined) {
+      tlvData.writeUInt16LE(ExtensionType.MemoTransfer, 0);
+      tlvData.writeUInt16LE(1, 2);
+      tlvData[4] = fields.memo ? 1 : 0;
+    }
+    return { isFrozen: fields.isFrozen ?? false, tlvData } as Account;
+  };
+  expect(refusalOf(account({}))).toBeUndefined();
+  expect(refusalOf(account({ isFrozen: true }))).toBe("token_account_frozen");
+  expect(refusalOf(account({ memo: true }))).toBe("token_account_requires_memo");
+  expect(refusalOf(account({ memo: false }))).toBeUndefined();
 });

@@ -39,7 +39,7 @@ import {
   signBatchMessage,
   unsignedWire,
 } from "./batch-transaction.ts";
-import { accountsToOpen, mintRef } from "./distribution-chain-state.ts";
+import { mintRef, readRecipientAccounts } from "./distribution-chain-state.ts";
 import { batchPriorityPrice, PriorityFeeMarket } from "./priority-fees.ts";
 
 /** getSignatureStatuses answers at most 256 signatures per call. */
@@ -522,11 +522,17 @@ export class ClaimBatcher {
 
   private async packBatches(state: DistributionAccount, claims: LeasedClaim[]): Promise<PackedClaim[][]> {
     const mint = await this.mintRef(state.mint);
-    const { missing, prefunded } = await accountsToOpen(
+    const { missing, prefunded, refusing, unreadable } = await readRecipientAccounts(
       this.options.connection,
       mint,
       claims.map((claim) => claim.wallet),
     );
+    for (const reason of new Set(refusing.values())) {
+      await this.failLeased(
+        claims.filter((claim) => refusing.get(claim.wallet) === reason),
+        reason,
+      );
+    }
     // The rent of each token account a payout opens comes out of the fee budget, never the operator's
     // pocket: only as many such payouts go out as the budget covers; the others can never be paid.
     const rent = tokenAccountRent(mint.tokenProgram.equals(TOKEN_2022_PROGRAM_ID) ? "token-2022" : "spl-token");
@@ -534,6 +540,7 @@ export class ClaimBatcher {
     const uncovered: LeasedClaim[] = [];
     const entries: PackedClaim[] = [];
     for (const claim of claims) {
+      if (refusing.has(claim.wallet)) continue;
       const createAccount = missing.has(claim.wallet);
       if (createAccount && creationsCovered <= 0) {
         uncovered.push(claim);
@@ -545,6 +552,7 @@ export class ClaimBatcher {
         entry: { slot: claim.slot, wallet: claim.wallet, createAccount },
         bumpTries: createAccount ? bumpTriesToOpen(mint, claim.wallet) : 0,
         prefunded: prefunded.has(claim.wallet),
+        alone: claim.send_alone || unreadable.has(claim.wallet),
       });
     }
     await this.failLeased(uncovered, "needs_token_account");
@@ -553,10 +561,10 @@ export class ClaimBatcher {
       for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
     };
     chunk(
-      entries.filter((item) => item.claim.send_alone),
+      entries.filter((item) => item.alone),
       1,
     );
-    const together = entries.filter((item) => !item.claim.send_alone);
+    const together = entries.filter((item) => !item.alone);
     chunk(
       together.filter((item) => item.entry.createAccount),
       this.capacity.creating,
@@ -573,9 +581,10 @@ export class ClaimBatcher {
    * and the creator's cap allow. A batch of a shape not measured in the last MEASURE_TTL_MS is
    * simulated (which also shows, before anything is paid, whether the chain would refuse it); the
    * others reuse that measure, moved by 1,500 units per bump try more or fewer than the measured batch
-   * took to open its accounts. A batch with a claim retried alone or an address someone pre-funded is
+   * took to open its accounts. A batch with a claim sent alone or an address someone pre-funded is
    * always simulated. The batcher reads the distribution before each cycle and never sends a claim
-   * whose slot is taken, so a send that fails anyway is a race, settled like any refusal.
+   * whose slot is taken or whose token account would refuse it, so a send that fails anyway is a race,
+   * settled like any refusal.
    */
   private async prepareBatch(
     distribution: string,
@@ -609,10 +618,7 @@ export class ClaimBatcher {
     const measured = this.measuredUnits.get(shape);
     const opensPrefunded = items.some((item) => item.prefunded);
     const reuse =
-      measured &&
-      !opensPrefunded &&
-      !items.some((item) => item.claim.send_alone) &&
-      performance.now() - measured.at < MEASURE_TTL_MS;
+      measured && !opensPrefunded && !items.some((item) => item.alone) && performance.now() - measured.at < MEASURE_TTL_MS;
     let used = reuse ? measured.units + (bumpTries - measured.bumpTries) * COMPUTE_UNITS_PER_BUMP_TRY : undefined;
     let refusal: PreparedBatch["refusal"];
     if (used === undefined) {
@@ -748,6 +754,11 @@ interface PackedClaim {
   bumpTries: number;
   /** The account's address holds lamports someone sent it before it was opened. */
   prefunded: boolean;
+  /**
+   * Sent in a batch of its own, always simulated first: a claim that failed before (retried alone, or
+   * claimed again by the fan), or one whose token account only a simulation can judge.
+   */
+  alone: boolean;
 }
 
 /** A batch signed and ready to record; `refusal` when simulation showed the chain would refuse it. */

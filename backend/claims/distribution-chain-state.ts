@@ -1,40 +1,69 @@
-import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { type Account, getMemoTransfer, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, unpackAccount } from "@solana/spl-token";
 import { type Connection, type PublicKey, SystemProgram } from "@solana/web3.js";
+import type { ClaimFailureReason } from "../../shared/api/claims.ts";
 import { associatedTokenAccount, type MintRef } from "./batch-transaction.ts";
 
 /** getMultipleAccounts takes at most this many keys per call. */
 const ACCOUNTS_PER_REQUEST = 100;
 
 /**
- * The wallets whose associated token account the batch must open. `prefunded` names those whose
- * address already holds lamports someone sent it (a system account with no data): opening such an
- * address takes three system instructions instead of one, and it must still be opened, or a griefer's
- * transfer would make the fan's payout fail.
+ * What the chain says of each wallet's associated token account before a batch pays into it.
+ * - `missing`: the batch must open it. `prefunded` names those whose address already holds lamports
+ *   someone sent it (a system account with no data): opening such an address takes three system
+ *   instructions instead of one, and it must still be opened, or a griefer's transfer would make the
+ *   fan's payout fail.
+ * - `refusing`: it exists and would refuse the payout (frozen, or a Token-2022 account that requires a
+ *   memo on incoming transfers). A batch carrying it would fail on chain, and a failed transaction's fee
+ *   is the operator's with nothing to reimburse it, so such a claim fails here, for a reason the fan can
+ *   mend before claiming again.
+ * - `unreadable`: it exists but is not a token account as the token program lays one out; only a
+ *   simulation, which costs nothing, can tell whether it takes the payout.
  */
-export interface AccountsToOpen {
+export interface RecipientAccounts {
   missing: Set<string>;
   prefunded: Set<string>;
+  refusing: Map<string, RefusingAccountReason>;
+  unreadable: Set<string>;
 }
 
-export async function accountsToOpen(connection: Connection, mint: MintRef, wallets: string[]): Promise<AccountsToOpen> {
-  const missing = new Set<string>();
-  const prefunded = new Set<string>();
+export type RefusingAccountReason = Extract<ClaimFailureReason, "token_account_frozen" | "token_account_requires_memo">;
+
+/** Why this existing token account would refuse a transfer into it, if it would. */
+export function refusalOf(account: Account): RefusingAccountReason | undefined {
+  if (account.isFrozen) return "token_account_frozen";
+  if (getMemoTransfer(account)?.requireIncomingTransferMemos) return "token_account_requires_memo";
+  return undefined;
+}
+
+export async function readRecipientAccounts(
+  connection: Connection,
+  mint: MintRef,
+  wallets: string[],
+): Promise<RecipientAccounts> {
+  const found: RecipientAccounts = { missing: new Set(), prefunded: new Set(), refusing: new Map(), unreadable: new Set() };
   for (let start = 0; start < wallets.length; start += ACCOUNTS_PER_REQUEST) {
     const chunk = wallets.slice(start, start + ACCOUNTS_PER_REQUEST);
-    const accounts = await connection.getMultipleAccountsInfo(
-      chunk.map((wallet) => associatedTokenAccount(mint, wallet)),
-      "confirmed",
-    );
+    const addresses = chunk.map((wallet) => associatedTokenAccount(mint, wallet));
+    const accounts = await connection.getMultipleAccountsInfo(addresses, "confirmed");
     accounts.forEach((account, index) => {
       const wallet = chunk[index] as string;
-      if (!account) missing.add(wallet);
+      if (!account) found.missing.add(wallet);
       else if (account.owner.equals(SystemProgram.programId) && account.data.length === 0) {
-        missing.add(wallet);
-        prefunded.add(wallet);
+        found.missing.add(wallet);
+        found.prefunded.add(wallet);
+      } else {
+        let refusal: RefusingAccountReason | undefined;
+        try {
+          refusal = refusalOf(unpackAccount(addresses[index] as PublicKey, account, mint.tokenProgram));
+        } catch {
+          found.unreadable.add(wallet);
+          return;
+        }
+        if (refusal) found.refusing.set(wallet, refusal);
       }
     });
   }
-  return { missing, prefunded };
+  return found;
 }
 
 /**

@@ -33,6 +33,10 @@ export const claimFailureReasonSchema = z.enum([
   "verifier_changed",
   /** The fan has no token account for the mint and the fee budget no longer covers opening one. */
   "needs_token_account",
+  /** The fan's token account for the mint is frozen by the mint's freeze authority. */
+  "token_account_frozen",
+  /** The fan's Token-2022 account requires a memo on incoming transfers, which a payout does not carry. */
+  "token_account_requires_memo",
   "ended",
   "distribution_closed",
   "not_a_distribution",
@@ -55,8 +59,9 @@ export const FINAL_CLAIM_FAILURES: readonly ClaimFailureReason[] = [
 ];
 
 /**
- * How many times a fan may claim a failed claim again. Each attempt goes out in a transaction of its
- * own, so a fan whose account keeps refusing costs the giveaway's fee budget at most this many fees.
+ * How many times a fan may claim a failed claim again. Each attempt is checked again (window, wallet,
+ * requirements) and goes out alone, simulated first, so one that still fails costs no fee; the bound
+ * keeps one fan from holding the checks and the queue in a loop.
  */
 export const MAX_CLAIM_RETRIES = 3;
 
