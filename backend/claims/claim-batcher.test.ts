@@ -62,6 +62,16 @@ function liveDistribution(connection: Connection, maxClaims: number): Promise<Te
   return createTestDistribution(connection, { verifier: verifier.publicKey, maxClaims, nowSeconds: chain.unixTimestamp() });
 }
 
+/** The same for a pump.fun-shaped Token-2022 coin, paid into fans' Token-2022 accounts. */
+function livePumpFunDistribution(connection: Connection): Promise<TestDistribution> {
+  return createTestDistribution(connection, {
+    verifier: verifier.publicKey,
+    maxClaims: 10,
+    nowSeconds: chain.unixTimestamp(),
+    token2022: { name: "Moo Deng", symbol: "MOODENG", uri: "https://ipfs.io/ipfs/bafkmoodeng" },
+  });
+}
+
 /** Signs `entries` as one batch with the test's verifier, as the batcher would, and sends it. */
 async function sendSigned(connection: Connection, distribution: TestDistribution, entries: BatchClaimEntry[]): Promise<string> {
   const { blockhash } = await connection.getLatestBlockhash();
@@ -211,12 +221,7 @@ describeEachEngine("claim batcher", (database) => {
 
   it("pays a pump.fun coin (Token-2022) into fans' Token-2022 accounts, opening them from the budget", async () => {
     const connection = inProcessConnection(chain);
-    const distribution = await createTestDistribution(connection, {
-      verifier: verifier.publicKey,
-      maxClaims: 10,
-      nowSeconds: chain.unixTimestamp(),
-      token2022: { name: "Moo Deng", symbol: "MOODENG", uri: "https://ipfs.io/ipfs/bafkmoodeng" },
-    });
+    const distribution = await livePumpFunDistribution(connection);
     const wallets = await queueClaims(database(), distribution, 6);
     const batcher = new ClaimBatcher({ database: database(), connection, signers: { verifier } });
     await runUntilSettled(batcher, database(), distribution);
@@ -228,12 +233,7 @@ describeEachEngine("claim batcher", (database) => {
 
   it("fails a claim whose Token-2022 account requires memos before any batch carries it, and pays the others", async () => {
     const connection = inProcessConnection(chain);
-    const distribution = await createTestDistribution(connection, {
-      verifier: verifier.publicKey,
-      maxClaims: 10,
-      nowSeconds: chain.unixTimestamp(),
-      token2022: { name: "Moo Deng", symbol: "MOODENG", uri: "https://ipfs.io/ipfs/bafkmoodeng" },
-    });
+    const distribution = await livePumpFunDistribution(connection);
     // The fan opened their account and turned on "require memos on incoming transfers", as a wallet lets them.
     const fan = Keypair.generate();
     await fund(connection, fan.publicKey, 1);
