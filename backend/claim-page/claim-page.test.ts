@@ -11,11 +11,13 @@ import type {
   NextActionLink,
   SignMessageResponse,
 } from "@solana/actions-spec";
+import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair } from "@solana/web3.js";
 import bs58 from "bs58";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claimResponseSchema } from "../../shared/api/claims.ts";
+import { claimResponseSchema, MAX_CLAIM_RETRIES } from "../../shared/api/claims.ts";
 import { meResponseSchema } from "../../shared/api/identity.ts";
+import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import { pauseInstruction } from "../../shared/program/index.ts";
 import { claimsPlugin } from "../claims/claims-plugin.ts";
 import { claimsBatcherService } from "../claims/claims-service.ts";
@@ -344,6 +346,69 @@ describe("the giveaway's Solana Action (blink)", () => {
     const ready = await post<ActionGetResponse>(hrefOf(first.body.links?.next), { account });
     const sign = await post<SignMessageResponse>(hrefOf(ready.body.links?.actions[0]), { account });
     expect(sign.body.data).toContain(`Bind this wallet to @${SEED.users.newcomer.username} `);
+  });
+
+  it("claims a failed claim again at the next press once the fan mended it, and says why when it cannot be tried again", async () => {
+    const creator = await backend.signIn(SEED.users.creator.username);
+    // Every payout's fee and nothing more: a fan without a token account for the mint cannot be paid.
+    const feesOnly = await registerDistribution(backend, creator.sessionToken, [], 10, undefined, 5_000n * 10n);
+    const feesOnlyUrl = `${backend.url}/api/actions/d/${feesOnly.address.toBase58()}`;
+    /** One press of the blink's Claim by a bound wallet: the binding message to sign, then the signed bind. */
+    const press = async (wallet: Keypair) => {
+      const account = wallet.publicKey.toBase58();
+      const sign = await post<SignMessageResponse>(feesOnlyUrl, { account });
+      const data = sign.body.data as string;
+      const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(data), wallet.secretKey.slice(0, 32)));
+      return post<CompletedAction & ActionError>(`${feesOnlyUrl}/bind`, { account, data, signature });
+    };
+    const claimOf = async (sessionToken: string) => {
+      const listed = await backend.request("GET", "/me/claims", { token: sessionToken });
+      return ((await listed.json()) as { claims: unknown[] }).claims
+        .map((entry) => claimResponseSchema.shape.claim.parse(entry))
+        .find((claim) => claim.distribution === feesOnly.address.toBase58());
+    };
+    const settled = async (sessionToken: string) => {
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const claim = await claimOf(sessionToken);
+        if (claim?.status === "failed" || claim?.status === "confirmed") return claim;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error("the claim did not settle");
+    };
+
+    const mender = await backend.signIn(SEED.users.superfan.username);
+    const menderWallet = Keypair.generate();
+    expect((await backend.bindWallet(mender.sessionToken, menderWallet)).status).toBe(200);
+    expect((await press(menderWallet)).body.type).toBe("completed");
+    expect(await settled(mender.sessionToken)).toMatchObject({ status: "failed", failureReason: "needs_token_account" });
+    const payer = Keypair.generate();
+    await fund(backend.context.connection, payer.publicKey, 1);
+    await sendAndAwait(
+      backend.context.connection,
+      [payer],
+      createAssociatedTokenAccountIdempotentInstruction(
+        payer.publicKey,
+        getAssociatedTokenAddressSync(feesOnly.mint, menderWallet.publicKey),
+        menderWallet.publicKey,
+        feesOnly.mint,
+      ),
+    );
+    expect((await press(menderWallet)).body).toMatchObject({ type: "completed", title: expect.stringContaining("Claimed") });
+    expect(await settled(mender.sessionToken)).toMatchObject({ status: "confirmed" });
+    expect(await tokenBalance(backend.context.connection, feesOnly.mint, menderWallet.publicKey)).toBe(feesOnly.amountPerClaim);
+
+    const stuck = await backend.signIn(SEED.users.casualFan.username);
+    const stuckWallet = Keypair.generate();
+    expect((await backend.bindWallet(stuck.sessionToken, stuckWallet)).status).toBe(200);
+    for (let attempt = 0; attempt <= MAX_CLAIM_RETRIES; attempt++) {
+      expect((await press(stuckWallet)).body.type).toBe("completed");
+      expect(await settled(stuck.sessionToken)).toMatchObject({ status: "failed" });
+    }
+    const refused = await press(stuckWallet);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe(
+      `Your claim of this giveaway was not paid and cannot be tried again. ${claimFailureWords("needs_token_account")}`,
+    );
   });
 
   it("refuses every POST step of a giveaway that takes no claims, before it binds a wallet", async () => {
