@@ -39,3 +39,10 @@ const failureLabels: Record<ClaimFailureReason, string> = {
 export function claimFailureLabel(reason: string): string {
   return reason in failureLabels ? failureLabels[reason as ClaimFailureReason] : reason;
 }
+
+/** For a failed claim that can be claimed again: when to press, after the failure's own words said what to mend. */
+export function claimAgainHint(reason: string | undefined): string {
+  return reason === "needs_token_account"
+    ? "Once it is open, claim again."
+    : "You can claim again, to this wallet or another one.";
+}

@@ -254,9 +254,25 @@ function FanView({ distribution, phase, flow, symbol, amount }: FanViewProps) {
   // The backend pays only a wallet bound to the fan's X account, so an unbound wallet is a step too.
   const step: ClaimStep = !signedIn ? "connect-x" : !activeAddress || !walletBound ? "connect-wallet" : "claim";
   const run = (walletChoice?: WalletChoice) => dispatch(runClaimStep({ address: distribution.address, step, walletChoice }));
+  const claimAgain = () => dispatch(runClaimStep({ address: distribution.address, step: "claim" }));
   const risks = tokenRisks(distribution.token);
 
-  if (flow.claimId) return <ClaimStatus claimId={flow.claimId} />;
+  // Saved offline, a first claim or one claimed again: the outbox sends it, and until then there is nothing to press.
+  if (flow.queuedOutboxId) {
+    return (
+      <p className="m-0 text-sm" data-testid="memefans-claim-status" role="status">
+        You are offline: the claim is saved and will be sent once, as soon as you are back online.
+      </p>
+    );
+  }
+  if (flow.claimId) {
+    return (
+      <>
+        <ClaimStatus claimId={flow.claimId} busy={flow.busy !== null} onClaimAgain={claimAgain} />
+        {flow.error && <StepProblem error={flow.error} onRetry={claimAgain} />}
+      </>
+    );
+  }
   if (phase !== "live") {
     return (
       <p className="m-0 text-sm text-[var(--mf-muted)]" data-testid="memefans-closed-reason">
@@ -305,13 +321,6 @@ function ClaimSteps({ step, flow, symbol, amount, address, onRun }: ClaimStepsPr
   const eligibility = backendApi.useDistributionsEligibilityQuery({ address }, { skip: step === "connect-x" });
   const eligible = eligibility.data?.eligible ?? false;
   const busy = flow.busy !== null;
-  if (flow.queuedOutboxId) {
-    return (
-      <p className="m-0 text-sm" data-testid="memefans-claim-status" role="status">
-        You are offline: the claim is saved and will be sent once, as soon as you are back online.
-      </p>
-    );
-  }
   return (
     <div className="flex flex-col gap-2">
       {step === "connect-x" && (
@@ -354,18 +363,19 @@ function ClaimSteps({ step, flow, symbol, amount, address, onRun }: ClaimStepsPr
           Do what is marked ✗ above: the list checks again when you come back.
         </p>
       )}
-      {flow.error && (
-        <ProblemLine
-          problem={{
-            ...problemWords(flow.error),
-            ...(flow.error.unmet?.length
-              ? { text: `${problemWords(flow.error).text} Missing: ${flow.error.unmet.join(", ")}.`, retry: false }
-              : {}),
-          }}
-          onRetry={() => onRun()}
-          testId="memefans-error"
-        />
-      )}
+      {flow.error && <StepProblem error={flow.error} onRetry={() => onRun()} />}
     </div>
+  );
+}
+
+/** Why a step failed, naming the requirements still missing when the backend listed them (Retry cannot meet those). */
+function StepProblem({ error, onRetry }: { error: NonNullable<ClaimFlow["error"]>; onRetry(): void }) {
+  const problem = problemWords(error);
+  return (
+    <ProblemLine
+      problem={error.unmet?.length ? { text: `${problem.text} Missing: ${error.unmet.join(", ")}.`, retry: false } : problem}
+      onRetry={onRetry}
+      testId="memefans-error"
+    />
   );
 }

@@ -1,9 +1,11 @@
 import { useEffect, useState } from "react";
-import { claimFailureWords } from "../../shared/claim-failure-words.ts";
+import { claimAgainHint, claimFailureWords } from "../../shared/claim-failure-words.ts";
 import { backendApi } from "../api/backend-api.ts";
+import type { Claim } from "../messaging/shapes.ts";
 import { explorerTxUrl } from "../ui/format.ts";
+import { PillButton } from "../ui/pill-button.tsx";
 
-/** A claim the backend took, followed until it is paid or failed. */
+/** A claim the backend took, followed until it is paid or failed, and claimed again when its failure allows. */
 
 const CLAIM_POLL_MS = 2000;
 
@@ -23,7 +25,15 @@ const claimStatusWords = {
   failed: "The payout failed.",
 } as const;
 
-export function ClaimStatus({ claimId }: { claimId: string }) {
+interface ClaimStatusProps {
+  claimId: string;
+  /** A step of the card runs: claiming again waits for it. */
+  busy: boolean;
+  /** Runs the card's claim step, which claims a retryable failed claim again. */
+  onClaimAgain(): void;
+}
+
+export function ClaimStatus({ claimId, busy, onClaimAgain }: ClaimStatusProps) {
   const [settled, setSettled] = useState(false);
   const claim = backendApi.useClaimsGetQuery({ id: claimId }, { pollingInterval: settled ? 0 : CLAIM_POLL_MS });
   const settings = backendApi.useSettingsQuery();
@@ -31,8 +41,9 @@ export function ClaimStatus({ claimId }: { claimId: string }) {
   const waitingFor = claim.data?.claim.waitingFor;
   const stage = claim.data?.claim.stage;
   const estimateSeconds = claim.data?.claim.estimateSeconds;
+  // Follows the status, not its first end: a failed claim claimed again is back in the queue under the same id.
   useEffect(() => {
-    if (status === "confirmed" || status === "failed") setSettled(true);
+    setSettled(status === "confirmed" || status === "failed");
   }, [status]);
   const signature = claim.data?.claim.signature;
   const rpcUrl = settings.data ? settings.data.rpcUrl || `${settings.data.backendUrl.replace(/\/$/, "")}/rpc` : undefined;
@@ -49,11 +60,7 @@ export function ClaimStatus({ claimId }: { claimId: string }) {
                 ? claimStatusWords[status]
                 : "Checking the claim…"}
       </p>
-      {status === "failed" && claim.data?.claim.failureReason && (
-        <p className="m-0 text-sm text-[var(--mf-danger)]" data-testid="memefans-failure-reason">
-          {claimFailureWords(claim.data.claim.failureReason)}
-        </p>
-      )}
+      {status === "failed" && claim.data && <NotPaid claim={claim.data.claim} busy={busy} onClaimAgain={onClaimAgain} />}
       {signature && rpcUrl && (
         <a
           href={explorerTxUrl(signature, rpcUrl)}
@@ -65,5 +72,37 @@ export function ClaimStatus({ claimId }: { claimId: string }) {
         </a>
       )}
     </div>
+  );
+}
+
+/**
+ * Why a failed claim was not paid, and whether it can be claimed again: the backend says so
+ * (`retryable`) for a failure the fan can mend, while tries are left.
+ */
+function NotPaid({ claim, busy, onClaimAgain }: { claim: Claim; busy: boolean; onClaimAgain(): void }) {
+  return (
+    <>
+      {claim.failureReason && (
+        <p className="m-0 text-sm text-[var(--mf-danger)]" data-testid="memefans-failure-reason">
+          {claimFailureWords(claim.failureReason)}
+        </p>
+      )}
+      {claim.retryable ? (
+        <div className="mt-1 flex flex-wrap items-center gap-2">
+          <p className="m-0 min-w-0 flex-1 text-sm text-[var(--mf-muted)]">{claimAgainHint(claim.failureReason)}</p>
+          <PillButton
+            variant="contained"
+            className="px-3 py-1.5 text-sm"
+            disabled={busy}
+            onClick={onClaimAgain}
+            data-testid="memefans-claim-again"
+          >
+            {busy ? "Claiming…" : "Claim again"}
+          </PillButton>
+        </div>
+      ) : (
+        <p className="m-0 text-sm text-[var(--mf-muted)]">This claim cannot be tried again.</p>
+      )}
+    </>
   );
 }

@@ -540,6 +540,71 @@ describe("claim button", () => {
     );
   });
 
+  it("claims a failed claim again with the fan's wallet and follows it, same id, to paid; a refusal shows under it", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    let state: Pick<Claim, "status"> & Partial<Claim> = { status: "queued" };
+    let refusal: string | undefined;
+    const worker = serve(onTimeline, {
+      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
+      "wallet/status": () => unlockedWallet,
+      "distributions/eligibility": () => allMet,
+      "claims/submit": () => {
+        if (refusal) {
+          return { outcome: "refused", outboxId: "o-6", error: { code: "ended", message: refusal } };
+        }
+        if (state.status === "failed") state = { status: "queued" };
+        return { outcome: "delivered", outboxId: "o-5", response: { claim: fanClaim(state) } };
+      },
+      "claims/get": () => ({ claim: fanClaim(state) }),
+    });
+    const shadow = await claimOnce(worker);
+    const status = () => shadow.querySelector('[data-testid="memefans-claim-status"]')?.getAttribute("data-status");
+    const again = () => shadow.querySelector<HTMLButtonElement>('[data-testid="memefans-claim-again"]');
+    await eventually(() => expect(status()).toBe("queued"));
+    state = { status: "failed", failureReason: "needs_token_account", retryable: true };
+    await eventually(() => expect(again()?.disabled).toBe(false), 5000);
+
+    // A refusal of the new attempt shows in the card's words, under the claim it was for.
+    refusal = "this giveaway has ended";
+    await act(async () => again()?.click());
+    await eventually(() =>
+      expect(shadow.querySelector('[data-testid="memefans-error"]')?.textContent).toBe("This giveaway has ended.Retry"),
+    );
+    expect(status()).toBe("failed");
+
+    refusal = undefined;
+    await act(async () => again()?.click());
+    await eventually(() => expect(status()).toBe("queued"));
+    expect(again()).toBeNull();
+    expect(shadow.querySelector('[data-testid="memefans-error"]')).toBeNull();
+    expect(worker.callsOf("claims/submit")).toEqual(
+      Array.from({ length: 3 }, () => ({ distribution: A, wallet: unlockedWallet.activeAddress })),
+    );
+    state = { status: "confirmed", signature: "5".repeat(88) };
+    await eventually(() => expect(status()).toBe("confirmed"), 5000);
+  });
+
+  it("follows the fan's earlier claim when the backend answers already claimed", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    const earlier = fanClaim({ status: "confirmed", signature: "5".repeat(88) });
+    const worker = serve(onTimeline, {
+      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
+      "wallet/status": () => unlockedWallet,
+      "distributions/eligibility": () => allMet,
+      "claims/submit": () => ({
+        outcome: "refused",
+        outboxId: "o-7",
+        error: { code: "already_claimed", message: "You already claimed this giveaway.", details: { claim: earlier } },
+      }),
+      "claims/get": () => ({ claim: earlier }),
+    });
+    const shadow = await claimOnce(worker);
+    await eventually(() =>
+      expect(shadow.querySelector('[data-testid="memefans-claim-status"]')?.getAttribute("data-status")).toBe("confirmed"),
+    );
+    expect(shadow.querySelector('[data-testid="memefans-error"]')).toBeNull();
+  });
+
   it("says so when the claim was queued offline", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     const worker = serve(onTimeline, {

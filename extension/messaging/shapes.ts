@@ -97,6 +97,8 @@ export const claimRecordSchema = z.object({
   claimId: z.string().optional(),
   signature: z.string().optional(),
   reason: z.string().optional(),
+  /** A failed claim the fan can claim again (the backend's `retryable`). */
+  retryable: z.boolean().optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

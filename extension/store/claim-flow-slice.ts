@@ -1,9 +1,10 @@
 import { createAsyncThunk, createSlice, type ThunkDispatch, type UnknownAction } from "@reduxjs/toolkit";
 import { z } from "zod";
+import { claimResponseSchema } from "../../shared/api/claims.ts";
 import type { ReceivedErrorCode } from "../../shared/api/errors.ts";
 import { backendApi, describeApiError, type OverlayApiError, type OverlayExtra } from "../api/backend-api.ts";
 import type { ErrorCode } from "../messaging/contract.ts";
-import { claimSchema, type ExternalWalletChoice, type WalletChoice } from "../messaging/shapes.ts";
+import type { ExternalWalletChoice, WalletChoice } from "../messaging/shapes.ts";
 import { requirementLabel } from "../ui/requirement-label.ts";
 
 /**
@@ -15,7 +16,7 @@ export type ClaimStep = "connect-x" | "connect-wallet" | "claim";
 
 export interface ClaimFlow {
   busy: ClaimStep | null;
-  /** Set once the backend took the claim; the widget then follows its status. */
+  /** Set once the backend took the claim or answered with the fan's earlier one; the widget then follows its status. */
   claimId?: string;
   /** Set while the claim waits in the service worker's outbox (offline). */
   queuedOutboxId?: string;
@@ -73,20 +74,35 @@ export const runClaimStep = createAsyncThunk<
       await connectWallet(walletChoice ?? "builtin", dispatch, extra);
       return { step };
     }
+    /**
+     * The card follows claim `claimId`, read again first: a failed claim claimed again keeps its id, and
+     * the cached answer (failed, polling stopped) would stand for a claim back in the queue. A failed
+     * read does not fail the step: the backend has the claim either way.
+     */
+    const follow = async (claimId: string) => {
+      await dispatch(api.claimsGet.initiate({ id: claimId }, { subscribe: false, forceRefetch: true }));
+      return { step, claimId };
+    };
     const status = await dispatch(api.walletStatus.initiate(undefined, { forceRefetch: true, subscribe: false })).unwrap();
     if (!status.activeAddress) throw new StepError("no_wallet", "connect a wallet first");
     const outcome = await dispatch(api.submitClaim.initiate({ distribution: address, wallet: status.activeAddress })).unwrap();
     if (outcome.outcome === "queued") return { step, queuedOutboxId: outcome.outboxId };
     if (outcome.outcome === "refused") {
+      // A claim the fan made earlier (on another device, the claim page, a blink, before a reload) is
+      // theirs to follow, not an error. The details come from the network: only a claim is followed.
+      const earlier = claimResponseSchema.safeParse(outcome.error.details);
+      if (outcome.error.code === "already_claimed" && earlier.success) {
+        return follow(earlier.data.claim.id);
+      }
       const checks = refusalChecksSchema.safeParse(outcome.error.details);
       const unmet = checks.success
         ? checks.data.checks.filter((check) => !check.met).map((check) => requirementLabel(check.requirement))
         : undefined;
       throw new StepError(outcome.error.code, outcome.error.message, unmet);
     }
-    const claim = z.object({ claim: claimSchema }).safeParse(outcome.response);
+    const claim = claimResponseSchema.safeParse(outcome.response);
     if (!claim.success) throw new StepError("internal", "the backend's answer to the claim is not a claim");
-    return { step, claimId: claim.data.claim.id };
+    return follow(claim.data.claim.id);
   } catch (error) {
     const failure = asStepError(error);
     return rejectWithValue({ code: failure.code, message: failure.message, unmet: failure.unmet });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { postIdBucket } from "../../shared/post-bucket.ts";
+import { backendApi } from "../api/backend-api.ts";
 import { eventually } from "../features/testing/overlay-harness.ts";
 import { distributionFixture, lookupOf, neighbourInBucket, workerDouble } from "../features/testing/worker-double.ts";
+import type { Claim, WalletStatus } from "../messaging/shapes.ts";
 import { runClaimStep } from "./claim-flow-slice.ts";
 import { distributionSelectors } from "./distributions-slice.ts";
 import { LOOKUP_BATCH } from "./lookup-listener.ts";
@@ -193,5 +195,69 @@ describe("theme and claim flow", () => {
       code: "unsupported",
       message: "phantom is not reachable on this page",
     });
+  });
+});
+
+describe("claiming a giveaway the fan claimed before", () => {
+  const wallet: WalletStatus = {
+    choice: "builtin",
+    builtin: { state: "unlocked", address: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM", autoLockMinutes: 15 },
+    activeAddress: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM",
+    activeAddressBound: true,
+    xUser: null,
+  };
+  const claimIn = (state: Pick<Claim, "status"> & Partial<Claim>): Claim => ({
+    id: "0b7e2a9c-5d1f-4c3e-9a8b-7f6e5d4c3b2a",
+    distribution: A,
+    wallet: wallet.activeAddress as string,
+    xUserId: "2002",
+    slot: 3,
+    createdAt: "2026-01-01T00:00:00Z",
+    updatedAt: "2026-01-01T00:00:00Z",
+    ...state,
+  });
+  it("follows the claim already_claimed names (made on another device, the claim page or a blink), checked as a claim", async () => {
+    const earlier = claimIn({ status: "confirmed", signature: "5".repeat(88) });
+    let details: unknown = { claim: { id: "not-a-claim", status: "confirmed" } };
+    const { store, worker } = storeWith({
+      "wallet/status": () => wallet,
+      "claims/submit": () => ({
+        outcome: "refused",
+        outboxId: "o-2",
+        error: { code: "already_claimed", message: "You already claimed this giveaway.", details },
+      }),
+      "claims/get": () => ({ claim: earlier }),
+    });
+    // Details that are not a claim are not followed: the refusal shows as it came.
+    await store.dispatch(runClaimStep({ address: A, step: "claim" }));
+    expect(store.getState().claimFlow[A]).toEqual({
+      busy: null,
+      error: { code: "already_claimed", message: "You already claimed this giveaway." },
+    });
+    expect(worker.callsOf("claims/get")).toEqual([]);
+    details = { claim: earlier };
+    await store.dispatch(runClaimStep({ address: A, step: "claim" }));
+    expect(store.getState().claimFlow[A]).toEqual({ busy: null, claimId: earlier.id, error: undefined });
+  });
+
+  it("reads a failed claim claimed again before the step ends, so the card follows it from the queue", async () => {
+    let current = claimIn({ status: "failed", failureReason: "needs_token_account", retryable: true });
+    const { store } = storeWith({
+      "wallet/status": () => wallet,
+      "claims/submit": () => {
+        current = claimIn({ status: "queued" });
+        return { outcome: "delivered", outboxId: "o-3", response: { claim: current } };
+      },
+      "claims/get": () => ({ claim: current }),
+    });
+    // The card has been following the failed claim.
+    const followed = store.dispatch(backendApi.endpoints.claimsGet.initiate({ id: current.id }));
+    await followed;
+    const cached = () => backendApi.endpoints.claimsGet.select({ id: current.id })(store.getState()).data?.claim.status;
+    expect(cached()).toBe("failed");
+    await store.dispatch(runClaimStep({ address: A, step: "claim" }));
+    expect(store.getState().claimFlow[A]?.claimId).toBe(current.id);
+    expect(cached()).toBe("queued");
+    followed.unsubscribe();
   });
 });

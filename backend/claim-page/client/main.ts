@@ -4,7 +4,7 @@ import { z } from "zod";
 import { type Claim, type ClaimStage, claimSchema } from "../../../shared/api/claims.ts";
 import { type EligibilityCheck, RECHECK_AFTER_RETURN_MS } from "../../../shared/api/distributions.ts";
 import type { XUserProfile } from "../../../shared/api/identity.ts";
-import { claimFailureWords } from "../../../shared/claim-failure-words.ts";
+import { claimAgainHint, claimFailureWords } from "../../../shared/claim-failure-words.ts";
 import { claimPageDataSchema } from "../page-data.ts";
 import { ApiError, api, saveSession, sessionToken } from "./api.ts";
 import { h } from "./dom.ts";
@@ -435,13 +435,7 @@ function claimAgain(claim: Claim): HTMLElement | null {
   return h(
     "div",
     {},
-    h(
-      "p",
-      {},
-      claim.failureReason === "needs_token_account"
-        ? "Once it is open, claim again."
-        : "You can claim again, to this wallet or another one.",
-    ),
+    h("p", {}, claimAgainHint(claim.failureReason)),
     h(
       "button",
       {

@@ -14,13 +14,16 @@ export async function recordQueuedClaim(
 
 function fromClaim(claim: Claim, base: Pick<ClaimRecord, "key" | "createdAt">, now: number): ClaimRecord {
   return {
-    ...base,
+    // Only these two: the rest is the claim's now, and what an earlier answer said must not linger.
+    key: base.key,
+    createdAt: base.createdAt,
     distribution: claim.distribution,
     wallet: claim.wallet,
     status: claim.status,
     claimId: claim.id,
     ...(claim.signature ? { signature: claim.signature } : {}),
     ...(claim.failureReason ? { reason: claim.failureReason } : {}),
+    ...(claim.retryable ? { retryable: true } : {}),
     updatedAt: now,
   };
 }
@@ -40,7 +43,15 @@ export async function applyOutboxOutcome(db: MemefansDatabase, item: OutboxRecor
     return;
   }
   const delivered = claimSchema.safeParse((item.response as { claim?: unknown } | undefined)?.claim);
-  if (item.status === "delivered" && delivered.success) await db.put("claims", fromClaim(delivered.data, record, now));
+  if (item.status !== "delivered" || !delivered.success) return;
+  // A failed claim claimed again keeps its id: the answer goes on that claim's line rather than a second one.
+  const transaction = db.transaction("claims", "readwrite");
+  const first = (await transaction.store.getAll()).find(
+    (other) => other.claimId === delivered.data.id && other.key !== record.key,
+  );
+  if (first) await transaction.store.delete(record.key);
+  await transaction.store.put(fromClaim(delivered.data, first ?? record, now));
+  await transaction.done;
 }
 
 /** Folds the backend's view (GET /me/claims) into the local history without duplicating queued ones. */

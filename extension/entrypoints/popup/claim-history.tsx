@@ -59,6 +59,9 @@ export function ClaimHistory() {
                   {claim.status === "failed" ? claimFailureWords(claim.reason) : claim.reason}
                 </span>
               ) : null}
+              {claim.status === "failed" && claim.retryable ? (
+                <span className="text-xs text-[#536471]">You can claim it again from the post.</span>
+              ) : null}
             </span>
             <span className={`rounded-full px-2 py-0.5 text-xs font-bold text-white ${statusColor[claim.status]}`}>
               {statusText[claim.status]}
