@@ -287,7 +287,7 @@ test("a selector that stops matching reaches the service worker's diagnostics", 
     })
     .toContainEqual({
       feature: "post-scanner",
-      selector: 'article[data-testid="tweet"] a[href*="/status/"] > time',
+      selector: 'article:is([data-testid="tweet"], [role="article"]:not([data-testid])) a[href*="/status/"] > time',
       url: "https://x.com/home",
     });
 });

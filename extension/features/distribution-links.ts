@@ -19,16 +19,25 @@ const linkInText = new RegExp(
   "gi",
 );
 const addressInText = new RegExp(`(?<![1-9A-HJ-NP-Za-km-z])${BASE58_RUN}(?![1-9A-HJ-NP-Za-km-z])`, "g");
+const tcoLink = /^https?:\/\/t\.co\//i;
+const distributionPath = new RegExp(`^${DISTRIBUTION_LINK_PATH}(${BASE58_RUN})(?:/|$)`);
 
-/** The hosts (with port when not default) that serve distribution pages, from the backend URL setting. */
+/**
+ * The hosts (with port when not default) that serve distribution pages, from the backend URL setting,
+ * each with and without "www.": that is one site, people type links either way, and X's link cards
+ * name the domain without it.
+ */
 export function linkHostsFrom(urls: readonly string[]): Set<string> {
   const hosts = new Set<string>();
   for (const url of urls) {
     try {
       const parsed = new URL(url);
-      hosts.add(parsed.host.toLowerCase());
       // Link cards name the domain without its port.
-      hosts.add(parsed.hostname.toLowerCase());
+      for (const host of [parsed.host, parsed.hostname]) {
+        const bare = host.replace(/^www\./, "");
+        hosts.add(bare);
+        hosts.add(`www.${bare}`);
+      }
     } catch {
       // A malformed setting matches nothing; the settings page validates what it stores.
     }
@@ -40,7 +49,7 @@ export function isDistributionAddress(text: string): boolean {
   return publicKeySchema.safeParse(text).success;
 }
 
-/** The first distribution address in text such as "https://memefans.app/d/7xKX…" from one of `hosts`. */
+/** The first distribution address in free text (a card's title) such as "https://memefans.app/d/7xKX…" from one of `hosts`. */
 export function distributionAddressInText(text: string, hosts: ReadonlySet<string>): string | null {
   // X appends "…" after the hidden tail of a long URL; it is never part of the URL.
   for (const match of text.replaceAll("…", " ").matchAll(linkInText)) {
@@ -50,12 +59,26 @@ export function distributionAddressInText(text: string, hosts: ReadonlySet<strin
   return null;
 }
 
-/** A link anchor in post text: its expanded URL is its text; a non-t.co anchor may carry it in href. */
+/**
+ * A link anchor in post text. X hides where a t.co link goes, so it prints the expanded URL as the
+ * anchor's text; any other anchor goes to its href, whatever its text (which the author may write)
+ * says. Either way the whole URL is read as one: our host inside another site's URL
+ * (https://evil.example/(memefans.app/d/…)) is that site's link, not ours.
+ */
 export function distributionAddressInAnchor(anchor: HTMLAnchorElement, hosts: ReadonlySet<string>): string | null {
-  return (
-    distributionAddressInText(anchor.textContent ?? "", hosts) ??
-    distributionAddressInText(anchor.getAttribute("href") ?? "", hosts)
-  );
+  const href = anchor.getAttribute("href") ?? "";
+  // X appends "…" after the hidden tail of a long URL; it is never part of the URL.
+  const target = tcoLink.test(href) ? (anchor.textContent ?? "").trim().replace(/…$/, "") : href;
+  return distributionAddressInUrl(target, hosts);
+}
+
+/** The address in a URL that is a distribution link on one of `hosts`; X prints URLs without a scheme too. */
+function distributionAddressInUrl(text: string, hosts: ReadonlySet<string>): string | null {
+  const withScheme = /^https?:\/\//i.test(text) ? text : text.startsWith("//") ? `https:${text}` : `https://${text}`;
+  if (!URL.canParse(withScheme)) return null;
+  const url = new URL(withScheme);
+  const address = hosts.has(url.host) ? distributionPath.exec(url.pathname)?.[1] : undefined;
+  return address && isDistributionAddress(address) ? address : null;
 }
 
 /**

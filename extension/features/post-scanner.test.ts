@@ -75,6 +75,57 @@ describe("distribution links", () => {
     }
   });
 
+  it("reads the URL a t.co link goes to as one URL: our host inside another site's URL is not ours", () => {
+    // X links the whole of each of these (twitter-text takes brackets, quotes and balanced parentheses
+    // into a URL's path) and prints it as the anchor's text: the link goes to evil.example.
+    for (const elsewhere of [
+      `https://evil.example/(memefans.app/d/${ADDRESS})`,
+      `https://evil.example/'memefans.app/d/${ADDRESS}`,
+      `https://evil.example/[memefans.app/d/${ADDRESS}]`,
+      `https://evil.example/?q="memefans.app/d/${ADDRESS}"`,
+      `https://memefans.app@evil.example/d/${ADDRESS}`,
+      `https://memefаns.app/d/${ADDRESS}`, // a Cyrillic "а"
+    ]) {
+      expect(readPost(article(withTextLink(fixtureHtml("basic"), elsewhere)), hosts), elsewhere).toMatchObject({
+        distribution: null,
+        linksGiveaway: false,
+      });
+    }
+  });
+
+  it("reads our link however people write it: www., upper case, a trailing slash, a query, a fragment, http", () => {
+    const A43 = "So11111111111111111111111111111111111111112";
+    for (const [ours, address] of [
+      [`https://www.memefans.app/d/${ADDRESS}`, ADDRESS],
+      [`HTTPS://MEMEFANS.APP/d/${ADDRESS}`, ADDRESS],
+      [`https://memefans.app/d/${ADDRESS}/`, ADDRESS],
+      [`https://memefans.app/d/${ADDRESS}?ref=x#claim`, ADDRESS],
+      [`http://memefans.app/d/${A43}`, A43],
+    ] as const) {
+      expect(readPost(article(withTextLink(fixtureHtml("basic"), ours)), hosts).distribution, ours).toBe(address);
+    }
+  });
+
+  it("knows a card of ours when the backend's URL has www. and X's card names the domain without it", () => {
+    // X names a www. site without it: the 2025 capture's card links www.whitehouse.gov and reads
+    // "whitehouse.gov" in its label and its "From" line.
+    const wwwHosts = linkHostsFrom(["https://www.memefans.app"]);
+    const post = article(withCardLink(fixtureHtml("cardOnly"), "memefans.app", "10 $WIF for each fan from @memecreator"));
+    expect(readPost(post, wwwHosts)).toMatchObject({ distribution: null, linksGiveaway: true });
+  });
+
+  it("takes a link that is not t.co's from its href, never from the text its author wrote", () => {
+    // X Articles render links as <a href="…"> with the author's own words as the text.
+    const post = article(fixtureHtml("basic"));
+    post
+      .querySelector(postSelectors.text)
+      ?.insertAdjacentHTML(
+        "afterbegin",
+        `<a href="https://evil.example/claim" role="link">https://memefans.app/d/${ADDRESS}</a> `,
+      );
+    expect(readPost(post, hosts)).toMatchObject({ distribution: null, linksGiveaway: false });
+  });
+
   it("finds the link in a card whose domain is ours and whose title carries the address", () => {
     const post = article(withCardLink(fixtureHtml("card2025"), "memefans.app", `MEMEFANS giveaway ${ADDRESS}`));
     expect(readPost(post, hosts)).toMatchObject({ postId: "1981398750557065646", distribution: ADDRESS });
@@ -296,6 +347,14 @@ describe("scanning the page", () => {
     expect(hub.posts.size).toBe(1);
   });
 
+  it("reads a post whose article X serves without data-testid (an A/B build), as it reads any other", async () => {
+    const bare = withTextLink(fixtureHtml("basic"), link()).replace(' data-testid="tweet"', "");
+    document.body.innerHTML = inCell(bare);
+    expect(document.querySelector('article[role="article"]:not([data-testid])')).not.toBeNull();
+    const { events } = startScanner();
+    expect(events).toMatchObject([{ kind: "post", reading: { postId: "1841842569182929401", distribution: ADDRESS } }]);
+  });
+
   it("stops observing when aborted and retracts what it published", async () => {
     document.body.innerHTML = inCell(fixtureHtml("basic"));
     const { events, controller, hub } = startScanner();
@@ -347,7 +406,7 @@ describe("selector misses", () => {
     expect(sent).toEqual([
       {
         feature: "post-scanner",
-        selector: 'article[data-testid="tweet"] a[href*="/status/"] > time',
+        selector: 'article:is([data-testid="tweet"], [role="article"]:not([data-testid])) a[href*="/status/"] > time',
         detail: "a post without a status permalink: its id cannot be read",
         url: "https://x.com/home",
       },
@@ -360,12 +419,33 @@ describe("selector misses", () => {
     const misses: SelectorMiss[] = [];
     checkTimelineHealth(document, (miss) => misses.push(miss));
     expect(misses).toEqual([
-      { feature: "post-scanner", selector: postSelectors.post, detail: "8 timeline cells but no post matched" },
+      {
+        feature: "post-scanner",
+        selector: postSelectors.post,
+        detail: "8 timeline cells show a post's permalink but no post matched",
+      },
     ]);
 
-    document.body.innerHTML = Array.from({ length: 8 }, () => inCell(fixtureHtml("basic"))).join("");
-    checkTimelineHealth(document, (miss) => misses.push(miss));
+    for (const recognised of [fixtureHtml("basic"), fixtureHtml("basic").replace(' data-testid="tweet"', "")]) {
+      document.body.innerHTML = Array.from({ length: 8 }, () => inCell(recognised)).join("");
+      checkTimelineHealth(document, (miss) => misses.push(miss));
+    }
     expect(misses).toHaveLength(1);
+  });
+
+  it("reports nothing on a page of cells that show no post, such as a followers list", () => {
+    // X's followers page is a column of cells, each a person's avatar and name line (a UserCell) and no
+    // post. Built from the capture's own avatar and name line, without the post's time link.
+    const post = article(fixtureHtml("basic"));
+    const avatar = post.querySelector('[data-testid="Tweet-User-Avatar"]');
+    const name = post.querySelector(postSelectors.userName);
+    name?.querySelector(postSelectors.permalinkTime)?.parentElement?.remove();
+    if (!avatar || !name) throw new Error("the capture lacks the avatar or the name line");
+    const person = `<button role="button" data-testid="UserCell">${avatar.outerHTML}${name.outerHTML}</button>`;
+    document.body.innerHTML = Array.from({ length: 20 }, () => inCell(person)).join("");
+    const misses: SelectorMiss[] = [];
+    checkTimelineHealth(document, (miss) => misses.push(miss));
+    expect(misses).toEqual([]);
   });
 
   it("tries again when the service worker could not take the report", async () => {

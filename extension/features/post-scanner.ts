@@ -12,7 +12,8 @@ import type { ReportMiss } from "./selector-health.ts";
  */
 
 export const postSelectors = {
-  post: 'article[data-testid="tweet"]',
+  /** A post: X's article marked "tweet", or one that X's A/B builds serve with no data-testid at all. */
+  post: 'article:is([data-testid="tweet"], [role="article"]:not([data-testid]))',
   permalinkTime: 'a[href*="/status/"] > time',
   text: '[data-testid="tweetText"]',
   card: '[data-testid="card.wrapper"]',

@@ -26,18 +26,20 @@ export function createMissReporter(send: (report: DiagnosticReport) => Promise<u
   };
 }
 
-/** Timeline cells that hold no post we can recognise, beyond X's few non-post cells (headers, "Who to follow"). */
-const STRAY_CELLS_BEFORE_REPORT = 6;
-
-/** Checks that a page showing timeline cells also shows posts our selector finds. */
+/**
+ * Checks that a page whose timeline cells show posts also shows posts our selector finds. A cell shows
+ * a post when it holds a post's permalink time: lists of people, trends and notifications fill whole
+ * pages of cells with none, and those are no miss.
+ */
 export function checkTimelineHealth(root: ParentNode, reportMiss: ReportMiss): void {
-  const cells = root.querySelectorAll(postSelectors.cell);
-  if (cells.length < STRAY_CELLS_BEFORE_REPORT) return;
-  if (root.querySelector(postSelectors.post)) return;
+  const postCells = [...root.querySelectorAll(postSelectors.cell)].filter((cell) =>
+    cell.querySelector(postSelectors.permalinkTime),
+  );
+  if (postCells.length === 0 || root.querySelector(postSelectors.post)) return;
   reportMiss({
     feature: "post-scanner",
     selector: postSelectors.post,
-    detail: `${cells.length} timeline cells but no post matched`,
+    detail: `${postCells.length} timeline cells show a post's permalink but no post matched`,
   });
 }
 
