@@ -214,8 +214,7 @@ process.on("message", async (command: BenchCommand) => {
     if (command.type === "prepare") {
       // Intake is measured at full speed: no velocity limit.
       const distribution = await registerDistribution(backend, creator.sessionToken, [], command.fans, {
-        oncePerCreator: false,
-        maxClaimsPerMinute: null,
+        claimRules: { oncePerCreator: false, maxClaimsPerMinute: null },
       });
       reply({
         type: "prepared",

@@ -11,7 +11,6 @@ import type {
   NextActionLink,
   SignMessageResponse,
 } from "@solana/actions-spec";
-import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair } from "@solana/web3.js";
 import bs58 from "bs58";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +20,14 @@ import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import { pauseInstruction } from "../../shared/program/index.ts";
 import { claimsPlugin } from "../claims/claims-plugin.ts";
 import { claimsBatcherService } from "../claims/claims-service.ts";
-import { fund, sendAndAwait, type TestDistribution, tokenBalance } from "../claims/testing/chain-fixtures.ts";
+import {
+  fund,
+  openTokenAccount,
+  sendAndAwait,
+  setTokenAccountFrozen,
+  type TestDistribution,
+  tokenBalance,
+} from "../claims/testing/chain-fixtures.ts";
 import { registerDistribution, registeredTestDistribution } from "../claims/testing/registered-distribution.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { startTestBackend, TEST_PUBLIC_URL, TEST_REDIRECT_URI, type TestBackend } from "../http/testing/test-backend.ts";
@@ -350,64 +356,55 @@ describe("the giveaway's Solana Action (blink)", () => {
 
   it("claims a failed claim again at the next press once the fan mended it, and says why when it cannot be tried again", async () => {
     const creator = await backend.signIn(SEED.users.creator.username);
-    // Every payout's fee and nothing more: a fan without a token account for the mint cannot be paid.
-    const feesOnly = await registerDistribution(backend, creator.sessionToken, [], 10, undefined, 5_000n * 10n);
-    const feesOnlyUrl = `${backend.url}/api/actions/d/${feesOnly.address.toBase58()}`;
+    const freezable = await registerDistribution(backend, creator.sessionToken, [], 10, { freezable: true });
+    const { connection } = backend.context;
+    const freezableUrl = `${backend.url}/api/actions/d/${freezable.address.toBase58()}`;
     /** One press of the blink's Claim by a bound wallet: the binding message to sign, then the signed bind. */
     const press = async (wallet: Keypair) => {
       const account = wallet.publicKey.toBase58();
-      const sign = await post<SignMessageResponse>(feesOnlyUrl, { account });
+      const sign = await post<SignMessageResponse>(freezableUrl, { account });
       const data = sign.body.data as string;
       const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(data), wallet.secretKey.slice(0, 32)));
-      return post<CompletedAction & ActionError>(`${feesOnlyUrl}/bind`, { account, data, signature });
-    };
-    const claimOf = async (sessionToken: string) => {
-      const listed = await backend.request("GET", "/me/claims", { token: sessionToken });
-      return ((await listed.json()) as { claims: unknown[] }).claims
-        .map((entry) => claimResponseSchema.shape.claim.parse(entry))
-        .find((claim) => claim.distribution === feesOnly.address.toBase58());
+      return post<CompletedAction & ActionError>(`${freezableUrl}/bind`, { account, data, signature });
     };
     const settled = async (sessionToken: string) => {
       for (let attempt = 0; attempt < 200; attempt++) {
-        const claim = await claimOf(sessionToken);
+        const listed = await backend.request("GET", "/me/claims", { token: sessionToken });
+        const claim = ((await listed.json()) as { claims: unknown[] }).claims
+          .map((entry) => claimResponseSchema.shape.claim.parse(entry))
+          .find((entry) => entry.distribution === freezable.address.toBase58());
         if (claim?.status === "failed" || claim?.status === "confirmed") return claim;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       throw new Error("the claim did not settle");
     };
+    /** A fan whose wallet's token account for the giveaway's token is frozen. */
+    const frozenFan = async (username: string) => {
+      const fan = await backend.signIn(username);
+      const wallet = Keypair.generate();
+      expect((await backend.bindWallet(fan.sessionToken, wallet)).status).toBe(200);
+      await openTokenAccount(connection, freezable.mint, wallet.publicKey);
+      await setTokenAccountFrozen(connection, freezable, wallet.publicKey, true);
+      return { sessionToken: fan.sessionToken, wallet };
+    };
 
-    const mender = await backend.signIn(SEED.users.superfan.username);
-    const menderWallet = Keypair.generate();
-    expect((await backend.bindWallet(mender.sessionToken, menderWallet)).status).toBe(200);
-    expect((await press(menderWallet)).body.type).toBe("completed");
-    expect(await settled(mender.sessionToken)).toMatchObject({ status: "failed", failureReason: "needs_token_account" });
-    const payer = Keypair.generate();
-    await fund(backend.context.connection, payer.publicKey, 1);
-    await sendAndAwait(
-      backend.context.connection,
-      [payer],
-      createAssociatedTokenAccountIdempotentInstruction(
-        payer.publicKey,
-        getAssociatedTokenAddressSync(feesOnly.mint, menderWallet.publicKey),
-        menderWallet.publicKey,
-        feesOnly.mint,
-      ),
-    );
-    expect((await press(menderWallet)).body).toMatchObject({ type: "completed", title: expect.stringContaining("Claimed") });
+    const mender = await frozenFan(SEED.users.superfan.username);
+    expect((await press(mender.wallet)).body.type).toBe("completed");
+    expect(await settled(mender.sessionToken)).toMatchObject({ status: "failed", failureReason: "token_account_frozen" });
+    await setTokenAccountFrozen(connection, freezable, mender.wallet.publicKey, false);
+    expect((await press(mender.wallet)).body).toMatchObject({ type: "completed", title: expect.stringContaining("Claimed") });
     expect(await settled(mender.sessionToken)).toMatchObject({ status: "confirmed" });
-    expect(await tokenBalance(backend.context.connection, feesOnly.mint, menderWallet.publicKey)).toBe(feesOnly.amountPerClaim);
+    expect(await tokenBalance(connection, freezable.mint, mender.wallet.publicKey)).toBe(freezable.amountPerClaim);
 
-    const stuck = await backend.signIn(SEED.users.casualFan.username);
-    const stuckWallet = Keypair.generate();
-    expect((await backend.bindWallet(stuck.sessionToken, stuckWallet)).status).toBe(200);
+    const stuck = await frozenFan(SEED.users.casualFan.username);
     for (let attempt = 0; attempt <= MAX_CLAIM_RETRIES; attempt++) {
-      expect((await press(stuckWallet)).body.type).toBe("completed");
+      expect((await press(stuck.wallet)).body.type).toBe("completed");
       expect(await settled(stuck.sessionToken)).toMatchObject({ status: "failed" });
     }
-    const refused = await press(stuckWallet);
+    const refused = await press(stuck.wallet);
     expect(refused.status).toBe(409);
     expect(refused.body.message).toBe(
-      `Your claim of this giveaway was not paid and cannot be tried again. ${claimFailureWords("needs_token_account")}`,
+      `Your claim of this giveaway was not paid and cannot be tried again. ${claimFailureWords("token_account_frozen")}`,
     );
   });
 

@@ -71,8 +71,7 @@ describe("bot defences", () => {
   it("limit claims per minute per distribution, before any X call", async () => {
     const distribution = (
       await registerDistribution(backend, creatorSession, [{ type: "follow" }], 10, {
-        oncePerCreator: false,
-        maxClaimsPerMinute: 2,
+        claimRules: { oncePerCreator: false, maxClaimsPerMinute: 2 },
       })
     ).address.toBase58();
     for (const username of [SEED.users.superfan.username, SEED.users.casualFan.username]) {
@@ -91,7 +90,9 @@ describe("bot defences", () => {
   it("allow one claim per account and per wallet across the creator's giveaways, when the creator asks", async () => {
     const open = (await registerDistribution(backend, creatorSession, [], 10)).address.toBase58();
     const strict = (
-      await registerDistribution(backend, creatorSession, [], 10, { oncePerCreator: true, maxClaimsPerMinute: 120 })
+      await registerDistribution(backend, creatorSession, [], 10, {
+        claimRules: { oncePerCreator: true, maxClaimsPerMinute: 120 },
+      })
     ).address.toBase58();
     const repeat = await newFan();
     expect((await claim(repeat, open)).status).toBe(202);

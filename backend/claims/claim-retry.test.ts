@@ -1,24 +1,25 @@
-import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { Keypair, type PublicKey } from "@solana/web3.js";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { Keypair } from "@solana/web3.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Claim, claimResponseSchema, MAX_CLAIM_RETRIES } from "../../shared/api/claims.ts";
 import { errorBodySchema } from "../../shared/api/errors.ts";
+import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import { claimFromRow } from "./claim-rows.ts";
 import { claimsPlugin } from "./claims-plugin.ts";
 import { claimsBatcherService } from "./claims-service.ts";
-import { fund, sendAndAwait, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
-import { type ClaimingFan, fanWithWallet, registerDistribution } from "./testing/registered-distribution.ts";
+import { fund, openTokenAccount, setTokenAccountFrozen, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { registerDistribution } from "./testing/registered-distribution.ts";
 
 const MAX_CLAIMS = 10;
+/** The demo and test backends' fee per claim (FEE_PER_CLAIM_LAMPORTS' default), for every slot. */
+const FEES = 5_000n * BigInt(MAX_CLAIMS);
 
 /** A fan whose payout failed for a reason they can mend claims again, on the same slot, a bounded number of times. */
 describeEachEngine("claiming a failed claim again", (database) => {
   let backend: TestBackend;
-  let distribution: TestDistribution;
-  let address = "";
+  let creatorSession = "";
   let keyCounter = 0;
 
   beforeAll(async () => {
@@ -28,28 +29,27 @@ describeEachEngine("claiming a failed claim again", (database) => {
       { plugins: [claimsPlugin], background: [claimsBatcherService({ idleMs: 20 })] },
     );
     await fund(backend.context.connection, backend.feePayer.publicKey, 100);
-    const creator = await backend.signIn(SEED.users.creator.username);
-    // Every payout's fee and nothing more: a fan without a token account for the mint cannot be paid.
-    distribution = await registerDistribution(
-      backend,
-      creator.sessionToken,
-      [],
-      MAX_CLAIMS,
-      undefined,
-      5_000n * BigInt(MAX_CLAIMS),
-    );
-    address = distribution.address.toBase58();
+    creatorSession = (await backend.signIn(SEED.users.creator.username)).sessionToken;
   }, 180_000);
   afterAll(() => backend?.close());
 
-  const claim = (fan: ClaimingFan, wallet = fan.wallet, key = `retry-test-${++keyCounter}`) =>
+  /** A fan signed in as `username`, with a bound wallet whose keys the test holds. */
+  async function fanOf(username: string) {
+    const { sessionToken } = await backend.signIn(username);
+    const wallet = Keypair.generate();
+    expect((await backend.bindWallet(sessionToken, wallet)).status).toBe(200);
+    return { sessionToken, wallet };
+  }
+  type Fan = Awaited<ReturnType<typeof fanOf>>;
+
+  const claim = (fan: Fan, distribution: TestDistribution, wallet = fan.wallet.publicKey, key = `retry-key-${++keyCounter}`) =>
     backend.request("POST", "/claims", {
       token: fan.sessionToken,
       headers: { "Idempotency-Key": key },
-      body: { distribution: address, wallet },
+      body: { distribution: distribution.address.toBase58(), wallet: wallet.toBase58() },
     });
 
-  async function settled(fan: ClaimingFan, id: string): Promise<Claim> {
+  async function settled(fan: Fan, id: string): Promise<Claim> {
     for (let attempt = 0; attempt < 400; attempt++) {
       const response = await backend.request("GET", `/claims/${id}`, { token: fan.sessionToken });
       const { claim: current } = claimResponseSchema.parse(await response.json());
@@ -59,35 +59,30 @@ describeEachEngine("claiming a failed claim again", (database) => {
     throw new Error(`claim ${id} did not settle`);
   }
 
-  async function openTokenAccount(owner: PublicKey): Promise<void> {
-    const payer = Keypair.generate();
-    await fund(backend.context.connection, payer.publicKey, 1);
-    const account = getAssociatedTokenAddressSync(distribution.mint, owner);
-    await sendAndAwait(
-      backend.context.connection,
-      [payer],
-      createAssociatedTokenAccountIdempotentInstruction(payer.publicKey, account, owner, distribution.mint),
-    );
-  }
+  it("pays the claim on its slot, to the wallet the new attempt names, once the fan mended what refused it", async () => {
+    const distribution = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { freezable: true });
+    const { connection } = backend.context;
+    const fan = await fanOf(SEED.users.superfan.username);
+    await openTokenAccount(connection, distribution.mint, fan.wallet.publicKey);
+    await setTokenAccountFrozen(connection, distribution, fan.wallet.publicKey, true);
 
-  it("pays the claim on its slot, to the wallet the new attempt names, once the fan has a token account", async () => {
-    const fan = await fanWithWallet(backend, SEED.users.superfan.username);
-    const first = await claim(fan, fan.wallet, "retry-test-first");
+    const first = await claim(fan, distribution, fan.wallet.publicKey, "retry-first");
     expect(first.status).toBe(202);
     const { claim: accepted } = claimResponseSchema.parse(await first.json());
-    const failed = await settled(fan, accepted.id);
-    expect(failed).toMatchObject({ status: "failed", failureReason: "needs_token_account", retryable: true });
-
+    expect(await settled(fan, accepted.id)).toMatchObject({
+      status: "failed",
+      failureReason: "token_account_frozen",
+      retryable: true,
+    });
     // The same key still answers what it made.
-    const replay = await claim(fan, fan.wallet, "retry-test-first");
+    const replay = await claim(fan, distribution, fan.wallet.publicKey, "retry-first");
     expect(replay.status).toBe(202);
     expect(claimResponseSchema.parse(await replay.json()).claim).toMatchObject({ id: accepted.id, status: "failed" });
 
-    // The fan binds another wallet and opens its token account, then claims again naming it.
+    // The fan binds another wallet and claims again naming it.
     const second = Keypair.generate();
     expect((await backend.bindWallet(fan.sessionToken, second)).status).toBe(200);
-    await openTokenAccount(second.publicKey);
-    const again = await claim(fan, second.publicKey.toBase58());
+    const again = await claim(fan, distribution, second.publicKey);
     expect(again.status).toBe(202);
     const { claim: retried } = claimResponseSchema.parse(await again.json());
     expect(retried).toMatchObject({
@@ -98,62 +93,109 @@ describeEachEngine("claiming a failed claim again", (database) => {
     });
     expect(retried.retryable).toBeUndefined();
 
-    const paid = await settled(fan, accepted.id);
-    expect(paid.status).toBe("confirmed");
-    expect(await tokenBalance(backend.context.connection, distribution.mint, second.publicKey)).toBe(distribution.amountPerClaim);
+    expect(await settled(fan, accepted.id)).toMatchObject({ status: "confirmed" });
+    expect(await tokenBalance(connection, distribution.mint, second.publicKey)).toBe(distribution.amountPerClaim);
+    expect(await tokenBalance(connection, distribution.mint, fan.wallet.publicKey)).toBe(0n);
     // A paid claim is not claimed again.
-    const afterPaid = await claim(fan, second.publicKey.toBase58());
+    const afterPaid = await claim(fan, distribution, second.publicKey);
     expect(afterPaid.status).toBe(409);
     expect(errorBodySchema.parse(await afterPaid.json()).error.code).toBe("already_claimed");
   });
 
-  it(`stops after ${MAX_CLAIM_RETRIES} attempts that fail again`, async () => {
-    const fan = await fanWithWallet(backend, SEED.users.casualFan.username);
-    const { claim: accepted } = claimResponseSchema.parse(await (await claim(fan)).json());
+  it(`stops after ${MAX_CLAIM_RETRIES} attempts that fail again; the last is final`, async () => {
+    const distribution = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { freezable: true });
+    const { connection } = backend.context;
+    const fan = await fanOf(SEED.users.casualFan.username);
+    await openTokenAccount(connection, distribution.mint, fan.wallet.publicKey);
+    await setTokenAccountFrozen(connection, distribution, fan.wallet.publicKey, true);
+    const { claim: accepted } = claimResponseSchema.parse(await (await claim(fan, distribution)).json());
     let current = await settled(fan, accepted.id);
     for (let retry = 1; retry <= MAX_CLAIM_RETRIES; retry++) {
       expect(current).toMatchObject({ status: "failed", retryable: true });
-      const again = await claim(fan);
-      expect(again.status).toBe(202);
+      expect((await claim(fan, distribution)).status).toBe(202);
       current = await settled(fan, accepted.id);
     }
-    expect(current).toMatchObject({ status: "failed", failureReason: "needs_token_account", retryable: false });
-    const refused = await claim(fan);
+    expect(current).toMatchObject({ status: "failed", failureReason: "token_account_frozen", retryable: false });
+    const refused = await claim(fan, distribution);
     expect(refused.status).toBe(409);
     const error = errorBodySchema.parse(await refused.json()).error;
     expect(error.code).toBe("already_claimed");
     expect((error.details as { claim: Claim }).claim).toMatchObject({ id: accepted.id, status: "failed", retryable: false });
   });
+
+  it("refuses a wallet without a token account once the budget opens no more, before the claim takes a slot", async () => {
+    const distribution = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { feeBudgetLamports: FEES });
+    const fan = await fanOf(SEED.users.quietFan.username);
+    const refused = await claim(fan, distribution);
+    expect(refused.status).toBe(409);
+    expect(errorBodySchema.parse(await refused.json()).error.code).toBe("needs_token_account");
+    const { rows } = await database().query("SELECT 1 FROM claims WHERE distribution = $1", [distribution.address.toBase58()]);
+    expect(rows).toHaveLength(0);
+
+    await openTokenAccount(backend.context.connection, distribution.mint, fan.wallet.publicKey);
+    const accepted = await claim(fan, distribution);
+    expect(accepted.status).toBe(202);
+    const { claim: taken } = claimResponseSchema.parse(await accepted.json());
+    expect(await settled(fan, taken.id)).toMatchObject({ status: "confirmed" });
+  });
+
+  it("a payout the budget could open an account for at the claim but not at payout fails needs_token_account, then pays once the fan opened one", async () => {
+    // Enough for one opening: the two fans below pass the claim's check together, and only one is opened.
+    const distribution = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, {
+      feeBudgetLamports: FEES + TOKEN_ACCOUNT_RENT_LAMPORTS,
+    });
+    const fans = [await fanOf(SEED.users.superfan.username), await fanOf(SEED.users.casualFan.username)];
+    const accepted = await Promise.all(
+      fans.map(async (fan) => claimResponseSchema.parse(await (await claim(fan, distribution)).json()).claim),
+    );
+    const outcomes = await Promise.all(fans.map((fan, index) => settled(fan, accepted[index]?.id as string)));
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(["confirmed", "failed"]);
+    const index = outcomes.findIndex((outcome) => outcome.status === "failed");
+    const [fan, failed] = [fans[index] as Fan, outcomes[index] as Claim];
+    expect(failed).toMatchObject({ failureReason: "needs_token_account", retryable: true });
+
+    await openTokenAccount(backend.context.connection, distribution.mint, fan.wallet.publicKey);
+    expect((await claim(fan, distribution)).status).toBe(202);
+    expect(await settled(fan, failed.id)).toMatchObject({ status: "confirmed" });
+    expect(await tokenBalance(backend.context.connection, distribution.mint, fan.wallet.publicKey)).toBe(
+      distribution.amountPerClaim,
+    );
+  });
 });
 
-it("only failures a fan can mend, with retries left, are retryable", () => {
-  const row = {
-    id: "00000000-0000-4000-8000-000000000000",
-    distribution: "11111111111111111111111111111111",
-    x_user_id: "1",
-    wallet: "11111111111111111111111111111111",
-    slot: 0,
-    status: "failed" as const,
-    signature: null,
-    failure_reason: "needs_token_account",
-    retries: 0,
-    idempotency_key: "key-key-key",
-    request_hash: "hash",
-    created_at: new Date(0),
-    updated_at: new Date(0),
-  };
-  expect(claimFromRow(row).retryable).toBe(true);
-  expect(claimFromRow({ ...row, failure_reason: "Error processing Instruction 0: account is frozen" }).retryable).toBe(true);
-  for (const final of [
-    "slot_taken",
-    "ended",
-    "distribution_closed",
-    "verifier_changed",
-    "not_a_distribution",
-    "slot_out_of_range",
-  ]) {
-    expect(claimFromRow({ ...row, failure_reason: final }).retryable).toBe(false);
-  }
-  expect(claimFromRow({ ...row, retries: MAX_CLAIM_RETRIES }).retryable).toBe(false);
-  expect(claimFromRow({ ...row, status: "queued", failure_reason: null }).retryable).toBeUndefined();
+describe("a claim's retryable flag", () => {
+  it("is set for failures a fan can mend, with retries left", () => {
+    const row = {
+      id: "00000000-0000-4000-8000-000000000000",
+      distribution: "11111111111111111111111111111111",
+      x_user_id: "1",
+      wallet: "11111111111111111111111111111111",
+      slot: 0,
+      status: "failed" as const,
+      signature: null,
+      failure_reason: "needs_token_account",
+      retries: 0,
+      idempotency_key: "key-key-key",
+      request_hash: "hash",
+      created_at: new Date(0),
+      updated_at: new Date(0),
+    };
+    expect(claimFromRow(row).retryable).toBe(true);
+    expect(claimFromRow({ ...row, failure_reason: "token_account_frozen" }).retryable).toBe(true);
+    expect(claimFromRow({ ...row, failure_reason: "Error processing Instruction 0: custom program error: 0x11" }).retryable).toBe(
+      true,
+    );
+    for (const final of [
+      "slot_taken",
+      "ended",
+      "distribution_closed",
+      "verifier_changed",
+      "not_a_distribution",
+      "slot_out_of_range",
+    ]) {
+      expect(claimFromRow({ ...row, failure_reason: final }).retryable).toBe(false);
+    }
+    expect(claimFromRow({ ...row, retries: MAX_CLAIM_RETRIES }).retryable).toBe(false);
+    expect(claimFromRow({ ...row, status: "queued", failure_reason: null }).retryable).toBeUndefined();
+  });
 });

@@ -1,3 +1,5 @@
+import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { PublicKey } from "@solana/web3.js";
 import { claimStatusSchema } from "../../shared/api/claims.ts";
 import type { Distribution } from "../../shared/api/distributions.ts";
 import type { AppContext, AppPlugin, AppPluginResult } from "../app.ts";
@@ -70,6 +72,12 @@ function mountClaims(context: AppContext): AppPluginResult {
       };
     },
     onVerified: (verdict) => metrics.xApiCallsPerVerifiedClaim.observe(verdict.xCalls ?? 0),
+    async hasTokenAccount(wallet, mint, tokenProgram) {
+      const programId = tokenProgram === "token-2022" ? TOKEN_2022_PROGRAM_ID : TOKEN_PROGRAM_ID;
+      const address = getAssociatedTokenAddressSync(new PublicKey(mint), new PublicKey(wallet), true, programId);
+      // Lamports someone sent to the address before it was opened are no token account.
+      return (await context.connection.getAccountInfo(address, "confirmed"))?.owner.equals(programId) ?? false;
+    },
     defences: new BotDefences(database, context.now),
     deferred,
     now: context.now,

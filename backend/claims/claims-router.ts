@@ -10,6 +10,7 @@ import {
   idempotencyKeySchema,
 } from "../../shared/api/claims.ts";
 import type { EligibilityCheck } from "../../shared/api/distributions.ts";
+import type { TokenProgramName } from "../../shared/fee-budget.ts";
 import type { Database } from "../db/database.ts";
 import type { DirectRoute } from "../http/direct-routes.ts";
 import { conflict, HttpError, notFound, validationFailed } from "../http/errors.ts";
@@ -26,6 +27,10 @@ import type { ClaimRequest, DeferredClaims, ProcessClaim } from "./deferred-clai
 /** What the claim route needs to know about a registered distribution. */
 export interface ClaimTarget extends DefendedTarget {
   address: string;
+  mint: string;
+  token: { tokenProgram: TokenProgramName | null };
+  /** How many more payouts the fee budget covers that open the fan's token account. */
+  tokenAccountsCovered: number;
   maxClaims: number;
   startsAt: number;
   endsAt: number;
@@ -50,6 +55,8 @@ export interface ClaimsRouterDependencies<Target extends ClaimTarget = ClaimTarg
   /** Checks the fan against the distribution's requirements (the X side lives behind this). */
   verify(xUserId: string, target: Target, wallet: string): Promise<RequirementsVerdict>;
   onVerified?(verdict: RequirementsVerdict): void;
+  /** Whether the wallet holds a token account for the mint (its associated one): asked only when the budget opens no more. */
+  hasTokenAccount?(wallet: string, mint: string, tokenProgram: TokenProgramName): Promise<boolean>;
   /** The creator's bot defences; without them every claim that meets the requirements is taken. */
   defences?: BotDefences;
   /** Keeps claims X rate-limited for a later check; without it the fan is told to retry. */
@@ -72,6 +79,25 @@ function refuseClosedWindow(target: ClaimTarget, nowSeconds: number): void {
     });
   }
   if (nowSeconds > target.endsAt) throw conflict("ended", "this giveaway has ended", { endsAt: target.endsAt });
+}
+
+/**
+ * A giveaway whose fee budget opens no more token accounts pays only wallets that hold one: a claim to
+ * any other wallet would take a slot and fail at payout, so it is refused now, before any X call, and
+ * the fan can claim to a wallet that holds the token. One chain read, only for such giveaways.
+ */
+async function refuseUnpayableWallet(
+  dependencies: Pick<ClaimsRouterDependencies, "hasTokenAccount">,
+  target: ClaimTarget,
+  wallet: string,
+): Promise<void> {
+  const { tokenProgram } = target.token;
+  if (target.tokenAccountsCovered > 0 || !tokenProgram || !dependencies.hasTokenAccount) return;
+  if (await dependencies.hasTokenAccount(wallet, target.mint, tokenProgram)) return;
+  throw conflict(
+    "needs_token_account",
+    "this giveaway's fee budget no longer covers opening a token account, and this wallet has none for its token: claim to a wallet that holds the token",
+  );
 }
 
 function answerOf(outcome: IntakeOutcome) {
@@ -132,6 +158,7 @@ export function claimSubmitter<Target extends ClaimTarget>(
       );
     }
     if (owner !== xUserId) throw new HttpError(403, "wallet_bound_elsewhere", "this wallet is bound to another X account");
+    await refuseUnpayableWallet(dependencies, target, wallet);
     // Before any X call: a claim the creator's rules refuse costs no X API money.
     await dependencies.defences?.screen(xUserId, wallet, target);
 

@@ -1,8 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { Keypair, PublicKey } from "@solana/web3.js";
-import { fund, sendAndAwait, tokenBalance } from "../../backend/claims/testing/chain-fixtures.ts";
+import { PublicKey } from "@solana/web3.js";
+import { fund, openTokenAccount, setTokenAccountFrozen, tokenBalance } from "../../backend/claims/testing/chain-fixtures.ts";
 import { registeredTestDistribution } from "../../backend/claims/testing/registered-distribution.ts";
 import { backendClient } from "../../backend/http/testing/test-backend.ts";
 import { SEED } from "../../backend/x-emulator/seed.ts";
@@ -15,11 +14,12 @@ import { claimCard, closePerson, connectFan, openPerson, type Person } from "./s
 const expect = baseExpect.configure({ timeout: 15_000 });
 
 /**
- * A fan's payout fails for a reason they can mend, and the card lets them claim it again: the
- * giveaway's fee budget covers each payout's fee and nothing more, so it cannot open a token account
- * for a fan who has none. The fan opens one, presses Claim again, and is paid on the same claim.
- * The backend on embedded defaults (PGlite, the LiteSVM chain, the X emulator, the batcher), the
- * built extension in Debian's Chromium. Screenshots land in test-results/claim-again/.
+ * A fan's payout fails for a reason they can mend, and the card lets them claim it again: the fan's
+ * token account for the giveaway's token is frozen by the mint's freeze authority (the creator here),
+ * so the batcher fails the claim before any batch carries it. The account is thawed, the fan presses
+ * Claim again, and is paid on the same claim. The backend on embedded defaults (PGlite, the LiteSVM
+ * chain, the X emulator, the batcher), the built extension in Debian's Chromium. Screenshots land in
+ * test-results/claim-again/.
  */
 const screenshotDir = fileURLToPath(new URL("../../test-results/claim-again", import.meta.url));
 const SLOTS = 3;
@@ -32,7 +32,7 @@ test.afterAll(async () => {
   await backend?.close();
 });
 
-test("a payout that failed for want of a token account is claimed again from the card once the fan opens one", async () => {
+test("a payout refused by a frozen token account is claimed again from the card once the account is thawed", async () => {
   test.setTimeout(240_000);
   mkdirSync(screenshotDir, { recursive: true });
   backend = await startDemoBackend({ logLevel: "error" });
@@ -41,23 +41,24 @@ test("a payout that failed for want of a token account is claimed again from the
   if (!store) throw new Error("this test needs the backend's X API emulator");
   const { connection } = running.context;
   await fund(connection, running.feePayer.publicKey, 100);
-  // Every payout's fee and nothing more: a fan without a token account for the mint cannot be paid.
+  // The creator keeps the mint's freeze authority, and freezes the fan's token account.
   const distribution = await registeredTestDistribution(
     { ...running, ...backendClient(running.url) },
-    { requirements: [], maxClaims: SLOTS, feeBudgetLamports: running.context.config.FEE_PER_CLAIM_LAMPORTS * BigInt(SLOTS) },
+    { requirements: [], maxClaims: SLOTS, freezable: true },
   );
 
   fan = await openPerson({ backendUrl: running.url, store, username: SEED.users.superfan.username });
   const { x, popup } = fan;
   const wallet = new PublicKey(fan.wallet);
   const card = claimCard(x);
-  await expect(card.getByTestId("memefans-holders-only")).toBeVisible();
+  await openTokenAccount(connection, distribution.mint, wallet);
+  await setTokenAccountFrozen(connection, distribution, wallet, true);
   await connectFan(fan);
   await card.getByTestId("memefans-claim").click();
   const status = card.getByTestId("memefans-claim-status");
   await expect(status).toHaveAttribute("data-status", "failed", { timeout: PAYOUT_TIMEOUT_MS });
-  await expect(card.getByTestId("memefans-failure-reason")).toContainText("You have no token account for this token");
-  await expect(status).toContainText("Once it is open, claim again.");
+  await expect(card.getByTestId("memefans-failure-reason")).toContainText("Your token account for this token is frozen");
+  await expect(status).toContainText("You can claim again, to this wallet or another one.");
   const again = card.getByTestId("memefans-claim-again");
   await expect(again).toBeEnabled();
   await x.screenshot({ path: `${screenshotDir}/01-failed-claim-again.png` });
@@ -69,19 +70,8 @@ test("a payout that failed for want of a token account is claimed again from the
   await expect(history).toContainText("You can claim it again from the post.");
   await expect(history.locator("li")).toHaveCount(1);
 
-  // The fan opens a token account for the mint (here straight on the test chain), then claims again.
-  const payer = Keypair.generate();
-  await fund(connection, payer.publicKey, 1);
-  await sendAndAwait(
-    connection,
-    [payer],
-    createAssociatedTokenAccountIdempotentInstruction(
-      payer.publicKey,
-      getAssociatedTokenAddressSync(distribution.mint, wallet),
-      wallet,
-      distribution.mint,
-    ),
-  );
+  // The freeze authority thaws the account, and the fan claims again.
+  await setTokenAccountFrozen(connection, distribution, wallet, false);
   await again.click();
   await expect(status).not.toHaveAttribute("data-status", "failed");
   await expect(status).toHaveAttribute("data-status", "confirmed", { timeout: PAYOUT_TIMEOUT_MS });

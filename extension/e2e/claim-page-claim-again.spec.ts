@@ -1,9 +1,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect as baseExpect, test } from "@playwright/test";
-import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { Keypair, PublicKey } from "@solana/web3.js";
-import { fund, sendAndAwait } from "../../backend/claims/testing/chain-fixtures.ts";
+import { PublicKey } from "@solana/web3.js";
+import { openTokenAccount, setTokenAccountFrozen } from "../../backend/claims/testing/chain-fixtures.ts";
 import { SEED } from "../../backend/x-emulator/seed.ts";
 import { injectedWallet } from "./story/injected-wallet.ts";
 import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
@@ -12,40 +11,24 @@ import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
 const expect = baseExpect.configure({ timeout: 15_000 });
 
 /**
- * A fan's payout fails for a reason they can mend: the giveaway's fee budget covers the fees only, so it
- * cannot open a token account for a fan who has none. The claim page says so in words, the fan opens the
- * account in their wallet, and "Claim again" pays the same claim. Screenshots land in test-results/claim-page/.
+ * A fan's payout fails for a reason they can mend: their token account for the giveaway's token is
+ * frozen (the mint's freeze authority, here the creator, froze it), so the batcher fails the claim
+ * before any batch carries it. The claim page says so in words, the account is thawed, and "Claim
+ * again" pays the same claim. Screenshots land in test-results/claim-page/.
  */
 const screenshotDir = fileURLToPath(new URL("../../test-results/claim-page", import.meta.url));
 const PAYOUT_TIMEOUT_MS = 60_000;
-const MAX_CLAIMS = 2;
-/** The demo backend's fee per claim (FEE_PER_CLAIM_LAMPORTS' default), for every slot: nothing over for rent. */
-const FEES_ONLY = 5_000n * BigInt(MAX_CLAIMS);
 
 let giveaway: WebGiveaway;
 
 test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  giveaway = await startWebGiveaway([], MAX_CLAIMS, FEES_ONLY);
+  giveaway = await startWebGiveaway([], 2, { freezable: true });
 });
 test.afterAll(() => giveaway?.close());
 
-/** What the fan does in their wallet app: open a token account for the giveaway's token. */
-async function openTokenAccount(owner: string): Promise<void> {
-  const { connection } = giveaway.backend.context;
-  const payer = Keypair.generate();
-  await fund(connection, payer.publicKey, 1);
-  const { mint } = giveaway.distribution;
-  const wallet = new PublicKey(owner);
-  await sendAndAwait(
-    connection,
-    [payer],
-    createAssociatedTokenAccountIdempotentInstruction(payer.publicKey, getAssociatedTokenAddressSync(mint, wallet), wallet, mint),
-  );
-}
-
-test("claim-again: a payout that failed for want of a token account is claimed again from the page once the fan opened one", async () => {
+test("claim-again: a payout refused by a frozen token account is claimed again from the page once the account is thawed", async () => {
   test.setTimeout(150_000);
   const username = SEED.users.superfan.username;
   const wallet = injectedWallet("Phantom");
@@ -63,6 +46,10 @@ test("claim-again: a payout that failed for want of a token account is claimed a
     await page.getByTestId("sign-in-x").click();
     await page.locator(`button[data-username="${username}"]`).click();
     await expect(page.getByTestId("signed-in")).toContainText(`@${username}`);
+    const { connection } = giveaway.backend.context;
+    const fanWallet = new PublicKey(wallet.address);
+    await openTokenAccount(connection, giveaway.distribution.mint, fanWallet);
+    await setTokenAccountFrozen(connection, giveaway.distribution, fanWallet, true);
     await page.getByRole("button", { name: "Connect Phantom" }).click();
     await page.getByTestId("bind-wallet").click();
     await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
@@ -70,13 +57,13 @@ test("claim-again: a payout that failed for want of a token account is claimed a
     await page.getByTestId("claim").click();
     const status = page.getByTestId("claim-status");
     await expect(status).toHaveAttribute("data-status", "failed", { timeout: PAYOUT_TIMEOUT_MS });
-    await expect(status).toContainText("You have no token account for this token");
+    await expect(status).toContainText("Your token account for this token is frozen");
     const again = page.getByTestId("claim-again");
     await expect(again).toBeEnabled();
     await page.screenshot({ path: join(screenshotDir, "05-claim-again-offered.png"), fullPage: true });
     expect(await giveaway.balance(wallet.address)).toBe(0n);
 
-    await openTokenAccount(wallet.address);
+    await setTokenAccountFrozen(connection, giveaway.distribution, fanWallet, false);
     await again.click();
     await expect(status).toHaveAttribute("data-status", "confirmed", { timeout: PAYOUT_TIMEOUT_MS });
     await expect(page.getByTestId("claim-again")).toHaveCount(0);

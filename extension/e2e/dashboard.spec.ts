@@ -1,7 +1,14 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, type Page } from "@playwright/test";
-import { createAssociatedTokenAccountInstruction, getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
+import {
+  createAssociatedTokenAccountInstruction,
+  createEnableRequiredMemoTransfersInstruction,
+  createReallocateInstruction,
+  ExtensionType,
+  getAssociatedTokenAddressSync,
+  TOKEN_2022_PROGRAM_ID,
+} from "@solana/spl-token";
 import { Connection, Keypair } from "@solana/web3.js";
 import { fund, sendAndAwait } from "../../backend/claims/testing/chain-fixtures.ts";
 import { backendClient } from "../../backend/http/testing/test-backend.ts";
@@ -104,18 +111,39 @@ test("a creator runs a giveaway from the dashboard: facts from the chain, who cl
     return address;
   };
 
-  /** `username` signs in to X, binds a fresh wallet and claims; `tokenAccount` opens theirs for the coin first. */
-  const claimAs = async (username: string, address: string, tokenAccount = true) => {
+  /**
+   * `username` signs in to X, binds a fresh wallet and claims. `tokenAccount`: "open" opens the wallet's
+   * account for the coin first, "requires-memo" also turns on the memos it requires of incoming transfers.
+   */
+  const claimAs = async (username: string, address: string, tokenAccount: "open" | "none" | "requires-memo" = "open") => {
     const { sessionToken } = await api.signIn(username);
     const wallet = Keypair.generate();
     expect((await api.bindWallet(sessionToken, wallet)).status).toBe(200);
-    if (tokenAccount) {
+    if (tokenAccount !== "none") {
       const account = getAssociatedTokenAddressSync(mint, wallet.publicKey, false, TOKEN_2022_PROGRAM_ID);
-      await sendAndAwait(
-        connection,
-        [creatorKey],
-        createAssociatedTokenAccountInstruction(creatorKey.publicKey, account, wallet.publicKey, mint, TOKEN_2022_PROGRAM_ID),
+      const open = createAssociatedTokenAccountInstruction(
+        creatorKey.publicKey,
+        account,
+        wallet.publicKey,
+        mint,
+        TOKEN_2022_PROGRAM_ID,
       );
+      await (tokenAccount === "open"
+        ? sendAndAwait(connection, [creatorKey], open)
+        : sendAndAwait(
+            connection,
+            [creatorKey, wallet],
+            open,
+            createReallocateInstruction(
+              account,
+              creatorKey.publicKey,
+              [ExtensionType.MemoTransfer],
+              wallet.publicKey,
+              [],
+              TOKEN_2022_PROGRAM_ID,
+            ),
+            createEnableRequiredMemoTransfersInstruction(account, wallet.publicKey, [], TOKEN_2022_PROGRAM_ID),
+          ));
     }
     return api.request("POST", "/claims", {
       token: sessionToken,
@@ -124,8 +152,8 @@ test("a creator runs a giveaway from the dashboard: facts from the chain, who cl
     });
   };
 
-  await test.step("a giveaway with a few claims: paid, failed for want of a token account, refused as a bot", async () => {
-    // The fee budget covers the fees only: a fan without a token account cannot be paid.
+  await test.step("a giveaway with a few claims: paid, failed on a token account that requires memos, refused as a bot", async () => {
+    // The fee budget covers the fees only: it pays fans who hold a token account.
     const few = await giveaway({
       postId: posts.oldPost,
       maxClaims: 5,
@@ -135,7 +163,7 @@ test("a creator runs a giveaway from the dashboard: facts from the chain, who cl
     });
     expect((await claimAs(users.superfan.username, few)).status).toBe(202);
     expect((await claimAs(users.casualFan.username, few)).status).toBe(202);
-    expect((await claimAs(users.quietFan.username, few, false)).status).toBe(202);
+    expect((await claimAs(users.quietFan.username, few, "requires-memo")).status).toBe(202);
     // The newcomer's account is a day old.
     expect((await claimAs(users.newcomer.username, few)).status).toBe(403);
 
@@ -152,12 +180,14 @@ test("a creator runs a giveaway from the dashboard: facts from the chain, who cl
     await expect(rows).toHaveCount(3, { timeout: 60_000 });
     await expect(rows.filter({ hasText: "@superfan" })).toContainText("Paid", { timeout: 60_000 });
     await expect(rows.filter({ hasText: "@casualfan" })).toContainText("Paid");
-    await expect(rows.filter({ hasText: "@quietfan" })).toContainText("Failed: fan has no token account");
+    await expect(rows.filter({ hasText: "@quietfan" })).toContainText("Failed: fan's token account requires memos");
     await expect(rows.filter({ hasText: "@superfan" }).getByRole("link", { name: "explorer ↗" })).toHaveAttribute(
       "href",
       /^https:\/\/explorer\.solana\.com\/tx\/[1-9A-HJ-NP-Za-km-z]+\?cluster=custom/,
     );
-    await expect(dashboard.getByTestId("creator-failed-claims")).toHaveText("Failed: 1 claim (fan has no token account: 1)");
+    await expect(dashboard.getByTestId("creator-failed-claims")).toHaveText(
+      "Failed: 1 claim (fan's token account requires memos: 1)",
+    );
     await expect(dashboard.getByTestId("bot-refusals")).toHaveText("Refused as likely bots: 1 account (account too new: 1)");
     await expect(dashboard.getByTestId("fact-slots-left")).toContainText("2");
     await expect(dashboard.getByTestId("fact-tokens-left")).toContainText("50 $MOODENG");
@@ -185,7 +215,7 @@ test("a creator runs a giveaway from the dashboard: facts from the chain, who cl
         .map((line) => line.split(",").slice(1, 2)[0])
         .sort(),
     ).toEqual(["casualfan", "quietfan", "superfan"]);
-    expect(lines.find((line) => line.includes("quietfan"))).toContain(",failed,needs_token_account,");
+    expect(lines.find((line) => line.includes("quietfan"))).toContain(",failed,token_account_requires_memo,");
 
     // Pause from the dashboard: the built-in wallet signs after the approval window, the chain says paused.
     const shown = await approveSignature(page.context(), () => dashboard.getByRole("button", { name: "Pause" }).click());
@@ -216,7 +246,7 @@ test("a creator runs a giveaway from the dashboard: facts from the chain, who cl
       hours: 24,
     });
     const crowd = Array.from({ length: 90 }, (_, index) => `crowd${index + 11}`);
-    for (const username of crowd) expect((await claimAs(username, many, false)).status).toBe(202);
+    for (const username of crowd) expect((await claimAs(username, many, "none")).status).toBe(202);
     const page = await creator?.context.newPage();
     if (!page) throw new Error("no creator");
     await page.setViewportSize({ width: 1100, height: 900 });

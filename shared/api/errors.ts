@@ -21,6 +21,7 @@ export const errorCodes = [
   "closed",
   "verifier_changed",
   "already_claimed",
+  "needs_token_account",
   "claimed_from_creator",
   "claims_too_fast",
   "wallet_bound_elsewhere",

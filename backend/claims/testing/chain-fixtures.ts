@@ -1,7 +1,10 @@
 import {
+  createAssociatedTokenAccountIdempotentInstruction,
   createAssociatedTokenAccountInstruction,
+  createFreezeAccountInstruction,
   createInitializeMint2Instruction,
   createMintToInstruction,
+  createThawAccountInstruction,
   getAssociatedTokenAddressSync,
   MINT_SIZE,
   TOKEN_2022_PROGRAM_ID,
@@ -65,6 +68,8 @@ export async function createHeldMint(
     decimals: number;
     /** A pump.fun-shaped Token-2022 coin (metadata pointer to itself + token metadata) instead of a classic mint. */
     token2022?: { name: string; symbol: string; uri: string };
+    /** A classic mint whose freeze authority is `authority`. */
+    freezable?: boolean;
   },
 ): Promise<PublicKey> {
   const { authority, owner } = options;
@@ -96,7 +101,12 @@ export async function createHeldMint(
       space: MINT_SIZE,
       programId: TOKEN_PROGRAM_ID,
     }),
-    createInitializeMint2Instruction(mint.publicKey, options.decimals, authority.publicKey, null),
+    createInitializeMint2Instruction(
+      mint.publicKey,
+      options.decimals,
+      authority.publicKey,
+      options.freezable ? authority.publicKey : null,
+    ),
     createAssociatedTokenAccountInstruction(authority.publicKey, account, owner, mint.publicKey),
     createMintToInstruction(mint.publicKey, account, authority.publicKey, options.amount),
   );
@@ -128,6 +138,8 @@ export async function createTestDistribution(
     postId?: bigint;
     /** Give away a pump.fun-shaped Token-2022 coin with this metadata. */
     token2022?: { name: string; symbol: string; uri: string };
+    /** Give away a classic mint whose freeze authority is the creator. */
+    freezable?: boolean;
   },
 ): Promise<TestDistribution> {
   const creator = Keypair.generate();
@@ -139,6 +151,7 @@ export async function createTestDistribution(
     amount: amountPerClaim * BigInt(options.maxClaims),
     decimals: 6,
     ...(options.token2022 ? { token2022: options.token2022 } : {}),
+    ...(options.freezable ? { freezable: true } : {}),
   });
   const distributionId = BigInt(Math.floor(Math.random() * 1e9));
   const endTs = options.nowSeconds + 3600;
@@ -178,4 +191,35 @@ export async function tokenBalance(connection: Connection, mint: PublicKey, wall
   const account = await connection.getAccountInfo(getAssociatedTokenAddressSync(mint, wallet, true, tokenProgram));
   if (!account) return 0n;
   return Buffer.from(account.data).readBigUInt64LE(64);
+}
+
+/** Opens the wallet's associated token account of a classic mint, as a fan does in their wallet app. */
+export async function openTokenAccount(connection: Connection, mint: PublicKey, wallet: PublicKey): Promise<PublicKey> {
+  const payer = Keypair.generate();
+  await fund(connection, payer.publicKey, 1);
+  const account = getAssociatedTokenAddressSync(mint, wallet);
+  await sendAndAwait(
+    connection,
+    [payer],
+    createAssociatedTokenAccountIdempotentInstruction(payer.publicKey, account, wallet, mint),
+  );
+  return account;
+}
+
+/** Freezes (or thaws) the wallet's token account of a `freezable` distribution's mint, as its creator, the freeze authority. */
+export async function setTokenAccountFrozen(
+  connection: Connection,
+  distribution: TestDistribution,
+  wallet: PublicKey,
+  frozen: boolean,
+): Promise<void> {
+  const account = getAssociatedTokenAddressSync(distribution.mint, wallet);
+  const { creator, mint } = distribution;
+  await sendAndAwait(
+    connection,
+    [creator],
+    frozen
+      ? createFreezeAccountInstruction(account, mint, creator.publicKey)
+      : createThawAccountInstruction(account, mint, creator.publicKey),
+  );
 }

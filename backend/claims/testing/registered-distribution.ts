@@ -5,20 +5,28 @@ import type { TestBackend } from "../../http/testing/test-backend.ts";
 import { SEED } from "../../x-emulator/seed.ts";
 import { createTestDistribution, type TestDistribution } from "./chain-fixtures.ts";
 
-/** Registers a distribution of the seeded giveaway post, created on the embedded chain; `claimRules` default to the API's. */
+export interface RegistrationOptions {
+  /** By default the API's. */
+  claimRules?: ClaimRules;
+  /** The creator's fee budget; by default enough to open every fan's token account. */
+  feeBudgetLamports?: bigint;
+  /** The creator keeps the mint's freeze authority, so a test can freeze a fan's token account. */
+  freezable?: boolean;
+}
+
+/** Registers a distribution of the seeded giveaway post, created on the embedded chain. */
 export async function registerDistribution(
   backend: TestBackend,
   creatorSession: string,
   requirements: RequirementInput[],
   maxClaims: number,
-  claimRules?: ClaimRules,
-  /** The creator's fee budget; by default enough to open every fan's token account. */
-  feeBudgetLamports?: bigint,
+  { claimRules, feeBudgetLamports, freezable }: RegistrationOptions = {},
 ): Promise<TestDistribution> {
   const distribution = await createTestDistribution(backend.context.connection, {
     verifier: backend.verifier.publicKey,
     maxClaims,
     ...(feeBudgetLamports === undefined ? {} : { feeBudgetLamports }),
+    ...(freezable ? { freezable } : {}),
     nowSeconds: backend.chain?.unixTimestamp() ?? Math.floor(Date.now() / 1000),
     feePerClaimLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS,
     requirementsHash: requirementsHash(requirementsSchema.parse(requirements)) as Uint8Array<ArrayBuffer>,
@@ -61,15 +69,8 @@ export function claimAs(backend: TestBackend, fan: ClaimingFan, distribution: st
  */
 export async function registeredTestDistribution(
   backend: TestBackend,
-  options: { requirements: RequirementInput[]; maxClaims: number; feeBudgetLamports?: bigint },
+  { requirements, maxClaims, ...options }: { requirements: RequirementInput[]; maxClaims: number } & RegistrationOptions,
 ): Promise<TestDistribution> {
   const creator = await backend.signIn(SEED.users.creator.username);
-  return registerDistribution(
-    backend,
-    creator.sessionToken,
-    options.requirements,
-    options.maxClaims,
-    undefined,
-    options.feeBudgetLamports,
-  );
+  return registerDistribution(backend, creator.sessionToken, requirements, maxClaims, options);
 }

@@ -1,7 +1,7 @@
 import type { Browser } from "@playwright/test";
 import { PublicKey } from "@solana/web3.js";
 import { fund, type TestDistribution, tokenBalance } from "../../../backend/claims/testing/chain-fixtures.ts";
-import { registeredTestDistribution } from "../../../backend/claims/testing/registered-distribution.ts";
+import { type RegistrationOptions, registeredTestDistribution } from "../../../backend/claims/testing/registered-distribution.ts";
 import { backendClient } from "../../../backend/http/testing/test-backend.ts";
 import type { RequirementInput } from "../../../shared/requirements.ts";
 import { type DemoBackend, startDemoBackend } from "../../demo/demo-backend.ts";
@@ -27,15 +27,14 @@ export interface WebGiveaway {
 export async function startWebGiveaway(
   requirements: RequirementInput[],
   maxClaims: number,
-  /** The creator's fee budget; by default enough to open every fan's token account. */
-  feeBudgetLamports?: bigint,
+  options: RegistrationOptions = {},
 ): Promise<WebGiveaway> {
   const backend = await startDemoBackend({ logLevel: "error" });
   try {
     await fund(backend.context.connection, backend.feePayer.publicKey, 100);
     const distribution = await registeredTestDistribution(
       { ...backend, ...backendClient(backend.url) },
-      { requirements, maxClaims, ...(feeBudgetLamports === undefined ? {} : { feeBudgetLamports }) },
+      { requirements, maxClaims, ...options },
     );
     const browser = await launchBrowser();
     return {
