@@ -268,7 +268,12 @@ function FanView({ distribution, phase, flow, symbol, amount }: FanViewProps) {
   if (flow.claimId) {
     return (
       <>
-        <ClaimStatus claimId={flow.claimId} busy={flow.busy !== null} onClaimAgain={claimAgain} />
+        <ClaimStatus
+          claimId={flow.claimId}
+          busy={flow.busy !== null}
+          // A failed claim keeps its slot, so a sold-out giveaway still takes it again.
+          {...(phase === "live" || phase === "sold-out" ? { onClaimAgain: claimAgain } : { closedBecause: phaseLabels[phase] })}
+        />
         {flow.error && <StepProblem error={flow.error} onRetry={claimAgain} />}
       </>
     );

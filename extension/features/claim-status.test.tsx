@@ -37,7 +37,7 @@ function claimIn(state: Pick<Claim, "status"> & Partial<Claim>): Claim {
 }
 
 /** ClaimStatus for the claim `current()` answers, in the overlay's store, with the presses of Claim again counted. */
-async function renderStatus(current: () => Claim, busy = false) {
+async function renderStatus(current: () => Claim, busy = false, closedBecause?: string) {
   const worker = workerDouble({
     "claims/get": () => ({ claim: current() }),
     "settings/get": () => ({ backendUrl: "http://127.0.0.1:8787", rpcUrl: "", walletChoice: "builtin", autoLockMinutes: 15 }),
@@ -50,7 +50,11 @@ async function renderStatus(current: () => Claim, busy = false) {
   await act(async () =>
     root.render(
       <Provider store={store}>
-        <ClaimStatus claimId={CLAIM_ID} busy={busy} onClaimAgain={() => presses.push(1)} />
+        <ClaimStatus
+          claimId={CLAIM_ID}
+          busy={busy}
+          {...(closedBecause ? { closedBecause } : { onClaimAgain: () => presses.push(1) })}
+        />
       </Provider>,
     ),
   );
@@ -93,6 +97,17 @@ describe("a claim's status", () => {
     );
     expect(host.textContent).toContain("You can claim again, to this wallet or another one.");
     expect(again()?.textContent).toBe("Claim again");
+  });
+
+  it("offers no Claim again while the giveaway takes no claims, and says why", async () => {
+    const { host, again } = await renderStatus(
+      () => claimIn({ status: "failed", failureReason: "token_account_frozen", retryable: true }),
+      false,
+      "Ended",
+    );
+    expect(host.querySelector('[data-testid="memefans-failure-reason"]')?.textContent).toContain("is frozen");
+    expect(host.textContent).toContain("Claiming again is not possible right now (Ended).");
+    expect(again()).toBeNull();
   });
 
   it("holds Claim again while a step of the card runs", async () => {

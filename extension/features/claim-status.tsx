@@ -29,11 +29,15 @@ interface ClaimStatusProps {
   claimId: string;
   /** A step of the card runs: claiming again waits for it. */
   busy: boolean;
-  /** Runs the card's claim step, which claims a retryable failed claim again. */
-  onClaimAgain(): void;
+  /**
+   * Runs the card's claim step, which claims a retryable failed claim again; absent while the giveaway
+   * takes no claims, and then `closedBecause` says why.
+   */
+  onClaimAgain?: () => void;
+  closedBecause?: string;
 }
 
-export function ClaimStatus({ claimId, busy, onClaimAgain }: ClaimStatusProps) {
+export function ClaimStatus({ claimId, busy, onClaimAgain, closedBecause }: ClaimStatusProps) {
   const [settled, setSettled] = useState(false);
   const claim = backendApi.useClaimsGetQuery({ id: claimId }, { pollingInterval: settled ? 0 : CLAIM_POLL_MS });
   const settings = backendApi.useSettingsQuery();
@@ -60,7 +64,14 @@ export function ClaimStatus({ claimId, busy, onClaimAgain }: ClaimStatusProps) {
                 ? claimStatusWords[status]
                 : "Checking the claim…"}
       </p>
-      {status === "failed" && claim.data && <NotPaid claim={claim.data.claim} busy={busy} onClaimAgain={onClaimAgain} />}
+      {status === "failed" && claim.data && (
+        <NotPaid
+          claim={claim.data.claim}
+          busy={busy}
+          {...(onClaimAgain ? { onClaimAgain } : {})}
+          {...(closedBecause ? { closedBecause } : {})}
+        />
+      )}
       {signature && rpcUrl && (
         <a
           href={explorerTxUrl(signature, rpcUrl)}
@@ -79,7 +90,7 @@ export function ClaimStatus({ claimId, busy, onClaimAgain }: ClaimStatusProps) {
  * Why a failed claim was not paid, and whether it can be claimed again: the backend says so
  * (`retryable`) for a failure the fan can mend, while tries are left.
  */
-function NotPaid({ claim, busy, onClaimAgain }: { claim: Claim; busy: boolean; onClaimAgain(): void }) {
+function NotPaid({ claim, busy, onClaimAgain, closedBecause }: { claim: Claim } & Omit<ClaimStatusProps, "claimId">) {
   return (
     <>
       {claim.failureReason && (
@@ -87,7 +98,9 @@ function NotPaid({ claim, busy, onClaimAgain }: { claim: Claim; busy: boolean; o
           {claimFailureWords(claim.failureReason)}
         </p>
       )}
-      {claim.retryable ? (
+      {!claim.retryable ? (
+        <p className="m-0 text-sm text-[var(--mf-muted)]">This claim cannot be tried again.</p>
+      ) : onClaimAgain ? (
         <div className="mt-1 flex flex-wrap items-center gap-2">
           <p className="m-0 min-w-0 flex-1 text-sm text-[var(--mf-muted)]">{claimAgainHint(claim.failureReason)}</p>
           <PillButton
@@ -101,7 +114,9 @@ function NotPaid({ claim, busy, onClaimAgain }: { claim: Claim; busy: boolean; o
           </PillButton>
         </div>
       ) : (
-        <p className="m-0 text-sm text-[var(--mf-muted)]">This claim cannot be tried again.</p>
+        <p className="m-0 text-sm text-[var(--mf-muted)]">
+          Claiming again is not possible right now{closedBecause ? ` (${closedBecause})` : ""}.
+        </p>
       )}
     </>
   );
