@@ -74,6 +74,8 @@ describe("public page helpers", () => {
     const parsed = claimPageDataSchema.parse(JSON.parse(data));
     expect(parsed.requirements[0]?.text).toBe("Reply to the post with “</script><script>alert(1)</script>”");
     expect(page).toContain('src="/tokens/DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263/logo"');
+    // Its fee budget opens no more token accounts, and the page says so before a fan claims.
+    expect(page).toContain("Pays only wallets that already hold a BONK token account");
     expect(renderClaimPage(input(0))).toContain('<dd id="slots" aria-live="polite">All claimed</dd>');
   });
 
@@ -93,6 +95,7 @@ describe("public page helpers", () => {
       undefined,
       2_000,
     );
+    // This budget still opens token accounts (10), so nothing is said of them.
     expect(summary.claimRules).toEqual([
       "One claim per X account and per wallet across this creator's giveaways",
       "At most 60 claims a minute",

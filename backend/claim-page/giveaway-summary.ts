@@ -59,7 +59,13 @@ export function summarize(distribution: Distribution, creator: XUserProfile | un
     logoPath: identity.logoUrl ? `/tokens/${distribution.mint}/logo` : null,
     creator,
     tokenRisks: tokenRisks(identity),
-    claimRules: describeClaimRules(distribution.claimRules),
+    claimRules: [
+      ...describeClaimRules(distribution.claimRules),
+      // POST /claims refuses any other wallet then: the budget would not open its account.
+      ...(distribution.tokenAccountsCovered === 0
+        ? [`Pays only wallets that already hold a ${tokenLabel} token account: the fee budget no longer covers opening one`]
+        : []),
+    ],
     remaining: distribution.remaining,
     maxClaims: distribution.maxClaims,
     endsAt: distribution.endsAt,
