@@ -135,8 +135,8 @@ export function claimSubmitter<Target extends ClaimTarget>(
     const body = { distribution, wallet };
     // A retry must not cost X API calls or fail on a window that closed since: answer it first.
     const { earlier, walletOwner: owner } = await readContext(distribution, xUserId, wallet);
-    const earlierClaim = earlier && claimFromRow(earlier);
-    if (earlier && earlierClaim) {
+    if (earlier) {
+      const earlierClaim = claimFromRow(earlier);
       if (earlier.idempotency_key === idempotencyKey) {
         return answerOf(
           earlier.request_hash !== claimRequestHash(body)
