@@ -280,6 +280,11 @@ const allMet: Eligibility = {
   ],
 };
 
+/** The overlay's answers for a fan signed in with X. */
+const fanSession = { "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }) };
+/** …with an unlocked wallet bound to that account, meeting every requirement. */
+const readyFan = { ...fanSession, "wallet/status": () => unlockedWallet, "distributions/eligibility": () => allMet };
+
 /** The fan's claim on distribution A as the backend answers it, in the state the test sets. */
 function fanClaim(state: Pick<Claim, "status"> & Partial<Claim>): Claim {
   return {
@@ -372,7 +377,7 @@ describe("claim button", () => {
   it("keeps a wallet the backend has not bound to the fan's X account on step 2", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     const worker = serve(onTimeline, {
-      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
+      ...fanSession,
       "wallet/status": () => unboundWallet,
       "distributions/eligibility": () => allMet,
     });
@@ -387,7 +392,7 @@ describe("claim button", () => {
   it("pairs the live checks with the requirements whatever order the backend lists them in", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     const worker = serve(onTimeline, {
-      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
+      ...fanSession,
       "wallet/status": () => unlockedWallet,
       "distributions/eligibility": () => ({
         eligible: false,
@@ -419,9 +424,7 @@ describe("claim button", () => {
   it("names the requirements the fan has not met when the backend refuses", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     const worker = serve(onTimeline, {
-      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
-      "wallet/status": () => unlockedWallet,
-      "distributions/eligibility": () => allMet,
+      ...readyFan,
       "claims/submit": () => ({
         outcome: "refused",
         outboxId: "o-2",
@@ -519,9 +522,7 @@ describe("claim button", () => {
     };
     const claim = () => fanClaim(state);
     const worker = serve([distributionFixture(A, "1841842569182929401", { tokenAccountsCovered: 0 })], {
-      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
-      "wallet/status": () => unlockedWallet,
-      "distributions/eligibility": () => allMet,
+      ...readyFan,
       "claims/submit": () => ({ outcome: "delivered", outboxId: "o-4", response: { claim: claim() } }),
       "claims/get": () => ({ claim: claim() }),
     });
@@ -548,9 +549,7 @@ describe("claim button", () => {
     let state: Pick<Claim, "status"> & Partial<Claim> = { status: "queued" };
     let refusal: string | undefined;
     const worker = serve(onTimeline, {
-      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
-      "wallet/status": () => unlockedWallet,
-      "distributions/eligibility": () => allMet,
+      ...readyFan,
       "claims/submit": () => {
         if (refusal) {
           return { outcome: "refused", outboxId: "o-6", error: { code: "ended", message: refusal } };
@@ -591,9 +590,7 @@ describe("claim button", () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     const earlier = fanClaim({ status: "confirmed", signature: "5".repeat(88) });
     const worker = serve(onTimeline, {
-      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
-      "wallet/status": () => unlockedWallet,
-      "distributions/eligibility": () => allMet,
+      ...readyFan,
       "claims/submit": () => ({
         outcome: "refused",
         outboxId: "o-7",
@@ -611,7 +608,7 @@ describe("claim button", () => {
   it("says so when the claim was queued offline", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     const worker = serve(onTimeline, {
-      "x/session": () => ({ xUser: { id: "2002", username: "fan", name: "Fan" } }),
+      ...fanSession,
       "wallet/status": () => unlockedWallet,
       "distributions/eligibility": () => ({ eligible: true, checks: [] }),
       "claims/submit": () => ({ outcome: "queued", outboxId: "o-3", reason: "network_error" }),
