@@ -18,19 +18,17 @@ import { claimResponseSchema, MAX_CLAIM_RETRIES } from "../../shared/api/claims.
 import { meResponseSchema } from "../../shared/api/identity.ts";
 import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import { pauseInstruction } from "../../shared/program/index.ts";
-import { claimsPlugin } from "../claims/claims-plugin.ts";
-import { claimsBatcherService } from "../claims/claims-service.ts";
 import {
-  fund,
   openTokenAccount,
   sendAndAwait,
   setTokenAccountFrozen,
   type TestDistribution,
   tokenBalance,
 } from "../claims/testing/chain-fixtures.ts";
+import { startPayingTestBackend } from "../claims/testing/paying-backend.ts";
 import { registerDistribution, registeredTestDistribution } from "../claims/testing/registered-distribution.ts";
 import { openDatabase } from "../db/open-database.ts";
-import { startTestBackend, TEST_PUBLIC_URL, TEST_REDIRECT_URI, type TestBackend } from "../http/testing/test-backend.ts";
+import { TEST_PUBLIC_URL, TEST_REDIRECT_URI, type TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 
 let backend: TestBackend;
@@ -38,12 +36,9 @@ let distribution: TestDistribution;
 let address: string;
 
 beforeAll(async () => {
-  backend = await startTestBackend(
-    await openDatabase({}),
-    { EXTENSION_INSTALL_URL: "https://chromewebstore.google.com/detail/memefans" },
-    { plugins: [claimsPlugin], background: [claimsBatcherService({ idleMs: 20 })] },
-  );
-  await fund(backend.context.connection, backend.feePayer.publicKey, 100);
+  backend = await startPayingTestBackend(await openDatabase({}), {
+    EXTENSION_INSTALL_URL: "https://chromewebstore.google.com/detail/memefans",
+  });
   distribution = await registeredTestDistribution(backend, {
     requirements: [{ type: "follow" }, { type: "like" }, { type: "reply", mustContain: SEED.replyPhrase }],
     maxClaims: 3,

@@ -1,12 +1,4 @@
-import {
-  type Account,
-  createAssociatedTokenAccountIdempotentInstruction,
-  createEnableRequiredMemoTransfersInstruction,
-  createReallocateInstruction,
-  ExtensionType,
-  getAssociatedTokenAddressSync,
-  TOKEN_2022_PROGRAM_ID,
-} from "@solana/spl-token";
+import { type Account, ExtensionType } from "@solana/spl-token";
 import {
   type Connection,
   Keypair,
@@ -37,7 +29,14 @@ import {
 import { ClaimBatcher } from "./claim-batcher.ts";
 import { claimProgress, findClaim } from "./claim-queries.ts";
 import { mintRef, refusalOf } from "./distribution-chain-state.ts";
-import { createTestDistribution, fund, sendAndAwait, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import {
+  createTestDistribution,
+  fund,
+  openTokenAccountRequiringMemos,
+  sendAndAwait,
+  type TestDistribution,
+  tokenBalance,
+} from "./testing/chain-fixtures.ts";
 import { claimStatuses, queueClaims, queueClaimsFor } from "./testing/queued-claims.ts";
 
 const verifier = Keypair.generate();
@@ -237,20 +236,7 @@ describeEachEngine("claim batcher", (database) => {
     // The fan opened their account and turned on "require memos on incoming transfers", as a wallet lets them.
     const fan = Keypair.generate();
     await fund(connection, fan.publicKey, 1);
-    const account = getAssociatedTokenAddressSync(distribution.mint, fan.publicKey, false, TOKEN_2022_PROGRAM_ID);
-    await sendAndAwait(
-      connection,
-      [fan],
-      createAssociatedTokenAccountIdempotentInstruction(
-        fan.publicKey,
-        account,
-        fan.publicKey,
-        distribution.mint,
-        TOKEN_2022_PROGRAM_ID,
-      ),
-      createReallocateInstruction(account, fan.publicKey, [ExtensionType.MemoTransfer], fan.publicKey, [], TOKEN_2022_PROGRAM_ID),
-      createEnableRequiredMemoTransfersInstruction(account, fan.publicKey, [], TOKEN_2022_PROGRAM_ID),
-    );
+    await openTokenAccountRequiringMemos(connection, fan, distribution.mint, fan);
     const others = await queueClaims(database(), distribution, 3);
     await queueClaimsFor(database(), distribution, [fan.publicKey]);
     await runUntilSettled(

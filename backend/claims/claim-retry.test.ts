@@ -4,12 +4,11 @@ import { type Claim, claimResponseSchema, MAX_CLAIM_RETRIES } from "../../shared
 import { errorBodySchema } from "../../shared/api/errors.ts";
 import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
-import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
+import type { TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import { claimFromRow } from "./claim-rows.ts";
-import { claimsPlugin } from "./claims-plugin.ts";
-import { claimsBatcherService } from "./claims-service.ts";
-import { fund, openTokenAccount, setTokenAccountFrozen, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { openTokenAccount, setTokenAccountFrozen, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { startPayingTestBackend } from "./testing/paying-backend.ts";
 import { registerDistribution } from "./testing/registered-distribution.ts";
 
 const MAX_CLAIMS = 10;
@@ -23,12 +22,7 @@ describeEachEngine("claiming a failed claim again", (database) => {
   let keyCounter = 0;
 
   beforeAll(async () => {
-    backend = await startTestBackend(
-      database(),
-      {},
-      { plugins: [claimsPlugin], background: [claimsBatcherService({ idleMs: 20 })] },
-    );
-    await fund(backend.context.connection, backend.feePayer.publicKey, 100);
+    backend = await startPayingTestBackend(database());
     creatorSession = (await backend.signIn(SEED.users.creator.username)).sessionToken;
   }, 180_000);
   afterAll(() => backend?.close());

@@ -4,11 +4,10 @@ import { claimListResponseSchema, claimResponseSchema } from "../../shared/api/c
 import { errorBodySchema } from "../../shared/api/errors.ts";
 import type { RequirementInput } from "../../shared/requirements.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
-import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
+import type { TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
-import { claimsPlugin } from "./claims-plugin.ts";
-import { claimsBatcherService } from "./claims-service.ts";
-import { fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { startPayingTestBackend } from "./testing/paying-backend.ts";
 import { registeredTestDistribution } from "./testing/registered-distribution.ts";
 
 const requirements: RequirementInput[] = [{ type: "follow" }, { type: "like" }];
@@ -24,13 +23,8 @@ describeEachEngine("claims over HTTP", (database) => {
   const newKey = () => `test-key-${++keyCounter}-${Date.now()}`;
 
   beforeAll(async () => {
-    backend = await startTestBackend(
-      database(),
-      {},
-      { plugins: [claimsPlugin], background: [claimsBatcherService({ idleMs: 20 })] },
-    );
-    const connection = backend.context.connection;
-    await fund(connection, backend.feePayer.publicKey, 100);
+    backend = await startPayingTestBackend(database());
+    const _connection = backend.context.connection;
     distribution = await registeredTestDistribution(backend, { requirements, maxClaims: 1 });
   }, 120_000);
   afterAll(() => backend?.close());

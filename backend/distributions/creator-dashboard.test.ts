@@ -3,12 +3,11 @@ import { type ClaimantsPage, claimantsResponseSchema } from "../../shared/api/cr
 import { creatorDistributionResponseSchema } from "../../shared/api/distributions.ts";
 import { errorBodySchema } from "../../shared/api/errors.ts";
 import { decodeDistributionAccount } from "../../shared/program/distribution-account.ts";
-import { claimsPlugin } from "../claims/claims-plugin.ts";
-import { claimsBatcherService } from "../claims/claims-service.ts";
-import { fund, type TestDistribution } from "../claims/testing/chain-fixtures.ts";
+import type { TestDistribution } from "../claims/testing/chain-fixtures.ts";
+import { startPayingTestBackend } from "../claims/testing/paying-backend.ts";
 import { type ClaimingFan, claimAs, fanWithWallet, registerDistribution } from "../claims/testing/registered-distribution.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
-import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
+import type { TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 
 /** The creator's dashboard of one giveaway: who claimed it, page by page, and what the chain says is left. */
@@ -21,12 +20,7 @@ describeEachEngine("creator dashboard", (database) => {
   const usernames = [SEED.users.superfan.username, SEED.users.casualFan.username, SEED.users.newcomer.username];
 
   beforeAll(async () => {
-    backend = await startTestBackend(
-      database(),
-      {},
-      { plugins: [claimsPlugin], background: [claimsBatcherService({ idleMs: 20 })] },
-    );
-    await fund(backend.context.connection, backend.feePayer.publicKey, 100);
+    backend = await startPayingTestBackend(database());
     creatorSession = (await backend.signIn(SEED.users.creator.username)).sessionToken;
     // No requirement: every fan may claim, and nothing here waits on X.
     distribution = await registerDistribution(backend, creatorSession, [], 10);

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { errorBodySchema } from "../../shared/api/errors.ts";
-import { claimsPlugin } from "../claims/claims-plugin.ts";
-import { claimsBatcherService } from "../claims/claims-service.ts";
-import { fund, type TestDistribution } from "../claims/testing/chain-fixtures.ts";
+import type { TestDistribution } from "../claims/testing/chain-fixtures.ts";
+import { startPayingTestBackend } from "../claims/testing/paying-backend.ts";
 import { claimAs, fanWithWallet, registeredTestDistribution } from "../claims/testing/registered-distribution.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
-import { startTestBackend, type TestBackend } from "../http/testing/test-backend.ts";
+import type { TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
 import { eventReader } from "./testing/live-event-reader.ts";
 
@@ -14,12 +13,7 @@ describeEachEngine("live counts over server-sent events", (database) => {
   let distribution: TestDistribution;
 
   beforeAll(async () => {
-    backend = await startTestBackend(
-      database(),
-      { MAX_LIVE_STREAMS: "2" },
-      { plugins: [claimsPlugin], background: [claimsBatcherService({ idleMs: 20 })] },
-    );
-    await fund(backend.context.connection, backend.feePayer.publicKey, 100);
+    backend = await startPayingTestBackend(database(), { MAX_LIVE_STREAMS: "2" });
     distribution = await registeredTestDistribution(backend, { requirements: [], maxClaims: 3 });
   }, 120_000);
   afterAll(() => backend?.close());

@@ -1,16 +1,9 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, type Page } from "@playwright/test";
-import {
-  createAssociatedTokenAccountInstruction,
-  createEnableRequiredMemoTransfersInstruction,
-  createReallocateInstruction,
-  ExtensionType,
-  getAssociatedTokenAddressSync,
-  TOKEN_2022_PROGRAM_ID,
-} from "@solana/spl-token";
+import { createAssociatedTokenAccountInstruction, getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
 import { Connection, Keypair } from "@solana/web3.js";
-import { fund, sendAndAwait } from "../../backend/claims/testing/chain-fixtures.ts";
+import { fund, openTokenAccountRequiringMemos, sendAndAwait } from "../../backend/claims/testing/chain-fixtures.ts";
 import { backendClient } from "../../backend/http/testing/test-backend.ts";
 import { SEED } from "../../backend/x-emulator/seed.ts";
 import type { ClaimRules } from "../../shared/api/distributions.ts";
@@ -119,32 +112,15 @@ test("a creator runs a giveaway from the dashboard: facts from the chain, who cl
     const { sessionToken } = await api.signIn(username);
     const wallet = Keypair.generate();
     expect((await api.bindWallet(sessionToken, wallet)).status).toBe(200);
-    if (tokenAccount !== "none") {
+    if (tokenAccount === "open") {
       const account = getAssociatedTokenAddressSync(mint, wallet.publicKey, false, TOKEN_2022_PROGRAM_ID);
-      const open = createAssociatedTokenAccountInstruction(
-        creatorKey.publicKey,
-        account,
-        wallet.publicKey,
-        mint,
-        TOKEN_2022_PROGRAM_ID,
+      await sendAndAwait(
+        connection,
+        [creatorKey],
+        createAssociatedTokenAccountInstruction(creatorKey.publicKey, account, wallet.publicKey, mint, TOKEN_2022_PROGRAM_ID),
       );
-      await (tokenAccount === "open"
-        ? sendAndAwait(connection, [creatorKey], open)
-        : sendAndAwait(
-            connection,
-            [creatorKey, wallet],
-            open,
-            createReallocateInstruction(
-              account,
-              creatorKey.publicKey,
-              [ExtensionType.MemoTransfer],
-              wallet.publicKey,
-              [],
-              TOKEN_2022_PROGRAM_ID,
-            ),
-            createEnableRequiredMemoTransfersInstruction(account, wallet.publicKey, [], TOKEN_2022_PROGRAM_ID),
-          ));
     }
+    if (tokenAccount === "requires-memo") await openTokenAccountRequiringMemos(connection, creatorKey, mint, wallet);
     return api.request("POST", "/claims", {
       token: sessionToken,
       headers: { "Idempotency-Key": `dashboard-${address}-${username}` },

@@ -1,10 +1,13 @@
 import {
   createAssociatedTokenAccountIdempotentInstruction,
   createAssociatedTokenAccountInstruction,
+  createEnableRequiredMemoTransfersInstruction,
   createFreezeAccountInstruction,
   createInitializeMint2Instruction,
   createMintToInstruction,
+  createReallocateInstruction,
   createThawAccountInstruction,
+  ExtensionType,
   getAssociatedTokenAddressSync,
   MINT_SIZE,
   TOKEN_2022_PROGRAM_ID,
@@ -222,4 +225,32 @@ export async function setTokenAccountFrozen(
       ? createFreezeAccountInstruction(account, mint, creator.publicKey)
       : createThawAccountInstruction(account, mint, creator.publicKey),
   );
+}
+
+/**
+ * Opens `owner`'s Token-2022 account of `mint` and has it require a memo on incoming transfers, as a
+ * wallet app lets its owner do; `payer` pays the rent.
+ */
+export async function openTokenAccountRequiringMemos(
+  connection: Connection,
+  payer: Keypair,
+  mint: PublicKey,
+  owner: Keypair,
+): Promise<PublicKey> {
+  const account = getAssociatedTokenAddressSync(mint, owner.publicKey, false, TOKEN_2022_PROGRAM_ID);
+  await sendAndAwait(
+    connection,
+    [payer, owner],
+    createAssociatedTokenAccountIdempotentInstruction(payer.publicKey, account, owner.publicKey, mint, TOKEN_2022_PROGRAM_ID),
+    createReallocateInstruction(
+      account,
+      payer.publicKey,
+      [ExtensionType.MemoTransfer],
+      owner.publicKey,
+      [],
+      TOKEN_2022_PROGRAM_ID,
+    ),
+    createEnableRequiredMemoTransfersInstruction(account, owner.publicKey, [], TOKEN_2022_PROGRAM_ID),
+  );
+  return account;
 }
