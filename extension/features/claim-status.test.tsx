@@ -150,6 +150,7 @@ describe("a claim's status", () => {
     expect(status().getAttribute("data-status")).toBe("queued");
     // From here the status polls again, as for any claim in the queue.
     current = claimIn({ status: "confirmed", signature: "5".repeat(88) });
-    await eventually(() => expect(status().getAttribute("data-status")).toBe("confirmed"), 5000);
+    // The poll's answer lands while the test waits inside act, as React asks of updates a test causes.
+    await act(() => eventually(() => expect(status().getAttribute("data-status")).toBe("confirmed"), 5000));
   });
 });
