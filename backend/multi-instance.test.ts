@@ -247,7 +247,8 @@ it("two instances on one PostgreSQL: claims spread across both are paid once, li
   let held: { owner: string; ids: string[] } | undefined;
   for (let waited = 0; waited < 20_000 && !held; waited += 5) {
     const { rows } = await database.query<{ id: string; owner: string }>(
-      `SELECT c.id, coalesce(c.lease_owner, b.lease_owner) AS owner FROM claims c LEFT JOIN claim_batches b ON b.id = c.batch_id
+      // A claim is leased to one cycle of an instance ("<instance>/<cycle>"), a batch to the instance.
+      `SELECT c.id, split_part(coalesce(c.lease_owner, b.lease_owner), '/', 1) AS owner FROM claims c LEFT JOIN claim_batches b ON b.id = c.batch_id
        WHERE c.distribution = $1 AND c.status IN ('queued', 'sent') AND coalesce(c.lease_owner, b.lease_owner) IS NOT NULL`,
       [secondRound.address.toBase58()],
     );

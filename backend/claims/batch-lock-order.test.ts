@@ -28,7 +28,7 @@ async function twoBatchesOutOfHeapOrder(db: Database): Promise<[string, string]>
   });
   const [lower, higher] = (await recordSentBatches(
     db,
-    "owner",
+    { claimLessee: "owner", batchOwner: "owner" },
     30_000,
     leased.map((claim) => batch(claim.id)),
   )) as [string, string];

@@ -34,7 +34,7 @@ async function recordedBatch(database: Database, owner: string, count: number) {
   const distribution = target.address.toBase58();
   await queueClaims(database, target, count);
   const leased = (await leaseQueuedClaims(database, owner, 30_000, 1_000)).filter((claim) => claim.distribution === distribution);
-  const [batchId] = await recordSentBatches(database, owner, 30_000, [
+  const [batchId] = await recordSentBatches(database, { claimLessee: owner, batchOwner: owner }, 30_000, [
     sentBatch(
       distribution,
       leased.map((claim) => claim.id),
@@ -79,7 +79,7 @@ describeEachEngine("batch store", (database) => {
     const mine = leased.filter((claim) => claim.distribution === distribution).map((claim) => claim.id);
     expect(mine).toHaveLength(5);
     const batches = [sentBatch(distribution, mine.slice(0, 3)), sentBatch(distribution, mine.slice(3))];
-    const ids = await recordSentBatches(database(), "owner-a", 30_000, batches);
+    const ids = await recordSentBatches(database(), { claimLessee: "owner-a", batchOwner: "owner-a" }, 30_000, batches);
     expect(ids).toHaveLength(2);
     const { rows } = await database().query<{ id: string; batch_id: string; signature: string; status: string }>(
       "SELECT id, batch_id::text, signature, status FROM claims WHERE distribution = $1",
@@ -156,12 +156,41 @@ describeEachEngine("batch store", (database) => {
       distribution,
       leased.map((claim) => claim.id),
     );
-    await expect(recordSentBatches(database(), "owner-a", 30_000, [batch])).rejects.toThrow(
-      new LeaseLostError("lost the lease on 1 claims"),
-    );
+    await expect(
+      recordSentBatches(database(), { claimLessee: "owner-a", batchOwner: "owner-a" }, 30_000, [batch]),
+    ).rejects.toThrow(new LeaseLostError("lost the lease on 1 claims"));
     const { rows } = await database().query("SELECT 1 FROM claim_batches WHERE signature = $1", [batch.signature]);
     expect(rows).toEqual([]);
     expect(await claimStatuses(database(), target)).toEqual({ queued: 3 });
+  });
+
+  it("writes nothing for a cycle stalled past its lease when another cycle of the same instance leased the claims since", async () => {
+    const target = queueTarget(10);
+    const distribution = target.address.toBase58();
+    await queueClaims(database(), target, 2);
+    const ours = (claims: { id: string; distribution: string }[]) =>
+      claims.filter((claim) => claim.distribution === distribution).map((claim) => claim.id);
+    const stalled = ours(await leaseQueuedClaims(database(), "instance/cycle-1", 30_000, 1_000));
+    // Cycle 1 stalls until its lease runs out; cycle 2 of the same instance leases the claims again.
+    await database().query("UPDATE claims SET lease_expires_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])", [
+      stalled,
+    ]);
+    const current = ours(await leaseQueuedClaims(database(), "instance/cycle-2", 30_000, 1_000));
+    expect(current.sort()).toEqual([...stalled].sort());
+
+    const late = sentBatch(distribution, stalled);
+    await expect(
+      recordSentBatches(database(), { claimLessee: "instance/cycle-1", batchOwner: "instance" }, 30_000, [late]),
+    ).rejects.toThrow(LeaseLostError);
+    const [batchId] = await recordSentBatches(database(), { claimLessee: "instance/cycle-2", batchOwner: "instance" }, 30_000, [
+      sentBatch(distribution, current),
+    ]);
+    // The batch is the instance's to settle, whichever of its cycles sent it.
+    const { rows } = await database().query<{ lease_owner: string }>("SELECT lease_owner FROM claim_batches WHERE id = $1", [
+      batchId as string,
+    ]);
+    expect(rows).toEqual([{ lease_owner: "instance" }]);
+    expect(await claimStatuses(database(), target)).toEqual({ sent: 2 });
   });
 
   it("settles a refused batch in one call: each claim confirmed, requeued or failed as told, none left behind", async () => {

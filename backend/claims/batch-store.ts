@@ -71,16 +71,18 @@ const LEASE_LOST_SQLSTATE = "MF001";
  */
 export async function recordSentBatches(
   database: Queryable,
-  owner: string,
+  /** Who leased the claims (one batcher cycle), and who leases the batches to settle them (its instance). */
+  owners: { claimLessee: string; batchOwner: string },
   leaseMs: number,
   batches: SentBatch[],
 ): Promise<string[]> {
   if (!batches.length) return [];
   try {
     const { rows } = await database.query<{ id: string }>(
-      "SELECT id FROM record_sent_batches($1, $2, $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::uuid[], $9::int[]) AS id",
+      "SELECT id FROM record_sent_batches($1, $2, $3, $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[], $9::uuid[], $10::int[]) AS id",
       [
-        owner,
+        owners.batchOwner,
+        owners.claimLessee,
         leaseMs,
         batches.map((batch) => batch.distribution),
         batches.map((batch) => batch.signature),

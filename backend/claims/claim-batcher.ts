@@ -428,7 +428,10 @@ export class ClaimBatcher {
     const { database, connection } = this.options;
     this.announced = 0;
     const limit = this.capacity.existing * (this.options.batchesPerCycle ?? 16);
-    const leased = await this.timed("lease_claims", () => leaseQueuedClaims(database, this.instanceId, this.leaseMs, limit));
+    // Each cycle leases as itself: a cycle stalled past its lease must not record a batch for claims that
+    // another cycle of this instance leased since (and a fan may have claimed again to another wallet).
+    const lessee = `${this.instanceId}/${randomUUID()}`;
+    const leased = await this.timed("lease_claims", () => leaseQueuedClaims(database, lessee, this.leaseMs, limit));
     this.backlogged = leased.length === limit;
     // More are waiting than one loop takes: another loop joins in.
     if (this.backlogged) this.queuedSignal.notifyOne();
@@ -446,31 +449,31 @@ export class ClaimBatcher {
       const prepared: PreparedBatch[] = [];
       for (const [distribution, claims] of byDistribution) {
         const state = await this.timed("chain_reads", () => this.distributionState(distribution));
-        const sendable = await this.screen(state, claims);
+        const sendable = await this.screen(lessee, state, claims);
         if (!state || !sendable.length) continue;
         // Only a distribution with a priority fee cap bids, so only its escalation is read.
         const escalations = state.priorityFeeCapLamports > 0n ? await this.fees.escalationsOf(distribution) : 0;
-        for (const batch of await this.timed("chain_reads", () => this.packBatches(state, sendable)))
+        for (const batch of await this.timed("chain_reads", () => this.packBatches(lessee, state, sendable)))
           prepared.push(await this.prepareBatch(distribution, state, batch, blockhash, escalations));
       }
-      return await this.recordAndSend(prepared, blockhash, lastValidBlockHeight);
+      return await this.recordAndSend(lessee, prepared, blockhash, lastValidBlockHeight);
     } finally {
       // Claims that went into a batch or were settled are no longer queued, so this frees only the
       // ones left over (by a lost lease or a failed call), for the next cycle or another instance.
       await releaseClaims(
         database,
-        this.instanceId,
+        lessee,
         leased.map((claim) => claim.id),
       );
     }
   }
 
-  private async failLeased(claims: LeasedClaim[], reason: ClaimFailureReason): Promise<void> {
+  private async failLeased(lessee: string, claims: LeasedClaim[], reason: ClaimFailureReason): Promise<void> {
     this.transition(
       "failed",
       await failQueuedClaims(
         this.options.database,
-        this.instanceId,
+        lessee,
         claims.map((claim) => claim.id),
         reason,
       ),
@@ -482,26 +485,27 @@ export class ClaimBatcher {
    * is closed or names another verifier (they fail) or is paused (they wait); never a claim whose slot
    * is already taken, since no batch of ours carries a queued claim.
    */
-  private async screen(state: DistributionAccount | null, claims: LeasedClaim[]): Promise<LeasedClaim[]> {
+  private async screen(lessee: string, state: DistributionAccount | null, claims: LeasedClaim[]): Promise<LeasedClaim[]> {
     if (!state) {
-      await this.failLeased(claims, "distribution_closed");
+      await this.failLeased(lessee, claims, "distribution_closed");
       return [];
     }
     if (!state.verifier.equals(this.options.signers.verifier.publicKey)) {
-      await this.failLeased(claims, "verifier_changed");
+      await this.failLeased(lessee, claims, "verifier_changed");
       return [];
     }
     if (state.paused) {
       const notBefore = new Date(Date.now() + (this.options.pausedRecheckMs ?? PAUSED_RECHECK_MS));
       await postponeQueuedClaims(
         this.options.database,
-        this.instanceId,
+        lessee,
         claims.map((claim) => claim.id),
         notBefore,
       );
       return [];
     }
     await this.failLeased(
+      lessee,
       claims.filter((claim) => isTaken(state, claim.slot)),
       "slot_taken",
     );
@@ -520,7 +524,7 @@ export class ClaimBatcher {
     return found;
   }
 
-  private async packBatches(state: DistributionAccount, claims: LeasedClaim[]): Promise<PackedClaim[][]> {
+  private async packBatches(lessee: string, state: DistributionAccount, claims: LeasedClaim[]): Promise<PackedClaim[][]> {
     const mint = await this.mintRef(state.mint);
     const { missing, prefunded, refusing, unreadable } = await readRecipientAccounts(
       this.options.connection,
@@ -529,6 +533,7 @@ export class ClaimBatcher {
     );
     for (const reason of new Set(refusing.values())) {
       await this.failLeased(
+        lessee,
         claims.filter((claim) => refusing.get(claim.wallet) === reason),
         reason,
       );
@@ -555,7 +560,7 @@ export class ClaimBatcher {
         alone: claim.send_alone || unreadable.has(claim.wallet),
       });
     }
-    await this.failLeased(uncovered, "needs_token_account");
+    await this.failLeased(lessee, uncovered, "needs_token_account");
     const batches: (typeof entries)[] = [];
     const chunk = (items: typeof entries, size: number) => {
       for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
@@ -652,7 +657,12 @@ export class ClaimBatcher {
    * or measured by a batch of its shape that was), then settles those the chain refused. Returns the
    * batches recorded.
    */
-  private async recordAndSend(prepared: PreparedBatch[], blockhash: string, lastValidBlockHeight: number): Promise<number> {
+  private async recordAndSend(
+    lessee: string,
+    prepared: PreparedBatch[],
+    blockhash: string,
+    lastValidBlockHeight: number,
+  ): Promise<number> {
     const { database, connection, hooks } = this.options;
     if (!prepared.length) return 0;
     let batchIds: string[];
@@ -660,7 +670,7 @@ export class ClaimBatcher {
       batchIds = await this.timed("record_batches", () =>
         recordSentBatches(
           database,
-          this.instanceId,
+          { claimLessee: lessee, batchOwner: this.instanceId },
           this.leaseMs,
           prepared.map(
             (batch): SentBatch => ({

@@ -1,5 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
-import { type Claim, type CreateClaimBody, FINAL_CLAIM_FAILURES, MAX_CLAIM_RETRIES } from "../../shared/api/claims.ts";
+import {
+  type Claim,
+  type ClaimFailureReason,
+  type CreateClaimBody,
+  FINAL_CLAIM_FAILURES,
+  MAX_CLAIM_RETRIES,
+} from "../../shared/api/claims.ts";
 import { Coalescer } from "../db/coalescer.ts";
 import type { Database, Queryable } from "../db/database.ts";
 import { CLAIM_COLUMNS, type ClaimRow, claimFromRow, isUniqueViolation } from "./claim-rows.ts";
@@ -39,6 +45,17 @@ interface Pending {
 const key = (...parts: string[]) => parts.join("\u0000");
 
 /**
+ * Failures the batcher reads from the chain before it packs a claim (readRecipientAccounts): a claim
+ * that failed for one of them cannot sink a batch, so claimed again it rides with others. A batch of
+ * one costs a whole transaction's signatures for one claim's reimbursement.
+ */
+const FAILURES_READ_BEFORE_PACKING: ClaimFailureReason[] = [
+  "needs_token_account",
+  "token_account_frozen",
+  "token_account_requires_memo",
+];
+
+/**
  * Assigns slots and writes queue rows. Requests that arrive while a write is running are written
  * together in the next one (group commit): one statement for many claims, which is what lets one
  * node take thousands of claims a second.
@@ -69,9 +86,11 @@ export class ClaimIntake {
 
   /**
    * Claims the fan's failed claim `claimId` again: back in the queue on its own slot (which nothing
-   * paid), to the wallet the request names, and sent alone, so that an account that refused once cannot
-   * sink other fans' batch. Only a claim that is still failed, for a reason the fan can mend, with
-   * retries left, moves; otherwise the stored claim is answered as already claimed.
+   * paid), to the wallet the request names. A claim whose failure the batcher reads before packing (no
+   * token account, a refusing one) rides in batches as any claim does; one that failed in a batch for
+   * the chain's own reasons goes alone, simulated, so that it cannot sink other fans' batch. Only a
+   * claim that is still failed, for a reason the fan can mend, with retries left, moves; otherwise the
+   * stored claim is answered as already claimed.
    */
   async retry(claimId: string, request: IntakeRequest): Promise<IntakeOutcome> {
     const { xUserId, distribution, wallet, idempotencyKey } = request;
@@ -80,7 +99,8 @@ export class ClaimIntake {
       const { rows } = await this.database.query<ClaimRow>(
         `UPDATE claims
             SET status = 'queued', wallet = $4, idempotency_key = $5, request_hash = $6, retries = retries + 1,
-                batch_id = NULL, signature = NULL, failure_reason = NULL, send_alone = true, not_before = NULL,
+                batch_id = NULL, signature = NULL, failure_reason = NULL,
+                send_alone = NOT (coalesce(failure_reason, '') = ANY($9::text[])), not_before = NULL,
                 lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
           WHERE id = $1 AND x_user_id = $2 AND distribution = $3 AND status = 'failed'
             AND NOT (coalesce(failure_reason, '') = ANY($7::text[])) AND retries < $8
@@ -94,15 +114,17 @@ export class ClaimIntake {
           claimRequestHash(request),
           FINAL_CLAIM_FAILURES,
           MAX_CLAIM_RETRIES,
+          FAILURES_READ_BEFORE_PACKING,
         ],
       );
       retried = rows[0];
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      // The wallet receives another account's claim here, or the fan used this key for another claim.
-      const { rows } = await this.database.query("SELECT 1 FROM claims WHERE distribution = $1 AND wallet = $2", [
+      // Another claim of this giveaway pays the wallet, or the fan used this key for another claim.
+      const { rows } = await this.database.query("SELECT 1 FROM claims WHERE distribution = $1 AND wallet = $2 AND id <> $3", [
         distribution,
         wallet,
+        claimId,
       ]);
       return rows.length ? { kind: "wallet_taken" } : { kind: "idempotency_conflict" };
     }

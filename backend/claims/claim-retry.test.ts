@@ -2,16 +2,21 @@ import { Keypair } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Claim, claimResponseSchema, MAX_CLAIM_RETRIES } from "../../shared/api/claims.ts";
 import { errorBodySchema } from "../../shared/api/errors.ts";
+import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import type { TestBackend } from "../http/testing/test-backend.ts";
 import { SEED } from "../x-emulator/seed.ts";
+import { ClaimIntake } from "./claim-intake.ts";
 import { claimFromRow } from "./claim-rows.ts";
 import { openTokenAccount, setTokenAccountFrozen, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
 import { startPayingTestBackend } from "./testing/paying-backend.ts";
 import { registerDistribution } from "./testing/registered-distribution.ts";
 
 const MAX_CLAIMS = 10;
+
+/** An intake on the backend's database, as the claim route writes through one. */
+const intakeOf = (backend: TestBackend) => new ClaimIntake(backend.context.database);
 /** The demo and test backends' fee per claim (FEE_PER_CLAIM_LAMPORTS' default), for every slot. */
 const FEES = 5_000n * BigInt(MAX_CLAIMS);
 
@@ -88,6 +93,10 @@ describeEachEngine("claiming a failed claim again", (database) => {
     expect(retried.retryable).toBeUndefined();
 
     expect(await settled(fan, accepted.id)).toMatchObject({ status: "confirmed" });
+    const { rows: tries } = await database().query<{ retries: number }>("SELECT retries FROM claims WHERE id = $1", [
+      accepted.id,
+    ]);
+    expect(tries).toEqual([{ retries: 1 }]);
     expect(await tokenBalance(connection, distribution.mint, second.publicKey)).toBe(distribution.amountPerClaim);
     expect(await tokenBalance(connection, distribution.mint, fan.wallet.publicKey)).toBe(0n);
     // A paid claim is not claimed again.
@@ -96,25 +105,63 @@ describeEachEngine("claiming a failed claim again", (database) => {
     expect(errorBodySchema.parse(await afterPaid.json()).error.code).toBe("already_claimed");
   });
 
-  it(`stops after ${MAX_CLAIM_RETRIES} attempts that fail again; the last is final`, async () => {
+  it("refuses to claim again to an account that still refuses, spending no try; after the last try the claim is final", async () => {
     const distribution = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { freezable: true });
     const { connection } = backend.context;
     const fan = await fanOf(SEED.users.casualFan.username);
     await openTokenAccount(connection, distribution.mint, fan.wallet.publicKey);
     await setTokenAccountFrozen(connection, distribution, fan.wallet.publicKey, true);
     const { claim: accepted } = claimResponseSchema.parse(await (await claim(fan, distribution)).json());
-    let current = await settled(fan, accepted.id);
-    for (let retry = 1; retry <= MAX_CLAIM_RETRIES; retry++) {
-      expect(current).toMatchObject({ status: "failed", retryable: true });
-      expect((await claim(fan, distribution)).status).toBe(202);
-      current = await settled(fan, accepted.id);
-    }
-    expect(current).toMatchObject({ status: "failed", failureReason: "token_account_frozen", retryable: false });
+    expect(await settled(fan, accepted.id)).toMatchObject({ status: "failed", retryable: true });
+
+    // Still frozen: refused before any X call, in the failure's words, and the claim is as it was.
+    const stillFrozen = await claim(fan, distribution);
+    expect(stillFrozen.status).toBe(409);
+    expect(errorBodySchema.parse(await stillFrozen.json()).error).toMatchObject({
+      code: "token_account_refuses",
+      message: claimFailureWords("token_account_frozen"),
+      details: { reason: "token_account_frozen" },
+    });
+    const retries = async () =>
+      (await database().query<{ retries: number }>("SELECT retries FROM claims WHERE id = $1", [accepted.id])).rows[0]?.retries;
+    expect(await retries()).toBe(0);
+
+    // As the row stands after its last try (each try above would have failed as the first did).
+    await database().query("UPDATE claims SET retries = $2 WHERE id = $1", [accepted.id, MAX_CLAIM_RETRIES]);
+    await setTokenAccountFrozen(connection, distribution, fan.wallet.publicKey, false);
     const refused = await claim(fan, distribution);
     expect(refused.status).toBe(409);
     const error = errorBodySchema.parse(await refused.json()).error;
     expect(error.code).toBe("already_claimed");
     expect((error.details as { claim: Claim }).claim).toMatchObject({ id: accepted.id, status: "failed", retryable: false });
+    // The write itself holds the bound too, whatever a caller read before it.
+    const request = {
+      xUserId: accepted.xUserId,
+      distribution: accepted.distribution,
+      maxClaims: MAX_CLAIMS,
+      wallet: accepted.wallet,
+    };
+    expect(await intakeOf(backend).retry(accepted.id, { ...request, idempotencyKey: "retry-past-the-bound" })).toMatchObject({
+      kind: "already_claimed",
+    });
+  });
+
+  it("answers a key the fan used for another claim as an idempotency conflict when claiming again", async () => {
+    const { connection } = backend.context;
+    const frozenOne = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { freezable: true });
+    const other = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS);
+    const fan = await fanOf(SEED.users.superfan.username);
+    await openTokenAccount(connection, frozenOne.mint, fan.wallet.publicKey);
+    await setTokenAccountFrozen(connection, frozenOne, fan.wallet.publicKey, true);
+    const { claim: failed } = claimResponseSchema.parse(await (await claim(fan, frozenOne)).json());
+    expect(await settled(fan, failed.id)).toMatchObject({ status: "failed" });
+    expect((await claim(fan, other, fan.wallet.publicKey, "retry-key-used-elsewhere")).status).toBe(202);
+
+    await setTokenAccountFrozen(connection, frozenOne, fan.wallet.publicKey, false);
+    const reused = await claim(fan, frozenOne, fan.wallet.publicKey, "retry-key-used-elsewhere");
+    expect(reused.status).toBe(409);
+    expect(errorBodySchema.parse(await reused.json()).error.code).toBe("idempotency_conflict");
+    expect(await settled(fan, failed.id)).toMatchObject({ status: "failed", retryable: true });
   });
 
   it("refuses a wallet without a token account once the budget opens no more, before the claim takes a slot", async () => {

@@ -14,6 +14,7 @@ import { ClaimIntake } from "./claim-intake.ts";
 import { countClaimsByStatus } from "./claim-queries.ts";
 import { type ClaimsRouterDependencies, claimsRouter } from "./claims-router.ts";
 import { DeferredClaims, startDeferredClaims } from "./deferred-claims.ts";
+import { recipientAccount } from "./distribution-chain-state.ts";
 import { queueSignalOf } from "./queue-signal.ts";
 
 /** The batcher's hooks wired to the app's Prometheus instruments. */
@@ -72,11 +73,10 @@ function mountClaims(context: AppContext): AppPluginResult {
       };
     },
     onVerified: (verdict) => metrics.xApiCallsPerVerifiedClaim.observe(verdict.xCalls ?? 0),
-    async hasTokenAccount(wallet, mint, tokenProgram) {
+    async tokenAccountOf(wallet, mint, tokenProgram) {
       const programId = tokenProgram === "token-2022" ? TOKEN_2022_PROGRAM_ID : TOKEN_PROGRAM_ID;
       const address = getAssociatedTokenAddressSync(new PublicKey(mint), new PublicKey(wallet), true, programId);
-      // Lamports someone sent to the address before it was opened are no token account.
-      return (await context.connection.getAccountInfo(address, "confirmed"))?.owner.equals(programId) ?? false;
+      return recipientAccount(address, await context.connection.getAccountInfo(address, "confirmed"), programId);
     },
     defences: new BotDefences(database, context.now),
     deferred,

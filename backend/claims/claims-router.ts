@@ -10,6 +10,7 @@ import {
   idempotencyKeySchema,
 } from "../../shared/api/claims.ts";
 import type { EligibilityCheck } from "../../shared/api/distributions.ts";
+import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import type { TokenProgramName } from "../../shared/fee-budget.ts";
 import type { Database } from "../db/database.ts";
 import type { DirectRoute } from "../http/direct-routes.ts";
@@ -23,6 +24,7 @@ import { type ClaimIntake, claimRequestHash, type IntakeOutcome } from "./claim-
 import { claimContextReader, claimProgress, findClaim, listClaimsOfUser } from "./claim-queries.ts";
 import { claimFromRow } from "./claim-rows.ts";
 import type { ClaimRequest, DeferredClaims, ProcessClaim } from "./deferred-claims.ts";
+import type { RecipientAccount } from "./distribution-chain-state.ts";
 
 /** What the claim route needs to know about a registered distribution. */
 export interface ClaimTarget extends DefendedTarget {
@@ -55,8 +57,12 @@ export interface ClaimsRouterDependencies<Target extends ClaimTarget = ClaimTarg
   /** Checks the fan against the distribution's requirements (the X side lives behind this). */
   verify(xUserId: string, target: Target, wallet: string): Promise<RequirementsVerdict>;
   onVerified?(verdict: RequirementsVerdict): void;
-  /** Whether the wallet holds a token account for the mint (its associated one): asked only when the budget opens no more. */
-  hasTokenAccount?(wallet: string, mint: string, tokenProgram: TokenProgramName): Promise<boolean>;
+  /**
+   * The wallet's (associated) token account for the mint as the chain has it now: missing, ready for a
+   * payout, or refusing one. Read only for a giveaway whose budget opens no more accounts, and for a
+   * claim claimed again.
+   */
+  tokenAccountOf?(wallet: string, mint: string, tokenProgram: TokenProgramName): Promise<RecipientAccount>;
   /** The creator's bot defences; without them every claim that meets the requirements is taken. */
   defences?: BotDefences;
   /** Keeps claims X rate-limited for a later check; without it the fan is told to retry. */
@@ -82,22 +88,31 @@ function refuseClosedWindow(target: ClaimTarget, nowSeconds: number): void {
 }
 
 /**
- * A giveaway whose fee budget opens no more token accounts pays only wallets that hold one: a claim to
- * any other wallet would take a slot and fail at payout, so it is refused now, before any X call, and
- * the fan can claim to a wallet that holds the token. One chain read, only for such giveaways.
+ * Refuses, before any X call, a wallet the payout could not reach. A giveaway whose fee budget opens no
+ * more token accounts pays only wallets that hold one: a claim to any other would take a slot and fail
+ * at payout. A claim claimed again would fail again, and spend one of its tries, on an account that
+ * still refuses payouts. One chain read, only in those two cases; a failed read lets the claim through
+ * to the batcher, which reads again before it pays.
  */
 async function refuseUnpayableWallet(
-  dependencies: Pick<ClaimsRouterDependencies, "hasTokenAccount">,
+  dependencies: Pick<ClaimsRouterDependencies, "tokenAccountOf">,
   target: ClaimTarget,
   wallet: string,
+  claimingAgain: boolean,
 ): Promise<void> {
   const { tokenProgram } = target.token;
-  if (target.tokenAccountsCovered > 0 || !tokenProgram || !dependencies.hasTokenAccount) return;
-  if (await dependencies.hasTokenAccount(wallet, target.mint, tokenProgram)) return;
-  throw conflict(
-    "needs_token_account",
-    "this giveaway's fee budget no longer covers opening a token account, and this wallet has none for its token: claim to a wallet that holds the token",
-  );
+  const opensNoAccount = target.tokenAccountsCovered === 0;
+  if (!tokenProgram || !dependencies.tokenAccountOf || !(opensNoAccount || claimingAgain)) return;
+  const account = await dependencies.tokenAccountOf(wallet, target.mint, tokenProgram).catch(() => "ready" as const);
+  if (account === "missing" && opensNoAccount) {
+    throw conflict(
+      "needs_token_account",
+      "this giveaway's fee budget no longer covers opening a token account, and this wallet has none for its token: claim to a wallet that holds the token",
+    );
+  }
+  if (account !== "missing" && account !== "ready") {
+    throw conflict("token_account_refuses", claimFailureWords(account), { reason: account });
+  }
 }
 
 function answerOf(outcome: IntakeOutcome) {
@@ -158,7 +173,7 @@ export function claimSubmitter<Target extends ClaimTarget>(
       );
     }
     if (owner !== xUserId) throw new HttpError(403, "wallet_bound_elsewhere", "this wallet is bound to another X account");
-    await refuseUnpayableWallet(dependencies, target, wallet);
+    await refuseUnpayableWallet(dependencies, target, wallet, earlier !== undefined);
     // Before any X call: a claim the creator's rules refuse costs no X API money.
     await dependencies.defences?.screen(xUserId, wallet, target);
 

@@ -1,5 +1,5 @@
 import { type Account, getMemoTransfer, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, unpackAccount } from "@solana/spl-token";
-import { type Connection, type PublicKey, SystemProgram } from "@solana/web3.js";
+import { type AccountInfo, type Connection, type PublicKey, SystemProgram } from "@solana/web3.js";
 import type { ClaimFailureReason } from "../../shared/api/claims.ts";
 import { associatedTokenAccount, type MintRef } from "./batch-transaction.ts";
 
@@ -27,6 +27,20 @@ export interface RecipientAccounts {
 }
 
 export type RefusingAccountReason = Extract<ClaimFailureReason, "token_account_frozen" | "token_account_requires_memo">;
+
+/** A wallet's token account for a payout: none yet, one that takes it, or one that would refuse it. */
+export type RecipientAccount = "missing" | "ready" | RefusingAccountReason;
+
+/** The token account at `address` (a wallet's associated one) as a payout would meet it. */
+export function recipientAccount(
+  address: PublicKey,
+  account: AccountInfo<Buffer> | null,
+  tokenProgram: PublicKey,
+): RecipientAccount {
+  // Lamports someone sent to the address before it was opened are no token account.
+  if (!account?.owner.equals(tokenProgram)) return "missing";
+  return refusalOf(unpackAccount(address, account, tokenProgram)) ?? "ready";
+}
 
 /** Why this existing token account would refuse a transfer into it, if it would. */
 export function refusalOf(account: Account): RefusingAccountReason | undefined {

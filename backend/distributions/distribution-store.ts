@@ -1,7 +1,7 @@
 import type { ClaimRules, Distribution } from "../../shared/api/distributions.ts";
 import type { TokenIdentity } from "../../shared/api/tokens.ts";
 import { DISTRIBUTION_LINK_PATH } from "../../shared/constants.ts";
-import { tokenAccountCreationsCovered } from "../../shared/fee-budget.ts";
+import { tokenAccountCreationsCovered, tokenAccountRent } from "../../shared/fee-budget.ts";
 import { postIdBucket } from "../../shared/post-bucket.ts";
 import { type Requirement, requirementsSchema } from "../../shared/requirements.ts";
 import type { Database, Queryable } from "../db/database.ts";
@@ -112,7 +112,8 @@ export function toDistribution(
     paused: row.paused,
     closed: row.closed,
     verifierChanged: row.verifier !== null && row.verifier !== ourVerifier,
-    tokenAccountsCovered: tokenAccountCreationsCovered(feeBudgetTerms(row)),
+    // A Token-2022 account's rent is higher; an unread token program counts the lower, classic rent.
+    tokenAccountsCovered: tokenAccountCreationsCovered(feeBudgetTerms(row), tokenAccountRent(token.tokenProgram ?? "spl-token")),
     requirements: requirementsSchema.parse(row.requirements),
     feeBudgetLamports: BigInt(row.fee_budget_lamports),
     feePerClaimLamports: BigInt(row.fee_per_claim_lamports),

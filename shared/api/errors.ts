@@ -22,6 +22,7 @@ export const errorCodes = [
   "verifier_changed",
   "already_claimed",
   "needs_token_account",
+  "token_account_refuses",
   "claimed_from_creator",
   "claims_too_fast",
   "wallet_bound_elsewhere",
