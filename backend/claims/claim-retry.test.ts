@@ -93,10 +93,12 @@ describeEachEngine("claiming a failed claim again", (database) => {
     expect(retried.retryable).toBeUndefined();
 
     expect(await settled(fan, accepted.id)).toMatchObject({ status: "confirmed" });
-    const { rows: tries } = await database().query<{ retries: number }>("SELECT retries FROM claims WHERE id = $1", [
-      accepted.id,
-    ]);
-    expect(tries).toEqual([{ retries: 1 }]);
+    const { rows: tries } = await database().query<{ retries: number; send_alone: boolean }>(
+      "SELECT retries, send_alone FROM claims WHERE id = $1",
+      [accepted.id],
+    );
+    // The batcher reads a frozen account before it packs: claimed again, the claim rode with others.
+    expect(tries).toEqual([{ retries: 1, send_alone: false }]);
     expect(await tokenBalance(connection, distribution.mint, second.publicKey)).toBe(distribution.amountPerClaim);
     expect(await tokenBalance(connection, distribution.mint, fan.wallet.publicKey)).toBe(0n);
     // A paid claim is not claimed again.
@@ -144,6 +146,28 @@ describeEachEngine("claiming a failed claim again", (database) => {
     expect(await intakeOf(backend).retry(accepted.id, { ...request, idempotencyKey: "retry-past-the-bound" })).toMatchObject({
       kind: "already_claimed",
     });
+  });
+
+  it("sends a claim claimed again alone, simulated, when only the chain could tell why it failed", async () => {
+    const distribution = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { freezable: true });
+    const { connection } = backend.context;
+    const fan = await fanOf(SEED.users.newcomer.username);
+    await openTokenAccount(connection, distribution.mint, fan.wallet.publicKey);
+    await setTokenAccountFrozen(connection, distribution, fan.wallet.publicKey, true);
+    const { claim: accepted } = claimResponseSchema.parse(await (await claim(fan, distribution)).json());
+    expect(await settled(fan, accepted.id)).toMatchObject({ status: "failed" });
+    // As a batch refused for the chain's own reasons leaves it once retried alone (the batcher's words).
+    const chainWords =
+      "custom program error 36, which is not a distribution program error (it came from a program the transaction called)";
+    await database().query("UPDATE claims SET failure_reason = $2 WHERE id = $1", [accepted.id, chainWords]);
+    await setTokenAccountFrozen(connection, distribution, fan.wallet.publicKey, false);
+    expect((await claim(fan, distribution)).status).toBe(202);
+    expect(await settled(fan, accepted.id)).toMatchObject({ status: "confirmed" });
+    const { rows } = await database().query<{ send_alone: boolean; claim_count: number }>(
+      "SELECT claims.send_alone, batch.claim_count FROM claims JOIN claim_batches AS batch ON batch.id = claims.batch_id WHERE claims.id = $1",
+      [accepted.id],
+    );
+    expect(rows).toEqual([{ send_alone: true, claim_count: 1 }]);
   });
 
   it("answers a key the fan used for another claim as an idempotency conflict when claiming again", async () => {

@@ -1,3 +1,4 @@
+import { TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
 import { Keypair, type PublicKey } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -202,9 +203,17 @@ describeEachEngine("distributions", (database) => {
 
     const feesOnly = onChain({ maxClaims: 10, claimedCount: 0, feeBudgetLamports: feePerClaim * 10n });
     const withRent = onChain({ maxClaims: 10, claimedCount: 0, feeBudgetLamports: feePerClaim * 10n + 2_039_280n * 4n });
+    // The same budget opens fewer Token-2022 accounts: theirs carry ImmutableOwner, so more rent.
+    const token2022 = onChain({
+      mint: putMint(requireChain(), 6, TOKEN_2022_PROGRAM_ID),
+      maxClaims: 10,
+      claimedCount: 0,
+      feeBudgetLamports: feePerClaim * 10n + 2_039_280n * 4n,
+    });
     for (const [{ address }, covered] of [
       [feesOnly, 0],
       [withRent, 4],
+      [token2022, 3],
     ] as const) {
       const response = await register({ address, postId: SEED.posts.giveaway, requirements });
       expect(response.status).toBe(201);

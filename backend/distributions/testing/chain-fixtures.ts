@@ -34,7 +34,7 @@ function put(chain: EmbeddedChain, key: PublicKey, owner: PublicKey, data: Uint8
 }
 
 /** An initialized SPL Token mint with `decimals`. */
-export function putMint(chain: EmbeddedChain, decimals: number): PublicKey {
+export function putMint(chain: EmbeddedChain, decimals: number, tokenProgram: PublicKey = TOKEN_PROGRAM_ID): PublicKey {
   const mint = Keypair.generate().publicKey;
   const data = new Uint8Array(82);
   data.set([1, 0, 0, 0], 0);
@@ -42,7 +42,7 @@ export function putMint(chain: EmbeddedChain, decimals: number): PublicKey {
   new DataView(data.buffer).setBigUint64(36, 1_000_000_000_000n, true);
   data[44] = decimals;
   data[45] = 1;
-  put(chain, mint, TOKEN_PROGRAM_ID, data);
+  put(chain, mint, tokenProgram, data);
   return mint;
 }
 
