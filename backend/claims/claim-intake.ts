@@ -1,14 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
-import {
-  type Claim,
-  type ClaimFailureReason,
-  type CreateClaimBody,
-  FINAL_CLAIM_FAILURES,
-  MAX_CLAIM_RETRIES,
-} from "../../shared/api/claims.ts";
+import { type Claim, type CreateClaimBody, FINAL_CLAIM_FAILURES, MAX_CLAIM_RETRIES } from "../../shared/api/claims.ts";
 import { Coalescer } from "../db/coalescer.ts";
 import type { Database, Queryable } from "../db/database.ts";
+import { findClaim } from "./claim-queries.ts";
 import { CLAIM_COLUMNS, type ClaimRow, claimFromRow, isUniqueViolation } from "./claim-rows.ts";
+import { FAILURES_READ_BEFORE_PACKING } from "./distribution-chain-state.ts";
 
 export interface IntakeRequest {
   xUserId: string;
@@ -45,17 +41,6 @@ interface Pending {
 const key = (...parts: string[]) => parts.join("\u0000");
 
 /**
- * Failures the batcher reads from the chain before it packs a claim (readRecipientAccounts): a claim
- * that failed for one of them cannot sink a batch, so claimed again it rides with others. A batch of
- * one costs a whole transaction's signatures for one claim's reimbursement.
- */
-const FAILURES_READ_BEFORE_PACKING: ClaimFailureReason[] = [
-  "needs_token_account",
-  "token_account_frozen",
-  "token_account_requires_memo",
-];
-
-/**
  * Assigns slots and writes queue rows. Requests that arrive while a write is running are written
  * together in the next one (group commit): one statement for many claims, which is what lets one
  * node take thousands of claims a second.
@@ -87,7 +72,8 @@ export class ClaimIntake {
   /**
    * Claims the fan's failed claim `claimId` again: back in the queue on its own slot (which nothing
    * paid), to the wallet the request names. A claim whose failure the batcher reads before packing (no
-   * token account, a refusing one) rides in batches as any claim does; one that failed in a batch for
+   * token account, a refusing one) rides in batches as any claim does (a batch of one costs a whole
+   * transaction's signatures for one claim's reimbursement); one that failed in a batch for
    * the chain's own reasons goes alone, simulated, so that it cannot sink other fans' batch. Only a
    * claim that is still failed, for a reason the fan can mend, with retries left, moves; otherwise the
    * stored claim is answered as already claimed.
@@ -133,13 +119,11 @@ export class ClaimIntake {
       return { kind: "retried", claim: claimFromRow(retried) };
     }
     // Another request claimed it again first, or it is not the fan's to retry: answer it as it stands.
-    const { rows } = await this.database.query<ClaimRow>(
-      `SELECT ${CLAIM_COLUMNS} FROM claims WHERE id = $1 AND x_user_id = $2 AND distribution = $3`,
-      [claimId, xUserId, distribution],
-    );
-    const stored = rows[0];
-    if (!stored) throw new Error(`claim ${claimId} is not this fan's claim of ${distribution}`);
-    return { kind: "already_claimed", claim: claimFromRow(stored) };
+    const stored = await findClaim(this.database, claimId);
+    if (stored?.xUserId !== xUserId || stored.distribution !== distribution) {
+      throw new Error(`claim ${claimId} is not this fan's claim of ${distribution}`);
+    }
+    return { kind: "already_claimed", claim: stored };
   }
 
   private async write(group: Pending[]): Promise<IntakeOutcome[]> {

@@ -41,6 +41,15 @@ describeEachEngine("claiming a failed claim again", (database) => {
   }
   type Fan = Awaited<ReturnType<typeof fanOf>>;
 
+  /** A giveaway whose mint its creator can freeze, and a fan whose token account for it the creator froze. */
+  async function fanWithFrozenAccount(username: string) {
+    const distribution = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { freezable: true });
+    const fan = await fanOf(username);
+    await openTokenAccount(backend.context.connection, distribution.mint, fan.wallet.publicKey);
+    await setTokenAccountFrozen(backend.context.connection, distribution, fan.wallet.publicKey, true);
+    return { distribution, fan };
+  }
+
   const claim = (fan: Fan, distribution: TestDistribution, wallet = fan.wallet.publicKey, key = `retry-key-${++keyCounter}`) =>
     backend.request("POST", "/claims", {
       token: fan.sessionToken,
@@ -59,11 +68,8 @@ describeEachEngine("claiming a failed claim again", (database) => {
   }
 
   it("pays the claim on its slot, to the wallet the new attempt names, once the fan mended what refused it", async () => {
-    const distribution = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { freezable: true });
+    const { distribution, fan } = await fanWithFrozenAccount(SEED.users.superfan.username);
     const { connection } = backend.context;
-    const fan = await fanOf(SEED.users.superfan.username);
-    await openTokenAccount(connection, distribution.mint, fan.wallet.publicKey);
-    await setTokenAccountFrozen(connection, distribution, fan.wallet.publicKey, true);
 
     const first = await claim(fan, distribution, fan.wallet.publicKey, "retry-first");
     expect(first.status).toBe(202);
@@ -108,11 +114,8 @@ describeEachEngine("claiming a failed claim again", (database) => {
   });
 
   it("refuses to claim again to an account that still refuses, spending no try; after the last try the claim is final", async () => {
-    const distribution = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { freezable: true });
+    const { distribution, fan } = await fanWithFrozenAccount(SEED.users.casualFan.username);
     const { connection } = backend.context;
-    const fan = await fanOf(SEED.users.casualFan.username);
-    await openTokenAccount(connection, distribution.mint, fan.wallet.publicKey);
-    await setTokenAccountFrozen(connection, distribution, fan.wallet.publicKey, true);
     const { claim: accepted } = claimResponseSchema.parse(await (await claim(fan, distribution)).json());
     expect(await settled(fan, accepted.id)).toMatchObject({ status: "failed", retryable: true });
 
@@ -149,11 +152,8 @@ describeEachEngine("claiming a failed claim again", (database) => {
   });
 
   it("sends a claim claimed again alone, simulated, when only the chain could tell why it failed", async () => {
-    const distribution = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { freezable: true });
+    const { distribution, fan } = await fanWithFrozenAccount(SEED.users.newcomer.username);
     const { connection } = backend.context;
-    const fan = await fanOf(SEED.users.newcomer.username);
-    await openTokenAccount(connection, distribution.mint, fan.wallet.publicKey);
-    await setTokenAccountFrozen(connection, distribution, fan.wallet.publicKey, true);
     const { claim: accepted } = claimResponseSchema.parse(await (await claim(fan, distribution)).json());
     expect(await settled(fan, accepted.id)).toMatchObject({ status: "failed" });
     // As a batch refused for the chain's own reasons leaves it once retried alone (the batcher's words).
@@ -172,11 +172,8 @@ describeEachEngine("claiming a failed claim again", (database) => {
 
   it("answers a key the fan used for another claim as an idempotency conflict when claiming again", async () => {
     const { connection } = backend.context;
-    const frozenOne = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS, { freezable: true });
+    const { distribution: frozenOne, fan } = await fanWithFrozenAccount(SEED.users.superfan.username);
     const other = await registerDistribution(backend, creatorSession, [], MAX_CLAIMS);
-    const fan = await fanOf(SEED.users.superfan.username);
-    await openTokenAccount(connection, frozenOne.mint, fan.wallet.publicKey);
-    await setTokenAccountFrozen(connection, frozenOne, fan.wallet.publicKey, true);
     const { claim: failed } = claimResponseSchema.parse(await (await claim(fan, frozenOne)).json());
     expect(await settled(fan, failed.id)).toMatchObject({ status: "failed" });
     expect((await claim(fan, other, fan.wallet.publicKey, "retry-key-used-elsewhere")).status).toBe(202);

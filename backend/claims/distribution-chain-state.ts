@@ -31,15 +31,32 @@ export type RefusingAccountReason = Extract<ClaimFailureReason, "token_account_f
 /** A wallet's token account for a payout: none yet, one that takes it, or one that would refuse it. */
 export type RecipientAccount = "missing" | "ready" | RefusingAccountReason;
 
-/** The token account at `address` (a wallet's associated one) as a payout would meet it. */
+/**
+ * Failures this read finds before the batcher packs a claim (the budget's coverage of the accounts it
+ * must open, and the accounts that would refuse): a claim that failed for one of them cannot sink a batch.
+ */
+export const FAILURES_READ_BEFORE_PACKING: readonly ClaimFailureReason[] = [
+  "needs_token_account",
+  "token_account_frozen",
+  "token_account_requires_memo",
+];
+
+/**
+ * The token account at `address` (a wallet's associated one) as a payout would meet it. Lamports
+ * someone sent to the address before it was opened are no token account. Throws when the account is
+ * not a token account as the token program lays one out.
+ */
 export function recipientAccount(
   address: PublicKey,
   account: AccountInfo<Buffer> | null,
   tokenProgram: PublicKey,
 ): RecipientAccount {
-  // Lamports someone sent to the address before it was opened are no token account.
-  if (!account?.owner.equals(tokenProgram)) return "missing";
+  if (!account || isPrefunded(account)) return "missing";
   return refusalOf(unpackAccount(address, account, tokenProgram)) ?? "ready";
+}
+
+function isPrefunded(account: AccountInfo<Buffer>): boolean {
+  return account.owner.equals(SystemProgram.programId) && account.data.length === 0;
 }
 
 /** Why this existing token account would refuse a transfer into it, if it would. */
@@ -61,20 +78,17 @@ export async function readRecipientAccounts(
     const accounts = await connection.getMultipleAccountsInfo(addresses, "confirmed");
     accounts.forEach((account, index) => {
       const wallet = chunk[index] as string;
-      if (!account) found.missing.add(wallet);
-      else if (account.owner.equals(SystemProgram.programId) && account.data.length === 0) {
-        found.missing.add(wallet);
-        found.prefunded.add(wallet);
-      } else {
-        let refusal: RefusingAccountReason | undefined;
-        try {
-          refusal = refusalOf(unpackAccount(addresses[index] as PublicKey, account, mint.tokenProgram));
-        } catch {
-          found.unreadable.add(wallet);
-          return;
-        }
-        if (refusal) found.refusing.set(wallet, refusal);
+      let state: RecipientAccount;
+      try {
+        state = recipientAccount(addresses[index] as PublicKey, account, mint.tokenProgram);
+      } catch {
+        found.unreadable.add(wallet);
+        return;
       }
+      if (state === "missing") {
+        found.missing.add(wallet);
+        if (account) found.prefunded.add(wallet);
+      } else if (state !== "ready") found.refusing.set(wallet, state);
     });
   }
   return found;

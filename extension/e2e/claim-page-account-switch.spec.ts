@@ -4,6 +4,7 @@ import { expect as baseExpect, type Page, test } from "@playwright/test";
 import { SEED } from "../../backend/x-emulator/seed.ts";
 import { claimResponseSchema } from "../../shared/api/claims.ts";
 import { meResponseSchema } from "../../shared/api/identity.ts";
+import { shortAddress } from "../../shared/tokens/token-label.ts";
 import { injectedWallet } from "./story/injected-wallet.ts";
 import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
 
@@ -29,8 +30,6 @@ test.beforeAll(async () => {
   giveaway = await startWebGiveaway([{ type: "follow" }], 2);
 });
 test.afterAll(() => giveaway?.close());
-
-const short = (address: string) => `${address.slice(0, 4)}…${address.slice(-4)}`;
 
 /** Sign in with X on the page: the page → the X emulator's consent page → back to the page, signed in. */
 async function signIn(page: Page, username: string): Promise<void> {
@@ -87,7 +86,7 @@ test("account-switch: switched before claiming, the page shows and links the new
     // Connected and linked with the first account: ready to claim to it.
     await page.getByRole("button", { name: "Connect Phantom" }).click();
     const connected = page.getByTestId("wallet-connected");
-    await expect(connected).toContainText(short(first));
+    await expect(connected).toContainText(shortAddress(first));
     await page.getByTestId("bind-wallet").click();
     await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
     await expect(page.locator("#checklist .met")).toHaveCount(1);
@@ -102,7 +101,7 @@ test("account-switch: switched before claiming, the page shows and links the new
     await wallet.switchAccount(page, second);
     // Read at once, not awaited: the wallet's event itself redraws the page (the next poll of the slots
     // left would too, seconds later, with the old account still on screen until then).
-    expect(await connected.textContent()).toContain(short(second));
+    expect(await connected.textContent()).toContain(shortAddress(second));
     await expect(connected).toHaveAttribute("data-address", second);
     await expect(page.getByTestId("bind-wallet")).toContainText(`Sign to link this wallet to @${username}`);
     await expect(page.getByTestId("claim")).toBeDisabled();
@@ -135,10 +134,10 @@ test("account-switch: switched before claiming, the page shows and links the new
     // After the claim, another switch: the page shows the wallet's account and says the claim stays
     // with the one it was made for; nothing is linked or claimed again.
     await wallet.switchAccount(page, third);
-    expect(await connected.textContent()).toContain(short(third));
+    expect(await connected.textContent()).toContain(shortAddress(third));
     await expect(page.getByTestId("claim-wallet")).toHaveAttribute("data-wallet", second);
-    await expect(page.getByTestId("claim-wallet")).toContainText(`For wallet ${short(second)}`);
-    await expect(page.getByTestId("claim-wallet")).toContainText(`now shows ${short(third)}`);
+    await expect(page.getByTestId("claim-wallet")).toContainText(`For wallet ${shortAddress(second)}`);
+    await expect(page.getByTestId("claim-wallet")).toContainText(`now shows ${shortAddress(third)}`);
     await expect(page.getByTestId("claim-status")).toHaveAttribute("data-status", "confirmed");
     await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
     await expect(page.getByTestId("claim")).toHaveCount(0);
@@ -164,7 +163,7 @@ test("account-switch: the wallet drops the page's account: back to the connect s
     const page = await context.newPage();
     await signIn(page, username);
     await page.getByRole("button", { name: "Connect Phantom" }).click();
-    await expect(page.getByTestId("wallet-connected")).toContainText(short(first));
+    await expect(page.getByTestId("wallet-connected")).toContainText(shortAddress(first));
     await page.getByTestId("bind-wallet").click();
     await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
     await expect(page.getByTestId("claim")).toBeEnabled();

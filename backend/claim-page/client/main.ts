@@ -5,6 +5,7 @@ import { type Claim, type ClaimStage, claimSchema } from "../../../shared/api/cl
 import { type EligibilityCheck, RECHECK_AFTER_RETURN_MS } from "../../../shared/api/distributions.ts";
 import type { XUserProfile } from "../../../shared/api/identity.ts";
 import { claimAgainHint, claimFailureWords } from "../../../shared/claim-failure-words.ts";
+import { shortAddress } from "../../../shared/tokens/token-label.ts";
 import { claimPageDataSchema } from "../page-data.ts";
 import { ApiError, api, saveSession, sessionToken } from "./api.ts";
 import { h } from "./dom.ts";
@@ -93,7 +94,6 @@ function readFragment(): void {
 }
 
 const walletAddress = () => state.account;
-const short = (address: string) => `${address.slice(0, 4)}…${address.slice(-4)}`;
 /** No claim yet, or a failed one the fan may claim again: the page still works towards a claim. */
 const claimable = () => !state.claim || state.claim.retryable === true;
 const bound = () => {
@@ -194,7 +194,7 @@ async function connect(adapter: MessageSignerWalletAdapter): Promise<void> {
 /** Throws AccountSwitched when the page no longer shows `address` of `wallet`. */
 function stillLinking(wallet: MessageSignerWalletAdapter, address: string): void {
   if (state.wallet !== wallet || walletAddress() !== address)
-    throw new AccountSwitched(`Your wallet switched accounts while linking, so nothing was linked for ${short(address)}.`);
+    throw new AccountSwitched(`Your wallet switched accounts while linking, so nothing was linked for ${shortAddress(address)}.`);
 }
 
 async function bindWallet(): Promise<void> {
@@ -356,7 +356,7 @@ function walletStep(): HTMLElement {
   if (address) {
     return section(
       "Choose a wallet",
-      h("p", { "data-testid": "wallet-connected", "data-address": address }, `${state.wallet?.name}: ${short(address)}`),
+      h("p", { "data-testid": "wallet-connected", "data-address": address }, `${state.wallet?.name}: ${shortAddress(address)}`),
       // Once claimed there is nothing to link for, unless the claim failed and may be claimed again.
       state.me && !bound() && claimable()
         ? h(
@@ -418,8 +418,8 @@ function claimWallet(claim: Claim): HTMLElement {
     "p",
     { class: "claim-wallet", "data-testid": "claim-wallet", "data-wallet": claim.wallet },
     shown && shown !== claim.wallet
-      ? `For wallet ${short(claim.wallet)}, the account you claimed with (your wallet now shows ${short(shown)}).`
-      : `For wallet ${short(claim.wallet)}.`,
+      ? `For wallet ${shortAddress(claim.wallet)}, the account you claimed with (your wallet now shows ${shortAddress(shown)}).`
+      : `For wallet ${shortAddress(claim.wallet)}.`,
   );
 }
 
