@@ -6,7 +6,7 @@ import { mountInShadow, type ShadowMount } from "../ui/shadow-mount.tsx";
 import { ClaimCard, placedRightly } from "./claim-card.tsx";
 import { followLiveCounts } from "./live-counts.ts";
 import { everywhere, type Feature } from "./overlay.ts";
-import { type PostReading, postSelectors } from "./post-scanner.ts";
+import { actionBarOf, type PostReading, postSelectors } from "./post-scanner.ts";
 
 /**
  * Puts a claim card under the post each distribution was registered for, once that post is on screen
@@ -25,11 +25,6 @@ interface Placed {
   address: string;
   postId: string;
   authorHandle: string | null;
-}
-
-/** Under the post's own action bar; a quoted post has none, so the first bar is the post's. */
-function anchorFor(article: HTMLElement): Element | null {
-  return article.querySelector(postSelectors.actionBar);
 }
 
 export const claimWidget: Feature = {
@@ -60,7 +55,7 @@ export const claimWidget: Feature = {
     const followCounts = followLiveCounts(overlay.store, overlay.connectLiveCounts, signal);
 
     const mountCard = (article: HTMLElement, address: string, postId: string, authorHandle: string | null): Placed => {
-      const actionBar = anchorFor(article);
+      const actionBar = actionBarOf(article);
       if (!actionBar) {
         overlay.reportMiss({
           feature: "claim-widget",

@@ -6,7 +6,7 @@ import { mountInShadow, type ShadowMount } from "../ui/shadow-mount.tsx";
 import { replyWithText } from "./composer-text.ts";
 import { CreateDistributionDialog } from "./create-dialog.tsx";
 import { everywhere, type Feature, type Overlay } from "./overlay.ts";
-import { type PostReading, postSelectors } from "./post-scanner.ts";
+import { actionBarOf, type PostReading } from "./post-scanner.ts";
 
 /**
  * Offers "Create a giveaway" on the signed-in creator's own posts that carry none yet
@@ -100,7 +100,7 @@ export const createDistribution: Feature = {
       if (existing?.host.isConnected && wanted) return;
       if (existing) remove(article);
       if (!wanted || !reading.postId) return;
-      const actionBar = article.querySelector(postSelectors.actionBar);
+      const actionBar = actionBarOf(article);
       if (!actionBar) return;
       const postId = reading.postId;
       onPosts.set(

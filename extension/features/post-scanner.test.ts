@@ -1,9 +1,17 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from "vitest";
 import { distributionAddressInCard, distributionAddressInText, linkHostsFrom } from "./distribution-links.ts";
-import { isOwnContent, PostHub, type PostReading, postSelectors, readPost, scanPosts } from "./post-scanner.ts";
+import { actionBarOf, isOwnContent, PostHub, type PostReading, postSelectors, readPost, scanPosts } from "./post-scanner.ts";
 import { checkTimelineHealth, createMissReporter, type SelectorMiss } from "./selector-health.ts";
-import { allFixtureFiles, type FixtureName, fixtureHtml, inCell, withCardLink, withTextLink } from "./testing/x-fixtures.ts";
+import {
+  allFixtureFiles,
+  type FixtureName,
+  fixtureHtml,
+  inCell,
+  withCardLink,
+  withTextLink,
+  xTextLink,
+} from "./testing/x-fixtures.ts";
 
 const hosts = linkHostsFrom(["https://memefans.app", "http://127.0.0.1:8787"]);
 const ADDRESS = "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU";
@@ -224,6 +232,71 @@ describe("reading a post", () => {
     expect(quotedOnly.distribution).toBeNull();
     const both = withTextLink(withTextLink(fixtureHtml(name), link(OTHER_ADDRESS), "quoted"), link(), "outer");
     expect(readPost(article(both), hosts).distribution).toBe(ADDRESS);
+  });
+});
+
+describe("a post's action bar", () => {
+  /** A group as X draws a card's carousel or a poll: role=group, none of the post's buttons. */
+  function carouselGroup(): HTMLElement {
+    const group = document.createElement("div");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-roledescription", "carousel");
+    group.innerHTML = '<div role="button" aria-label="Next slide"></div>';
+    return group;
+  }
+
+  it.each(["basic", "cardOnly", "quote2024", "quoteCell2025", "card2025"] as const)(
+    "is the group holding X's reply and like buttons in the %s capture",
+    (name) => {
+      const post = article(fixtureHtml(name));
+      const bar = actionBarOf(post);
+      expect(bar?.querySelector('[data-testid="reply"]')).not.toBeNull();
+      expect(bar?.querySelector('[data-testid="like"]')).not.toBeNull();
+    },
+  );
+
+  it("is never a carousel or poll X puts before it, in the post's card or its text", () => {
+    const post = article(fixtureHtml("card2025"));
+    const bar = actionBarOf(post);
+    post.querySelector(postSelectors.card)?.prepend(carouselGroup());
+    post.querySelector(postSelectors.text)?.after(carouselGroup());
+    expect(post.querySelector(postSelectors.actionBar)).not.toBe(bar);
+    expect(actionBarOf(post)).toBe(bar);
+  });
+
+  it("stands in with the post's last group outside its card when X renames its buttons, never with a quoted post's", () => {
+    const post = article(fixtureHtml("quoteCell2025"));
+    const bar = actionBarOf(post);
+    for (const button of post.querySelectorAll("[data-testid]")) {
+      if (button.matches(postSelectors.actionButton)) button.setAttribute("data-testid", "renamed");
+    }
+    quotedBox(post).append(carouselGroup());
+    post.querySelector(postSelectors.text)?.after(carouselGroup());
+    expect(actionBarOf(post)).toBe(bar);
+  });
+
+  it("is missing when the post shows no group at all", () => {
+    const post = article(fixtureHtml("basic").replace('role="group"', 'role="toolbar"'));
+    expect(actionBarOf(post)).toBeNull();
+  });
+});
+
+describe("a Community Note", () => {
+  /** X's "Readers added context" box, its sources linked through t.co as the post's own links are. */
+  function communityNote(expandedUrl: string): string {
+    return `<div data-testid="birdwatch-pivot"><span>Readers added context they thought people might want to know</span><div>${xTextLink(expandedUrl)}</div></div>`;
+  }
+
+  it("lends the post none of its links: its writers are not the post's author", () => {
+    const post = article(fixtureHtml("basic"));
+    post.querySelector(postSelectors.text)?.insertAdjacentHTML("afterend", communityNote(link()));
+    expect(readPost(post, hosts)).toMatchObject({ postId: "1841842569182929401", distribution: null, linksGiveaway: false });
+  });
+
+  it("leaves the post's own link the post's", () => {
+    const post = article(withTextLink(fixtureHtml("basic"), link()));
+    post.querySelector(postSelectors.text)?.insertAdjacentHTML("beforebegin", communityNote(link(OTHER_ADDRESS)));
+    expect(readPost(post, hosts)).toMatchObject({ distribution: ADDRESS, linksGiveaway: true });
   });
 });
 

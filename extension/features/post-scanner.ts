@@ -19,6 +19,11 @@ export const postSelectors = {
   card: '[data-testid="card.wrapper"]',
   userName: '[data-testid="User-Name"]',
   actionBar: '[role="group"]',
+  /** X's buttons under a post: a group holding one is the post's action bar, not a carousel or a poll. */
+  actionButton:
+    '[data-testid="reply"], [data-testid="retweet"], [data-testid="unretweet"], [data-testid="like"], [data-testid="unlike"], [data-testid="bookmark"], [data-testid="removeBookmark"]',
+  /** "Readers added context": a Community Note, written by other accounts than the post's author. */
+  communityNote: '[data-testid="birdwatch-pivot"]',
   cell: '[data-testid="cellInnerDiv"]',
   /** A quoted post is a clickable box (div role=link) holding its own author line. */
   quoteBox: 'div[role="link"]',
@@ -110,7 +115,8 @@ export function readPost(article: Element, hosts: ReadonlySet<string>): PostRead
       }
       continue;
     }
-    if (distribution !== null) continue;
+    // A note's sources are its writers' links, not the post's.
+    if (distribution !== null || element.closest(postSelectors.communityNote)) continue;
     const label = element.getAttribute("aria-label");
     const card = label === null ? null : element.closest(postSelectors.card);
     const ourCard = card !== null && hosts.has((label?.split(/\s+/, 1)[0] ?? "").toLowerCase());
@@ -127,6 +133,21 @@ export function readPost(article: Element, hosts: ReadonlySet<string>): PostRead
 
   const promoted = postId === null && hasAdLabel(article, ownContent);
   return { postId, authorHandle, promoted, distribution, linksGiveaway };
+}
+
+/**
+ * The post's own action bar (reply, repost, like): what its widgets mount under. X puts other groups in
+ * a post too (a card's carousel comes before the bar), and a quoted post's box has no bar of its own.
+ * Without X's buttons (renamed test ids), the post's last group outside its card stands in.
+ */
+export function actionBarOf(article: Element): Element | null {
+  let lastGroup: Element | null = null;
+  for (const group of article.querySelectorAll(postSelectors.actionBar)) {
+    if (!isOwnContent(group, article)) continue;
+    if (group.querySelector(postSelectors.actionButton)) return group;
+    if (!group.closest(postSelectors.card)) lastGroup = group;
+  }
+  return lastGroup;
 }
 
 /**
