@@ -150,6 +150,7 @@ export class DistributionService {
       requirementsHash: Buffer.from(requirementsHash(body.requirements)).toString("hex"),
       feeBudgetLamports: account.feeBudgetLamports,
       feePerClaimLamports: account.feePerClaimLamports,
+      priorityFeeCapLamports: account.priorityFeeCapLamports,
       verifier: account.verifier.toBase58(),
       ...(body.creationSignature ? { creationSignature: body.creationSignature } : {}),
       ...(postCreatedAt ? { postCreatedAt } : {}),
@@ -293,6 +294,7 @@ export class DistributionService {
               claimedCount: lookup.account.claimedCount,
               verifier: lookup.account.verifier.toBase58(),
               feeBudgetLamports: lookup.account.feeBudgetLamports,
+              priorityFeeCapLamports: lookup.account.priorityFeeCapLamports,
             }
           : { paused: row.paused, closed: true, claimedCount: row.claimed_count };
       await this.dependencies.store.updateChainState(row.address, state);

@@ -25,6 +25,7 @@ export interface DistributionRow {
   requirements_hash: string;
   fee_budget_lamports: string;
   fee_per_claim_lamports: string;
+  priority_fee_cap_lamports: string;
   verifier: string | null;
   post_created_at: Date | null;
   once_per_creator: boolean;
@@ -51,19 +52,22 @@ export interface NewDistribution {
   requirementsHash: string;
   feeBudgetLamports: bigint;
   feePerClaimLamports: bigint;
+  priorityFeeCapLamports: bigint;
   verifier: string;
   creationSignature?: string;
   postCreatedAt?: Date;
   claimRules: ClaimRules;
 }
 
-/** What a refresh from the chain writes; verifier and budget are absent once the account is closed. */
+/** What a refresh from the chain writes; verifier, budget and cap are absent once the account is closed. */
 export interface ChainState {
   paused: boolean;
   closed: boolean;
   claimedCount: number;
   verifier?: string;
   feeBudgetLamports?: bigint;
+  /** Fixed at creation; written again so that a row registered before it was kept learns it. */
+  priorityFeeCapLamports?: bigint;
 }
 
 function publicLink(publicUrl: string, address: string): string {
@@ -75,6 +79,7 @@ function feeBudgetTerms(row: DistributionRow) {
   return {
     feeBudgetLamports: BigInt(row.fee_budget_lamports),
     feePerClaimLamports: BigInt(row.fee_per_claim_lamports),
+    priorityFeeCapLamports: BigInt(row.priority_fee_cap_lamports),
     maxClaims: row.max_claims,
     claimedCount: row.claimed_count,
   };
@@ -125,7 +130,7 @@ export function toDistribution(
 
 const COLUMNS = `address, post_id, creator, creator_x_user_id, mint, token_decimals,
   amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, closed, requirements, requirements_hash,
-  fee_budget_lamports, fee_per_claim_lamports, verifier, post_created_at, once_per_creator, max_claims_per_minute, registered_at, updated_at`;
+  fee_budget_lamports, fee_per_claim_lamports, priority_fee_cap_lamports, verifier, post_created_at, once_per_creator, max_claims_per_minute, registered_at, updated_at`;
 
 /** The distributions table. Requirements are stored in canonical JSON (amounts as text). */
 export class DistributionStore {
@@ -137,8 +142,8 @@ export class DistributionStore {
       `INSERT INTO distributions (address, post_id, creator, creator_x_user_id, mint, token_decimals,
          amount_per_claim, max_claims, claimed_count, starts_at, ends_at, paused, requirements, requirements_hash,
          fee_budget_lamports, fee_per_claim_lamports, creation_signature, post_created_at, verifier, once_per_creator,
-         max_claims_per_minute, post_bucket)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+         max_claims_per_minute, post_bucket, priority_fee_cap_lamports)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
        ON CONFLICT (address) DO NOTHING`,
       [
         distribution.address,
@@ -163,6 +168,7 @@ export class DistributionStore {
         distribution.claimRules.oncePerCreator,
         distribution.claimRules.maxClaimsPerMinute,
         postIdBucket(distribution.postId),
+        distribution.priorityFeeCapLamports,
       ],
     );
     return result.rowCount === 1;
@@ -222,14 +228,23 @@ export class DistributionStore {
 
   /**
    * Follows the chain: paused, closed, the on-chain claimed count, and (while the account exists) its
-   * verifier and what is left of its fee budget.
+   * verifier, what is left of its fee budget and its priority fee cap.
    */
   async updateChainState(address: string, state: ChainState): Promise<void> {
     await this.database.query(
       `UPDATE distributions SET paused = $2, closed = $3, claimed_count = GREATEST(claimed_count, $4),
-              verifier = COALESCE($5, verifier), fee_budget_lamports = COALESCE($6, fee_budget_lamports), updated_at = now()
+              verifier = COALESCE($5, verifier), fee_budget_lamports = COALESCE($6, fee_budget_lamports),
+              priority_fee_cap_lamports = COALESCE($7, priority_fee_cap_lamports), updated_at = now()
         WHERE address = $1`,
-      [address, state.paused, state.closed, state.claimedCount, state.verifier ?? null, state.feeBudgetLamports ?? null],
+      [
+        address,
+        state.paused,
+        state.closed,
+        state.claimedCount,
+        state.verifier ?? null,
+        state.feeBudgetLamports ?? null,
+        state.priorityFeeCapLamports ?? null,
+      ],
     );
   }
 }

@@ -210,16 +210,32 @@ describeEachEngine("distributions", (database) => {
       claimedCount: 0,
       feeBudgetLamports: feePerClaim * 10n + 2_039_280n * 4n,
     });
+    // The budget keeps each unpaid slot's priority fee cap too: 10 × 300,000 lamports leaves room for 2.
+    const withCap = onChain({
+      maxClaims: 10,
+      claimedCount: 0,
+      priorityFeeCapLamports: 300_000n,
+      feeBudgetLamports: (feePerClaim + 300_000n) * 10n + 2_039_280n * 2n,
+    });
     for (const [{ address }, covered] of [
       [feesOnly, 0],
       [withRent, 4],
       [token2022, 3],
+      [withCap, 2],
     ] as const) {
       const response = await register({ address, postId: SEED.posts.giveaway, requirements });
       expect(response.status).toBe(201);
       const { distribution } = distributionResponseSchema.parse(await response.json());
       expect(distribution).toMatchObject({ tokenAccountsCovered: covered, verifierChanged: false });
     }
+
+    // A row registered before the cap was kept counts it once its next refresh reads the account.
+    await backend.database.query(
+      "UPDATE distributions SET priority_fee_cap_lamports = 0, updated_at = now() - interval '1 hour' WHERE address = $1",
+      [withCap.address],
+    );
+    const refreshed = await backend.request("GET", `/distributions/${withCap.address}`);
+    expect(distributionResponseSchema.parse(await refreshed.json()).distribution.tokenAccountsCovered).toBe(2);
   });
 
   it("refuses requirements that hash differently, an address with no account, and a non-author", async () => {

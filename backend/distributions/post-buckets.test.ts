@@ -30,6 +30,7 @@ function registration(postId: string, registeredOrder: number): NewDistribution 
     requirementsHash: "00".repeat(32),
     feeBudgetLamports: 0n,
     feePerClaimLamports: 0n,
+    priorityFeeCapLamports: 0n,
     verifier: Keypair.generate().publicKey.toBase58(),
     claimRules: DEFAULT_CLAIM_RULES,
   };
