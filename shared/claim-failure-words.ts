@@ -8,7 +8,7 @@ const failureWords: Record<ClaimFailureReason, string> = {
   slot_taken: "Someone else's transaction took this claim's slot before our payout landed, so you were not paid.",
   verifier_changed: "The creator moved this giveaway to another service, which MEMEFANS cannot pay from.",
   needs_token_account:
-    "You have no token account for this token, and the giveaway's fee budget no longer covers opening one. Open one in your wallet to receive it.",
+    "You have no token account for this token, and the giveaway's fee budget no longer covers opening one. Open it yourself, for about 0.002 SOL of rent that stays yours.",
   token_account_frozen:
     "Your token account for this token is frozen by the token's freeze authority, so it cannot receive the payout. Claim again to another wallet.",
   token_account_requires_memo:

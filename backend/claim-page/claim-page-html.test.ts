@@ -75,7 +75,7 @@ describe("public page helpers", () => {
     expect(parsed.requirements[0]?.text).toBe("Reply to the post with “</script><script>alert(1)</script>”");
     expect(page).toContain('src="/tokens/DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263/logo"');
     // Its fee budget opens no more token accounts, and the page says so before a fan claims.
-    expect(page).toContain("Pays only wallets that already hold a BONK token account");
+    expect(page).toContain("a wallet without a BONK account opens its own first");
     expect(renderClaimPage(input(0))).toContain('<dd id="slots" aria-live="polite">All claimed</dd>');
   });
 

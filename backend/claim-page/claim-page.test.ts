@@ -2,6 +2,7 @@ import { get, type IncomingHttpHeaders } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import type {
+  Action,
   ActionError,
   ActionGetResponse,
   ActionsJson,
@@ -10,15 +11,18 @@ import type {
   LinkedAction,
   NextActionLink,
   SignMessageResponse,
+  TransactionResponse,
 } from "@solana/actions-spec";
-import { Keypair } from "@solana/web3.js";
+import { ASSOCIATED_TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { Keypair, SystemProgram, Transaction } from "@solana/web3.js";
 import bs58 from "bs58";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claimResponseSchema, MAX_CLAIM_RETRIES } from "../../shared/api/claims.ts";
+import { claimResponseSchema, MAX_CLAIM_RETRIES, type OpenAccountSent } from "../../shared/api/claims.ts";
 import { meResponseSchema } from "../../shared/api/identity.ts";
 import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import { pauseInstruction } from "../../shared/program/index.ts";
 import {
+  fund,
   openTokenAccount,
   sendAndAwait,
   setTokenAccountFrozen,
@@ -406,6 +410,93 @@ describe("the giveaway's Solana Action (blink)", () => {
     expect(refused.body.message).toBe(
       `Your claim of this giveaway was not paid and cannot be tried again. ${claimFailureWords("token_account_frozen")}`,
     );
+  });
+
+  it("offers a fan without a token account, once the budget opens none, the transaction that opens it, paid by the fan, then pays the claim", async () => {
+    const creator = await backend.signIn(SEED.users.creator.username);
+    const maxClaims = 5;
+    // Every payout's fee and nothing more: the budget opens no fan's token account.
+    const feesOnly = await registerDistribution(backend, creator.sessionToken, [], maxClaims, {
+      feeBudgetLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS * BigInt(maxClaims),
+    });
+    const { connection } = backend.context;
+    const url = `${backend.url}/api/actions/d/${feesOnly.address.toBase58()}`;
+    const fan = await backend.signIn(SEED.users.superfan.username);
+    const wallet = Keypair.generate();
+    const account = wallet.publicKey.toBase58();
+    expect((await backend.bindWallet(fan.sessionToken, wallet)).status).toBe(200);
+    const press = async () => {
+      const sign = await post<SignMessageResponse>(url, { account });
+      const data = sign.body.data as string;
+      const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(data), wallet.secretKey.slice(0, 32)));
+      return post<Action<"action"> & ActionError>(`${url}/bind`, { account, data, signature });
+    };
+
+    // The press is refused by the claim route (needs_token_account): the blink offers the opening instead.
+    const refused = await press();
+    expect(refused.status).toBe(200);
+    expect(refused.body.type).toBe("action");
+    expect(refused.body.description).toContain("has no");
+    const [openButton] = refused.body.links?.actions ?? [];
+    expect(openButton).toMatchObject({ type: "transaction", href: `/api/actions/d/${feesOnly.address.toBase58()}/open-account` });
+
+    const offered = await post<TransactionResponse & ActionError>(hrefOf(openButton), { account });
+    expect(offered.status).toBe(200);
+    expect(offered.body.links?.next).toMatchObject({ type: "inline", action: { type: "action" } });
+    const opening = Transaction.from(Buffer.from(offered.body.transaction, "base64"));
+    expect(opening.feePayer?.toBase58()).toBe(account);
+    const ata = getAssociatedTokenAddressSync(feesOnly.mint, wallet.publicKey, true, TOKEN_PROGRAM_ID);
+    expect(opening.instructions).toHaveLength(1);
+    expect(opening.instructions[0]?.programId.equals(ASSOCIATED_TOKEN_PROGRAM_ID)).toBe(true);
+    expect(opening.instructions[0]?.keys[1]?.pubkey.equals(ata)).toBe(true);
+
+    // The claim page's path: the wallet signs, the backend sends. A wallet without SOL cannot pay the rent.
+    const send = (transaction: Transaction) =>
+      post<OpenAccountSent & ActionError>(`${hrefOf(openButton)}/send`, {
+        account,
+        transaction: transaction.serialize({ requireAllSignatures: false }).toString("base64"),
+      });
+    opening.partialSign(wallet);
+    const broke = await send(opening);
+    expect(broke.status).toBe(409);
+    expect(broke.body.message).toContain("needs about 0.00204 SOL");
+
+    // Only the opening, signed by the fan's wallet, is sent: nothing riding with it, nobody else's.
+    await fund(connection, wallet.publicKey, 1);
+    const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash();
+    const rider = Transaction.from(Buffer.from(offered.body.transaction, "base64"));
+    rider.add(
+      SystemProgram.transfer({ fromPubkey: wallet.publicKey, toPubkey: Keypair.generate().publicKey, lamports: 1_000_000 }),
+    );
+    rider.partialSign(wallet);
+    expect((await send(rider)).body.message).toContain("not the transaction that opens your token account");
+    const unsigned = Transaction.from(Buffer.from(offered.body.transaction, "base64"));
+    expect((await send(unsigned)).status).toBe(400);
+    const stranger = Keypair.generate();
+    const paidByStranger = new Transaction({ feePayer: stranger.publicKey, blockhash, lastValidBlockHeight }).add(
+      ...Transaction.from(Buffer.from(offered.body.transaction, "base64")).instructions,
+    );
+    paidByStranger.partialSign(stranger);
+    expect((await send(paidByStranger)).status).toBe(400);
+    expect(await connection.getAccountInfo(ata)).toBeNull();
+
+    const fresh = await post<TransactionResponse>(hrefOf(openButton), { account });
+    const signed = Transaction.from(Buffer.from(fresh.body.transaction, "base64"));
+    signed.partialSign(wallet);
+    const sent = await send(signed);
+    expect(sent.status).toBe(200);
+    expect(sent.body.account).toBe(ata.toBase58());
+    expect(await tokenBalance(connection, feesOnly.mint, wallet.publicKey)).toBe(0n);
+    // An open account is nothing to open again.
+    const again = await post<ActionError>(hrefOf(openButton), { account });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain("already holds");
+
+    expect((await press()).body).toMatchObject({ type: "completed", title: expect.stringContaining("Claimed") });
+    for (let attempt = 0; attempt < 400 && (await tokenBalance(connection, feesOnly.mint, wallet.publicKey)) === 0n; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(await tokenBalance(connection, feesOnly.mint, wallet.publicKey)).toBe(feesOnly.amountPerClaim);
   });
 
   it("refuses every POST step of a giveaway that takes no claims, before it binds a wallet", async () => {

@@ -63,7 +63,9 @@ export function summarize(distribution: Distribution, creator: XUserProfile | un
       ...describeClaimRules(distribution.claimRules),
       // POST /claims refuses any other wallet then: the budget would not open its account.
       ...(distribution.tokenAccountsCovered === 0
-        ? [`Pays only wallets that already hold a ${tokenLabel} token account: the fee budget no longer covers opening one`]
+        ? [
+            `The fee budget opens no more token accounts: a wallet without a ${tokenLabel} account opens its own first (about 0.002 SOL of rent, which stays the fan's)`,
+          ]
         : []),
     ],
     remaining: distribution.remaining,

@@ -1,24 +1,50 @@
 import { randomUUID } from "node:crypto";
 import type {
+  Action,
   ActionGetResponse,
   ActionPostResponse,
   ActionsJson,
   CompletedAction,
+  InlineNextActionLink,
   LinkedAction,
   NextAction,
 } from "@solana/actions-spec";
+import { type Connection, PublicKey, Transaction } from "@solana/web3.js";
 import { type RequestHandler, Router } from "express";
 import { z } from "zod";
-import type { Claim, CreateClaimBody } from "../../shared/api/claims.ts";
+import { type Claim, type CreateClaimBody, type OpenAccountSent, openAccountSendBodySchema } from "../../shared/api/claims.ts";
 import { signatureSchema } from "../../shared/api/identity.ts";
 import { claimFailureWords } from "../../shared/claim-failure-words.ts";
+import type { TokenProgramName } from "../../shared/fee-budget.ts";
 import { publicKeySchema } from "../../shared/primitives.ts";
 import { shortAddress } from "../../shared/tokens/token-label.ts";
 import type { AppContext } from "../app.ts";
+import type { SummaryReader } from "../claim-page/claim-page-routes.ts";
 import { type GiveawaySummary, stateWords } from "../claim-page/giveaway-summary.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
 import { blinkFlowSchema, newBlinkFlow } from "../identity/wallet-binding.ts";
+import type { RecipientAccount } from "./distribution-chain-state.ts";
+import { isSignedOpening, openedAccount, openingRentText, tokenAccountOpeningTransaction } from "./token-account-opening.ts";
+
+/** How long the send step waits for the opening to confirm: a blockhash lives about 60 to 90 s. */
+const OPENING_CONFIRM_MS = 90_000;
+const OPENING_POLL_MS = 400;
+
+/** Waits until the chain says the opening confirmed, failed, or the wait ran out. */
+async function confirmOpening(connection: Connection, signature: string): Promise<void> {
+  for (const deadline = Date.now() + OPENING_CONFIRM_MS; Date.now() < deadline; ) {
+    const [status] = (await connection.getSignatureStatuses([signature])).value;
+    if (status?.err) throw new HttpError(409, "opening_refused", "the chain refused the transaction that opens your account");
+    if (status?.confirmationStatus === "confirmed" || status?.confirmationStatus === "finalized") return;
+    await new Promise((resolve) => setTimeout(resolve, OPENING_POLL_MS));
+  }
+  throw new HttpError(
+    504,
+    "opening_unconfirmed",
+    `the opening (${signature}) was sent but is not confirmed yet; press Claim in a minute`,
+  );
+}
 
 /** The Solana Actions spec version these routes follow, and the chains they act on (CAIP-2). */
 export const ACTION_VERSION = "2.4";
@@ -66,8 +92,10 @@ const blinkFlowQuerySchema = z.object({ flow: blinkFlowSchema.optional() });
 
 export interface BlinkDependencies {
   context: AppContext;
-  summary(address: string): Promise<GiveawaySummary>;
+  read: SummaryReader;
   submit(xUserId: string, body: CreateClaimBody, idempotencyKey: string): Promise<Claim>;
+  /** The wallet's token account for the mint as the chain has it now (claims-router.ts). */
+  tokenAccountOf(wallet: string, mint: string, tokenProgram: TokenProgramName): Promise<RecipientAccount>;
   openapi: OpenApiRegistry;
 }
 
@@ -83,7 +111,10 @@ export interface BlinkDependencies {
  *    Only the blink and the browser it sent to X know the flow, so nobody else can make it offer a
  *    challenge they created for this wallet (which would bind the wallet to their account).
  * 3. POST /api/actions/d/<address>/bind {account, signature, data}: binds the wallet and queues the claim.
+ *    When the giveaway's budget opens no more token accounts and the wallet has none, it offers instead
+ *    the transaction that opens one, paid by the fan (POST …/open-account), then Claim again.
  * Every POST step refuses a giveaway that is not open, before any wallet is bound for it.
+ * The claim page asks …/open-account too, and has the fan's signed transaction sent by …/open-account/send.
  */
 export function blinkRouter(dependencies: BlinkDependencies): Router {
   const { context, openapi } = dependencies;
@@ -131,8 +162,31 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     return flow ? context.walletBinding.blinkChallenge(wallet, flow) : undefined;
   }
 
+  /** Offers the transaction that opens the fan's token account, then the Claim button again. */
+  async function openAccountAction(summary: GiveawaySummary, tokenProgram: TokenProgramName): Promise<Action<"action">> {
+    const action = await claimAction(summary);
+    return {
+      ...action,
+      type: "action",
+      description: `This giveaway's fee budget no longer opens token accounts, and your wallet has no ${summary.tokenLabel} account. Open one (${openingRentText(tokenProgram)} of rent, yours, returned if you close it), then claim.`,
+      links: {
+        actions: [
+          {
+            type: "transaction",
+            href: `${actionPath(summary.address)}/open-account`,
+            label: `Open my ${summary.tokenLabel} account`,
+          },
+        ],
+      },
+    };
+  }
+
   /** Claims for the bound wallet, turning the claim route's refusals into the blink's words. */
-  async function claimFor(xUserId: string, summary: GiveawaySummary, wallet: string): Promise<CompletedAction> {
+  async function claimFor(
+    xUserId: string,
+    { summary, distribution }: Awaited<ReturnType<SummaryReader>>,
+    wallet: string,
+  ): Promise<NextAction> {
     try {
       return completed(
         summary,
@@ -149,6 +203,9 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
         }
         return { ...completed(summary, claim), title: "Already claimed" };
       }
+      if (error instanceof HttpError && error.code === "needs_token_account" && distribution.token.tokenProgram) {
+        return openAccountAction(summary, distribution.token.tokenProgram);
+      }
       if (error instanceof HttpError && error.code === "requirements_not_met") {
         const checks = (error.details as { checks: { met: boolean; detail: string }[] }).checks;
         const unmet = checks.filter((check) => !check.met).map((check) => check.detail);
@@ -161,16 +218,33 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
   const withParams = async (request: Parameters<RequestHandler>[0]) => {
     const params = actionParamsSchema.safeParse(request.params);
     if (!params.success) throw new HttpError(404, "not_found", "no giveaway at this address");
-    return dependencies.summary(params.data.address);
+    return dependencies.read(params.data.address);
   };
 
   /** The POST steps act on an open giveaway only: nobody signs in or binds a wallet for a claim that would be refused. */
   const openGiveaway = async (request: Parameters<RequestHandler>[0]) => {
-    const summary = await withParams(request);
-    if (summary.state !== "open") {
-      throw new HttpError(409, "conflict", `This giveaway takes no claims: ${stateWords(summary.state)}.`);
+    const read = await withParams(request);
+    if (read.summary.state !== "open") {
+      throw new HttpError(409, "conflict", `This giveaway takes no claims: ${stateWords(read.summary.state)}.`);
     }
-    return summary;
+    return read;
+  };
+
+  /**
+   * The opening of the wallet's token account for an open giveaway, refused when there is nothing to
+   * open: the account exists (the fan can claim), or it would refuse the payout anyway.
+   */
+  const openingFor = async (request: Parameters<RequestHandler>[0], wallet: string) => {
+    const { summary, distribution } = await openGiveaway(request);
+    const { tokenProgram } = distribution.token;
+    if (!tokenProgram) throw new HttpError(409, "conflict", "This giveaway's token could not be read from the chain; try again.");
+    const account = await dependencies.tokenAccountOf(wallet, distribution.mint, tokenProgram);
+    if (account === "ready") {
+      throw new HttpError(409, "token_account_exists", `Your wallet already holds a ${summary.tokenLabel} account: press Claim.`);
+    }
+    if (account !== "missing") throw new HttpError(409, "token_account_refuses", claimFailureWords(account));
+    const opening = { wallet: new PublicKey(wallet), mint: new PublicKey(distribution.mint), tokenProgram };
+    return { summary, opening };
   };
 
   /** The blink flow a step's URL names: a malformed one is refused, not taken for "no flow". */
@@ -199,13 +273,13 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
 
   router.get(
     `${ACTIONS_PATH}/:address`,
-    handle(async (request) => claimAction(await withParams(request))),
+    handle(async (request) => claimAction((await withParams(request)).summary)),
   );
 
   router.post(
     `${ACTIONS_PATH}/:address`,
     handle(async (request): Promise<ActionPostResponse> => {
-      const summary = await openGiveaway(request);
+      const { summary } = await openGiveaway(request);
       const body = actionPostBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
       const wallet = body.data.account;
@@ -239,7 +313,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
   router.post(
     `${ACTIONS_PATH}/:address/signed-in`,
     handle(async (request): Promise<NextAction> => {
-      const summary = await openGiveaway(request);
+      const { summary } = await openGiveaway(request);
       const body = actionPostBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
       const flow = flowOf(request);
@@ -259,7 +333,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
   router.post(
     `${ACTIONS_PATH}/:address/bind`,
     handle(async (request): Promise<NextAction> => {
-      const summary = await openGiveaway(request);
+      const giveaway = await openGiveaway(request);
       const body = bindBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account, signature and the signed message are required");
       const issued = await context.database.query<{ x_user_id: string }>(
@@ -273,7 +347,57 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
         signature: body.data.signature,
         address: body.data.account,
       });
-      return claimFor(xUserId, summary, body.data.account);
+      return claimFor(xUserId, giveaway, body.data.account);
+    }),
+  );
+
+  router.post(
+    `${ACTIONS_PATH}/:address/open-account`,
+    handle(async (request): Promise<ActionPostResponse> => {
+      const body = actionPostBodySchema.safeParse(request.body);
+      if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
+      const { summary, opening } = await openingFor(request, body.data.account);
+      const transaction = tokenAccountOpeningTransaction(opening, await context.connection.getLatestBlockhash("confirmed"));
+      const next: InlineNextActionLink = { type: "inline", action: { ...(await claimAction(summary)), type: "action" } };
+      return {
+        type: "transaction",
+        transaction: transaction.serialize({ requireAllSignatures: false }).toString("base64"),
+        message: `Opens your ${summary.tokenLabel} token account (${openingRentText(opening.tokenProgram)} of rent, yours). Then press Claim.`,
+        links: { next },
+      };
+    }),
+  );
+
+  router.post(
+    `${ACTIONS_PATH}/:address/open-account/send`,
+    handle(async (request): Promise<OpenAccountSent> => {
+      const body = openAccountSendBodySchema.safeParse(request.body);
+      if (!body.success)
+        throw new HttpError(400, "validation_failed", "account and the signed transaction (base64) are required");
+      const { opening } = await openingFor(request, body.data.account);
+      let signed: Transaction;
+      try {
+        signed = Transaction.from(Buffer.from(body.data.transaction, "base64"));
+      } catch {
+        throw new HttpError(400, "validation_failed", "transaction is not a Solana transaction");
+      }
+      if (!isSignedOpening(signed, opening)) {
+        throw new HttpError(
+          400,
+          "not_an_opening",
+          "this is not the transaction that opens your token account, signed by your wallet",
+        );
+      }
+      const signature = await context.connection.sendRawTransaction(signed.serialize()).catch(() => {
+        // Its simulation failed: with one instruction of the fan's own, that is the fan's SOL.
+        throw new HttpError(
+          409,
+          "opening_refused",
+          `the chain refused to open the account: your wallet needs ${openingRentText(opening.tokenProgram)} and the fee`,
+        );
+      });
+      await confirmOpening(context.connection, signature);
+      return { signature, account: openedAccount(opening).toBase58() };
     }),
   );
 

@@ -2,6 +2,7 @@ import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID 
 import { PublicKey } from "@solana/web3.js";
 import { claimStatusSchema } from "../../shared/api/claims.ts";
 import type { Distribution } from "../../shared/api/distributions.ts";
+import type { TokenProgramName } from "../../shared/fee-budget.ts";
 import type { AppContext, AppPlugin, AppPluginResult } from "../app.ts";
 import { summaryReader } from "../claim-page/claim-page-routes.ts";
 import { LookupCache } from "../distributions/lookup-cache.ts";
@@ -59,6 +60,11 @@ function mountClaims(context: AppContext): AppPluginResult {
     queueSignalOf(database).announce(count);
   });
   const deferred = new DeferredClaims(database, context.now);
+  const tokenAccountOf = async (wallet: string, mint: string, tokenProgram: TokenProgramName) => {
+    const programId = tokenProgram === "token-2022" ? TOKEN_2022_PROGRAM_ID : TOKEN_PROGRAM_ID;
+    const address = getAssociatedTokenAddressSync(new PublicKey(mint), new PublicKey(wallet), true, programId);
+    return recipientAccount(address, await context.connection.getAccountInfo(address, "confirmed"), programId);
+  };
   const claimDependencies: ClaimsRouterDependencies<Distribution> = {
     database,
     intake,
@@ -73,11 +79,7 @@ function mountClaims(context: AppContext): AppPluginResult {
       };
     },
     onVerified: (verdict) => metrics.xApiCallsPerVerifiedClaim.observe(verdict.xCalls ?? 0),
-    async tokenAccountOf(wallet, mint, tokenProgram) {
-      const programId = tokenProgram === "token-2022" ? TOKEN_2022_PROGRAM_ID : TOKEN_PROGRAM_ID;
-      const address = getAssociatedTokenAddressSync(new PublicKey(mint), new PublicKey(wallet), true, programId);
-      return recipientAccount(address, await context.connection.getAccountInfo(address, "confirmed"), programId);
-    },
+    tokenAccountOf,
     defences: new BotDefences(database, context.now),
     deferred,
     now: context.now,
@@ -85,7 +87,8 @@ function mountClaims(context: AppContext): AppPluginResult {
   const { router, direct, processClaim } = claimsRouter(claimDependencies);
   const blink = blinkRouter({
     context,
-    summary: async (address) => (await summaryReader(context)(address)).summary,
+    read: summaryReader(context),
+    tokenAccountOf,
     submit: (xUserId, body, idempotencyKey) => processClaim({ xUserId, ...body, idempotencyKey }),
     openapi: context.openapi,
   });

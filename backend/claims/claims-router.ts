@@ -107,7 +107,7 @@ async function refuseUnpayableWallet(
   if (account === "missing" && opensNoAccount) {
     throw conflict(
       "needs_token_account",
-      "this giveaway's fee budget no longer covers opening a token account, and this wallet has none for its token: claim to a wallet that holds the token",
+      "this giveaway's fee budget no longer covers opening a token account, and this wallet has none for its token: open one, paid by the wallet (POST /api/actions/d/<address>/open-account builds the transaction), or claim to a wallet that holds the token",
     );
   }
   if (account !== "missing" && account !== "ready") {

@@ -1,9 +1,11 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, type BrowserContextOptions, expect as baseExpect, type Page, test } from "@playwright/test";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
-import { openTokenAccount, setTokenAccountFrozen } from "../../backend/claims/testing/chain-fixtures.ts";
+import { fund, openTokenAccount, setTokenAccountFrozen } from "../../backend/claims/testing/chain-fixtures.ts";
 import { SEED } from "../../backend/x-emulator/seed.ts";
+import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
 import { injectedWallet } from "./story/injected-wallet.ts";
 import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
 
@@ -206,6 +208,65 @@ test.describe("a failed claim", () => {
       // Two attempts, each under its own key: the second is a new attempt, not a replay of the first.
       expect(claimKeys).toHaveLength(2);
       expect(new Set(claimKeys).size).toBe(2);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/**
+ * A giveaway whose fee budget pays every payout's fee and opens no token account: a fan whose wallet
+ * never held the token is refused before the claim takes a slot, and the page offers the transaction
+ * that opens the account, paid by the fan's wallet. Without SOL for the rent it says so; with it, the
+ * wallet signs, the backend sends, and the page claims at once.
+ */
+test.describe("a wallet without a token account", () => {
+  /** FEE_PER_CLAIM_LAMPORTS' default, which the demo backend runs with. */
+  const FEE_PER_CLAIM_LAMPORTS = 5_000n;
+  const MAX_CLAIMS = 2;
+  let feesOnly: WebGiveaway;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    feesOnly = await startWebGiveaway([], MAX_CLAIMS, { feeBudgetLamports: FEE_PER_CLAIM_LAMPORTS * BigInt(MAX_CLAIMS) });
+  });
+  test.afterAll(() => feesOnly?.close());
+
+  test("open-token-account: the fan opens their token account from the page, paying its rent, and the claim is paid", async () => {
+    test.setTimeout(150_000);
+    const username = SEED.users.casualFan.username;
+    const wallet = injectedWallet("Phantom");
+    const context = await feesOnly.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      await wallet.install(context);
+      const page = await context.newPage();
+      await page.goto(feesOnly.pageUrl);
+      await expect(page.locator(".rules")).toContainText("The fee budget opens no more token accounts");
+      await page.getByTestId("sign-in-x").click();
+      await page.locator(`button[data-username="${username}"]`).click();
+      await expect(page.getByTestId("signed-in")).toContainText(`@${username}`);
+      await page.getByRole("button", { name: "Connect Phantom" }).click();
+      await page.getByTestId("bind-wallet").click();
+      await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
+
+      await page.getByTestId("claim").click();
+      await expect(page.getByTestId("needs-token-account")).toContainText("about 0.002 SOL of rent");
+      await page.screenshot({ path: join(screenshotDir, "06-open-token-account-offered.png"), fullPage: true });
+
+      // An empty wallet cannot pay the rent: the page says so, and nothing was opened or claimed.
+      const open = page.getByTestId("open-token-account");
+      await open.click();
+      await expect(page.getByRole("alert")).toContainText("your wallet needs about 0.00204 SOL");
+      await expect(page.getByTestId("claim-status")).toHaveCount(0);
+
+      const { connection } = feesOnly.backend.context;
+      await fund(connection, new PublicKey(wallet.address), 1);
+      await page.getByRole("button", { name: "Retry" }).click();
+      const status = page.getByTestId("claim-status");
+      await expect(status).toHaveAttribute("data-status", "confirmed", { timeout: PAYOUT_TIMEOUT_MS });
+      expect(await feesOnly.balance(wallet.address)).toBe(feesOnly.distribution.amountPerClaim);
+      // The rent left the fan's wallet into their own account: nothing came from the giveaway's budget.
+      const ata = getAssociatedTokenAddressSync(feesOnly.distribution.mint, new PublicKey(wallet.address), true);
+      expect(await connection.getBalance(ata)).toBe(Number(TOKEN_ACCOUNT_RENT_LAMPORTS));
     } finally {
       await context.close();
     }

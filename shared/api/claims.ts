@@ -110,3 +110,17 @@ export type Claim = z.output<typeof claimSchema>;
 export const claimResponseSchema = z.object({ claim: claimSchema });
 export const claimListResponseSchema = z.object({ claims: z.array(claimSchema) });
 export const claimIdParamsSchema = z.object({ id: z.uuid({ error: "a claim id is a UUID" }) });
+
+/**
+ * The fan's signed transaction that opens their token account for a giveaway (built by POST
+ * /api/actions/d/:address/open-account), sent by the backend for a page that has no RPC of its own.
+ */
+export const openAccountSendBodySchema = z.object({
+  account: publicKeySchema,
+  /** A Solana transaction is at most 1,232 bytes: 1,644 characters of base64. */
+  transaction: z.base64().max(1_644),
+});
+/** The opening as the claim page reads it from POST /api/actions/d/:address/open-account (a Solana Actions transaction). */
+export const tokenAccountOpeningSchema = z.object({ transaction: z.base64(), message: z.string() });
+export const openAccountSentSchema = z.object({ signature: z.string(), account: publicKeySchema });
+export type OpenAccountSent = z.output<typeof openAccountSentSchema>;

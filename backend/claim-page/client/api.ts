@@ -1,5 +1,11 @@
 import type { z } from "zod";
-import { type Claim, claimResponseSchema, IDEMPOTENCY_KEY_HEADER } from "../../../shared/api/claims.ts";
+import {
+  type Claim,
+  claimResponseSchema,
+  IDEMPOTENCY_KEY_HEADER,
+  openAccountSentSchema,
+  tokenAccountOpeningSchema,
+} from "../../../shared/api/claims.ts";
 import {
   type Distribution,
   distributionResponseSchema,
@@ -90,4 +96,13 @@ export const api = {
       })
     ).claim,
   claimStatus: async (id: string): Promise<Claim> => (await call(claimResponseSchema, `/claims/${id}`)).claim,
+  /** The unsigned transaction that opens `account`'s token account for the giveaway's token, paid by it. */
+  tokenAccountOpening: (distribution: string, account: string) =>
+    call(tokenAccountOpeningSchema, `/api/actions/d/${distribution}/open-account`, { method: "POST", body: json({ account }) }),
+  /** Sends the fan's signed opening (this page has no RPC of its own) and answers once it is confirmed. */
+  sendTokenAccountOpening: (distribution: string, account: string, transaction: string) =>
+    call(openAccountSentSchema, `/api/actions/d/${distribution}/open-account/send`, {
+      method: "POST",
+      body: json({ account, transaction }),
+    }),
 };

@@ -1,4 +1,5 @@
 import type { MessageSignerWalletAdapter } from "@solana/wallet-adapter-base";
+import { Transaction } from "@solana/web3.js";
 import bs58 from "bs58";
 import { z } from "zod";
 import { type Claim, type ClaimStage, claimSchema } from "../../../shared/api/claims.ts";
@@ -28,6 +29,8 @@ interface PageState {
   account: string | null;
   checks: EligibilityCheck[] | null;
   claim: Claim | null;
+  /** The account the claim route refused for having no token account (the budget opens no more). */
+  needsTokenAccount: string | null;
   busy: string | null;
   error: { message: string; retry?: () => void } | null;
   notice: string | null;
@@ -41,6 +44,7 @@ const state: PageState = {
   account: null,
   checks: null,
   claim: null,
+  needsTokenAccount: null,
   busy: null,
   error: null,
   notice: null,
@@ -192,9 +196,9 @@ async function connect(adapter: MessageSignerWalletAdapter): Promise<void> {
 }
 
 /** Throws AccountSwitched when the page no longer shows `address` of `wallet`. */
-function stillLinking(wallet: MessageSignerWalletAdapter, address: string): void {
+function stillOn(wallet: MessageSignerWalletAdapter, address: string, nothingDone = "nothing was linked"): void {
   if (state.wallet !== wallet || walletAddress() !== address)
-    throw new AccountSwitched(`Your wallet switched accounts while linking, so nothing was linked for ${shortAddress(address)}.`);
+    throw new AccountSwitched(`Your wallet switched accounts meanwhile, so ${nothingDone} for ${shortAddress(address)}.`);
 }
 
 async function bindWallet(): Promise<void> {
@@ -203,10 +207,10 @@ async function bindWallet(): Promise<void> {
   if (!wallet || !address) return;
   await step("Waiting for your wallet's signature…", async () => {
     const { message } = await api.challenge(address);
-    stillLinking(wallet, address);
+    stillOn(wallet, address);
     const signature = await wallet.signMessage(new TextEncoder().encode(message));
     // Switched while the wallet asked: which account signed is unknown, so nothing is linked.
-    stillLinking(wallet, address);
+    stillOn(wallet, address);
     await api.verify({ message, signature: bs58.encode(signature), address });
     await loadMe();
     await checkRequirements();
@@ -232,28 +236,91 @@ function idempotencyKey(wallet: string, fresh = false): string {
 async function submitClaim(again = false): Promise<void> {
   const address = walletAddress();
   if (!address) return;
-  await step("Checking the requirements and claiming…", async () => {
-    try {
-      state.claim = await api.claim(giveaway.address, address, idempotencyKey(address, again));
-    } catch (error) {
-      if (error instanceof ApiError && error.code === "requirements_not_met") {
-        state.checks = (error.details as { checks: EligibilityCheck[] }).checks;
-        throw new ApiError(error.code, "Not yet: do the steps marked ✗ above, then claim again.");
-      }
-      if (error instanceof ApiError && error.code === "already_claimed") {
-        // Made earlier (the extension, a blink, another browser, another account of this wallet): follow it to
-        // the wallet it names as this page's own.
-        const earlier = alreadyClaimedSchema.safeParse(error.details);
-        if (!earlier.success) throw error;
-        state.claim = earlier.data.claim;
-        followClaim();
-        return;
-      }
-      throw error;
+  await step("Checking the requirements and claiming…", () => claimFor(address, again));
+}
+
+/** The claim request for `address` (`again`: a new attempt at a failed claim), followed until it settles. */
+async function claimFor(address: string, again: boolean): Promise<void> {
+  try {
+    state.claim = await api.claim(giveaway.address, address, idempotencyKey(address, again));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "requirements_not_met") {
+      state.checks = (error.details as { checks: EligibilityCheck[] }).checks;
+      throw new ApiError(error.code, "Not yet: do the steps marked ✗ above, then claim again.");
     }
-    void refreshCount();
-    followClaim();
+    if (error instanceof ApiError && error.code === "needs_token_account") {
+      // Not an error to retry: the claim step offers to open the account.
+      state.needsTokenAccount = address;
+      return;
+    }
+    if (error instanceof ApiError && error.code === "already_claimed") {
+      // Made earlier (the extension, a blink, another browser, another account of this wallet): follow it to
+      // the wallet it names as this page's own.
+      const earlier = alreadyClaimedSchema.safeParse(error.details);
+      if (!earlier.success) throw error;
+      state.claim = earlier.data.claim;
+      followClaim();
+      return;
+    }
+    throw error;
+  }
+  void refreshCount();
+  followClaim();
+}
+
+/**
+ * Opens the shown account's token account for the giveaway's token: the backend builds the transaction
+ * (the fan's wallet pays the rent and the fee), the wallet signs it, the backend sends it (this page has
+ * no RPC of its own) and answers once it is confirmed; then the page claims, or claims again.
+ */
+async function openTokenAccount(): Promise<void> {
+  const wallet = state.wallet;
+  const address = walletAddress();
+  if (!wallet || !address) return;
+  await step("Waiting for your wallet to sign the opening of your token account…", async () => {
+    if (!("signTransaction" in wallet) || typeof wallet.signTransaction !== "function") {
+      throw new Error(
+        `${wallet.name} cannot sign a transaction for this page: open the account in your wallet app, or claim with a wallet that holds the token.`,
+      );
+    }
+    const offer = await api.tokenAccountOpening(giveaway.address, address);
+    stillOn(wallet, address, "no account was opened");
+    const unsigned = Transaction.from(Uint8Array.from(atob(offer.transaction), (char) => char.charCodeAt(0)));
+    const signed: Transaction = await wallet.signTransaction(unsigned);
+    stillOn(wallet, address, "no account was opened");
+    state.busy = "Opening your token account…";
+    render();
+    const bytes = signed.serialize({ requireAllSignatures: false });
+    await api.sendTokenAccountOpening(giveaway.address, address, btoa(String.fromCharCode(...bytes)));
+    state.needsTokenAccount = null;
+    state.busy = "Checking the requirements and claiming…";
+    render();
+    await claimFor(address, state.claim?.retryable === true);
   });
+}
+
+/** Offered where a claim was refused, or failed, for want of a token account the budget no longer opens. */
+function openTokenAccountOffer(): HTMLElement {
+  return h(
+    "div",
+    { "data-testid": "needs-token-account" },
+    h(
+      "p",
+      {},
+      "Your wallet has no account for this token, and this giveaway's fee budget no longer opens one. Open it yourself: about 0.002 SOL of rent, which stays yours and comes back if you close the account.",
+    ),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button primary",
+        "data-testid": "open-token-account",
+        disabled: Boolean(state.busy),
+        onclick: () => void openTokenAccount(),
+      },
+      "Open my token account and claim",
+    ),
+  );
 }
 
 function followClaim(): void {
@@ -432,6 +499,10 @@ function claimAgain(claim: Claim): HTMLElement | null {
   // Offered even when every slot is taken: the claim keeps its own. A giveaway that ended or is paused
   // answers the attempt with its reason.
   const ready = Boolean(state.me && bound());
+  const missingAccount =
+    state.needsTokenAccount === state.account ||
+    (claim.failureReason === "needs_token_account" && claim.wallet === state.account);
+  if (ready && missingAccount) return openTokenAccountOffer();
   return h(
     "div",
     {},
@@ -480,6 +551,7 @@ function claimStep(): HTMLElement | null {
   }
   if (!state.open) return null;
   const ready = Boolean(state.me && bound());
+  if (ready && state.needsTokenAccount === state.account) return section("Claim", openTokenAccountOffer());
   return section(
     "Claim",
     h(
