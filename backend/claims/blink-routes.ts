@@ -17,6 +17,7 @@ import { signatureSchema } from "../../shared/api/identity.ts";
 import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import type { TokenProgramName } from "../../shared/fee-budget.ts";
 import { publicKeySchema } from "../../shared/primitives.ts";
+import { openedAccount, openingRentText } from "../../shared/token-account-opening.ts";
 import { shortAddress } from "../../shared/tokens/token-label.ts";
 import type { AppContext } from "../app.ts";
 import type { SummaryReader } from "../claim-page/claim-page-routes.ts";
@@ -25,7 +26,7 @@ import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
 import { blinkFlowSchema, newBlinkFlow } from "../identity/wallet-binding.ts";
 import type { RecipientAccount } from "./distribution-chain-state.ts";
-import { isSignedOpening, openedAccount, openingRentText, tokenAccountOpeningTransaction } from "./token-account-opening.ts";
+import { isSignedOpening, tokenAccountOpeningTransaction } from "./token-account-opening.ts";
 
 /** How long the send step waits for the opening to confirm: a blockhash lives about 60 to 90 s. */
 const OPENING_CONFIRM_MS = 90_000;

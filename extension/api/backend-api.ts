@@ -126,6 +126,9 @@ export const backendApi = createApi({
       query: () => call("wallet/bind-to-x", {}),
       invalidatesTags: ["Wallet", "Eligibility"],
     }),
+    openTokenAccount: build.mutation<ResponseOf<"claims/open-token-account">, RequestOf<"claims/open-token-account">>({
+      query: (payload) => call("claims/open-token-account", payload),
+    }),
     submitClaim: build.mutation<ResponseOf<"claims/submit">, RequestOf<"claims/submit">>({
       query: (payload) => call("claims/submit", payload),
     }),

@@ -11,7 +11,7 @@ import { PillButton } from "../ui/pill-button.tsx";
 import { problemWords } from "../ui/problem-words.ts";
 import { TokenAvatar } from "../ui/token-avatar.tsx";
 import { Checklist } from "./claim-checklist.tsx";
-import { ClaimStatus } from "./claim-status.tsx";
+import { ClaimStatus, OpenTokenAccountButton } from "./claim-status.tsx";
 
 /**
  * What a fan sees under a giveaway post: the token, the terms, the slots left (live), their
@@ -255,6 +255,7 @@ function FanView({ distribution, phase, flow, symbol, amount }: FanViewProps) {
   const step: ClaimStep = !signedIn ? "connect-x" : !activeAddress || !walletBound ? "connect-wallet" : "claim";
   const run = (walletChoice?: WalletChoice) => dispatch(runClaimStep({ address: distribution.address, step, walletChoice }));
   const claimAgain = () => dispatch(runClaimStep({ address: distribution.address, step: "claim" }));
+  const openTokenAccount = () => dispatch(runClaimStep({ address: distribution.address, step: "open-account" }));
   const risks = tokenRisks(distribution.token);
 
   // Saved offline, a first claim or one claimed again: the outbox sends it, and until then there is nothing to press.
@@ -272,9 +273,15 @@ function FanView({ distribution, phase, flow, symbol, amount }: FanViewProps) {
           claimId={flow.claimId}
           busy={flow.busy !== null}
           // A failed claim keeps its slot, so a sold-out giveaway still takes it again.
-          {...(phase === "live" || phase === "sold-out" ? { onClaimAgain: claimAgain } : { closedBecause: phaseLabels[phase] })}
+          {...(phase === "live" || phase === "sold-out"
+            ? { onClaimAgain: claimAgain, onOpenTokenAccount: openTokenAccount }
+            : { closedBecause: phaseLabels[phase] })}
         />
-        {flow.error && <StepProblem error={flow.error} onRetry={claimAgain} />}
+        {flow.error?.code === "needs_token_account" ? (
+          <OpenTokenAccountButton busy={flow.busy !== null} again onOpen={openTokenAccount} />
+        ) : (
+          flow.error && <StepProblem error={flow.error} onRetry={claimAgain} />
+        )}
       </>
     );
   }
@@ -293,7 +300,8 @@ function FanView({ distribution, phase, flow, symbol, amount }: FanViewProps) {
     <>
       {distribution.tokenAccountsCovered === 0 && (
         <p className="m-0 text-sm text-[var(--mf-muted)]" data-testid="memefans-holders-only">
-          Pays only fans who already hold a {symbol} token account: the giveaway's fee budget no longer covers opening one.
+          The giveaway's fee budget opens no more token accounts: a wallet without a {symbol} account opens its own first (about
+          0.002 SOL of rent, which stays yours).
         </p>
       )}
       {risks.map((risk) => (
@@ -302,7 +310,15 @@ function FanView({ distribution, phase, flow, symbol, amount }: FanViewProps) {
         </p>
       ))}
       <Checklist distribution={distribution} signedIn={signedIn} />
-      <ClaimSteps step={step} flow={flow} symbol={symbol} amount={amount} address={distribution.address} onRun={run} />
+      <ClaimSteps
+        step={step}
+        flow={flow}
+        symbol={symbol}
+        amount={amount}
+        address={distribution.address}
+        onRun={run}
+        onOpenTokenAccount={openTokenAccount}
+      />
     </>
   );
 }
@@ -314,6 +330,7 @@ interface ClaimStepsProps {
   amount: string;
   address: string;
   onRun(walletChoice?: WalletChoice): void;
+  onOpenTokenAccount(): void;
 }
 
 const walletNames: Record<"builtin" | "phantom" | "solflare", string> = {
@@ -322,7 +339,7 @@ const walletNames: Record<"builtin" | "phantom" | "solflare", string> = {
   solflare: "Solflare",
 };
 
-function ClaimSteps({ step, flow, symbol, amount, address, onRun }: ClaimStepsProps) {
+function ClaimSteps({ step, flow, symbol, amount, address, onRun, onOpenTokenAccount }: ClaimStepsProps) {
   const eligibility = backendApi.useDistributionsEligibilityQuery({ address }, { skip: step === "connect-x" });
   const eligible = eligibility.data?.eligible ?? false;
   const busy = flow.busy !== null;
@@ -351,7 +368,8 @@ function ClaimSteps({ step, flow, symbol, amount, address, onRun }: ClaimStepsPr
           </div>
         </fieldset>
       )}
-      {step === "claim" && (
+      {/* Refused for want of a token account, the card offers to open one and claim, in one press, instead. */}
+      {step === "claim" && flow.error?.code !== "needs_token_account" && (
         <PillButton variant="contained" disabled={busy || !eligible} onClick={() => onRun()} data-testid="memefans-claim">
           {busy ? "Claiming…" : `Claim ${amount} ${symbol}`}
         </PillButton>
@@ -368,7 +386,11 @@ function ClaimSteps({ step, flow, symbol, amount, address, onRun }: ClaimStepsPr
           Do what is marked ✗ above: the list checks again when you come back.
         </p>
       )}
-      {flow.error && <StepProblem error={flow.error} onRetry={() => onRun()} />}
+      {flow.error?.code === "needs_token_account" ? (
+        <OpenTokenAccountButton busy={busy} onOpen={onOpenTokenAccount} />
+      ) : (
+        flow.error && <StepProblem error={flow.error} onRetry={() => onRun()} />
+      )}
     </div>
   );
 }

@@ -34,10 +34,12 @@ interface ClaimStatusProps {
    * takes no claims, and then `closedBecause` says why.
    */
   onClaimAgain?: () => void;
+  /** Opens the fan's token account, then claims again: for a claim failed for want of one. */
+  onOpenTokenAccount?: () => void;
   closedBecause?: string;
 }
 
-export function ClaimStatus({ claimId, busy, onClaimAgain, closedBecause }: ClaimStatusProps) {
+export function ClaimStatus({ claimId, busy, onClaimAgain, onOpenTokenAccount, closedBecause }: ClaimStatusProps) {
   const [settled, setSettled] = useState(false);
   const claim = backendApi.useClaimsGetQuery({ id: claimId }, { pollingInterval: settled ? 0 : CLAIM_POLL_MS });
   const settings = backendApi.useSettingsQuery();
@@ -69,6 +71,7 @@ export function ClaimStatus({ claimId, busy, onClaimAgain, closedBecause }: Clai
           claim={claim.data.claim}
           busy={busy}
           {...(onClaimAgain ? { onClaimAgain } : {})}
+          {...(onOpenTokenAccount ? { onOpenTokenAccount } : {})}
           {...(closedBecause ? { closedBecause } : {})}
         />
       )}
@@ -90,7 +93,13 @@ export function ClaimStatus({ claimId, busy, onClaimAgain, closedBecause }: Clai
  * Why a failed claim was not paid, and whether it can be claimed again: the backend says so
  * (`retryable`) for a failure the fan can mend, while tries are left.
  */
-function NotPaid({ claim, busy, onClaimAgain, closedBecause }: { claim: Claim } & Omit<ClaimStatusProps, "claimId">) {
+function NotPaid({
+  claim,
+  busy,
+  onClaimAgain,
+  onOpenTokenAccount,
+  closedBecause,
+}: { claim: Claim } & Omit<ClaimStatusProps, "claimId">) {
   return (
     <>
       {claim.failureReason && (
@@ -100,6 +109,8 @@ function NotPaid({ claim, busy, onClaimAgain, closedBecause }: { claim: Claim } 
       )}
       {!claim.retryable ? (
         <p className="m-0 text-sm text-[var(--mf-muted)]">This claim cannot be tried again.</p>
+      ) : onClaimAgain && onOpenTokenAccount && claim.failureReason === "needs_token_account" ? (
+        <OpenTokenAccountButton busy={busy} again onOpen={onOpenTokenAccount} />
       ) : onClaimAgain ? (
         <div className="mt-1 flex flex-wrap items-center gap-2">
           <p className="m-0 min-w-0 flex-1 text-sm text-[var(--mf-muted)]">{claimAgainHint(claim.failureReason)}</p>
@@ -119,5 +130,29 @@ function NotPaid({ claim, busy, onClaimAgain, closedBecause }: { claim: Claim } 
         </p>
       )}
     </>
+  );
+}
+
+/**
+ * The fan's wallet opens its own token account for the giveaway's token (the budget opens no more),
+ * paying its rent after the approval window, and the card then claims (`again`: a failed claim again).
+ */
+export function OpenTokenAccountButton({ busy, again = false, onOpen }: { busy: boolean; again?: boolean; onOpen(): void }) {
+  return (
+    <div className="mt-1 flex flex-col gap-2" data-testid="memefans-needs-token-account">
+      <p className="m-0 text-sm text-[var(--mf-muted)]">
+        Your wallet has no account for this token, and the giveaway's fee budget no longer opens one. Open it yourself: about
+        0.002 SOL of rent, which stays yours and comes back if you close the account.
+      </p>
+      <PillButton
+        variant="contained"
+        className="px-3 py-1.5 text-sm"
+        disabled={busy}
+        onClick={onOpen}
+        data-testid="memefans-open-token-account"
+      >
+        {busy ? "Opening…" : again ? "Open my token account and claim again" : "Open my token account and claim"}
+      </PillButton>
+    </div>
   );
 }

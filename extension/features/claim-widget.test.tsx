@@ -528,7 +528,7 @@ describe("claim button", () => {
     });
     const shadow = await claimOnce(worker, (before) =>
       expect(before.querySelector('[data-testid="memefans-holders-only"]')?.textContent).toContain(
-        "Pays only fans who already hold a $BONK token account",
+        "a wallet without a $BONK account opens its own first",
       ),
     );
     await eventually(() =>
@@ -563,7 +563,7 @@ describe("claim button", () => {
     const status = () => shadow.querySelector('[data-testid="memefans-claim-status"]')?.getAttribute("data-status");
     const again = () => shadow.querySelector<HTMLButtonElement>('[data-testid="memefans-claim-again"]');
     await eventually(() => expect(status()).toBe("queued"));
-    state = { status: "failed", failureReason: "needs_token_account", retryable: true };
+    state = { status: "failed", failureReason: "token_account_frozen", retryable: true };
     await eventually(() => expect(again()?.disabled).toBe(false), 5000);
 
     // A refusal of the new attempt shows in the card's words, under the claim it was for.
@@ -584,6 +584,55 @@ describe("claim button", () => {
     );
     state = { status: "confirmed", signature: "5".repeat(88) };
     await eventually(() => expect(status()).toBe("confirmed"), 5000);
+  });
+
+  it("opens the fan's token account when the budget opens no more, then claims; and for a claim failed for want of one, claims again", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    let state: Pick<Claim, "status"> & Partial<Claim> = { status: "queued" };
+    let hasAccount = false;
+    const worker = serve(onTimeline, {
+      ...readyFan,
+      "claims/submit": () =>
+        hasAccount
+          ? { outcome: "delivered", outboxId: "o-8", response: { claim: fanClaim(state) } }
+          : {
+              outcome: "refused",
+              outboxId: "o-8",
+              error: { code: "needs_token_account", message: "this wallet has no token account for this giveaway's token" },
+            },
+      "claims/open-token-account": () => {
+        hasAccount = true;
+        return { account: "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263", signature: "5".repeat(88) };
+      },
+      "claims/get": () => ({ claim: fanClaim(state) }),
+    });
+    const shadow = await claimOnce(worker);
+    const open = () => shadow.querySelector<HTMLButtonElement>('[data-testid="memefans-open-token-account"]');
+    const status = () => shadow.querySelector('[data-testid="memefans-claim-status"]')?.getAttribute("data-status");
+    // The refusal is an offer, not an error with a Retry that could not help.
+    await eventually(() => expect(open()?.textContent).toBe("Open my token account and claim"));
+    expect(shadow.querySelector('[data-testid="memefans-error"]')).toBeNull();
+    expect(shadow.querySelector('[data-testid="memefans-claim"]')).toBeNull();
+    expect(shadow.querySelector('[data-testid="memefans-needs-token-account"]')?.textContent).toContain(
+      "about 0.002 SOL of rent",
+    );
+
+    await act(async () => open()?.click());
+    await eventually(() => expect(status()).toBe("queued"));
+    const fan = { distribution: A, wallet: unlockedWallet.activeAddress };
+    expect(worker.callsOf("claims/open-token-account")).toEqual([fan]);
+    expect(worker.callsOf("claims/submit")).toEqual([fan, fan]);
+
+    // The payout found no account after all (closed meanwhile): the claim failed, and the card opens one again.
+    hasAccount = false;
+    state = { status: "failed", failureReason: "needs_token_account", retryable: true };
+    await eventually(() => expect(open()?.textContent).toBe("Open my token account and claim again"), 5000);
+    expect(shadow.querySelector('[data-testid="memefans-claim-again"]')).toBeNull();
+    state = { status: "queued" };
+    await act(async () => open()?.click());
+    await eventually(() => expect(status()).toBe("queued"));
+    expect(worker.callsOf("claims/open-token-account")).toHaveLength(2);
+    expect(worker.callsOf("claims/submit")).toHaveLength(3);
   });
 
   it("follows the fan's earlier claim when the backend answers already claimed", async () => {

@@ -189,6 +189,15 @@ export const messages = {
     outboxOutcomeSchema,
     both,
   ),
+  /**
+   * Opens the fan's own token account for a giveaway's token (its budget opens no more), paid and signed
+   * by the chosen wallet after the approval window; no signature when the account was already there.
+   */
+  "claims/open-token-account": message(
+    z.strictObject({ distribution: publicKeySchema, wallet: publicKeySchema }),
+    z.object({ account: publicKeySchema, signature: base58SignatureSchema.optional() }),
+    both,
+  ),
   "claims/history": message(
     z.strictObject({ refresh: z.boolean().optional() }),
     z.object({ claims: z.array(claimHistoryRowSchema), refreshError: z.string().optional() }),

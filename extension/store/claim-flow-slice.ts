@@ -12,7 +12,8 @@ import { requirementLabel } from "../ui/requirement-label.ts";
  * runs the step the fan is on, so every popup (X's consent, the wallet's approval) answers a click.
  */
 
-export type ClaimStep = "connect-x" | "connect-wallet" | "claim";
+/** "open-account": the fan's wallet opens its own token account for the giveaway's token, then claims. */
+export type ClaimStep = "connect-x" | "connect-wallet" | "claim" | "open-account";
 
 export interface ClaimFlow {
   busy: ClaimStep | null;
@@ -85,6 +86,9 @@ export const runClaimStep = createAsyncThunk<
     };
     const status = await dispatch(api.walletStatus.initiate(undefined, { forceRefetch: true, subscribe: false })).unwrap();
     if (!status.activeAddress) throw new StepError("no_wallet", "connect a wallet first");
+    if (step === "open-account") {
+      await dispatch(api.openTokenAccount.initiate({ distribution: address, wallet: status.activeAddress })).unwrap();
+    }
     const outcome = await dispatch(api.submitClaim.initiate({ distribution: address, wallet: status.activeAddress })).unwrap();
     if (outcome.outcome === "queued") return { step, queuedOutboxId: outcome.outboxId };
     if (outcome.outcome === "refused") {

@@ -5,6 +5,7 @@ import { backendReadHandlers } from "./backend-read-handlers.ts";
 import { closeDistributionHandler } from "./close-distribution-handler.ts";
 import { diagnosticsHandlers } from "./diagnostics-handlers.ts";
 import { networkHandler } from "./network-handler.ts";
+import { openTokenAccountHandler } from "./open-token-account-handler.ts";
 import { outboxHandlers } from "./outbox-handlers.ts";
 import { pauseDistributionHandler } from "./pause-distribution-handler.ts";
 import { sendHandlers } from "./send-handlers.ts";
@@ -24,6 +25,7 @@ export function allHandlers(services: BackgroundServices): Handlers {
     ...outboxHandlers(services),
     ...closeDistributionHandler(services),
     ...pauseDistributionHandler(services),
+    ...openTokenAccountHandler(services),
     ...settingsHandlers(services),
     ...diagnosticsHandlers(services),
     ...approvalHandlers(services),

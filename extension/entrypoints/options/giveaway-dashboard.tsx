@@ -22,11 +22,11 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
   );
 }
 
-/** "covers 12 payouts that open a fan's token account" — or, at 0, that only holders get paid. */
+/** "covers 12 payouts that open a fan's token account" — or, at 0, that fans without one open their own. */
 function feeBudgetNote(distribution: Distribution): string {
   const covered = distribution.tokenAccountsCovered;
   if (covered === undefined) return "";
-  if (covered === 0) return "pays only fans who already hold a token account";
+  if (covered === 0) return "opens no more token accounts: fans without one open their own first";
   return `covers ${covered.toLocaleString()} more ${covered === 1 ? "payout" : "payouts"} that open a fan's token account`;
 }
 

@@ -1,0 +1,101 @@
+import "fake-indexeddb/auto";
+import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { Keypair } from "@solana/web3.js";
+import bs58 from "bs58";
+import { afterEach, describe, expect, it } from "vitest";
+import { defaultChainPrograms } from "../../../backend/chain/default-programs.ts";
+import { EmbeddedChain } from "../../../backend/chain/embedded-chain.ts";
+import { inProcessConnection, inProcessFetch } from "../../../backend/chain/in-process-fetch.ts";
+import { createTestDistribution, fund } from "../../../backend/claims/testing/chain-fixtures.ts";
+import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../../shared/fee-budget.ts";
+import type { HandlerContext } from "../router.ts";
+import { testServices } from "../testing/test-services.ts";
+import { openTokenAccountHandler } from "./open-token-account-handler.ts";
+
+/**
+ * The card's "Open my token account": the built-in wallet opens the fan's own account for a giveaway's
+ * token, after the approval window, on the embedded chain with the real programs.
+ */
+
+let closeDatabase: (() => void) | undefined;
+afterEach(() => closeDatabase?.());
+
+const fromCard: HandlerContext = { audience: "content", sender: { url: "https://x.com/home", tab: { id: 7 } } };
+
+async function setup(name: string) {
+  const chain = new EmbeddedChain({ programs: defaultChainPrograms() });
+  const connection = inProcessConnection(chain);
+  const giveaway = await createTestDistribution(connection, {
+    verifier: Keypair.generate().publicKey,
+    maxClaims: 5,
+    feeBudgetLamports: 25_000n,
+    nowSeconds: Math.floor(Date.now() / 1000),
+  });
+  const { services, browser } = await testServices(name, { now: Date.now() });
+  closeDatabase = () => services.db.close();
+  services.fetch = inProcessFetch(chain);
+  const fan = Keypair.generate();
+  await services.vault.importSecret(bs58.encode(fan.secretKey), "a long password");
+  const handle = openTokenAccountHandler(services)["claims/open-token-account"];
+  const request = { distribution: giveaway.address.toBase58(), wallet: fan.publicKey.toBase58() };
+  /** Runs the handler and answers the one approval window it opens, if it opens one. */
+  const decided = async (approve: boolean, input = request) => {
+    const opened = browser.openedApprovals.length;
+    const answer = handle(input, fromCard);
+    let settled = false;
+    answer.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (browser.openedApprovals.length === opened && !settled) await new Promise((resolve) => setTimeout(resolve, 20));
+    const id = browser.openedApprovals[opened];
+    const view = id ? services.approvals.view(id) : undefined;
+    if (id) services.approvals.decide(id, approve);
+    return { answer, view };
+  };
+  const account = getAssociatedTokenAddressSync(giveaway.mint, fan.publicKey, true, TOKEN_PROGRAM_ID);
+  return { connection, giveaway, fan, request, decided, account, handle };
+}
+
+describe("opening the fan's token account from the card", () => {
+  it("opens it with the chosen wallet after the approval window, the fan paying its rent, and signs nothing once it is there", async () => {
+    const { connection, fan, decided, account } = await setup("open-account");
+    await fund(connection, fan.publicKey, 1);
+    const before = await connection.getBalance(fan.publicKey);
+
+    const rejected = await decided(false);
+    await expect(rejected.answer).rejects.toMatchObject({ code: "rejected" });
+    expect(await connection.getAccountInfo(account)).toBeNull();
+
+    const approved = await decided(true);
+    // The window shows what is signed: the opening, and the rent leaving the fan's wallet.
+    expect(approved.view).toMatchObject({
+      kind: "transaction",
+      instructions: [{ program: "Associated Token", action: expect.stringContaining("create token account") }],
+      leaves: [expect.stringContaining("rent of new accounts 0.00203928 SOL")],
+      warnings: [],
+    });
+    const opened = await approved.answer;
+    expect(opened).toMatchObject({ account: account.toBase58(), signature: expect.any(String) });
+    const info = await connection.getAccountInfo(account);
+    expect(info?.owner.equals(TOKEN_PROGRAM_ID)).toBe(true);
+    expect(info?.lamports).toBe(Number(TOKEN_ACCOUNT_RENT_LAMPORTS));
+    expect(before - (await connection.getBalance(fan.publicKey))).toBe(Number(TOKEN_ACCOUNT_RENT_LAMPORTS) + 5_000);
+
+    // Already open: answered at once, no window, no fee.
+    const again = await decided(true);
+    expect(again.view).toBeUndefined();
+    expect(await again.answer).toEqual({ account: account.toBase58() });
+  });
+
+  it("opens only for the chosen wallet, and only for a giveaway on chain", async () => {
+    const { request, handle } = await setup("open-account-refusals");
+    await expect(handle({ ...request, wallet: Keypair.generate().publicKey.toBase58() }, fromCard)).rejects.toMatchObject({
+      code: "wrong_account",
+    });
+    await expect(handle({ ...request, distribution: Keypair.generate().publicKey.toBase58() }, fromCard)).rejects.toMatchObject({
+      code: "bad_request",
+      message: "this giveaway is not on chain any more",
+    });
+  });
+});
