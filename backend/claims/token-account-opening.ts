@@ -16,13 +16,22 @@ export function tokenAccountOpeningTransaction(
   return new Transaction({ feePayer: opening.wallet, ...blockhash }).add(tokenAccountOpeningInstruction(opening));
 }
 
+/**
+ * Lighthouse: the assertions Phantom and Solflare add to the transactions they sign (its instructions
+ * only check accounts' state, and fail the transaction when a check fails).
+ */
+const LIGHTHOUSE_PROGRAM_ID = new PublicKey("L2TExMFKdjpN9kozasaurPirfHy9P8sbXoAN1qA3S95");
+/** What a wallet may add to the opening it signs: a priority fee, and its own safety assertions. */
+const WALLET_ADDED_PROGRAMS = [ComputeBudgetProgram.programId, LIGHTHOUSE_PROGRAM_ID];
+
 /** The ATA program's CreateIdempotent instruction: its data is this one byte. */
 const CREATE_IDEMPOTENT = 1;
 
 /**
  * Whether `signed` is the opening and nothing else, paid and signed by the fan's wallet: the relay sends
- * no other transaction. A wallet may add compute-budget instructions (a priority fee), so those pass;
- * any other instruction, another fee payer or a missing or wrong signature refuses it.
+ * no other transaction. What wallets add passes (a priority fee, Phantom's and Solflare's Lighthouse
+ * assertions); any other instruction, another fee payer, another signer or a missing or wrong
+ * signature refuses it.
  */
 export function isSignedOpening(signed: Transaction, opening: TokenAccountOpening): boolean {
   if (!signed.feePayer?.equals(opening.wallet) || !signed.verifySignatures(true)) return false;
@@ -30,7 +39,7 @@ export function isSignedOpening(signed: Transaction, opening: TokenAccountOpenin
   const expected = tokenAccountOpeningInstruction(opening);
   let creates = 0;
   for (const instruction of signed.instructions) {
-    if (instruction.programId.equals(ComputeBudgetProgram.programId)) continue;
+    if (WALLET_ADDED_PROGRAMS.some((program) => program.equals(instruction.programId))) continue;
     if (!instruction.programId.equals(ASSOCIATED_TOKEN_PROGRAM_ID)) return false;
     const sameAccounts =
       instruction.keys.length === expected.keys.length &&
