@@ -271,4 +271,36 @@ test.describe("a wallet without a token account", () => {
       await context.close();
     }
   });
+
+  test("open-token-account, opened elsewhere meanwhile: the page claims without asking the wallet to sign", async () => {
+    test.setTimeout(150_000);
+    const username = SEED.users.superfan.username;
+    const wallet = injectedWallet("Phantom");
+    const context = await feesOnly.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      await wallet.install(context);
+      const page = await context.newPage();
+      await page.goto(feesOnly.pageUrl);
+      await page.getByTestId("sign-in-x").click();
+      await page.locator(`button[data-username="${username}"]`).click();
+      await expect(page.getByTestId("signed-in")).toContainText(`@${username}`);
+      await page.getByRole("button", { name: "Connect Phantom" }).click();
+      await page.getByTestId("bind-wallet").click();
+      await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
+      await page.getByTestId("claim").click();
+      await expect(page.getByTestId("open-token-account")).toBeVisible();
+
+      // The fan opened the account in another app while the page waited.
+      const { connection } = feesOnly.backend.context;
+      await openTokenAccount(connection, feesOnly.distribution.mint, new PublicKey(wallet.address));
+      const openings = page.waitForRequest((request) => request.url().endsWith("/open-account"));
+      await page.getByTestId("open-token-account").click();
+      expect((await (await openings).response())?.status()).toBe(409);
+      const status = page.getByTestId("claim-status");
+      await expect(status).toHaveAttribute("data-status", "confirmed", { timeout: PAYOUT_TIMEOUT_MS });
+      expect(await feesOnly.balance(wallet.address)).toBe(feesOnly.distribution.amountPerClaim);
+    } finally {
+      await context.close();
+    }
+  });
 });

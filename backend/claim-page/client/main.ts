@@ -283,15 +283,20 @@ async function openTokenAccount(): Promise<void> {
         `${wallet.name} cannot sign a transaction for this page: open the account in your wallet app, or claim with a wallet that holds the token.`,
       );
     }
-    const offer = await api.tokenAccountOpening(giveaway.address, address);
-    stillOn(wallet, address, "no account was opened");
-    const unsigned = Transaction.from(Uint8Array.from(atob(offer.transaction), (char) => char.charCodeAt(0)));
-    const signed: Transaction = await wallet.signTransaction(unsigned);
-    stillOn(wallet, address, "no account was opened");
-    state.busy = "Opening your token account…";
-    render();
-    const bytes = signed.serialize({ requireAllSignatures: false });
-    await api.sendTokenAccountOpening(giveaway.address, address, btoa(String.fromCharCode(...bytes)));
+    try {
+      const offer = await api.tokenAccountOpening(giveaway.address, address);
+      stillOn(wallet, address, "no account was opened");
+      const unsigned = Transaction.from(Uint8Array.from(atob(offer.transaction), (char) => char.charCodeAt(0)));
+      const signed: Transaction = await wallet.signTransaction(unsigned);
+      stillOn(wallet, address, "no account was opened");
+      state.busy = "Opening your token account…";
+      render();
+      const bytes = signed.serialize({ requireAllSignatures: false });
+      await api.sendTokenAccountOpening(giveaway.address, address, btoa(String.fromCharCode(...bytes)));
+    } catch (error) {
+      // Open already (another tab, the wallet app, an answer lost on the way back): on to the claim.
+      if (!(error instanceof ApiError && error.code === "token_account_exists")) throw error;
+    }
     state.needsTokenAccount = null;
     state.busy = "Checking the requirements and claiming…";
     render();
