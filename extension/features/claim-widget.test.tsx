@@ -635,6 +635,43 @@ describe("claim button", () => {
     expect(worker.callsOf("claims/submit")).toHaveLength(3);
   });
 
+  it("opens the unlock window when the fan claims again with the MEMEFANS wallet locked, and claims once it is unlocked", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    let state: Pick<Claim, "status"> & Partial<Claim> = { status: "queued" };
+    let wallet: WalletStatus = unlockedWallet;
+    const worker = serve(onTimeline, {
+      ...readyFan,
+      "wallet/status": () => wallet,
+      "wallet/open-unlock": () => ({ opened: true }),
+      "claims/submit": () => {
+        if (state.status === "failed") state = { status: "queued" };
+        return { outcome: "delivered", outboxId: "o-9", response: { claim: fanClaim(state) } };
+      },
+      "claims/get": () => ({ claim: fanClaim(state) }),
+    });
+    const shadow = await claimOnce(worker);
+    const again = () => shadow.querySelector<HTMLButtonElement>('[data-testid="memefans-claim-again"]');
+    const status = () => shadow.querySelector('[data-testid="memefans-claim-status"]')?.getAttribute("data-status");
+    state = { status: "failed", failureReason: "token_account_frozen", retryable: true };
+    await eventually(() => expect(again()?.disabled).toBe(false), 5000);
+
+    // The wallet locked itself meanwhile: it holds no active address until unlocked.
+    wallet = { ...unlockedWallet, builtin: { ...unlockedWallet.builtin, state: "locked" }, activeAddress: undefined };
+    await act(async () => again()?.click());
+    await eventually(() =>
+      expect(shadow.querySelector('[data-testid="memefans-error"]')?.textContent).toContain(
+        "Unlock your MEMEFANS wallet in the window that opened, then press again.",
+      ),
+    );
+    expect(worker.callsOf("wallet/open-unlock")).toHaveLength(1);
+    expect(worker.callsOf("claims/submit")).toHaveLength(1);
+
+    wallet = unlockedWallet;
+    await act(async () => again()?.click());
+    await eventually(() => expect(status()).toBe("queued"));
+    expect(worker.callsOf("claims/submit")).toHaveLength(2);
+  });
+
   it("follows the fan's earlier claim when the backend answers already claimed", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     const earlier = fanClaim({ status: "confirmed", signature: "5".repeat(88) });

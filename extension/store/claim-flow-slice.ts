@@ -85,7 +85,14 @@ export const runClaimStep = createAsyncThunk<
       return { step, claimId };
     };
     const status = await dispatch(api.walletStatus.initiate(undefined, { forceRefetch: true, subscribe: false })).unwrap();
-    if (!status.activeAddress) throw new StepError("no_wallet", "connect a wallet first");
+    if (!status.activeAddress) {
+      // A claim on the card shows no wallet step: the press that found the wallet locked opens its unlock window.
+      if (status.choice === "builtin" && status.builtin.state === "locked") {
+        await dispatch(api.openWalletUnlock.initiate()).unwrap();
+        throw new StepError("locked", "unlock your MEMEFANS wallet in the window that opened, then press again");
+      }
+      throw new StepError("no_wallet", "connect a wallet first");
+    }
     if (step === "open-account") {
       await dispatch(api.openTokenAccount.initiate({ distribution: address, wallet: status.activeAddress })).unwrap();
     }
