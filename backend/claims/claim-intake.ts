@@ -85,6 +85,8 @@ export class ClaimIntake {
       const { rows } = await this.database.query<ClaimRow>(
         `UPDATE claims
             SET status = 'queued', wallet = $4, idempotency_key = $5, request_hash = $6, retries = retries + 1,
+                earlier_idempotency_keys = array_append(earlier_idempotency_keys, idempotency_key),
+                earlier_request_hashes = array_append(earlier_request_hashes, request_hash),
                 batch_id = NULL, signature = NULL, failure_reason = NULL,
                 send_alone = NOT (coalesce(failure_reason, '') = ANY($9::text[])), not_before = NULL,
                 lease_owner = NULL, lease_expires_at = NULL, updated_at = now()

@@ -11,6 +11,18 @@ export async function findClaim(database: Queryable, id: string): Promise<Claim 
   return rows[0] && claimFromRow(rows[0]);
 }
 
+/**
+ * The request hash an earlier attempt at claim `id` sent under `idempotencyKey`, when the fan claimed it
+ * again since under another key: that attempt, sent again, is answered as the claim it made.
+ */
+export async function earlierAttemptHash(database: Queryable, id: string, idempotencyKey: string): Promise<string | undefined> {
+  const { rows } = await database.query<{ request_hash: string | null }>(
+    "SELECT earlier_request_hashes[array_position(earlier_idempotency_keys, $2)] AS request_hash FROM claims WHERE id = $1",
+    [id, idempotencyKey],
+  );
+  return rows[0]?.request_hash ?? undefined;
+}
+
 export async function listClaimsOfUser(database: Queryable, xUserId: string): Promise<Claim[]> {
   const { rows } = await database.query<ClaimRow>(
     `SELECT ${CLAIM_COLUMNS} FROM claims WHERE x_user_id = $1 ORDER BY created_at DESC, id LIMIT ${MAX_LISTED_CLAIMS}`,

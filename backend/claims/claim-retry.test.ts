@@ -98,6 +98,14 @@ describeEachEngine("claiming a failed claim again", (database) => {
     });
     expect(retried.retryable).toBeUndefined();
 
+    // The first attempt, sent again, is the same claim as it now stands; under another body, a conflict.
+    const firstAgain = await claim(fan, distribution, fan.wallet.publicKey, "retry-first");
+    expect(firstAgain.status).toBe(202);
+    expect(claimResponseSchema.parse(await firstAgain.json()).claim).toMatchObject({ id: accepted.id, slot: accepted.slot });
+    const firstOtherBody = await claim(fan, distribution, second.publicKey, "retry-first");
+    expect(firstOtherBody.status).toBe(409);
+    expect(errorBodySchema.parse(await firstOtherBody.json()).error.code).toBe("idempotency_conflict");
+
     expect(await settled(fan, accepted.id)).toMatchObject({ status: "confirmed" });
     const { rows: tries } = await database().query<{ retries: number; send_alone: boolean }>(
       "SELECT retries, send_alone FROM claims WHERE id = $1",

@@ -21,7 +21,7 @@ import { requireSession, sessionRequired } from "../identity/sessions.ts";
 import { failQueuedClaimsOfDistribution } from "./batch-store.ts";
 import type { BotDefences, DefendedTarget } from "./bot-defences.ts";
 import { type ClaimIntake, claimRequestHash, type IntakeOutcome } from "./claim-intake.ts";
-import { claimContextReader, claimProgress, findClaim, listClaimsOfUser } from "./claim-queries.ts";
+import { claimContextReader, claimProgress, earlierAttemptHash, findClaim, listClaimsOfUser } from "./claim-queries.ts";
 import { claimFromRow } from "./claim-rows.ts";
 import type { ClaimRequest, DeferredClaims, ProcessClaim } from "./deferred-claims.ts";
 import type { RecipientAccount } from "./distribution-chain-state.ts";
@@ -152,11 +152,14 @@ export function claimSubmitter<Target extends ClaimTarget>(
     const { earlier, walletOwner: owner } = await readContext(distribution, xUserId, wallet);
     if (earlier) {
       const earlierClaim = claimFromRow(earlier);
-      if (earlier.idempotency_key === idempotencyKey) {
+      // This key's request: the claim's latest attempt, or one before the fan claimed it again.
+      const sentUnderKey =
+        earlier.idempotency_key === idempotencyKey
+          ? earlier.request_hash
+          : await earlierAttemptHash(dependencies.database, earlier.id, idempotencyKey);
+      if (sentUnderKey !== undefined) {
         return answerOf(
-          earlier.request_hash !== claimRequestHash(body)
-            ? { kind: "idempotency_conflict" }
-            : { kind: "replayed", claim: earlierClaim },
+          sentUnderKey !== claimRequestHash(body) ? { kind: "idempotency_conflict" } : { kind: "replayed", claim: earlierClaim },
         );
       }
       // A new attempt at a failed claim the fan can mend is checked as a new claim is, then retried.
