@@ -499,6 +499,58 @@ describe("the giveaway's Solana Action (blink)", () => {
     expect(await tokenBalance(connection, feesOnly.mint, wallet.publicKey)).toBe(feesOnly.amountPerClaim);
   });
 
+  it("keeps a sold-out giveaway's button for a failed claim claimed again, and answers anyone else that all are taken", async () => {
+    const creator = await backend.signIn(SEED.users.creator.username);
+    const single = await registerDistribution(backend, creator.sessionToken, [], 1, { freezable: true });
+    const { connection } = backend.context;
+    const singleUrl = `${backend.url}/api/actions/d/${single.address.toBase58()}`;
+    const press = async (wallet: Keypair) => {
+      const account = wallet.publicKey.toBase58();
+      const sign = await post<SignMessageResponse & ActionError>(singleUrl, { account });
+      expect(sign.status).toBe(200);
+      const data = sign.body.data as string;
+      const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(data), wallet.secretKey.slice(0, 32)));
+      return post<CompletedAction & ActionError>(`${singleUrl}/bind`, { account, data, signature });
+    };
+    const boundFan = async (username: string) => {
+      const fan = await backend.signIn(username);
+      const wallet = Keypair.generate();
+      expect((await backend.bindWallet(fan.sessionToken, wallet)).status).toBe(200);
+      return { ...fan, wallet };
+    };
+    const frozen = await boundFan(SEED.users.newcomer.username);
+    await openTokenAccount(connection, single.mint, frozen.wallet.publicKey);
+    await setTokenAccountFrozen(connection, single, frozen.wallet.publicKey, true);
+    expect((await press(frozen.wallet)).body.type).toBe("completed");
+    const failed = async () => {
+      for (let attempt = 0; attempt < 400; attempt++) {
+        const listed = await backend.request("GET", "/me/claims", { token: frozen.sessionToken });
+        const mine = ((await listed.json()) as { claims: unknown[] }).claims
+          .map((entry) => claimResponseSchema.shape.claim.parse(entry))
+          .find((entry) => entry.distribution === single.address.toBase58());
+        if (mine?.status === "failed" || mine?.status === "confirmed") return mine;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error("the claim did not settle");
+    };
+    expect(await failed()).toMatchObject({ status: "failed", retryable: true });
+
+    // Its one slot is the failed claim's: sold out, yet the button stays for that claim.
+    const shown = (await (await fetch(singleUrl)).json()) as ActionGetResponse;
+    expect(shown).toMatchObject({ disabled: false, label: "All claimed" });
+    expect(shown.links?.actions[0]?.label).toBe("Claim again (a failed claim only)");
+
+    const latecomer = await boundFan(SEED.users.quietFan.username);
+    const refused = await press(latecomer.wallet);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe("every claim of this giveaway is taken");
+
+    await setTokenAccountFrozen(connection, single, frozen.wallet.publicKey, false);
+    expect((await press(frozen.wallet)).body).toMatchObject({ type: "completed", title: expect.stringContaining("Claimed") });
+    expect(await failed()).toMatchObject({ status: "confirmed" });
+    expect(await tokenBalance(connection, single.mint, frozen.wallet.publicKey)).toBe(single.amountPerClaim);
+  });
+
   it("refuses every POST step of a giveaway that takes no claims, before it binds a wallet", async () => {
     const creator = await backend.signIn(SEED.users.creator.username);
     const paused = await registerDistribution(backend, creator.sessionToken, [{ type: "follow" }], 1);

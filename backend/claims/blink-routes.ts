@@ -114,7 +114,8 @@ export interface BlinkDependencies {
  * 3. POST /api/actions/d/<address>/bind {account, signature, data}: binds the wallet and queues the claim.
  *    When the giveaway's budget opens no more token accounts and the wallet has none, it offers instead
  *    the transaction that opens one, paid by the fan (POST …/open-account), then Claim again.
- * Every POST step refuses a giveaway that is not open, before any wallet is bound for it.
+ * Every POST step refuses a giveaway that takes no claims, before any wallet is bound for it (a sold-out
+ * one takes a failed claim claimed again: its button then says so).
  * The claim page asks …/open-account too, and has the fan's signed transaction sent by …/open-account/send.
  */
 export function blinkRouter(dependencies: BlinkDependencies): Router {
@@ -125,17 +126,24 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
 
   async function claimAction(summary: GiveawaySummary, message?: string): Promise<ActionGetResponse> {
     const open = summary.state === "open";
+    const soldOut = summary.state === "sold_out";
     const creator = summary.creator ? ` from @${summary.creator.username}` : "";
-    const claimButton: LinkedAction = { type: "post", href: actionPath(summary.address), label: `Claim ${summary.amountText}` };
+    const claimButton: LinkedAction = {
+      type: "post",
+      href: actionPath(summary.address),
+      label: soldOut ? "Claim again (a failed claim only)" : `Claim ${summary.amountText}`,
+    };
     return {
       type: "action",
       icon: `${publicUrl}/d/${summary.address}/card.png`,
       title: `${summary.amountText} for each fan${creator}`,
       description: open
         ? `${summary.remaining} of ${summary.maxClaims} left. Sign in with X, meet the post's requirements, and the tokens are sent to your wallet.`
-        : stateWords(summary.state),
+        : soldOut
+          ? `All ${summary.maxClaims} claims are taken. A fan whose claim failed for a reason they have mended can claim it again, on its own slot.`
+          : stateWords(summary.state),
       label: open ? `Claim ${summary.amountText}` : stateWords(summary.state),
-      disabled: !open,
+      disabled: !(open || soldOut),
       links: { actions: [claimButton] },
       ...(message ? { error: { message } } : {}),
     };
@@ -222,10 +230,13 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     return dependencies.read(params.data.address);
   };
 
-  /** The POST steps act on an open giveaway only: nobody signs in or binds a wallet for a claim that would be refused. */
-  const openGiveaway = async (request: Parameters<RequestHandler>[0]) => {
+  /**
+   * The POST steps act on a giveaway that takes claims: nobody signs in or binds a wallet for a claim
+   * that would be refused. A sold-out one takes a failed claim claimed again, which keeps its slot.
+   */
+  const takingClaims = async (request: Parameters<RequestHandler>[0]) => {
     const read = await withParams(request);
-    if (read.summary.state !== "open") {
+    if (read.summary.state !== "open" && read.summary.state !== "sold_out") {
       throw new HttpError(409, "conflict", `This giveaway takes no claims: ${stateWords(read.summary.state)}.`);
     }
     return read;
@@ -236,7 +247,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
    * open: the account exists (the fan can claim), or it would refuse the payout anyway.
    */
   const openingFor = async (request: Parameters<RequestHandler>[0], wallet: string) => {
-    const { summary, distribution } = await openGiveaway(request);
+    const { summary, distribution } = await takingClaims(request);
     const { tokenProgram } = distribution.token;
     if (!tokenProgram) throw new HttpError(409, "conflict", "This giveaway's token could not be read from the chain; try again.");
     const account = await dependencies.tokenAccountOf(wallet, distribution.mint, tokenProgram);
@@ -280,7 +291,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
   router.post(
     `${ACTIONS_PATH}/:address`,
     handle(async (request): Promise<ActionPostResponse> => {
-      const { summary } = await openGiveaway(request);
+      const { summary } = await takingClaims(request);
       const body = actionPostBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
       const wallet = body.data.account;
@@ -314,7 +325,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
   router.post(
     `${ACTIONS_PATH}/:address/signed-in`,
     handle(async (request): Promise<NextAction> => {
-      const { summary } = await openGiveaway(request);
+      const { summary } = await takingClaims(request);
       const body = actionPostBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
       const flow = flowOf(request);
@@ -334,7 +345,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
   router.post(
     `${ACTIONS_PATH}/:address/bind`,
     handle(async (request): Promise<NextAction> => {
-      const giveaway = await openGiveaway(request);
+      const giveaway = await takingClaims(request);
       const body = bindBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account, signature and the signed message are required");
       const issued = await context.database.query<{ x_user_id: string }>(
