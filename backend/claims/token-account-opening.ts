@@ -1,6 +1,7 @@
 import { ASSOCIATED_TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { type BlockhashWithExpiryBlockHeight, ComputeBudgetProgram, PublicKey, Transaction } from "@solana/web3.js";
 import { type TokenAccountOpening, tokenAccountOpeningInstruction } from "../../shared/token-account-opening.ts";
+import { LIGHTHOUSE_PROGRAM_ID } from "../../shared/wallet-assertions.ts";
 
 /*
  * The transaction of a fan's token account opening (shared/token-account-opening.ts) that the blink and
@@ -16,13 +17,8 @@ export function tokenAccountOpeningTransaction(
   return new Transaction({ feePayer: opening.wallet, ...blockhash }).add(tokenAccountOpeningInstruction(opening));
 }
 
-/**
- * Lighthouse: the assertions Phantom and Solflare add to the transactions they sign (its instructions
- * only check accounts' state, and fail the transaction when a check fails).
- */
-const LIGHTHOUSE_PROGRAM_ID = new PublicKey("L2TExMFKdjpN9kozasaurPirfHy9P8sbXoAN1qA3S95");
-/** What a wallet may add to the opening it signs: a priority fee, and its own safety assertions. */
-const WALLET_ADDED_PROGRAMS = [ComputeBudgetProgram.programId, LIGHTHOUSE_PROGRAM_ID];
+/** What a wallet may add to the opening it signs: a priority fee (the fan's own), and its safety assertions. */
+const WALLET_ADDED_PROGRAMS = [ComputeBudgetProgram.programId, new PublicKey(LIGHTHOUSE_PROGRAM_ID)];
 
 /** The ATA program's CreateIdempotent instruction: its data is this one byte. */
 const CREATE_IDEMPOTENT = 1;

@@ -1,5 +1,6 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import bs58 from "bs58";
+import { LIGHTHOUSE_PROGRAM_ID } from "../../shared/wallet-assertions.ts";
 import { fromBase64 } from "./base64.ts";
 import { MessagingError } from "./errors.ts";
 import type { ExternalWalletChoice } from "./shapes.ts";
@@ -45,25 +46,88 @@ function splitTransaction(bytes: Uint8Array): { signatures: Uint8Array[]; messag
   return { signatures, message: bytes.slice(offset + count * 64) };
 }
 
+/** A compact-u16 at `offset`: its value and where the next field starts. */
+function compactU16(bytes: Uint8Array, offset: number): [number, number] {
+  let value = 0;
+  for (let shift = 0, at = offset; at < offset + 3; shift += 7, at++) {
+    const byte = bytes[at];
+    if (byte === undefined) throw new MessagingError("bad_request", "the transaction's message is cut short");
+    value |= (byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) return [value, at + 1];
+  }
+  throw new MessagingError("bad_request", "the transaction's message is malformed");
+}
+
+/** A message as the wire lays it out (legacy or v0): its signers, blockhash and instructions, keys resolved. */
+interface ReadMessage {
+  requiredSignatures: number;
+  keys: string[];
+  blockhash: string;
+  instructions: { program: string; accounts: string[]; data: string }[];
+  /** v0 address lookup tables: keys this reading cannot resolve. */
+  usesLookupTables: boolean;
+}
+
+function readMessage(message: Uint8Array): ReadMessage {
+  const versioned = ((message[0] ?? 0) & 0x80) !== 0;
+  let offset = versioned ? 1 : 0;
+  const requiredSignatures = message[offset] ?? 0;
+  offset += 3;
+  let count: number;
+  [count, offset] = compactU16(message, offset);
+  const keys = Array.from({ length: count }, (_, index) =>
+    bs58.encode(message.slice(offset + index * 32, offset + (index + 1) * 32)),
+  );
+  offset += count * 32;
+  const blockhash = bs58.encode(message.slice(offset, offset + 32));
+  offset += 32;
+  [count, offset] = compactU16(message, offset);
+  const instructions: ReadMessage["instructions"] = [];
+  for (let index = 0; index < count; index++) {
+    const program = keys[message[offset++] ?? -1] ?? "?";
+    let accountCount: number;
+    [accountCount, offset] = compactU16(message, offset);
+    const accounts = Array.from(message.slice(offset, offset + accountCount), (key) => keys[key] ?? `lookup:${key}`);
+    offset += accountCount;
+    let dataLength: number;
+    [dataLength, offset] = compactU16(message, offset);
+    instructions.push({ program, accounts, data: bs58.encode(message.slice(offset, offset + dataLength)) });
+    offset += dataLength;
+  }
+  const usesLookupTables = versioned && compactU16(message, offset)[0] > 0;
+  return { requiredSignatures, keys, blockhash, instructions, usesLookupTables };
+}
+
+/**
+ * Whether `signed` is `requested` with only wallet assertions added (Lighthouse, which Phantom and
+ * Solflare insert as they sign): the same signers, blockhash and instructions in order, every other
+ * instruction an assertion. Such a transaction does what the approval window showed, or fails.
+ */
+function addsOnlyWalletAssertions(requested: Uint8Array, signed: Uint8Array): boolean {
+  const before = readMessage(requested);
+  const after = readMessage(signed);
+  if (before.usesLookupTables || after.usesLookupTables) return false;
+  if (before.requiredSignatures !== after.requiredSignatures || before.blockhash !== after.blockhash) return false;
+  const signers = (message: ReadMessage) => message.keys.slice(0, message.requiredSignatures).join();
+  if (signers(before) !== signers(after)) return false;
+  const kept = after.instructions.filter((instruction) => instruction.program !== LIGHTHOUSE_PROGRAM_ID);
+  const same = (instructions: ReadMessage["instructions"]) => JSON.stringify(instructions);
+  return same(kept) === same(before.instructions);
+}
+
 /** The account keys a message lists, to find which signature slot belongs to the wallet. */
 function signerIndex(message: Uint8Array, address: string): number {
-  const versioned = (message[0] ?? 0) & 0x80;
-  let offset = versioned ? 1 : 0;
-  const required = message[offset] ?? 0;
-  offset += 3;
-  const count = message[offset++] ?? 0;
-  const wanted = bs58.decode(address);
-  for (let index = 0; index < Math.min(count, required); index++) {
-    const key = message.slice(offset + index * 32, offset + (index + 1) * 32);
-    if (key.every((byte, position) => byte === wanted[position])) return index;
-  }
-  return -1;
+  const { keys, requiredSignatures } = readMessage(message);
+  return keys.slice(0, requiredSignatures).indexOf(address);
 }
+
+const sameBytes = (left: Uint8Array, right: Uint8Array) =>
+  left.length === right.length && left.every((byte, index) => byte === right[index]);
 
 export function verifySignedTransaction(requested: string, signed: string, address: string): void {
   const before = splitTransaction(fromBase64(requested));
   const after = splitTransaction(fromBase64(signed));
-  if (before.message.length !== after.message.length || !before.message.every((byte, index) => byte === after.message[index])) {
+  if (!sameBytes(before.message, after.message) && !addsOnlyWalletAssertions(before.message, after.message)) {
     throw new MessagingError("rejected", "the wallet returned a different transaction than the one it was asked to sign");
   }
   const index = signerIndex(after.message, address);

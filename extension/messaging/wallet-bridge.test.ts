@@ -1,12 +1,21 @@
 // @vitest-environment happy-dom
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { Keypair, type PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
+import {
+  ComputeBudgetProgram,
+  Keypair,
+  PublicKey,
+  SystemProgram,
+  TransactionInstruction,
+  TransactionMessage,
+  VersionedTransaction,
+} from "@solana/web3.js";
 import bs58 from "bs58";
 import { afterEach, describe, expect, it } from "vitest";
+import { LIGHTHOUSE_PROGRAM_ID } from "../../shared/wallet-assertions.ts";
 import { startPageWalletBridge } from "./page-wallet-bridge.ts";
 import { pageWalletDirectory } from "./page-wallet-directory.ts";
 import { injectStandardWallet, tabWindow, unregisterInjectedWallets } from "./testing/page-world.ts";
-import { WalletBridgeClient } from "./wallet-bridge-relay.ts";
+import { verifySignedTransaction, WalletBridgeClient } from "./wallet-bridge-relay.ts";
 
 function setup() {
   const tab = tabWindow();
@@ -95,5 +104,66 @@ describe("wallet bridge (page world ↔ isolated relay)", () => {
       address: keypair.publicKey.toBase58(),
       name: "Glow",
     });
+  });
+});
+
+describe("a transaction the wallet signed", () => {
+  const owner = Keypair.generate();
+  const recipient = Keypair.generate().publicKey;
+  const recentBlockhash = Keypair.generate().publicKey.toBase58();
+  const transfer = (lamports = 1) => SystemProgram.transfer({ fromPubkey: owner.publicKey, toPubkey: recipient, lamports });
+  /** An assertion as Phantom adds one: Lighthouse's program, an account it reads, its data. */
+  const assertion = new TransactionInstruction({
+    programId: new PublicKey(LIGHTHOUSE_PROGRAM_ID),
+    keys: [{ pubkey: recipient, isSigner: false, isWritable: false }],
+    data: Buffer.from([1, 2, 3]),
+  });
+  const base64 = (transaction: VersionedTransaction) => Buffer.from(transaction.serialize()).toString("base64");
+  function built(instructions: TransactionInstruction[], version: "legacy" | 0, signers: Keypair[] = [owner]) {
+    const message = new TransactionMessage({ payerKey: owner.publicKey, recentBlockhash, instructions });
+    const transaction = new VersionedTransaction(version === 0 ? message.compileToV0Message() : message.compileToLegacyMessage());
+    transaction.sign(signers);
+    return base64(transaction);
+  }
+  const requested = (version: "legacy" | 0) => {
+    const message = new TransactionMessage({ payerKey: owner.publicKey, recentBlockhash, instructions: [transfer()] });
+    return base64(new VersionedTransaction(version === 0 ? message.compileToV0Message() : message.compileToLegacyMessage()));
+  };
+  const address = owner.publicKey.toBase58();
+
+  it.each(["legacy", 0] as const)("may carry the wallet's Lighthouse assertions (%s), before or after ours", (version) => {
+    expect(() => verifySignedTransaction(requested(version), built([transfer()], version), address)).not.toThrow();
+    expect(() => verifySignedTransaction(requested(version), built([transfer(), assertion], version), address)).not.toThrow();
+    expect(() =>
+      verifySignedTransaction(requested(version), built([assertion, transfer(), assertion], version), address),
+    ).not.toThrow();
+  });
+
+  it.each(["legacy", 0] as const)("is refused with anything else changed or added (%s)", (version) => {
+    const other = Keypair.generate();
+    for (const changed of [
+      built([transfer(2), assertion], version),
+      built(
+        [transfer(), SystemProgram.transfer({ fromPubkey: owner.publicKey, toPubkey: other.publicKey, lamports: 5 })],
+        version,
+      ),
+      built([ComputeBudgetProgram.setComputeUnitPrice({ microLamports: 1_000_000 }), transfer()], version),
+      built(
+        [
+          transfer(),
+          new TransactionInstruction({
+            programId: new PublicKey(LIGHTHOUSE_PROGRAM_ID),
+            keys: [{ pubkey: other.publicKey, isSigner: true, isWritable: false }],
+            data: Buffer.from([1]),
+          }),
+        ],
+        version,
+        [owner, other],
+      ),
+    ]) {
+      expect(() => verifySignedTransaction(requested(version), changed, address)).toThrow(
+        "the wallet returned a different transaction than the one it was asked to sign",
+      );
+    }
   });
 });
