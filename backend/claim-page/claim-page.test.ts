@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimResponseSchema, MAX_CLAIM_RETRIES, type OpenAccountSent } from "../../shared/api/claims.ts";
 import { meResponseSchema } from "../../shared/api/identity.ts";
 import { claimFailureWords } from "../../shared/claim-failure-words.ts";
+import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
 import { pauseInstruction } from "../../shared/program/index.ts";
 import {
   fund,
@@ -437,8 +438,10 @@ describe("the giveaway's Solana Action (blink)", () => {
     expect(refused.status).toBe(200);
     expect(refused.body.type).toBe("action");
     expect(refused.body.description).toContain("has no");
-    const [openButton] = refused.body.links?.actions ?? [];
+    const [openButton, claimButton] = refused.body.links?.actions ?? [];
     expect(openButton).toMatchObject({ type: "transaction", href: `/api/actions/d/${feesOnly.address.toBase58()}/open-account` });
+    // Claim stays beside it, for a fan whose opening landed while the blink lost track of it.
+    expect(claimButton).toMatchObject({ type: "post", href: `/api/actions/d/${feesOnly.address.toBase58()}` });
 
     const offered = await post<TransactionResponse & ActionError>(hrefOf(openButton), { account });
     expect(offered.status).toBe(200);
@@ -450,13 +453,24 @@ describe("the giveaway's Solana Action (blink)", () => {
     expect(opening.instructions[0]?.programId.equals(ASSOCIATED_TOKEN_PROGRAM_ID)).toBe(true);
     expect(opening.instructions[0]?.keys[1]?.pubkey.equals(ata)).toBe(true);
 
-    // The claim page's path: the wallet signs, the backend sends. A wallet without SOL cannot pay the rent.
-    const send = (transaction: Transaction) =>
-      post<OpenAccountSent & ActionError>(`${hrefOf(openButton)}/send`, {
-        account,
-        transaction: transaction.serialize({ requireAllSignatures: false }).toString("base64"),
+    // The claim page's path: the wallet signs, the backend sends, for the signed-in fan the wallet is bound to.
+    const relay = async (transaction: Transaction, token: string | null = fan.sessionToken) => {
+      const response = await backend.request("POST", "/claims/token-account-openings", {
+        ...(token ? { token } : {}),
+        body: {
+          distribution: feesOnly.address.toBase58(),
+          account,
+          transaction: transaction.serialize({ requireAllSignatures: false }).toString("base64"),
+        },
       });
+      const body = (await response.json()) as OpenAccountSent & { error: { code: string; message: string } };
+      return { status: response.status, body: { ...body, message: body.error?.message } };
+    };
+    const send = (transaction: Transaction) => relay(transaction);
     opening.partialSign(wallet);
+    expect((await relay(opening, null)).status).toBe(401);
+    const otherFan = await backend.signIn(SEED.users.casualFan.username);
+    expect((await relay(opening, otherFan.sessionToken)).status).toBe(403);
     const broke = await send(opening);
     expect(broke.status).toBe(409);
     expect(broke.body.message).toContain("needs about 0.00204 SOL");
@@ -480,11 +494,23 @@ describe("the giveaway's Solana Action (blink)", () => {
     expect((await send(paidByStranger)).status).toBe(400);
     expect(await connection.getAccountInfo(ata)).toBeNull();
 
+    // Signed too late, after its blockhash left the chain: told to sign a fresh one.
+    const stale = Transaction.from(Buffer.from(offered.body.transaction, "base64"));
+    stale.recentBlockhash = Keypair.generate().publicKey.toBase58();
+    stale.partialSign(wallet);
+    const expired = await send(stale);
+    expect(expired.body.error?.code).toBe("opening_expired");
+
     const fresh = await post<TransactionResponse>(hrefOf(openButton), { account });
     const signed = Transaction.from(Buffer.from(fresh.body.transaction, "base64"));
     signed.partialSign(wallet);
-    const sent = await send(signed);
+    // Sent twice at once (a double press): one goes out; the other is told it is on its way, or, if the
+    // first already landed, that the account is there. The fan pays one fee.
+    const lamportsBefore = await connection.getBalance(wallet.publicKey);
+    const [sent, twice] = await Promise.all([send(signed), send(signed)]);
     expect(sent.status).toBe(200);
+    expect(["rate_limited", "token_account_exists"]).toContain(twice.body.error?.code);
+    expect(lamportsBefore - (await connection.getBalance(wallet.publicKey))).toBe(Number(TOKEN_ACCOUNT_RENT_LAMPORTS) + 5_000);
     expect(sent.body.account).toBe(ata.toBase58());
     expect(await tokenBalance(connection, feesOnly.mint, wallet.publicKey)).toBe(0n);
     // An open account is nothing to open again.

@@ -9,15 +9,15 @@ import type {
   LinkedAction,
   NextAction,
 } from "@solana/actions-spec";
-import { type Connection, PublicKey, Transaction } from "@solana/web3.js";
+import { PublicKey } from "@solana/web3.js";
 import { type RequestHandler, Router } from "express";
 import { z } from "zod";
-import { type Claim, type CreateClaimBody, type OpenAccountSent, openAccountSendBodySchema } from "../../shared/api/claims.ts";
+import type { Claim, CreateClaimBody } from "../../shared/api/claims.ts";
 import { signatureSchema } from "../../shared/api/identity.ts";
 import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import type { TokenProgramName } from "../../shared/fee-budget.ts";
 import { publicKeySchema } from "../../shared/primitives.ts";
-import { openedAccount, openingRentText } from "../../shared/token-account-opening.ts";
+import { openingRentText } from "../../shared/token-account-opening.ts";
 import { shortAddress } from "../../shared/tokens/token-label.ts";
 import type { AppContext } from "../app.ts";
 import type { SummaryReader } from "../claim-page/claim-page-routes.ts";
@@ -26,26 +26,7 @@ import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
 import { blinkFlowSchema, newBlinkFlow } from "../identity/wallet-binding.ts";
 import type { RecipientAccount } from "./distribution-chain-state.ts";
-import { isSignedOpening, tokenAccountOpeningTransaction } from "./token-account-opening.ts";
-
-/** How long the send step waits for the opening to confirm: a blockhash lives about 60 to 90 s. */
-const OPENING_CONFIRM_MS = 90_000;
-const OPENING_POLL_MS = 400;
-
-/** Waits until the chain says the opening confirmed, failed, or the wait ran out. */
-async function confirmOpening(connection: Connection, signature: string): Promise<void> {
-  for (const deadline = Date.now() + OPENING_CONFIRM_MS; Date.now() < deadline; ) {
-    const [status] = (await connection.getSignatureStatuses([signature])).value;
-    if (status?.err) throw new HttpError(409, "opening_refused", "the chain refused the transaction that opens your account");
-    if (status?.confirmationStatus === "confirmed" || status?.confirmationStatus === "finalized") return;
-    await new Promise((resolve) => setTimeout(resolve, OPENING_POLL_MS));
-  }
-  throw new HttpError(
-    504,
-    "opening_unconfirmed",
-    `the opening (${signature}) was sent but is not confirmed yet; press Claim in a minute`,
-  );
-}
+import { tokenAccountOpeningTransaction } from "./token-account-opening.ts";
 
 /** The Solana Actions spec version these routes follow, and the chains they act on (CAIP-2). */
 export const ACTION_VERSION = "2.4";
@@ -116,7 +97,8 @@ export interface BlinkDependencies {
  *    the transaction that opens one, paid by the fan (POST …/open-account), then Claim again.
  * Every POST step refuses a giveaway that takes no claims, before any wallet is bound for it (a sold-out
  * one takes a failed claim claimed again: its button then says so).
- * The claim page asks …/open-account too, and has the fan's signed transaction sent by …/open-account/send.
+ * The claim page asks …/open-account too, and has the fan's signed transaction sent by POST
+ * /claims/token-account-openings (token-account-relay.ts).
  */
 export function blinkRouter(dependencies: BlinkDependencies): Router {
   const { context, openapi } = dependencies;
@@ -171,20 +153,20 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     return flow ? context.walletBinding.blinkChallenge(wallet, flow) : undefined;
   }
 
-  /** Offers the transaction that opens the fan's token account, then the Claim button again. */
+  /**
+   * Offers the transaction that opens the fan's token account, and Claim beside it: a fan whose opening
+   * landed while the blink lost track of it claims from here.
+   */
   async function openAccountAction(summary: GiveawaySummary, tokenProgram: TokenProgramName): Promise<Action<"action">> {
     const action = await claimAction(summary);
     return {
       ...action,
       type: "action",
-      description: `This giveaway's fee budget no longer opens token accounts, and your wallet has no ${summary.tokenLabel} account. Open one (${openingRentText(tokenProgram)} of rent, yours, returned if you close it), then claim.`,
+      description: `This giveaway's fee budget no longer opens token accounts, and your wallet has no account for ${summary.tokenLabel}. Open one (${openingRentText(tokenProgram)} of rent, yours, returned if you close it), then claim.`,
       links: {
         actions: [
-          {
-            type: "transaction",
-            href: `${actionPath(summary.address)}/open-account`,
-            label: `Open my ${summary.tokenLabel} account`,
-          },
+          { type: "transaction", href: `${actionPath(summary.address)}/open-account`, label: "Open my token account" },
+          ...(action.links?.actions ?? []),
         ],
       },
     };
@@ -374,42 +356,9 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
       return {
         type: "transaction",
         transaction: transaction.serialize({ requireAllSignatures: false }).toString("base64"),
-        message: `Opens your ${summary.tokenLabel} token account (${openingRentText(opening.tokenProgram)} of rent, yours). Then press Claim.`,
+        message: `Opens your account for ${summary.tokenLabel} (${openingRentText(opening.tokenProgram)} of rent, yours). Then press Claim.`,
         links: { next },
       };
-    }),
-  );
-
-  router.post(
-    `${ACTIONS_PATH}/:address/open-account/send`,
-    handle(async (request): Promise<OpenAccountSent> => {
-      const body = openAccountSendBodySchema.safeParse(request.body);
-      if (!body.success)
-        throw new HttpError(400, "validation_failed", "account and the signed transaction (base64) are required");
-      const { opening } = await openingFor(request, body.data.account);
-      let signed: Transaction;
-      try {
-        signed = Transaction.from(Buffer.from(body.data.transaction, "base64"));
-      } catch {
-        throw new HttpError(400, "validation_failed", "transaction is not a Solana transaction");
-      }
-      if (!isSignedOpening(signed, opening)) {
-        throw new HttpError(
-          400,
-          "not_an_opening",
-          "this is not the transaction that opens your token account, signed by your wallet",
-        );
-      }
-      const signature = await context.connection.sendRawTransaction(signed.serialize()).catch(() => {
-        // Its simulation failed: with one instruction of the fan's own, that is the fan's SOL.
-        throw new HttpError(
-          409,
-          "opening_refused",
-          `the chain refused to open the account: your wallet needs ${openingRentText(opening.tokenProgram)} and the fee`,
-        );
-      });
-      await confirmOpening(context.connection, signature);
-      return { signature, account: openedAccount(opening).toBase58() };
     }),
   );
 

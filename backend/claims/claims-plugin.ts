@@ -17,6 +17,7 @@ import { type ClaimsRouterDependencies, claimsRouter } from "./claims-router.ts"
 import { DeferredClaims, startDeferredClaims } from "./deferred-claims.ts";
 import { recipientAccount } from "./distribution-chain-state.ts";
 import { queueSignalOf } from "./queue-signal.ts";
+import { tokenAccountRelayRouter } from "./token-account-relay.ts";
 
 /** The batcher's hooks wired to the app's Prometheus instruments. */
 export function batcherMetricsHooks(metrics: Metrics, onError?: (error: unknown) => void): ClaimBatcherHooks {
@@ -92,11 +93,19 @@ function mountClaims(context: AppContext): AppPluginResult {
     submit: (xUserId, body, idempotencyKey) => processClaim({ xUserId, ...body, idempotencyKey }),
     openapi: context.openapi,
   });
+  const relay = tokenAccountRelayRouter({
+    database,
+    connection: context.connection,
+    openapi: context.openapi,
+    distribution: claimDependencies.distribution,
+    tokenAccountOf,
+    now: context.now,
+  });
   const deferredChecks = startDeferredClaims(deferred, processClaim, (error) =>
     context.logger.error({ err: error }, "deferred claim checks failed; the next round retries them"),
   );
   return {
-    routers: [router, blink],
+    routers: [router, blink, relay],
     directRoutes: direct,
     services: [deferredChecks],
   };

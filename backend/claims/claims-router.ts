@@ -70,7 +70,8 @@ export interface ClaimsRouterDependencies<Target extends ClaimTarget = ClaimTarg
   now?: () => number;
 }
 
-function refuseClosedWindow(target: ClaimTarget, nowSeconds: number): void {
+/** Refuses a giveaway that can pay no claim any more: closed, moved to another verifier, or ended. */
+export function refuseGiveawayOver(target: ClaimTarget, nowSeconds: number): void {
   if (target.closed) throw conflict("closed", "this giveaway was closed by its creator");
   if (target.verifierChanged) {
     throw conflict(
@@ -78,13 +79,17 @@ function refuseClosedWindow(target: ClaimTarget, nowSeconds: number): void {
       "this giveaway's creator moved it to another verifier, so this service can no longer pay its claims",
     );
   }
+  if (nowSeconds > target.endsAt) throw conflict("ended", "this giveaway has ended", { endsAt: target.endsAt });
+}
+
+function refuseClosedWindow(target: ClaimTarget, nowSeconds: number): void {
+  refuseGiveawayOver(target, nowSeconds);
   if (target.paused) throw conflict("paused", "this giveaway is paused; try again when the creator resumes it");
   if (nowSeconds < target.startsAt) {
     throw conflict("not_started", `this giveaway starts at ${new Date(target.startsAt * 1000).toISOString()}`, {
       startsAt: target.startsAt,
     });
   }
-  if (nowSeconds > target.endsAt) throw conflict("ended", "this giveaway has ended", { endsAt: target.endsAt });
 }
 
 /**

@@ -113,9 +113,11 @@ export const claimIdParamsSchema = z.object({ id: z.uuid({ error: "a claim id is
 
 /**
  * The fan's signed transaction that opens their token account for a giveaway (built by POST
- * /api/actions/d/:address/open-account), sent by the backend for a page that has no RPC of its own.
+ * /api/actions/d/:address/open-account), sent by POST /claims/token-account-openings for the claim
+ * page, which has no RPC of its own.
  */
 export const openAccountSendBodySchema = z.object({
+  distribution: publicKeySchema,
   account: publicKeySchema,
   /** A Solana transaction is at most 1,232 bytes: 1,644 characters of base64. */
   transaction: z.base64().max(1_644),

@@ -26,6 +26,7 @@ export const errorCodes = [
   "token_account_exists",
   "not_an_opening",
   "opening_refused",
+  "opening_expired",
   "opening_unconfirmed",
   "claimed_from_creator",
   "claims_too_fast",

@@ -101,8 +101,8 @@ export const api = {
     call(tokenAccountOpeningSchema, `/api/actions/d/${distribution}/open-account`, { method: "POST", body: json({ account }) }),
   /** Sends the fan's signed opening (this page has no RPC of its own) and answers once it is confirmed. */
   sendTokenAccountOpening: (distribution: string, account: string, transaction: string) =>
-    call(openAccountSentSchema, `/api/actions/d/${distribution}/open-account/send`, {
+    call(openAccountSentSchema, "/claims/token-account-openings", {
       method: "POST",
-      body: json({ account, transaction }),
+      body: json({ distribution, account, transaction }),
     }),
 };
