@@ -276,12 +276,10 @@ function FanView({ distribution, phase, flow, symbol, amount }: FanViewProps) {
           {...(phase === "live" || phase === "sold-out"
             ? { onClaimAgain: claimAgain, onOpenTokenAccount: openTokenAccount }
             : { closedBecause: phaseLabels[phase] })}
+          // Claimed again to a wallet without an account: the claim's own offer answers that refusal too.
+          refusedForTokenAccount={flow.error?.code === "needs_token_account"}
         />
-        {flow.error?.code === "needs_token_account" ? (
-          <OpenTokenAccountButton busy={flow.busy !== null} again onOpen={openTokenAccount} />
-        ) : (
-          flow.error && <StepProblem error={flow.error} onRetry={claimAgain} />
-        )}
+        {flow.error && flow.error.code !== "needs_token_account" && <StepProblem error={flow.error} onRetry={claimAgain} />}
       </>
     );
   }
@@ -386,7 +384,7 @@ function ClaimSteps({ step, flow, symbol, amount, address, onRun, onOpenTokenAcc
           Do what is marked ✗ above: the list checks again when you come back.
         </p>
       )}
-      {flow.error?.code === "needs_token_account" ? (
+      {step === "claim" && flow.error?.code === "needs_token_account" ? (
         <OpenTokenAccountButton busy={busy} onOpen={onOpenTokenAccount} />
       ) : (
         flow.error && <StepProblem error={flow.error} onRetry={() => onRun()} />

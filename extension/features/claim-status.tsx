@@ -36,10 +36,19 @@ interface ClaimStatusProps {
   onClaimAgain?: () => void;
   /** Opens the fan's token account, then claims again: for a claim failed for want of one. */
   onOpenTokenAccount?: () => void;
+  /** Claiming again was refused for want of a token account (the wallet now chosen has none). */
+  refusedForTokenAccount?: boolean;
   closedBecause?: string;
 }
 
-export function ClaimStatus({ claimId, busy, onClaimAgain, onOpenTokenAccount, closedBecause }: ClaimStatusProps) {
+export function ClaimStatus({
+  claimId,
+  busy,
+  onClaimAgain,
+  onOpenTokenAccount,
+  refusedForTokenAccount,
+  closedBecause,
+}: ClaimStatusProps) {
   const [settled, setSettled] = useState(false);
   const claim = backendApi.useClaimsGetQuery({ id: claimId }, { pollingInterval: settled ? 0 : CLAIM_POLL_MS });
   const settings = backendApi.useSettingsQuery();
@@ -72,6 +81,7 @@ export function ClaimStatus({ claimId, busy, onClaimAgain, onOpenTokenAccount, c
           busy={busy}
           {...(onClaimAgain ? { onClaimAgain } : {})}
           {...(onOpenTokenAccount ? { onOpenTokenAccount } : {})}
+          {...(refusedForTokenAccount ? { refusedForTokenAccount } : {})}
           {...(closedBecause ? { closedBecause } : {})}
         />
       )}
@@ -98,8 +108,10 @@ function NotPaid({
   busy,
   onClaimAgain,
   onOpenTokenAccount,
+  refusedForTokenAccount,
   closedBecause,
 }: { claim: Claim } & Omit<ClaimStatusProps, "claimId">) {
+  const needsTokenAccount = claim.failureReason === "needs_token_account" || refusedForTokenAccount;
   return (
     <>
       {claim.failureReason && (
@@ -109,7 +121,7 @@ function NotPaid({
       )}
       {!claim.retryable ? (
         <p className="m-0 text-sm text-[var(--mf-muted)]">This claim cannot be tried again.</p>
-      ) : onClaimAgain && onOpenTokenAccount && claim.failureReason === "needs_token_account" ? (
+      ) : onClaimAgain && onOpenTokenAccount && needsTokenAccount ? (
         <OpenTokenAccountButton busy={busy} again onOpen={onOpenTokenAccount} />
       ) : onClaimAgain ? (
         <div className="mt-1 flex flex-wrap items-center gap-2">

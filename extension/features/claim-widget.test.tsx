@@ -635,6 +635,37 @@ describe("claim button", () => {
     expect(worker.callsOf("claims/submit")).toHaveLength(3);
   });
 
+  it("offers the opening once, under the claim, when claiming again is refused for want of a token account", async () => {
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
+    let state: Pick<Claim, "status"> & Partial<Claim> = { status: "queued" };
+    let refuse = false;
+    const worker = serve(onTimeline, {
+      ...readyFan,
+      "claims/submit": () =>
+        refuse
+          ? {
+              outcome: "refused",
+              outboxId: "o-10",
+              error: { code: "needs_token_account", message: "this wallet has no token account for this giveaway's token" },
+            }
+          : { outcome: "delivered", outboxId: "o-10", response: { claim: fanClaim(state) } },
+      "claims/get": () => ({ claim: fanClaim(state) }),
+    });
+    const shadow = await claimOnce(worker);
+    const again = () => shadow.querySelector<HTMLButtonElement>('[data-testid="memefans-claim-again"]');
+    state = { status: "failed", failureReason: "token_account_frozen", retryable: true };
+    await eventually(() => expect(again()?.disabled).toBe(false), 5000);
+    // The fan chose a wallet without an account, and claims again with it.
+    refuse = true;
+    await act(async () => again()?.click());
+    await eventually(() => expect(shadow.querySelectorAll('[data-testid="memefans-open-token-account"]')).toHaveLength(1));
+    expect(shadow.querySelector('[data-testid="memefans-open-token-account"]')?.textContent).toBe(
+      "Open my token account and claim again",
+    );
+    expect(again()).toBeNull();
+    expect(shadow.querySelector('[data-testid="memefans-error"]')).toBeNull();
+  });
+
   it("opens the unlock window when the fan claims again with the MEMEFANS wallet locked, and claims once it is unlocked", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(A)));
     let state: Pick<Claim, "status"> & Partial<Claim> = { status: "queued" };

@@ -279,6 +279,8 @@ export const errorCodes = [
   "unsupported",
   /** A page wallet is connected to another account than the one that must sign. */
   "wrong_account",
+  /** The wallet holds too little SOL for what it was asked to pay. */
+  "insufficient_funds",
   "internal",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

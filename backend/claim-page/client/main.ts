@@ -298,6 +298,8 @@ async function openTokenAccount(): Promise<void> {
       if (!(error instanceof ApiError && error.code === "token_account_exists")) throw error;
     }
     state.needsTokenAccount = null;
+    // The wait can be long: a switch meanwhile leaves the claim to the account the page now shows.
+    stillOn(wallet, address, "the account was opened, but nothing was claimed");
     state.busy = "Checking the requirements and claiming…";
     render();
     await claimFor(address, state.claim?.retryable === true);

@@ -8,6 +8,7 @@ import {
   createSetAuthorityInstruction,
   createTransferCheckedInstruction,
   getAssociatedTokenAddressSync,
+  TOKEN_2022_PROGRAM_ID,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import {
@@ -120,6 +121,19 @@ describe("approval summaries", () => {
     expect(summary.headline).toBe(creationTotalText({ ...cost, totalLamports: total }, { name: "$BONK", decimals: 5 }));
     expect(summary.leaves[0]?.startsWith(`${formatSol(total)} (`)).toBe(true);
     expect(summary.warnings).toEqual([]);
+  });
+
+  it("counts a Token-2022 account's rent as the larger one it is, and says it may be more", () => {
+    const mint = Keypair.generate().publicKey;
+    const account = getAssociatedTokenAddressSync(mint, creator, true, TOKEN_2022_PROGRAM_ID);
+    const opening = createAssociatedTokenAccountIdempotentInstruction(creator, account, creator, mint, TOKEN_2022_PROGRAM_ID);
+    const summary = summarize(transactionOf(creator, [opening]));
+    expect(summary.instructions[0]?.details).toContain(
+      `rent ${formatSol(2_074_080n)} or more (the mint's extensions may need room in the account) paid by ${creator.toBase58()}`,
+    );
+    expect(summary.leaves).toEqual([
+      `${formatSol(5_000n + 2_074_080n)} (network fee 0.000005 SOL, rent of new accounts ${formatSol(2_074_080n)})`,
+    ]);
   });
 
   it("spells out create_distribution with the token, the claims and the fee budget", () => {

@@ -437,17 +437,25 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
   return summary(program, ix.programId, `${name}: distribution ${shortAddress(distribution)}`);
 }
 
+/** A Token-2022 account's ImmutableOwner extension: its account-type byte and its 4-byte TLV header. */
+const IMMUTABLE_OWNER_EXTENSION_BYTES = 5;
+
 function decodeAssociatedToken(ix: ResolvedInstruction, context: DecodeContext): DecodedInstruction {
   const kind = ix.data[0] ?? 0;
   if (kind > 1) return unreadable("Associated Token", ix.programId, `associated token instruction #${kind}`, ix);
   // Create (no data or 0) and CreateIdempotent (1): payer, account, wallet, mint. The idempotent one
   // charges nothing when the account exists; the summary counts the rent either way, as the most it costs.
-  const rent = rentExemptLamports(TOKEN_ACCOUNT_SIZE);
+  // A Token-2022 account carries ImmutableOwner (5 bytes more), and more for some mints' extensions.
+  const token2022 = ix.accounts[5] === TOKEN_2022_PROGRAM;
+  const rent = rentExemptLamports(TOKEN_ACCOUNT_SIZE + (token2022 ? IMMUTABLE_OWNER_EXTENSION_BYTES : 0));
   const decoded = summary(
     "Associated Token",
     ix.programId,
     `create token account ${shortAddress(ix.accounts[1] ?? "?")}${kind === 1 ? " (if it does not exist)" : ""}`,
-    [`for ${ix.accounts[2] ?? "?"}, mint ${ix.accounts[3] ?? "?"}`, `rent ${formatSol(rent)} paid by ${ix.accounts[0] ?? "?"}`],
+    [
+      `for ${ix.accounts[2] ?? "?"}, mint ${ix.accounts[3] ?? "?"}`,
+      `rent ${formatSol(rent)}${token2022 ? " or more (the mint's extensions may need room in the account)" : ""} paid by ${ix.accounts[0] ?? "?"}`,
+    ],
     [],
     ix.accounts[0] === context.signer ? { solOut: [{ lamports: rent, reason: "rent of new accounts" }] } : undefined,
   );

@@ -101,7 +101,12 @@ export class RpcClient {
   }
 
   async getAccountData(address: string): Promise<{ owner: string; data: Uint8Array } | undefined> {
-    const result = await this.call("getAccountInfo", [address, { encoding: "base64" }], z.object({ value: accountSchema }));
+    // Confirmed, as balances are read: an account made a moment ago is there (finalized lags ~13 s).
+    const result = await this.call(
+      "getAccountInfo",
+      [address, { encoding: "base64", commitment: "confirmed" }],
+      z.object({ value: accountSchema }),
+    );
     return result.value ? { owner: result.value.owner, data: fromBase64(result.value.data[0]) } : undefined;
   }
 

@@ -1,16 +1,19 @@
 import { PublicKey, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
-import type { TokenProgramName } from "../../../shared/fee-budget.ts";
+import { type TokenProgramName, tokenAccountRent } from "../../../shared/fee-budget.ts";
 import { decodeDistributionAccount } from "../../../shared/program/distribution-account.ts";
 import { openedAccount, openingRentText, tokenAccountOpeningInstruction } from "../../../shared/token-account-opening.ts";
 import { BUILT_IN_PROGRAM_ID } from "../../build-settings.ts";
 import { toBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
+import { formatSol } from "../../messaging/format.ts";
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from "../chain/program-ids.ts";
 import type { Handlers } from "../router.ts";
 import { type BackgroundServices, rpcClient } from "../services.ts";
 import { chosenSigner, signAndSendWithChosenWallet } from "./chosen-wallet.ts";
 import { tokenSymbolOf } from "./wallet-handlers.ts";
 
+/** One signature at the base fee: the opening carries no priority fee. */
+const NETWORK_FEE_LAMPORTS = 5_000n;
 const TOKEN_PROGRAMS: Record<string, TokenProgramName> = { [TOKEN_PROGRAM]: "spl-token", [TOKEN_2022_PROGRAM]: "token-2022" };
 const TOKEN_PROGRAMS_BY_NAME: Record<TokenProgramName, string> = { "spl-token": TOKEN_PROGRAM, "token-2022": TOKEN_2022_PROGRAM };
 
@@ -18,14 +21,15 @@ const TOKEN_PROGRAMS_BY_NAME: Record<TokenProgramName, string> = { "spl-token": 
  * Opens the fan's own token account for a giveaway's token, paid by the chosen wallet after the approval
  * window: what the card offers a fan refused `needs_token_account` (the budget opens no more accounts).
  * The giveaway and its mint are read from the chain, never taken from the page; the wallet must be the
- * chosen one, the claim's. An account already there is answered as it is, and nothing is signed.
+ * chosen one, which the claim that follows names. An account already there is answered as it is, and
+ * nothing is signed; a wallet short of the rent and fee is told so before any approval window.
  */
 export function openTokenAccountHandler(services: BackgroundServices): Pick<Handlers, "claims/open-token-account"> {
   return {
     "claims/open-token-account": async ({ distribution, wallet }, context) => {
+      // The card names the wallet it read as chosen when the fan pressed; another one chosen since is not asked.
       const signer = await chosenSigner(services);
-      if (signer !== wallet)
-        throw new MessagingError("wrong_account", "the claim's wallet is no longer the chosen one: claim again");
+      if (signer !== wallet) throw new MessagingError("wrong_account", "the chosen wallet changed: press again");
       const rpc = await rpcClient(services);
       const giveaway = await rpc.getAccountData(distribution);
       if (!giveaway || giveaway.owner !== BUILT_IN_PROGRAM_ID)
@@ -37,6 +41,15 @@ export function openTokenAccountHandler(services: BackgroundServices): Pick<Hand
       const account = openedAccount(opening).toBase58();
       if ((await rpc.getAccountData(account))?.owner === TOKEN_PROGRAMS_BY_NAME[tokenProgram]) return { account };
 
+      // Before the approval window: an empty wallet (every new MEMEFANS wallet) would only fail on chain.
+      const needed = tokenAccountRent(tokenProgram) + NETWORK_FEE_LAMPORTS;
+      const held = await rpc.getBalance(wallet);
+      if (held < needed) {
+        throw new MessagingError(
+          "insufficient_funds",
+          `your wallet needs ${openingRentText(tokenProgram)} of rent and the fee to open the account, and holds ${formatSol(held)}: add SOL, then press again`,
+        );
+      }
       const { blockhash } = await rpc.getLatestBlockhash();
       const message = new TransactionMessage({
         payerKey: opening.wallet,

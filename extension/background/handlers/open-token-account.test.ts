@@ -59,7 +59,13 @@ async function setup(name: string) {
 
 describe("opening the fan's token account from the card", () => {
   it("opens it with the chosen wallet after the approval window, the fan paying its rent, and signs nothing once it is there", async () => {
-    const { connection, fan, decided, account } = await setup("open-account");
+    const { connection, fan, decided, account, request, handle } = await setup("open-account");
+    // A new wallet holds no SOL: told so, with no approval window to approve for nothing.
+    await expect(handle(request, fromCard)).rejects.toMatchObject({
+      code: "insufficient_funds",
+      message:
+        "your wallet needs about 0.00204 SOL of rent and the fee to open the account, and holds 0 SOL: add SOL, then press again",
+    });
     await fund(connection, fan.publicKey, 1);
     const before = await connection.getBalance(fan.publicKey);
 
@@ -92,6 +98,7 @@ describe("opening the fan's token account from the card", () => {
     const { request, handle } = await setup("open-account-refusals");
     await expect(handle({ ...request, wallet: Keypair.generate().publicKey.toBase58() }, fromCard)).rejects.toMatchObject({
       code: "wrong_account",
+      message: "the chosen wallet changed: press again",
     });
     await expect(handle({ ...request, distribution: Keypair.generate().publicKey.toBase58() }, fromCard)).rejects.toMatchObject({
       code: "bad_request",
