@@ -1,14 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PublicKey } from "@solana/web3.js";
-import { fund, openTokenAccount, setTokenAccountFrozen, tokenBalance } from "../../backend/claims/testing/chain-fixtures.ts";
-import { registeredTestDistribution } from "../../backend/claims/testing/registered-distribution.ts";
-import { backendClient } from "../../backend/http/testing/test-backend.ts";
+import { openTokenAccount, setTokenAccountFrozen, tokenBalance } from "../../backend/claims/testing/chain-fixtures.ts";
 import { SEED } from "../../backend/x-emulator/seed.ts";
-import { type DemoBackend, startDemoBackend } from "../demo/demo-backend.ts";
 import { expect as baseExpect, test } from "./extension-context.ts";
 import { sendFromPage } from "./extension-pages.ts";
-import { claimCard, closePerson, connectFan, openPerson, type Person } from "./story/person.ts";
+import { type CardGiveaway, startCardGiveaway } from "./story/card-giveaway.ts";
+import { claimCard, connectFan } from "./story/person.ts";
 
 /** The machine is shared and loaded: every wait allows for a slow page, none asserts speed. */
 const expect = baseExpect.configure({ timeout: 15_000 });
@@ -25,29 +23,16 @@ const screenshotDir = fileURLToPath(new URL("../../test-results/claim-again", im
 const SLOTS = 3;
 const PAYOUT_TIMEOUT_MS = 60_000;
 
-let backend: DemoBackend | undefined;
-let fan: Person | undefined;
-test.afterAll(async () => {
-  await closePerson(fan);
-  await backend?.close();
-});
+let giveaway: CardGiveaway | undefined;
+test.afterAll(() => giveaway?.close());
 
 test("a payout refused by a frozen token account is claimed again from the card once the account is thawed", async () => {
   test.setTimeout(240_000);
   mkdirSync(screenshotDir, { recursive: true });
-  backend = await startDemoBackend({ logLevel: "error" });
-  const running = backend;
-  const store = running.emulator?.store;
-  if (!store) throw new Error("this test needs the backend's X API emulator");
-  const { connection } = running.context;
-  await fund(connection, running.feePayer.publicKey, 100);
   // The creator keeps the mint's freeze authority, and freezes the fan's token account.
-  const distribution = await registeredTestDistribution(
-    { ...running, ...backendClient(running.url) },
-    { requirements: [], maxClaims: SLOTS, freezable: true },
-  );
-
-  fan = await openPerson({ backendUrl: running.url, store, username: SEED.users.superfan.username });
+  giveaway = await startCardGiveaway(SEED.users.superfan.username, SLOTS, () => ({ freezable: true }));
+  const { backend, distribution, fan } = giveaway;
+  const { connection } = backend.context;
   const { x, popup } = fan;
   const wallet = new PublicKey(fan.wallet);
   const card = claimCard(x);

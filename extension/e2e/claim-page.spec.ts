@@ -88,6 +88,16 @@ async function claimOnPage(
   }
 }
 
+/** Signs in with X as `username` (the emulator's consent page), connects the injected Phantom and links its account. */
+async function signInAndLink(page: Page, username: string): Promise<void> {
+  await page.getByTestId("sign-in-x").click();
+  await page.locator(`button[data-username="${username}"]`).click();
+  await expect(page.getByTestId("signed-in")).toContainText(`@${username}`);
+  await page.getByRole("button", { name: "Connect Phantom" }).click();
+  await page.getByTestId("bind-wallet").click();
+  await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
+}
+
 /**
  * The fan has not liked the post: the checklist shows ✗ with X's like intent. X's intent page (routed
  * here, as x.com is out of reach) records the like in the X emulator; back on the claim page, the
@@ -179,17 +189,12 @@ test.describe("a failed claim", () => {
           claimKeys.push(request.headers()["idempotency-key"] ?? "");
         }
       });
-      await page.goto(frozen.pageUrl);
-      await page.getByTestId("sign-in-x").click();
-      await page.locator(`button[data-username="${username}"]`).click();
-      await expect(page.getByTestId("signed-in")).toContainText(`@${username}`);
       const { connection } = frozen.backend.context;
       const fanWallet = new PublicKey(wallet.address);
       await openTokenAccount(connection, frozen.distribution.mint, fanWallet);
       await setTokenAccountFrozen(connection, frozen.distribution, fanWallet, true);
-      await page.getByRole("button", { name: "Connect Phantom" }).click();
-      await page.getByTestId("bind-wallet").click();
-      await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
+      await page.goto(frozen.pageUrl);
+      await signInAndLink(page, username);
 
       await page.getByTestId("claim").click();
       const status = page.getByTestId("claim-status");
@@ -241,12 +246,7 @@ test.describe("a wallet without a token account", () => {
       const page = await context.newPage();
       await page.goto(feesOnly.pageUrl);
       await expect(page.locator(".rules")).toContainText("The fee budget opens no more token accounts");
-      await page.getByTestId("sign-in-x").click();
-      await page.locator(`button[data-username="${username}"]`).click();
-      await expect(page.getByTestId("signed-in")).toContainText(`@${username}`);
-      await page.getByRole("button", { name: "Connect Phantom" }).click();
-      await page.getByTestId("bind-wallet").click();
-      await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
+      await signInAndLink(page, username);
 
       await page.getByTestId("claim").click();
       await expect(page.getByTestId("needs-token-account")).toContainText("about 0.002 SOL of rent");
@@ -281,12 +281,7 @@ test.describe("a wallet without a token account", () => {
       await wallet.install(context);
       const page = await context.newPage();
       await page.goto(feesOnly.pageUrl);
-      await page.getByTestId("sign-in-x").click();
-      await page.locator(`button[data-username="${username}"]`).click();
-      await expect(page.getByTestId("signed-in")).toContainText(`@${username}`);
-      await page.getByRole("button", { name: "Connect Phantom" }).click();
-      await page.getByTestId("bind-wallet").click();
-      await expect(page.getByTestId("bind-wallet")).toHaveCount(0);
+      await signInAndLink(page, username);
       await page.getByTestId("claim").click();
       await expect(page.getByTestId("open-token-account")).toBeVisible();
 

@@ -3,13 +3,11 @@ import { fileURLToPath } from "node:url";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 import { fund, tokenBalance } from "../../backend/claims/testing/chain-fixtures.ts";
-import { registeredTestDistribution } from "../../backend/claims/testing/registered-distribution.ts";
-import { backendClient } from "../../backend/http/testing/test-backend.ts";
 import { SEED } from "../../backend/x-emulator/seed.ts";
 import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
-import { type DemoBackend, startDemoBackend } from "../demo/demo-backend.ts";
 import { expect as baseExpect, test } from "./extension-context.ts";
-import { approveSignature, claimCard, closePerson, connectFan, openPerson, type Person } from "./story/person.ts";
+import { type CardGiveaway, startCardGiveaway } from "./story/card-giveaway.ts";
+import { approveSignature, claimCard, connectFan } from "./story/person.ts";
 
 /** The machine is shared and loaded: every wait allows for a slow page, none asserts speed. */
 const expect = baseExpect.configure({ timeout: 15_000 });
@@ -26,28 +24,18 @@ const screenshotDir = fileURLToPath(new URL("../../test-results/open-token-accou
 const SLOTS = 3;
 const PAYOUT_TIMEOUT_MS = 60_000;
 
-let backend: DemoBackend | undefined;
-let fan: Person | undefined;
-test.afterAll(async () => {
-  await closePerson(fan);
-  await backend?.close();
-});
+let giveaway: CardGiveaway | undefined;
+test.afterAll(() => giveaway?.close());
 
 test("a fan without a token account opens it from the card, paying its rent, and is paid", async () => {
   test.setTimeout(240_000);
   mkdirSync(screenshotDir, { recursive: true });
-  backend = await startDemoBackend({ logLevel: "error" });
-  const running = backend;
-  const store = running.emulator?.store;
-  if (!store) throw new Error("this test needs the backend's X API emulator");
-  const { connection } = running.context;
-  await fund(connection, running.feePayer.publicKey, 100);
-  const distribution = await registeredTestDistribution(
-    { ...running, ...backendClient(running.url) },
-    { requirements: [], maxClaims: SLOTS, feeBudgetLamports: running.context.config.FEE_PER_CLAIM_LAMPORTS * BigInt(SLOTS) },
-  );
-
-  fan = await openPerson({ backendUrl: running.url, store, username: SEED.users.casualFan.username });
+  // Every payout's fee and nothing more: the budget opens no fan's token account.
+  giveaway = await startCardGiveaway(SEED.users.casualFan.username, SLOTS, (backend) => ({
+    feeBudgetLamports: backend.context.config.FEE_PER_CLAIM_LAMPORTS * BigInt(SLOTS),
+  }));
+  const { backend, distribution, fan } = giveaway;
+  const { connection } = backend.context;
   const { x, context } = fan;
   const wallet = new PublicKey(fan.wallet);
   await fund(connection, wallet, 1);

@@ -8,6 +8,7 @@ import { inProcessConnection, inProcessFetch } from "../../../backend/chain/in-p
 import { createTestDistribution, tokenBalance } from "../../../backend/claims/testing/chain-fixtures.ts";
 import { decodeDistributionAccount } from "../../../shared/program/distribution-account.ts";
 import type { HandlerContext } from "../router.ts";
+import { approvalAnswerer } from "../testing/approval-answerer.ts";
 import { testServices } from "../testing/test-services.ts";
 import { closeDistributionHandler } from "./close-distribution-handler.ts";
 import { pauseDistributionHandler } from "./pause-distribution-handler.ts";
@@ -40,20 +41,9 @@ async function setup(name: string) {
   // The creator's key is the built-in wallet's.
   await services.vault.importSecret(bs58.encode(giveaway.creator.secretKey), "a long password");
   const handlers = { ...closeDistributionHandler(services), ...pauseDistributionHandler(services) };
-  /** Runs a handler and approves the one window it opens. */
-  const approved = async <T>(run: () => Promise<T>): Promise<T> => {
-    const opened = browser.openedApprovals.length;
-    const answer = run();
-    let settled = false;
-    answer.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    while (browser.openedApprovals.length === opened && !settled) await new Promise((resolve) => setTimeout(resolve, 20));
-    // A handler that failed before asking is answered by its own error.
-    if (browser.openedApprovals.length > opened) services.approvals.decide(browser.openedApprovals[opened] ?? "", true);
-    return answer;
-  };
+  const answering = approvalAnswerer(browser.openedApprovals, services.approvals);
+  /** Runs a handler and approves the one window it opens; a handler that failed before asking answers with its error. */
+  const approved = async <T>(run: () => Promise<T>): Promise<T> => (await answering(run)).answer;
   return { chain, connection, giveaway, clock, handlers, approved, services };
 }
 

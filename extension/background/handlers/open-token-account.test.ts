@@ -9,6 +9,7 @@ import { inProcessConnection, inProcessFetch } from "../../../backend/chain/in-p
 import { createTestDistribution, fund } from "../../../backend/claims/testing/chain-fixtures.ts";
 import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../../shared/fee-budget.ts";
 import type { HandlerContext } from "../router.ts";
+import { approvalAnswerer } from "../testing/approval-answerer.ts";
 import { testServices } from "../testing/test-services.ts";
 import { openTokenAccountHandler } from "./open-token-account-handler.ts";
 
@@ -38,21 +39,8 @@ async function setup(name: string) {
   await services.vault.importSecret(bs58.encode(fan.secretKey), "a long password");
   const handle = openTokenAccountHandler(services)["claims/open-token-account"];
   const request = { distribution: giveaway.address.toBase58(), wallet: fan.publicKey.toBase58() };
-  /** Runs the handler and answers the one approval window it opens, if it opens one. */
-  const decided = async (approve: boolean, input = request) => {
-    const opened = browser.openedApprovals.length;
-    const answer = handle(input, fromCard);
-    let settled = false;
-    answer.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    while (browser.openedApprovals.length === opened && !settled) await new Promise((resolve) => setTimeout(resolve, 20));
-    const id = browser.openedApprovals[opened];
-    const view = id ? services.approvals.view(id) : undefined;
-    if (id) services.approvals.decide(id, approve);
-    return { answer, view };
-  };
+  const answering = approvalAnswerer(browser.openedApprovals, services.approvals);
+  const decided = (approve: boolean) => answering(() => handle(request, fromCard), approve);
   const account = getAssociatedTokenAddressSync(giveaway.mint, fan.publicKey, true, TOKEN_PROGRAM_ID);
   return { connection, giveaway, fan, request, decided, account, handle };
 }
