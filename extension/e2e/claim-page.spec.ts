@@ -6,7 +6,7 @@ import { PublicKey } from "@solana/web3.js";
 import { fund, openTokenAccount, setTokenAccountFrozen } from "../../backend/claims/testing/chain-fixtures.ts";
 import { SEED } from "../../backend/x-emulator/seed.ts";
 import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
-import { injectedWallet } from "./story/injected-wallet.ts";
+import { type InjectedWallet, injectedWallet } from "./story/injected-wallet.ts";
 import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
 
 /** The machine is shared and loaded: every wait allows for a slow page, none asserts speed. */
@@ -83,6 +83,18 @@ async function claimOnPage(
     await expect(page.locator("#slots")).toHaveText(options.slotsLeft);
     await page.screenshot({ path: join(screenshotDir, `${options.shot}.png`), fullPage: true });
     return page;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Runs `story` on a page of `giveaway`'s Chromium at desktop size with Phantom injected, in a context of its own. */
+async function onPageWithPhantom(giveaway: WebGiveaway, story: (page: Page, wallet: InjectedWallet) => Promise<void>) {
+  const wallet = injectedWallet("Phantom");
+  const context = await giveaway.browser.newContext(DESKTOP);
+  try {
+    await wallet.install(context);
+    await story(await context.newPage(), wallet);
   } finally {
     await context.close();
   }
@@ -178,11 +190,7 @@ test.describe("a failed claim", () => {
   test("claim-again: a payout refused by a frozen token account is claimed again from the page once the account is thawed", async () => {
     test.setTimeout(150_000);
     const username = SEED.users.superfan.username;
-    const wallet = injectedWallet("Phantom");
-    const context = await frozen.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      await wallet.install(context);
-      const page = await context.newPage();
+    await onPageWithPhantom(frozen, async (page, wallet) => {
       const claimKeys: string[] = [];
       page.on("request", (request) => {
         if (request.method() === "POST" && new URL(request.url()).pathname === "/claims") {
@@ -213,9 +221,7 @@ test.describe("a failed claim", () => {
       // Two attempts, each under its own key: the second is a new attempt, not a replay of the first.
       expect(claimKeys).toHaveLength(2);
       expect(new Set(claimKeys).size).toBe(2);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
@@ -239,11 +245,7 @@ test.describe("a wallet without a token account", () => {
   test("open-token-account: the fan opens their token account from the page, paying its rent, and the claim is paid", async () => {
     test.setTimeout(150_000);
     const username = SEED.users.casualFan.username;
-    const wallet = injectedWallet("Phantom");
-    const context = await feesOnly.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      await wallet.install(context);
-      const page = await context.newPage();
+    await onPageWithPhantom(feesOnly, async (page, wallet) => {
       await page.goto(feesOnly.pageUrl);
       await expect(page.locator(".rules")).toContainText("The fee budget opens no more token accounts");
       await signInAndLink(page, username);
@@ -267,19 +269,13 @@ test.describe("a wallet without a token account", () => {
       // The rent left the fan's wallet into their own account: nothing came from the giveaway's budget.
       const ata = getAssociatedTokenAddressSync(feesOnly.distribution.mint, new PublicKey(wallet.address), true);
       expect(await connection.getBalance(ata)).toBe(Number(TOKEN_ACCOUNT_RENT_LAMPORTS));
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("open-token-account, opened elsewhere meanwhile: the page claims without asking the wallet to sign", async () => {
     test.setTimeout(150_000);
     const username = SEED.users.superfan.username;
-    const wallet = injectedWallet("Phantom");
-    const context = await feesOnly.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      await wallet.install(context);
-      const page = await context.newPage();
+    await onPageWithPhantom(feesOnly, async (page, wallet) => {
       await page.goto(feesOnly.pageUrl);
       await signInAndLink(page, username);
       await page.getByTestId("claim").click();
@@ -294,8 +290,6 @@ test.describe("a wallet without a token account", () => {
       const status = page.getByTestId("claim-status");
       await expect(status).toHaveAttribute("data-status", "confirmed", { timeout: PAYOUT_TIMEOUT_MS });
       expect(await feesOnly.balance(wallet.address)).toBe(feesOnly.distribution.amountPerClaim);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

@@ -1,15 +1,10 @@
 import "fake-indexeddb/auto";
-import { Keypair, PublicKey } from "@solana/web3.js";
-import bs58 from "bs58";
+import { PublicKey } from "@solana/web3.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultChainPrograms } from "../../../backend/chain/default-programs.ts";
-import { EmbeddedChain } from "../../../backend/chain/embedded-chain.ts";
-import { inProcessConnection, inProcessFetch } from "../../../backend/chain/in-process-fetch.ts";
-import { createTestDistribution, tokenBalance } from "../../../backend/claims/testing/chain-fixtures.ts";
+import { tokenBalance } from "../../../backend/claims/testing/chain-fixtures.ts";
 import { decodeDistributionAccount } from "../../../shared/program/distribution-account.ts";
 import type { HandlerContext } from "../router.ts";
-import { approvalAnswerer } from "../testing/approval-answerer.ts";
-import { testServices } from "../testing/test-services.ts";
+import { giveawayOnChain } from "../testing/giveaway-on-chain.ts";
 import { closeDistributionHandler } from "./close-distribution-handler.ts";
 import { pauseDistributionHandler } from "./pause-distribution-handler.ts";
 
@@ -25,23 +20,14 @@ const fromOptionsPage: HandlerContext = { audience: "page", sender: { url: "chro
 const HOUR_MS = 3_600_000;
 
 async function setup(name: string) {
-  const chain = new EmbeddedChain({ programs: defaultChainPrograms() });
-  const connection = inProcessConnection(chain);
-  const giveaway = await createTestDistribution(connection, {
-    verifier: Keypair.generate().publicKey,
-    maxClaims: 5,
+  // The creator's key is the built-in wallet's.
+  const { chain, connection, giveaway, clock, services, answering, close } = await giveawayOnChain(name, {
+    walletOf: (created) => created.creator,
     amountPerClaim: 2_000_000n,
     feeBudgetLamports: 50_000_000n,
-    nowSeconds: Math.floor(Date.now() / 1000),
   });
-  const clock = { now: Date.now() };
-  const { services, browser } = await testServices(name, clock);
-  closeDatabase = () => services.db.close();
-  services.fetch = inProcessFetch(chain);
-  // The creator's key is the built-in wallet's.
-  await services.vault.importSecret(bs58.encode(giveaway.creator.secretKey), "a long password");
+  closeDatabase = close;
   const handlers = { ...closeDistributionHandler(services), ...pauseDistributionHandler(services) };
-  const answering = approvalAnswerer(browser.openedApprovals, services.approvals);
   /** Runs a handler and approves the one window it opens; a handler that failed before asking answers with its error. */
   const approved = async <T>(run: () => Promise<T>): Promise<T> => (await answering(run)).answer;
   return { chain, connection, giveaway, clock, handlers, approved, services };

@@ -1,16 +1,11 @@
 import "fake-indexeddb/auto";
 import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { Keypair } from "@solana/web3.js";
-import bs58 from "bs58";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultChainPrograms } from "../../../backend/chain/default-programs.ts";
-import { EmbeddedChain } from "../../../backend/chain/embedded-chain.ts";
-import { inProcessConnection, inProcessFetch } from "../../../backend/chain/in-process-fetch.ts";
-import { createTestDistribution, fund } from "../../../backend/claims/testing/chain-fixtures.ts";
+import { fund } from "../../../backend/claims/testing/chain-fixtures.ts";
 import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../../shared/fee-budget.ts";
 import type { HandlerContext } from "../router.ts";
-import { approvalAnswerer } from "../testing/approval-answerer.ts";
-import { testServices } from "../testing/test-services.ts";
+import { giveawayOnChain } from "../testing/giveaway-on-chain.ts";
 import { openTokenAccountHandler } from "./open-token-account-handler.ts";
 
 /**
@@ -24,22 +19,15 @@ afterEach(() => closeDatabase?.());
 const fromCard: HandlerContext = { audience: "content", sender: { url: "https://x.com/home", tab: { id: 7 } } };
 
 async function setup(name: string) {
-  const chain = new EmbeddedChain({ programs: defaultChainPrograms() });
-  const connection = inProcessConnection(chain);
-  const giveaway = await createTestDistribution(connection, {
-    verifier: Keypair.generate().publicKey,
-    maxClaims: 5,
-    feeBudgetLamports: 25_000n,
-    nowSeconds: Math.floor(Date.now() / 1000),
-  });
-  const { services, browser } = await testServices(name, { now: Date.now() });
-  closeDatabase = () => services.db.close();
-  services.fetch = inProcessFetch(chain);
   const fan = Keypair.generate();
-  await services.vault.importSecret(bs58.encode(fan.secretKey), "a long password");
+  // A budget of the fees alone: it opens no fan's token account.
+  const { connection, giveaway, services, answering, close } = await giveawayOnChain(name, {
+    walletOf: () => fan,
+    feeBudgetLamports: 25_000n,
+  });
+  closeDatabase = close;
   const handle = openTokenAccountHandler(services)["claims/open-token-account"];
   const request = { distribution: giveaway.address.toBase58(), wallet: fan.publicKey.toBase58() };
-  const answering = approvalAnswerer(browser.openedApprovals, services.approvals);
   const decided = (approve: boolean) => answering(() => handle(request, fromCard), approve);
   const account = getAssociatedTokenAddressSync(giveaway.mint, fan.publicKey, true, TOKEN_PROGRAM_ID);
   return { connection, giveaway, fan, request, decided, account, handle };
