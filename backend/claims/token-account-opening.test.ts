@@ -35,6 +35,9 @@ describe("the opening the relay sends", () => {
     expect(isSignedOpening(signed(), { ...opening, tokenProgram: "spl-token" })).toBe(false);
     expect(isSignedOpening(signed(), { ...opening, wallet: Keypair.generate().publicKey })).toBe(false);
     expect(isSignedOpening(signed(lighthouse), opening)).toBe(true);
+    // Lighthouse's memory write is no assertion: it would put the fan's SOL in an account of its own.
+    const memoryWrite = new TransactionInstruction({ ...lighthouse, data: Buffer.from([0, 0, 255]) });
+    expect(isSignedOpening(signed(memoryWrite), opening)).toBe(false);
     // Only compute-budget and Lighthouse instructions: no create at all is no opening.
     const empty = tokenAccountOpeningTransaction(opening, blockhash);
     empty.instructions = [lighthouse];

@@ -1,7 +1,13 @@
 import { ASSOCIATED_TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { type BlockhashWithExpiryBlockHeight, ComputeBudgetProgram, PublicKey, Transaction } from "@solana/web3.js";
+import {
+  type BlockhashWithExpiryBlockHeight,
+  ComputeBudgetProgram,
+  PublicKey,
+  Transaction,
+  type TransactionInstruction,
+} from "@solana/web3.js";
 import { type TokenAccountOpening, tokenAccountOpeningInstruction } from "../../shared/token-account-opening.ts";
-import { LIGHTHOUSE_PROGRAM_ID } from "../../shared/wallet-assertions.ts";
+import { isLighthouseAssertion, LIGHTHOUSE_PROGRAM_ID } from "../../shared/wallet-assertions.ts";
 
 /*
  * The transaction of a fan's token account opening (shared/token-account-opening.ts) that the blink and
@@ -17,8 +23,13 @@ export function tokenAccountOpeningTransaction(
   return new Transaction({ feePayer: opening.wallet, ...blockhash }).add(tokenAccountOpeningInstruction(opening));
 }
 
+const LIGHTHOUSE = new PublicKey(LIGHTHOUSE_PROGRAM_ID);
+
 /** What a wallet may add to the opening it signs: a priority fee (the fan's own), and its safety assertions. */
-const WALLET_ADDED_PROGRAMS = [ComputeBudgetProgram.programId, new PublicKey(LIGHTHOUSE_PROGRAM_ID)];
+function addedByWallet(instruction: TransactionInstruction): boolean {
+  if (instruction.programId.equals(ComputeBudgetProgram.programId)) return true;
+  return instruction.programId.equals(LIGHTHOUSE) && isLighthouseAssertion(instruction.data);
+}
 
 /** The ATA program's CreateIdempotent instruction: its data is this one byte. */
 const CREATE_IDEMPOTENT = 1;
@@ -35,7 +46,7 @@ export function isSignedOpening(signed: Transaction, opening: TokenAccountOpenin
   const expected = tokenAccountOpeningInstruction(opening);
   let creates = 0;
   for (const instruction of signed.instructions) {
-    if (WALLET_ADDED_PROGRAMS.some((program) => program.equals(instruction.programId))) continue;
+    if (addedByWallet(instruction)) continue;
     if (!instruction.programId.equals(ASSOCIATED_TOKEN_PROGRAM_ID)) return false;
     const sameAccounts =
       instruction.keys.length === expected.keys.length &&

@@ -1,4 +1,5 @@
 import { type Connection, PublicKey, SendTransactionError, Transaction } from "@solana/web3.js";
+import bs58 from "bs58";
 import { Router } from "express";
 import { openAccountSendBodySchema, openAccountSentSchema } from "../../shared/api/claims.ts";
 import { claimFailureWords } from "../../shared/claim-failure-words.ts";
@@ -43,7 +44,15 @@ function sendRefusal(error: unknown, opening: Parameters<typeof openedAccount>[0
       `the chain refused to open the account: your wallet needs ${openingRentText(opening.tokenProgram)} and the fee`,
     );
   }
-  return conflict("opening_refused", `the chain refused to open the account: ${error.message}`);
+  // The simulation's own text is long (its logs, advice to call getLogs): the fan gets the gist.
+  return conflict("opening_refused", "the chain refused to open the account: its simulation failed");
+}
+
+/** The chain already has this very transaction (a second send of the same signed bytes): it is waited on as sent. */
+function alreadySent(error: unknown): boolean {
+  return (
+    error instanceof SendTransactionError && /already been processed/i.test(`${error.message} ${(error.logs ?? []).join(" ")}`)
+  );
 }
 
 /**
@@ -56,15 +65,15 @@ export async function settleOpening(
   signature: string,
   sentAtHeight: number,
   fanLeft: AbortSignal,
-): Promise<void> {
+): Promise<"confirmed" | "fan_left"> {
   const deadline = Date.now() + CONFIRM_TIMEOUT_MS;
   for (;;) {
     // Nobody to answer: the chain is asked nothing more for this opening.
-    if (fanLeft.aborted) throw new Error(`the fan left before the opening ${signature} settled`);
+    if (fanLeft.aborted) return "fan_left";
     try {
       const [status] = (await connection.getSignatureStatuses([signature])).value;
       if (status?.err) throw conflict("opening_refused", "the chain refused the transaction that opens your account");
-      if (status?.confirmationStatus === "confirmed" || status?.confirmationStatus === "finalized") return;
+      if (status?.confirmationStatus === "confirmed" || status?.confirmationStatus === "finalized") return "confirmed";
       if ((await connection.getBlockHeight("confirmed")) > sentAtHeight + BLOCKHASH_LIFETIME_BLOCKS) {
         throw conflict("opening_expired", "the opening did not land before it expired: press again to sign a fresh one");
       }
@@ -85,9 +94,9 @@ export async function settleOpening(
 /**
  * POST /claims/token-account-openings: sends a fan's signed opening of their own token account (built by
  * the blink's …/open-account) for the claim page, which has no RPC of its own. Only for a signed-in fan,
- * for a wallet bound to them, for a giveaway that takes claims, whose budget opens no more accounts and
- * where the wallet has none; only that transaction, signed and paid by that wallet (isSignedOpening);
- * one at a time per wallet, and a bounded number at once.
+ * for a wallet bound to them, for a giveaway not yet over, where the wallet has no account; only that
+ * transaction, signed and paid by that wallet (isSignedOpening, checked before the chain is read); one
+ * at a time per wallet, and a bounded number at once.
  */
 export function tokenAccountRelayRouter(dependencies: TokenAccountRelayDependencies): Router {
   const { database, connection, openapi } = dependencies;
@@ -128,7 +137,8 @@ export function tokenAccountRelayRouter(dependencies: TokenAccountRelayDependenc
       inFlight.add(body.account);
       try {
         const sent = await relayOpening(body);
-        answer(response, openAccountSentSchema, sent);
+        // A fan who left gets no answer: there is nobody to give it to.
+        if (sent) answer(response, openAccountSentSchema, sent);
       } finally {
         inFlight.delete(body.account);
       }
@@ -140,11 +150,6 @@ export function tokenAccountRelayRouter(dependencies: TokenAccountRelayDependenc
         const { tokenProgram } = target.token;
         if (!tokenProgram) throw conflict("conflict", "this giveaway's token could not be read from the chain; try again");
         const opening = { wallet: new PublicKey(account), mint: new PublicKey(target.mint), tokenProgram };
-        const existing = await dependencies.tokenAccountOf(account, target.mint, tokenProgram);
-        if (existing === "ready")
-          throw conflict("token_account_exists", "your wallet already holds an account for this token: claim");
-        if (existing !== "missing") throw conflict("token_account_refuses", claimFailureWords(existing), { reason: existing });
-
         let signed: Transaction;
         try {
           signed = Transaction.from(Buffer.from(transaction, "base64"));
@@ -158,11 +163,19 @@ export function tokenAccountRelayRouter(dependencies: TokenAccountRelayDependenc
             "this is not the transaction that opens your token account, signed by your wallet",
           );
         }
-        const sentAtHeight = await connection.getBlockHeight("confirmed");
-        const signature = await connection.sendRawTransaction(signed.serialize()).catch((error: unknown) => {
-          throw sendRefusal(error, opening);
+        const existing = await dependencies.tokenAccountOf(account, target.mint, tokenProgram);
+        if (existing === "ready")
+          throw conflict("token_account_exists", "your wallet already holds an account for this token: claim");
+        if (existing !== "missing") throw conflict("token_account_refuses", claimFailureWords(existing), { reason: existing });
+
+        const sentAtHeight = await connection.getBlockHeight("confirmed").catch(() => {
+          throw new HttpError(503, "chain_unavailable", "the chain could not be reached to send the opening; try again");
         });
-        await settleOpening(connection, signature, sentAtHeight, fanLeft);
+        const signature = bs58.encode(signed.signature ?? new Uint8Array());
+        await connection.sendRawTransaction(signed.serialize()).catch((error: unknown) => {
+          if (!alreadySent(error)) throw sendRefusal(error, opening);
+        });
+        if ((await settleOpening(connection, signature, sentAtHeight, fanLeft)) === "fan_left") return undefined;
         return { signature, account: openedAccount(opening).toBase58() };
       }
     },

@@ -1,6 +1,6 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import bs58 from "bs58";
-import { LIGHTHOUSE_PROGRAM_ID } from "../../shared/wallet-assertions.ts";
+import { isLighthouseAssertion, LIGHTHOUSE_PROGRAM_ID } from "../../shared/wallet-assertions.ts";
 import { fromBase64 } from "./base64.ts";
 import { MessagingError } from "./errors.ts";
 import type { ExternalWalletChoice } from "./shapes.ts";
@@ -58,12 +58,14 @@ function compactU16(bytes: Uint8Array, offset: number): [number, number] {
   throw new MessagingError("bad_request", "the transaction's message is malformed");
 }
 
-/** A message as the wire lays it out (legacy or v0): its signers, blockhash and instructions, keys resolved. */
+/** A message as the wire lays it out (legacy or v0): its keys with their roles, blockhash and instructions, keys resolved. */
 interface ReadMessage {
   requiredSignatures: number;
   keys: string[];
+  /** Each key's role, from the header: "signer" or not, "writable" or not. */
+  roles: Map<string, string>;
   blockhash: string;
-  instructions: { program: string; accounts: string[]; data: string }[];
+  instructions: { program: string; accounts: string[]; data: Uint8Array }[];
   /** v0 address lookup tables: keys this reading cannot resolve. */
   usesLookupTables: boolean;
 }
@@ -72,11 +74,20 @@ function readMessage(message: Uint8Array): ReadMessage {
   const versioned = ((message[0] ?? 0) & 0x80) !== 0;
   let offset = versioned ? 1 : 0;
   const requiredSignatures = message[offset] ?? 0;
+  const readonlySigned = message[offset + 1] ?? 0;
+  const readonlyUnsigned = message[offset + 2] ?? 0;
   offset += 3;
   let count: number;
   [count, offset] = compactU16(message, offset);
   const keys = Array.from({ length: count }, (_, index) =>
     bs58.encode(message.slice(offset + index * 32, offset + (index + 1) * 32)),
+  );
+  const roles = new Map(
+    keys.map((key, index) => {
+      const signer = index < requiredSignatures;
+      const writable = signer ? index < requiredSignatures - readonlySigned : index < count - readonlyUnsigned;
+      return [key, `${signer ? "signer" : "unsigned"} ${writable ? "writable" : "readonly"}`];
+    }),
   );
   offset += count * 32;
   const blockhash = bs58.encode(message.slice(offset, offset + 32));
@@ -91,17 +102,19 @@ function readMessage(message: Uint8Array): ReadMessage {
     offset += accountCount;
     let dataLength: number;
     [dataLength, offset] = compactU16(message, offset);
-    instructions.push({ program, accounts, data: bs58.encode(message.slice(offset, offset + dataLength)) });
+    instructions.push({ program, accounts, data: message.slice(offset, offset + dataLength) });
     offset += dataLength;
   }
   const usesLookupTables = versioned && compactU16(message, offset)[0] > 0;
-  return { requiredSignatures, keys, blockhash, instructions, usesLookupTables };
+  return { requiredSignatures, keys, roles, blockhash, instructions, usesLookupTables };
 }
 
 /**
- * Whether `signed` is `requested` with only wallet assertions added (Lighthouse, which Phantom and
- * Solflare insert as they sign): the same signers, blockhash and instructions in order, every other
- * instruction an assertion. Such a transaction does what the approval window showed, or fails.
+ * Whether `signed` is `requested` with only wallet assertions added (Lighthouse's, which Phantom and
+ * Solflare insert as they sign): the same signers in order and blockhash, every requested key in the
+ * same role (signer, writable), every added key read-only and unsigned, the same instructions in
+ * order, and every other instruction a Lighthouse assertion. Such a transaction does what the
+ * approval window showed, or fails.
  */
 function addsOnlyWalletAssertions(requested: Uint8Array, signed: Uint8Array): boolean {
   const before = readMessage(requested);
@@ -110,8 +123,16 @@ function addsOnlyWalletAssertions(requested: Uint8Array, signed: Uint8Array): bo
   if (before.requiredSignatures !== after.requiredSignatures || before.blockhash !== after.blockhash) return false;
   const signers = (message: ReadMessage) => message.keys.slice(0, message.requiredSignatures).join();
   if (signers(before) !== signers(after)) return false;
-  const kept = after.instructions.filter((instruction) => instruction.program !== LIGHTHOUSE_PROGRAM_ID);
-  const same = (instructions: ReadMessage["instructions"]) => JSON.stringify(instructions);
+  if (before.keys.some((key) => !after.roles.has(key))) return false;
+  for (const [key, role] of after.roles) {
+    if (role !== (before.roles.get(key) ?? "unsigned readonly")) return false;
+  }
+  // A Lighthouse instruction that is not an assertion (a memory write or close) stays, and so differs.
+  const kept = after.instructions.filter(
+    (instruction) => instruction.program !== LIGHTHOUSE_PROGRAM_ID || !isLighthouseAssertion(instruction.data),
+  );
+  const same = (instructions: ReadMessage["instructions"]) =>
+    JSON.stringify(instructions.map((instruction) => ({ ...instruction, data: bs58.encode(instruction.data) })));
   return same(kept) === same(before.instructions);
 }
 

@@ -112,12 +112,11 @@ describe("a transaction the wallet signed", () => {
   const recipient = Keypair.generate().publicKey;
   const recentBlockhash = Keypair.generate().publicKey.toBase58();
   const transfer = (lamports = 1) => SystemProgram.transfer({ fromPubkey: owner.publicKey, toPubkey: recipient, lamports });
-  /** An assertion as Phantom adds one: Lighthouse's program, an account it reads, its data. */
-  const assertion = new TransactionInstruction({
-    programId: new PublicKey(LIGHTHOUSE_PROGRAM_ID),
-    keys: [{ pubkey: recipient, isSigner: false, isWritable: false }],
-    data: Buffer.from([1, 2, 3]),
-  });
+  /** A Lighthouse instruction naming `keys`, its first data byte `kind` (0 and 1 write and close its memory accounts). */
+  const lighthouse = (kind: number, keys: { pubkey: PublicKey; isSigner: boolean; isWritable: boolean }[]) =>
+    new TransactionInstruction({ programId: new PublicKey(LIGHTHOUSE_PROGRAM_ID), keys, data: Buffer.from([kind, 2, 3]) });
+  /** An assertion as Phantom adds one: an account it reads. */
+  const assertion = lighthouse(4, [{ pubkey: recipient, isSigner: false, isWritable: false }]);
   const base64 = (transaction: VersionedTransaction) => Buffer.from(transaction.serialize()).toString("base64");
   function built(instructions: TransactionInstruction[], version: "legacy" | 0, signers: Keypair[] = [owner]) {
     const message = new TransactionMessage({ payerKey: owner.publicKey, recentBlockhash, instructions });
@@ -160,8 +159,41 @@ describe("a transaction the wallet signed", () => {
         version,
         [owner, other],
       ),
+      // A memory write, paid by the owner into an account of Lighthouse's: not an assertion, and a new writable key.
+      built(
+        [
+          transfer(),
+          lighthouse(0, [
+            { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
+            { pubkey: owner.publicKey, isSigner: true, isWritable: true },
+            { pubkey: Keypair.generate().publicKey, isSigner: false, isWritable: true },
+          ]),
+        ],
+        version,
+      ),
+      // Lighthouse's memory instructions are no assertions, whatever accounts they name.
+      built([transfer(), lighthouse(1, [{ pubkey: recipient, isSigner: false, isWritable: false }])], version),
+      // An "assertion" that makes an account writable the approval window did not show as written.
+      built([transfer(), lighthouse(4, [{ pubkey: other.publicKey, isSigner: false, isWritable: true }])], version),
+      built([transfer(), lighthouse(4, [{ pubkey: SystemProgram.programId, isSigner: false, isWritable: true }])], version),
     ]) {
       expect(() => verifySignedTransaction(requested(version), changed, address)).toThrow(
+        "the wallet returned a different transaction than the one it was asked to sign",
+      );
+    }
+  });
+
+  it("is refused when its header gives a key another role than the one shown, the same instructions or not", () => {
+    const message = VersionedTransaction.deserialize(Buffer.from(requested("legacy"), "base64")).message.serialize();
+    for (const [field, value] of [
+      [1, 1], // the fee payer read-only
+      [2, 0], // the system program writable
+    ] as const) {
+      const patched = Uint8Array.from(message);
+      patched[field] = value;
+      const signature = ed25519.sign(patched, owner.secretKey.slice(0, 32));
+      const bytes = Buffer.concat([Buffer.from([1]), Buffer.from(signature), Buffer.from(patched)]).toString("base64");
+      expect(() => verifySignedTransaction(requested("legacy"), bytes, address)).toThrow(
         "the wallet returned a different transaction than the one it was asked to sign",
       );
     }
