@@ -178,15 +178,28 @@ describe("theme and claim flow", () => {
   });
 
   it("refuses to claim without a wallet and says what to do for a locked one", async () => {
-    const status = {
+    const locked = {
       choice: "builtin" as const,
       builtin: { state: "locked" as const, autoLockMinutes: 15 },
       activeAddressBound: false,
       xUser: null,
     };
-    const { store, worker } = storeWith({ "wallet/status": () => status, "wallet/choose": () => status });
+    let status: WalletStatus = { ...locked, builtin: { state: "absent", autoLockMinutes: 15 } };
+    const { store, worker } = storeWith({
+      "wallet/status": () => status,
+      "wallet/choose": () => status,
+      "wallet/open-unlock": () => ({ opened: true }),
+    });
     await store.dispatch(runClaimStep({ address: A, step: "claim" }));
     expect(store.getState().claimFlow[A]?.error).toEqual({ code: "no_wallet", message: "connect a wallet first" });
+    // A locked wallet has no address to claim to: the press opens its unlock window, and says so.
+    status = locked;
+    await store.dispatch(runClaimStep({ address: A, step: "claim" }));
+    expect(store.getState().claimFlow[A]?.error).toEqual({
+      code: "locked",
+      message: "unlock your MEMEFANS wallet in the window that opened, then press again",
+    });
+    expect(worker.callsOf("wallet/open-unlock")).toHaveLength(1);
     await store.dispatch(runClaimStep({ address: A, step: "connect-wallet", walletChoice: "builtin" }));
     expect(store.getState().claimFlow[A]?.error?.code).toBe("locked");
     expect(worker.callsOf("claims/submit")).toEqual([]);

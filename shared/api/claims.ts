@@ -120,7 +120,11 @@ export const openAccountSendBodySchema = z.object({
   distribution: publicKeySchema,
   account: publicKeySchema,
   /** A Solana transaction is at most 1,232 bytes: 1,644 characters of base64. */
-  transaction: z.base64().max(1_644),
+  transaction: z
+    .string()
+    .min(1)
+    .max(1_644)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, "transaction must be a transaction in base64"),
 });
 /** The opening as the claim page reads it from POST /api/actions/d/:address/open-account (a Solana Actions transaction). */
 export const tokenAccountOpeningSchema = z.object({ transaction: z.base64(), message: z.string() });
