@@ -3,8 +3,12 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect as baseExpect, test } from "@playwright/test";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { PublicKey } from "@solana/web3.js";
 import { build } from "esbuild";
+import { fund } from "../../backend/claims/testing/chain-fixtures.ts";
 import { SEED } from "../../backend/x-emulator/seed.ts";
+import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
 import { injectedWallet } from "./story/injected-wallet.ts";
 import { startWebGiveaway, type WebGiveaway } from "./web/giveaway-backend.ts";
 
@@ -106,4 +110,74 @@ test("blink-claim: a fan claims through Dialect's blink client, signing in with 
     .poll(() => giveaway.balance(wallet.address), { timeout: PAYOUT_TIMEOUT_MS })
     .toBe(giveaway.distribution.amountPerClaim);
   await context.close();
+});
+
+/**
+ * A giveaway whose fee budget pays every payout's fee and opens no token account, claimed through the
+ * blink by a fan whose wallet never held the token: the refused press offers the transaction that opens
+ * the account, the wallet signs it (its own chain: the embedded one), and Claim pays.
+ */
+test.describe("a wallet without a token account, through the blink", () => {
+  /** FEE_PER_CLAIM_LAMPORTS' default, which the demo backend runs with. */
+  const FEE_PER_CLAIM_LAMPORTS = 5_000n;
+  let feesOnly: WebGiveaway;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    feesOnly = await startWebGiveaway([], 2, { feeBudgetLamports: FEE_PER_CLAIM_LAMPORTS * 2n });
+  });
+  test.afterAll(() => feesOnly?.close());
+
+  test("blink-open-token-account: the fan opens their account from the blink, paying its rent, then claims and is paid", async () => {
+    test.setTimeout(150_000);
+    const wallet = injectedWallet("Phantom");
+    const context = await feesOnly.browser.newContext({ viewport: { width: 900, height: 1000 } });
+    try {
+      await wallet.install(context);
+      const { connection } = feesOnly.backend.context;
+      await fund(connection, new PublicKey(wallet.address), 1);
+      const page = await context.newPage();
+      // The wallet's own RPC, as Phantom has one: sends what it signed and answers once it is confirmed.
+      await page.exposeFunction("sendToChain", async (base64: string) => {
+        const signature = await connection.sendRawTransaction(Buffer.from(base64, "base64"));
+        await expect
+          .poll(async () => (await connection.getSignatureStatuses([signature])).value[0]?.confirmationStatus)
+          .toMatch(/confirmed|finalized/);
+        return signature;
+      });
+      page.on("dialog", (dialog) => void dialog.accept());
+      await page.goto(`${clientServer.url}/?url=${encodeURIComponent(feesOnly.pageUrl)}`);
+      const blink = page.getByTestId("blink");
+      await expect(blink).toContainText("0.001 Unknown token", { timeout: 30_000 });
+
+      const signInTab = context.waitForEvent("page");
+      await blink.getByRole("button", { name: /Claim/ }).click();
+      const tab = await signInTab;
+      await tab.locator(`button[data-username="${SEED.users.casualFan.username}"]`).click();
+      await expect(tab.locator(".notice")).toContainText("Go back to the blink");
+      await tab.close();
+
+      // The press is refused for want of an account: the blink offers to open it, Claim beside it.
+      await blink.getByRole("button", { name: /Claim/ }).click();
+      const open = blink.getByRole("button", { name: "Open my token account" });
+      await expect(open).toBeVisible({ timeout: 30_000 });
+      await expect(blink).toContainText("no account for");
+      await page.screenshot({ path: join(screenshotDir, "03-blink-open-offered.png"), fullPage: true });
+      const lamportsBefore = await connection.getBalance(new PublicKey(wallet.address));
+      await open.click();
+      const account = getAssociatedTokenAddressSync(feesOnly.distribution.mint, new PublicKey(wallet.address), true);
+      await expect.poll(() => connection.getBalance(account), { timeout: 30_000 }).toBe(Number(TOKEN_ACCOUNT_RENT_LAMPORTS));
+      expect(lamportsBefore - (await connection.getBalance(new PublicKey(wallet.address)))).toBe(
+        Number(TOKEN_ACCOUNT_RENT_LAMPORTS) + 5_000,
+      );
+
+      await blink.getByRole("button", { name: /Claim/ }).click();
+      await expect(blink).toContainText("Claimed", { timeout: 30_000 });
+      await expect
+        .poll(() => feesOnly.balance(wallet.address), { timeout: PAYOUT_TIMEOUT_MS })
+        .toBe(feesOnly.distribution.amountPerClaim);
+      await page.screenshot({ path: join(screenshotDir, "04-blink-opened-and-claimed.png"), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
 });

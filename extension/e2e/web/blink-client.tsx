@@ -18,6 +18,18 @@ const chainId = new URLSearchParams(location.search).get("chain") ?? "solana:loc
 type Wallet = ReturnType<ReturnType<typeof getWallets>["get"]>[number];
 type ConnectFeature = { connect(): Promise<{ accounts: { address: string }[] }> };
 type SignMessageFeature = { signMessage(input: { account: unknown; message: Uint8Array }): Promise<{ signature: Uint8Array }[]> };
+type SignTransactionFeature = {
+  signTransaction(input: {
+    account: unknown;
+    transaction: Uint8Array;
+    chain: string;
+  }): Promise<{ signedTransaction: Uint8Array }[]>;
+};
+/**
+ * Where a wallet sends what it signed: its own RPC. The test page is given one (Playwright's
+ * exposeFunction, onto the embedded chain); without it, the client signs no transaction.
+ */
+type SendToChain = (base64: string) => Promise<string>;
 
 function wallet(): Wallet {
   const found = getWallets().get()[0];
@@ -40,7 +52,19 @@ const adapter: BlinkAdapter = {
     });
     return signed ? { signature: bs58.encode(signed.signature) } : { error: "the wallet did not sign" };
   },
-  signTransaction: async () => ({ error: "a giveaway claim asks for no transaction" }),
+  // Only a fan's own token account opening asks for one (a giveaway whose budget opens no more accounts).
+  signTransaction: async (transaction) => {
+    const send = (window as unknown as { sendToChain?: SendToChain }).sendToChain;
+    if (!send) return { error: "this client has no chain to send a transaction to" };
+    const [signed] = await (wallet().features["solana:signTransaction"] as SignTransactionFeature).signTransaction({
+      account: wallet().accounts[0],
+      transaction: Uint8Array.from(atob(transaction), (char) => char.charCodeAt(0)),
+      chain: chainId,
+    });
+    if (!signed) return { error: "the wallet did not sign" };
+    return { signature: await send(btoa(String.fromCharCode(...signed.signedTransaction))) };
+  },
+  // The exposed sender answers once the transaction is confirmed.
   confirmTransaction: async () => {},
 };
 
