@@ -23,6 +23,14 @@ export function claimFailureWords(reason: string): string {
   return reason in failureWords ? failureWords[reason as ClaimFailureReason] : `The payout failed: ${reason}.`;
 }
 
+/**
+ * What a fan refused or failed for want of a token account the giveaway's budget no longer opens can
+ * do, where the card and the claim page offer to open it (a plain account's rent; a Token-2022 one's
+ * is a little more).
+ */
+export const OPEN_TOKEN_ACCOUNT_WORDS =
+  "Your wallet has no account for this token, and this giveaway's fee budget no longer opens one. Open it yourself: about 0.002 SOL of rent, which stays yours and comes back if you close the account.";
+
 /** A short name for a reason, for the creator's counts. */
 const failureLabels: Record<ClaimFailureReason, string> = {
   slot_taken: "slot taken by another transaction",

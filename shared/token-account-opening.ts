@@ -19,7 +19,7 @@ export interface TokenAccountOpening {
   tokenProgram: TokenProgramName;
 }
 
-function tokenProgramId(tokenProgram: TokenProgramName): PublicKey {
+export function tokenProgramId(tokenProgram: TokenProgramName): PublicKey {
   return tokenProgram === "token-2022" ? TOKEN_2022_PROGRAM_ID : TOKEN_PROGRAM_ID;
 }
 

@@ -9,7 +9,6 @@ import type {
   LinkedAction,
   NextAction,
 } from "@solana/actions-spec";
-import { PublicKey } from "@solana/web3.js";
 import { type RequestHandler, Router } from "express";
 import { z } from "zod";
 import type { Claim, CreateClaimBody } from "../../shared/api/claims.ts";
@@ -24,9 +23,9 @@ import type { SummaryReader } from "../claim-page/claim-page-routes.ts";
 import { type GiveawaySummary, stateWords } from "../claim-page/giveaway-summary.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
-import { blinkFlowSchema, newBlinkFlow } from "../identity/wallet-binding.ts";
+import { blinkFlowSchema, newBlinkFlow, walletOwner } from "../identity/wallet-binding.ts";
 import type { RecipientAccount } from "./distribution-chain-state.ts";
-import { tokenAccountOpeningTransaction } from "./token-account-opening.ts";
+import { openingFor, refuseNothingToOpen, tokenAccountOpeningTransaction } from "./token-account-opening.ts";
 
 /** The Solana Actions spec version these routes follow, and the chains they act on (CAIP-2). */
 export const ACTION_VERSION = "2.4";
@@ -141,13 +140,6 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     };
   }
 
-  async function boundOwner(wallet: string): Promise<string | undefined> {
-    const owner = await context.database.query<{ x_user_id: string }>("SELECT x_user_id FROM wallets WHERE address = $1", [
-      wallet,
-    ]);
-    return owner.rows[0]?.x_user_id;
-  }
-
   /** The challenge the web login issued for this blink flow and wallet, once the fan signed in from it. */
   async function flowChallenge(wallet: string, flow: string | undefined) {
     return flow ? context.walletBinding.blinkChallenge(wallet, flow) : undefined;
@@ -224,23 +216,6 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     return read;
   };
 
-  /**
-   * The opening of the wallet's token account for an open giveaway, refused when there is nothing to
-   * open: the account exists (the fan can claim), or it would refuse the payout anyway.
-   */
-  const openingFor = async (request: Parameters<RequestHandler>[0], wallet: string) => {
-    const { summary, distribution } = await takingClaims(request);
-    const { tokenProgram } = distribution.token;
-    if (!tokenProgram) throw new HttpError(409, "conflict", "This giveaway's token could not be read from the chain; try again.");
-    const account = await dependencies.tokenAccountOf(wallet, distribution.mint, tokenProgram);
-    if (account === "ready") {
-      throw new HttpError(409, "token_account_exists", `Your wallet already holds a ${summary.tokenLabel} account: press Claim.`);
-    }
-    if (account !== "missing") throw new HttpError(409, "token_account_refuses", claimFailureWords(account));
-    const opening = { wallet: new PublicKey(wallet), mint: new PublicKey(distribution.mint), tokenProgram };
-    return { summary, opening };
-  };
-
   /** The blink flow a step's URL names: a malformed one is refused, not taken for "no flow". */
   const flowOf = (request: Parameters<RequestHandler>[0]) => {
     const query = blinkFlowQuerySchema.safeParse(request.query);
@@ -279,7 +254,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
       const wallet = body.data.account;
       // A POST names a wallet without proving it: even a bound wallet signs first, so nobody claims
       // for someone else's wallet. Signing the binding message again binds nothing new.
-      const owner = await boundOwner(wallet);
+      const owner = await walletOwner(context.database, wallet);
       const profile = owner ? await context.accounts.profile(owner) : undefined;
       const challenge = profile
         ? await context.walletBinding.challenge(profile.id, profile.username, wallet)
@@ -311,7 +286,7 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
       const body = actionPostBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
       const flow = flowOf(request);
-      const ready = (await boundOwner(body.data.account)) ?? (await flowChallenge(body.data.account, flow));
+      const ready = (await walletOwner(context.database, body.data.account)) ?? (await flowChallenge(body.data.account, flow));
       const action = await claimAction(summary, ready ? undefined : "Sign in with X did not finish; press Claim to try again.");
       // Both buttons keep the flow, so that they offer this flow's challenge. A blink client may ask
       // this step as soon as it opens the sign-in page, before the fan has signed in: pressing Claim
@@ -350,7 +325,9 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     handle(async (request): Promise<ActionPostResponse> => {
       const body = actionPostBodySchema.safeParse(request.body);
       if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
-      const { summary, opening } = await openingFor(request, body.data.account);
+      const { summary, distribution } = await takingClaims(request);
+      const opening = openingFor(distribution, body.data.account);
+      await refuseNothingToOpen(dependencies.tokenAccountOf, opening);
       const transaction = tokenAccountOpeningTransaction(opening, await context.connection.getLatestBlockhash("confirmed"));
       const next: InlineNextActionLink = { type: "inline", action: { ...(await claimAction(summary)), type: "action" } };
       return {

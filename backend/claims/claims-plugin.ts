@@ -1,8 +1,8 @@
-import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 import { claimStatusSchema } from "../../shared/api/claims.ts";
 import type { Distribution } from "../../shared/api/distributions.ts";
 import type { TokenProgramName } from "../../shared/fee-budget.ts";
+import { openedAccount, tokenProgramId } from "../../shared/token-account-opening.ts";
 import type { AppContext, AppPlugin, AppPluginResult } from "../app.ts";
 import { summaryReader } from "../claim-page/claim-page-routes.ts";
 import { LookupCache } from "../distributions/lookup-cache.ts";
@@ -62,9 +62,9 @@ function mountClaims(context: AppContext): AppPluginResult {
   });
   const deferred = new DeferredClaims(database, context.now);
   const tokenAccountOf = async (wallet: string, mint: string, tokenProgram: TokenProgramName) => {
-    const programId = tokenProgram === "token-2022" ? TOKEN_2022_PROGRAM_ID : TOKEN_PROGRAM_ID;
-    const address = getAssociatedTokenAddressSync(new PublicKey(mint), new PublicKey(wallet), true, programId);
-    return recipientAccount(address, await context.connection.getAccountInfo(address, "confirmed"), programId);
+    const address = openedAccount({ wallet: new PublicKey(wallet), mint: new PublicKey(mint), tokenProgram });
+    const account = await context.connection.getAccountInfo(address, "confirmed");
+    return recipientAccount(address, account, tokenProgramId(tokenProgram));
   };
   const claimDependencies: ClaimsRouterDependencies<Distribution> = {
     database,

@@ -1,16 +1,16 @@
-import { type Connection, PublicKey, SendTransactionError, Transaction } from "@solana/web3.js";
+import { type Connection, SendTransactionError, Transaction } from "@solana/web3.js";
 import bs58 from "bs58";
 import { Router } from "express";
 import { openAccountSendBodySchema, openAccountSentSchema } from "../../shared/api/claims.ts";
-import { claimFailureWords } from "../../shared/claim-failure-words.ts";
-import { openedAccount, openingRentText } from "../../shared/token-account-opening.ts";
+import { openedAccount, openingRentText, type TokenAccountOpening } from "../../shared/token-account-opening.ts";
 import type { Database } from "../db/database.ts";
 import { conflict, HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
 import { answer } from "../http/send-json.ts";
 import { requireSession, sessionRequired } from "../identity/sessions.ts";
+import { requireOwnWallet } from "../identity/wallet-binding.ts";
 import { type ClaimsRouterDependencies, type ClaimTarget, refuseGiveawayOver } from "./claims-router.ts";
-import { isSignedOpening } from "./token-account-opening.ts";
+import { isSignedOpening, openingFor, refuseNothingToOpen } from "./token-account-opening.ts";
 
 /** A blockhash lives 150 blocks; one more, and a transaction that named it can never land. */
 const BLOCKHASH_LIFETIME_BLOCKS = 151;
@@ -29,12 +29,18 @@ export interface TokenAccountRelayDependencies {
   now: () => number;
 }
 
+const chainUnreachable = () =>
+  new HttpError(503, "chain_unavailable", "the chain could not be reached to send the opening; try again");
+
+/** What a failed send's simulation said, its logs included; nothing for a failure that never reached it. */
+function simulationSaid(error: unknown): string | undefined {
+  return error instanceof SendTransactionError ? `${error.message} ${(error.logs ?? []).join(" ")}` : undefined;
+}
+
 /** Why the chain would not take the opening, in words the fan can act on, from the simulation's own error. */
-function sendRefusal(error: unknown, opening: Parameters<typeof openedAccount>[0]): HttpError {
-  if (!(error instanceof SendTransactionError)) {
-    return new HttpError(503, "chain_unavailable", "the chain could not be reached to send the opening; try again");
-  }
-  const said = `${error.message} ${(error.logs ?? []).join(" ")}`;
+function sendRefusal(error: unknown, opening: TokenAccountOpening): HttpError {
+  const said = simulationSaid(error);
+  if (said === undefined) return chainUnreachable();
   if (/blockhash not found/i.test(said)) {
     return conflict("opening_expired", "the signature came after its transaction expired: press again to sign a fresh one");
   }
@@ -50,9 +56,7 @@ function sendRefusal(error: unknown, opening: Parameters<typeof openedAccount>[0
 
 /** The chain already has this very transaction (a second send of the same signed bytes): it is waited on as sent. */
 function alreadySent(error: unknown): boolean {
-  return (
-    error instanceof SendTransactionError && /already been processed/i.test(`${error.message} ${(error.logs ?? []).join(" ")}`)
-  );
+  return /already been processed/i.test(simulationSaid(error) ?? "");
 }
 
 /**
@@ -123,10 +127,7 @@ export function tokenAccountRelayRouter(dependencies: TokenAccountRelayDependenc
         if (!response.writableFinished) left.abort();
       });
       const fanLeft = left.signal;
-      const { rows } = await database.query<{ x_user_id: string }>("SELECT x_user_id FROM wallets WHERE address = $1", [
-        body.account,
-      ]);
-      if (rows[0]?.x_user_id !== xUserId) throw new HttpError(403, "forbidden", "bind this wallet to your X account first");
+      await requireOwnWallet(database, xUserId, body.account);
       // Before any chain read: a second press while the first opening is on its way costs nothing.
       if (inFlight.has(body.account)) {
         throw new HttpError(429, "rate_limited", "an opening of this wallet's account is already on its way: wait for it");
@@ -147,9 +148,7 @@ export function tokenAccountRelayRouter(dependencies: TokenAccountRelayDependenc
         const target: ClaimTarget = await dependencies.distribution(distribution);
         // A paused, sold-out or not yet started giveaway may still pay this fan; one that is over cannot.
         refuseGiveawayOver(target, Math.floor(dependencies.now() / 1000));
-        const { tokenProgram } = target.token;
-        if (!tokenProgram) throw conflict("conflict", "this giveaway's token could not be read from the chain; try again");
-        const opening = { wallet: new PublicKey(account), mint: new PublicKey(target.mint), tokenProgram };
+        const opening = openingFor(target, account);
         let signed: Transaction;
         try {
           signed = Transaction.from(Buffer.from(transaction, "base64"));
@@ -163,13 +162,10 @@ export function tokenAccountRelayRouter(dependencies: TokenAccountRelayDependenc
             "this is not the transaction that opens your token account, signed by your wallet",
           );
         }
-        const existing = await dependencies.tokenAccountOf(account, target.mint, tokenProgram);
-        if (existing === "ready")
-          throw conflict("token_account_exists", "your wallet already holds an account for this token: claim");
-        if (existing !== "missing") throw conflict("token_account_refuses", claimFailureWords(existing), { reason: existing });
+        await refuseNothingToOpen(dependencies.tokenAccountOf, opening);
 
         const sentAtHeight = await connection.getBlockHeight("confirmed").catch(() => {
-          throw new HttpError(503, "chain_unavailable", "the chain could not be reached to send the opening; try again");
+          throw chainUnreachable();
         });
         const signature = bs58.encode(signed.signature ?? new Uint8Array());
         await connection.sendRawTransaction(signed.serialize()).catch((error: unknown) => {

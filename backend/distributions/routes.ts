@@ -14,10 +14,10 @@ import {
   registerDistributionBodySchema,
 } from "../../shared/api/distributions.ts";
 import type { Database } from "../db/database.ts";
-import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
 import { answer } from "../http/send-json.ts";
 import { requireSession, sessionRequired } from "../identity/sessions.ts";
+import { requireOwnWallet } from "../identity/wallet-binding.ts";
 import type { DistributionService } from "./distribution-service.ts";
 import type { EligibilityChecker } from "./eligibility.ts";
 
@@ -196,11 +196,4 @@ export function distributionsRouter(dependencies: DistributionRoutesDependencies
   );
 
   return router;
-}
-
-async function requireOwnWallet(database: Database, xUserId: string, wallet: string): Promise<void> {
-  const owner = await database.query<{ x_user_id: string }>("SELECT x_user_id FROM wallets WHERE address = $1", [wallet]);
-  if (owner.rows[0]?.x_user_id !== xUserId) {
-    throw new HttpError(403, "forbidden", "this wallet is not bound to your X account; bind it first");
-  }
 }

@@ -120,14 +120,26 @@ export class WalletBinding {
   }
 }
 
+/** The X account a wallet is bound to, if any. */
+export async function walletOwner(database: Queryable, address: string): Promise<string | undefined> {
+  const owner = await database.query<{ x_user_id: string }>("SELECT x_user_id FROM wallets WHERE address = $1", [address]);
+  return owner.rows[0]?.x_user_id;
+}
+
+/** Refuses (403) a wallet that is not bound to the signed-in fan's X account. */
+export async function requireOwnWallet(database: Queryable, xUserId: string, wallet: string): Promise<void> {
+  if ((await walletOwner(database, wallet)) !== xUserId) {
+    throw new HttpError(403, "forbidden", "this wallet is not bound to your X account; bind it first");
+  }
+}
+
 /** A wallet binds to exactly one X account; binding it again to the same account is harmless. */
 async function bindWallet(transaction: Queryable, address: string, xUserId: string): Promise<void> {
   await transaction.query("INSERT INTO wallets (address, x_user_id) VALUES ($1, $2) ON CONFLICT (address) DO NOTHING", [
     address,
     xUserId,
   ]);
-  const owner = await transaction.query<{ x_user_id: string }>("SELECT x_user_id FROM wallets WHERE address = $1", [address]);
-  if (owner.rows[0]?.x_user_id !== xUserId) {
+  if ((await walletOwner(transaction, address)) !== xUserId) {
     throw new HttpError(409, "wallet_bound_elsewhere", "this wallet is already bound to another X account; use another wallet");
   }
 }

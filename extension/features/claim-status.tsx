@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { claimAgainHint, claimFailureWords } from "../../shared/claim-failure-words.ts";
+import { claimAgainHint, claimFailureWords, OPEN_TOKEN_ACCOUNT_WORDS } from "../../shared/claim-failure-words.ts";
 import { backendApi } from "../api/backend-api.ts";
 import type { Claim } from "../messaging/shapes.ts";
 import { explorerTxUrl } from "../ui/format.ts";
@@ -152,10 +152,7 @@ function NotPaid({
 export function OpenTokenAccountButton({ busy, again = false, onOpen }: { busy: boolean; again?: boolean; onOpen(): void }) {
   return (
     <div className="mt-1 flex flex-col gap-2" data-testid="memefans-needs-token-account">
-      <p className="m-0 text-sm text-[var(--mf-muted)]">
-        Your wallet has no account for this token, and the giveaway's fee budget no longer opens one. Open it yourself: about
-        0.002 SOL of rent, which stays yours and comes back if you close the account.
-      </p>
+      <p className="m-0 text-sm text-[var(--mf-muted)]">{OPEN_TOKEN_ACCOUNT_WORDS}</p>
       <PillButton
         variant="contained"
         className="px-3 py-1.5 text-sm"

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { type Claim, type ClaimStage, claimSchema } from "../../../shared/api/claims.ts";
 import { type EligibilityCheck, RECHECK_AFTER_RETURN_MS } from "../../../shared/api/distributions.ts";
 import type { XUserProfile } from "../../../shared/api/identity.ts";
-import { claimAgainHint, claimFailureWords } from "../../../shared/claim-failure-words.ts";
+import { claimAgainHint, claimFailureWords, OPEN_TOKEN_ACCOUNT_WORDS } from "../../../shared/claim-failure-words.ts";
 import { shortAddress } from "../../../shared/tokens/token-label.ts";
 import { claimPageDataSchema } from "../page-data.ts";
 import { ApiError, api, saveSession, sessionToken } from "./api.ts";
@@ -311,11 +311,7 @@ function openTokenAccountOffer(): HTMLElement {
   return h(
     "div",
     { "data-testid": "needs-token-account" },
-    h(
-      "p",
-      {},
-      "Your wallet has no account for this token, and this giveaway's fee budget no longer opens one. Open it yourself: about 0.002 SOL of rent, which stays yours and comes back if you close the account.",
-    ),
+    h("p", {}, OPEN_TOKEN_ACCOUNT_WORDS),
     h(
       "button",
       {

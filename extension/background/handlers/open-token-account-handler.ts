@@ -6,16 +6,14 @@ import { BUILT_IN_PROGRAM_ID } from "../../build-settings.ts";
 import { toBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import { formatSol } from "../../messaging/format.ts";
+import { LAMPORTS_PER_SIGNATURE } from "../approvals/transaction-summary.ts";
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from "../chain/program-ids.ts";
 import type { Handlers } from "../router.ts";
 import { type BackgroundServices, rpcClient } from "../services.ts";
 import { chosenSigner, signAndSendWithChosenWallet } from "./chosen-wallet.ts";
 import { tokenSymbolOf } from "./wallet-handlers.ts";
 
-/** One signature at the base fee: the opening carries no priority fee. */
-const NETWORK_FEE_LAMPORTS = 5_000n;
 const TOKEN_PROGRAMS: Record<string, TokenProgramName> = { [TOKEN_PROGRAM]: "spl-token", [TOKEN_2022_PROGRAM]: "token-2022" };
-const TOKEN_PROGRAMS_BY_NAME: Record<TokenProgramName, string> = { "spl-token": TOKEN_PROGRAM, "token-2022": TOKEN_2022_PROGRAM };
 
 /**
  * Opens the fan's own token account for a giveaway's token, paid by the chosen wallet after the approval
@@ -35,14 +33,17 @@ export function openTokenAccountHandler(services: BackgroundServices): Pick<Hand
       if (!giveaway || giveaway.owner !== BUILT_IN_PROGRAM_ID)
         throw new MessagingError("bad_request", "this giveaway is not on chain any more");
       const mint = decodeDistributionAccount(giveaway.data).mint;
-      const tokenProgram = TOKEN_PROGRAMS[(await rpc.getAccountData(mint.toBase58()))?.owner ?? ""];
+      // The mint's owner is its token program: the one the fan's account must belong to.
+      const mintOwner = (await rpc.getAccountData(mint.toBase58()))?.owner ?? "";
+      const tokenProgram = TOKEN_PROGRAMS[mintOwner];
       if (!tokenProgram) throw new MessagingError("bad_request", "the giveaway's token is not a mint of SPL Token or Token-2022");
       const opening = { wallet: new PublicKey(wallet), mint, tokenProgram };
       const account = openedAccount(opening).toBase58();
-      if ((await rpc.getAccountData(account))?.owner === TOKEN_PROGRAMS_BY_NAME[tokenProgram]) return { account };
+      if ((await rpc.getAccountData(account))?.owner === mintOwner) return { account };
 
       // Before the approval window: an empty wallet (every new MEMEFANS wallet) would only fail on chain.
-      const needed = tokenAccountRent(tokenProgram) + NETWORK_FEE_LAMPORTS;
+      // One signature at the base fee: the opening carries no priority fee.
+      const needed = tokenAccountRent(tokenProgram) + LAMPORTS_PER_SIGNATURE;
       const held = await rpc.getBalance(wallet);
       if (held < needed) {
         throw new MessagingError(
