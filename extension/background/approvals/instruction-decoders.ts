@@ -1,8 +1,8 @@
 import { AuthorityType } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
+import { tokenAccountRent } from "../../../shared/fee-budget.ts";
 import { BorshReader } from "../../../shared/program/borsh.ts";
 import { INSTRUCTION_DISCRIMINATORS, type InstructionName } from "../../../shared/program/discriminators.ts";
-import { TOKEN_ACCOUNT_SIZE } from "../../../shared/program/layout.ts";
 import { type CostToken, type CreationCost, creationCost, rentExemptLamports } from "../../features/create-cost.ts";
 import { formatSol } from "../../messaging/format.ts";
 import type { InstructionSummary } from "../../messaging/shapes.ts";
@@ -437,9 +437,6 @@ function decodeDistribution(ix: ResolvedInstruction, context: DecodeContext): De
   return summary(program, ix.programId, `${name}: distribution ${shortAddress(distribution)}`);
 }
 
-/** A Token-2022 account's ImmutableOwner extension: its account-type byte and its 4-byte TLV header. */
-const IMMUTABLE_OWNER_EXTENSION_BYTES = 5;
-
 function decodeAssociatedToken(ix: ResolvedInstruction, context: DecodeContext): DecodedInstruction {
   const kind = ix.data[0] ?? 0;
   if (kind > 1) return unreadable("Associated Token", ix.programId, `associated token instruction #${kind}`, ix);
@@ -447,7 +444,7 @@ function decodeAssociatedToken(ix: ResolvedInstruction, context: DecodeContext):
   // charges nothing when the account exists; the summary counts the rent either way, as the most it costs.
   // A Token-2022 account carries ImmutableOwner (5 bytes more), and more for some mints' extensions.
   const token2022 = ix.accounts[5] === TOKEN_2022_PROGRAM;
-  const rent = rentExemptLamports(TOKEN_ACCOUNT_SIZE + (token2022 ? IMMUTABLE_OWNER_EXTENSION_BYTES : 0));
+  const rent = tokenAccountRent(token2022 ? "token-2022" : "spl-token");
   const decoded = summary(
     "Associated Token",
     ix.programId,
