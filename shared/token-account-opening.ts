@@ -41,9 +41,11 @@ export function tokenAccountOpeningInstruction(opening: TokenAccountOpening): Tr
 }
 
 /**
- * The rent the account takes from the fan, in SOL for people: a Token-2022 mint whose extensions need
- * room in each account (a transfer fee, say) takes a little more, so it is "about".
+ * The rent the account takes from the fan, in SOL for people, exact: a giveaway's mint only has
+ * extensions that need no room in token accounts (the program refuses the others: a transfer fee, a
+ * transfer hook, non-transferable, pausable, confidential transfers), so the account is the plain size.
  */
 export function openingRentText(tokenProgram: TokenProgramName): string {
-  return `about ${(Number(tokenAccountRent(tokenProgram)) / 1e9).toFixed(5)} SOL`;
+  // Lamports up to 9 decimals print exactly: 2039280 / 1e9 is "0.00203928".
+  return `${Number(tokenAccountRent(tokenProgram)) / 1e9} SOL`;
 }

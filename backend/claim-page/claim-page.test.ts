@@ -473,7 +473,7 @@ describe("the giveaway's Solana Action (blink)", () => {
     expect((await relay(opening, otherFan.sessionToken)).status).toBe(403);
     const broke = await send(opening);
     expect(broke.status).toBe(409);
-    expect(broke.body.message).toContain("needs about 0.00204 SOL");
+    expect(broke.body.message).toContain("needs 0.00203928 SOL");
 
     // Only the opening, signed by the fan's wallet, is sent: nothing riding with it, nobody else's.
     await fund(connection, wallet.publicKey, 1);

@@ -257,7 +257,7 @@ test.describe("a wallet without a token account", () => {
       // An empty wallet cannot pay the rent: the page says so, and nothing was opened or claimed.
       const open = page.getByTestId("open-token-account");
       await open.click();
-      await expect(page.getByRole("alert")).toContainText("your wallet needs about 0.00204 SOL");
+      await expect(page.getByRole("alert")).toContainText("your wallet needs 0.00203928 SOL");
       await expect(page.getByTestId("claim-status")).toHaveCount(0);
 
       const { connection } = feesOnly.backend.context;

@@ -40,7 +40,7 @@ describe("opening the fan's token account from the card", () => {
     await expect(handle(request, fromCard)).rejects.toMatchObject({
       code: "insufficient_funds",
       message:
-        "your wallet needs about 0.00204 SOL of rent and the fee to open the account, and holds 0 SOL: add SOL, then press again",
+        "your wallet needs 0.00203928 SOL of rent and the fee to open the account, and holds 0 SOL: add SOL, then press again",
     });
     await fund(connection, fan.publicKey, 1);
     const before = await connection.getBalance(fan.publicKey);
