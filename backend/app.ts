@@ -1,10 +1,10 @@
-import type { RequestListener } from "node:http";
+import type { IncomingMessage, RequestListener } from "node:http";
 import type { Connection, PublicKey } from "@solana/web3.js";
 import express, { type Express, type RequestHandler, type Router } from "express";
 import type { Logger } from "pino";
 import { distributionProgramId } from "../shared/program/index.ts";
 import { claimPageRouter, summaryReader } from "./claim-page/claim-page-routes.ts";
-import { actionsCors, caip2ChainId } from "./claims/blink-routes.ts";
+import { ACTIONS_PATH, actionsCors, caip2ChainId } from "./claims/blink-routes.ts";
 import type { BackendConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import { type Invalidations, localInvalidations } from "./db/invalidations.ts";
@@ -45,6 +45,16 @@ function corsFor(config: BackendConfig): RequestHandler {
 
 /** Largest JSON body any route accepts; the biggest legitimate one (a registration) is far below it. */
 const JSON_BODY_LIMIT = "64kb";
+
+/**
+ * Which bodies are parsed as JSON: application/json, and on Solana Actions paths text/plain too. A blink
+ * client that posts `JSON.stringify({ account })` with fetch and no content type sends text/plain, and
+ * the spec's clients are many; a CORS preflight is what text/plain spares them.
+ */
+function jsonBody(request: IncomingMessage): boolean {
+  const mediaType = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  return mediaType === "application/json" || (mediaType === "text/plain" && (request.url ?? "").startsWith(`${ACTIONS_PATH}/`));
+}
 
 export interface AppDependencies {
   config: BackendConfig;
@@ -290,7 +300,14 @@ export function buildApp(dependencies: AppDependencies): {
         operationsRouter(context),
       ],
     },
-    { middleware: [sessions.middleware(), limits.perAccount, express.json({ limit: JSON_BODY_LIMIT }), rejectNulCharacters] },
+    {
+      middleware: [
+        sessions.middleware(),
+        limits.perAccount,
+        express.json({ limit: JSON_BODY_LIMIT, type: jsonBody }),
+        rejectNulCharacters,
+      ],
+    },
   ]);
 
   for (const router of apiRouters(context, dependencies)) app.use(router);

@@ -14,7 +14,7 @@ import type {
   TransactionResponse,
 } from "@solana/actions-spec";
 import { ASSOCIATED_TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { Keypair, SystemProgram, Transaction } from "@solana/web3.js";
+import { Keypair, PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
 import bs58 from "bs58";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimResponseSchema, MAX_CLAIM_RETRIES, type OpenAccountSent } from "../../shared/api/claims.ts";
@@ -96,10 +96,28 @@ async function startAndConsent(username: string, startUrl: string): Promise<{ ca
 
 /** The web login from the claim page (or from a blink's sign-in link) to the page's URL with its fragment. */
 async function webSignIn(username: string, startUrl = pageSignInUrl()): Promise<URL> {
+  return (await webSignInWithCookie(username, startUrl)).page;
+}
+
+/** The same, with the handoff cookie the callback left in the browser for the page. */
+async function webSignInWithCookie(username: string, startUrl = pageSignInUrl()): Promise<{ page: URL; handoffCookie: string }> {
   const { callback, cookie } = await startAndConsent(username, startUrl);
   const back = await fetch(`${backend.url}${callback.pathname}${callback.search}`, { redirect: "manual", headers: { cookie } });
   expect(back.status).toBe(303);
-  return new URL(back.headers.get("location") ?? "", TEST_PUBLIC_URL);
+  const handoffCookie =
+    back.headers
+      .getSetCookie()
+      .find((line) => line.startsWith("memefans_web_handoff="))
+      ?.split(";")[0] ?? "";
+  return { page: new URL(back.headers.get("location") ?? "", TEST_PUBLIC_URL), handoffCookie };
+}
+
+const sessionOf = (page: URL) => new URLSearchParams(page.hash.slice(1)).get("session") ?? "";
+
+/** The signed-in fan answers, on the claim page, the blink sign-in's request to bind its wallet. */
+async function answerBlinkLink(page: URL, confirmed: boolean) {
+  const flow = new URLSearchParams(page.hash.slice(1)).get("blink") ?? "";
+  return backend.request("POST", `/auth/wallet/blink-links/${flow}`, { token: sessionOf(page), body: { confirmed } });
 }
 
 describe("the claim page", () => {
@@ -161,6 +179,23 @@ describe("Sign in with X on the web", () => {
     const session = new URLSearchParams(page.hash.slice(1)).get("session") ?? "";
     const me = meResponseSchema.parse(await (await backend.request("GET", "/me", { token: session })).json());
     expect(me.xUser.username).toBe(SEED.users.casualFan.username);
+  });
+
+  it("lets the page keep a fragment's session only in the browser whose sign-in put it there", async () => {
+    const { page, handoffCookie } = await webSignInWithCookie(SEED.users.casualFan.username);
+    expect(handoffCookie).toMatch(/^memefans_web_handoff=[0-9a-f]{64}$/);
+    const handoff = (token: string, cookie?: string) =>
+      backend.request("POST", "/auth/x/web/handoff", { token, ...(cookie ? { headers: { cookie } } : {}) });
+    // A link carrying this session, opened in another browser (no cookie), or another session with this cookie: refused.
+    const elsewhere = await handoff(sessionOf(page));
+    expect(elsewhere.status).toBe(403);
+    expect(((await elsewhere.json()) as { error: { code: string } }).error.code).toBe("oauth_state_invalid");
+    const other = await backend.signIn(SEED.users.newcomer.username);
+    expect((await handoff(other.sessionToken, handoffCookie)).status).toBe(403);
+    const here = await handoff(sessionOf(page), handoffCookie);
+    expect(here.status).toBe(200);
+    expect(await here.json()).toEqual({ handedOff: true });
+    expect(here.headers.getSetCookie().some((line) => line.startsWith("memefans_web_handoff=;"))).toBe(true);
   });
 
   it("refuses an extension's login state at the web callback, and bad addresses at the start", async () => {
@@ -258,7 +293,13 @@ describe("the giveaway's Solana Action (blink)", () => {
     expect(notYet.body.error?.message).toContain("did not finish");
 
     const page = await webSignIn(SEED.users.superfan.username, first.body.externalLink);
-    expect(new URLSearchParams(page.hash.slice(1)).get("blink")).toBe("1");
+    expect(new URLSearchParams(page.hash.slice(1)).get("blink")).toBe(flow);
+    // Signed in, but the wallet is not offered the binding until the account's holder says it is theirs.
+    const unconfirmed = await post<ActionGetResponse>(hrefOf(first.body.links?.next), { account });
+    expect(unconfirmed.body.error?.message).toContain("did not finish");
+    const asked = await backend.request("GET", `/auth/wallet/blink-links/${flow}`, { token: sessionOf(page) });
+    expect(await asked.json()).toMatchObject({ wallet: account });
+    expect((await answerBlinkLink(page, true)).status).toBe(200);
     const ready = await post<ActionGetResponse>(hrefOf(first.body.links?.next), { account });
     expect(ready.body.links?.actions[0]).toMatchObject({ type: "message", href: `/api/actions/d/${address}?flow=${flow}` });
 
@@ -348,10 +389,82 @@ describe("the giveaway's Solana Action (blink)", () => {
     const notYet = await post<ActionGetResponse>(hrefOf(first.body.links?.next), { account });
     expect(notYet.body.links?.actions[0]?.type).toBe("post");
 
-    await webSignIn(SEED.users.newcomer.username, first.body.externalLink);
+    expect((await answerBlinkLink(await webSignIn(SEED.users.newcomer.username, first.body.externalLink), true)).status).toBe(
+      200,
+    );
     const ready = await post<ActionGetResponse>(hrefOf(first.body.links?.next), { account });
     const sign = await post<SignMessageResponse>(hrefOf(ready.body.links?.actions[0]), { account });
     expect(sign.body.data).toContain(`Bind this wallet to @${SEED.users.newcomer.username} `);
+  });
+
+  it("binds no wallet through a sign-in link someone else wrote: the account's holder is asked, and a wallet declined is never offered", async () => {
+    // The attacker's blink press makes a sign-in link naming their own wallet, and a victim follows it.
+    const attackerWallet = Keypair.generate().publicKey.toBase58();
+    const lure = await post<ExternalLinkResponse>(actionUrl(), { account: attackerWallet });
+    const flow = new URL(lure.body.externalLink).searchParams.get("flow") ?? "";
+    const victimPage = await webSignIn(SEED.users.superfan.username, lure.body.externalLink);
+
+    // The attacker, knowing the flow, is not offered the victim's challenge to sign with their wallet.
+    const waiting = await post<ActionGetResponse>(hrefOf(lure.body.links?.next), { account: attackerWallet });
+    expect(waiting.body.error?.message).toContain("did not finish");
+    const pressed = await post<ExternalLinkResponse>(`${actionUrl()}?flow=${flow}`, { account: attackerWallet });
+    expect(pressed.body.type).toBe("external-link");
+
+    // The victim's page shows the wallet whole and asks; declined, the request is gone for good.
+    const asked = await backend.request("GET", `/auth/wallet/blink-links/${flow}`, { token: sessionOf(victimPage) });
+    expect(await asked.json()).toMatchObject({ wallet: attackerWallet });
+    expect(await (await answerBlinkLink(victimPage, false)).json()).toEqual({ wallet: attackerWallet, confirmed: false });
+    expect((await answerBlinkLink(victimPage, true)).status).toBe(404);
+    const gone = await backend.request("GET", `/auth/wallet/blink-links/${flow}`, { token: sessionOf(victimPage) });
+    expect(gone.status).toBe(404);
+    const after = await post<ExternalLinkResponse>(`${actionUrl()}?flow=${flow}`, { account: attackerWallet });
+    expect(after.body.type).toBe("external-link");
+    // Nobody else can answer for the victim: another account finds no request under that flow.
+    const other = await backend.signIn(SEED.users.casualFan.username);
+    const notTheirs = await backend.request("POST", `/auth/wallet/blink-links/${flow}`, {
+      token: other.sessionToken,
+      body: { confirmed: true },
+    });
+    expect(notTheirs.status).toBe(404);
+  });
+
+  it("names no X account to whoever presses Claim for a bound wallet, and hands the unused message out again", async () => {
+    const fan = await backend.signIn(SEED.users.quietFan.username);
+    const wallet = Keypair.generate();
+    expect((await backend.bindWallet(fan.sessionToken, wallet)).status).toBe(200);
+    const account = wallet.publicKey.toBase58();
+    const stored = async () =>
+      Number(
+        (
+          await backend.context.database.query<{ count: string }>("SELECT count(*) FROM wallet_challenges WHERE address = $1", [
+            account,
+          ])
+        ).rows[0]?.count,
+      );
+    const before = await stored();
+    const first = await post<SignMessageResponse>(actionUrl(), { account });
+    const second = await post<SignMessageResponse>(actionUrl(), { account });
+    expect(first.body.type).toBe("message");
+    expect(first.body.data).not.toContain("@");
+    expect(first.body.data).not.toContain(SEED.users.quietFan.username);
+    expect(second.body.data).toBe(first.body.data);
+    expect(await stored()).toBe(before + 1);
+  });
+
+  it("refuses an account off the curve in the spec's words, and reads a JSON body sent as text/plain", async () => {
+    const [programAddress] = PublicKey.findProgramAddressSync([Buffer.from("memefans")], SystemProgram.programId);
+    for (const path of ["", "/signed-in", "/open-account"]) {
+      const refused = await post<ActionError>(`${actionUrl()}${path}`, { account: programAddress.toBase58() });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toContain("program's");
+    }
+    const plain = await fetch(actionUrl(), {
+      method: "POST",
+      headers: { "content-type": "text/plain;charset=UTF-8" },
+      body: JSON.stringify({ account: Keypair.generate().publicKey.toBase58() }),
+    });
+    expect(plain.status).toBe(200);
+    expect(((await plain.json()) as ExternalLinkResponse).type).toBe("external-link");
   });
 
   it("claims a failed claim again at the next press once the fan mended it, and says why when it cannot be tried again", async () => {

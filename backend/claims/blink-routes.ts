@@ -9,10 +9,11 @@ import type {
   LinkedAction,
   NextAction,
 } from "@solana/actions-spec";
+import { PublicKey } from "@solana/web3.js";
 import { type RequestHandler, Router } from "express";
 import { z } from "zod";
 import type { Claim, CreateClaimBody } from "../../shared/api/claims.ts";
-import { signatureSchema } from "../../shared/api/identity.ts";
+import { blinkFlowSchema, signatureSchema } from "../../shared/api/identity.ts";
 import { claimFailureWords } from "../../shared/claim-failure-words.ts";
 import type { TokenProgramName } from "../../shared/fee-budget.ts";
 import { publicKeySchema } from "../../shared/primitives.ts";
@@ -23,7 +24,7 @@ import type { SummaryReader } from "../claim-page/claim-page-routes.ts";
 import { type GiveawaySummary, stateWords } from "../claim-page/giveaway-summary.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
-import { blinkFlowSchema, newBlinkFlow, walletOwner } from "../identity/wallet-binding.ts";
+import { newBlinkFlow, walletOwner } from "../identity/wallet-binding.ts";
 import type { RecipientAccount } from "./distribution-chain-state.ts";
 import { openingFor, refuseNothingToOpen, tokenAccountOpeningTransaction } from "./token-account-opening.ts";
 
@@ -61,13 +62,32 @@ export function caip2ChainId(cluster: string): string {
 }
 
 const actionParamsSchema = z.object({ address: publicKeySchema });
-const actionPostBodySchema = z.object({ account: publicKeySchema });
+/**
+ * The wallet a blink client acts for: a key on the curve, whose holder can sign. An address off the
+ * curve (a program's) could never sign the binding or pay for its account.
+ */
+const walletAccountSchema = publicKeySchema.refine((address) => PublicKey.isOnCurve(new PublicKey(address)), {
+  message: "account must be a wallet address: this one is a program's, which nobody can sign for",
+});
+const actionPostBodySchema = z.object({ account: walletAccountSchema });
+const ACCOUNT_REQUIRED = "account must be a Solana address";
 const bindBodySchema = z.object({
-  account: publicKeySchema,
+  account: walletAccountSchema,
   signature: signatureSchema,
   /** The message the wallet signed, echoed back by the blink client. */
   data: z.string().min(1).max(2000),
 });
+/**
+ * A blink step's POST body, or a 400 in the spec's words: a check's own message when one says what is
+ * wrong (a program's address), else `otherwise`.
+ */
+function bodyOf<Schema extends z.ZodType>(schema: Schema, body: unknown, otherwise: string): z.output<Schema> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const explained = parsed.error.issues.find((issue) => issue.code === "custom");
+  throw new HttpError(400, "validation_failed", explained?.message ?? otherwise);
+}
+
 /** The blink's sign-in flow, carried in the URLs of the steps after its "Sign in with X" link. */
 const blinkFlowQuerySchema = z.object({ flow: blinkFlowSchema.optional() });
 
@@ -249,15 +269,12 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     `${ACTIONS_PATH}/:address`,
     handle(async (request): Promise<ActionPostResponse> => {
       const { summary } = await takingClaims(request);
-      const body = actionPostBodySchema.safeParse(request.body);
-      if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
-      const wallet = body.data.account;
+      const wallet = bodyOf(actionPostBodySchema, request.body, ACCOUNT_REQUIRED).account;
       // A POST names a wallet without proving it: even a bound wallet signs first, so nobody claims
       // for someone else's wallet. Signing the binding message again binds nothing new.
       const owner = await walletOwner(context.database, wallet);
-      const profile = owner ? await context.accounts.profile(owner) : undefined;
-      const challenge = profile
-        ? await context.walletBinding.challenge(profile.id, profile.username, wallet)
+      const challenge = owner
+        ? await context.walletBinding.boundWalletChallenge(owner, wallet)
         : await flowChallenge(wallet, flowOf(request));
       if (challenge) {
         return {
@@ -283,10 +300,9 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     `${ACTIONS_PATH}/:address/signed-in`,
     handle(async (request): Promise<NextAction> => {
       const { summary } = await takingClaims(request);
-      const body = actionPostBodySchema.safeParse(request.body);
-      if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
+      const { account } = bodyOf(actionPostBodySchema, request.body, ACCOUNT_REQUIRED);
       const flow = flowOf(request);
-      const ready = (await walletOwner(context.database, body.data.account)) ?? (await flowChallenge(body.data.account, flow));
+      const ready = (await walletOwner(context.database, account)) ?? (await flowChallenge(account, flow));
       const action = await claimAction(summary, ready ? undefined : "Sign in with X did not finish; press Claim to try again.");
       // Both buttons keep the flow, so that they offer this flow's challenge. A blink client may ask
       // this step as soon as it opens the sign-in page, before the fan has signed in: pressing Claim
@@ -303,30 +319,20 @@ export function blinkRouter(dependencies: BlinkDependencies): Router {
     `${ACTIONS_PATH}/:address/bind`,
     handle(async (request): Promise<NextAction> => {
       const giveaway = await takingClaims(request);
-      const body = bindBodySchema.safeParse(request.body);
-      if (!body.success) throw new HttpError(400, "validation_failed", "account, signature and the signed message are required");
-      const issued = await context.database.query<{ x_user_id: string }>(
-        "SELECT x_user_id FROM wallet_challenges WHERE message = $1 AND address = $2",
-        [body.data.data, body.data.account],
-      );
-      const xUserId = issued.rows[0]?.x_user_id;
+      const body = bodyOf(bindBodySchema, request.body, "account, signature and the signed message are required");
+      const xUserId = await context.walletBinding.blinkChallengeOwner(body.data, body.account);
       if (!xUserId) throw new HttpError(400, "bad_request", "this message was not issued here; press Claim again");
-      await context.walletBinding.verify(xUserId, {
-        message: body.data.data,
-        signature: body.data.signature,
-        address: body.data.account,
-      });
-      return claimFor(xUserId, giveaway, body.data.account);
+      await context.walletBinding.verify(xUserId, { message: body.data, signature: body.signature, address: body.account });
+      return claimFor(xUserId, giveaway, body.account);
     }),
   );
 
   router.post(
     `${ACTIONS_PATH}/:address/open-account`,
     handle(async (request): Promise<ActionPostResponse> => {
-      const body = actionPostBodySchema.safeParse(request.body);
-      if (!body.success) throw new HttpError(400, "validation_failed", "account must be a Solana address");
+      const { account } = bodyOf(actionPostBodySchema, request.body, ACCOUNT_REQUIRED);
       const { summary, distribution } = await takingClaims(request);
-      const opening = openingFor(distribution, body.data.account);
+      const opening = openingFor(distribution, account);
       await refuseNothingToOpen(dependencies.tokenAccountOf, opening);
       const transaction = tokenAccountOpeningTransaction(opening, await context.connection.getLatestBlockhash("confirmed"));
       const next: InlineNextActionLink = { type: "inline", action: { ...(await claimAction(summary)), type: "action" } };

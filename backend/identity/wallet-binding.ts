@@ -1,21 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import bs58 from "bs58";
-import { z } from "zod";
 import { formatSignInMessage, parseSignInMessage } from "../../shared/api/identity.ts";
 import type { Database, Queryable } from "../db/database.ts";
 import { HttpError } from "../http/errors.ts";
 
 /** A challenge must be signed within this time. */
 const CHALLENGE_TTL_MS = 10 * 60_000;
-
-/**
- * A blink's sign-in flow: an unguessable id the blink carries from its "Sign in with X" link to the
- * steps after it. The challenge the web login issues for the blink's wallet carries it, and the blink
- * asks the wallet to sign only a challenge of its own flow: knowing the wallet's address is not enough
- * to put a message of one's own in front of its holder.
- */
-export const blinkFlowSchema = z.string().regex(/^[0-9a-f]{32}$/, "a blink flow id is 32 hex characters");
+/** A challenge handed out again keeps at least this long to be signed in. */
+const SIGNING_TIME_MS = 5 * 60_000;
 
 export function newBlinkFlow(): string {
   return randomBytes(16).toString("hex");
@@ -46,15 +39,51 @@ export class WalletBinding {
     this.#domain = new URL(settings.publicUrl).host;
   }
 
-  /** A new challenge; `blinkFlow` names the blink sign-in it was issued for, if any. */
+  /**
+   * A new challenge for the signed-in X account: its message names the account the wallet binds to.
+   * `blinkFlow` names the blink sign-in it was issued for: such a challenge waits for the account's
+   * holder to confirm the wallet on the claim page (confirmBlinkLink) before a blink may offer it.
+   */
   async challenge(xUserId: string, username: string, address: string, blinkFlow?: string) {
+    return this.#issue(xUserId, address, {
+      statement: `Bind this wallet to @${username} on MEMEFANS so its giveaway claims are paid here. Signing sends no transaction and costs nothing.`,
+      blinkFlow,
+    });
+  }
+
+  /**
+   * The challenge a blink offers whoever presses Claim for a wallet already bound to `owner`: signing it
+   * proves the press is the wallet's holder. The press proves nothing, so the message names no X
+   * account, and the unused one is handed out again rather than a row written per press.
+   */
+  async boundWalletChallenge(owner: string, address: string): Promise<{ message: string; nonce: string }> {
+    const unused = await this.database.query<{ message: string; nonce: string }>(
+      `SELECT message, nonce FROM wallet_challenges
+        WHERE address = $1 AND x_user_id = $2 AND for_bound_wallet AND used_at IS NULL AND expires_at > $3
+        ORDER BY expires_at DESC LIMIT 1`,
+      [address, owner, new Date(this.#now() + SIGNING_TIME_MS)],
+    );
+    return (
+      unused.rows[0] ??
+      this.#issue(owner, address, {
+        statement: "Claim with this wallet on MEMEFANS. Signing sends no transaction and costs nothing.",
+        forBoundWallet: true,
+      })
+    );
+  }
+
+  async #issue(
+    xUserId: string,
+    address: string,
+    { statement, blinkFlow, forBoundWallet = false }: { statement: string; blinkFlow?: string; forBoundWallet?: boolean },
+  ) {
     const nonce = randomBytes(16).toString("hex");
     const issuedAt = new Date(this.#now());
     const expiresAt = new Date(issuedAt.getTime() + CHALLENGE_TTL_MS);
     const message = formatSignInMessage({
       domain: this.#domain,
       address,
-      statement: `Bind this wallet to @${username} on MEMEFANS so its giveaway claims are paid here. Signing sends no transaction and costs nothing.`,
+      statement,
       uri: this.settings.publicUrl,
       version: "1",
       chainId: this.settings.chainId,
@@ -64,22 +93,66 @@ export class WalletBinding {
     });
     await this.database.query("DELETE FROM wallet_challenges WHERE expires_at < $1", [new Date(this.#now() - CHALLENGE_TTL_MS)]);
     await this.database.query(
-      `INSERT INTO wallet_challenges (nonce, x_user_id, address, message, expires_at, blink_flow)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [nonce, xUserId, address, message, expiresAt, blinkFlow ?? null],
+      `INSERT INTO wallet_challenges (nonce, x_user_id, address, message, expires_at, blink_flow, for_bound_wallet)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [nonce, xUserId, address, message, expiresAt, blinkFlow ?? null, forBoundWallet],
     );
     return { message, nonce, expiresAt: expiresAt.toISOString() };
   }
 
-  /** The unused, unexpired challenge the web login issued for this blink flow and wallet, if the fan signed in. */
+  /** The unused, unexpired challenge of this blink flow and wallet, once the X account's holder confirmed it. */
   async blinkChallenge(address: string, blinkFlow: string): Promise<{ message: string; nonce: string } | undefined> {
     const found = await this.database.query<{ message: string; nonce: string }>(
       `SELECT message, nonce FROM wallet_challenges
-       WHERE blink_flow = $1 AND address = $2 AND used_at IS NULL AND expires_at > $3
+       WHERE blink_flow = $1 AND address = $2 AND used_at IS NULL AND expires_at > $3 AND confirmed_at IS NOT NULL
        ORDER BY expires_at DESC LIMIT 1`,
       [blinkFlow, address, new Date(this.#now())],
     );
     return found.rows[0];
+  }
+
+  /** The wallet a blink sign-in of this X account asks to bind, while it waits for the holder's word. */
+  async pendingBlinkLink(xUserId: string, blinkFlow: string): Promise<{ wallet: string; expiresAt: string } | undefined> {
+    const found = await this.database.query<{ address: string; expires_at: Date }>(
+      `SELECT address, expires_at FROM wallet_challenges
+       WHERE blink_flow = $1 AND x_user_id = $2 AND used_at IS NULL AND confirmed_at IS NULL AND expires_at > $3`,
+      [blinkFlow, xUserId, new Date(this.#now())],
+    );
+    const row = found.rows[0];
+    return row && { wallet: row.address, expiresAt: row.expires_at.toISOString() };
+  }
+
+  /**
+   * The X account's holder answers a blink sign-in's request to bind its wallet: confirmed, the blink
+   * may offer the wallet the challenge; declined, it never will.
+   */
+  async answerBlinkLink(xUserId: string, blinkFlow: string, confirmed: boolean): Promise<{ wallet: string }> {
+    const answered = await this.database.query<{ address: string }>(
+      `UPDATE wallet_challenges SET ${confirmed ? "confirmed_at" : "used_at"} = $3
+        WHERE blink_flow = $1 AND x_user_id = $2 AND used_at IS NULL AND confirmed_at IS NULL AND expires_at > $3
+        RETURNING address`,
+      [blinkFlow, xUserId, new Date(this.#now())],
+    );
+    const row = answered.rows[0];
+    if (!row) {
+      throw new HttpError(404, "not_found", "this blink sign-in asks for no wallet any more: press Claim in the blink again");
+    }
+    return { wallet: row.address };
+  }
+
+  /**
+   * The X account a blink's challenge binds to: one issued here for this wallet, and for a blink sign-in
+   * only once its X account's holder confirmed the wallet. Undefined for any other text.
+   */
+  async blinkChallengeOwner(message: string, address: string): Promise<string | undefined> {
+    const nonce = parseSignInMessage(message)?.nonce;
+    if (!nonce) return undefined;
+    const issued = await this.database.query<{ x_user_id: string }>(
+      `SELECT x_user_id FROM wallet_challenges
+        WHERE nonce = $1 AND address = $2 AND message = $3 AND (blink_flow IS NULL OR confirmed_at IS NOT NULL)`,
+      [nonce, address, message],
+    );
+    return issued.rows[0]?.x_user_id;
   }
 
   async verify(xUserId: string, input: { message: string; signature: string; address: string }): Promise<{ address: string }> {

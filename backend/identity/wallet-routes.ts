@@ -1,5 +1,9 @@
 import { Router } from "express";
 import {
+  blinkLinkAnswerBodySchema,
+  blinkLinkAnswerResponseSchema,
+  blinkLinkParamsSchema,
+  blinkLinkResponseSchema,
   walletChallengeBodySchema,
   walletChallengeResponseSchema,
   walletVerifyBodySchema,
@@ -49,6 +53,45 @@ export function walletRouter(dependencies: { binding: WalletBinding; accounts: X
     async ({ body }, _request, response) => {
       const { xUserId } = requireSession(response);
       answer(response, walletVerifyResponseSchema, await binding.verify(xUserId, body));
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "get",
+      path: "/auth/wallet/blink-links/:flow",
+      summary: "The wallet a blink's sign-in asks to bind to the signed-in X account, waiting for the holder's answer",
+      auth: true,
+      before: [sessionRequired],
+      request: { params: blinkLinkParamsSchema },
+      responses: { 200: { description: "the wallet and until when the request stands", schema: blinkLinkResponseSchema } },
+    },
+    async ({ params }, _request, response) => {
+      const { xUserId } = requireSession(response);
+      const pending = await binding.pendingBlinkLink(xUserId, params.flow);
+      if (!pending)
+        throw new HttpError(404, "not_found", "this blink sign-in asks for no wallet any more: press Claim in the blink again");
+      answer(response, blinkLinkResponseSchema, pending);
+    },
+  );
+
+  openapi.route(
+    router,
+    {
+      method: "post",
+      path: "/auth/wallet/blink-links/:flow",
+      summary:
+        "The X account's holder confirms (or declines) the wallet a blink's sign-in asks to bind; only a confirmed one is offered the binding",
+      auth: true,
+      before: [sessionRequired],
+      request: { params: blinkLinkParamsSchema, body: blinkLinkAnswerBodySchema },
+      responses: { 200: { description: "the answer was recorded", schema: blinkLinkAnswerResponseSchema } },
+    },
+    async ({ params, body }, _request, response) => {
+      const { xUserId } = requireSession(response);
+      const { wallet } = await binding.answerBlinkLink(xUserId, params.flow, body.confirmed);
+      answer(response, blinkLinkAnswerResponseSchema, { wallet, confirmed: body.confirmed });
     },
   );
 

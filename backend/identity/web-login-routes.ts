@@ -1,10 +1,14 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { type CookieOptions, type Request, Router } from "express";
 import { z } from "zod";
+import { blinkFlowSchema, webHandoffResponseSchema } from "../../shared/api/identity.ts";
 import { publicKeySchema } from "../../shared/primitives.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
+import { answer } from "../http/send-json.ts";
 import { oauthStatesMatch } from "../x/index.ts";
-import { blinkFlowSchema, type WalletBinding } from "./wallet-binding.ts";
+import { bearerTokenOf, sessionRequired } from "./sessions.ts";
+import type { WalletBinding } from "./wallet-binding.ts";
 import {
   claimOAuthState,
   OAUTH_STATE_TTL_MS,
@@ -17,6 +21,14 @@ const WEB_LOGIN_PATH = "/auth/x/web";
 export const WEB_CALLBACK_PATH = `${WEB_LOGIN_PATH}/callback`;
 /** Holds the state of the login this browser started; the callback finishes only that login. */
 const LOGIN_STATE_COOKIE = "memefans_web_login";
+/**
+ * Holds a digest of the session the callback handed this browser in the page's fragment. The page keeps
+ * a fragment's session only once POST /auth/x/web/handoff finds this cookie for it: a link carrying
+ * someone else's session (theirs, to make a visitor bind a wallet to their account) is refused.
+ */
+const HANDOFF_COOKIE = "memefans_web_handoff";
+const HANDOFF_TTL_MS = 10 * 60_000;
+const sessionDigest = (sessionToken: string) => createHash("sha256").update(sessionToken).digest();
 
 export const webLoginStartQuerySchema = z
   .object({
@@ -93,7 +105,7 @@ export function webLoginRouter(dependencies: WebLoginDependencies): Router {
     if (!query.success) throw new HttpError(400, "validation_failed", "X's answer lacks its state; start the X login again");
     // The state alone does not say who started the login: without the cookie, anyone could send a
     // callback URL of their own login and sign whoever opens it in as them (login CSRF).
-    const startedHere = loginStateOf(request);
+    const startedHere = cookieOf(request, LOGIN_STATE_COOKIE);
     response.clearCookie(LOGIN_STATE_COOKIE, loginStateCookie);
     if (!startedHere || !oauthStatesMatch(startedHere, query.data.state)) {
       throw new HttpError(400, "oauth_state_invalid", "this login was not started in this browser; start the X login again");
@@ -106,10 +118,17 @@ export function webLoginRouter(dependencies: WebLoginDependencies): Router {
       return;
     }
     const { sessionToken, xUser } = await signInWithCode(dependencies, pending, query.data.code);
+    // The start link named the wallet, and anyone can write such a link: the challenge waits for the
+    // account's holder to confirm the wallet on the page (WalletBinding.answerBlinkLink).
     if (pending.bind_wallet && pending.blink_flow) {
       await dependencies.binding.challenge(xUser.id, xUser.username, pending.bind_wallet, pending.blink_flow);
     }
-    const fragment = new URLSearchParams({ session: sessionToken, ...(pending.blink_flow ? { blink: "1" } : {}) });
+    response.cookie(HANDOFF_COOKIE, sessionDigest(sessionToken).toString("hex"), {
+      ...loginStateCookie,
+      sameSite: "strict",
+      maxAge: HANDOFF_TTL_MS,
+    });
+    const fragment = new URLSearchParams({ session: sessionToken, ...(pending.blink_flow ? { blink: pending.blink_flow } : {}) });
     response.redirect(303, `${page}#${fragment}`);
   });
   openapi.describe({
@@ -120,14 +139,40 @@ export function webLoginRouter(dependencies: WebLoginDependencies): Router {
     responses: { 303: { description: "to /d/<address>#session=<token>" } },
   });
 
+  openapi.route(
+    router,
+    {
+      method: "post",
+      path: `${WEB_LOGIN_PATH}/handoff`,
+      summary: "The claim page keeps the session of its URL's fragment only if this browser's own login put it there",
+      auth: true,
+      before: [sessionRequired],
+      request: {},
+      responses: { 200: { description: "the session is this browser's", schema: webHandoffResponseSchema } },
+    },
+    (_input, request, response) => {
+      const handedOff = Buffer.from(cookieOf(request, HANDOFF_COOKIE) ?? "", "hex");
+      const expected = sessionDigest(bearerTokenOf(request) ?? "");
+      response.clearCookie(HANDOFF_COOKIE, { ...loginStateCookie, sameSite: "strict" });
+      if (handedOff.length !== expected.length || !timingSafeEqual(handedOff, expected)) {
+        throw new HttpError(
+          403,
+          "oauth_state_invalid",
+          "this sign-in link did not come from a sign-in in this browser; sign in with X here",
+        );
+      }
+      answer(response, webHandoffResponseSchema, { handedOff: true });
+    },
+  );
+
   return router;
 }
 
-/** The login state this browser holds, from the Cookie header (the app has no cookie parser: this is its one cookie). */
-function loginStateOf(request: Request): string | undefined {
+/** A cookie of the web login's, from the Cookie header (the app has no cookie parser: these are its only cookies). */
+function cookieOf(request: Request, name: string): string | undefined {
   for (const pair of (request.get("cookie") ?? "").split(";")) {
     const separator = pair.indexOf("=");
-    if (separator > 0 && pair.slice(0, separator).trim() === LOGIN_STATE_COOKIE) return pair.slice(separator + 1).trim();
+    if (separator > 0 && pair.slice(0, separator).trim() === name) return pair.slice(separator + 1).trim();
   }
   return undefined;
 }

@@ -95,6 +95,9 @@ test("blink-claim: a fan claims through Dialect's blink client, signing in with 
   await blink.getByRole("button", { name: /Claim/ }).click();
   const tab = await signInTab;
   await tab.locator(`button[data-username="${SEED.users.quietFan.username}"]`).click();
+  // The page asks the X account's holder whether the blink's wallet is theirs, showing it whole.
+  await expect(tab.getByTestId("blink-link")).toContainText(wallet.address);
+  await tab.getByRole("button", { name: "Yes, it's my wallet" }).click();
   await expect(tab.locator(".notice")).toContainText("Go back to the blink");
   await tab.close();
 
@@ -153,6 +156,7 @@ test.describe("a wallet without a token account, through the blink", () => {
       await blink.getByRole("button", { name: /Claim/ }).click();
       const tab = await signInTab;
       await tab.locator(`button[data-username="${SEED.users.casualFan.username}"]`).click();
+      await tab.getByRole("button", { name: "Yes, it's my wallet" }).click();
       await expect(tab.locator(".notice")).toContainText("Go back to the blink");
       await tab.close();
 

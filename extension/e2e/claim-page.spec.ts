@@ -4,6 +4,7 @@ import { type BrowserContext, type BrowserContextOptions, expect as baseExpect, 
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 import { fund, openTokenAccount, setTokenAccountFrozen } from "../../backend/claims/testing/chain-fixtures.ts";
+import { backendClient } from "../../backend/http/testing/test-backend.ts";
 import { SEED } from "../../backend/x-emulator/seed.ts";
 import { TOKEN_ACCOUNT_RENT_LAMPORTS } from "../../shared/fee-budget.ts";
 import { type InjectedWallet, injectedWallet } from "./story/injected-wallet.ts";
@@ -166,6 +167,21 @@ test("mobile-claim: the same on a 390 px phone inside the wallet's browser; with
   await bare.close();
 
   await claimOnPage(SEED.users.casualFan.username, PHONE, "03-mobile-claim", "1 of 3 left");
+});
+
+test("session-link: a link carrying someone else's session in its fragment signs the visitor in as nobody", async () => {
+  const someoneElse = await backendClient(giveaway.backend.url).signIn(SEED.users.newcomer.username);
+  const context = await giveaway.browser.newContext(DESKTOP);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${giveaway.pageUrl}#session=${someoneElse.sessionToken}`);
+    await expect(page.getByRole("alert")).toContainText("did not come from signing in in this browser");
+    await expect(page.getByTestId("sign-in-x")).toBeVisible();
+    await expect(page.getByTestId("signed-in")).toHaveCount(0);
+    expect(await page.evaluate(() => localStorage.getItem("memefans.session"))).toBeNull();
+  } finally {
+    await context.close();
+  }
 });
 
 test("web-page-claim, a requirement met from the page: X's intent, then the checklist turns ✓ without a reload", async () => {

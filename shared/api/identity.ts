@@ -58,6 +58,27 @@ export const walletVerifyBodySchema = z.object({
 });
 export const walletVerifyResponseSchema = z.object({ address: publicKeySchema });
 
+/**
+ * A blink's sign-in flow: an unguessable id the blink carries from its "Sign in with X" link to the
+ * steps after it. The challenge the web login issues for the blink's wallet carries it, and the blink
+ * asks the wallet to sign only a challenge of its own flow: knowing the wallet's address is not enough
+ * to put a message of one's own in front of its holder.
+ */
+export const blinkFlowSchema = z.string().regex(/^[0-9a-f]{32}$/, "a blink flow id is 32 hex characters");
+
+/** POST /auth/x/web/handoff: the fragment's session is this browser's own. */
+export const webHandoffResponseSchema = z.object({ handedOff: z.literal(true) });
+
+/** A blink's sign-in asks to bind this wallet to the signed-in account, until the holder answers. */
+export const blinkLinkParamsSchema = z.object({ flow: blinkFlowSchema });
+export const blinkLinkResponseSchema = z.object({
+  wallet: publicKeySchema,
+  /** ISO 8601. */
+  expiresAt: z.string(),
+});
+export const blinkLinkAnswerBodySchema = z.object({ confirmed: z.boolean() });
+export const blinkLinkAnswerResponseSchema = z.object({ wallet: publicKeySchema, confirmed: z.boolean() });
+
 /** The fields of a Sign-In-With-Solana style message, in the order they are written. */
 export interface SignInMessageFields {
   domain: string;

@@ -13,7 +13,14 @@ import {
   eligibilityResponseSchema,
 } from "../../../shared/api/distributions.ts";
 import { type ReceivedErrorCode, receivedErrorSchema } from "../../../shared/api/errors.ts";
-import { meResponseSchema, walletChallengeResponseSchema, walletVerifyResponseSchema } from "../../../shared/api/identity.ts";
+import {
+  blinkLinkAnswerResponseSchema,
+  blinkLinkResponseSchema,
+  meResponseSchema,
+  walletChallengeResponseSchema,
+  walletVerifyResponseSchema,
+  webHandoffResponseSchema,
+} from "../../../shared/api/identity.ts";
 
 const SESSION_KEY = "memefans.session";
 
@@ -46,7 +53,7 @@ export function saveSession(token: string | null): void {
 async function call<T extends z.ZodType>(schema: T, path: string, init: RequestInit = {}): Promise<z.output<T>> {
   const headers = new Headers(init.headers);
   const token = sessionToken();
-  if (token) headers.set("Authorization", `Bearer ${token}`);
+  if (token && !headers.has("Authorization")) headers.set("Authorization", `Bearer ${token}`);
   if (init.body) headers.set("Content-Type", "application/json");
   let response: Response;
   try {
@@ -83,6 +90,13 @@ export const api = {
       eligibilityResponseSchema,
       `/distributions/${address}/eligibility?${new URLSearchParams({ wallet, ...(recheckUnmet ? { recheck: "unmet" } : {}) })}`,
     ),
+  /** Whether the session a sign-in put in this page's fragment is this browser's own (see web-login-routes.ts). */
+  handoff: (candidate: string) =>
+    call(webHandoffResponseSchema, "/auth/x/web/handoff", { method: "POST", headers: { Authorization: `Bearer ${candidate}` } }),
+  /** The wallet a blink's sign-in asks to bind to the signed-in account. */
+  blinkLink: (flow: string) => call(blinkLinkResponseSchema, `/auth/wallet/blink-links/${flow}`),
+  answerBlinkLink: (flow: string, confirmed: boolean) =>
+    call(blinkLinkAnswerResponseSchema, `/auth/wallet/blink-links/${flow}`, { method: "POST", body: json({ confirmed }) }),
   challenge: (address: string) =>
     call(walletChallengeResponseSchema, "/auth/wallet/challenge", { method: "POST", body: json({ address }) }),
   verify: (body: { message: string; signature: string; address: string }) =>

@@ -31,6 +31,8 @@ interface PageState {
   claim: Claim | null;
   /** The account the claim route refused for having no token account (the budget opens no more). */
   needsTokenAccount: string | null;
+  /** A blink's sign-in asks to bind this wallet to the signed-in account (its flow names the request). */
+  blinkLink: { flow: string; wallet: string } | null;
   busy: string | null;
   error: { message: string; retry?: () => void } | null;
   notice: string | null;
@@ -45,6 +47,7 @@ const state: PageState = {
   checks: null,
   claim: null,
   needsTokenAccount: null,
+  blinkLink: null,
   busy: null,
   error: null,
   notice: null,
@@ -85,12 +88,13 @@ async function step(busy: string, action: () => Promise<void>): Promise<void> {
   }
 }
 
+/** What a sign-in left in the fragment: its session, to be kept once it proves to be this browser's, and a blink's flow. */
+const signedIn: { session: string | null; blinkFlow: string | null } = { session: null, blinkFlow: null };
+
 function readFragment(): void {
   const fragment = new URLSearchParams(location.hash.slice(1));
-  const session = fragment.get("session");
-  if (session) saveSession(session);
-  if (fragment.get("blink"))
-    state.notice = "You're signed in with X. Go back to the blink and press its button to sign with your wallet and claim.";
+  signedIn.session = fragment.get("session");
+  signedIn.blinkFlow = fragment.get("blink");
   const loginError = fragment.get("login_error");
   if (loginError) state.error = { message: `Sign in with X did not finish (${loginError}). Try again.` };
   // The token leaves the address bar (and the history entry) at once.
@@ -104,6 +108,81 @@ const bound = () => {
   const address = walletAddress();
   return Boolean(address && state.me?.wallets.includes(address));
 };
+
+/**
+ * Keeps the fragment's session only when this browser's own sign-in put it there: a link carrying
+ * someone else's session would sign the visitor in as them, and a wallet bound then would be theirs.
+ */
+async function adoptSession(): Promise<void> {
+  const candidate = signedIn.session;
+  signedIn.session = null;
+  if (!candidate) return;
+  try {
+    await api.handoff(candidate);
+    saveSession(candidate);
+  } catch (error) {
+    signedIn.blinkFlow = null;
+    if (!(error instanceof ApiError && (error.code === "oauth_state_invalid" || error.code === "unauthorized"))) throw error;
+    state.error = {
+      message: "This sign-in link did not come from signing in in this browser, so it was ignored. Sign in with X here.",
+    };
+  }
+}
+
+/** A blink's sign-in asks to bind its wallet to this X account: the page asks the account's holder first. */
+async function loadBlinkLink(): Promise<void> {
+  const flow = signedIn.blinkFlow;
+  if (!flow || !state.me) return;
+  try {
+    state.blinkLink = { flow, ...(await api.blinkLink(flow)) };
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === "not_found")) throw error;
+    signedIn.blinkFlow = null;
+    state.notice = error.message;
+  }
+}
+
+async function answerBlinkLink(confirmed: boolean): Promise<void> {
+  const link = state.blinkLink;
+  if (!link) return;
+  await step(confirmed ? "Confirming the wallet…" : "Declining…", async () => {
+    await api.answerBlinkLink(link.flow, confirmed);
+    state.blinkLink = null;
+    signedIn.blinkFlow = null;
+    state.notice = confirmed
+      ? `Wallet ${shortAddress(link.wallet)} confirmed. Go back to the blink and press its button to sign with your wallet and claim.`
+      : "Nothing was linked. The blink cannot bind that wallet to your X account.";
+  });
+}
+
+/** The holder's answer to a blink's request, before anything else on the page. */
+function blinkLinkStep(): HTMLElement | "" {
+  const link = state.blinkLink;
+  if (!link || !state.me) return "";
+  return h(
+    "section",
+    { class: "step", "data-testid": "blink-link" },
+    h("h2", {}, "Link the blink's wallet?"),
+    h("p", {}, `A blink asks to link this wallet to @${state.me.xUser.username}:`),
+    h("p", { class: "address" }, link.wallet),
+    h(
+      "p",
+      {},
+      "Confirm only if you pressed Claim in a blink with this wallet a moment ago. Whoever holds it would claim giveaways as you.",
+    ),
+    h(
+      "button",
+      { type: "button", class: "button primary", disabled: Boolean(state.busy), onclick: () => void answerBlinkLink(true) },
+      "Yes, it's my wallet",
+    ),
+    " ",
+    h(
+      "button",
+      { type: "button", class: "link", disabled: Boolean(state.busy), onclick: () => void answerBlinkLink(false) },
+      "No, it isn't mine",
+    ),
+  );
+}
 
 async function loadMe(): Promise<void> {
   if (!sessionToken()) return;
@@ -593,6 +672,7 @@ function render(): void {
   renderChecklist();
   root.replaceChildren(
     state.notice ? h("p", { class: "notice", role: "status" }, state.notice) : "",
+    blinkLinkStep(),
     ...(state.open || state.claim ? [signInStep(), walletStep()] : []),
     claimStep() ?? "",
     state.busy ? h("p", { class: "busy", role: "status" }, state.busy) : "",
@@ -631,5 +711,9 @@ watchWallets((wallets) => {
 window.addEventListener("focus", recheckAfterReturn);
 document.addEventListener("visibilitychange", recheckAfterReturn);
 // Every button works from here on: what the claim page benchmark measures as time to interactive.
-void step("Loading…", loadMe).then(() => performance.mark("memefans:interactive"));
+void step("Loading…", async () => {
+  await adoptSession();
+  await loadMe();
+  await loadBlinkLink();
+}).then(() => performance.mark("memefans:interactive"));
 liveCount();
