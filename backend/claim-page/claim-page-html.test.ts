@@ -55,6 +55,7 @@ describe("public page helpers", () => {
       freezeAuthority: null,
       mintAuthority: null,
       impersonates: null,
+      giveawayRefusal: null,
     };
     const creator = { id: "1001", username: "memecreator", name: "Meme <Creator>" };
     const input = (remaining: number) => ({

@@ -1,6 +1,7 @@
 import { type AccountInfo, type Commitment, type Connection, Keypair, type PublicKey } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Token2022MintPlan, token2022MintPlan } from "../../programs/distribution/tests/harness/token-2022.ts";
+import type { TokenIdentity } from "../../shared/api/tokens.ts";
 import { METAPLEX_METADATA_PROGRAM_ID, metaplexMetadataAddress } from "../../shared/tokens/onchain-token.ts";
 import {
   interfaceAccount,
@@ -8,6 +9,7 @@ import {
   metaplexAccount,
   repointedMintPlan,
 } from "../../shared/tokens/testing/metadata-accounts.ts";
+import { tokenRisks } from "../../shared/tokens/token-label.ts";
 import { EmbeddedChain } from "../chain/embedded-chain.ts";
 import { inProcessConnection } from "../chain/in-process-fetch.ts";
 import { createHeldMint, fund, sendAndAwait } from "../claims/testing/chain-fixtures.ts";
@@ -113,11 +115,22 @@ describe("a token's identity comes from the chain", () => {
       freezeAuthority: freezer.toBase58(),
       mintAuthority: authority.publicKey.toBase58(),
       impersonates: null,
+      giveawayRefusal: null,
     });
     expect(await tokens.logo(mint)).toEqual({ bytes: PNG, contentType: "image/png" });
     const fetches = requests.length;
     await Promise.all([tokens.identity(mint), tokens.identity(mint), tokens.logo(mint)]);
     expect(requests.length).toBe(fetches);
+  });
+
+  it("says, before a creator signs, that the program refuses a giveaway of a mint whose amount its authority can rescale", async () => {
+    const authority = Keypair.generate();
+    const mint = await createMint(authority, token2022MintPlan(authority.publicKey, ["metadata", "interestBearing"]));
+    const identity = await directory().identity(mint.toBase58());
+    expect(identity?.giveawayRefusal).toBe("MintAmountRescalable");
+    expect(tokenRisks(identity as TokenIdentity)[0]).toMatch(
+      /^No giveaway can be made of this token\. The mint is interest-bearing/,
+    );
   });
 
   it("calls a mint without metadata an unknown token, and a non-mint nothing at all", async () => {

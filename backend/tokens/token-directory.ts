@@ -154,6 +154,7 @@ export class TokenDirectory {
         freezeAuthority: facts.freezeAuthority,
         mintAuthority: facts.mintAuthority,
         impersonates: metadata ? (impersonatedTicker(mint, metadata.symbol, metadata.name) ?? null) : null,
+        giveawayRefusal: facts.giveawayRefusal,
       },
     };
   }

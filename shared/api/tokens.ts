@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { publicKeySchema } from "../primitives.ts";
+import { DISTRIBUTION_ERRORS, type DistributionErrorName } from "../program/errors.ts";
 
 /**
  * A token as the chain describes it: decimals and authorities from the mint, name and symbol from the
@@ -29,6 +30,15 @@ export const tokenIdentitySchema = z.object({
   mintAuthority: publicKeySchema.nullable(),
   /** A trusted ticker ("USDC") this token calls itself without being that token. */
   impersonates: z.string().nullable(),
+  /**
+   * The distribution program's refusal of this mint at create, for a Token-2022 extension it refuses (a
+   * transfer fee, an amount its authority can rescale…): a creator is told before signing. A name this
+   * client does not know yet reads as none rather than failing the whole token.
+   */
+  giveawayRefusal: z
+    .enum(DISTRIBUTION_ERRORS.map((error) => error.name) as [DistributionErrorName, ...DistributionErrorName[]])
+    .nullable()
+    .catch(null),
 });
 
 export type TokenIdentity = z.infer<typeof tokenIdentitySchema>;
@@ -50,5 +60,6 @@ export function unverifiedToken(mint: string, decimals: number): TokenIdentity {
     freezeAuthority: null,
     mintAuthority: null,
     impersonates: null,
+    giveawayRefusal: null,
   };
 }

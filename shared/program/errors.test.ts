@@ -12,7 +12,8 @@ describe("the error table", () => {
     expect(DISTRIBUTION_ERROR_CODES.MissingFeePayerSignature).toBe(6035);
     expect(distributionErrorByCode(6029)?.name).toBe("SlotAlreadyClaimed");
     expect(distributionErrorByCode(6050)?.name).toBe("SharedPriorityFee");
-    expect(distributionErrorByCode(6051)).toBeUndefined();
+    expect(distributionErrorByCode(6051)?.name).toBe("MintAmountRescalable");
+    expect(distributionErrorByCode(6052)).toBeUndefined();
   });
 
   it("is the IDL's error list, every code, name and message", () => {

@@ -103,6 +103,12 @@ export const DISTRIBUTION_ERRORS = [
     name: "SharedPriorityFee",
     message: "A priority fee is reimbursed only to its transaction's one instruction of this program, called at top level",
   },
+  {
+    code: 6051,
+    name: "MintAmountRescalable",
+    message:
+      "The mint is interest-bearing or has a scaled UI amount: its authority can change the amount wallets show at any time, so fans' wallets would not show the amount promised",
+  },
 ] as const;
 
 export type DistributionErrorName = (typeof DISTRIBUTION_ERRORS)[number]["name"];

@@ -11,6 +11,7 @@ export * from "./errors.ts";
 export * from "./explain-error.ts";
 export * from "./ids.ts";
 export * from "./layout.ts";
+export * from "./mint-extensions.ts";
 export * from "./pda.ts";
 export * from "./program-address.ts";
 export * from "./program-id.ts";

@@ -28,6 +28,7 @@ describe("the mint's own facts", () => {
       supply: 0n,
       mintAuthority: testbed.payer.publicKey.toBase58(),
       freezeAuthority: freezer.toBase58(),
+      giveawayRefusal: null,
     });
     expect(readMintFacts(SystemProgram.programId, data)).toBeUndefined();
     // A Token-2022 mint's bytes are not a classic mint.
@@ -37,7 +38,22 @@ describe("the mint's own facts", () => {
       tokenProgram: "spl-token",
       decimals: 2,
       freezeAuthority: null,
+      giveawayRefusal: null,
     });
+  });
+
+  it("names the program's refusal of a mint whose amounts can be rescaled, before anyone signs a create", () => {
+    const testbed = new Testbed();
+    for (const extension of ["interestBearing", "scaledUiAmount"] as const) {
+      const mint = createToken2022Mint(testbed, ["metadata", extension]);
+      expect(readMintFacts(TOKEN_2022_PROGRAM_ID, testbed.accountData(mint) ?? new Uint8Array())?.giveawayRefusal).toBe(
+        "MintAmountRescalable",
+      );
+    }
+    const fee = createToken2022Mint(testbed, ["transferFee"]);
+    expect(readMintFacts(TOKEN_2022_PROGRAM_ID, testbed.accountData(fee) ?? new Uint8Array())?.giveawayRefusal).toBe(
+      "MintHasTransferFee",
+    );
   });
 });
 

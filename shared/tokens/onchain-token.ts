@@ -8,6 +8,8 @@ import {
 } from "@solana/spl-token";
 import { TOKEN_METADATA_DISCRIMINATOR, type TokenMetadata, unpack } from "@solana/spl-token-metadata";
 import { PublicKey } from "@solana/web3.js";
+import type { DistributionErrorName } from "../program/errors.ts";
+import { mintExtensionRefusal } from "../program/mint-extensions.ts";
 
 /**
  * What the chain says about a token: the mint's own fields, and the name, symbol and metadata URI from
@@ -34,6 +36,11 @@ export interface MintFacts {
   mintAuthority: string | null;
   /** Whoever holds it can freeze any account of the mint, an escrow's vault included. */
   freezeAuthority: string | null;
+  /**
+   * The error the distribution program refuses a giveaway of this mint with at create, for a Token-2022
+   * extension it refuses (shared/program/mint-extensions.ts); null when it accepts the mint's extensions.
+   */
+  giveawayRefusal: DistributionErrorName | null;
 }
 
 export interface OnchainMetadata {
@@ -63,6 +70,7 @@ export function readMintFacts(owner: PublicKey, data: Uint8Array): MintFacts | u
     supply: new DataView(data.buffer, data.byteOffset + 36, 8).getBigUint64(0, true),
     mintAuthority: optionalKey(data, 0),
     freezeAuthority: optionalKey(data, 46),
+    giveawayRefusal: program === "token-2022" ? (mintExtensionRefusal(data)?.name ?? null) : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { TokenIdentity } from "../api/tokens.ts";
+import { DISTRIBUTION_ERROR_CODES, type DistributionErrorName, distributionErrorByCode } from "../program/errors.ts";
 import { tickerProblems } from "./ticker-lookalikes.ts";
 
 /** An address as people scan it: its first and last four characters ("DezX…B263"). */
@@ -25,10 +26,26 @@ export function tokenFullName(token: Pick<TokenIdentity, "mint" | "name" | "symb
 export const UNREAD_TOKEN_WARNING =
   "Couldn't read this token from the chain just now: its name and risks (a freeze authority, a fake ticker) are unknown. Check the mint address.";
 
-/** The warnings a fan or creator must see before relying on this token. */
-export function tokenRisks(token: Pick<TokenIdentity, "verified" | "symbol" | "freezeAuthority" | "impersonates">): string[] {
+/**
+ * Said of a token the distribution program refuses at create (MintFacts.giveawayRefusal): a creator reads
+ * it beside the token before signing, in the program's own words.
+ */
+export function giveawayRefusalWarning(refusal: DistributionErrorName): string {
+  return `No giveaway can be made of this token. ${distributionErrorByCode(DISTRIBUTION_ERROR_CODES[refusal])?.message}.`;
+}
+
+/**
+ * The warnings a fan or creator must see before relying on this token. `giveawayRefusal` is the program's
+ * refusal of its mint, as readMintFacts reads it, where the caller has it.
+ */
+export function tokenRisks(
+  token: Pick<TokenIdentity, "verified" | "symbol" | "freezeAuthority" | "impersonates"> & {
+    giveawayRefusal?: DistributionErrorName | null;
+  },
+): string[] {
   if (!token.verified) return [UNREAD_TOKEN_WARNING];
   const risks: string[] = [];
+  if (token.giveawayRefusal) risks.push(giveawayRefusalWarning(token.giveawayRefusal));
   if (token.impersonates)
     risks.push(`Calls itself ${token.impersonates} but is not the real ${token.impersonates}: check the mint address.`);
   if (token.symbol) risks.push(...tickerProblems(token.symbol));

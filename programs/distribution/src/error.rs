@@ -73,6 +73,7 @@ distribution_errors!(
     AccountBorrowFailed,
     InvalidInstructionsSysvar,
     SharedPriorityFee,
+    MintAmountRescalable,
 );
 
 /// Why an instruction failed: one of ours, or a runtime error passed through unchanged (a syscall
@@ -120,6 +121,7 @@ mod tests {
         assert_eq!(DistributionError::Paused as u32, 6032);
         assert_eq!(DistributionError::MissingFeePayerSignature as u32, 6035);
         assert_eq!(DistributionError::NonCanonicalBump as u32, 6039);
+        assert_eq!(DistributionError::MintAmountRescalable as u32, 6051);
     }
 
     #[test]

@@ -93,10 +93,12 @@ mod extension {
 }
 
 /// Each extension of a Token-2022 mint, judged for what it could do to tokens in the vault or on
-/// their way to a fan. Allowed: what only describes the token (metadata and its pointer, groups,
-/// interest-bearing and scaled UI amounts, which change what wallets display, never raw amounts),
-/// a mint close authority (a mint closes only at zero supply, and the vault holds supply) and
-/// permissioned burn (it restricts burning, which the escrow never does).
+/// their way to a fan, or to the amount a fan is promised. Allowed, the only types that pass:
+/// - metadata pointer, token metadata, group pointer, group, group member pointer, group member:
+///   they only describe the token;
+/// - a mint close authority: a mint closes only at zero supply, and the vault holds supply;
+/// - permissioned burn: it restricts burning, which the escrow never does.
+///
 /// Refused, each with its own error:
 /// - transfer fees (MintHasTransferFee): fans would receive less than the card promises;
 /// - a permanent delegate (MintHasPermanentDelegate): it can move the vault's tokens at will;
@@ -107,6 +109,9 @@ mod extension {
 /// - pausable (MintPausable): its authority can stop every payout;
 /// - confidential transfers, fees or mint/burn (MintHasConfidentialTransfers): balances the
 ///   escrow's accounting cannot see;
+/// - interest-bearing or scaled UI amount (MintAmountRescalable): wallets show the raw amount
+///   times a rate or multiplier that its authority can change at any time, so the amount the
+///   card promises (raw in the mint's decimals) is not what the fan's wallet shows;
 /// - any type this program does not know (MintHasUnknownExtension): fail closed.
 pub fn judge_mint_extensions(mut tlv: &[u8]) -> Result<(), DistributionError> {
     use extension::*;
@@ -117,22 +122,17 @@ pub fn judge_mint_extensions(mut tlv: &[u8]) -> Result<(), DistributionError> {
             break;
         }
         let refusal = match kind {
-            MINT_CLOSE_AUTHORITY
-            | INTEREST_BEARING_CONFIG
-            | METADATA_POINTER
-            | TOKEN_METADATA
-            | GROUP_POINTER
-            | TOKEN_GROUP
-            | GROUP_MEMBER_POINTER
-            | TOKEN_GROUP_MEMBER
-            | SCALED_UI_AMOUNT
-            | PERMISSIONED_BURN => None,
+            MINT_CLOSE_AUTHORITY | METADATA_POINTER | TOKEN_METADATA | GROUP_POINTER
+            | TOKEN_GROUP | GROUP_MEMBER_POINTER | TOKEN_GROUP_MEMBER | PERMISSIONED_BURN => None,
             TRANSFER_FEE_CONFIG => Some(DistributionError::MintHasTransferFee),
             PERMANENT_DELEGATE => Some(DistributionError::MintHasPermanentDelegate),
             TRANSFER_HOOK => Some(DistributionError::MintHasTransferHook),
             NON_TRANSFERABLE => Some(DistributionError::MintNonTransferable),
             DEFAULT_ACCOUNT_STATE => Some(DistributionError::MintHasDefaultAccountState),
             PAUSABLE => Some(DistributionError::MintPausable),
+            INTEREST_BEARING_CONFIG | SCALED_UI_AMOUNT => {
+                Some(DistributionError::MintAmountRescalable)
+            }
             CONFIDENTIAL_TRANSFER_MINT
             | CONFIDENTIAL_TRANSFER_FEE_CONFIG
             | CONFIDENTIAL_MINT_BURN => Some(DistributionError::MintHasConfidentialTransfers),
@@ -258,7 +258,7 @@ mod tests {
     #[test]
     fn judges_each_mint_extension() {
         use DistributionError::*;
-        let allowed = [3, 10, 18, 19, 20, 21, 22, 23, 25, 28];
+        let allowed = [3, 18, 19, 20, 21, 22, 23, 28];
         for kind in allowed {
             assert_eq!(
                 Mint::parse(&mint_2022(&[(kind, 8)])).map(|_| ()),
@@ -271,10 +271,12 @@ mod tests {
             (4, MintHasConfidentialTransfers),
             (6, MintHasDefaultAccountState),
             (9, MintNonTransferable),
+            (10, MintAmountRescalable),
             (12, MintHasPermanentDelegate),
             (14, MintHasTransferHook),
             (16, MintHasConfidentialTransfers),
             (24, MintHasConfidentialTransfers),
+            (25, MintAmountRescalable),
             (26, MintPausable),
             (27, MintHasUnknownExtension),
             (29, MintHasUnknownExtension),

@@ -3,6 +3,7 @@ import { Keypair, type PublicKey } from "@solana/web3.js";
 import { describe, expect, it } from "vitest";
 import { batchClaimInstruction } from "../../../shared/program/batch-claim.ts";
 import type { DistributionErrorName } from "../../../shared/program/errors.ts";
+import { mintExtensionRefusal } from "../../../shared/program/mint-extensions.ts";
 import {
   batchInput,
   createdFixture,
@@ -81,11 +82,20 @@ describe("a pump.fun coin (Token-2022, metadata pointer to itself + token metada
 });
 
 describe("Token-2022 extensions, judged one by one at create", () => {
-  const allowed: MintExtension[] = ["mintCloseAuthority", "interestBearing", "groupPointer", "scaledUiAmount"];
+  const allowed: MintExtension[] = ["mintCloseAuthority", "groupPointer"];
+
+  /** The creator's pre-check (shared/program/mint-extensions.ts) reads the mint as the program judges it. */
+  function precheck(testbed: Testbed, mint: PublicKey): DistributionErrorName | undefined {
+    const data = testbed.accountData(mint);
+    if (!data) throw new Error("the mint exists");
+    return mintExtensionRefusal(data)?.name;
+  }
 
   it.each(allowed)("allows %s, which cannot touch escrowed tokens, and pays through it", (extension) => {
     const { testbed, programId } = programTestbed();
-    const fixture = createdFixture(testbed, programId, {}, createToken2022Mint(testbed, [extension, "metadata"]));
+    const mint = createToken2022Mint(testbed, [extension, "metadata"]);
+    expect(precheck(testbed, mint)).toBeUndefined();
+    const fixture = createdFixture(testbed, programId, {}, mint);
     const [fan] = recipients(fixture, 1);
     if (!fan) throw new Error("one recipient expected");
     expect(outcomeOf(sendClaims(fixture, [{ slot: 0, tokenAccount: fan.tokenAccount }]))).toBe("ok");
@@ -99,11 +109,16 @@ describe("Token-2022 extensions, judged one by one at create", () => {
     ["nonTransferable", "MintNonTransferable"],
     ["defaultFrozen", "MintHasDefaultAccountState"],
     ["pausable", "MintPausable"],
+    // Their authority can rescale what wallets show at any time: the card's "1 TOKEN" would be 0.001 in the wallet.
+    ["interestBearing", "MintAmountRescalable"],
+    ["scaledUiAmount", "MintAmountRescalable"],
   ];
 
   it.each(refused)("refuses %s with %s, and nothing is created", (extension, expected) => {
     const { testbed, programId } = programTestbed();
-    const fixture = prepareFixture(testbed, programId, {}, createToken2022Mint(testbed, ["metadata", extension]));
+    const mint = createToken2022Mint(testbed, ["metadata", extension]);
+    expect(precheck(testbed, mint)).toBe(expected);
+    const fixture = prepareFixture(testbed, programId, {}, mint);
     expectRefused(fixture, expected, () => sendCreate(fixture));
     expect(testbed.accountData(fixture.distribution)).toBeUndefined();
     expect(testbed.accountData(fixture.vault)).toBeUndefined();
@@ -118,6 +133,7 @@ describe("Token-2022 extensions, judged one by one at create", () => {
     // it out: type 4, 65 bytes of value (authority, auto-approve flag, auditor key).
     const withConfidential = new Uint8Array([...data, 4, 0, 65, 0, ...new Uint8Array(65)]);
     testbed.forgeAccount(fixture.mint, TOKEN_2022_PROGRAM_ID, withConfidential);
+    expect(precheck(testbed, fixture.mint)).toBe("MintHasConfidentialTransfers");
     expectRefused(fixture, "MintHasConfidentialTransfers", () => sendCreate(fixture));
     expect(testbed.accountData(fixture.distribution)).toBeUndefined();
   });

@@ -19,7 +19,8 @@
 //! - 3 mint: owned by the token program, a mint's layout, initialized (InvalidMint); for
 //!   Token-2022, every extension judged (`token::judge_mint_extensions`: transfer fees, permanent
 //!   delegate, transfer hook, non-transferable, default account state, pausable, confidential
-//!   transfers and unknown types are refused, each with its own error);
+//!   transfers, interest-bearing or scaled UI amounts and unknown types are refused, each kind
+//!   with its own error);
 //! - 4 creator_token_account: an initialized, unfrozen token account of the token program owned
 //!   by the creator (SourceNotCreatorTokenAccount) holding `mint` (MintMismatch);
 //! - 1 distribution: the PDA ["distribution", creator, distribution_id, bump]
