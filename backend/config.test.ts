@@ -28,6 +28,21 @@ describe("configuration", () => {
     expect(config.FEE_PER_CLAIM_LAMPORTS).toBe(18_446_744_073_709_551_615n);
   });
 
+  it("caps connections per socket address only where that address is the client's: off behind a proxy unless set", () => {
+    expect(readConfig({}).MAX_CONNECTIONS_PER_ADDRESS).toBe(256);
+    expect(readConfig({ MAX_CONNECTIONS_PER_ADDRESS: "" }).MAX_CONNECTIONS_PER_ADDRESS).toBe(256);
+    // Every connection comes from the proxy's address: 256 would be the whole site's cap.
+    expect(readConfig({ TRUST_PROXY_HOPS: "1" }).MAX_CONNECTIONS_PER_ADDRESS).toBe(0);
+    expect(readConfig({ TRUST_PROXY_HOPS: "1", MAX_CONNECTIONS_PER_ADDRESS: "3" }).MAX_CONNECTIONS_PER_ADDRESS).toBe(3);
+    expect(readConfig({ MAX_CONNECTIONS_PER_ADDRESS: "0" }).MAX_CONNECTIONS_PER_ADDRESS).toBe(0);
+    expect(() => readConfig({ MAX_CONNECTIONS_PER_ADDRESS: "-1" })).toThrow(
+      /MAX_CONNECTIONS_PER_ADDRESS must be 0 \(no cap\) or more/,
+    );
+    expect(() => readConfig({ MAX_CONNECTIONS_PER_ADDRESS: "1.5" })).toThrow(
+      /MAX_CONNECTIONS_PER_ADDRESS must be a whole number/,
+    );
+  });
+
   it("names each bad setting", () => {
     expect(() => readConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must be a postgres/);
     expect(() => readConfig({ EXTENSION_ORIGINS: "*" })).toThrow(/EXTENSION_ORIGINS/);

@@ -98,8 +98,18 @@ const environmentSchema = z.object({
   /** Time a client has to send a request's headers, and its whole request, before the connection is closed. */
   HTTP_HEADERS_TIMEOUT_MS: positiveInteger("HTTP_HEADERS_TIMEOUT_MS", DEFAULT_CONNECTION_LIMITS.headersTimeoutMs),
   HTTP_REQUEST_TIMEOUT_MS: positiveInteger("HTTP_REQUEST_TIMEOUT_MS", DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
-  /** Open connections one address may hold; behind a proxy every client shares the proxy's address. */
-  MAX_CONNECTIONS_PER_ADDRESS: positiveInteger("MAX_CONNECTIONS_PER_ADDRESS", DEFAULT_CONNECTION_LIMITS.maxConnectionsPerAddress),
+  /**
+   * Open connections one socket address may hold; 0 turns the cap off. Unset, it is off behind a
+   * proxy (TRUST_PROXY_HOPS > 0), where every connection comes from the proxy's address and the cap
+   * would be the whole site's: the proxy caps each client there. See readConfig.
+   */
+  MAX_CONNECTIONS_PER_ADDRESS: optionalText.pipe(
+    z.coerce
+      .number<string>()
+      .int("MAX_CONNECTIONS_PER_ADDRESS must be a whole number")
+      .min(0, "MAX_CONNECTIONS_PER_ADDRESS must be 0 (no cap) or more")
+      .optional(),
+  ),
   /** Live-count streams (GET /live/distributions) one instance serves at once; each holds a connection. */
   MAX_LIVE_STREAMS: positiveInteger("MAX_LIVE_STREAMS", 2_000),
   /** How long an instance holds claims and batches it works on; another instance takes them over after it dies. */
@@ -109,7 +119,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type BackendConfig = z.output<typeof environmentSchema> & { PUBLIC_URL: string };
+export type BackendConfig = z.output<typeof environmentSchema> & { PUBLIC_URL: string; MAX_CONNECTIONS_PER_ADDRESS: number };
 
 export function readConfig(environment: NodeJS.ProcessEnv = process.env): BackendConfig {
   const result = environmentSchema.safeParse(environment);
@@ -133,5 +143,8 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Backen
     }
   }
   const publicUrl = (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, "");
-  return { ...config, PUBLIC_URL: publicUrl };
+  // Counted by socket address, the cap only tells clients apart when they connect directly.
+  const maxConnectionsPerAddress =
+    config.MAX_CONNECTIONS_PER_ADDRESS ?? (config.TRUST_PROXY_HOPS > 0 ? 0 : DEFAULT_CONNECTION_LIMITS.maxConnectionsPerAddress);
+  return { ...config, PUBLIC_URL: publicUrl, MAX_CONNECTIONS_PER_ADDRESS: maxConnectionsPerAddress };
 }

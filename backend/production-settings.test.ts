@@ -28,6 +28,9 @@ describe("production settings", () => {
     const config = readConfig(production);
     expect(config.PUBLIC_URL).toBe("https://memefans.example");
     expect(config.DISTRIBUTION_PROGRAM_ID).toBe(DISTRIBUTION_PROGRAM_ID);
+    // Behind the proxy the per-address connection cap is off; the proxy caps each client.
+    expect(config.MAX_CONNECTIONS_PER_ADDRESS).toBe(0);
+    expect(readConfig({ ...production, MAX_CONNECTIONS_PER_ADDRESS: "0" }).MAX_CONNECTIONS_PER_ADDRESS).toBe(0);
   });
 
   it.each([
@@ -45,6 +48,7 @@ describe("production settings", () => {
     [{ DATABASE_URL: "" }, /DATABASE_URL is required/],
     [{ SOLANA_CLUSTER: "localnet" }, /SOLANA_CLUSTER is localnet/],
     [{ TRUST_PROXY_HOPS: "0" }, /TRUST_PROXY_HOPS is 0/],
+    [{ MAX_CONNECTIONS_PER_ADDRESS: "256" }, /MAX_CONNECTIONS_PER_ADDRESS is 256: behind the proxy .* cap the whole site/],
     [{ METRICS_TOKEN: "" }, /METRICS_TOKEN is required/],
     [{ METRICS_TOKEN: "short" }, /METRICS_TOKEN is required, at least 32 characters/],
   ])("refuses %o", (unsafe, message) => {

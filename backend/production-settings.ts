@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { fileURLToPath } from "node:url";
 
-/** The settings the production checks read (a subset of BackendConfig, before PUBLIC_URL gets its default). */
+/** The settings the production checks read (a subset of BackendConfig, before PUBLIC_URL and MAX_CONNECTIONS_PER_ADDRESS get their defaults). */
 export interface ProductionCandidate {
   PUBLIC_URL?: string | undefined;
   DATABASE_URL?: string | undefined;
@@ -11,6 +11,7 @@ export interface ProductionCandidate {
   X_API_BASE_URL?: string | undefined;
   EXTENSION_ORIGINS: string[];
   TRUST_PROXY_HOPS: number;
+  MAX_CONNECTIONS_PER_ADDRESS?: number | undefined;
   DISTRIBUTION_PROGRAM_ID: string;
   DEV_CHAIN_RPC: string;
   METRICS_TOKEN?: string | undefined;
@@ -86,6 +87,14 @@ export function productionProblems(config: ProductionCandidate): string[] {
   if (config.TRUST_PROXY_HOPS === 0) {
     problems.push(
       "TRUST_PROXY_HOPS is 0: behind the TLS reverse proxy every client would share the proxy's address, and one IP rate limit; set it to the number of proxies in front",
+    );
+  }
+  // Production always runs behind the proxy, whose address every connection comes from: a per-address
+  // cap there limits everyone together, and a few hundred open streams would lock the site out. Refused
+  // rather than ignored, so an operator who set it learns where the cap belongs.
+  if (config.TRUST_PROXY_HOPS > 0 && (config.MAX_CONNECTIONS_PER_ADDRESS ?? 0) > 0) {
+    problems.push(
+      `MAX_CONNECTIONS_PER_ADDRESS is ${config.MAX_CONNECTIONS_PER_ADDRESS}: behind the proxy every connection comes from its address, so that would cap the whole site; unset it (or 0) and cap connections per client in the proxy (nginx limit_conn)`,
     );
   }
   const anchorId = anchorProgramId(config.SOLANA_CLUSTER);

@@ -1,3 +1,4 @@
+import { Keypair } from "@solana/web3.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { errorBodySchema } from "../../shared/api/errors.ts";
 import type { TestDistribution } from "../claims/testing/chain-fixtures.ts";
@@ -34,10 +35,13 @@ describeEachEngine("live counts over server-sent events", (database) => {
     }
   }, 60_000);
 
-  it("refuses malformed address lists and more streams than the instance serves", async () => {
+  it("refuses malformed address lists, unregistered addresses and more streams than the instance serves", async () => {
     const address = distribution.address.toBase58();
     const malformed = await fetch(`${backend.url}/live/distributions?addresses=not-an-address`);
     expect(malformed.status).toBe(400);
+    const unregistered = await fetch(`${backend.url}/live/distributions?addresses=${Keypair.generate().publicKey.toBase58()}`);
+    expect(unregistered.status).toBe(404);
+    expect(errorBodySchema.parse(await unregistered.json()).error.code).toBe("not_found");
     const open = [
       await fetch(`${backend.url}/live/distributions?addresses=${address}`),
       await fetch(`${backend.url}/live/distributions?addresses=${address}`),

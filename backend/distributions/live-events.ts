@@ -1,4 +1,5 @@
-import { type Response, Router } from "express";
+import { type Request, type Response, Router } from "express";
+import { ipKeyGenerator } from "express-rate-limit";
 import type { Distribution } from "../../shared/api/distributions.ts";
 import {
   LIVE_COUNTS_EVENT,
@@ -7,6 +8,7 @@ import {
   liveEventsQuerySchema,
 } from "../../shared/api/live-events.ts";
 import type { Invalidations } from "../db/invalidations.ts";
+import { OpenCounts } from "../http/connection-limits.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
 
@@ -19,11 +21,19 @@ import type { OpenApiRegistry } from "../http/openapi.ts";
  * `live-claims` invalidation topic (PostgreSQL NOTIFY between instances); each instance then reads
  * the distribution once and writes it to every stream following it. A sweep every few seconds reads
  * the accepted counts of every followed distribution in one query, so a lost notification costs
- * seconds, not a stale card. Streams are bounded in number; each counts once against the per-IP rate
- * limit when it opens.
+ * seconds, not a stale card. Streams are bounded in number, in all and per client; each counts once
+ * against the per-IP rate limit when it opens. No stream lives for good: one whose client stops reading
+ * is dropped, and every stream ends after a while (the client opens a fresh one).
  */
 
 const TOPIC = "live-claims";
+
+/**
+ * Streams one client holds at once. The extension opens one per x.com tab showing a card (one port per
+ * tab, extension/background/live-counts-port.ts): room for a few tabs each of a few people behind one
+ * NAT, while one host cannot take MAX_LIVE_STREAMS alone.
+ */
+const DEFAULT_MAX_STREAMS_PER_CLIENT = 16;
 
 export interface LiveEventsOptions {
   status(address: string): Promise<Distribution>;
@@ -31,12 +41,19 @@ export interface LiveEventsOptions {
   invalidations: Invalidations;
   /** Open streams this instance serves at once; more are refused with 503 until one closes. */
   maxStreams?: number;
+  /** Open streams one client holds on this instance (its IP as the per-IP rate limit counts it); more are refused with 429. */
+  maxStreamsPerClient?: number;
   /** How often every followed distribution's accepted count is read again. */
   sweepMs?: number;
   /** Notifications for one distribution within this window are read once. */
   coalesceMs?: number;
-  /** A comment line this often keeps proxies from closing an idle stream. */
+  /** A comment line this often keeps proxies from closing an idle stream; a client that takes none of three is dropped. */
   heartbeatMs?: number;
+  /**
+   * A stream ends after this long, and its client opens another (the extension after 5 s): a client that
+   * vanished without closing, or does not read, gives its place back even while its buffers have room.
+   */
+  maxStreamMs?: number;
   onError?(error: unknown): void;
 }
 
@@ -56,6 +73,9 @@ function deliver(stream: Stream, event: LiveCountsEvent): void {
 
 export class LiveEvents {
   readonly #streams = new Set<Stream>();
+  /** Requests admitted and not closed yet, per client: their streams, and those still reading their first numbers. */
+  readonly #clients = new OpenCounts();
+  #admitted = 0;
   /** The accepted count last read per followed distribution, for the sweep to spot changes. */
   readonly #accepted = new Map<string, number>();
   readonly #pending = new Set<string>();
@@ -96,7 +116,7 @@ export class LiveEvents {
       {
         method: "get",
         path: "/live/distributions",
-        summary: `Server-sent events (event "${LIVE_COUNTS_EVENT}") with each listed distribution's claimed and remaining slots, now and on every change`,
+        summary: `Server-sent events (event "${LIVE_COUNTS_EVENT}") with each listed distribution's claimed and remaining slots, now and on every change; addresses nobody registered are left out (404 when that is all of them)`,
         request: { query: liveEventsQuerySchema },
         responses: {
           200: {
@@ -106,12 +126,7 @@ export class LiveEvents {
           },
         },
       },
-      ({ query }, request, response) => {
-        if (this.#stopped || this.#streams.size >= (this.options.maxStreams ?? 2_000)) {
-          throw new HttpError(503, "rate_limited", "too many live streams are open right now; the card keeps its last numbers");
-        }
-        this.#open(new Set(query.addresses), request.socket.setTimeout.bind(request.socket), response);
-      },
+      ({ query }, request, response) => this.#serve(query.addresses, request, response),
     );
     return router;
   }
@@ -124,8 +139,51 @@ export class LiveEvents {
     this.#streams.clear();
   }
 
-  #open(addresses: ReadonlySet<string>, setSocketTimeout: (ms: number) => void, response: Response): void {
-    setSocketTimeout(0);
+  async #serve(addresses: readonly string[], request: Request, response: Response): Promise<void> {
+    const client = ipKeyGenerator(request.ip ?? "unknown");
+    const perClient = this.options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT;
+    if (this.#clients.held(client) >= perClient) {
+      throw new HttpError(
+        429,
+        "rate_limited",
+        `this IP address already holds ${perClient} live streams, the most one client may; the card keeps its last numbers until one closes`,
+      );
+    }
+    if (this.#stopped || this.#admitted >= (this.options.maxStreams ?? 2_000)) {
+      throw new HttpError(503, "rate_limited", "too many live streams are open right now; the card keeps its last numbers");
+    }
+    // Counted from here, while the first numbers are read, so a burst cannot pass the limits together.
+    this.#clients.add(client);
+    this.#admitted++;
+    let stream: Stream | undefined;
+    let closed = false;
+    // Once for every outcome: a refusal answered, the client gone while reading, the stream's end.
+    response.once("close", () => {
+      closed = true;
+      this.#clients.release(client);
+      this.#admitted--;
+      if (stream) this.#streams.delete(stream);
+      for (const address of addresses) if (!this.#isFollowed(address)) this.#accepted.delete(address);
+      if (this.#streams.size === 0) {
+        clearInterval(this.#sweepTimer);
+        this.#sweepTimer = undefined;
+      }
+    });
+    // The first numbers, read before the stream opens: the card may have read its own a while ago, and
+    // an address nobody registered is not followed. The extension follows every card's link, a card for
+    // an unknown link included, so one such link does not cost the tab's other cards their numbers.
+    const events = (await Promise.all(addresses.map((address) => this.#read(address)))).filter((event) => event !== undefined);
+    if (closed) return;
+    if (events.length === 0) throw new HttpError(404, "not_found", "no distribution is registered at any of these addresses");
+    stream = this.#open(new Set(events.map((event) => event.address)), response);
+    for (const event of events) deliver(stream, event);
+  }
+
+  #open(addresses: ReadonlySet<string>, response: Response): Stream {
+    const heartbeatMs = this.options.heartbeatMs ?? 20_000;
+    // Every heartbeat that leaves resets the socket's idle timer; none leaving for three means the
+    // client's buffers are full and it is not reading: its socket goes.
+    response.setTimeout(3 * heartbeatMs, () => response.destroy());
     response.status(200).set({
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-store",
@@ -137,22 +195,14 @@ export class LiveEvents {
     const stream: Stream = { addresses, sent: new Map(), write: (text) => response.write(text) };
     this.#streams.add(stream);
     this.#startSweeping();
-    const heartbeat = setInterval(() => response.write(": keep-alive\n\n"), this.options.heartbeatMs ?? 20_000);
-    response.on("close", () => {
+    const heartbeat = setInterval(() => response.write(": keep-alive\n\n"), heartbeatMs);
+    // An end that cannot be sent (a client not reading) is left to the idle timer above.
+    const expiry = setTimeout(() => response.end(), this.options.maxStreamMs ?? 10 * 60_000);
+    response.once("close", () => {
       clearInterval(heartbeat);
-      this.#streams.delete(stream);
-      for (const address of addresses) if (!this.#isFollowed(address)) this.#accepted.delete(address);
-      if (this.#streams.size === 0) {
-        clearInterval(this.#sweepTimer);
-        this.#sweepTimer = undefined;
-      }
+      clearTimeout(expiry);
     });
-    // The first numbers, read now: the card may have read its own a while ago.
-    for (const address of addresses) {
-      this.#read(address)
-        .then((event) => event && deliver(stream, event))
-        .catch((error: unknown) => this.options.onError?.(error));
-    }
+    return stream;
   }
 
   #followed(): Set<string> {
@@ -199,7 +249,7 @@ export class LiveEvents {
     for (const stream of this.#streams) if (stream.addresses.has(address)) deliver(stream, event);
   }
 
-  /** The distribution's numbers now; undefined for an address nobody registered (the stream stays open for the rest). */
+  /** The distribution's numbers now; undefined for an address nobody registered. */
   async #read(address: string): Promise<LiveCountsEvent | undefined> {
     const [distribution, counts] = await Promise.all([
       this.options.status(address).catch((error: unknown) => {

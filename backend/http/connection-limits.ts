@@ -5,7 +5,7 @@ export interface ConnectionLimits {
   headersTimeoutMs: number;
   /** Time a client has to send a whole request, body included. */
   requestTimeoutMs: number;
-  /** Open connections one remote address may hold at once. */
+  /** Open connections one socket address may hold at once; 0: no cap (behind a reverse proxy, see config.ts). */
   maxConnectionsPerAddress: number;
 }
 
@@ -29,33 +29,48 @@ function timeoutServerOptions(limits: ConnectionLimits): ServerOptions {
   };
 }
 
+/** What each key (a client's address) holds open: connections here, live streams in live-events.ts. */
+export class OpenCounts {
+  readonly #open = new Map<string, number>();
+
+  held(key: string): number {
+    return this.#open.get(key) ?? 0;
+  }
+
+  add(key: string): void {
+    this.#open.set(key, this.held(key) + 1);
+  }
+
+  release(key: string): void {
+    const left = this.held(key) - 1;
+    if (left > 0) this.#open.set(key, left);
+    else this.#open.delete(key);
+  }
+}
+
 /**
  * Destroys each new connection from an address that already holds `max` open ones, before it is
  * read, so one host cannot exhaust the server's sockets with idle or half-sent requests. Counted by
- * the socket's remote address: behind a reverse proxy every client shares the proxy's.
+ * the socket's remote address: behind a reverse proxy every client shares the proxy's, so there the
+ * backend leaves it off (config.ts) and the proxy caps each client.
  */
 function capConnectionsPerAddress(server: Server, max: number): void {
-  const open = new Map<string, number>();
+  const open = new OpenCounts();
   server.on("connection", (socket) => {
     const address = socket.remoteAddress ?? "unknown";
-    const count = (open.get(address) ?? 0) + 1;
-    if (count > max) {
+    if (open.held(address) >= max) {
       socket.destroy();
       return;
     }
-    open.set(address, count);
-    socket.once("close", () => {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
-    });
+    open.add(address);
+    socket.once("close", () => open.release(address));
   });
 }
 
-/** http.createServer with both limits applied. */
+/** http.createServer with both limits applied (the per-address cap unless it is 0). */
 export function createLimitedServer(limits: ConnectionLimits, options: ServerOptions, listener: RequestListener): Server {
   const server = createServer({ ...options, ...timeoutServerOptions(limits) }, listener);
-  capConnectionsPerAddress(server, limits.maxConnectionsPerAddress);
+  if (limits.maxConnectionsPerAddress > 0) capConnectionsPerAddress(server, limits.maxConnectionsPerAddress);
   return server;
 }
 
