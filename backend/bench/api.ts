@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -18,7 +18,9 @@ import { type BenchCommand, type BenchReply, type BenchUser, SHARED_PATH } from 
  * splits into what serving any signed-in POST costs and what the claim's own work costs. The write floor
  * (write-floor-server.ts: node:http, then the claim's durable write alone, on the backend's engine) is
  * measured as the yardstick is: write_floor_ratio is the most any path that writes each claim before
- * answering could reach, and write_floor_best_ratio the highest over the client counts. Settling is
+ * answering could reach, and write_floor_best_ratio the highest over the client counts. Every run also
+ * counts CPU time per request, autocannon's and the server's (all its threads): *_cpu_bound_ratio is
+ * what the ratio would be if the cores ran only autocannon and that server, every core busy. Settling is
  * measured three ways, with the batcher as the backend runs it: 10,000 claims already queued
  * (settle_claims_per_s, with the time of each batcher phase), claims arriving at a steady 100/s, each
  * followed from the fan's side (POST answered → first GET /claims/:id saying confirmed:
@@ -60,23 +62,43 @@ const server: ChildProcess = fork(fileURLToPath(new URL("./bench-server.ts", imp
   stdio: ["ignore", "inherit", "inherit", "ipc"],
 });
 
-async function ask<Type extends BenchReply["type"]>(
+/** Asks `child` (the backend under test, or a yardstick server) and waits for its reply of `type`. */
+async function askChild<Type extends BenchReply["type"]>(
+  child: ChildProcess,
   command: BenchCommand | undefined,
   type: Type,
 ): Promise<Extract<BenchReply, { type: Type }>> {
   const answer = new Promise<Extract<BenchReply, { type: Type }>>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`the backend under test exited (${code})`));
+    const onExit = (code: number | null) => reject(new Error(`the server under test exited (${code})`));
     const onMessage = (message: BenchReply) => {
       if (message.type !== type) return;
-      server.off("message", onMessage);
-      server.off("exit", onExit);
+      child.off("message", onMessage);
+      child.off("exit", onExit);
       resolve(message as Extract<BenchReply, { type: Type }>);
     };
-    server.on("message", onMessage);
-    server.once("exit", onExit);
+    child.on("message", onMessage);
+    child.once("exit", onExit);
   });
-  if (command) server.send(command);
+  if (command) child.send(command);
   return answer;
+}
+
+const ask = <Type extends BenchReply["type"]>(command: BenchCommand | undefined, type: Type) => askChild(server, command, type);
+
+/** A server under load: where autocannon sends, and the process whose CPU time is counted. */
+interface LoadTarget {
+  url: string;
+  process: ChildProcess;
+}
+
+/** CPU time per request, in µs: autocannon's (this process), and the server's, every thread of it. */
+interface CpuPerRequest {
+  loadGenerator: number;
+  server: number;
+}
+
+async function cpuMicroseconds(target: LoadTarget): Promise<number> {
+  return (await askChild(target.process, { type: "cpu" }, "cpu")).microseconds;
 }
 
 /**
@@ -85,19 +107,21 @@ async function ask<Type extends BenchReply["type"]>(
  * one-second tick, so its own duration rounds up.
  */
 async function intake(
-  url: string,
+  target: LoadTarget,
   distribution: string,
   fans: BenchUser[],
   connections = CONNECTIONS,
   path = "/claims",
-): Promise<{ result: autocannon.Result; perSecond: number }> {
+): Promise<{ result: autocannon.Result; perSecond: number; cpu: CpuPerRequest }> {
   let next = 0;
   let lastResponseAt = 0;
+  const serverCpuBefore = await cpuMicroseconds(target);
+  const loadGeneratorCpuBefore = process.cpuUsage();
   const startedAt = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
-        url,
+        url: target.url,
         connections,
         amount: fans.length,
         requests: [
@@ -125,7 +149,12 @@ async function intake(
       lastResponseAt = performance.now();
     });
   });
-  return { result, perSecond: Math.round(result["2xx"] / ((lastResponseAt - startedAt) / 1000)) };
+  const loadGeneratorCpu = process.cpuUsage(loadGeneratorCpuBefore);
+  const cpu = {
+    loadGenerator: (loadGeneratorCpu.user + loadGeneratorCpu.system) / fans.length,
+    server: ((await cpuMicroseconds(target)) - serverCpuBefore) / fans.length,
+  };
+  return { result, perSecond: Math.round(result["2xx"] / ((lastResponseAt - startedAt) / 1000)), cpu };
 }
 
 /** Runs of the yardstick per connection count; the median is kept. */
@@ -135,33 +164,38 @@ const YARDSTICK_RUNS = 3;
  * A yardstick server (hello-server.ts, write-floor-server.ts) in its own process, at the same settings
  * as each intake run. A run lasts well under a second, so one run moved between 13,000 and 35,000/s
  * on an idle machine: the server and autocannon are warmed up by a run that is not counted, and each
- * figure is the median of YARDSTICK_RUNS. Each run claims a giveaway of its own (`hello-0`, …).
+ * figure is the median of YARDSTICK_RUNS, with that run's CPU time per request. Each run claims a
+ * giveaway of its own (`hello-0`, …).
  */
 async function yardstickPerSecond(
   script: string,
   options: { execArgv: string[]; args?: string[] },
   fans: BenchUser[],
   connectionCounts: number[],
-): Promise<Map<number, number>> {
+): Promise<Map<number, { perSecond: number; cpu: CpuPerRequest }>> {
   const yardstick = fork(fileURLToPath(new URL(script, import.meta.url)), options.args ?? [], {
     execArgv: options.execArgv,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   try {
     const [message] = (await once(yardstick, "message")) as [{ port: number }];
-    const url = `http://127.0.0.1:${message.port}`;
+    const target = { url: `http://127.0.0.1:${message.port}`, process: yardstick };
     let run = 0;
     const measure = async (connections: number) => {
-      const measured = await intake(url, `${script}-${run++}`, fans, connections);
+      const measured = await intake(target, `${script}-${run++}`, fans, connections);
       if (measured.result.non2xx > 0) throw new Error(`${script} answered ${measured.result.non2xx} requests with an error`);
-      return measured.perSecond;
+      return { perSecond: measured.perSecond, cpu: measured.cpu };
     };
     await measure(Math.max(...connectionCounts));
-    const rates = new Map<number, number>();
+    const rates = new Map<number, { perSecond: number; cpu: CpuPerRequest }>();
     for (const connections of connectionCounts) {
-      const runs: number[] = [];
+      const runs: { perSecond: number; cpu: CpuPerRequest }[] = [];
       for (let index = 0; index < YARDSTICK_RUNS; index++) runs.push(await measure(connections));
-      rates.set(connections, percentile(runs, 0.5));
+      const median = percentile(
+        runs.map((measured) => measured.perSecond),
+        0.5,
+      );
+      rates.set(connections, runs.find((measured) => measured.perSecond === median) as (typeof runs)[number]);
     }
     return rates;
   } finally {
@@ -215,14 +249,20 @@ function requestsPerSecond(result: autocannon.Result): number {
   return Math.round(result.requests.total / result.duration);
 }
 
+const backendAt = (url: string): LoadTarget => ({ url, process: server });
+
 try {
   await ask(undefined, "started");
   const warmup = await ask({ type: "prepare", fans: WARMUP_CLAIMS, firstFan: 0 }, "prepared");
-  const warmupIntake = await intake(warmup.url, warmup.distribution, warmup.fans);
+  const warmupIntake = await intake(backendAt(warmup.url), warmup.distribution, warmup.fans);
   await ask({ type: "settle", distribution: warmup.distribution, expected: warmupIntake.result["2xx"] }, "settled");
 
   const measured = await ask({ type: "prepare", fans: MEASURED_CLAIMS, firstFan: WARMUP_CLAIMS }, "prepared");
-  const { result: claims, perSecond: claimsPerSecond } = await intake(measured.url, measured.distribution, measured.fans);
+  const {
+    result: claims,
+    perSecond: claimsPerSecond,
+    cpu: claimsCpu,
+  } = await intake(backendAt(measured.url), measured.distribution, measured.fans);
   const lookup = await autocannon({
     url: `${measured.url}/distributions?postIds=${SEED.posts.giveaway},${SEED.posts.oldPost}`,
     connections: CONNECTIONS,
@@ -243,7 +283,7 @@ try {
   const burstPaid = ask({ type: "wait-paid", distribution: burst.distribution, expected: burst.fans.length }, "paid").then(() =>
     performance.now(),
   );
-  const burstIntake = await intake(burst.url, burst.distribution, burst.fans);
+  const burstIntake = await intake(backendAt(burst.url), burst.distribution, burst.fans);
   if (burstIntake.result["2xx"] !== burst.fans.length)
     throw new Error(`the burst's intake refused ${burst.fans.length - burstIntake.result["2xx"]} claims`);
   const burstSeconds = ((await burstPaid) - burstStartedAt) / 1000;
@@ -263,14 +303,14 @@ try {
   for (const [name, result] of Object.entries({ dashboardView, claimantsPage, failedPage, lastPage })) {
     if (result.non2xx > 0 || result["2xx"] === 0) throw new Error(`the dashboard read ${name} failed: ${result.non2xx} non-2xx`);
   }
-  const runs = [{ connections: CONNECTIONS, result: claims, perSecond: claimsPerSecond }];
+  const runs = [{ connections: CONNECTIONS, result: claims, perSecond: claimsPerSecond, cpu: claimsCpu }];
   let firstFan = WARMUP_CLAIMS + MEASURED_CLAIMS;
   const morePrepared: Extract<BenchReply, { type: "prepared" }>[] = [];
   for (const connections of MORE_CONNECTIONS) {
     const prepared = await ask({ type: "prepare", fans: MEASURED_CLAIMS, firstFan }, "prepared");
     morePrepared.push(prepared);
     firstFan += MEASURED_CLAIMS;
-    runs.push({ connections, ...(await intake(prepared.url, prepared.distribution, prepared.fans, connections)) });
+    runs.push({ connections, ...(await intake(backendAt(prepared.url), prepared.distribution, prepared.fans, connections)) });
   }
   const allCounts = [CONNECTIONS, ...MORE_CONNECTIONS];
   const hello = await yardstickPerSecond("./hello-server.ts", { execArgv: ["--import", "tsx"] }, measured.fans, allCounts);
@@ -282,14 +322,14 @@ try {
   );
   // One run per client count, each by fans whose sessions the backend resolved over 10 s ago (its
   // session cache's lifetime), so each request looks its session up in the database as a claim does.
-  await intake(measured.url, "", steady.fans, Math.max(...MORE_CONNECTIONS), SHARED_PATH);
+  await intake(backendAt(measured.url), "", steady.fans, Math.max(...MORE_CONNECTIONS), SHARED_PATH);
   const idleFans = [warmup.fans, measured.fans, burst.fans, ...morePrepared.map((prepared) => prepared.fans)];
-  const sharedPath = new Map<number, number>();
+  const sharedPath = new Map<number, { perSecond: number; cpu: CpuPerRequest }>();
   for (const [index, connections] of allCounts.entries()) {
     const fans = idleFans[index] as BenchUser[];
-    const run = await intake(measured.url, "", fans, connections, SHARED_PATH);
+    const run = await intake(backendAt(measured.url), "", fans, connections, SHARED_PATH);
     if (run.result.non2xx > 0) throw new Error(`the shared path answered ${run.result.non2xx} requests with an error`);
-    sharedPath.set(connections, run.perSecond);
+    sharedPath.set(connections, run);
   }
   const xCost = await ask({ type: "x-cost" }, "x-cost");
 
@@ -299,11 +339,21 @@ try {
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const run of runs) {
     const { latency } = run.result;
-    const helloRate = hello.get(run.connections) ?? 0;
-    const sharedRate = sharedPath.get(run.connections) ?? 0;
-    const floorRate = writeFloor.get(run.connections) ?? 0;
+    const helloRate = hello.get(run.connections)?.perSecond ?? 0;
+    const sharedRate = sharedPath.get(run.connections)?.perSecond ?? 0;
+    const floorRate = writeFloor.get(run.connections)?.perSecond ?? 0;
     console.log(
       `| ${run.connections} | ${run.perSecond} | ${helloRate} | ${(run.perSecond / helloRate).toFixed(2)} | ${sharedRate} | ${(sharedRate / helloRate).toFixed(2)} | ${floorRate} | ${(floorRate / helloRate).toFixed(2)} | ${latency.p50} | ${latency.p99} | ${run.result["2xx"]} | ${run.result.non2xx} |`,
+    );
+  }
+  console.log("");
+  console.log("CPU time per request, µs: autocannon's / the server's (every thread of its process)");
+  console.log("| clients | hello | shared path | write floor | claims |");
+  console.log("| --- | --- | --- | --- | --- |");
+  const cpuText = (cpu: CpuPerRequest | undefined) => (cpu ? `${Math.round(cpu.loadGenerator)} / ${Math.round(cpu.server)}` : "");
+  for (const run of runs) {
+    console.log(
+      `| ${run.connections} | ${cpuText(hello.get(run.connections)?.cpu)} | ${cpuText(sharedPath.get(run.connections)?.cpu)} | ${cpuText(writeFloor.get(run.connections)?.cpu)} | ${cpuText(run.cpu)} |`,
     );
   }
   console.log("");
@@ -321,24 +371,44 @@ try {
   const withinGoal = runs.filter((run) => run.result.latency.p99 < P99_GOAL_MS && run.result.non2xx === 0);
   const best = withinGoal.sort((a, b) => b.perSecond - a.perSecond)[0];
   const saturated = runs.at(-1) as (typeof runs)[number];
-  const bestHello = best ? (hello.get(best.connections) ?? null) : null;
-  const bestSharedPath = best ? (sharedPath.get(best.connections) ?? null) : null;
+  const bestHello = best ? (hello.get(best.connections)?.perSecond ?? null) : null;
+  const bestSharedPath = best ? (sharedPath.get(best.connections)?.perSecond ?? null) : null;
   const bestWriteFloor = best ? (writeFloor.get(best.connections) ?? null) : null;
+  const bestHelloCpu = best ? hello.get(best.connections)?.cpu : undefined;
+  /**
+   * The ratio a server would reach if this machine's cores did nothing but run autocannon and it, every
+   * core busy: cores ÷ (autocannon's CPU + the server's, per request), over the yardstick's rate. No
+   * scheduling does better, so a bound under the goal says the goal needs less CPU per request, not a
+   * better overlap of threads.
+   */
+  const cpuBoundRatio = (cpu: CpuPerRequest | undefined) =>
+    cpu && bestHello ? Number(((availableParallelism() * 1e6) / (cpu.loadGenerator + cpu.server) / bestHello).toFixed(2)) : null;
+  const microseconds = (value: number | undefined) => (value === undefined ? null : Math.round(value));
   const figures = {
     claim_to_paid_p50_ms: Math.round(percentile(claimToPaid, 0.5)),
     claim_to_paid_p99_ms: Math.round(percentile(claimToPaid, 0.99)),
     burst_10k_all_paid_s: Number(burstSeconds.toFixed(2)),
     settle_claims_per_s: Math.round(claims["2xx"] / settled.seconds),
-    node_http_hello_per_s: bestHello ?? hello.get(CONNECTIONS) ?? null,
+    node_http_hello_per_s: bestHello ?? hello.get(CONNECTIONS)?.perSecond ?? null,
     claims_intake_ratio: best && bestHello ? Number((best.perSecond / bestHello).toFixed(2)) : null,
     claims_intake_per_s: best?.perSecond ?? null,
     shared_path_per_s: bestSharedPath,
     shared_path_ratio: bestSharedPath && bestHello ? Number((bestSharedPath / bestHello).toFixed(2)) : null,
-    write_floor_per_s: bestWriteFloor,
-    write_floor_ratio: bestWriteFloor && bestHello ? Number((bestWriteFloor / bestHello).toFixed(2)) : null,
+    write_floor_per_s: bestWriteFloor?.perSecond ?? null,
+    write_floor_ratio: bestWriteFloor && bestHello ? Number((bestWriteFloor.perSecond / bestHello).toFixed(2)) : null,
     write_floor_best_ratio: Number(
-      Math.max(...allCounts.map((count) => (writeFloor.get(count) ?? 0) / (hello.get(count) ?? 1))).toFixed(2),
+      Math.max(...allCounts.map((count) => (writeFloor.get(count)?.perSecond ?? 0) / (hello.get(count)?.perSecond ?? 1))).toFixed(
+        2,
+      ),
     ),
+    cores: availableParallelism(),
+    load_generator_us_per_request: microseconds(bestHelloCpu?.loadGenerator),
+    hello_server_us_per_request: microseconds(bestHelloCpu?.server),
+    shared_path_server_us_per_request: microseconds(best && sharedPath.get(best.connections)?.cpu.server),
+    write_floor_server_us_per_request: microseconds(bestWriteFloor?.cpu.server),
+    claims_server_us_per_request: microseconds(best?.cpu.server),
+    write_floor_cpu_bound_ratio: cpuBoundRatio(bestWriteFloor?.cpu),
+    claims_cpu_bound_ratio: cpuBoundRatio(best?.cpu),
     claims_intake_p50_ms: best?.result.latency.p50 ?? null,
     claims_intake_p99_ms: best?.result.latency.p99 ?? null,
     claims_intake_clients: best?.connections ?? null,

@@ -19,6 +19,7 @@ import {
   type BenchCommand,
   type BenchReply,
   type BenchUser,
+  cpuReply,
   SHARED_PATH,
   YARDSTICK_ANSWER,
 } from "./protocol.ts";
@@ -243,6 +244,8 @@ process.on("message", async (command: BenchCommand) => {
           return { type: "x-cost", typicalUsd: null, typicalCalls: null, allEightUsd: null, allEightCalls: null } as const;
         }),
       );
+    } else if (command.type === "cpu") {
+      reply(cpuReply());
     } else {
       await backend.close();
       await database.close();

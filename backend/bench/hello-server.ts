@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import { YARDSTICK_ANSWER } from "./protocol.ts";
+import { answerCpuCommands, YARDSTICK_ANSWER } from "./protocol.ts";
 
 /**
  * `bench:api`'s yardstick: a bare node:http server answering every request with a fixed JSON body, in a
@@ -18,4 +18,5 @@ server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   if (typeof address === "object" && address) process.send?.({ type: "listening", port: address.port });
 });
+answerCpuCommands();
 process.on("disconnect", () => server.close(() => process.exit(0)));

@@ -33,6 +33,8 @@ export type BenchCommand =
   | { type: "batcher-stop" }
   /** Fans with realistic X activity claim a typical and an all-eight giveaway; what X would bill. */
   | { type: "x-cost" }
+  /** This process's CPU time so far, every thread's (the yardstick servers answer it too). */
+  | { type: "cpu" }
   | { type: "close" };
 
 export type BenchReply =
@@ -51,4 +53,17 @@ export type BenchReply =
       allEightUsd: number | null;
       allEightCalls: number | null;
     }
+  | { type: "cpu"; microseconds: number }
   | { type: "closed" };
+
+export function cpuReply(): Extract<BenchReply, { type: "cpu" }> {
+  const { user, system } = process.cpuUsage();
+  return { type: "cpu", microseconds: user + system };
+}
+
+/** A yardstick server's answer to the driver's `cpu` command; its only message. */
+export function answerCpuCommands(): void {
+  process.on("message", (command: BenchCommand) => {
+    if (command.type === "cpu") process.send?.(cpuReply());
+  });
+}

@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import { ClaimIntake } from "../claims/claim-intake.ts";
 import { openBenchDatabase } from "./bench-database.ts";
+import { answerCpuCommands } from "./protocol.ts";
 
 /**
  * `bench:api`'s second yardstick: a claim's durable write and nothing else. A bare node:http server reads
@@ -46,6 +47,7 @@ server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   if (typeof address === "object" && address) process.send?.({ type: "listening", port: address.port });
 });
+answerCpuCommands();
 process.on("disconnect", () =>
   server.close(async () => {
     await database.close();
