@@ -6,7 +6,7 @@ import type { Distribution, Eligibility } from "../../shared/api/distributions.t
 import { postIdBucket } from "../../shared/post-bucket.ts";
 import { chainToken } from "../../shared/tokens/testing/token-fixtures.ts";
 import type { Claim, WalletStatus } from "../messaging/shapes.ts";
-import { claimWidget } from "./claim-widget.tsx";
+import { claimWidget, shownPerPost } from "./claim-widget.tsx";
 import { followXTheme } from "./follow-x-theme.ts";
 import { postSelectors } from "./post-scanner.ts";
 import { eventually, shadowText, startOverlay, widgetsOf } from "./testing/overlay-harness.ts";
@@ -90,8 +90,8 @@ describe("claim widget on real X markup", () => {
       stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
     });
     const articles = [...document.querySelectorAll<HTMLElement>(postSelectors.post)];
+    await eventually(() => expect(widgetsOf("claim-widget")).toHaveLength(3));
     const widgets = widgetsOf("claim-widget");
-    expect(widgets).toHaveLength(3);
     expect(articles.map((article) => widgetsOf("claim-widget", article).length)).toEqual([1, 1, 0, 1, 0]);
     // Each widget sits in its own open shadow root, under the post's own action bar.
     for (const widget of widgets) {
@@ -99,7 +99,7 @@ describe("claim widget on real X markup", () => {
       expect(widget.previousElementSibling?.matches(postSelectors.actionBar)).toBe(true);
     }
 
-    await eventually(() => expect(shadowText(widgets[0] as HTMLElement)).toContain("1.5 $BONK per claim"));
+    for (const widget of widgets) await eventually(() => expect(shadowText(widget)).toContain("1.5 $BONK per claim"));
     // The image post links nothing: only its bucket goes along (the promoted post, nothing at all).
     expect(worker.callsOf("distributions/lookup")).toEqual([
       {
@@ -127,14 +127,8 @@ describe("claim widget on real X markup", () => {
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
     });
-    const [widget] = widgetsOf("claim-widget");
-    const card = () => widget?.shadowRoot?.querySelector('[data-testid="memefans-claim-card"]');
-    await eventually(() => {
-      expect(worker.callsOf("distributions/get")).toEqual([{ address: B }]);
-      expect(card()).toBeNull();
-    });
+    await eventually(() => expect(worker.callsOf("distributions/get")).toEqual([{ address: B }]));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(card()).toBeNull();
     expect(widgetsOf("claim-widget")).toHaveLength(0);
   });
 
@@ -208,7 +202,7 @@ describe("claim widget on real X markup", () => {
       stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
     });
     const [first, second] = [...document.querySelectorAll<HTMLElement>(postSelectors.post)] as [HTMLElement, HTMLElement];
-    expect(widgetsOf("claim-widget", first)).toHaveLength(1);
+    await eventually(() => expect(widgetsOf("claim-widget", first)).toHaveLength(1));
 
     const swap = (target: HTMLElement, html: string) => {
       const template = document.createElement("template");
@@ -222,7 +216,7 @@ describe("claim widget on real X markup", () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
     });
     expect(widgetsOf("claim-widget", first)).toHaveLength(0);
-    expect(widgetsOf("claim-widget", second)).toHaveLength(1);
+    await eventually(() => expect(widgetsOf("claim-widget", second)).toHaveLength(1));
     expect(widgetsOf("claim-widget")).toHaveLength(1);
   });
 
@@ -231,6 +225,7 @@ describe("claim widget on real X markup", () => {
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, claimWidget], serve(onTimeline)).stop;
     });
+    await cardShadow();
     await act(async () => {
       widgetsOf("claim-widget")[0]?.remove();
       await new Promise((resolve) => setTimeout(resolve, 0));
@@ -246,7 +241,7 @@ describe("claim widget on real X markup", () => {
       stopOverlay = started.stop;
       misses = started.misses;
     });
-    expect(widgetsOf("claim-widget")).toHaveLength(1);
+    await eventually(() => expect(widgetsOf("claim-widget")).toHaveLength(1));
     expect(misses).toEqual([
       expect.objectContaining({
         feature: "claim-widget",
@@ -261,7 +256,7 @@ describe("claim widget on real X markup", () => {
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, followXTheme, claimWidget], serve(onTimeline)).stop;
     });
-    const [widget] = widgetsOf("claim-widget");
+    const widget = (await cardShadow()).host as HTMLElement;
     await eventually(() => expect(widget?.dataset.xTheme).toBe("dim"));
     await act(async () => {
       document.body.style.backgroundColor = "rgb(0, 0, 0)";
@@ -299,12 +294,18 @@ function fanClaim(state: Pick<Claim, "status"> & Partial<Claim>): Claim {
   };
 }
 
+/** The first card's shadow root, once the lookup has named its giveaway (nothing shows before). */
+async function cardShadow(): Promise<ShadowRoot> {
+  await eventually(() => expect(widgetsOf("claim-widget")).not.toHaveLength(0));
+  return widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+}
+
 /** Starts the overlay for a signed-in fan with a wallet and presses the claim button once it is enabled. */
 async function claimOnce(worker: ReturnType<typeof serve>, before?: (shadow: ShadowRoot) => void): Promise<ShadowRoot> {
   await act(async () => {
     stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
   });
-  const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+  const shadow = await cardShadow();
   await eventually(() => expect(shadow.querySelector('[data-testid="memefans-claim"]')?.hasAttribute("disabled")).toBe(false));
   before?.(shadow);
   await act(async () => {
@@ -313,6 +314,28 @@ async function claimOnce(worker: ReturnType<typeof serve>, before?: (shadow: Sha
   });
   return shadow;
 }
+
+describe("the giveaway a post shows among several registered for it", () => {
+  const now = Math.floor(Date.now() / 1000);
+  const on = (address: string, overrides: Partial<Distribution>) => distributionFixture(address, IMAGE_POST_ID, overrides);
+  const shown = (...distributions: Distribution[]) => shownPerPost(distributions, now).get(IMAGE_POST_ID)?.address;
+
+  it("prefers one that takes claims: open, then not started, then sold out, then one that is over", () => {
+    const open = on(A, {});
+    const notStarted = on(B, { startsAt: now + 3600 });
+    const soldOut = on(C, { claimedCount: 100, remaining: 0 });
+    const ended = on(QUOTED, { startsAt: now - 7200, endsAt: now - 3600 });
+    expect(shown(ended, soldOut, notStarted, open)).toBe(A);
+    expect(shown(ended, soldOut, notStarted)).toBe(B);
+    expect(shown(ended, soldOut)).toBe(C);
+    expect(shown(on(A, { paused: true }), ended)).toBe(A);
+  });
+
+  it("takes the newest of those alike, else the first heard of", () => {
+    expect(shown(on(A, { startsAt: now - 7200 }), on(B, { startsAt: now - 60 }))).toBe(B);
+    expect(shown(on(A, { startsAt: now - 60 }), on(B, { startsAt: now - 60 }))).toBe(A);
+  });
+});
 
 describe("claim button", () => {
   it("walks through connect X, connect wallet, claim, then follows the claim to confirmed", async () => {
@@ -343,7 +366,7 @@ describe("claim button", () => {
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
     });
-    const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    const shadow = await cardShadow();
     const click = async (testId: string, text?: string) => {
       await eventually(() => expect(shadow.querySelector(`[data-testid="${testId}"]`)).not.toBeNull());
       const scope = shadow.querySelector(`[data-testid="${testId}"]`) as HTMLElement;
@@ -384,7 +407,7 @@ describe("claim button", () => {
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
     });
-    const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    const shadow = await cardShadow();
     await eventually(() => expect(shadow.querySelector('[data-testid="memefans-connect-wallet"]')).not.toBeNull());
     expect(shadow.querySelector('[data-testid="memefans-claim"]')).toBeNull();
   });
@@ -406,7 +429,7 @@ describe("claim button", () => {
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
     });
-    const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    const shadow = await cardShadow();
     await eventually(() => expect(shadow.querySelectorAll('[data-met="true"]')).toHaveLength(2));
     const items = [...shadow.querySelectorAll("[data-testid=memefans-checklist] li")].map((item) => [
       item.getAttribute("data-met"),
@@ -745,8 +768,8 @@ describe("the card in the timeline", () => {
       started = startOverlay([timelineWatch, claimWidget], serve(onTimeline));
       stopOverlay = started.stop;
     });
-    const [widget] = widgetsOf("claim-widget");
-    await eventually(() => expect(shadowText(widget as HTMLElement)).toContain("88 of 100 left"));
+    const widget = (await cardShadow()).host as HTMLElement;
+    await eventually(() => expect(shadowText(widget)).toContain("88 of 100 left"));
     const live = started?.liveCounts;
     await eventually(() => expect(live?.followed.at(-1)).toEqual([B, A, C].sort()));
     expect(live?.connections()).toBe(1);
@@ -783,7 +806,7 @@ describe("the card in the timeline", () => {
       await act(async () => {
         stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
       });
-      const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+      const shadow = await cardShadow();
       await eventually(() => expect(shadow.querySelectorAll('[data-met="false"]')).toHaveLength(3));
       const actions = [...shadow.querySelectorAll<HTMLAnchorElement>('[data-testid="memefans-action"]')];
       expect(actions.map((action) => [action.textContent, action.getAttribute("href")])).toEqual([
@@ -821,7 +844,7 @@ describe("the card in the timeline", () => {
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
     });
-    const shadow = widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
+    const shadow = await cardShadow();
     await eventually(() => expect(shadow.querySelector('[data-testid="memefans-creator-view"]')).not.toBeNull());
     expect(shadow.textContent).toContain("88 of 100 left");
     expect(shadow.querySelector('[data-testid="memefans-checklist"]')).toBeNull();
@@ -835,33 +858,70 @@ describe("the card in the timeline", () => {
     expect(worker.callsOf("dashboard/open")).toEqual([{ address: A }]);
   });
 
-  it("says it cannot reach MEMEFANS, in words, with Retry", async () => {
+  it("shows nothing under a post linking an address while MEMEFANS is unreachable, and the card once it answers", async () => {
     document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(B)));
     let reachable = false;
-    const worker = serve([], {
-      "distributions/get": () => {
-        if (!reachable) {
-          throw Object.assign(new Error("the backend at http://127.0.0.1:8787 is unreachable (Failed to fetch)"), {
-            code: "network_error",
-          });
-        }
-        return { distribution: distributionFixture(B, "1841842569182929401") };
-      },
+    const registered = [distributionFixture(B, "1841842569182929401")];
+    const unreachable = () => {
+      throw Object.assign(new Error("the backend at http://127.0.0.1:8787 is unreachable (Failed to fetch)"), {
+        code: "network_error",
+      });
+    };
+    const worker = serve(registered, {
+      "distributions/lookup": (query) => (reachable ? lookupOf(registered)(query) : unreachable()),
+      "distributions/get": () => unreachable(),
     });
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
     });
-    const shadow = () => widgetsOf("claim-widget")[0]?.shadowRoot as ShadowRoot;
-    await eventually(() =>
-      expect(shadow().querySelector('[data-testid="memefans-unavailable"]')?.textContent).toBe("Can't reach MEMEFANS.Retry"),
-    );
-    expect(shadow().textContent).not.toContain("127.0.0.1");
+    // Any post may link any public key: without the backend's word, nothing of ours goes under it.
+    await eventually(() => expect(worker.callsOf("distributions/get")).toEqual([{ address: B }]));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(widgetsOf("claim-widget")).toHaveLength(0);
+
+    // The post shows up again (X recycled its cell and brought it back): its failed lookup is asked again.
     reachable = true;
+    const post = document.querySelector<HTMLElement>(postSelectors.post) as HTMLElement;
+    const showing = (html: string) => {
+      const template = document.createElement("template");
+      template.innerHTML = html;
+      post.replaceChildren(...(template.content.querySelector(postSelectors.post) as HTMLElement).childNodes);
+    };
     await act(async () => {
-      shadow().querySelector<HTMLButtonElement>('[data-testid="memefans-unavailable"] button')?.click();
+      showing(fixtureHtml("image"));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      showing(withTextLink(fixtureHtml("basic"), link(B)));
       await new Promise((resolve) => setTimeout(resolve, 0));
     });
-    await eventually(() => expect(shadow().textContent).toContain("1.5 $BONK per claim"));
+    await eventually(() =>
+      expect(shadowText(widgetsOf("claim-widget", post)[0] as HTMLElement)).toContain("1.5 $BONK per claim"),
+    );
+  });
+
+  it("shows no MEMEFANS box at all under someone else's reply linking an address no giveaway has", async () => {
+    // jarvis_best's post links a public key the backend knows no giveaway at.
+    document.body.innerHTML = inCell(withTextLink(fixtureHtml("basic"), link(C)));
+    const worker = serve([]);
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], worker).stop;
+    });
+    await eventually(() => expect(worker.callsOf("distributions/get")).toEqual([{ address: C }]));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(widgetsOf("claim-widget")).toHaveLength(0);
+  });
+
+  it("shows, of the giveaways registered for one post, the live one over an older sold-out one", async () => {
+    // The backend answers a bucket's newest first: the sold-out giveaway, registered first, comes last.
+    const soldOut = distributionFixture(A, IMAGE_POST_ID, { claimedCount: 100, remaining: 0 });
+    const live = distributionFixture(B, IMAGE_POST_ID);
+    document.body.innerHTML = inCell(fixtureHtml("image"));
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, claimWidget], serve([live, soldOut])).stop;
+    });
+    const shadow = await cardShadow();
+    await eventually(() => expect(shadow.textContent).toContain("88 of 100 left"));
+    expect(shadow.textContent).not.toContain("Sold out");
+    expect(widgetsOf("claim-widget")).toHaveLength(1);
   });
 
   it("shows the card under the giveaway post and under the creator's own reply linking it, not under another's", async () => {

@@ -1,7 +1,9 @@
+import type { Distribution } from "../../shared/api/distributions.ts";
 import { postIdBucket } from "../../shared/post-bucket.ts";
 import { backendApi } from "../api/backend-api.ts";
 import { distributionSelectors } from "../store/distributions-slice.ts";
 import { postBucketsSeen, postsSeen } from "../store/posts-slice.ts";
+import { type DistributionPhase, distributionPhase } from "../ui/format.ts";
 import { mountInShadow, type ShadowMount } from "../ui/shadow-mount.tsx";
 import { ClaimCard, placedRightly } from "./claim-card.tsx";
 import { followLiveCounts } from "./live-counts.ts";
@@ -19,6 +21,30 @@ import { actionBarOf, type PostReading, postSelectors } from "./post-scanner.ts"
  * Test URLs: https://x.com/home with a post linking <PUBLIC_URL>/d/<address>; that post's
  * https://x.com/<user>/status/<id>; a quote of it.
  */
+
+/**
+ * How much a card matters by its giveaway's phase: one that takes claims first (a sold-out one still
+ * takes a failed claim again), then the ones over.
+ */
+const phaseRank: Partial<Record<DistributionPhase, number>> = { live: 0, "not-started": 1, "sold-out": 2 };
+const OVER = 3;
+
+/**
+ * The giveaway each post shows among those registered for it (the backend refuses no second one for a
+ * post): the one that matters most by phaseRank, and among those alike the newest by start, else the
+ * first heard of (a bucket's answer lists its newest first).
+ */
+export function shownPerPost(distributions: readonly Distribution[], nowSeconds: number): Map<string, Distribution> {
+  const rank = (distribution: Distribution) => phaseRank[distributionPhase(distribution, nowSeconds)] ?? OVER;
+  const shown = new Map<string, Distribution>();
+  for (const candidate of distributions) {
+    const current = shown.get(candidate.postId);
+    const better =
+      !current || rank(candidate) < rank(current) || (rank(candidate) === rank(current) && candidate.startsAt > current.startsAt);
+    if (better) shown.set(candidate.postId, candidate);
+  }
+  return shown;
+}
 
 interface Placed {
   mount: ShadowMount;
@@ -80,18 +106,18 @@ export const claimWidget: Feature = {
     /**
      * Which post gets which card: a known distribution's card goes under the post it was registered
      * for, wherever its link was seen (the creator's reply to it, say), and under the creator's own
-     * posts that link it; a linked distribution not known yet shows its loading (or unavailable) card
-     * under the linking post until it is (ClaimCard then hides it under someone else's post).
+     * posts that link it. A linked address gets nothing until the backend has named it a distribution
+     * placed rightly there: anyone can link any public key, and a MEMEFANS box saying it is unknown
+     * (or that MEMEFANS is unreachable) has no place under their post.
      */
     const sync = () => {
       const distributions = overlay.store.getState().distributions;
-      const registeredFor = new Map(distributionSelectors.selectAll(distributions).map((known) => [known.postId, known.address]));
+      const registeredFor = shownPerPost(distributionSelectors.selectAll(distributions), Math.floor(Date.now() / 1000));
       for (const [article, reading] of seen) {
         const { postId, distribution: linked, authorHandle } = reading;
         const linkedKnown = linked ? distributionSelectors.selectById(distributions, linked) : undefined;
-        const linkShown =
-          linked && (!linkedKnown || (postId && placedRightly(linkedKnown, postId, authorHandle))) ? linked : undefined;
-        const address = postId && !reading.promoted ? (registeredFor.get(postId) ?? linkShown) : undefined;
+        const linkShown = linkedKnown && postId && placedRightly(linkedKnown, postId, authorHandle) ? linked : undefined;
+        const address = postId && !reading.promoted ? (registeredFor.get(postId)?.address ?? linkShown) : undefined;
         const current = placed.get(article);
         if (current && current.address === address && current.postId === postId && current.mount.host.isConnected) continue;
         remove(article);

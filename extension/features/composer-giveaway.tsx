@@ -1,6 +1,6 @@
 import { mountInShadow, type ShadowMount } from "../ui/shadow-mount.tsx";
-import { composerSelectors, insertIntoComposer } from "./composer-text.ts";
-import { CreateButton, cachedHandle, isOwnPost, openDialog } from "./create-distribution.tsx";
+import { composerSelectors, editorOfToolBar, insertIntoComposer } from "./composer-text.ts";
+import { CreateButton, cachedHandle, hasGiveaway, isOwnPost, onNewDistributions, openDialog } from "./create-distribution.tsx";
 import type { Feature, Overlay } from "./overlay.ts";
 import { type PostReading, postSelectors, readPost } from "./post-scanner.ts";
 
@@ -35,10 +35,11 @@ export const composerGiveaway: Feature = {
   runsOn: (url) => composerPages.test(url.pathname),
   init(signal, overlay) {
     const myHandle = cachedHandle(overlay);
-    const inComposer = new Map<Element, ShadowMount>();
+    const inComposer = new Map<Element, { mount: ShadowMount; postId: string }>();
     const scanComposers = () => {
-      for (const [toolBar, mount] of inComposer) {
-        if (!toolBar.isConnected) {
+      // A giveaway found (or registered) for the post meanwhile takes the button away, as under the post.
+      for (const [toolBar, { mount, postId }] of inComposer) {
+        if (!toolBar.isConnected || hasGiveaway(overlay, postId)) {
           mount.remove();
           inComposer.delete(toolBar);
         }
@@ -46,11 +47,11 @@ export const composerGiveaway: Feature = {
       for (const toolBar of overlay.doc.querySelectorAll(composerSelectors.toolBar)) {
         if (inComposer.has(toolBar)) continue;
         const target = repliedPost(toolBar, overlay);
-        if (!target?.postId || !isOwnPost(target, myHandle()) || target.distribution) continue;
+        if (!target?.postId || !isOwnPost(target, myHandle()) || target.distribution || hasGiveaway(overlay, target.postId))
+          continue;
         const postId = target.postId;
-        const composer = toolBar.closest('[role="dialog"]') ?? overlay.doc;
         const insertLink = async (link: string) => {
-          const editor = composer.querySelector<HTMLElement>(composerSelectors.editor);
+          const editor = editorOfToolBar(toolBar);
           if (editor) return insertIntoComposer(editor, link);
           overlay.reportMiss({
             feature: "composer-giveaway",
@@ -59,16 +60,16 @@ export const composerGiveaway: Feature = {
           });
           return false;
         };
-        inComposer.set(
-          toolBar,
-          mountInShadow({
+        inComposer.set(toolBar, {
+          postId,
+          mount: mountInShadow({
             anchor: toolBar,
             placement: "after",
             feature: "create-distribution",
             store: overlay.store,
             children: <CreateButton onClick={() => openDialog(overlay, postId, insertLink, signal)} />,
           }),
-        );
+        });
       }
     };
     let pending: ReturnType<typeof setTimeout> | undefined;
@@ -79,11 +80,13 @@ export const composerGiveaway: Feature = {
       }, COMPOSER_CHECK_MS);
     });
     observer.observe(overlay.doc.body, { childList: true, subtree: true });
+    const unsubscribeStore = onNewDistributions(overlay, scanComposers);
     scanComposers();
     signal.addEventListener("abort", () => {
       observer.disconnect();
+      unsubscribeStore();
       clearTimeout(pending);
-      for (const mount of inComposer.values()) mount.remove();
+      for (const { mount } of inComposer.values()) mount.remove();
     });
   },
 };

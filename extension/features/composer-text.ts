@@ -1,3 +1,5 @@
+import { readPost } from "./post-scanner.ts";
+
 /**
  * Puts text into X's post composer (a Draft.js contenteditable). Draft.js keeps its own model and
  * ignores DOM edits; it does follow the browser's own text insertion, which execCommand("insertText")
@@ -34,17 +36,24 @@ export function insertIntoComposer(editor: HTMLElement, text: string): boolean {
   return (editor.textContent ?? "").includes(text);
 }
 
-/** Resolves with the first element matching `selector` under `root`, or null after `timeoutMs`. */
-export function waitForElement<E extends Element>(
-  root: ParentNode & Node,
-  selector: string,
-  timeoutMs: number,
-): Promise<E | null> {
-  const found = root.querySelector<E>(selector);
+/** No link hosts: only the post's id is read here, and no link decides that. */
+const NO_LINK_HOSTS: ReadonlySet<string> = new Set();
+
+/**
+ * The editor X opens for a click: one that was not among `before`, the one in a dialog first (X opens
+ * its reply composer in #layers, after its own "What is happening?!" composer and a status page's
+ * inline reply box, which are no place for this reply); null after `timeoutMs`.
+ */
+function newEditor(doc: Document, before: ReadonlySet<Element>, timeoutMs: number): Promise<HTMLElement | null> {
+  const find = () => {
+    const fresh = [...doc.querySelectorAll<HTMLElement>(composerSelectors.editor)].filter((editor) => !before.has(editor));
+    return fresh.find((editor) => editor.closest('[role="dialog"]')) ?? fresh[0] ?? null;
+  };
+  const found = find();
   if (found) return Promise.resolve(found);
   return new Promise((resolve) => {
     const observer = new MutationObserver(() => {
-      const match = root.querySelector<E>(selector);
+      const match = find();
       if (match) {
         observer.disconnect();
         clearTimeout(timer);
@@ -55,15 +64,34 @@ export function waitForElement<E extends Element>(
       observer.disconnect();
       resolve(null);
     }, timeoutMs);
-    observer.observe(root, { childList: true, subtree: true });
+    observer.observe(doc, { childList: true, subtree: true });
   });
 }
 
-/** Opens X's reply composer for `article` and types `text` into it; false when X's composer did not appear. */
-export async function replyWithText(article: HTMLElement, text: string, timeoutMs = 5000): Promise<boolean> {
+/**
+ * Opens X's reply composer under `article` and types `text` into it. False when the article no longer
+ * shows post `postId` (X drops or recycles an article while the create dialog is open, and the link
+ * must not go under another post) or X's composer did not open: the caller then shows the link instead.
+ */
+export async function replyWithText(article: HTMLElement, postId: string, text: string, timeoutMs = 5000): Promise<boolean> {
+  if (!article.isConnected || readPost(article, NO_LINK_HOSTS).postId !== postId) return false;
   const reply = article.querySelector<HTMLElement>(composerSelectors.replyButton);
   if (!reply) return false;
+  const before = new Set(article.ownerDocument.querySelectorAll(composerSelectors.editor));
   reply.click();
-  const editor = await waitForElement<HTMLElement>(article.ownerDocument, composerSelectors.editor, timeoutMs);
+  const editor = await newEditor(article.ownerDocument, before, timeoutMs);
   return editor ? insertIntoComposer(editor, text) : false;
+}
+
+/**
+ * The editor of the composer whose toolbar is `toolBar`: the nearest one up its ancestors, never one
+ * past another composer's toolbar (a page can hold several composers, a dialog's and the page's).
+ */
+export function editorOfToolBar(toolBar: Element): HTMLElement | null {
+  for (let scope = toolBar.parentElement; scope; scope = scope.parentElement) {
+    if (scope.querySelectorAll(composerSelectors.toolBar).length > 1) return null;
+    const editor = scope.querySelector<HTMLElement>(composerSelectors.editor);
+    if (editor) return editor;
+  }
+  return null;
 }

@@ -299,13 +299,41 @@ function replyComposerOnClick(article: Element): void {
     const editor = document.createElement("div");
     editor.setAttribute("data-testid", "tweetTextarea_0");
     editor.contentEditable = "true";
-    editor.addEventListener("paste", (event) => {
-      event.preventDefault();
-      editor.textContent = `${editor.textContent ?? ""}${(event as ClipboardEvent).clipboardData?.getData("text/plain") ?? ""}`;
-    });
+    takesPastes(editor);
     document.body.append(editor);
   });
 }
+
+/** Makes `editor` take pasted text into its own model, as X's Draft.js editor does. */
+function takesPastes(editor: Element): void {
+  editor.addEventListener("paste", (event) => {
+    event.preventDefault();
+    editor.textContent = `${editor.textContent ?? ""}${(event as ClipboardEvent).clipboardData?.getData("text/plain") ?? ""}`;
+  });
+}
+
+/** Fills the open create dialog with 1.5 BONK a claim, signs and registers; resolves once it says it is done. */
+async function createInDialog(shadow: ShadowRoot): Promise<void> {
+  await eventually(() => expect(shadow.textContent).toContain("$BONK · 1,000,000 held"));
+  const amount = shadow.querySelector('input[data-field="amount"]') as HTMLInputElement;
+  await act(async () => {
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set?.call(amount, "1.5");
+    amount.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await eventually(() =>
+    expect(shadow.querySelector('[data-testid="memefans-create-cost"]')?.textContent).toContain("150 $BONK"),
+  );
+  await act(async () => (shadow.querySelector('[data-testid="memefans-create-submit"]') as HTMLElement).click());
+  await eventually(() => expect(shadow.querySelector('[data-testid="memefans-create-done"]')).not.toBeNull(), 5000);
+}
+
+/** The worker as it signs and registers a giveaway for a creator holding 1,000,000 BONK. */
+const signingWorker = () =>
+  creatorWorker("100000000000", () => "unlocked", {
+    "chain/latest-blockhash": () => ({ blockhash: BLOCKHASH, lastValidBlockHeight: 100 }),
+    "wallet/sign-and-send": () => ({ signature: "5".repeat(88) }),
+    "distributions/register": () => ({ outcome: "delivered", outboxId: "o-9", response: {} }),
+  });
 
 /** The worker as a creator's dialog finds it: `heldRaw` of BONK, 2 SOL, the built-in wallet in `walletState()`. */
 function creatorWorker(heldRaw: string, walletState: () => "locked" | "unlocked", more: Parameters<typeof workerDouble>[0] = {}) {
@@ -334,15 +362,22 @@ describe("create a giveaway from the creator's own post", () => {
     document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}${inCell(fixtureHtml("basic"))}${inCell(
       withTextLink(fixtureHtml("image"), "https://memefans.app/d/7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU"),
     )}`;
+    // The linked giveaway is the creator's, registered for a post of theirs not on screen.
+    const linked = distributionFixture("7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU", "1983130065320780162", {
+      creatorUsername: "thechosenberg",
+    });
+    const worker = workerDouble({
+      "x/session": () => ({ xUser: null }),
+      "distributions/lookup": lookupOf([linked]),
+      "distributions/get": () => ({ distribution: linked }),
+    });
     await act(async () => {
-      stopOverlay = startOverlay(
-        [timelineWatch, createDistribution, claimWidget],
-        workerDouble({ "x/session": () => ({ xUser: null }) }),
-      ).stop;
+      stopOverlay = startOverlay([timelineWatch, createDistribution, claimWidget], worker).stop;
     });
     const articles = [...document.querySelectorAll('article[data-testid="tweet"]')];
     expect(articles.map((article) => widgetsOf("create-distribution", article).length)).toEqual([1, 0, 0]);
-    expect(articles.map((article) => widgetsOf("claim-widget", article).length)).toEqual([0, 0, 1]);
+    await eventually(() => expect(articles.map((article) => widgetsOf("claim-widget", article).length)).toEqual([0, 0, 1]));
+    expect(articles.map((article) => widgetsOf("create-distribution", article).length)).toEqual([1, 0, 0]);
   });
 
   it("looks up the creator's own posts: a registered one shows the creator's card, not the button again", async () => {
@@ -424,15 +459,54 @@ describe("create a giveaway from the creator's own post", () => {
     expect(widgetsOf("create-distribution")).toHaveLength(0);
   });
 
+  it("offers no second giveaway in the reply composer under an own post that already has one", async () => {
+    const registered = distributionFixture("7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU", "1841834132160077852", {
+      creatorUsername: "thechosenberg",
+    });
+    const composer =
+      '<div data-testid="inline_reply_offscreen"><div data-testid="tweetTextarea_0" contenteditable="true"></div><div data-testid="toolBar"></div></div>';
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}${composer}`;
+    const worker = workerDouble({ "x/session": () => ({ xUser: null }), "distributions/lookup": lookupOf([registered]) });
+    await act(async () => {
+      const statusPage = "https://x.com/thechosenberg/status/1841834132160077852";
+      stopOverlay = startOverlay([timelineWatch, createDistribution, composerGiveaway], worker, statusPage).stop;
+    });
+    // Offered at first, as under the post, until the lookup finds the giveaway the post already has.
+    await eventually(() => expect(worker.callsOf("distributions/lookup")).toHaveLength(1));
+    await eventually(() => expect(widgetsOf("create-distribution")).toHaveLength(0));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(widgetsOf("create-distribution")).toHaveLength(0);
+  });
+
+  it("types the link into the composer the button sits in, not another one earlier on the page", async () => {
+    const composer = (id: string) =>
+      `<div id="${id}"><div data-testid="tweetTextarea_0" contenteditable="true"></div><div data-testid="toolBar"></div></div>`;
+    // X's side composer comes first in the page; the inline reply box sits under the creator's post.
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${composer("side")}${inCell(fixtureHtml("image"))}${composer("inline")}`;
+    for (const editor of document.querySelectorAll('[data-testid="tweetTextarea_0"]')) takesPastes(editor);
+    const worker = signingWorker();
+    await act(async () => {
+      stopOverlay = startOverlay([composerGiveaway], worker, "https://x.com/thechosenberg/status/1841834132160077852").stop;
+    });
+    const button = widgetsOf("create-distribution")[0] as HTMLElement;
+    expect(button.previousElementSibling?.closest("#inline")).not.toBeNull();
+    const open = button.shadowRoot?.querySelector("button") as HTMLElement;
+    await act(async () => open.click());
+    const shadow = widgetsOf("create-dialog")[0]?.shadowRoot as ShadowRoot;
+    await createInDialog(shadow);
+    const [registration] = worker.callsOf("distributions/register") as { address: string }[];
+    expect(document.querySelector('#inline [data-testid="tweetTextarea_0"]')?.textContent).toBe(
+      `http://127.0.0.1:8787/d/${registration?.address}`,
+    );
+    expect(document.querySelector('#side [data-testid="tweetTextarea_0"]')?.textContent).toBe("");
+    expect(shadow.querySelector('[data-testid="memefans-create-done"]')?.textContent).toContain("Its link is in your reply");
+  });
+
   it("validates, signs through the service worker, registers, and types the link into the reply", async () => {
     document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
     const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
     replyComposerOnClick(article);
-    const worker = creatorWorker("100000000000", () => "unlocked", {
-      "chain/latest-blockhash": () => ({ blockhash: BLOCKHASH, lastValidBlockHeight: 100 }),
-      "wallet/sign-and-send": () => ({ signature: "5".repeat(88) }),
-      "distributions/register": () => ({ outcome: "delivered", outboxId: "o-9", response: {} }),
-    });
+    const worker = signingWorker();
     await act(async () => {
       stopOverlay = startOverlay([timelineWatch, createDistribution], worker).stop;
     });
@@ -444,18 +518,7 @@ describe("create a giveaway from the creator's own post", () => {
     // The dialog portals into its own shadow root, never into X's document.body.
     await eventually(() => expect(shadow.querySelector('[role="dialog"]')).not.toBeNull());
     expect(document.body.querySelector(':scope > [role="presentation"]')).toBeNull();
-
-    await eventually(() => expect(shadow.textContent).toContain("$BONK · 1,000,000 held"));
-    const amount = shadow.querySelector('input[data-field="amount"]') as HTMLInputElement;
-    await act(async () => {
-      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set?.call(amount, "1.5");
-      amount.dispatchEvent(new Event("input", { bubbles: true }));
-    });
-    await eventually(() =>
-      expect(shadow.querySelector('[data-testid="memefans-create-cost"]')?.textContent).toContain("150 $BONK"),
-    );
-    await act(async () => (shadow.querySelector('[data-testid="memefans-create-submit"]') as HTMLElement).click());
-    await eventually(() => expect(shadow.querySelector('[data-testid="memefans-create-done"]')).not.toBeNull(), 5000);
+    await createInDialog(shadow);
 
     const [signRequest] = worker.callsOf("wallet/sign-and-send") as { transaction: string; purpose: string }[];
     const summary = summarizeTransaction(decodeTransaction(signRequest?.transaction ?? ""), {
@@ -496,6 +559,29 @@ describe("create a giveaway from the creator's own post", () => {
     act(() => stopOverlay?.());
     stopOverlay = undefined;
     expect(widgetsOf("create-dialog")).toHaveLength(0);
+  });
+
+  it("shows the link instead of saying it is in a reply when X showed another post in the article meanwhile", async () => {
+    document.body.innerHTML = `${signedInAs("thechosenberg")}${inCell(fixtureHtml("image"))}`;
+    const article = document.querySelector('article[data-testid="tweet"]') as HTMLElement;
+    const worker = signingWorker();
+    await act(async () => {
+      stopOverlay = startOverlay([timelineWatch, createDistribution], worker).stop;
+    });
+    const open = widgetsOf("create-distribution", article)[0]?.shadowRoot?.querySelector("button") as HTMLElement;
+    await act(async () => open.click());
+    const shadow = widgetsOf("create-dialog")[0]?.shadowRoot as ShadowRoot;
+    // While the creator signs, X recycles the article for jarvis_best's post, whose reply button opens a composer.
+    const template = document.createElement("template");
+    template.innerHTML = fixtureHtml("basic");
+    article.replaceChildren(...(template.content.querySelector('article[data-testid="tweet"]') as HTMLElement).childNodes);
+    replyComposerOnClick(article);
+    await createInDialog(shadow);
+    const [registration] = worker.callsOf("distributions/register") as { address: string }[];
+    expect(shadow.querySelector('[data-testid="memefans-create-done"]')?.textContent).toContain(
+      `Post this link in a reply: http://127.0.0.1:8787/d/${registration?.address}`,
+    );
+    expect(document.querySelector('[data-testid="tweetTextarea_0"]')).toBeNull();
   });
 
   it("shows a token of unknown decimals in raw units with its warnings, and will not sign a giveaway of it", async () => {

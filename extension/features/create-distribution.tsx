@@ -65,6 +65,25 @@ export function CreateButton({ onClick }: { onClick(): void }) {
   );
 }
 
+/** Whether a giveaway is known for `postId` (registered, or found by a lookup): its post has one, and is offered no other. */
+export function hasGiveaway(overlay: Overlay, postId: string | null): boolean {
+  return (
+    postId !== null &&
+    distributionSelectors.selectAll(overlay.store.getState().distributions).some((known) => known.postId === postId)
+  );
+}
+
+/** Calls `onChange` whenever the overlay hears of another distribution; returns the unsubscribe. */
+export function onNewDistributions(overlay: Overlay, onChange: () => void): () => void {
+  let known = overlay.store.getState().distributions.ids;
+  return overlay.store.subscribe(() => {
+    const ids = overlay.store.getState().distributions.ids;
+    if (ids === known) return;
+    known = ids;
+    onChange();
+  });
+}
+
 /** Re-reads the handle at most this often: the scanner asks for every post, X's nav rarely changes. */
 const HANDLE_TTL_MS = 2000;
 
@@ -89,14 +108,12 @@ export const createDistribution: Feature = {
       onPosts.delete(article);
     };
     const readings = new Map<HTMLElement, PostReading>();
-    const registered = (postId: string | null) =>
-      postId !== null && distributionSelectors.selectAll(overlay.store.getState().distributions).some((d) => d.postId === postId);
     const place = (article: HTMLElement, reading: PostReading) => {
       readings.set(article, reading);
       const existing = onPosts.get(article);
       const own = isOwnPost(reading, reading.authorHandle ? myHandle() : null);
       if (own && reading.postId) overlay.store.dispatch(postsSeen([{ postId: reading.postId }]));
-      const wanted = !reading.distribution && own && !registered(reading.postId);
+      const wanted = !reading.distribution && own && !hasGiveaway(overlay, reading.postId);
       if (existing?.host.isConnected && wanted) return;
       if (existing) remove(article);
       if (!wanted || !reading.postId) return;
@@ -110,7 +127,9 @@ export const createDistribution: Feature = {
           placement: "after",
           feature: "create-distribution",
           store: overlay.store,
-          children: <CreateButton onClick={() => openDialog(overlay, postId, (link) => replyWithText(article, link), signal)} />,
+          children: (
+            <CreateButton onClick={() => openDialog(overlay, postId, (link) => replyWithText(article, postId, link), signal)} />
+          ),
         }),
       );
     };
@@ -120,12 +139,9 @@ export const createDistribution: Feature = {
     };
     overlay.hub.subscribe({ onPost: place, onPostRerendered: place, onPostGone: gone }, signal);
     // A giveaway registered (or found) for an own post takes its button away.
-    let known = overlay.store.getState().distributions.ids;
-    const unsubscribeStore = overlay.store.subscribe(() => {
-      const ids = overlay.store.getState().distributions.ids;
-      if (ids === known) return;
-      known = ids;
-      for (const [article, reading] of readings) if (onPosts.has(article) && registered(reading.postId)) remove(article);
+    const unsubscribeStore = onNewDistributions(overlay, () => {
+      for (const [article, reading] of readings)
+        if (onPosts.has(article) && hasGiveaway(overlay, reading.postId)) remove(article);
     });
 
     signal.addEventListener("abort", () => {

@@ -6,8 +6,7 @@ import { backendApi } from "../api/backend-api.ts";
 /** Every distribution the overlay has heard of, by address, from the bulk lookup or a single read. */
 const adapter = createEntityAdapter<Distribution, string>({ selectId: (distribution) => distribution.address });
 
-/** Why a linked distribution could not be read (not registered, or the backend unreachable), by address. */
-const initialState = adapter.getInitialState({ unavailable: {} as Record<string, { code: string; message: string }> });
+const initialState = adapter.getInitialState();
 
 export const distributionsSlice = createSlice({
   name: "distributions",
@@ -27,20 +26,12 @@ export const distributionsSlice = createSlice({
       })
       .addMatcher(backendApi.endpoints.distributionsGet.matchFulfilled, (state, action) => {
         adapter.upsertOne(state, action.payload.distribution);
-        delete state.unavailable[action.payload.distribution.address];
       })
       .addMatcher(backendApi.endpoints.registerDistribution.matchFulfilled, (state, action) => {
         // The creator's own post shows its card (and no second "Create a giveaway") as soon as it is registered.
         const registered =
           action.payload.outcome === "delivered" ? distributionResponseSchema.safeParse(action.payload.response) : undefined;
         if (registered?.success) adapter.upsertOne(state, registered.data.distribution);
-      })
-      .addMatcher(backendApi.endpoints.distributionsGet.matchRejected, (state, action) => {
-        const error = action.payload as { code?: string; message?: string } | undefined;
-        state.unavailable[action.meta.arg.originalArgs.address] = {
-          code: error?.code ?? "internal",
-          message: error?.message ?? action.error.message ?? "the backend did not answer",
-        };
       });
   },
 });

@@ -42,9 +42,8 @@ describe("posts and the bulk lookup", () => {
     ]);
     const state = store.getState();
     expect(distributionSelectors.selectIds(state.distributions)).toEqual([A, B]);
-    expect(state.distributions.unavailable).toEqual({
-      So11111111111111111111111111111111111111112: { code: "backend_error", message: "not registered" },
-    });
+    // The unregistered address is not kept: nothing is shown for it.
+    expect(distributionSelectors.selectById(state.distributions, "So11111111111111111111111111111111111111112")).toBeUndefined();
     expect(postSelectors.selectAll(state.posts).map((post) => post.lookup)).toEqual(["done", "done", "done"]);
 
     // Seen again (a recycled cell): already known, not asked again.
