@@ -66,6 +66,36 @@ describeEachEngine("the service worker's live-counts port", (database) => {
     await expect.poll(() => backend.context.liveEvents.streamCount).toBe(0);
   }, 60_000);
 
+  it("asks no more for addresses none of which is a giveaway, and waits twice as long after each refusal", async () => {
+    const calls: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      calls.push(String(input));
+      return fetch(input, init);
+    };
+    const unknown = portFrom(fromX);
+    serveLiveCounts(unknown.port, { ...dependencies(), fetch: counting });
+    unknown.fromTab({ follow: ["So11111111111111111111111111111111111111112"] });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(calls).toHaveLength(1);
+    unknown.tabClosed();
+
+    // Too many streams from this address (the backend's 429): 50, 100, 200, 400 ms apart, not every 50.
+    const refusedAt: number[] = [];
+    const refusing: typeof fetch = async () => {
+      refusedAt.push(performance.now());
+      return new Response(JSON.stringify({ error: { code: "rate_limited", message: "too many" } }), { status: 429 });
+    };
+    const crowded = portFrom(fromX);
+    serveLiveCounts(crowded.port, { ...dependencies(), fetch: refusing });
+    crowded.fromTab({ follow: [address] });
+    await expect.poll(() => refusedAt.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(4);
+    crowded.tabClosed();
+    const gaps = refusedAt.slice(1, 4).map((at, index) => at - (refusedAt[index] as number));
+    expect(gaps[0]).toBeGreaterThanOrEqual(95);
+    expect(gaps[1]).toBeGreaterThanOrEqual(195);
+    expect(gaps[2]).toBeGreaterThanOrEqual(395);
+  });
+
   it("refuses a port from anywhere but our content script on X", async () => {
     for (const sender of [
       { ...fromX, id: "b".repeat(32) },

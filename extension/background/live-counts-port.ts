@@ -16,9 +16,12 @@ export interface LiveCountsDependencies {
   extensionId: string;
   backendUrl(): Promise<string>;
   fetch: typeof fetch;
-  /** Wait before opening the stream again after it failed or ended. */
+  /** Wait before opening the stream again after it ended or failed; doubled after each refusal or failure in a row. */
   retryMs?: number;
 }
+
+/** The longest wait between tries while the backend refuses or cannot be reached. */
+const MAX_RETRY_MS = 60_000;
 
 /**
  * Serves one tab's live-counts port: one GET /live/distributions stream for the distributions the
@@ -35,7 +38,15 @@ export function serveLiveCounts(port: LiveCountsPort, dependencies: LiveCountsDe
   let current: AbortController | null = null;
   let following: string[] = [];
 
+  /**
+   * Follows `addresses` until aborted. A stream that ran and ended (the backend closes each after a
+   * while) is opened again at once after `retryMs`; a refusal (too many streams from this address) or
+   * an unreachable backend waits twice as long each time, so a crowd of tabs does not hammer it. A 404
+   * says none of the addresses is a registered giveaway: asking again cannot change that.
+   */
   const open = async (addresses: string[], signal: AbortSignal): Promise<void> => {
+    const retryMs = dependencies.retryMs ?? 5_000;
+    let wait = retryMs;
     while (!signal.aborted) {
       try {
         const base = (await dependencies.backendUrl()).replace(/\/$/, "");
@@ -43,12 +54,20 @@ export function serveLiveCounts(port: LiveCountsPort, dependencies: LiveCountsDe
           headers: { accept: "text/event-stream" },
           signal,
         });
-        if (response.ok && response.body) await readLiveCounts(response.body, (counts) => port.postMessage({ counts }), signal);
+        if (response.status === 404) return;
+        if (response.ok && response.body) {
+          wait = retryMs;
+          await readLiveCounts(response.body, (counts) => port.postMessage({ counts }), signal);
+        } else {
+          await response.body?.cancel();
+          wait = Math.min(wait * 2, MAX_RETRY_MS);
+        }
       } catch {
         // Unreachable or dropped: the cards keep their last numbers until the stream is back.
+        wait = Math.min(wait * 2, MAX_RETRY_MS);
       }
       if (signal.aborted) return;
-      await new Promise((resolve) => setTimeout(resolve, dependencies.retryMs ?? 5_000));
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   };
 
