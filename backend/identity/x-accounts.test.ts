@@ -38,3 +38,15 @@ it("takes the token another instance's refresh stores a moment after X refused o
   await accounts.saveLogin(fan, tokens("expired-token", Date.now() - 1000));
   expect(await accounts.accessTokenFor(fan.id)).toBe("winners-token");
 });
+
+it("keeps whether the account's posts are protected, from the sign-in and from a later profile read", async () => {
+  const accounts = new XAccounts(database, cipher, { clientId: "memefans-local", apiBaseUrl: "http://x.invalid" });
+  const locked = { id: "1399000000000000077", name: "Locked Fan", username: "lockedfan" };
+  await accounts.saveLogin({ ...locked, protected: true }, tokens("locked-token", Date.now() + HOUR));
+  expect(await accounts.profileOnRecord(locked.id)).toMatchObject({ postsProtected: true });
+  await accounts.recordProfile(locked.id, { ...locked, protected: false });
+  expect(await accounts.profileOnRecord(locked.id)).toMatchObject({ postsProtected: false });
+  // A read that does not say leaves what X said last.
+  await accounts.recordProfile(locked.id, locked);
+  expect(await accounts.profileOnRecord(locked.id)).toMatchObject({ postsProtected: false });
+});

@@ -50,11 +50,12 @@ export class XAccounts {
     const id = user.id;
     const result = await this.database.query<AccountRow>(
       `INSERT INTO x_accounts (x_user_id, username, name, profile_image_url, x_created_at, followers_count,
-         access_token_encrypted, refresh_token_encrypted, access_token_expires_at, scopes, profile_read_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         access_token_encrypted, refresh_token_encrypted, access_token_expires_at, scopes, profile_read_at, posts_protected)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (x_user_id) DO UPDATE SET username = EXCLUDED.username, name = EXCLUDED.name,
          profile_image_url = EXCLUDED.profile_image_url, x_created_at = EXCLUDED.x_created_at,
          followers_count = EXCLUDED.followers_count, profile_read_at = EXCLUDED.profile_read_at,
+         posts_protected = EXCLUDED.posts_protected,
          access_token_encrypted = EXCLUDED.access_token_encrypted,
          refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
          access_token_expires_at = EXCLUDED.access_token_expires_at, scopes = EXCLUDED.scopes, updated_at = now()
@@ -71,6 +72,7 @@ export class XAccounts {
         tokens.expiresAt,
         tokens.scopes.join(" "),
         new Date(this.now()),
+        user.protected ?? null,
       ],
     );
     const row = result.rows[0];
@@ -84,12 +86,14 @@ export class XAccounts {
       x_created_at: Date | null;
       followers_count: number | null;
       profile_read_at: Date | null;
-    }>("SELECT x_created_at, followers_count, profile_read_at FROM x_accounts WHERE x_user_id = $1", [xUserId]);
+      posts_protected: boolean | null;
+    }>("SELECT x_created_at, followers_count, profile_read_at, posts_protected FROM x_accounts WHERE x_user_id = $1", [xUserId]);
     const row = result.rows[0];
     if (!row?.profile_read_at) return undefined;
     return {
       ...(row.x_created_at ? { createdAt: row.x_created_at.getTime() } : {}),
       ...(row.followers_count !== null ? { followersCount: row.followers_count } : {}),
+      ...(row.posts_protected !== null ? { postsProtected: row.posts_protected } : {}),
       readAt: row.profile_read_at.getTime(),
     };
   }
@@ -98,12 +102,13 @@ export class XAccounts {
   async recordProfile(xUserId: string, user: XUser): Promise<void> {
     await this.database.query(
       `UPDATE x_accounts SET x_created_at = coalesce($2, x_created_at), followers_count = coalesce($3, followers_count),
-         profile_read_at = $4 WHERE x_user_id = $1`,
+         profile_read_at = $4, posts_protected = coalesce($5, posts_protected) WHERE x_user_id = $1`,
       [
         xUserId,
         user.created_at ? new Date(user.created_at) : null,
         user.public_metrics?.followers_count ?? null,
         new Date(this.now()),
+        user.protected ?? null,
       ],
     );
   }

@@ -7,6 +7,8 @@ export interface EmulatedUser {
   createdAt: number;
   /** Followers beyond the seeded accounts, so an account can look popular without thousands of rows. */
   extraFollowers: number;
+  /** X's protected account: its posts are left out of search. */
+  protected: boolean;
 }
 
 export type ReferenceType = "retweeted" | "quoted" | "replied_to";
@@ -56,7 +58,14 @@ export class EmulatorStore {
     return (((BigInt(Math.floor(at)) - SNOWFLAKE_EPOCH) << 22n) | this.#sequence).toString();
   }
 
-  addUser(input: { username: string; name: string; createdAt?: number; extraFollowers?: number; id?: string }): EmulatedUser {
+  addUser(input: {
+    username: string;
+    name: string;
+    createdAt?: number;
+    extraFollowers?: number;
+    id?: string;
+    protected?: boolean;
+  }): EmulatedUser {
     if (this.userByUsername(input.username)) throw new EmulatorConflict(`username @${input.username} is taken`);
     const createdAt = input.createdAt ?? this.now();
     const user: EmulatedUser = {
@@ -65,6 +74,7 @@ export class EmulatorStore {
       name: input.name,
       createdAt,
       extraFollowers: input.extraFollowers ?? 0,
+      protected: input.protected ?? false,
     };
     this.users.set(user.id, user);
     return user;

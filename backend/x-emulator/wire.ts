@@ -33,7 +33,7 @@ export function renderUser(
     if (connection.length > 0) body.connection_status = connection;
   }
   if (fields.has("created_at")) body.created_at = new Date(user.createdAt).toISOString();
-  if (fields.has("protected")) body.protected = false;
+  if (fields.has("protected")) body.protected = user.protected;
   if (fields.has("verified")) body.verified = false;
   if (fields.has("description")) body.description = "";
   if (fields.has("profile_image_url")) {

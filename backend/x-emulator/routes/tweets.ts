@@ -35,7 +35,8 @@ export function tweetsRouter(context: EmulatorContext): Router {
       const fields = requestedFields(request.query["tweet.fields"]);
       const items = store
         .timeline()
-        .filter((tweet) => tweet.createdAt >= since && matches(tweet))
+        // X's search leaves out protected accounts' posts, whoever asks.
+        .filter((tweet) => tweet.createdAt >= since && !store.users.get(tweet.authorId)?.protected && matches(tweet))
         .map((tweet) => renderTweet(tweet, fields));
       sendPage(request, response, items, {
         minResults: 10,

@@ -12,6 +12,8 @@ export interface ProfileOnRecord {
   /** ms since epoch. */
   createdAt?: number;
   followersCount?: number;
+  /** X's `protected`: search/recent never returns this account's posts, so fan-post checks read its timeline. */
+  postsProtected?: boolean;
   /** When X said so, ms since epoch. */
   readAt: number;
 }

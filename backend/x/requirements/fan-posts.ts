@@ -13,6 +13,8 @@ const SEARCH_REACH_MS = 7 * 24 * 60 * 60 * 1000 - 60 * 60 * 1000;
  * If that finds nothing and the giveaway post is older than search's 7 days, the fan's own timeline
  * (users/:fan/tweets, newest first, 5 posts then pages of 100) is read back to the post's creation
  * time, since nothing older can answer it: usually one more call, at most `timelinePages`.
+ * A fan whose posts are protected is never in search's results: their timeline, which their own token
+ * reads, is the only place, whatever the post's age.
  */
 export async function findFanPost(
   context: RequirementContext,
@@ -22,14 +24,17 @@ export async function findFanPost(
 ): Promise<XTweet | undefined> {
   const { client, fan, post } = context;
   const isFans = (tweet: XTweet) => tweet.author_id === fan.xUserId && matches(tweet);
-  for await (const page of client.searchRecent(`${query} from:${fan.xUserId}`, fan.accessToken, {
-    pageSize: 10,
-    maxPages: searchPages,
-  })) {
-    const found = page.items.find(isFans);
-    if (found) return found;
+  const searchable = fan.profileOnRecord?.postsProtected !== true;
+  if (searchable) {
+    for await (const page of client.searchRecent(`${query} from:${fan.xUserId}`, fan.accessToken, {
+      pageSize: 10,
+      maxPages: searchPages,
+    })) {
+      const found = page.items.find(isFans);
+      if (found) return found;
+    }
+    if (post.createdAt === undefined || context.now - post.createdAt < SEARCH_REACH_MS) return undefined;
   }
-  if (post.createdAt === undefined || context.now - post.createdAt < SEARCH_REACH_MS) return undefined;
   for await (const page of client.userTweets(fan.xUserId, fan.accessToken, {
     firstPageSize: USER_TWEETS_MIN_PAGE,
     pageSize: 100,
@@ -38,7 +43,8 @@ export async function findFanPost(
     const found = page.items.find(isFans);
     if (found) return found;
     const oldest = page.items.at(-1)?.created_at;
-    if (oldest !== undefined && Date.parse(oldest) < post.createdAt) return undefined;
+    // Nothing older than the giveaway post can answer it (a post of unknown date: up to timelinePages).
+    if (oldest !== undefined && post.createdAt !== undefined && Date.parse(oldest) < post.createdAt) return undefined;
   }
   return undefined;
 }

@@ -212,6 +212,29 @@ describe("verifyRequirements against the emulator", () => {
     });
   });
 
+  it("finds a protected fan's reply in their own timeline, which search never returns", async () => {
+    const client = createXApiClient({ baseUrl: emulator.url, clock });
+    const locked = emulator.store.addUser({ username: "lockedfan", name: "Locked Fan", protected: true });
+    emulator.store.reply({ authorId: locked.id, tweetId: posts.giveaway, text: "gm memefans" });
+    const check = (profileOnRecord?: { postsProtected: boolean; readAt: number }) =>
+      verifyRequirements(
+        { client, now: () => clock.now(), tokenBalanceOf: async () => 0n },
+        {
+          fan: {
+            xUserId: locked.id,
+            accessToken: emulator.issueUserToken(locked.id).access_token,
+            ...(profileOnRecord ? { profileOnRecord } : {}),
+          },
+          post: { ...post, createdAt: emulator.store.tweets.get(posts.giveaway)?.createdAt },
+          requirements: [requirement({ type: "reply" })],
+        },
+      );
+    // Search alone cannot see it, as on X.
+    expect(await check()).toMatchObject({ met: false, xCalls: 1 });
+    // Known to be protected (users/me said so): one read of the fan's timeline instead of a search.
+    expect(await check({ postsProtected: true, readAt: clock.now() })).toMatchObject({ met: true, xCalls: 1 });
+  });
+
   it("lets an expired fan token surface as XUnauthorizedError", async () => {
     const client = createXApiClient({ baseUrl: emulator.url, clock });
     const token = emulator.issueUserToken(users.superfan.id, { lifetimeSeconds: 1 }).access_token;

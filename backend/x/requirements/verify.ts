@@ -118,6 +118,7 @@ export function profileFrom(user: XUser, readAt: number): ProfileOnRecord {
   return {
     ...(user.created_at ? { createdAt: Date.parse(user.created_at) } : {}),
     ...(user.public_metrics ? { followersCount: user.public_metrics.followers_count } : {}),
+    ...(user.protected !== undefined ? { postsProtected: user.protected } : {}),
     readAt,
   };
 }
