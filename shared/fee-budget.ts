@@ -4,6 +4,9 @@
  * fan's token account also takes that account's rent, only from what lies above that reserve.
  */
 
+/** What each signature of a transaction costs its fee payer: Solana's base fee. */
+export const LAMPORTS_PER_SIGNATURE = 5_000n;
+
 /** Rent-exempt minimum of a classic SPL token account (165 bytes): what opening one costs. */
 export const TOKEN_ACCOUNT_RENT_LAMPORTS = 2_039_280n;
 /** A Token-2022 associated token account carries ImmutableOwner: 170 bytes, so more rent. */

@@ -47,8 +47,11 @@ function mentions(failure: unknown, pattern: RegExp): boolean {
 export function decideBatchFailure(failure: unknown, batchSize: number): BatchFailureDecision {
   if (failure === "BlockhashNotFound" || mentions(failure, /Blockhash not found/i)) return { action: "requeue" };
   // The fee payer also pays the rent of recipients' new token accounts up front (the budget reimburses it).
+  // AccountNotFound: it never held lamports (a verifier signing a batch alone, see batchSigners, that
+  // the operator did not fund), which no attempt of the claim itself can mend.
   if (
     failure === "InsufficientFundsForFee" ||
+    failure === "AccountNotFound" ||
     mentions(failure, /insufficient funds for fee|InsufficientFundsForFee|insufficient lamports/i)
   ) {
     return { action: "retry_later", delayMs: RETRY_FEE_PAYER_MS, reason: "the fee payer cannot pay the fee" };

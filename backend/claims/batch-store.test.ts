@@ -3,6 +3,8 @@ import { expect, it } from "vitest";
 import type { Database } from "../db/database.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import {
+  confirmEarlierBatches,
+  earlierBatchesOf,
   LeaseLostError,
   leaseInFlightBatches,
   leaseQueuedClaims,
@@ -225,6 +227,27 @@ describeEachEngine("batch store", (database) => {
         .slice(3)
         .map((slot) => ({ ...settled, slot, status: "failed", batch_id: batchId, signature, failure_reason: "slot_taken" })),
     ]);
+  });
+
+  it("remembers the batches a claim went back to the queue from, and confirms it by the one the chain shows landed", async () => {
+    const { target, batchId, slots } = await recordedBatch(database(), "owner-a", 2);
+    const distribution = target.address.toBase58();
+    const signature = (await claimsOf(database(), target))[0]?.signature as string;
+    await settleBatch(database(), batchId, { batchStatus: "expired", confirmedSlots: [], requeue: { slots } });
+    const earlier = await earlierBatchesOf(database(), distribution, slots);
+    expect(earlier.sort((a, b) => a.slot - b.slot)).toEqual(slots.map((slot) => ({ slot, batchId, signature })));
+    // One claim is on its way again in another batch, the other still queued: both were paid by the first.
+    const [first] = (await leaseQueuedClaims(database(), "owner-a", 30_000, 1_000)).filter(
+      (claim) => claim.distribution === distribution,
+    );
+    await recordSentBatches(database(), { claimLessee: "owner-a", batchOwner: "owner-a" }, 30_000, [
+      sentBatch(distribution, [first?.id as string]),
+    ]);
+    expect(await confirmEarlierBatches(database(), distribution, earlier)).toBe(2);
+    expect(await batchRow(database(), batchId)).toMatchObject({ status: "confirmed" });
+    expect(
+      (await claimsOf(database(), target)).map(({ status, batch_id, signature }) => ({ status, batch_id, signature })),
+    ).toEqual(slots.map(() => ({ status: "confirmed", batch_id: batchId, signature })));
   });
 
   it("leaves alone a batch whose lease another instance took over and settled first", async () => {

@@ -184,6 +184,47 @@ export async function settleBatch(database: Queryable, batchId: string, settleme
   return rows.map((row) => ({ state: row.state, count: row.moved }));
 }
 
+/** A batch that carried a claim before it went back to the queue (migration 210). */
+export interface EarlierBatch {
+  slot: number;
+  batchId: string;
+  signature: string;
+}
+
+/** The earlier batches of the distribution's claims at `slots`: those each rode in before it went back to the queue. */
+export async function earlierBatchesOf(database: Queryable, distribution: string, slots: number[]): Promise<EarlierBatch[]> {
+  if (!slots.length) return [];
+  const { rows } = await database.query<{ slot: number; batch_id: string; signature: string }>(
+    `SELECT claims.slot, claim_batches.id::text AS batch_id, claim_batches.signature
+       FROM claims JOIN claim_batches ON claim_batches.id = ANY(claims.earlier_batch_ids)
+      WHERE claims.distribution = $1 AND claims.slot = ANY($2::int[]) AND claims.earlier_batch_ids IS NOT NULL`,
+    [distribution, slots],
+  );
+  return rows.map((row) => ({ slot: row.slot, batchId: row.batch_id, signature: row.signature }));
+}
+
+/**
+ * The chain confirmed these earlier batches without error, though they were settled as expired or
+ * refused: each paid its claims, so the claim at each slot is confirmed with that batch's signature,
+ * wherever it stands now (queued, or sent in a batch that will find its slot taken), and the batch is
+ * confirmed. Returns how many claims moved to confirmed.
+ */
+export async function confirmEarlierBatches(database: Queryable, distribution: string, paid: EarlierBatch[]): Promise<number> {
+  if (!paid.length) return 0;
+  const result = await database.query(
+    `WITH settled AS (
+       UPDATE claim_batches SET status = 'confirmed', updated_at = now()
+        WHERE id = ANY(${lockedBatches("status IN ('expired', 'refused')")}) AND status IN ('expired', 'refused'))
+     UPDATE claims
+        SET status = 'confirmed', batch_id = paid.batch_id, signature = paid.signature, failure_reason = NULL,
+            not_before = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       FROM unnest($1::bigint[], $2::int[], $3::text[]) AS paid (batch_id, slot, signature)
+      WHERE claims.distribution = $4 AND claims.slot = paid.slot AND claims.status IN ('queued', 'sent')`,
+    [paid.map((batch) => batch.batchId), paid.map((batch) => batch.slot), paid.map((batch) => batch.signature), distribution],
+  );
+  return result.rowCount;
+}
+
 export async function slotsOfBatch(database: Queryable, batchId: string): Promise<number[]> {
   const { rows } = await database.query<{ slot: number }>(
     "SELECT slot FROM claims WHERE batch_id = $1 AND status = 'sent' ORDER BY slot",

@@ -1,7 +1,7 @@
 import { ComputeBudgetProgram, Keypair, PublicKey, Transaction, type TransactionInstruction } from "@solana/web3.js";
 import bs58 from "bs58";
 import { describe, expect, it } from "vitest";
-import { batchInstruction, type MintRef, priorityFeeLamports, signBatch } from "./batch-transaction.ts";
+import { batchInstruction, batchSigners, type MintRef, priorityFeeLamports, signBatch } from "./batch-transaction.ts";
 
 const mint: MintRef = (() => {
   const key = Keypair.generate().publicKey;
@@ -52,6 +52,23 @@ describe("batch transactions", () => {
       // 7 fixed accounts, the two programs that open accounts, a token account per claim and one owner.
       expect(decoded.instructions[2]?.keys.length).toBe(7 + 2 + entries.length + 1);
     }
+  });
+
+  it("leaves a separate fee payer out of a batch whose claims' fees would not cover its second signature", () => {
+    const verifier = Keypair.generate();
+    const separate = { verifier, feePayer: Keypair.generate() };
+    expect(batchSigners(separate, 5_000n, 1)).toEqual({ verifier });
+    expect(batchSigners(separate, 5_000n, 2)).toBe(separate);
+    expect(batchSigners(separate, 10_000n, 1)).toBe(separate);
+    expect(batchSigners(separate, 2_500n, 3)).toEqual({ verifier });
+    // One key signs once whatever the batch: nothing to leave out.
+    const alone = { verifier };
+    expect(batchSigners(alone, 5_000n, 1)).toBe(alone);
+    const same = { verifier, feePayer: Keypair.fromSecretKey(verifier.secretKey) };
+    expect(batchSigners(same, 5_000n, 1)).toBe(same);
+    expect(
+      Transaction.from(signBatch(same, Keypair.generate().publicKey.toBase58(), mint, entries, blockhash).wire).signatures,
+    ).toHaveLength(1);
   });
 
   it("prices the priority fee as the runtime charges it, rounded up to whole lamports", () => {

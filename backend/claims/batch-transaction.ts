@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject, sign } from "node:crypto";
 import { ComputeBudgetProgram, type Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import bs58 from "bs58";
+import { LAMPORTS_PER_SIGNATURE } from "../../shared/fee-budget.ts";
 import {
   type AssociatedTokenAccount,
   type BatchShape,
@@ -89,10 +90,32 @@ function computeBudgetInstructions(fees: BatchFees): TransactionInstruction[] {
   return [limit, ComputeBudgetProgram.setComputeUnitPrice({ microLamports: fees.microLamportsPerUnit })];
 }
 
+/** The fee payer is another key than the verifier: its batches carry two signatures. */
+function hasSeparateFeePayer(signers: BatchSigners): boolean {
+  return signers.feePayer !== undefined && !signers.feePayer.publicKey.equals(signers.verifier.publicKey);
+}
+
+/**
+ * Who signs a batch of `claims` claims of a distribution that reimburses `feePerClaimLamports` per
+ * claim. The program reimburses the fee payer that fee per claim (and the priority fee, which the batch's
+ * price keeps within the creator's cap), while the runtime charges it per signature: a separate fee payer
+ * adds the verifier's signature, so a batch of one claim at the default fee (5,000 lamports) would cost
+ * it 10,000 and return 5,000. Such a batch, which a lone claim at low traffic, a claim retried alone or
+ * the last of a cycle's claims makes, goes with the verifier alone as its fee payer and the account the
+ * program reimburses: one signature, which the claim's fee covers, so the fan is still paid at once and
+ * neither key is out of pocket. The verifier then needs the lamports of one such batch (its fee, and
+ * the rent of an account it opens, both returned by the batch itself). A fee per claim below one
+ * signature's (FEE_PER_CLAIM_LAMPORTS is the operator's own setting) leaves a batch of one short whoever signs.
+ */
+export function batchSigners(signers: BatchSigners, feePerClaimLamports: bigint, claims: number): BatchSigners {
+  if (!hasSeparateFeePayer(signers) || feePerClaimLamports * BigInt(claims) >= 2n * LAMPORTS_PER_SIGNATURE) return signers;
+  return { verifier: signers.verifier };
+}
+
 function shape(signers: BatchSigners, createAccounts: boolean): BatchShape {
   return {
     createAccounts,
-    separateFeePayer: signers.feePayer !== undefined && !signers.feePayer.publicKey.equals(signers.verifier.publicKey),
+    separateFeePayer: hasSeparateFeePayer(signers),
     // The largest budget a batch carries: a unit limit and a price.
     extraInstructions: computeBudgetInstructions({ computeUnitLimit: MAX_COMPUTE_UNIT_LIMIT, microLamportsPerUnit: 1 }),
   };
@@ -224,8 +247,7 @@ export function batchInstruction(
 }
 
 function signersOf(signers: BatchSigners): Keypair[] {
-  const feePayer = signers.feePayer ?? signers.verifier;
-  return feePayer === signers.verifier ? [feePayer] : [feePayer, signers.verifier];
+  return signers.feePayer && hasSeparateFeePayer(signers) ? [signers.feePayer, signers.verifier] : [signers.verifier];
 }
 
 /** The batch's message: its compute budget, then the batch instruction. */

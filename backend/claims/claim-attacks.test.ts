@@ -13,6 +13,7 @@ import { ClaimBatcher } from "./claim-batcher.ts";
 import { ClaimIntake } from "./claim-intake.ts";
 import { mintRef } from "./distribution-chain-state.ts";
 import { createTestDistribution, fund, sendAndAwait, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
+import { runUntilSettled } from "./testing/queued-claims.ts";
 
 /**
  * The issue 12 attacks on the backend's side, against the real program in LiteSVM, the real batcher and
@@ -63,15 +64,6 @@ async function claimStates(database: Database, distribution: TestDistribution): 
     [distribution.address.toBase58()],
   );
   return new Map(rows.map((row) => [row.slot, row.failure_reason ? `${row.status}: ${row.failure_reason}` : row.status]));
-}
-
-async function runUntilSettled(batcher: ClaimBatcher, database: Database, distribution: TestDistribution): Promise<void> {
-  for (let cycle = 0; cycle < 100; cycle++) {
-    await batcher.runCycle();
-    const states = [...(await claimStates(database, distribution)).values()];
-    if (!states.some((state) => state === "queued" || state === "sent")) return;
-  }
-  throw new Error(`claims never settled: ${JSON.stringify([...(await claimStates(database, distribution))])}`);
 }
 
 async function batchesRecorded(database: Database, distribution: TestDistribution): Promise<number> {

@@ -14,7 +14,6 @@ import { decodeDistributionAccount } from "../../shared/program/index.ts";
 import { defaultChainPrograms } from "../chain/default-programs.ts";
 import { EmbeddedChain } from "../chain/embedded-chain.ts";
 import { inProcessConnection } from "../chain/in-process-fetch.ts";
-import type { Database } from "../db/database.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { decideBatchFailure } from "./batch-failure.ts";
 import {
@@ -37,7 +36,7 @@ import {
   type TestDistribution,
   tokenBalance,
 } from "./testing/chain-fixtures.ts";
-import { claimStatuses, queueClaims, queueClaimsFor } from "./testing/queued-claims.ts";
+import { claimStatuses, queueClaims, queueClaimsFor, runUntilSettled } from "./testing/queued-claims.ts";
 
 const verifier = Keypair.generate();
 let chain: EmbeddedChain;
@@ -46,15 +45,6 @@ beforeAll(async () => {
   chain = new EmbeddedChain({ programs: defaultChainPrograms() });
   await fund(inProcessConnection(chain), verifier.publicKey, 1000);
 });
-
-async function runUntilSettled(batcher: ClaimBatcher, database: Database, distribution: TestDistribution): Promise<void> {
-  for (let cycle = 0; cycle < 100; cycle++) {
-    await batcher.runCycle();
-    const counts = await claimStatuses(database, distribution);
-    if (!counts.queued && !counts.sent) return;
-  }
-  throw new Error(`claims never settled: ${JSON.stringify(await claimStatuses(database, distribution))}`);
-}
 
 /** A distribution open now on the test chain, whose claims `verifier` may batch. */
 function liveDistribution(connection: Connection, maxClaims: number): Promise<TestDistribution> {

@@ -1,14 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
-import { type Connection, PublicKey, SendTransactionError, VersionedTransaction } from "@solana/web3.js";
+import { TOKEN_2022_PROGRAM_ID, unpackAccount } from "@solana/spl-token";
+import {
+  type Connection,
+  PublicKey,
+  SendTransactionError,
+  type SignatureStatus,
+  SYSVAR_CLOCK_PUBKEY,
+  VersionedTransaction,
+} from "@solana/web3.js";
 import type { ClaimFailureReason, ClaimStatus } from "../../shared/api/claims.ts";
 import { tokenAccountCreationsCovered, tokenAccountRent } from "../../shared/fee-budget.ts";
-import { type DistributionAccount, distributionProgramId, isSlotClaimed } from "../../shared/program/index.ts";
+import { type DistributionAccount, distributionProgramId, findVaultAddress, isSlotClaimed } from "../../shared/program/index.ts";
 import type { Database } from "../db/database.ts";
 import { type ChainReader, connectionChainReader } from "../distributions/chain-reader.ts";
 import { type BatchFailureDecision, decideBatchFailure } from "./batch-failure.ts";
 import {
   type BatchSettlement,
+  confirmEarlierBatches,
+  type EarlierBatch,
+  earlierBatchesOf,
   failQueuedClaims,
   type InFlightBatch,
   type LeasedClaim,
@@ -31,6 +41,7 @@ import {
   batchCapacity,
   batchInstruction,
   batchMessage,
+  batchSigners,
   bumpTriesToOpen,
   COMPUTE_UNITS_PER_BUMP_TRY,
   MAX_COMPUTE_UNIT_LIMIT,
@@ -71,6 +82,15 @@ const COMPUTE_UNIT_MARGIN = 1_000;
  */
 const MEASURE_TTL_MS = 5_000;
 const MAX_MEASURED_SHAPES = 1_000;
+/**
+ * Batches of a distribution whose end is this close on the chain's clock are simulated, never sent on a
+ * reused measure: the clock was read at the start of the cycle, at confirmed commitment, and moves on
+ * while the batch is built and until it lands; a batch landing after the end fails (Ended) and its fee
+ * is never reimbursed.
+ */
+const WINDOW_END_MARGIN_SECONDS = 30n;
+/** Where the Clock sysvar keeps unix_timestamp (after slot, epoch_start_timestamp, epoch, leader_schedule_epoch). */
+const CLOCK_UNIX_TIMESTAMP_OFFSET = 32;
 
 /** Where a cycle spends its time: reported through hooks.onPhase for `bench:api`'s profile. */
 export type BatcherPhase =
@@ -87,6 +107,22 @@ export type BatcherPhase =
 /** The slot's bit is set on chain: someone was paid for it. */
 function isTaken(state: DistributionAccount, slot: number): boolean {
   return slot < state.maxClaims && isSlotClaimed(state.claimedBitmap, slot);
+}
+
+/**
+ * The cluster confirmed the transaction: a status only processed may still be dropped with its fork
+ * (and the transaction land elsewhere), so neither its success nor its error is final yet.
+ */
+function isSettledStatus(status: SignatureStatus | null | undefined): status is SignatureStatus {
+  return status?.confirmationStatus === "confirmed" || status?.confirmationStatus === "finalized";
+}
+
+/** What a cycle reads of a distribution beside its account, in one call: its vault, and the chain's clock. */
+interface DistributionSurroundings {
+  /** The vault's token account is frozen (by the mint's freeze authority): no payout can leave it. */
+  vaultFrozen: boolean;
+  /** The chain's clock, which the program compares with the distribution's start and end. */
+  unixTimestamp: bigint;
 }
 
 export interface ClaimBatcherHooks {
@@ -123,7 +159,7 @@ export interface ClaimBatcherOptions {
    * or sends, so the database's thread and the main thread work at the same time.
    */
   senders?: number;
-  /** How long the claims of a paused distribution wait before the chain is asked again. */
+  /** How long the claims of a paused distribution (or one whose vault is frozen) wait before the chain is asked again. */
   pausedRecheckMs?: number;
   hooks?: ClaimBatcherHooks;
 }
@@ -138,15 +174,18 @@ export interface CycleReport {
  * the database (signature, blockhash, last valid block height) before it is sent, so whatever
  * happens to this process, the chain can later say what became of it. A claim is confirmed only by
  * its own batch: batch_claim is all-or-nothing, so a batch this backend signed and recorded that the
- * chain confirmed without error paid every entry in it. A batch whose blockhash expired without a
- * status can never land, and its claims go back to the queue. A set bit in the distribution's bitmap
- * never counts as a payment to our claimant (anyone holding the verifier key could have set it): a
- * queued claim whose slot is taken fails with `slot_taken`. Nothing is ever paid twice, because a
- * slot's bit is set exactly once on chain.
+ * chain confirmed without error paid every entry in it. A batch whose blockhash had expired when the
+ * chain was asked about it and showed no status can never land, and its claims go back to the queue.
+ * A set bit in the distribution's bitmap never counts as a payment to our claimant (anyone holding the
+ * verifier key could have set it): a queued claim whose slot is taken fails with `slot_taken`, unless
+ * one of its own earlier batches (one taken for expired or refused, which an RPC node behind the
+ * cluster can make of a landed one) is confirmed on chain: then that batch paid it. Nothing is ever
+ * paid twice, because a slot's bit is set exactly once on chain.
  *
  * Before every distribution's batches the chain is read again: a distribution that no longer names
- * this verifier fails its claims (`verifier_changed`), a paused one keeps them queued, and claims that
- * would open a token account go out only while the fee budget covers its rent (`needs_token_account`).
+ * this verifier, or whose end has passed on the chain's clock, fails its claims (`verifier_changed`,
+ * `ended`), a paused one, one not started or one whose vault is frozen keeps them queued, and claims
+ * that would open a token account go out only while the fee budget covers its rent (`needs_token_account`).
  */
 export class ClaimBatcher {
   readonly instanceId: string;
@@ -318,25 +357,28 @@ export class ClaimBatcher {
       leaseInFlightBatches(database, this.instanceId, this.leaseMs, STATUSES_PER_REQUEST),
     );
     if (!batches.length) return { settled: 0, unsettled: 0 };
+    // The height is read before the statuses, so that a batch without a status is taken for expired only
+    // when its blockhash had passed before the chain was asked: read after, a batch landing between the
+    // two answers would be taken for expired, and its claims sent again.
+    const blockHeight = await this.timed("status_poll", () => connection.getBlockHeight("confirmed"));
     const { value: statuses } = await this.timed("status_poll", () =>
       connection.getSignatureStatuses(
         batches.map((batch) => batch.signature),
         { searchTransactionHistory: true },
       ),
     );
-    let blockHeight: number | undefined;
     const confirmed: InFlightBatch[] = [];
     const others: { batch: InFlightBatch; err: unknown }[] = [];
     for (const [index, batch] of batches.entries()) {
       const status = statuses[index];
-      if (status?.err) others.push({ batch, err: status.err });
-      else if (status?.confirmationStatus === "confirmed" || status?.confirmationStatus === "finalized") confirmed.push(batch);
-      else if (!status) {
-        blockHeight ??= await this.timed("status_poll", () => connection.getBlockHeight("confirmed"));
+      if (isSettledStatus(status)) {
+        if (status.err) others.push({ batch, err: status.err });
+        else confirmed.push(batch);
+      } else if (!status && blockHeight > Number(batch.last_valid_block_height)) {
         // Its blockhash is past and the chain never saw it: it can never land, so its claims go out again.
-        if (blockHeight > Number(batch.last_valid_block_height)) others.push({ batch, err: undefined });
+        others.push({ batch, err: undefined });
       }
-      // Otherwise still on its way: its slots are read only once it settles.
+      // Otherwise still on its way (or only processed): its slots are read only once it settles.
     }
     await this.timed("settle_db", async () => {
       // All-or-nothing: our signed, recorded batch succeeded, so it paid each of its entries.
@@ -374,8 +416,37 @@ export class ClaimBatcher {
   }
 
   /**
+   * Confirms the distribution's claims at `slots` that one of their own earlier batches paid: a batch
+   * settled as expired or refused that the chain shows confirmed without error (an RPC node behind the
+   * cluster answered no status for it, or answered its send with an error). Called before such claims
+   * fail for a taken slot (or a distribution gone), since that batch set their bits. Returns the slots
+   * confirmed.
+   */
+  private async confirmPaidEarlier(distribution: string, slots: number[]): Promise<Set<number>> {
+    const { database, connection } = this.options;
+    const earlier = await earlierBatchesOf(database, distribution, slots);
+    const paid: EarlierBatch[] = [];
+    for (let start = 0; start < earlier.length; start += STATUSES_PER_REQUEST) {
+      const asked = earlier.slice(start, start + STATUSES_PER_REQUEST);
+      const { value: statuses } = await this.timed("status_poll", () =>
+        connection.getSignatureStatuses(
+          asked.map((batch) => batch.signature),
+          { searchTransactionHistory: true },
+        ),
+      );
+      for (const [index, batch] of asked.entries()) {
+        const status = statuses[index];
+        if (isSettledStatus(status) && !status.err) paid.push(batch);
+      }
+    }
+    this.transition("confirmed", await confirmEarlierBatches(database, distribution, paid));
+    return new Set(paid.map((batch) => batch.slot));
+  }
+
+  /**
    * The batch paid nothing because a slot in it was already taken: the claims whose bits are set lost
-   * their slot to a payment that was not ours; the others go back to the queue.
+   * their slot to a payment that was not theirs (unless an earlier batch of theirs made it); the others
+   * go back to the queue.
    */
   private async sortTakenSlots(
     batch: Pick<InFlightBatch, "id" | "distribution">,
@@ -383,15 +454,19 @@ export class ClaimBatcher {
     batchStatus: BatchSettlement["batchStatus"],
   ): Promise<void> {
     const state = await this.distributionState(batch.distribution);
+    const paidEarlier = await this.confirmPaidEarlier(
+      batch.distribution,
+      state ? slots.filter((slot) => isTaken(state, slot)) : slots,
+    );
+    const unpaid = slots.filter((slot) => !paidEarlier.has(slot));
     if (!state) {
-      return this.settle(batch.id, { batchStatus, confirmedSlots: [], failed: { slots, reason: "distribution_closed" } });
+      return this.settle(batch.id, { batchStatus, confirmedSlots: [], failed: { slots: unpaid, reason: "distribution_closed" } });
     }
-    const taken = slots.filter((slot) => isTaken(state, slot));
     await this.settle(batch.id, {
       batchStatus,
       confirmedSlots: [],
-      requeue: { slots: slots.filter((slot) => !isTaken(state, slot)) },
-      failed: { slots: taken, reason: "slot_taken" },
+      requeue: { slots: unpaid.filter((slot) => !isTaken(state, slot)) },
+      failed: { slots: unpaid.filter((slot) => isTaken(state, slot)), reason: "slot_taken" },
     });
   }
 
@@ -448,13 +523,16 @@ export class ClaimBatcher {
       );
       const prepared: PreparedBatch[] = [];
       for (const [distribution, claims] of byDistribution) {
-        const state = await this.timed("chain_reads", () => this.distributionState(distribution));
-        const sendable = await this.screen(lessee, state, claims);
+        const [state, surroundings] = await this.timed("chain_reads", () =>
+          Promise.all([this.distributionState(distribution), this.surroundings(distribution)]),
+        );
+        const sendable = await this.screen(lessee, distribution, state, surroundings, claims);
         if (!state || !sendable.length) continue;
         // Only a distribution with a priority fee cap bids, so only its escalation is read.
         const escalations = state.priorityFeeCapLamports > 0n ? await this.fees.escalationsOf(distribution) : 0;
+        const nearEnd = state.endTs - surroundings.unixTimestamp < WINDOW_END_MARGIN_SECONDS;
         for (const batch of await this.timed("chain_reads", () => this.packBatches(lessee, state, sendable)))
-          prepared.push(await this.prepareBatch(distribution, state, batch, blockhash, escalations));
+          prepared.push(await this.prepareBatch(distribution, state, batch, blockhash, { escalations, nearEnd }));
       }
       return await this.recordAndSend(lessee, prepared, blockhash, lastValidBlockHeight);
     } finally {
@@ -481,35 +559,74 @@ export class ClaimBatcher {
   }
 
   /**
-   * Decides from the distribution as the chain has it now which leased claims may go out: none when it
-   * is closed or names another verifier (they fail) or is paused (they wait); never a claim whose slot
-   * is already taken, since no batch of ours carries a queued claim.
+   * The distribution's vault and the chain's clock, in one read beside the distribution's (the vault's
+   * address derives from the distribution's, as the program requires).
    */
-  private async screen(lessee: string, state: DistributionAccount | null, claims: LeasedClaim[]): Promise<LeasedClaim[]> {
+  private async surroundings(distribution: string): Promise<DistributionSurroundings> {
+    const vault = findVaultAddress(new PublicKey(distribution), this.programId).address;
+    const [vaultAccount, clock] = await this.options.connection.getMultipleAccountsInfo(
+      [vault, SYSVAR_CLOCK_PUBKEY],
+      "confirmed",
+    );
+    if (!clock) throw new Error("the chain answered no Clock sysvar");
+    return {
+      // A distribution that is gone has no vault; screen fails its claims.
+      vaultFrozen: vaultAccount ? unpackAccount(vault, vaultAccount, vaultAccount.owner).isFrozen : false,
+      unixTimestamp: clock.data.readBigInt64LE(CLOCK_UNIX_TIMESTAMP_OFFSET),
+    };
+  }
+
+  /**
+   * Decides from the distribution as the chain has it now which leased claims may go out: none when it
+   * is closed, names another verifier or has ended on the chain's clock (they fail), nor when it is
+   * paused, not started or its vault is frozen (they wait: the creator may resume or thaw); never a
+   * claim whose slot is already taken, since no batch of ours carries a queued claim, unless one of its
+   * own earlier batches took it (it is confirmed). A batch the program would refuse costs a fee that
+   * nothing reimburses, so none goes out that this read shows refused.
+   */
+  private async screen(
+    lessee: string,
+    distribution: string,
+    state: DistributionAccount | null,
+    surroundings: DistributionSurroundings,
+    claims: LeasedClaim[],
+  ): Promise<LeasedClaim[]> {
+    const paidEarlier = await this.confirmPaidEarlier(
+      distribution,
+      (state ? claims.filter((claim) => isTaken(state, claim.slot)) : claims).map((claim) => claim.slot),
+    );
+    const unpaid = claims.filter((claim) => !paidEarlier.has(claim.slot));
     if (!state) {
-      await this.failLeased(lessee, claims, "distribution_closed");
+      await this.failLeased(lessee, unpaid, "distribution_closed");
       return [];
     }
     if (!state.verifier.equals(this.options.signers.verifier.publicKey)) {
-      await this.failLeased(lessee, claims, "verifier_changed");
+      await this.failLeased(lessee, unpaid, "verifier_changed");
       return [];
     }
-    if (state.paused) {
-      const notBefore = new Date(Date.now() + (this.options.pausedRecheckMs ?? PAUSED_RECHECK_MS));
+    // The chain's clock never goes back: past the end, no batch can pay them.
+    if (surroundings.unixTimestamp > state.endTs) {
+      await this.failLeased(lessee, unpaid, "ended");
+      return [];
+    }
+    const untilStartMs = Number(state.startTs - surroundings.unixTimestamp) * 1000;
+    if (state.paused || surroundings.vaultFrozen || untilStartMs > 0) {
+      const waitMs =
+        state.paused || surroundings.vaultFrozen ? (this.options.pausedRecheckMs ?? PAUSED_RECHECK_MS) : untilStartMs;
       await postponeQueuedClaims(
         this.options.database,
         lessee,
-        claims.map((claim) => claim.id),
-        notBefore,
+        unpaid.map((claim) => claim.id),
+        new Date(Date.now() + waitMs),
       );
       return [];
     }
     await this.failLeased(
       lessee,
-      claims.filter((claim) => isTaken(state, claim.slot)),
+      unpaid.filter((claim) => isTaken(state, claim.slot)),
       "slot_taken",
     );
-    return claims.filter((claim) => !isTaken(state, claim.slot));
+    return unpaid.filter((claim) => !isTaken(state, claim.slot));
   }
 
   private mintRef(mint: PublicKey): Promise<MintRef> {
@@ -587,18 +704,23 @@ export class ClaimBatcher {
    * simulated (which also shows, before anything is paid, whether the chain would refuse it); the
    * others reuse that measure, moved by 1,500 units per bump try more or fewer than the measured batch
    * took to open its accounts. A batch with a claim sent alone or an address someone pre-funded is
-   * always simulated. The batcher reads the distribution before each cycle and never sends a claim
-   * whose slot is taken or whose token account would refuse it, so a send that fails anyway is a race,
-   * settled like any refusal.
+   * always simulated, and so is one `nearEnd` of the distribution (WINDOW_END_MARGIN_SECONDS) and one
+   * the verifier signs alone (see batchSigners): its balance is not the one the operator keeps for fees,
+   * and a simulation shows it short before anything is sent. The batcher reads the distribution before
+   * each cycle and never sends a claim whose slot is taken or whose token account would refuse it, so a
+   * send that fails anyway is a race, settled like any refusal.
    */
   private async prepareBatch(
     distribution: string,
     state: DistributionAccount,
     items: PackedClaim[],
     blockhash: string,
-    escalations: number,
+    { escalations, nearEnd }: { escalations: number; nearEnd: boolean },
   ): Promise<PreparedBatch> {
-    const { signers, connection } = this.options;
+    const { connection } = this.options;
+    const signers = batchSigners(this.options.signers, state.feePerClaimLamports, items.length);
+    // batchSigners left the separate fee payer out.
+    const verifierAlone = signers !== this.options.signers;
     const mint = await this.mintRef(state.mint);
     const entries = items.map((item) => item.entry);
     const instruction = await this.timed("build_and_sign", async () =>
@@ -623,7 +745,12 @@ export class ClaimBatcher {
     const measured = this.measuredUnits.get(shape);
     const opensPrefunded = items.some((item) => item.prefunded);
     const reuse =
-      measured && !opensPrefunded && !items.some((item) => item.alone) && performance.now() - measured.at < MEASURE_TTL_MS;
+      measured &&
+      !opensPrefunded &&
+      !items.some((item) => item.alone) &&
+      !nearEnd &&
+      !verifierAlone &&
+      performance.now() - measured.at < MEASURE_TTL_MS;
     let used = reuse ? measured.units + (bumpTries - measured.bumpTries) * COMPUTE_UNITS_PER_BUMP_TRY : undefined;
     let refusal: PreparedBatch["refusal"];
     if (used === undefined) {

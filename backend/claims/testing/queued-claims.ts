@@ -1,6 +1,7 @@
 import { Keypair, type PublicKey } from "@solana/web3.js";
 import { expect } from "vitest";
 import type { Database } from "../../db/database.ts";
+import type { ClaimBatcher } from "../claim-batcher.ts";
 import { ClaimIntake } from "../claim-intake.ts";
 import type { TestDistribution } from "./chain-fixtures.ts";
 
@@ -47,4 +48,19 @@ export async function claimStatuses(
     [distribution.address.toBase58()],
   );
   return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+}
+
+/** Runs the batcher's cycles until no claim of `distribution` is queued or sent; fails after `cycles`. */
+export async function runUntilSettled(
+  batcher: Pick<ClaimBatcher, "runCycle">,
+  database: Database,
+  distribution: Pick<TestDistribution, "address">,
+  cycles = 100,
+): Promise<void> {
+  for (let cycle = 0; cycle < cycles; cycle++) {
+    await batcher.runCycle();
+    const counts = await claimStatuses(database, distribution);
+    if (!counts.queued && !counts.sent) return;
+  }
+  throw new Error(`claims never settled: ${JSON.stringify(await claimStatuses(database, distribution))}`);
 }

@@ -1,4 +1,5 @@
 import { VersionedTransaction } from "@solana/web3.js";
+import { LAMPORTS_PER_SIGNATURE } from "../../../shared/fee-budget.ts";
 import { creationTotalText } from "../../features/create-cost.ts";
 import { fromBase64 } from "../../messaging/base64.ts";
 import { formatSol } from "../../messaging/format.ts";
@@ -11,8 +12,6 @@ import {
   type ResolvedInstruction,
   tokenText,
 } from "./instruction-decoders.ts";
-
-export const LAMPORTS_PER_SIGNATURE = 5_000n;
 
 export interface TransactionSummary {
   instructions: InstructionSummary[];

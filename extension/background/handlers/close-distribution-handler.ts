@@ -1,10 +1,10 @@
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
+import { LAMPORTS_PER_SIGNATURE } from "../../../shared/fee-budget.ts";
 import { closeDistributionInstruction } from "../../../shared/program/close-distribution.ts";
 import { toBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import { formatLocalTime } from "../../ui/format.ts";
-import { LAMPORTS_PER_SIGNATURE } from "../approvals/transaction-summary.ts";
 import type { RpcClient } from "../chain/rpc-client.ts";
 import type { Handlers } from "../router.ts";
 import { type BackgroundServices, rpcClient } from "../services.ts";

@@ -1,12 +1,11 @@
 import { PublicKey, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
-import { type TokenProgramName, tokenAccountRent } from "../../../shared/fee-budget.ts";
+import { LAMPORTS_PER_SIGNATURE, type TokenProgramName, tokenAccountRent } from "../../../shared/fee-budget.ts";
 import { decodeDistributionAccount } from "../../../shared/program/distribution-account.ts";
 import { openedAccount, openingRentText, tokenAccountOpeningInstruction } from "../../../shared/token-account-opening.ts";
 import { BUILT_IN_PROGRAM_ID } from "../../build-settings.ts";
 import { toBase64 } from "../../messaging/base64.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 import { formatSol } from "../../messaging/format.ts";
-import { LAMPORTS_PER_SIGNATURE } from "../approvals/transaction-summary.ts";
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from "../chain/program-ids.ts";
 import type { Handlers } from "../router.ts";
 import { type BackgroundServices, rpcClient } from "../services.ts";

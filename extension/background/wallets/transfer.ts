@@ -9,10 +9,10 @@ import {
   unpackMint,
 } from "@solana/spl-token";
 import { PublicKey, SystemProgram, type TransactionInstruction, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
+import { LAMPORTS_PER_SIGNATURE } from "../../../shared/fee-budget.ts";
 import { decimalTokenAmount, rawTokenAmount } from "../../../shared/primitives.ts";
 import { readMintFacts } from "../../../shared/tokens/onchain-token.ts";
 import { MessagingError } from "../../messaging/errors.ts";
-import { LAMPORTS_PER_SIGNATURE } from "../approvals/transaction-summary.ts";
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from "../chain/program-ids.ts";
 import type { RpcClient } from "../chain/rpc-client.ts";
 
