@@ -114,10 +114,14 @@ async function webSignInWithCookie(username: string, startUrl = pageSignInUrl())
 
 const sessionOf = (page: URL) => new URLSearchParams(page.hash.slice(1)).get("session") ?? "";
 
-/** The signed-in fan answers, on the claim page, the blink sign-in's request to bind its wallet. */
+/** The signed-in fan answers, on the claim page, the blink sign-in's request to bind the wallet the page shows. */
 async function answerBlinkLink(page: URL, confirmed: boolean) {
   const flow = new URLSearchParams(page.hash.slice(1)).get("blink") ?? "";
-  return backend.request("POST", `/auth/wallet/blink-links/${flow}`, { token: sessionOf(page), body: { confirmed } });
+  const shown = await backend.request("GET", `/auth/wallet/blink-links/${flow}`, { token: sessionOf(page) });
+  const { wallet } = shown.ok
+    ? ((await shown.json()) as { wallet: string })
+    : { wallet: Keypair.generate().publicKey.toBase58() };
+  return backend.request("POST", `/auth/wallet/blink-links/${flow}`, { token: sessionOf(page), body: { wallet, confirmed } });
 }
 
 describe("the claim page", () => {
@@ -414,7 +418,11 @@ describe("the giveaway's Solana Action (blink)", () => {
     const asked = await backend.request("GET", `/auth/wallet/blink-links/${flow}`, { token: sessionOf(victimPage) });
     expect(await asked.json()).toMatchObject({ wallet: attackerWallet });
     expect(await (await answerBlinkLink(victimPage, false)).json()).toEqual({ wallet: attackerWallet, confirmed: false });
-    expect((await answerBlinkLink(victimPage, true)).status).toBe(404);
+    const late = await backend.request("POST", `/auth/wallet/blink-links/${flow}`, {
+      token: sessionOf(victimPage),
+      body: { wallet: attackerWallet, confirmed: true },
+    });
+    expect(late.status).toBe(404);
     const gone = await backend.request("GET", `/auth/wallet/blink-links/${flow}`, { token: sessionOf(victimPage) });
     expect(gone.status).toBe(404);
     const after = await post<ExternalLinkResponse>(`${actionUrl()}?flow=${flow}`, { account: attackerWallet });
@@ -423,9 +431,35 @@ describe("the giveaway's Solana Action (blink)", () => {
     const other = await backend.signIn(SEED.users.casualFan.username);
     const notTheirs = await backend.request("POST", `/auth/wallet/blink-links/${flow}`, {
       token: other.sessionToken,
-      body: { confirmed: true },
+      body: { wallet: attackerWallet, confirmed: true },
     });
     expect(notTheirs.status).toBe(404);
+  });
+
+  it("asks for one wallet per blink flow: a second sign-in through a link reusing the flow adds none the first answer would confirm", async () => {
+    const victimWallet = Keypair.generate().publicKey.toBase58();
+    const attackerWallet = Keypair.generate().publicKey.toBase58();
+    const honest = await post<ExternalLinkResponse>(actionUrl(), { account: victimWallet });
+    const flow = new URL(honest.body.externalLink).searchParams.get("flow") ?? "";
+    // The attacker writes a start link with the same flow and their own wallet; the victim follows both.
+    const lure = new URL(honest.body.externalLink);
+    lure.searchParams.set("wallet", attackerWallet);
+    const victimPage = await webSignIn(SEED.users.superfan.username, honest.body.externalLink);
+    await webSignIn(SEED.users.superfan.username, lure.toString());
+
+    const asked = await backend.request("GET", `/auth/wallet/blink-links/${flow}`, { token: sessionOf(victimPage) });
+    expect(await asked.json()).toMatchObject({ wallet: victimWallet });
+    // An answer names the wallet it is about: one the page never showed finds no request.
+    const forged = await backend.request("POST", `/auth/wallet/blink-links/${flow}`, {
+      token: sessionOf(victimPage),
+      body: { wallet: attackerWallet, confirmed: true },
+    });
+    expect(forged.status).toBe(404);
+    expect((await answerBlinkLink(victimPage, true)).status).toBe(200);
+    const attackerPress = await post<ExternalLinkResponse>(`${actionUrl()}?flow=${flow}`, { account: attackerWallet });
+    expect(attackerPress.body.type).toBe("external-link");
+    const victimPress = await post<SignMessageResponse>(`${actionUrl()}?flow=${flow}`, { account: victimWallet });
+    expect(victimPress.body.type).toBe("message");
   });
 
   it("names no X account to whoever presses Claim for a bound wallet, and hands the unused message out again", async () => {

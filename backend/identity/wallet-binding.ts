@@ -92,9 +92,13 @@ export class WalletBinding {
       expirationTime: expiresAt.toISOString(),
     });
     await this.database.query("DELETE FROM wallet_challenges WHERE expires_at < $1", [new Date(this.#now() - CHALLENGE_TTL_MS)]);
+    // A blink flow asks for one wallet, once: its start link can be anyone's, and a second sign-in
+    // through a link reusing the flow must not add a wallet that the holder's answer to the first would
+    // confirm too.
     await this.database.query(
       `INSERT INTO wallet_challenges (nonce, x_user_id, address, message, expires_at, blink_flow, for_bound_wallet)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+       SELECT $1, $2, $3, $4, $5, $6, $7
+        WHERE $6::text IS NULL OR NOT EXISTS (SELECT 1 FROM wallet_challenges WHERE blink_flow = $6::text)`,
       [nonce, xUserId, address, message, expiresAt, blinkFlow ?? null, forBoundWallet],
     );
     return { message, nonce, expiresAt: expiresAt.toISOString() };
@@ -115,7 +119,8 @@ export class WalletBinding {
   async pendingBlinkLink(xUserId: string, blinkFlow: string): Promise<{ wallet: string; expiresAt: string } | undefined> {
     const found = await this.database.query<{ address: string; expires_at: Date }>(
       `SELECT address, expires_at FROM wallet_challenges
-       WHERE blink_flow = $1 AND x_user_id = $2 AND used_at IS NULL AND confirmed_at IS NULL AND expires_at > $3`,
+       WHERE blink_flow = $1 AND x_user_id = $2 AND used_at IS NULL AND confirmed_at IS NULL AND expires_at > $3
+       ORDER BY expires_at DESC LIMIT 1`,
       [blinkFlow, xUserId, new Date(this.#now())],
     );
     const row = found.rows[0];
@@ -123,15 +128,17 @@ export class WalletBinding {
   }
 
   /**
-   * The X account's holder answers a blink sign-in's request to bind its wallet: confirmed, the blink
-   * may offer the wallet the challenge; declined, it never will.
+   * The X account's holder answers a blink sign-in's request to bind `wallet`, the one the page showed
+   * them: confirmed, the blink may offer that wallet the challenge; declined, it never will. Only that
+   * wallet's request is answered, whatever else waits under the flow.
    */
-  async answerBlinkLink(xUserId: string, blinkFlow: string, confirmed: boolean): Promise<{ wallet: string }> {
+  async answerBlinkLink(xUserId: string, blinkFlow: string, wallet: string, confirmed: boolean): Promise<{ wallet: string }> {
     const answered = await this.database.query<{ address: string }>(
-      `UPDATE wallet_challenges SET ${confirmed ? "confirmed_at" : "used_at"} = $3
-        WHERE blink_flow = $1 AND x_user_id = $2 AND used_at IS NULL AND confirmed_at IS NULL AND expires_at > $3
+      `UPDATE wallet_challenges SET ${confirmed ? "confirmed_at" : "used_at"} = $4
+        WHERE blink_flow = $1 AND x_user_id = $2 AND address = $3 AND used_at IS NULL AND confirmed_at IS NULL
+          AND expires_at > $4
         RETURNING address`,
-      [blinkFlow, xUserId, new Date(this.#now())],
+      [blinkFlow, xUserId, wallet, new Date(this.#now())],
     );
     const row = answered.rows[0];
     if (!row) {

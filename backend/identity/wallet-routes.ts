@@ -90,7 +90,7 @@ export function walletRouter(dependencies: { binding: WalletBinding; accounts: X
     },
     async ({ params, body }, _request, response) => {
       const { xUserId } = requireSession(response);
-      const { wallet } = await binding.answerBlinkLink(xUserId, params.flow, body.confirmed);
+      const { wallet } = await binding.answerBlinkLink(xUserId, params.flow, body.wallet, body.confirmed);
       answer(response, blinkLinkAnswerResponseSchema, { wallet, confirmed: body.confirmed });
     },
   );

@@ -123,11 +123,7 @@ export function webLoginRouter(dependencies: WebLoginDependencies): Router {
     if (pending.bind_wallet && pending.blink_flow) {
       await dependencies.binding.challenge(xUser.id, xUser.username, pending.bind_wallet, pending.blink_flow);
     }
-    response.cookie(HANDOFF_COOKIE, sessionDigest(sessionToken).toString("hex"), {
-      ...loginStateCookie,
-      sameSite: "strict",
-      maxAge: HANDOFF_TTL_MS,
-    });
+    response.cookie(HANDOFF_COOKIE, sessionDigest(sessionToken).toString("hex"), { ...loginStateCookie, maxAge: HANDOFF_TTL_MS });
     const fragment = new URLSearchParams({ session: sessionToken, ...(pending.blink_flow ? { blink: pending.blink_flow } : {}) });
     response.redirect(303, `${page}#${fragment}`);
   });
@@ -153,7 +149,7 @@ export function webLoginRouter(dependencies: WebLoginDependencies): Router {
     (_input, request, response) => {
       const handedOff = Buffer.from(cookieOf(request, HANDOFF_COOKIE) ?? "", "hex");
       const expected = sessionDigest(bearerTokenOf(request) ?? "");
-      response.clearCookie(HANDOFF_COOKIE, { ...loginStateCookie, sameSite: "strict" });
+      response.clearCookie(HANDOFF_COOKIE, loginStateCookie);
       if (handedOff.length !== expected.length || !timingSafeEqual(handedOff, expected)) {
         throw new HttpError(
           403,

@@ -79,6 +79,18 @@ describeEachEngine("the service worker's live-counts port", (database) => {
     expect(calls).toHaveLength(1);
     unknown.tabClosed();
 
+    // A 404 that is not the backend's answer (a proxy's page during a rollout) is tried again.
+    let proxied = 0;
+    const proxy404: typeof fetch = async () => {
+      proxied++;
+      return new Response("<html>Not Found</html>", { status: 404, headers: { "content-type": "text/html" } });
+    };
+    const rollout = portFrom(fromX);
+    serveLiveCounts(rollout.port, { ...dependencies(), fetch: proxy404 });
+    rollout.fromTab({ follow: [address] });
+    await expect.poll(() => proxied, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    rollout.tabClosed();
+
     // Too many streams from this address (the backend's 429): 50, 100, 200, 400 ms apart, not every 50.
     const refusedAt: number[] = [];
     const refusing: typeof fetch = async () => {

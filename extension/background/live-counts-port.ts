@@ -1,3 +1,4 @@
+import { receivedErrorSchema } from "../../shared/api/errors.ts";
 import { readLiveCounts } from "../../shared/api/live-events.ts";
 import { type CountsMessage, LIVE_COUNTS_PORT, tabMessageSchema } from "../messaging/live-counts.ts";
 import { classifySender, type MessageSenderInfo } from "./sender.ts";
@@ -18,6 +19,13 @@ export interface LiveCountsDependencies {
   fetch: typeof fetch;
   /** Wait before opening the stream again after it ended or failed; doubled after each refusal or failure in a row. */
   retryMs?: number;
+}
+
+/** The backend's own answer that none of the followed addresses is a registered giveaway. */
+async function namesNoGiveaway(response: Response): Promise<boolean> {
+  if (response.status !== 404) return false;
+  const body: unknown = await response.json().catch(() => undefined);
+  return receivedErrorSchema.safeParse((body as { error?: unknown } | undefined)?.error).data?.code === "not_found";
 }
 
 /** The longest wait between tries while the backend refuses or cannot be reached. */
@@ -41,8 +49,9 @@ export function serveLiveCounts(port: LiveCountsPort, dependencies: LiveCountsDe
   /**
    * Follows `addresses` until aborted. A stream that ran and ended (the backend closes each after a
    * while) is opened again at once after `retryMs`; a refusal (too many streams from this address) or
-   * an unreachable backend waits twice as long each time, so a crowd of tabs does not hammer it. A 404
-   * says none of the addresses is a registered giveaway: asking again cannot change that.
+   * an unreachable backend waits twice as long each time, so a crowd of tabs does not hammer it. The
+   * backend's not_found says none of the addresses is a registered giveaway: asking again cannot change
+   * that (a proxy's 404, during a rollout say, is a failure like any other).
    */
   const open = async (addresses: string[], signal: AbortSignal): Promise<void> => {
     const retryMs = dependencies.retryMs ?? 5_000;
@@ -54,12 +63,12 @@ export function serveLiveCounts(port: LiveCountsPort, dependencies: LiveCountsDe
           headers: { accept: "text/event-stream" },
           signal,
         });
-        if (response.status === 404) return;
+        if (await namesNoGiveaway(response)) return;
         if (response.ok && response.body) {
           wait = retryMs;
           await readLiveCounts(response.body, (counts) => port.postMessage({ counts }), signal);
         } else {
-          await response.body?.cancel();
+          if (!response.bodyUsed) await response.body?.cancel();
           wait = Math.min(wait * 2, MAX_RETRY_MS);
         }
       } catch {

@@ -76,7 +76,8 @@ export const blinkLinkResponseSchema = z.object({
   /** ISO 8601. */
   expiresAt: z.string(),
 });
-export const blinkLinkAnswerBodySchema = z.object({ confirmed: z.boolean() });
+/** The holder's answer, naming the wallet the page showed them: only that wallet's request is answered. */
+export const blinkLinkAnswerBodySchema = z.object({ wallet: publicKeySchema, confirmed: z.boolean() });
 export const blinkLinkAnswerResponseSchema = z.object({ wallet: publicKeySchema, confirmed: z.boolean() });
 
 /** The fields of a Sign-In-With-Solana style message, in the order they are written. */

@@ -53,7 +53,9 @@ export function saveSession(token: string | null): void {
 async function call<T extends z.ZodType>(schema: T, path: string, init: RequestInit = {}): Promise<z.output<T>> {
   const headers = new Headers(init.headers);
   const token = sessionToken();
-  if (token && !headers.has("Authorization")) headers.set("Authorization", `Bearer ${token}`);
+  // A call that names its own session (the handoff's candidate) leaves the stored one alone, whatever the answer.
+  const usesStoredSession = Boolean(token) && !headers.has("Authorization");
+  if (token && usesStoredSession) headers.set("Authorization", `Bearer ${token}`);
   if (init.body) headers.set("Content-Type", "application/json");
   let response: Response;
   try {
@@ -64,7 +66,7 @@ async function call<T extends z.ZodType>(schema: T, path: string, init: RequestI
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const error = receivedErrorSchema.safeParse((body as { error?: unknown } | undefined)?.error);
-    if (response.status === 401) saveSession(null);
+    if (response.status === 401 && usesStoredSession) saveSession(null);
     if (!error.success) throw new ApiError("unrecognized", `MEMEFANS answered ${response.status}; retry.`);
     throw new ApiError(error.data.code, error.data.message, error.data.details);
   }
@@ -95,8 +97,11 @@ export const api = {
     call(webHandoffResponseSchema, "/auth/x/web/handoff", { method: "POST", headers: { Authorization: `Bearer ${candidate}` } }),
   /** The wallet a blink's sign-in asks to bind to the signed-in account. */
   blinkLink: (flow: string) => call(blinkLinkResponseSchema, `/auth/wallet/blink-links/${flow}`),
-  answerBlinkLink: (flow: string, confirmed: boolean) =>
-    call(blinkLinkAnswerResponseSchema, `/auth/wallet/blink-links/${flow}`, { method: "POST", body: json({ confirmed }) }),
+  answerBlinkLink: (flow: string, wallet: string, confirmed: boolean) =>
+    call(blinkLinkAnswerResponseSchema, `/auth/wallet/blink-links/${flow}`, {
+      method: "POST",
+      body: json({ wallet, confirmed }),
+    }),
   challenge: (address: string) =>
     call(walletChallengeResponseSchema, "/auth/wallet/challenge", { method: "POST", body: json({ address }) }),
   verify: (body: { message: string; signature: string; address: string }) =>

@@ -115,14 +115,16 @@ const bound = () => {
  */
 async function adoptSession(): Promise<void> {
   const candidate = signedIn.session;
-  signedIn.session = null;
   if (!candidate) return;
   try {
     await api.handoff(candidate);
     saveSession(candidate);
+    signedIn.session = null;
   } catch (error) {
-    signedIn.blinkFlow = null;
+    // Unreachable, or busy: the candidate stays for the step's Retry.
     if (!(error instanceof ApiError && (error.code === "oauth_state_invalid" || error.code === "unauthorized"))) throw error;
+    signedIn.session = null;
+    signedIn.blinkFlow = null;
     state.error = {
       message: "This sign-in link did not come from signing in in this browser, so it was ignored. Sign in with X here.",
     };
@@ -146,7 +148,7 @@ async function answerBlinkLink(confirmed: boolean): Promise<void> {
   const link = state.blinkLink;
   if (!link) return;
   await step(confirmed ? "Confirming the wallet…" : "Declining…", async () => {
-    await api.answerBlinkLink(link.flow, confirmed);
+    await api.answerBlinkLink(link.flow, link.wallet, confirmed);
     state.blinkLink = null;
     signedIn.blinkFlow = null;
     state.notice = confirmed
