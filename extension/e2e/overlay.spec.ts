@@ -161,6 +161,7 @@ test("a post whose bucket is crowded even asked alone is asked by its own id, an
 });
 
 test("X's CSS stays out of the widget and ours stays out of X's page", async ({ extension }) => {
+  await serveDistributionReads(extension.context);
   const page = await openTimeline(extension.context);
   const card = page.locator(`${claimWidgets} [data-testid="memefans-claim-card"]`).first();
   await expect(card).toBeVisible();
@@ -227,6 +228,8 @@ test("widgets follow X's light, dim and dark themes", async ({ extension }) => {
 });
 
 test("a recycled cell and SPA navigation never leave a stale or second widget", async ({ extension }) => {
+  // A card mounts once the backend names its giveaway (claim-widget.tsx).
+  await serveDistributionReads(extension.context);
   const page = await openTimeline(extension.context);
   await expect(page.locator(claimWidgets)).toHaveCount(3);
   // The virtualized list re-uses the first post's <article> for the plain image post.
