@@ -235,7 +235,9 @@ describeEachEngine("batch store", (database) => {
     const signature = (await claimsOf(database(), target))[0]?.signature as string;
     await settleBatch(database(), batchId, { batchStatus: "expired", confirmedSlots: [], requeue: { slots } });
     const earlier = await earlierBatchesOf(database(), distribution, slots);
-    expect(earlier.sort((a, b) => a.slot - b.slot)).toEqual(slots.map((slot) => ({ slot, batchId, signature })));
+    expect(earlier.sort((a, b) => a.slot - b.slot)).toEqual(
+      slots.map((slot) => ({ slot, batchId, signature, lastValidBlockHeight: 1_000 })),
+    );
     // One claim is on its way again in another batch, the other still queued: both were paid by the first.
     const [first] = (await leaseQueuedClaims(database(), "owner-a", 30_000, 1_000)).filter(
       (claim) => claim.distribution === distribution,

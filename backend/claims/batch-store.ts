@@ -189,18 +189,24 @@ export interface EarlierBatch {
   slot: number;
   batchId: string;
   signature: string;
+  lastValidBlockHeight: number;
 }
 
 /** The earlier batches of the distribution's claims at `slots`: those each rode in before it went back to the queue. */
 export async function earlierBatchesOf(database: Queryable, distribution: string, slots: number[]): Promise<EarlierBatch[]> {
   if (!slots.length) return [];
-  const { rows } = await database.query<{ slot: number; batch_id: string; signature: string }>(
-    `SELECT claims.slot, claim_batches.id::text AS batch_id, claim_batches.signature
+  const { rows } = await database.query<{ slot: number; batch_id: string; signature: string; last_valid_block_height: string }>(
+    `SELECT claims.slot, claim_batches.id::text AS batch_id, claim_batches.signature, claim_batches.last_valid_block_height
        FROM claims JOIN claim_batches ON claim_batches.id = ANY(claims.earlier_batch_ids)
       WHERE claims.distribution = $1 AND claims.slot = ANY($2::int[]) AND claims.earlier_batch_ids IS NOT NULL`,
     [distribution, slots],
   );
-  return rows.map((row) => ({ slot: row.slot, batchId: row.batch_id, signature: row.signature }));
+  return rows.map((row) => ({
+    slot: row.slot,
+    batchId: row.batch_id,
+    signature: row.signature,
+    lastValidBlockHeight: Number(row.last_valid_block_height),
+  }));
 }
 
 /**

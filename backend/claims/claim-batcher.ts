@@ -65,6 +65,13 @@ const SENDS_AT_ONCE = 8;
 /** How often batches still on their way are asked about: a cluster confirms in about half a second. */
 const IN_FLIGHT_POLL_MS = 100;
 const PAUSED_RECHECK_MS = 5_000;
+/**
+ * How far past an earlier batch's last valid block height a claim about to fail still waits for the
+ * chain to show that batch's status (about two minutes): an RPC node behind the cluster answers no
+ * status for a batch that landed until it catches up. The height is read from the same node, so a node
+ * far behind waits for itself; past it, the batch is taken for one that never landed.
+ */
+const EARLIER_BATCH_PATIENCE_BLOCKS = 300;
 /** The longest a claim waits for others to share its batch (the adaptive window's ceiling). */
 const MAX_BATCH_WINDOW_MS = 40;
 /**
@@ -159,7 +166,10 @@ export interface ClaimBatcherOptions {
    * or sends, so the database's thread and the main thread work at the same time.
    */
   senders?: number;
-  /** How long the claims of a paused distribution (or one whose vault is frozen) wait before the chain is asked again. */
+  /**
+   * How long claims wait before the chain is asked again: those of a paused distribution (or one whose
+   * vault is frozen), and those about to fail while an earlier batch of theirs may yet show it paid them.
+   */
   pausedRecheckMs?: number;
   hooks?: ClaimBatcherHooks;
 }
@@ -177,10 +187,11 @@ export interface CycleReport {
  * chain confirmed without error paid every entry in it. A batch whose blockhash had expired when the
  * chain was asked about it and showed no status can never land, and its claims go back to the queue.
  * A set bit in the distribution's bitmap never counts as a payment to our claimant (anyone holding the
- * verifier key could have set it): a queued claim whose slot is taken fails with `slot_taken`, unless
- * one of its own earlier batches (one taken for expired or refused, which an RPC node behind the
- * cluster can make of a landed one) is confirmed on chain: then that batch paid it. Nothing is ever
- * paid twice, because a slot's bit is set exactly once on chain.
+ * verifier key could have set it): a queued claim whose slot is taken fails with `slot_taken`. No claim
+ * fails, for any reason, before its own earlier batches (those taken for expired or refused, which an
+ * RPC node behind the cluster can make of landed ones) were asked: one the chain confirmed paid it, and
+ * while one has no confirmed status yet the claim waits. Nothing is ever paid twice, because a slot's
+ * bit is set exactly once on chain.
  *
  * Before every distribution's batches the chain is read again: a distribution that no longer names
  * this verifier, or whose end has passed on the chain's clock, fails its claims (`verifier_changed`,
@@ -416,16 +427,21 @@ export class ClaimBatcher {
   }
 
   /**
-   * Confirms the distribution's claims at `slots` that one of their own earlier batches paid: a batch
-   * settled as expired or refused that the chain shows confirmed without error (an RPC node behind the
-   * cluster answered no status for it, or answered its send with an error). Called before such claims
-   * fail for a taken slot (or a distribution gone), since that batch set their bits. Returns the slots
-   * confirmed.
+   * Asks the chain about the earlier batches of the distribution's claims at `slots`, which are about to
+   * fail: a batch settled as expired or refused that the chain shows confirmed without error (an RPC
+   * node behind the cluster answered no status for it, or answered its send with an error) paid them,
+   * and they are confirmed (`paid`). A claim one of whose earlier batches has no confirmed status yet
+   * (none, or only processed) while its blockhash is less than EARLIER_BATCH_PATIENCE_BLOCKS past is
+   * `unsure`: the node may not have caught up with it. The others may fail.
    */
-  private async confirmPaidEarlier(distribution: string, slots: number[]): Promise<Set<number>> {
+  private async askEarlierBatches(distribution: string, slots: number[]): Promise<{ paid: Set<number>; unsure: Set<number> }> {
     const { database, connection } = this.options;
     const earlier = await earlierBatchesOf(database, distribution, slots);
     const paid: EarlierBatch[] = [];
+    const unsure = new Set<number>();
+    if (!earlier.length) return { paid: new Set(), unsure };
+    // Read before the statuses (as in settleInFlight): a batch landing between the two answers is then still unsure.
+    const blockHeight = await this.timed("status_poll", () => connection.getBlockHeight("confirmed"));
     for (let start = 0; start < earlier.length; start += STATUSES_PER_REQUEST) {
       const asked = earlier.slice(start, start + STATUSES_PER_REQUEST);
       const { value: statuses } = await this.timed("status_poll", () =>
@@ -436,11 +452,36 @@ export class ClaimBatcher {
       );
       for (const [index, batch] of asked.entries()) {
         const status = statuses[index];
-        if (isSettledStatus(status) && !status.err) paid.push(batch);
+        if (!isSettledStatus(status)) {
+          if (blockHeight <= batch.lastValidBlockHeight + EARLIER_BATCH_PATIENCE_BLOCKS) unsure.add(batch.slot);
+        } else if (!status.err) paid.push(batch);
       }
     }
     this.transition("confirmed", await confirmEarlierBatches(database, distribution, paid));
-    return new Set(paid.map((batch) => batch.slot));
+    const paidSlots = new Set(paid.map((batch) => batch.slot));
+    for (const slot of paidSlots) unsure.delete(slot);
+    return { paid: paidSlots, unsure };
+  }
+
+  /**
+   * Settles a refused batch, failing its claims at `failed` for `reason` and sending those at `requeue`
+   * back to the queue, once the failing claims' earlier batches were asked (askEarlierBatches): those
+   * one paid are confirmed, and the unsure go back to the queue, where screening asks again.
+   */
+  private async settleFailing(
+    batch: Pick<InFlightBatch, "id" | "distribution">,
+    batchStatus: BatchSettlement["batchStatus"],
+    failed: number[],
+    reason: string,
+    requeue: number[] = [],
+  ): Promise<void> {
+    const { paid, unsure } = await this.askEarlierBatches(batch.distribution, failed);
+    await this.settle(batch.id, {
+      batchStatus,
+      confirmedSlots: [],
+      requeue: { slots: [...requeue, ...unsure] },
+      failed: { slots: failed.filter((slot) => !paid.has(slot) && !unsure.has(slot)), reason },
+    });
   }
 
   /**
@@ -454,20 +495,14 @@ export class ClaimBatcher {
     batchStatus: BatchSettlement["batchStatus"],
   ): Promise<void> {
     const state = await this.distributionState(batch.distribution);
-    const paidEarlier = await this.confirmPaidEarlier(
-      batch.distribution,
-      state ? slots.filter((slot) => isTaken(state, slot)) : slots,
-    );
-    const unpaid = slots.filter((slot) => !paidEarlier.has(slot));
-    if (!state) {
-      return this.settle(batch.id, { batchStatus, confirmedSlots: [], failed: { slots: unpaid, reason: "distribution_closed" } });
-    }
-    await this.settle(batch.id, {
+    if (!state) return this.settleFailing(batch, batchStatus, slots, "distribution_closed");
+    await this.settleFailing(
+      batch,
       batchStatus,
-      confirmedSlots: [],
-      requeue: { slots: unpaid.filter((slot) => !isTaken(state, slot)) },
-      failed: { slots: unpaid.filter((slot) => isTaken(state, slot)), reason: "slot_taken" },
-    });
+      slots.filter((slot) => isTaken(state, slot)),
+      "slot_taken",
+      slots.filter((slot) => !isTaken(state, slot)),
+    );
   }
 
   /** The cluster refused the batch's transaction; `decision` says what becomes of its claims. */
@@ -489,7 +524,7 @@ export class ClaimBatcher {
           requeue: { slots, notBefore: new Date(Date.now() + decision.delayMs) },
         });
       case "fail":
-        return this.settle(batch.id, { batchStatus, confirmedSlots: [], failed: { slots, reason: decision.reason } });
+        return this.settleFailing(batch, batchStatus, slots, decision.reason);
       case "isolate":
         return this.settle(batch.id, { batchStatus, confirmedSlots: [], requeue: { slots, alone: true } });
     }
@@ -531,7 +566,7 @@ export class ClaimBatcher {
         // Only a distribution with a priority fee cap bids, so only its escalation is read.
         const escalations = state.priorityFeeCapLamports > 0n ? await this.fees.escalationsOf(distribution) : 0;
         const nearEnd = state.endTs - surroundings.unixTimestamp < WINDOW_END_MARGIN_SECONDS;
-        for (const batch of await this.timed("chain_reads", () => this.packBatches(lessee, state, sendable)))
+        for (const batch of await this.timed("chain_reads", () => this.packBatches(lessee, distribution, state, sendable)))
           prepared.push(await this.prepareBatch(distribution, state, batch, blockhash, { escalations, nearEnd }));
       }
       return await this.recordAndSend(lessee, prepared, blockhash, lastValidBlockHeight);
@@ -546,13 +581,33 @@ export class ClaimBatcher {
     }
   }
 
-  private async failLeased(lessee: string, claims: LeasedClaim[], reason: ClaimFailureReason): Promise<void> {
+  /**
+   * Fails the distribution's leased claims for `reason`, once their earlier batches were asked
+   * (askEarlierBatches): those one paid are confirmed, and the unsure wait pausedRecheckMs to be asked again.
+   */
+  private async failLeased(
+    lessee: string,
+    distribution: string,
+    claims: LeasedClaim[],
+    reason: ClaimFailureReason,
+  ): Promise<void> {
+    const { database } = this.options;
+    const { paid, unsure } = await this.askEarlierBatches(
+      distribution,
+      claims.map((claim) => claim.slot),
+    );
+    await postponeQueuedClaims(
+      database,
+      lessee,
+      claims.filter((claim) => unsure.has(claim.slot)).map((claim) => claim.id),
+      new Date(Date.now() + (this.options.pausedRecheckMs ?? PAUSED_RECHECK_MS)),
+    );
     this.transition(
       "failed",
       await failQueuedClaims(
-        this.options.database,
+        database,
         lessee,
-        claims.map((claim) => claim.id),
+        claims.filter((claim) => !paid.has(claim.slot) && !unsure.has(claim.slot)).map((claim) => claim.id),
         reason,
       ),
     );
@@ -580,9 +635,9 @@ export class ClaimBatcher {
    * Decides from the distribution as the chain has it now which leased claims may go out: none when it
    * is closed, names another verifier or has ended on the chain's clock (they fail), nor when it is
    * paused, not started or its vault is frozen (they wait: the creator may resume or thaw); never a
-   * claim whose slot is already taken, since no batch of ours carries a queued claim, unless one of its
-   * own earlier batches took it (it is confirmed). A batch the program would refuse costs a fee that
-   * nothing reimburses, so none goes out that this read shows refused.
+   * claim whose slot is already taken, since no batch of ours carries a queued claim (it fails, unless
+   * one of its own earlier batches took it: see failLeased). A batch the program would refuse costs a
+   * fee that nothing reimburses, so none goes out that this read shows refused.
    */
   private async screen(
     lessee: string,
@@ -591,24 +646,27 @@ export class ClaimBatcher {
     surroundings: DistributionSurroundings,
     claims: LeasedClaim[],
   ): Promise<LeasedClaim[]> {
-    const paidEarlier = await this.confirmPaidEarlier(
-      distribution,
-      (state ? claims.filter((claim) => isTaken(state, claim.slot)) : claims).map((claim) => claim.slot),
-    );
-    const unpaid = claims.filter((claim) => !paidEarlier.has(claim.slot));
     if (!state) {
-      await this.failLeased(lessee, unpaid, "distribution_closed");
+      await this.failLeased(lessee, distribution, claims, "distribution_closed");
       return [];
     }
     if (!state.verifier.equals(this.options.signers.verifier.publicKey)) {
-      await this.failLeased(lessee, unpaid, "verifier_changed");
+      await this.failLeased(lessee, distribution, claims, "verifier_changed");
       return [];
     }
     // The chain's clock never goes back: past the end, no batch can pay them.
     if (surroundings.unixTimestamp > state.endTs) {
-      await this.failLeased(lessee, unpaid, "ended");
+      await this.failLeased(lessee, distribution, claims, "ended");
       return [];
     }
+    // A set bit is set for good, paused or not.
+    await this.failLeased(
+      lessee,
+      distribution,
+      claims.filter((claim) => isTaken(state, claim.slot)),
+      "slot_taken",
+    );
+    const untaken = claims.filter((claim) => !isTaken(state, claim.slot));
     const untilStartMs = Number(state.startTs - surroundings.unixTimestamp) * 1000;
     if (state.paused || surroundings.vaultFrozen || untilStartMs > 0) {
       const waitMs =
@@ -616,17 +674,12 @@ export class ClaimBatcher {
       await postponeQueuedClaims(
         this.options.database,
         lessee,
-        unpaid.map((claim) => claim.id),
+        untaken.map((claim) => claim.id),
         new Date(Date.now() + waitMs),
       );
       return [];
     }
-    await this.failLeased(
-      lessee,
-      unpaid.filter((claim) => isTaken(state, claim.slot)),
-      "slot_taken",
-    );
-    return unpaid.filter((claim) => !isTaken(state, claim.slot));
+    return untaken;
   }
 
   private mintRef(mint: PublicKey): Promise<MintRef> {
@@ -641,7 +694,12 @@ export class ClaimBatcher {
     return found;
   }
 
-  private async packBatches(lessee: string, state: DistributionAccount, claims: LeasedClaim[]): Promise<PackedClaim[][]> {
+  private async packBatches(
+    lessee: string,
+    distribution: string,
+    state: DistributionAccount,
+    claims: LeasedClaim[],
+  ): Promise<PackedClaim[][]> {
     const mint = await this.mintRef(state.mint);
     const { missing, prefunded, refusing, unreadable } = await readRecipientAccounts(
       this.options.connection,
@@ -651,6 +709,7 @@ export class ClaimBatcher {
     for (const reason of new Set(refusing.values())) {
       await this.failLeased(
         lessee,
+        distribution,
         claims.filter((claim) => refusing.get(claim.wallet) === reason),
         reason,
       );
@@ -677,7 +736,7 @@ export class ClaimBatcher {
         alone: claim.send_alone || unreadable.has(claim.wallet),
       });
     }
-    await this.failLeased(lessee, uncovered, "needs_token_account");
+    await this.failLeased(lessee, distribution, uncovered, "needs_token_account");
     const batches: (typeof entries)[] = [];
     const chunk = (items: typeof entries, size: number) => {
       for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));

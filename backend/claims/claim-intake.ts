@@ -76,7 +76,11 @@ export class ClaimIntake {
    * transaction's signatures for one claim's reimbursement); one that failed in a batch for
    * the chain's own reasons goes alone, simulated, so that it cannot sink other fans' batch. Only a
    * claim that is still failed, for a reason the fan can mend, with retries left, moves; otherwise the
-   * stored claim is answered as already claimed.
+   * stored claim is answered as already claimed. A claim that went back to the queue from a batch
+   * (earlier_batch_ids, migration 210) is claimed again only to its wallet: that batch may yet show on
+   * chain that it paid this wallet, and the claim is then confirmed as it stands. Recording the paid
+   * wallet per batch instead would not do: once the claim let it go, another fan may claim to it
+   * (claims are unique per distribution and wallet).
    */
   async retry(claimId: string, request: IntakeRequest): Promise<IntakeOutcome> {
     const { xUserId, distribution, wallet, idempotencyKey } = request;
@@ -92,6 +96,7 @@ export class ClaimIntake {
                 lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
           WHERE id = $1 AND x_user_id = $2 AND distribution = $3 AND status = 'failed'
             AND NOT (coalesce(failure_reason, '') = ANY($7::text[])) AND retries < $8
+            AND (earlier_batch_ids IS NULL OR wallet = $4)
           RETURNING ${CLAIM_COLUMNS}`,
         [
           claimId,

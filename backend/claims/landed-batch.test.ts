@@ -8,6 +8,7 @@ import { inProcessConnection } from "../chain/in-process-fetch.ts";
 import type { Database } from "../db/database.ts";
 import { describeEachEngine } from "../db/testing/engines.ts";
 import { ClaimBatcher } from "./claim-batcher.ts";
+import { ClaimIntake } from "./claim-intake.ts";
 import { createTestDistribution, fund, type TestDistribution, tokenBalance } from "./testing/chain-fixtures.ts";
 import { claimStatuses, queueClaims, runUntilSettled } from "./testing/queued-claims.ts";
 
@@ -22,6 +23,8 @@ let chain: EmbeddedChain;
 let connection: Connection;
 /** Past a blockhash's 150 blocks of 400 ms. */
 const PAST_EXPIRY_MS = 70_000;
+/** Past the batcher's patience with a node that shows no status for an earlier batch (300 blocks past expiry). */
+const PAST_PATIENCE_MS = 200_000;
 
 beforeAll(async () => {
   chain = new EmbeddedChain({ programs: defaultChainPrograms() });
@@ -49,6 +52,13 @@ function statusesAnsweredBy(answer: (signatures: string[], real: Statuses) => St
 
 function liveDistribution(): Promise<TestDistribution> {
   return createTestDistribution(connection, { verifier: verifier.publicKey, maxClaims: 10, nowSeconds: chain.unixTimestamp() });
+}
+
+/** A node behind the cluster that has not seen our batches: no status for any, while `lagging()` says so. */
+function lagging(isLagging: () => boolean): Connection {
+  return statusesAnsweredBy((signatures, real) =>
+    isLagging() ? { context: real.context, value: signatures.map(() => null) } : undefined,
+  );
 }
 
 async function claimRows(database: Database, distribution: TestDistribution) {
@@ -156,5 +166,127 @@ describeEachEngine("a landed batch the RPC node was slow to show", (database) =>
       { status: "confirmed", failure_reason: null, signature: (await batchRows(database(), distribution))[0]?.signature },
     ]);
     expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(1_000n);
+  });
+
+  it("a claim whose earlier batch the node shows no status for waits for it rather than fail slot_taken", async () => {
+    const distribution = await liveDistribution();
+    const [wallet] = (await queueClaims(database(), distribution, 1)) as [PublicKey];
+    // The node has not seen the batch when it settles nor the first two times the claim is screened.
+    let lags = 0;
+    const batcher = new ClaimBatcher({
+      database: database(),
+      connection: lagging(() => lags-- > 0),
+      signers: { verifier },
+      pausedRecheckMs: 0,
+    });
+    await batcher.sendQueued();
+    const [landed] = await batchRows(database(), distribution);
+
+    chain.warp(PAST_EXPIRY_MS);
+    lags = 3;
+    await runUntilSettled(batcher, database(), distribution);
+
+    expect(await claimRows(database(), distribution)).toEqual([
+      { status: "confirmed", failure_reason: null, signature: landed?.signature },
+    ]);
+    expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(1_000n);
+  });
+
+  it("a claim whose earlier batch the node never shows fails slot_taken once that batch's blockhash is long past", async () => {
+    const distribution = await liveDistribution();
+    await queueClaims(database(), distribution, 1);
+    let lags = false;
+    const batcher = new ClaimBatcher({
+      database: database(),
+      connection: lagging(() => lags),
+      signers: { verifier },
+      pausedRecheckMs: 0,
+    });
+    await batcher.sendQueued();
+
+    chain.warp(PAST_EXPIRY_MS);
+    lags = true;
+    await batcher.runCycle();
+    await batcher.runCycle();
+    expect(await claimStatuses(database(), distribution)).toEqual({ queued: 1 });
+
+    chain.warp(PAST_PATIENCE_MS);
+    await runUntilSettled(batcher, database(), distribution);
+    expect(await claimRows(database(), distribution)).toEqual([
+      { status: "failed", failure_reason: "slot_taken", signature: null },
+    ]);
+  });
+
+  it("a claim failing `ended` is first confirmed by its earlier batch, even when the distribution read lags too", async () => {
+    const distribution = await liveDistribution();
+    const [wallet] = (await queueClaims(database(), distribution, 1)) as [PublicKey];
+    const address = distribution.address.toBase58();
+    // The distribution as it was before the batch set its slot's bit, answered by a node behind.
+    const before = await connection.getAccountInfo(distribution.address, "confirmed");
+    let lags = false;
+    const rpc = new Proxy(
+      lagging(() => {
+        const lagged = lags;
+        lags = false;
+        return lagged;
+      }),
+      {
+        get(target, property, receiver) {
+          if (property !== "getAccountInfo") return Reflect.get(target, property, receiver);
+          return async (...args: Parameters<Connection["getAccountInfo"]>) =>
+            args[0].toBase58() === address ? before : target.getAccountInfo(...args);
+        },
+      },
+    );
+    const batcher = new ClaimBatcher({ database: database(), connection: rpc, signers: { verifier } });
+    await batcher.sendQueued();
+    const [landed] = await batchRows(database(), distribution);
+
+    // Past expiry and the distribution's end; the node shows no status once, as the batch settles.
+    chain.warp(3_700_000);
+    lags = true;
+    await runUntilSettled(batcher, database(), distribution);
+
+    expect(await claimRows(database(), distribution)).toEqual([
+      { status: "confirmed", failure_reason: null, signature: landed?.signature },
+    ]);
+    expect(await tokenBalance(connection, distribution.mint, wallet)).toBe(1_000n);
+  });
+
+  it("a claim that went back to the queue from a batch is claimed again only to the wallet that batch paid", async () => {
+    const distribution = await liveDistribution();
+    const [wallet] = (await queueClaims(database(), distribution, 1)) as [PublicKey];
+    let lags = false;
+    const batcher = new ClaimBatcher({ database: database(), connection: lagging(() => lags), signers: { verifier } });
+    await batcher.sendQueued();
+    const [landed] = await batchRows(database(), distribution);
+    chain.warp(PAST_EXPIRY_MS);
+    lags = true;
+    await batcher.settleInFlight();
+    lags = false;
+    // Back in the queue with its landed batch remembered, the claim then fails for a reason the fan can mend.
+    const { rows } = await database().query<{ id: string; x_user_id: string }>(
+      "UPDATE claims SET status = 'failed', failure_reason = 'token_account_frozen' WHERE distribution = $1 RETURNING id, x_user_id",
+      [distribution.address.toBase58()],
+    );
+    const [{ id, x_user_id: xUserId }] = rows as [{ id: string; x_user_id: string }];
+    const intake = new ClaimIntake(database());
+    const again = (to: PublicKey) =>
+      intake.retry(id, {
+        xUserId,
+        distribution: distribution.address.toBase58(),
+        maxClaims: distribution.maxClaims,
+        wallet: to.toBase58(),
+        idempotencyKey: `again-${to.toBase58()}`,
+      });
+
+    expect((await again(Keypair.generate().publicKey)).kind).toBe("already_claimed");
+    expect((await again(wallet)).kind).toBe("retried");
+    await runUntilSettled(batcher, database(), distribution);
+    const { rows: paid } = await database().query<{ status: string; wallet: string; signature: string }>(
+      "SELECT status, wallet, signature FROM claims WHERE id = $1",
+      [id],
+    );
+    expect(paid).toEqual([{ status: "confirmed", wallet: wallet.toBase58(), signature: landed?.signature }]);
   });
 });
