@@ -1,5 +1,4 @@
 import { type Request, type Response, Router } from "express";
-import { ipKeyGenerator } from "express-rate-limit";
 import type { Distribution } from "../../shared/api/distributions.ts";
 import {
   LIVE_COUNTS_EVENT,
@@ -11,6 +10,7 @@ import type { Invalidations } from "../db/invalidations.ts";
 import { OpenCounts } from "../http/connection-limits.ts";
 import { HttpError } from "../http/errors.ts";
 import type { OpenApiRegistry } from "../http/openapi.ts";
+import { clientKeyOf } from "../http/rate-limits.ts";
 
 /**
  * Server push of each giveaway's numbers ("12 of 100 left") to the cards on screen: one
@@ -140,7 +140,7 @@ export class LiveEvents {
   }
 
   async #serve(addresses: readonly string[], request: Request, response: Response): Promise<void> {
-    const client = ipKeyGenerator(request.ip ?? "unknown");
+    const client = clientKeyOf(request);
     const perClient = this.options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT;
     if (this.#clients.held(client) >= perClient) {
       throw new HttpError(

@@ -80,6 +80,15 @@ class WindowCounter implements RateCounter {
 }
 
 /**
+ * The client a request counts against (per-IP limits, live streams): its IP as trust proxy computes it,
+ * an IPv6 address grouped into its subnet as express-rate-limit does, so one host cannot take many keys
+ * from its own block.
+ */
+export function clientKeyOf(request: Request): string {
+  return ipKeyGenerator(request.ip ?? "unknown");
+}
+
+/**
  * A limit of `limit` requests per key and window. With `headers`, answers carry RateLimit and
  * RateLimit-Policy as IETF draft 7 writes them. Synchronous whenever the counter is: on the claim
  * route, the middleware of a library (a promise per step) cost several times this.
@@ -128,13 +137,12 @@ export function rateLimits(settings: RateLimitSettings): { perIp: RequestHandler
   const now = settings.now ?? Date.now;
   const counter = (limit: number, namespace: string): RateCounter =>
     settings.shared ? new SharedRateCounter(settings.shared, namespace, limit, WINDOW_MS, now) : new WindowCounter(limit, now);
-  const ipOf = (request: Request) => ipKeyGenerator(request.ip ?? "unknown");
-  const perIp = limiter(settings.perIpPerMinute, ipOf, counter(settings.perIpPerMinute, "ip"), true);
+  const perIp = limiter(settings.perIpPerMinute, clientKeyOf, counter(settings.perIpPerMinute, "ip"), true);
   const { actionsPerIpPerMinute } = settings;
   const actionsPerIp =
     actionsPerIpPerMinute === undefined
       ? perIp
-      : limiter(actionsPerIpPerMinute, ipOf, counter(actionsPerIpPerMinute, "actions-ip"), true);
+      : limiter(actionsPerIpPerMinute, clientKeyOf, counter(actionsPerIpPerMinute, "actions-ip"), true);
   return {
     perIp: (request, response, next) => (isActionPath(request.path) ? actionsPerIp : perIp)(request, response, next),
     perAccount: limiter(
