@@ -363,21 +363,12 @@ export class ClaimBatcher {
    * many batches settled and how many of those asked about are still on their way.
    */
   async settleInFlight(): Promise<{ settled: number; unsettled: number }> {
-    const { connection, database } = this.options;
+    const { database } = this.options;
     const batches = await this.timed("settle_db", () =>
       leaseInFlightBatches(database, this.instanceId, this.leaseMs, STATUSES_PER_REQUEST),
     );
     if (!batches.length) return { settled: 0, unsettled: 0 };
-    // The height is read before the statuses, so that a batch without a status is taken for expired only
-    // when its blockhash had passed before the chain was asked: read after, a batch landing between the
-    // two answers would be taken for expired, and its claims sent again.
-    const blockHeight = await this.timed("status_poll", () => connection.getBlockHeight("confirmed"));
-    const { value: statuses } = await this.timed("status_poll", () =>
-      connection.getSignatureStatuses(
-        batches.map((batch) => batch.signature),
-        { searchTransactionHistory: true },
-      ),
-    );
+    const { blockHeight, statuses } = await this.statusesAfterHeight(batches.map((batch) => batch.signature));
     const confirmed: InFlightBatch[] = [];
     const others: { batch: InFlightBatch; err: unknown }[] = [];
     for (const [index, batch] of batches.entries()) {
@@ -427,6 +418,29 @@ export class ClaimBatcher {
   }
 
   /**
+   * The chain's block height, then the statuses of `signatures` (STATUSES_PER_REQUEST a request). In
+   * that order, a transaction without a status is taken for one that can no longer land only when its
+   * blockhash had passed before the chain was asked: read the other way, one landing between the two
+   * answers would be taken for expired, and its claims sent again or failed.
+   */
+  private async statusesAfterHeight(
+    signatures: string[],
+  ): Promise<{ blockHeight: number; statuses: (SignatureStatus | null)[] }> {
+    const { connection } = this.options;
+    const blockHeight = await this.timed("status_poll", () => connection.getBlockHeight("confirmed"));
+    const statuses: (SignatureStatus | null)[] = [];
+    for (let start = 0; start < signatures.length; start += STATUSES_PER_REQUEST) {
+      const { value } = await this.timed("status_poll", () =>
+        connection.getSignatureStatuses(signatures.slice(start, start + STATUSES_PER_REQUEST), {
+          searchTransactionHistory: true,
+        }),
+      );
+      statuses.push(...value);
+    }
+    return { blockHeight, statuses };
+  }
+
+  /**
    * Asks the chain about the earlier batches of the distribution's claims at `slots`, which are about to
    * fail: a batch settled as expired or refused that the chain shows confirmed without error (an RPC
    * node behind the cluster answered no status for it, or answered its send with an error) paid them,
@@ -435,27 +449,17 @@ export class ClaimBatcher {
    * `unsure`: the node may not have caught up with it. The others may fail.
    */
   private async askEarlierBatches(distribution: string, slots: number[]): Promise<{ paid: Set<number>; unsure: Set<number> }> {
-    const { database, connection } = this.options;
+    const { database } = this.options;
     const earlier = await earlierBatchesOf(database, distribution, slots);
     const paid: EarlierBatch[] = [];
     const unsure = new Set<number>();
     if (!earlier.length) return { paid: new Set(), unsure };
-    // Read before the statuses (as in settleInFlight): a batch landing between the two answers is then still unsure.
-    const blockHeight = await this.timed("status_poll", () => connection.getBlockHeight("confirmed"));
-    for (let start = 0; start < earlier.length; start += STATUSES_PER_REQUEST) {
-      const asked = earlier.slice(start, start + STATUSES_PER_REQUEST);
-      const { value: statuses } = await this.timed("status_poll", () =>
-        connection.getSignatureStatuses(
-          asked.map((batch) => batch.signature),
-          { searchTransactionHistory: true },
-        ),
-      );
-      for (const [index, batch] of asked.entries()) {
-        const status = statuses[index];
-        if (!isSettledStatus(status)) {
-          if (blockHeight <= batch.lastValidBlockHeight + EARLIER_BATCH_PATIENCE_BLOCKS) unsure.add(batch.slot);
-        } else if (!status.err) paid.push(batch);
-      }
+    const { blockHeight, statuses } = await this.statusesAfterHeight(earlier.map((batch) => batch.signature));
+    for (const [index, batch] of earlier.entries()) {
+      const status = statuses[index];
+      if (!isSettledStatus(status)) {
+        if (blockHeight <= batch.lastValidBlockHeight + EARLIER_BATCH_PATIENCE_BLOCKS) unsure.add(batch.slot);
+      } else if (!status.err) paid.push(batch);
     }
     this.transition("confirmed", await confirmEarlierBatches(database, distribution, paid));
     const paidSlots = new Set(paid.map((batch) => batch.slot));
