@@ -123,3 +123,10 @@ export const DISTRIBUTION_ERROR_CODES = Object.fromEntries(
 export function distributionErrorByCode(code: number): DistributionError | undefined {
   return byCode.get(code);
 }
+
+const byName = new Map<string, DistributionError>(DISTRIBUTION_ERRORS.map((error) => [error.name, error]));
+
+/** The program's error by its name: every name of DistributionErrorName is in the table. */
+export function distributionErrorByName(name: DistributionErrorName): DistributionError {
+  return byName.get(name) as DistributionError;
+}

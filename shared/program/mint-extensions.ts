@@ -1,9 +1,4 @@
-import {
-  DISTRIBUTION_ERROR_CODES,
-  type DistributionError,
-  type DistributionErrorName,
-  distributionErrorByCode,
-} from "./errors.ts";
+import { type DistributionError, type DistributionErrorName, distributionErrorByName } from "./errors.ts";
 
 /**
  * How create_distribution judges each Token-2022 mint extension (programs/distribution/src/token.rs,
@@ -40,12 +35,6 @@ const MINT_LEN = 82;
 const ACCOUNT_TYPE_OFFSET = 165;
 const ACCOUNT_TYPE_MINT = 1;
 
-function programError(name: DistributionErrorName): DistributionError {
-  const error = distributionErrorByCode(DISTRIBUTION_ERROR_CODES[name]);
-  if (!error) throw new Error(`${name} is not in the program's error table`);
-  return error;
-}
-
 /**
  * The error create_distribution would refuse this mint's extensions with, as the program walks them: the
  * first refused entry's, InvalidMint for an entry that runs past the data or bytes shaped as no mint, and
@@ -54,16 +43,16 @@ function programError(name: DistributionErrorName): DistributionError {
 export function mintExtensionRefusal(mintData: Uint8Array): DistributionError | undefined {
   if (mintData.length === MINT_LEN) return undefined;
   if (mintData.length <= ACCOUNT_TYPE_OFFSET || mintData[ACCOUNT_TYPE_OFFSET] !== ACCOUNT_TYPE_MINT)
-    return programError("InvalidMint");
+    return distributionErrorByName("InvalidMint");
   const view = new DataView(mintData.buffer, mintData.byteOffset, mintData.length);
   let offset = ACCOUNT_TYPE_OFFSET + 1;
   while (offset + 4 <= mintData.length) {
     const type = view.getUint16(offset, true);
     if (type === 0) break;
     const refusal = refusalByType.get(type);
-    if (refusal !== null) return programError(refusal ?? "MintHasUnknownExtension");
+    if (refusal !== null) return distributionErrorByName(refusal ?? "MintHasUnknownExtension");
     offset += 4 + view.getUint16(offset + 2, true);
-    if (offset > mintData.length) return programError("InvalidMint");
+    if (offset > mintData.length) return distributionErrorByName("InvalidMint");
   }
   return undefined;
 }

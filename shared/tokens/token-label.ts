@@ -1,5 +1,5 @@
 import type { TokenIdentity } from "../api/tokens.ts";
-import { DISTRIBUTION_ERROR_CODES, type DistributionErrorName, distributionErrorByCode } from "../program/errors.ts";
+import { type DistributionErrorName, distributionErrorByName } from "../program/errors.ts";
 import { tickerProblems } from "./ticker-lookalikes.ts";
 
 /** An address as people scan it: its first and last four characters ("DezX…B263"). */
@@ -31,7 +31,7 @@ export const UNREAD_TOKEN_WARNING =
  * it beside the token before signing, in the program's own words.
  */
 export function giveawayRefusalWarning(refusal: DistributionErrorName): string {
-  return `No giveaway can be made of this token. ${distributionErrorByCode(DISTRIBUTION_ERROR_CODES[refusal])?.message}.`;
+  return `No giveaway can be made of this token. ${distributionErrorByName(refusal).message}.`;
 }
 
 /**
