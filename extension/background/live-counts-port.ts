@@ -1,4 +1,4 @@
-import { receivedErrorSchema } from "../../shared/api/errors.ts";
+import { receivedErrorOf } from "../../shared/api/errors.ts";
 import { readLiveCounts } from "../../shared/api/live-events.ts";
 import { type CountsMessage, LIVE_COUNTS_PORT, tabMessageSchema } from "../messaging/live-counts.ts";
 import { classifySender, type MessageSenderInfo } from "./sender.ts";
@@ -25,7 +25,7 @@ export interface LiveCountsDependencies {
 async function namesNoGiveaway(response: Response): Promise<boolean> {
   if (response.status !== 404) return false;
   const body: unknown = await response.json().catch(() => undefined);
-  return receivedErrorSchema.safeParse((body as { error?: unknown } | undefined)?.error).data?.code === "not_found";
+  return receivedErrorOf(body)?.code === "not_found";
 }
 
 /** The longest wait between tries while the backend refuses or cannot be reached. */

@@ -78,3 +78,8 @@ export const receivedErrorSchema = z.object({
   details: z.unknown().optional(),
 });
 export type ReceivedError = z.output<typeof receivedErrorSchema>;
+
+/** The `error` of an answer's parsed JSON body, as a client reads it; undefined when the body is no error body. */
+export function receivedErrorOf(body: unknown): ReceivedError | undefined {
+  return receivedErrorSchema.safeParse((body as { error?: unknown } | undefined)?.error).data;
+}

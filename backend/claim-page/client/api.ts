@@ -12,7 +12,7 @@ import {
   type EligibilityCheck,
   eligibilityResponseSchema,
 } from "../../../shared/api/distributions.ts";
-import { type ReceivedErrorCode, receivedErrorSchema } from "../../../shared/api/errors.ts";
+import { type ReceivedErrorCode, receivedErrorOf } from "../../../shared/api/errors.ts";
 import {
   blinkLinkAnswerResponseSchema,
   blinkLinkResponseSchema,
@@ -65,10 +65,10 @@ async function call<T extends z.ZodType>(schema: T, path: string, init: RequestI
   }
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
-    const error = receivedErrorSchema.safeParse((body as { error?: unknown } | undefined)?.error);
+    const error = receivedErrorOf(body);
     if (response.status === 401 && usesStoredSession) saveSession(null);
-    if (!error.success) throw new ApiError("unrecognized", `MEMEFANS answered ${response.status}; retry.`);
-    throw new ApiError(error.data.code, error.data.message, error.data.details);
+    if (!error) throw new ApiError("unrecognized", `MEMEFANS answered ${response.status}; retry.`);
+    throw new ApiError(error.code, error.message, error.details);
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success)

@@ -1,5 +1,5 @@
 import { IDEMPOTENCY_KEY_HEADER } from "../../../shared/api/claims.ts";
-import { type ReceivedError, type ReceivedErrorCode, receivedErrorSchema } from "../../../shared/api/errors.ts";
+import { type ReceivedError, type ReceivedErrorCode, receivedErrorOf } from "../../../shared/api/errors.ts";
 import { MessagingError } from "../../messaging/errors.ts";
 
 export interface BackendRequest {
@@ -50,9 +50,9 @@ export async function callBackend(baseUrl: string, request: BackendRequest, fetc
     json = undefined;
   }
   if (response.ok) return json;
-  const parsed = receivedErrorSchema.safeParse((json as { error?: unknown } | undefined)?.error);
-  const apiError: ReceivedError = parsed.success
-    ? parsed.data
-    : { code: "unrecognized", message: `HTTP ${response.status}: ${text.slice(0, 200) || response.statusText}` };
+  const apiError: ReceivedError = receivedErrorOf(json) ?? {
+    code: "unrecognized",
+    message: `HTTP ${response.status}: ${text.slice(0, 200) || response.statusText}`,
+  };
   throw new BackendHttpError(response.status, apiError.code, apiError.message, apiError.details);
 }
