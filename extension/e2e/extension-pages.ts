@@ -59,3 +59,30 @@ export async function signInAsFan(page: Page): Promise<void> {
       }),
   );
 }
+
+/**
+ * The extension's approval window, once `context` opens it. Chromium can report a new window's page
+ * before its first navigation commits, at about:blank: every page opened from now on is followed until
+ * one reaches approve.html, rather than judged once by the URL it had when it appeared (which, under
+ * load, missed the window and waited out the test).
+ */
+export function approvalWindowOpened(context: BrowserContext, timeoutMs = 45_000): Promise<Page> {
+  return new Promise((resolve, reject) => {
+    const settle = (page: Page | undefined) => {
+      clearTimeout(timer);
+      context.off("page", onPage);
+      if (page) resolve(page);
+      else reject(new Error(`the approval window did not open within ${timeoutMs} ms`));
+    };
+    const onPage = (page: Page) => {
+      if (page.url().includes("/approve.html")) return settle(page);
+      // Another page, or one that closes first, is no approval window.
+      page.waitForURL(/\/approve\.html/, { timeout: timeoutMs }).then(
+        () => settle(page),
+        () => {},
+      );
+    };
+    const timer = setTimeout(() => settle(undefined), timeoutMs);
+    context.on("page", onPage);
+  });
+}

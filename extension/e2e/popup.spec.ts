@@ -5,7 +5,7 @@ import { type RunningChainServer, startChainServer } from "../../backend/chain/c
 import { defaultChainPrograms } from "../../backend/chain/default-programs.ts";
 import { createDistributionInstruction } from "../../shared/program/create-distribution.ts";
 import { expect, test } from "./extension-context.ts";
-import { openExtensionPage, sendFromPage, signInAsFan } from "./extension-pages.ts";
+import { approvalWindowOpened, openExtensionPage, sendFromPage, signInAsFan } from "./extension-pages.ts";
 import { createWalletWithBackup } from "./wallet-steps.ts";
 
 /** The approval window closes itself as the button is pressed, so the click may outlive its page. */
@@ -97,7 +97,7 @@ test("a signature request opens the approval window, and only Approve produces a
   const address = (created as { data: { address: string } }).data.address;
   const message = `127.0.0.1 wants you to sign in with your Solana account:\n${address}`;
 
-  const windowOpened = extension.context.waitForEvent("page", (page) => page.url().includes("/approve.html"));
+  const windowOpened = approvalWindowOpened(extension.context);
   const rejected = sendFromPage(popup, "wallet/sign-message", { message, purpose: "link this wallet to @fan" });
   const rejectWindow = await windowOpened;
   await expect(rejectWindow.getByTestId("approval-message")).toHaveText(message);
@@ -105,7 +105,7 @@ test("a signature request opens the approval window, and only Approve produces a
   await pressAndWaitForClose(rejectWindow, "Reject");
   expect(await rejected).toMatchObject({ ok: false, error: { code: "rejected" } });
 
-  const approveOpened = extension.context.waitForEvent("page", (page) => page.url().includes("/approve.html"));
+  const approveOpened = approvalWindowOpened(extension.context);
   const approved = sendFromPage(popup, "wallet/sign-message", { message, purpose: "link this wallet to @fan" });
   const approveWindow = await approveOpened;
   await pressAndWaitForClose(approveWindow, "Approve");
@@ -141,7 +141,7 @@ test("the approval window decodes create_distribution before anything is signed"
     }).compileToLegacyMessage();
     const transaction = Buffer.from(new VersionedTransaction(message).serialize()).toString("base64");
 
-    const windowOpened = extension.context.waitForEvent("page", (page) => page.url().includes("/approve.html"));
+    const windowOpened = approvalWindowOpened(extension.context);
     const request = sendFromPage(popup, "wallet/sign-and-send", { transaction, purpose: "post a giveaway" });
     const approval = await windowOpened;
     await approval.setViewportSize({ width: 420, height: 640 });

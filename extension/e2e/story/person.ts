@@ -4,7 +4,7 @@ import { SEED } from "../../../backend/x-emulator/seed.ts";
 import type { EmulatorStore } from "../../../backend/x-emulator/store.ts";
 import { serveXSite } from "../../demo/x-site.ts";
 import { type LaunchedExtension, launchWithExtension } from "../extension-context.ts";
-import { openExtensionPage, sendFromPage } from "../extension-pages.ts";
+import { approvalWindowOpened, openExtensionPage, sendFromPage } from "../extension-pages.ts";
 import { createWalletWithBackup, welcomePage } from "../wallet-steps.ts";
 import type { InjectedWallet } from "./injected-wallet.ts";
 
@@ -84,7 +84,7 @@ export async function approveSignature(
   action: () => Promise<unknown>,
   screenshot?: string,
 ): Promise<string> {
-  const opened = context.waitForEvent("page", (page) => page.url().includes("/approve.html"));
+  const opened = approvalWindowOpened(context);
   opened.catch(() => undefined);
   await action();
   const window = await opened;
@@ -121,7 +121,7 @@ export async function approveWithPageWallet(
   action: () => Promise<unknown>,
   shots: PageWalletShots = {},
 ): Promise<string> {
-  const opened = context.waitForEvent("page", (candidate) => candidate.url().includes("/approve.html"));
+  const opened = approvalWindowOpened(context);
   opened.catch(() => undefined);
   await action();
   const window = await opened;
